@@ -1,0 +1,150 @@
+/*
+ * image.c - PNG (libpng simplified API) and PGM loading.
+ */
+#include "anpr/image.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <png.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(char *err, size_t errlen, const char *path, const char *why)
+{
+	if (errlen)
+		snprintf(err, errlen, "%s: %s", path, why);
+	return -1;
+}
+
+static int load_png(const char *path, FILE *f, struct anpr_image *img, char *err, size_t errlen)
+{
+	png_image pi;
+	uint8_t *buf;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.version = PNG_IMAGE_VERSION;
+	if (!png_image_begin_read_from_stdio(&pi, f))
+		return fail(err, errlen, path, pi.message);
+	if (pi.width < 1 || pi.height < 1 || pi.width > ANPR_IMAGE_MAX_SIDE ||
+	    pi.height > ANPR_IMAGE_MAX_SIDE) {
+		png_image_free(&pi);
+		return fail(err, errlen, path, "image size out of range (1..8192 per side)");
+	}
+	pi.format = PNG_FORMAT_GRAY;
+	buf = malloc(PNG_IMAGE_SIZE(pi));
+	if (!buf) {
+		png_image_free(&pi);
+		return fail(err, errlen, path, "out of memory");
+	}
+	if (!png_image_finish_read(&pi, NULL, buf, 0, NULL)) {
+		free(buf);
+		return fail(err, errlen, path, pi.message);
+	}
+	img->width = pi.width;
+	img->height = pi.height;
+	img->pixels = buf;
+	return 0;
+}
+
+/* Next PGM header integer, skipping white space and # comments. */
+static int pgm_int(FILE *f, unsigned *v)
+{
+	int ch;
+	unsigned long n = 0;
+	int digits = 0;
+
+	for (;;) {
+		ch = fgetc(f);
+		if (ch == '#') {
+			while (ch != '\n' && ch != EOF)
+				ch = fgetc(f);
+		} else if (!isspace(ch)) {
+			break;
+		}
+	}
+	while (ch != EOF && isdigit(ch)) {
+		n = n * 10 + (unsigned)(ch - '0');
+		if (n > 1000000)
+			return -1;
+		digits++;
+		ch = fgetc(f);
+	}
+	if (!digits)
+		return -1;
+	if (ch != EOF && !isspace(ch))
+		return -1;
+	*v = (unsigned)n;
+	return 0;
+}
+
+static int load_pgm(const char *path, FILE *f, int ascii, struct anpr_image *img, char *err,
+		    size_t errlen)
+{
+	unsigned w, h, maxval, i;
+	uint8_t *buf;
+
+	if (pgm_int(f, &w) || pgm_int(f, &h) || pgm_int(f, &maxval))
+		return fail(err, errlen, path, "malformed PGM header");
+	if (w < 1 || h < 1 || w > ANPR_IMAGE_MAX_SIDE || h > ANPR_IMAGE_MAX_SIDE)
+		return fail(err, errlen, path, "image size out of range (1..8192 per side)");
+	if (maxval < 1 || maxval > 255)
+		return fail(err, errlen, path, "PGM maxval must be 1..255");
+	buf = malloc((size_t)w * h);
+	if (!buf)
+		return fail(err, errlen, path, "out of memory");
+	if (!ascii) {
+		if (fread(buf, 1, (size_t)w * h, f) != (size_t)w * h) {
+			free(buf);
+			return fail(err, errlen, path, "PGM pixel data truncated");
+		}
+	} else {
+		for (i = 0; i < w * h; i++) {
+			unsigned v;
+
+			if (pgm_int(f, &v) || v > maxval) {
+				free(buf);
+				return fail(err, errlen, path, "PGM pixel data malformed or truncated");
+			}
+			buf[i] = (uint8_t)v;
+		}
+	}
+	if (maxval != 255)
+		for (i = 0; i < w * h; i++)
+			buf[i] = (uint8_t)((buf[i] * 255u + maxval / 2) / maxval);
+	img->width = w;
+	img->height = h;
+	img->pixels = buf;
+	return 0;
+}
+
+int anpr_image_load(const char *path, struct anpr_image *img, char *err, size_t errlen)
+{
+	unsigned char magic[8];
+	FILE *f = fopen(path, "rb");
+	int rc;
+
+	if (!f)
+		return fail(err, errlen, path, strerror(errno));
+	if (fread(magic, 1, sizeof(magic), f) < 2) {
+		fclose(f);
+		return fail(err, errlen, path, "file too short to be an image");
+	}
+	if (!png_sig_cmp(magic, 0, sizeof(magic))) {
+		rewind(f);
+		rc = load_png(path, f, img, err, errlen);
+	} else if (magic[0] == 'P' && (magic[1] == '5' || magic[1] == '2')) {
+		fseek(f, 2, SEEK_SET);
+		rc = load_pgm(path, f, magic[1] == '2', img, err, errlen);
+	} else {
+		rc = fail(err, errlen, path, "not a PNG or PGM file");
+	}
+	fclose(f);
+	return rc;
+}
+
+void anpr_image_free(struct anpr_image *img)
+{
+	free(img->pixels);
+	img->pixels = NULL;
+}

@@ -1,0 +1,124 @@
+/*
+ * anpr_model.h - bit-exact C model of the FPGA vision pipeline (rtl/).
+ *
+ * The model consumes the same pixel stream as rtl/anpr_pipeline.v (8-bit
+ * pixels with start-of-frame and end-of-line marks) and produces the same
+ * record byte stream, byte for byte and tlast for tlast, except the u32
+ * cycle timestamp of the frame header, which depends on timing and which the
+ * model fills with the number of pixels accepted so far.
+ *
+ * It is untimed: it never stalls and has no notion of backpressure. The RTL
+ * stalls its input when its row ring would otherwise overwrite pixels of a
+ * crop still being read, so its output does not depend on timing either.
+ *
+ * The stages, in stream order (docs/architecture.md has the diagram):
+ *   1. 3x3 Sobel horizontal gradient |Gx|/4, edge = value >= cfg.edge_thr
+ *   2. edge counts per ANPR_BLOCK_W x ANPR_BLOCK_H block
+ *   3. per block row: runs of blocks with count >= cfg.block_thr, gaps of up
+ *      to cfg.run_gap cool blocks closed
+ *   4. runs linked across block rows into components (ANPR_SLOTS slots)
+ *   5. a component that stops growing is closed, filtered by size, aspect
+ *      and score, and (up to cfg.max_cands per frame) its crop is read from
+ *      the row ring and analysed: refined plate box, adaptive threshold,
+ *      polarity, one or two text rows, character boxes.
+ */
+#ifndef ANPR_MODEL_H
+#define ANPR_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Fixed geometry, shared with the RTL parameters of the same names. */
+#define ANPR_BLOCK_W 8 /* block width in pixels (power of two) */
+#define ANPR_BLOCK_H 4 /* block height in gradient rows (power of two) */
+#define ANPR_SLOTS 16  /* component table entries */
+#define ANPR_CROP_MX 8 /* crop margin left and right of a component, pixels */
+#define ANPR_CROP_MY 4 /* crop margin above and below */
+#define ANPR_MAX_CANDS 15 /* candidate store slots at most (cfg.max_cands) */
+
+/* Build-time sizes: the RTL parameters MAX_W, RING_LINES, CROP_MAX_W,
+ * CROP_MAX_H. They bound on-chip memory; see docs/architecture.md. */
+struct anpr_model_params {
+	unsigned max_width;  /* longest line the line buffers hold */
+	unsigned ring_lines; /* rows of raw pixels kept for crops (>= 8) */
+	unsigned crop_max_w; /* largest crop, pixels */
+	unsigned crop_max_h;
+	unsigned slot_bytes; /* memory of one candidate store slot; larger crops are dropped */
+};
+
+/* Run-time configuration: the cfg_* registers (docs/registers.md). */
+struct anpr_model_cfg {
+	unsigned width, height; /* frame size, pixels */
+	unsigned edge_thr;      /* gradient floor for an edge pixel, 1..255 */
+	unsigned edge_k;        /* contrast: edge when |Gx|/4 >= k/256 * (mean + bias), 0..255 */
+	unsigned edge_bias;     /* added to the local mean, 0..255 */
+	unsigned block_thr;     /* edge pixels for a hot block, 1..32 */
+	unsigned run_gap;       /* cool blocks bridged inside a run, 0..3 */
+	unsigned min_run;       /* blocks in a run for it to count, 1..15 */
+	unsigned link_tol;      /* run end shift, blocks, still linking rows, 0..7 */
+	unsigned min_w, max_w;  /* component size accepted, pixels */
+	unsigned min_h, max_h;
+	unsigned min_aspect4; /* accept w*4 >= min_aspect4*h */
+	unsigned max_aspect;  /* accept w <= max_aspect*h */
+	unsigned min_score;   /* edge pixels in the component */
+	unsigned max_cands;   /* candidate records per frame, 1..15 */
+};
+
+/* Status: the sts_* registers; totals since reset. */
+struct anpr_model_status {
+	uint32_t frames;       /* frames started (SOF seen) */
+	uint32_t frames_ok;    /* frames completed with all lines */
+	uint32_t frames_bad;   /* frames dropped by a stream error */
+	uint32_t discarded;    /* pixels received outside a frame and dropped */
+	uint32_t candidates;   /* candidate records emitted */
+	uint32_t dropped;      /* candidates that passed the filter but were not emitted */
+	uint32_t runs_lost;    /* runs lost to a full component table */
+};
+
+typedef struct anpr_model anpr_model;
+
+/* Fill *p with the sizes of a named build: "up5k" (the iCE40 UP5K board
+ * build, frames up to 1280 wide) or "large" (up to 2048 wide, more memory).
+ * Returns 0, or -1 for an unknown name (*p untouched). */
+int anpr_model_params_preset(struct anpr_model_params *p, const char *name);
+
+/* The "up5k" preset. */
+void anpr_model_params_default(struct anpr_model_params *p);
+
+/* Fill *cfg with the reset values of the registers of a build with sizes *p,
+ * for a width x height frame. */
+void anpr_model_cfg_default(const struct anpr_model_params *p, struct anpr_model_cfg *cfg,
+			    unsigned width, unsigned height);
+
+/* Check a configuration against build-time sizes. Returns 0, or -1 if a field
+ * is out of range; then *field (if not NULL) names it. */
+int anpr_model_cfg_check(const struct anpr_model_params *p, const struct anpr_model_cfg *cfg,
+			 const char **field);
+
+/* Create a model. Returns NULL on allocation failure or bad params. */
+anpr_model *anpr_model_new(const struct anpr_model_params *p);
+void anpr_model_free(anpr_model *m);
+
+/* Load a configuration; takes effect at the next start of frame, as the
+ * registers do. Returns 0, or -1 if anpr_model_cfg_check rejects it
+ * (the previous configuration stays). */
+int anpr_model_configure(anpr_model *m, const struct anpr_model_cfg *cfg);
+
+/* Push one pixel. sof = tuser[0] (first pixel of a frame), eol = tlast. */
+void anpr_model_push(anpr_model *m, uint8_t px, int sof, int eol);
+
+/* Push a whole well-formed frame (width*height pixels, row-major); the same
+ * as anpr_model_push for every pixel with SOF on the first and EOL on the
+ * last of each line, only faster. */
+void anpr_model_push_frame(anpr_model *m, const uint8_t *pixels);
+
+/* Output bytes produced so far and not yet taken. *last (may be NULL) gets a
+ * pointer to a parallel array: last[i] != 0 where byte i ends a record. */
+size_t anpr_model_pending(const anpr_model *m, const uint8_t **bytes, const uint8_t **last);
+
+/* Forget the first n pending bytes (after the caller consumed them). */
+void anpr_model_consume(anpr_model *m, size_t n);
+
+void anpr_model_get_status(const anpr_model *m, struct anpr_model_status *st);
+
+#endif /* ANPR_MODEL_H */

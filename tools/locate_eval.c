@@ -1,0 +1,175 @@
+/*
+ * locate_eval.c - localisation recall of the pipeline (C model) on scenes
+ * with ground-truth plate boxes.
+ *
+ *   locate_eval [--preset up5k|large] [--verbose] [--set name=value ...] DIR...
+ *
+ * Each DIR holds PNG images and truth.csv (file,plate_text,x,y,w,h). A plate
+ * counts as found when one emitted candidate box has IoU >= 0.5 with its
+ * truth box. Prints one line per DIR and a total; exit 0.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "anpr/image.h"
+#include "anpr/records.h"
+#include "anpr_model.h"
+
+static double iou(const struct anpr_box *a, int bx, int by, int bw, int bh)
+{
+	int x0 = a->x > bx ? a->x : bx, y0 = a->y > by ? a->y : by;
+	int x1 = (a->x + a->w < bx + bw) ? a->x + a->w : bx + bw;
+	int y1 = (a->y + a->h < by + bh) ? a->y + a->h : by + bh;
+	double inter, uni;
+
+	if (x1 <= x0 || y1 <= y0)
+		return 0;
+	inter = (double)(x1 - x0) * (y1 - y0);
+	uni = (double)a->w * a->h + (double)bw * bh - inter;
+	return inter / uni;
+}
+
+struct setting {
+	const char *name;
+	unsigned value;
+};
+
+static void apply(struct anpr_model_cfg *c, const struct setting *s, int n)
+{
+	for (int i = 0; i < n; i++) {
+#define F(f) if (!strcmp(s[i].name, #f)) c->f = s[i].value;
+		F(edge_thr) F(edge_k) F(edge_bias) F(block_thr) F(run_gap) F(min_run) F(link_tol) F(min_w) F(max_w) F(min_h) F(max_h)
+		F(min_aspect4) F(max_aspect) F(min_score) F(max_cands)
+#undef F
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct setting set[32];
+	int nset = 0, verbose = 0, total = 0, hit = 0, a;
+	long cands = 0, frames = 0;
+	double secs = 0;
+	struct anpr_model_params par;
+
+	anpr_model_params_default(&par);
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--preset") && a + 1 < argc) {
+			if (anpr_model_params_preset(&par, argv[++a])) {
+				fprintf(stderr, "locate_eval: unknown preset %s\n", argv[a]);
+				return 2;
+			}
+		} else if (!strcmp(argv[a], "--verbose")) {
+			verbose++;
+		} else if (!strcmp(argv[a], "--set") && a + 1 < argc) {
+			char *eq = strchr(argv[++a], '=');
+
+			if (!eq || nset == 32) {
+				fprintf(stderr, "locate_eval: --set needs name=value\n");
+				return 2;
+			}
+			*eq = 0;
+			set[nset].name = argv[a];
+			set[nset++].value = (unsigned)strtoul(eq + 1, NULL, 0);
+		} else {
+			break;
+		}
+	}
+	for (; a < argc; a++) {
+		char path[4096], line[1024];
+		FILE *f;
+		int stotal = 0, shit = 0;
+
+		snprintf(path, sizeof(path), "%s/truth.csv", argv[a]);
+		f = fopen(path, "r");
+		if (!f) {
+			fprintf(stderr, "locate_eval: %s: cannot open\n", path);
+			return 1;
+		}
+		fgets(line, sizeof(line), f);
+		while (fgets(line, sizeof(line), f)) {
+			char file[512], text[64];
+			int tx, ty, tw, th, found = 0;
+			double best = 0;
+			struct anpr_box bb = {0, 0, 0, 0};
+			struct anpr_image img;
+			char err[600];
+			anpr_model *m;
+			struct anpr_model_cfg cfg;
+			const uint8_t *out;
+			size_t len, off = 0;
+			struct timespec t0, t1;
+
+			if (sscanf(line, "%511[^,],%63[^,],%d,%d,%d,%d", file, text, &tx, &ty, &tw, &th) != 6)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", argv[a], file);
+			if (anpr_image_load(path, &img, err, sizeof(err))) {
+				fprintf(stderr, "locate_eval: %s\n", err);
+				continue;
+			}
+			m = anpr_model_new(&par);
+			anpr_model_cfg_default(&par, &cfg, img.width, img.height);
+			apply(&cfg, set, nset);
+			if (!m || anpr_model_configure(m, &cfg)) {
+				/* a frame wider than the build takes: a miss */
+				fprintf(stderr, "locate_eval: %s: %ux%u does not fit this build\n", path,
+					img.width, img.height);
+				anpr_model_free(m);
+				anpr_image_free(&img);
+				stotal++;
+				continue;
+			}
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			anpr_model_push_frame(m, img.pixels);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			secs += (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+			frames++;
+			len = anpr_model_pending(m, &out, NULL);
+			while (off < len) {
+				struct anpr_record rec;
+				size_t used;
+				const char *why;
+
+				if (anpr_rec_parse(out + off, len - off, &rec, &used, &why) != ANPR_REC_OK) {
+					fprintf(stderr, "locate_eval: %s: bad record at %zu\n", path, off);
+					return 1;
+				}
+				off += used;
+				if (rec.type != ANPR_REC_CAND)
+					continue;
+				cands++;
+				double v = iou(&rec.u.cand.box, tx, ty, tw, th);
+				if (v > best) {
+					best = v;
+					bb = rec.u.cand.box;
+				}
+				if (verbose > 1)
+					printf("    cand %d score %d box %d,%d,%d,%d iou %.2f\n", rec.u.cand.index,
+					       rec.u.cand.score, rec.u.cand.box.x, rec.u.cand.box.y,
+					       rec.u.cand.box.w, rec.u.cand.box.h, v);
+			}
+			found = best >= 0.5;
+			if (verbose > 2 && best > 0)
+				printf("err %s %.3f %.3f %.3f %.3f iou %.2f\n", file, (double)(bb.x - tx) / tw,
+				       (double)(bb.x + bb.w - tx - tw) / tw, (double)(bb.y - ty) / th,
+				       (double)(bb.y + bb.h - ty - th) / th, best);
+			stotal++;
+			shit += found;
+			if (verbose && !found)
+				printf("  miss %s truth %d,%d,%d,%d best iou %.2f\n", file, tx, ty, tw, th, best);
+			anpr_model_free(m);
+			anpr_image_free(&img);
+		}
+		fclose(f);
+		printf("%-40s recall %3d/%3d = %5.1f%%\n", argv[a], shit, stotal,
+		       stotal ? 100.0 * shit / stotal : 0);
+		total += stotal;
+		hit += shit;
+	}
+	printf("total recall %d/%d = %.1f%%, %.2f candidates/frame, model %.2f ms/frame\n", hit, total,
+	       total ? 100.0 * hit / total : 0, frames ? (double)cands / frames : 0,
+	       frames ? 1e3 * secs / frames : 0);
+	return 0;
+}
