@@ -57,9 +57,10 @@ struct anpr_model {
 	struct comp comp[2][ANPR_SLOTS]; /* [0] merging linker, [1] stacking linker */
 	uint16_t found;
 	uint8_t emitted, dropped;
+	unsigned row_lost; /* runs lost in the block row being linked */
 
 	/* candidate store (anpr_store), ANPR_MAX_SLOTS slots of slot_bytes */
-	struct cand cand[ANPR_MAX_CANDS];
+	struct cand cand[ANPR_MAX_SLOTS];
 	unsigned ncand;
 	uint8_t *slots;
 
@@ -81,13 +82,15 @@ int anpr_model_params_preset(struct anpr_model_params *p, const char *name)
 		p->crop_max_w = 256;
 		p->crop_max_h = 48;
 		p->slot_bytes = 8192;
+		p->store_slots = 8;
 	} else if (!strcmp(name, "large")) {
 		/* up to 2048 wide, for parts with more memory (1080p). */
 		p->max_width = 2048;
 		p->ring_lines = 96;
 		p->crop_max_w = 320;
 		p->crop_max_h = 80;
-		p->slot_bytes = 25600;
+		p->slot_bytes = 32768;
+		p->store_slots = 8;
 	} else {
 		return -1;
 	}
@@ -149,7 +152,7 @@ int anpr_model_cfg_check(const struct anpr_model_params *p, const struct anpr_mo
 		bad = "aspect";
 	else if (c->min_score > 65535)
 		bad = "min_score";
-	else if (c->max_cands < 1 || c->max_cands > 15)
+	else if (c->max_cands < 1 || c->max_cands > p->store_slots)
 		bad = "max_cands";
 	if (bad && field)
 		*field = bad;
@@ -160,7 +163,8 @@ anpr_model *anpr_model_new(const struct anpr_model_params *p)
 {
 	anpr_model *m;
 
-	if (p->ring_lines < 8 || p->max_width < 16 || p->crop_max_h > p->ring_lines)
+	if (p->ring_lines < 8 || p->max_width < 16 || p->crop_max_h > p->ring_lines ||
+	    p->store_slots < 1 || p->store_slots > ANPR_MAX_SLOTS)
 		return NULL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -168,7 +172,7 @@ anpr_model *anpr_model_new(const struct anpr_model_params *p)
 	m->p = *p;
 	m->ring = calloc((size_t)p->ring_lines, p->max_width);
 	m->acc = calloc(p->max_width / ANPR_BLOCK_W + 1, 1);
-	m->slots = malloc((size_t)ANPR_MAX_CANDS * p->slot_bytes);
+	m->slots = malloc((size_t)p->store_slots * p->slot_bytes);
 	m->rowc = calloc(p->crop_max_h, sizeof(uint16_t));
 	m->colc = calloc(p->crop_max_w, sizeof(uint16_t));
 	m->col2 = calloc(p->crop_max_w, sizeof(uint16_t));
@@ -318,13 +322,13 @@ struct seg {
 
 /* Character boxes of one text band from its column projection: runs of
  * columns with at least cthr foreground pixels, each at least 2 wide and
- * with a column reaching a third of the band height. */
+ * with a column reaching a third of the band height (3 * peak >= bh). */
 static void seg_band(struct seg *s, const uint16_t *col, unsigned x0, unsigned x1, unsigned y0,
 		     unsigned y1)
 {
 	unsigned bh = y1 - y0 + 1;
 	unsigned cthr = (bh >> 4) + 1;
-	unsigned tall = bh / 3;
+
 	unsigned x, start = 0, peak = 0;
 	int in = 0;
 
@@ -341,7 +345,7 @@ static void seg_band(struct seg *s, const uint16_t *col, unsigned x0, unsigned x
 				peak = col[x];
 		} else if (in) {
 			in = 0;
-			if (x - start >= 2 && peak >= tall && s->nchars < ANPR_MAX_CHARS) {
+			if (x - start >= 2 && 3 * peak >= bh && s->nchars < ANPR_MAX_CHARS) {
 				uint16_t *b = s->box[s->nchars++];
 
 				b[0] = (uint16_t)start;
@@ -500,7 +504,9 @@ static void store_candidate(anpr_model *m, unsigned score, unsigned cx, unsigned
 	unsigned i, victim = 0, r;
 	struct cand *k;
 
-	if (cy + m->p.ring_lines <= y_last || cw * ch > m->p.slot_bytes) {
+	/* The crop must still be whole in the ring with two lines to spare:
+	 * the RTL copies it while the next lines stream in (ANPR_RING_SLACK). */
+	if (cy + m->p.ring_lines < y_last + ANPR_RING_SLACK + 1 || cw * ch > m->p.slot_bytes) {
 		m->dropped++;
 		return;
 	}
@@ -546,7 +552,7 @@ static void store_candidate(anpr_model *m, unsigned score, unsigned cx, unsigned
 /* Emit the stored candidates best first (ties: lower slot first). */
 static void emit_store(anpr_model *m)
 {
-	uint8_t done[ANPR_MAX_CANDS] = {0};
+	uint8_t done[ANPR_MAX_SLOTS] = {0};
 	unsigned n, i;
 
 	for (n = 0; n < m->ncand; n++) {
@@ -631,8 +637,7 @@ static void link_merge(anpr_model *m, struct comp *tab, unsigned x0, unsigned x1
 	if (match >= 0)
 		return;
 	if (freeslot < 0) {
-		m->end_flags |= ANPR_END_F_TABLE_FULL;
-		m->st.runs_lost++;
+		m->row_lost++;
 		return;
 	}
 	tab[freeslot] = (struct comp){1, 1, (uint16_t)x0, (uint16_t)x1, (uint16_t)x0, (uint16_t)x1,
@@ -665,8 +670,7 @@ static void link_stack(anpr_model *m, struct comp *tab, unsigned x0, unsigned x1
 		return;
 	}
 	if (freeslot < 0) {
-		m->end_flags |= ANPR_END_F_TABLE_FULL;
-		m->st.runs_lost++;
+		m->row_lost++;
 		return;
 	}
 	tab[freeslot] = (struct comp){1, 1, (uint16_t)x0, (uint16_t)x1, (uint16_t)x0, (uint16_t)x1,
@@ -706,6 +710,14 @@ static void block_row(anpr_model *m, unsigned by, unsigned y_last)
 	}
 	if (open && last - x0 + 1 >= m->cfg.min_run)
 		link_run(m, x0, last, by, sum);
+	/* Runs lost to a full table surface only here, at the end of a block
+	 * row that completed: the RTL links runs while the row streams in, and a
+	 * row cut off by a stream error must leave no trace. */
+	if (m->row_lost) {
+		m->end_flags |= ANPR_END_F_TABLE_FULL;
+		m->st.runs_lost += m->row_lost;
+		m->row_lost = 0;
+	}
 	for (s = 0; s < 2 * ANPR_SLOTS; s++) {
 		struct comp *k = &m->comp[0][0] + s;
 
@@ -795,6 +807,7 @@ static void start_frame(anpr_model *m)
 	m->found = 0;
 	m->emitted = m->dropped = 0;
 	m->ncand = 0;
+	m->row_lost = 0;
 	memset(m->comp, 0, sizeof(m->comp));
 	memset(m->acc, 0, m->p.max_width / ANPR_BLOCK_W + 1);
 	out_u8(m, ANPR_REC_FRAME);

@@ -34,7 +34,8 @@
 #define ANPR_SLOTS 16  /* component table entries */
 #define ANPR_CROP_MX 8 /* crop margin left and right of a component, pixels */
 #define ANPR_CROP_MY 4 /* crop margin above and below */
-#define ANPR_MAX_CANDS 15 /* candidate store slots at most (cfg.max_cands) */
+#define ANPR_RING_SLACK 2 /* ring lines a stored crop keeps in hand */
+#define ANPR_MAX_SLOTS 15 /* candidate store slots at most */
 
 /* Build-time sizes: the RTL parameters MAX_W, RING_LINES, CROP_MAX_W,
  * CROP_MAX_H. They bound on-chip memory; see docs/architecture.md. */
@@ -43,7 +44,8 @@ struct anpr_model_params {
 	unsigned ring_lines; /* rows of raw pixels kept for crops (>= 8) */
 	unsigned crop_max_w; /* largest crop, pixels */
 	unsigned crop_max_h;
-	unsigned slot_bytes; /* memory of one candidate store slot; larger crops are dropped */
+	unsigned slot_bytes;  /* memory of one candidate store slot; larger crops are dropped */
+	unsigned store_slots; /* candidate store slots: the most cfg.max_cands can be, 1..15 */
 };
 
 /* Run-time configuration: the cfg_* registers (docs/registers.md). */
@@ -61,7 +63,7 @@ struct anpr_model_cfg {
 	unsigned min_aspect4; /* accept w*4 >= min_aspect4*h */
 	unsigned max_aspect;  /* accept w <= max_aspect*h */
 	unsigned min_score;   /* edge pixels in the component */
-	unsigned max_cands;   /* candidate records per frame, 1..15 */
+	unsigned max_cands;   /* candidate records per frame, 1..store_slots */
 };
 
 /* Status: the sts_* registers; totals since reset. */
