@@ -1,10 +1,22 @@
-# ANPR: FPGA vision pipeline (rtl/), its C model and Verilator harness (sim/),
-# the host library and tool (host/). One entry point; `make help` lists targets.
+# ANPR: the FPGA vision pipeline (rtl/), its bit-exact C model and Verilator
+# harness (sim/), the host library and tool (host/). One entry point.
+#
+#   make deps       Debian packages the rest needs (apt-get; CI runs as root)
+#   make            tools and simulators
+#   make run        the pipeline on its embedded default (no hardware)
+#   make test       unit tests, protocol drift, lint, formal, co-simulation
+#   make lint       verilator --lint-only -Wall on every RTL module
+#   make sim-test   co-simulation only (RTL vs C model), both builds
+#   make formal     handshake properties with yosys-smtbmc
+#   make bench      speed and memory figures (docs/PERFORMANCE.md)
+#   make eval       localisation recall on ../shared/data
+#   make clean
 
 SHELL      := /bin/bash
 BUILD      := build
 DATA       ?= ../shared/data
-CC         ?= gcc
+CC         := gcc
+CXX        := g++
 CSTD       := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN       := -Wall -Wextra -Werror
 OPT        ?= -O2 -g
@@ -16,19 +28,29 @@ CFLAGS     := $(CSTD) $(WARN) $(OPT) $(INC) $(PNG_CFLAGS)
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 DEB_PACKAGES := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icestorm iverilog \
-                z3 boolector libusb-1.0-0-dev libpng-dev libcunit1-dev umockdev libumockdev-dev
+                z3 boolector libusb-1.0-0-dev libpng-dev libcunit1-dev umockdev libumockdev-dev clang
 
 MODEL_SRC := sim/model/anpr_model.c
 LIB_SRC   := host/src/image.c host/src/records.c
+RTL       := $(wildcard rtl/*.v) rtl/anpr_protocol.vh
 
-.PHONY: all deps run test lint sim-test formal bench eval clean help
+# Build presets: the RTL parameters and the C model's struct anpr_model_params.
+#   up5k   iCE40 UP5K at up to 1280 wide (the board build)
+#   large  up to 2048 wide, for parts with more memory (1080p)
+P_up5k  := MAX_W=1280 RING_LINES=48 CROP_MAX_W=256 CROP_MAX_H=48 SLOT_BYTES=8192 NSLOTS=8
+P_large := MAX_W=2048 RING_LINES=96 CROP_MAX_W=320 CROP_MAX_H=80 SLOT_BYTES=32768 NSLOTS=8
 
-all: $(BUILD)/locate_eval $(BUILD)/overlay
+VL_INC   := /usr/share/verilator/include
+VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --top-module anpr_pipeline -Irtl
+VL_CXX   := $(CXX) -O2 -std=c++14 -I$(VL_INC) -I$(VL_INC)/vltstd
+
+.PHONY: all deps run test unit lint protocol-check sim-test formal bench eval clean help
+
+all: $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k
 
 help:
-	@echo "targets: deps all run test lint sim-test formal bench eval clean"
+	@sed -n '4,15p' Makefile
 
-# Debian packages everything else needs (CI runs on a fresh machine as root).
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -36,14 +58,85 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-$(BUILD):
+$(BUILD) $(BUILD)/obj $(BUILD)/san:
 	mkdir -p $@
 
-$(BUILD)/locate_eval: tools/locate_eval.c $(MODEL_SRC) $(LIB_SRC) | $(BUILD)
-	$(CC) $(CFLAGS) $^ $(PNG_LIBS) -o $@
+# ---- C objects (optimised) and their sanitized twins ----
+$(BUILD)/obj/%.o: %.c | $(BUILD)/obj
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isim/verilator -Itests/cosim -c $< -o $@
 
-$(BUILD)/overlay: tools/overlay.c $(MODEL_SRC) $(LIB_SRC) | $(BUILD)
-	$(CC) $(CFLAGS) $^ $(PNG_LIBS) -o $@
+$(BUILD)/san/%.o: %.c | $(BUILD)/san
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PNG_CFLAGS) -c $< -o $@
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+san = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
+
+$(BUILD)/locate_eval: $(call obj,tools/locate_eval.c $(MODEL_SRC) $(LIB_SRC))
+	$(CC) $^ $(PNG_LIBS) -o $@
+
+$(BUILD)/overlay: $(call obj,tools/overlay.c $(MODEL_SRC) $(LIB_SRC))
+	$(CC) $^ $(PNG_LIBS) -o $@
+
+# ---- protocol: the Verilog include is generated from protocol.h ----
+$(BUILD)/gen_protocol_vh: tools/gen_protocol_vh.c | $(BUILD)
+	$(CC) $(CFLAGS) $< -o $@
+
+protocol-check: $(BUILD)/gen_protocol_vh
+	$(BUILD)/gen_protocol_vh host/include/anpr/protocol.h > $(BUILD)/anpr_protocol.vh
+	@cmp $(BUILD)/anpr_protocol.vh rtl/anpr_protocol.vh || \
+		{ echo "rtl/anpr_protocol.vh has drifted from protocol.h: run" \
+		       "'$(BUILD)/gen_protocol_vh host/include/anpr/protocol.h > rtl/anpr_protocol.vh'"; exit 1; }
+	@echo "protocol-check: rtl/anpr_protocol.vh matches protocol.h"
+
+# ---- unit tests (CUnit, sanitized) ----
+UNIT_SRC := $(wildcard tests/unit/*.c)
+$(BUILD)/unit_tests: $(call san,$(UNIT_SRC) $(MODEL_SRC) $(LIB_SRC))
+	$(CC) $(SAN) $^ $(PNG_LIBS) -lcunit -o $@
+
+unit: $(BUILD)/unit_tests
+	./$(BUILD)/unit_tests
+
+# ---- Verilator builds, one per preset ----
+define verilator_build
+$(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a: $(RTL) | $(BUILD)
+	verilator $(VL_FLAGS) --Mdir $(BUILD)/vl_$(1) $(foreach p,$(P_$(1)),-G$(p)) rtl/anpr_pipeline.v \
+		--build -j 2 > $(BUILD)/vl_$(1).log 2>&1 || { cat $(BUILD)/vl_$(1).log; exit 1; }
+
+$(BUILD)/vl_$(1)/anpr_sim.o: sim/verilator/anpr_sim.cpp sim/verilator/anpr_sim.h $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a
+	$(VL_CXX) -I$(BUILD)/vl_$(1) $(INC) $(foreach p,$(P_$(1)),-DANPR_SIM_$(p)) -c $$< -o $$@
+
+$(BUILD)/vl_$(1)/verilated.o: $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a
+	$(VL_CXX) -c $(VL_INC)/verilated.cpp -o $$@
+	$(VL_CXX) -c $(VL_INC)/verilated_threads.cpp -o $(BUILD)/vl_$(1)/verilated_threads.o
+
+VL_OBJ_$(1) := $(BUILD)/vl_$(1)/anpr_sim.o $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a $(BUILD)/vl_$(1)/verilated.o
+
+$(BUILD)/cosim_$(1): $(call obj,tests/cosim/cosim.c tests/cosim/scenes.c $(MODEL_SRC) $(LIB_SRC)) $$(VL_OBJ_$(1))
+	$(CXX) $$^ $(BUILD)/vl_$(1)/verilated_threads.o $(PNG_LIBS) -lpthread -o $$@
+endef
+$(eval $(call verilator_build,up5k))
+$(eval $(call verilator_build,large))
+
+# RTL vs C model. Real images join in when $(DATA) exists.
+sim-test: $(BUILD)/cosim_up5k $(BUILD)/cosim_large
+	./$(BUILD)/cosim_up5k $(if $(wildcard $(DATA)/eu-scenes),--data $(DATA),)
+	./$(BUILD)/cosim_large --quick $(if $(wildcard $(DATA)/eu-scenes),--data $(DATA),)
+	@[ -d $(DATA)/eu-scenes ] || echo "sim-test: $(DATA) not found: real-image co-simulation skipped"
+
+lint:
+	@for f in rtl/anpr_*.v; do \
+		verilator --lint-only -Wall -Irtl $$f || exit 1; \
+	done
+	@echo "lint: verilator --lint-only -Wall clean on $$(ls rtl/anpr_*.v | wc -l) modules"
+
+eval: $(BUILD)/locate_eval
+	@[ -d $(DATA)/eu-scenes ] || { echo "eval: $(DATA) not found"; exit 0; }
+	./$(BUILD)/locate_eval --preset up5k $(DATA)/eu-scenes $(DATA)/us-scenes
+	./$(BUILD)/locate_eval --preset large $(DATA)/eu-scenes $(DATA)/us-scenes
+
+test: deps protocol-check unit lint sim-test
 
 clean:
 	rm -rf $(BUILD)

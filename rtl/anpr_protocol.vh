@@ -3,8 +3,6 @@
 // GENERATED from host/include/anpr/protocol.h by tools/gen_protocol_vh.c.
 // DO NOT EDIT: change protocol.h and regenerate; the build checks that
 // this file matches protocol.h.
-`ifndef ANPR_PROTOCOL_VH
-`define ANPR_PROTOCOL_VH
 
 // Each module uses only some of the constants.
 /* verilator lint_off UNUSEDPARAM */
@@ -69,4 +67,3 @@ localparam ANPR_END_F_TABLE_FULL  = 8; // component table overflowed; runs lost
 localparam ANPR_END_F_OVERRUN     = 16; // pixels arrived outside a frame (before this SOF) and were discarded
 /* verilator lint_on UNUSEDPARAM */
 
-`endif // ANPR_PROTOCOL_VH

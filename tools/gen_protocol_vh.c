@@ -13,6 +13,15 @@
  *
  * The output is assembled in memory and written only when the whole input
  * was accepted: a failed run prints nothing on stdout.
+ *
+ * The include has no `ifndef guard. Verilog-2005 allows localparams only
+ * inside a module, so each module that needs the constants includes the file
+ * in its body; a guard would give them to the first such module of a
+ * compilation and hide them from the rest (Verilator and Icarus then fail,
+ * Yosys silently declares 1-bit wires). Including it twice in one module is
+ * still caught: the localparams are declared twice. The lint pragmas keep
+ * -Wall quiet about the constants a module does not use, and only about
+ * those: lint_on restores the warning for the includer's own code.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -45,7 +54,7 @@ static const char *in_path;
 static struct item *items;
 static size_t nitems, items_cap;
 
-static void die(unsigned line, const char *fmt, ...)
+_Noreturn static void die(unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -213,8 +222,6 @@ static void emit(FILE *out)
 	      "// GENERATED from host/include/anpr/protocol.h by tools/gen_protocol_vh.c.\n"
 	      "// DO NOT EDIT: change protocol.h and regenerate; the build checks that\n"
 	      "// this file matches protocol.h.\n"
-	      "`ifndef ANPR_PROTOCOL_VH\n"
-	      "`define ANPR_PROTOCOL_VH\n"
 	      "\n"
 	      "// Each module uses only some of the constants.\n"
 	      "/* verilator lint_off UNUSEDPARAM */\n",
@@ -237,10 +244,7 @@ static void emit(FILE *out)
 			break;
 		}
 	}
-	fputs("/* verilator lint_on UNUSEDPARAM */\n"
-	      "\n"
-	      "`endif // ANPR_PROTOCOL_VH\n",
-	      out);
+	fputs("/* verilator lint_on UNUSEDPARAM */\n\n", out);
 }
 
 int main(int argc, char **argv)

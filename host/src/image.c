@@ -98,6 +98,11 @@ static int load_pgm(const char *path, FILE *f, int ascii, struct anpr_image *img
 			free(buf);
 			return fail(err, errlen, path, "PGM pixel data truncated");
 		}
+		for (i = 0; i < w * h; i++)
+			if (buf[i] > maxval) {
+				free(buf);
+				return fail(err, errlen, path, "PGM pixel value above maxval");
+			}
 	} else {
 		for (i = 0; i < w * h; i++) {
 			unsigned v;
@@ -120,20 +125,22 @@ static int load_pgm(const char *path, FILE *f, int ascii, struct anpr_image *img
 
 int anpr_image_load(const char *path, struct anpr_image *img, char *err, size_t errlen)
 {
-	unsigned char magic[8];
+	unsigned char magic[8] = {0};
 	FILE *f = fopen(path, "rb");
+	size_t n;
 	int rc;
 
 	if (!f)
 		return fail(err, errlen, path, strerror(errno));
-	if (fread(magic, 1, sizeof(magic), f) < 2) {
+	n = fread(magic, 1, sizeof(magic), f);
+	if (n < 3) {
 		fclose(f);
 		return fail(err, errlen, path, "file too short to be an image");
 	}
-	if (!png_sig_cmp(magic, 0, sizeof(magic))) {
+	if (n == sizeof(magic) && !png_sig_cmp(magic, 0, sizeof(magic))) {
 		rewind(f);
 		rc = load_png(path, f, img, err, errlen);
-	} else if (magic[0] == 'P' && (magic[1] == '5' || magic[1] == '2')) {
+	} else if (magic[0] == 'P' && (magic[1] == '5' || magic[1] == '2') && isspace(magic[2])) {
 		fseek(f, 2, SEEK_SET);
 		rc = load_pgm(path, f, magic[1] == '2', img, err, errlen);
 	} else {

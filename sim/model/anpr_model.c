@@ -491,10 +491,19 @@ static void emit_candidate(anpr_model *m, const struct cand *k, unsigned index)
 	out_end_record(m);
 }
 
+/* A candidate that passed the filter but will not be sent. The trailer's
+ * byte saturates; the status counter does not. */
+static void drop(anpr_model *m)
+{
+	if (m->dropped < 0xff)
+		m->dropped++;
+	m->st.dropped++;
+}
+
 /* ---- candidate store (anpr_store) ------------------------------------- */
 
 /* Keep the candidate if the store has room or it beats the weakest stored
- * one (the lowest score; of equals, the one stored last), whose slot it then
+ * one (the lowest score; of equals, the highest slot), whose slot it then
  * takes. Slot i always owns the same memory. Rows older than the ring are
  * gone: such a candidate is dropped. */
 static void store_candidate(anpr_model *m, unsigned score, unsigned cx, unsigned cy, unsigned cw,
@@ -507,7 +516,7 @@ static void store_candidate(anpr_model *m, unsigned score, unsigned cx, unsigned
 	/* The crop must still be whole in the ring with two lines to spare:
 	 * the RTL copies it while the next lines stream in (ANPR_RING_SLACK). */
 	if (cy + m->p.ring_lines < y_last + ANPR_RING_SLACK + 1 || cw * ch > m->p.slot_bytes) {
-		m->dropped++;
+		drop(m);
 		return;
 	}
 	/* The two linkers often find the same plate: of two candidates whose
@@ -523,7 +532,7 @@ static void store_candidate(anpr_model *m, unsigned score, unsigned cx, unsigned
 			break;
 	}
 	if (i < m->ncand) {
-		m->dropped++;
+		drop(m);
 		if (score <= m->cand[i].score)
 			return;
 		victim = i;
@@ -533,7 +542,7 @@ static void store_candidate(anpr_model *m, unsigned score, unsigned cx, unsigned
 		for (i = 1; i < m->ncand; i++)
 			if (m->cand[i].score <= m->cand[victim].score)
 				victim = i;
-		m->dropped++;
+		drop(m);
 		if (score <= m->cand[victim].score)
 			return;
 	}
@@ -566,7 +575,6 @@ static void emit_store(anpr_model *m)
 		m->emitted++;
 	}
 	m->st.candidates += m->ncand;
-	m->st.dropped += m->dropped;
 }
 
 /* ---- component close and filter (anpr_linker -> anpr_crop) ------------- */
@@ -784,8 +792,8 @@ static void end_frame(anpr_model *m, unsigned err_flag)
 		m->state = ST_IDLE;
 	} else {
 		/* a dropped frame's candidates are not sent */
-		m->dropped += m->ncand;
-		m->st.dropped += m->dropped;
+		for (s = 0; s < (int)m->ncand; s++)
+			drop(m);
 		m->end_flags |= (uint8_t)err_flag;
 		if (m->errors < 0xffff)
 			m->errors++;

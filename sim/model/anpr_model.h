@@ -5,7 +5,7 @@
  * pixels with start-of-frame and end-of-line marks) and produces the same
  * record byte stream, byte for byte and tlast for tlast, except the u32
  * cycle timestamp of the frame header, which depends on timing and which the
- * model fills with the number of pixels accepted so far.
+ * model fills with the number of pixels pushed so far (discarded ones too).
  *
  * It is untimed: it never stalls and has no notion of backpressure. The RTL
  * stalls its input when its row ring would otherwise overwrite pixels of a

@@ -1,0 +1,128 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+/*
+ * anpr_blocks - edge counts per 8x4 block and the runs of hot blocks.
+ *
+ * Gradient rows are grouped four at a time into block rows (row 0 has no
+ * gradient, so block row 0 has three). A RAM holds, per block column, the
+ * edge count so far in the current block row; each gradient row adds its
+ * count when it leaves the block (column 8k+7, or W-2 at the end of the
+ * line). On the last gradient row of a block row (g mod 4 = 3, or g = H-2)
+ * the block's final count goes to the run detector instead:
+ *
+ *   a block is hot when count >= cfg_block_thr; hot blocks at most
+ *   cfg_run_gap cool blocks apart form a run; a run of at least
+ *   cfg_min_run blocks (first to last hot block) is sent as an event.
+ *
+ * A block finishing mid-line can end the previous run (run_a); the end of
+ * the line ends the open run (run_b) and the block row (rowend). Blocks
+ * after column W-2 hold no gradient and so cannot change a run: they are
+ * not visited.
+ *
+ * Ports
+ *   e_*      edge decisions from anpr_sobel
+ *   pix_eol  the accepted pixel completes its line
+ *   run_*    run events: blocks x0..x1 of block row by, edge sum
+ */
+module anpr_blocks #(
+	parameter X_W = 11,
+	parameter Y_W = 12,
+	parameter MAX_W = 1280
+) (
+	input  wire             clk,
+	input  wire             take,
+	input  wire             e_valid,
+	input  wire             e_bit,
+	input  wire [X_W-1:0]   e_col,
+	input  wire [Y_W-1:0]   e_row,
+	input  wire [X_W-1:0]   pix_x,
+	input  wire             pix_valid,
+	input  wire             pix_eol,
+	input  wire [Y_W-1:0]   frame_width,
+	input  wire [Y_W-1:0]   frame_height,
+	input  wire [5:0]       cfg_block_thr,
+	input  wire [1:0]       cfg_run_gap,
+	input  wire [3:0]       cfg_min_run,
+
+	output wire             run_a,
+	output wire [X_W-4:0]   run_a_x0,
+	output wire [X_W-4:0]   run_a_x1,
+	output wire [15:0]      run_a_sum,
+	output wire             run_b,
+	output wire [X_W-4:0]   run_b_x0,
+	output wire [X_W-4:0]   run_b_x1,
+	output wire [15:0]      run_b_sum,
+	output wire             rowend,
+	output wire [Y_W-3:0]   run_by
+);
+
+	localparam BX_W = X_W - 3;
+	localparam NBX = (MAX_W + 7) / 8;
+
+	wire [5:0] acc_rd;
+	reg  [5:0] rowsum_reg;
+
+	wire first_col = (e_col == 1);
+	wire first_row = (e_row[1:0] == 2'd0) || (e_row == 1);
+	wire [Y_W-1:0] two = {{Y_W-2{1'b0}}, 2'd2};
+	wire last_row = (e_row[1:0] == 2'd3) || (e_row == frame_height - two);
+	wire block_end = e_valid && ((e_col[2:0] == 3'd7) || ({{Y_W-X_W{1'b0}}, e_col} == frame_width - two));
+	wire [5:0] row_total = (first_col ? 6'd0 : rowsum_reg) + {5'd0, e_bit};
+	wire [5:0] count = (first_row ? 6'd0 : acc_rd) + row_total;
+	wire [BX_W-1:0] bx = e_col[X_W-1:3];
+
+	/* Read ahead: the block of the next column, or block 0 after a line. */
+	wire [BX_W-1:0] ahead = (pix_valid && !pix_eol) ? pix_x[X_W-1:3] : {BX_W{1'b0}};
+
+	anpr_ram_sdp #(.DATA_W(6), .ADDR_W(BX_W), .DEPTH(NBX)) acc (
+		.clk(clk), .we(block_end && !last_row), .waddr(bx), .wdata(count),
+		.re(take), .raddr(ahead), .rdata(acc_rd)
+	);
+
+	always @(posedge clk)
+		if (e_valid)
+			rowsum_reg <= block_end ? 6'd0 : row_total;
+
+	/* ---- runs along the last gradient row of a block row ---- */
+	reg              open_reg;
+	reg [BX_W-1:0]   x0_reg, last_reg;
+	reg [15:0]       sum_reg;
+
+	wire final_blk = block_end && last_row;
+	wire hot = final_blk && (count >= cfg_block_thr);
+	wire open_now = open_reg && !first_col;     /* a new line starts closed */
+	wire extend = hot && open_now && ({1'b0, bx} - {1'b0, last_reg} <= {{BX_W-1{1'b0}}, cfg_run_gap} + {{BX_W{1'b0}}, 1'b1});
+	wire restart = hot && !extend;
+	wire long_enough = ({1'b0, last_reg} - {1'b0, x0_reg} + 1'b1) >= {{BX_W-3{1'b0}}, cfg_min_run};
+
+	assign run_a = restart && open_now && long_enough;
+	assign run_a_x0 = x0_reg;
+	assign run_a_x1 = last_reg;
+	assign run_a_sum = sum_reg;
+
+	/* state after this block */
+	wire            open_n = restart ? 1'b1 : open_now;
+	wire [BX_W-1:0] x0_n = restart ? bx : x0_reg;
+	wire [BX_W-1:0] last_n = hot ? bx : last_reg;
+	wire [15:0]     sum_n = restart ? {10'd0, count} : extend ? sum_reg + {10'd0, count} : sum_reg;
+	wire            long_n = ({1'b0, last_n} - {1'b0, x0_n} + 1'b1) >= {{BX_W-3{1'b0}}, cfg_min_run};
+	wire            row_done = e_valid && last_row && pix_eol;
+
+	assign rowend = row_done;
+	assign run_b = row_done && open_n && long_n;
+	assign run_b_x0 = x0_n;
+	assign run_b_x1 = last_n;
+	assign run_b_sum = sum_n;
+	assign run_by = e_row[Y_W-1:2];
+
+	always @(posedge clk)
+		if (e_valid && last_row) begin
+			open_reg <= row_done ? 1'b0 : open_n;
+			x0_reg <= x0_n;
+			last_reg <= last_n;
+			sum_reg <= sum_n;
+		end
+
+endmodule
+`resetall

@@ -1,0 +1,781 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+/*
+ * anpr_emit - writes the record stream: frame header, the frame's stored
+ * candidates best first, frame trailer.
+ *
+ * At the end of a frame each stored candidate is analysed from its slot
+ * (the C model's emit_candidate, step for step) and sent:
+ *   pass A  whole crop: sum, min, max; per row and per column the pixels
+ *           whose horizontal difference |p[c+1] - p[c-1]| >= cfg_edge_thr
+ *   scans   text rows = best cluster of rows (row count > max/4, gaps of 2);
+ *           text columns = best cluster of columns (count > text height/8,
+ *           gaps up to the text height); threshold = (mean + (min+max)/2)/2
+ *   pass B  text box: dark pixels per row; polarity (dark majority = light
+ *           characters); two rows when a nearly empty row splits the middle
+ *   pass C  text box: foreground per column, per text row
+ *   scans   character boxes per text row from the column counts
+ *   output  header, crop pixels, character boxes
+ *
+ * Ports
+ *   ctl_*      frame events from anpr_linker, in stream order
+ *   tfull      runs were lost: flag the trailer
+ *   store_*, meta_*, slot_*   the candidate store
+ *   m_axis_rec_*  the record byte stream
+ */
+module anpr_emit #(
+	parameter Y_W = 12,
+	parameter SLOT_AW = 13,
+	parameter SA_W = 16,
+	parameter CROP_MAX_W = 256,
+	parameter CROP_MAX_H = 48,
+	parameter CW_AW = 8,
+	parameter CH_AW = 6
+) (
+	input  wire            clk,
+	input  wire            rst,
+
+	input  wire            ctl_valid,
+	output wire            ctl_ready,
+	input  wire [2:0]      ctl_type,
+	input  wire [47:0]     ctl_payload,
+	input  wire            tfull,
+
+	input  wire [Y_W-1:0]  frame_width,
+	input  wire [Y_W-1:0]  frame_height,
+	input  wire [7:0]      cfg_edge_thr,
+
+	output reg             frame_reset,
+	output reg             frame_abort,
+	input  wire [3:0]      ncand,
+	input  wire [15:0]     found,
+	input  wire [7:0]      dropped,
+	output reg  [3:0]      meta_idx,
+	input  wire [15:0]     meta_score,
+	input  wire [11:0]     meta_cx,
+	input  wire [11:0]     meta_cy,
+	input  wire [11:0]     meta_cw,
+	input  wire [11:0]     meta_ch,
+	output wire            slot_re,
+	output wire [SA_W-1:0] slot_raddr,
+	input  wire [7:0]      slot_rdata,
+
+	output wire [7:0]      m_axis_rec_tdata,
+	output wire            m_axis_rec_tvalid,
+	input  wire            m_axis_rec_tready,
+	output wire            m_axis_rec_tlast,
+
+	output wire            idle,
+	output reg  [31:0]     sts_candidates
+);
+
+	`include "anpr_protocol.vh"
+
+	localparam [2:0] EV_START = 3'd0, EV_FEND = 3'd3, EV_ABORT = 3'd4;
+
+	localparam [4:0] E_IDLE = 5'd0,
+			 E_HDR = 5'd1,      /* frame header bytes */
+			 E_TRL = 5'd2,      /* frame trailer bytes */
+			 E_PICK = 5'd3,     /* choose the best candidate not yet sent */
+			 E_LOAD = 5'd4,     /* load it, start pass A */
+			 E_PASSA = 5'd5,
+			 E_ROWS = 5'd6,     /* cluster scan of row counts */
+			 E_COLS_GO = 5'd7,
+			 E_COLS = 5'd8,     /* cluster scan of column counts */
+			 E_DIV = 5'd9,      /* mean = sum / area */
+			 E_PASSB = 5'd10,
+			 E_SPLIT_GO = 5'd11,
+			 E_SPLIT = 5'd12,   /* search the row between two text rows */
+			 E_PASSC = 5'd13,
+			 E_SEG1 = 5'd14,    /* character boxes, top (or only) row */
+			 E_SEG2 = 5'd15,    /* character boxes, bottom row */
+			 E_CHDR = 5'd16,    /* candidate header bytes */
+			 E_CPIX = 5'd17,    /* crop pixels */
+			 E_CSEG = 5'd18;    /* rows, nchars, character boxes */
+
+	reg [4:0]     state_reg;
+	reg [15:0]    frame_no_reg;
+	reg [7:0]     flags_reg;
+	reg [15:0]    errors_reg;
+	reg [7:0]     emitted_reg;
+	reg [31:0]    time_reg;
+	reg [Y_W-1:0] lines_reg;
+	reg [7:0]     drop_t_reg;
+	reg [15:0]    done_reg;
+	reg [3:0]     pick_i_reg, best_reg;
+	reg           best_any_reg;
+	reg [8:0]     bi_reg; /* byte index within a fixed part */
+
+	/* ---- output FIFO, 4 bytes ---- */
+	reg [8:0] ob_mem [0:3];
+	reg [1:0] ob_w_reg, ob_r_reg;
+	reg [2:0] ob_n_reg;
+	reg       ob_push;
+	reg [7:0] ob_data;
+	reg       ob_last;
+	reg       pix_pend_reg; /* a pixel read is on its way from the slot RAM */
+	wire      ob_pop = m_axis_rec_tvalid && m_axis_rec_tready;
+	wire      ob_room = (ob_n_reg + {2'b00, pix_pend_reg}) < 3'd3;
+
+	assign m_axis_rec_tvalid = (ob_n_reg != 0);
+	assign m_axis_rec_tdata = ob_mem[ob_r_reg][7:0];
+	assign m_axis_rec_tlast = ob_mem[ob_r_reg][8];
+
+	/* ---- the candidate being analysed ---- */
+	reg [15:0]     score_reg;
+	reg [11:0]     cx_reg, cy_reg, cw_reg, ch_reg;
+	reg [SA_W-1:0] sbase_reg;
+	reg [21:0]     sum_reg;
+	reg [7:0]      mn_reg, mx_reg, thr_reg;
+	reg [11:0]     rmax_reg, rc_reg;
+	reg [11:0]     ry0_reg, ry1_reg, rx0_reg, rx1_reg, split_reg;
+	reg            inv_reg;
+	reg [21:0]     dark_reg;
+	reg [4:0]      nch_reg;
+	reg [11:0]     chx [0:15];
+	reg [11:0]     chw [0:15];
+	reg            chb [0:15];
+	reg [7:0]      h1_reg, h2_reg;
+	wire [11:0]    tw = rx1_reg - rx0_reg + 1'b1;
+	wire [11:0]    th = ry1_reg - ry0_reg + 1'b1;
+
+	/* ---- profile RAMs: row counts, column counts of both text rows ---- */
+	reg             rowc_we, colc_we, col2_we;
+	reg [CH_AW-1:0] rowc_wa, rowc_ra;
+	reg [CW_AW-1:0] colc_wa, colc_ra;
+	reg [11:0]      rowc_wd, colc_wd;
+	wire [11:0]     rowc_rd, colc_rd, col2_rd;
+
+	anpr_ram_sdp #(.DATA_W(12), .ADDR_W(CH_AW), .DEPTH(CROP_MAX_H)) rowc (
+		.clk(clk), .we(rowc_we), .waddr(rowc_wa), .wdata(rowc_wd),
+		.re(1'b1), .raddr(rowc_ra), .rdata(rowc_rd));
+	anpr_ram_sdp #(.DATA_W(12), .ADDR_W(CW_AW), .DEPTH(CROP_MAX_W)) colc (
+		.clk(clk), .we(colc_we), .waddr(colc_wa), .wdata(colc_wd),
+		.re(1'b1), .raddr(colc_ra), .rdata(colc_rd));
+	anpr_ram_sdp #(.DATA_W(12), .ADDR_W(CW_AW), .DEPTH(CROP_MAX_W)) col2 (
+		.clk(clk), .we(col2_we), .waddr(colc_wa), .wdata(colc_wd),
+		.re(1'b1), .raddr(colc_ra), .rdata(col2_rd));
+
+	/* ---- raster walker: reads a rectangle of the slot, a pixel a cycle ---- */
+	reg            wk_on_reg;
+	reg [11:0]     wk_r_reg, wk_c_reg, wk_r1_reg, wk_c0_reg, wk_c1_reg;
+	reg [SA_W-1:0] wk_a_reg, wk_rs_reg; /* address of (r, c) and of (r, c0) */
+	reg            d_on_reg;            /* data stage holds a pixel */
+	reg [11:0]     d_r_reg, d_c_reg;
+	reg            d_end_reg;           /* ... the rectangle's last */
+	wire [SA_W-1:0] cw_ext = {{SA_W-12{1'b0}}, cw_reg};
+	wire           wk_go = wk_on_reg && (state_reg != E_CPIX || ob_room);
+	wire           wk_last = (wk_r_reg == wk_r1_reg) && (wk_c_reg == wk_c1_reg);
+
+	assign slot_re = wk_go;
+	assign slot_raddr = wk_a_reg;
+
+	/* ---- scans over a profile RAM, read one index ahead ---- */
+	reg        sc_prime_reg, sc_fin_reg;
+	reg [11:0] sc_i_reg, sc_n_reg, sc_thr_reg, sc_gap_reg;
+	reg        sc_open_reg, sc_found_reg;
+	reg [11:0] sc_start_reg, sc_last_reg, sc_lo_reg, sc_hi_reg, sc_peak_reg;
+	reg [21:0] sc_sum_reg, sc_best_reg;
+	wire       sc_step = !sc_prime_reg && !sc_fin_reg;
+
+	/* ---- divider ---- */
+	reg [4:0]  dv_i_reg;
+	reg [21:0] dv_n_reg, dv_q_reg, dv_r_reg;
+	reg [19:0] dv_d_reg;
+	wire [22:0] dv_sh = {dv_r_reg, dv_n_reg[21]};
+	wire        dv_ge = dv_sh >= {3'b000, dv_d_reg};
+	/* threshold = (mean + (min + max) / 2) / 2; the mean's last quotient bit is dv_ge */
+	wire [8:0]  mid = ({1'b0, mn_reg} + {1'b0, mx_reg}) >> 1;
+	wire [8:0]  thr_sum = {1'b0, dv_q_reg[6:0], dv_ge} + mid;
+
+	/* ---- data-stage values of the passes ---- */
+	wire [7:0]  v = slot_rdata;
+	wire [7:0]  adiff = (v > h2_reg) ? v - h2_reg : h2_reg - v;
+	wire        abit = (d_c_reg >= 2) && (adiff >= cfg_edge_thr);
+	wire [11:0] rc_a = ((d_c_reg == 0) ? 12'd0 : rc_reg) + {11'd0, abit};
+	/* the row maximum including the row ending now */
+	wire [11:0] rmax_last = (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg) ? rc_a : rmax_reg;
+	wire        dark = v < thr_reg;
+	wire [11:0] rc_b = ((d_c_reg == rx0_reg) ? 12'd0 : rc_reg) + {11'd0, dark};
+	wire        band2 = (split_reg != 0) && (d_r_reg > split_reg);
+	wire        fg = dark ^ inv_reg;
+	reg         fw_on_reg, fw_b2_reg;   /* pass C: the previous write, forwarded */
+	reg [11:0]  fw_c_reg, fw_v_reg;
+	wire [11:0] col_old = (fw_on_reg && fw_c_reg == d_c_reg && fw_b2_reg == band2) ? fw_v_reg :
+			      band2 ? col2_rd : colc_rd;
+	wire        band_first = band2 ? (d_r_reg == split_reg + 1'b1) : (d_r_reg == ry0_reg);
+	wire [11:0] col_new = (band_first ? 12'd0 : col_old) + {11'd0, fg};
+	wire        c_skip = (split_reg != 0) && (d_r_reg == split_reg);
+
+	/* ---- cluster scan step ---- */
+	wire        sc_at_end = (sc_i_reg == sc_n_reg);
+	wire [11:0] sc_v_raw = (state_reg == E_ROWS || state_reg == E_SPLIT) ? rowc_rd :
+			       (state_reg == E_SEG2) ? col2_rd : colc_rd;
+	/* the first and last column hold no count (pass A does not write them) */
+	wire [11:0] sc_v = (state_reg == E_COLS && (sc_i_reg == 0 || sc_i_reg == sc_n_reg - 1'b1)) ?
+			   12'd0 : sc_v_raw;
+	wire        sc_q = !sc_at_end && sc_v >= sc_thr_reg;
+	wire        sc_close = sc_open_reg && (sc_at_end ||
+			       (sc_q && sc_i_reg - sc_last_reg > sc_gap_reg + 1'b1) ||
+			       (!sc_q && sc_i_reg - sc_last_reg > sc_gap_reg));
+	wire        sc_better = sc_close && sc_sum_reg > sc_best_reg;
+	/* split search */
+	wire [11:0] rfg = inv_reg ? tw - rowc_rd : rowc_rd;
+	/* character boxes: band height, run test */
+	wire [11:0] seg_bh = (state_reg == E_SEG2) ? ry1_reg - split_reg :
+			     (split_reg != 0) ? split_reg - ry0_reg : th;
+	wire        seg_fg = (sc_i_reg <= rx1_reg) && (sc_v_raw >= {4'd0, seg_bh[11:4]} + 1'b1);
+	wire [13:0] peak3 = {1'b0, sc_peak_reg, 1'b0} + {2'b00, sc_peak_reg};
+	wire        seg_keep = (sc_i_reg - sc_start_reg >= 2) && (peak3 >= {2'b00, seg_bh}) &&
+			       (nch_reg < 5'd16);
+
+	/* ---- plate box: text box grown by 5/16 of its height above and below ---- */
+	wire [15:0] th5 = {2'b00, th, 2'b00} + {4'b0000, th};
+	wire [11:0] ey = th5[15:4];
+	wire [11:0] pby = (ry0_reg >= ey) ? ry0_reg - ey : 12'd0;
+	wire [11:0] pbye = (ry1_reg + ey < ch_reg) ? ry1_reg + ey : ch_reg - 1'b1;
+	wire [11:0] pbh = pbye - pby + 1'b1;
+
+	/* ---- bytes of the fixed parts ---- */
+	reg  [7:0]  fix_byte;
+	reg  [15:0] field;
+	wire [8:0]  sb = bi_reg - 9'd2;       /* byte within the character boxes */
+	wire [3:0]  sj = sb[6:3];             /* character */
+	wire [11:0] chy = chb[sj] ? split_reg + 1'b1 : ry0_reg;
+	wire [11:0] chh = chb[sj] ? ry1_reg - split_reg : (split_reg != 0) ? split_reg - ry0_reg : th;
+	wire [8:0]  seg_len = 9'd2 + {1'b0, nch_reg, 3'b000};
+
+	always @* begin
+		fix_byte = 8'd0;
+		field = 16'd0;
+		case (state_reg)
+		E_HDR: case (bi_reg[3:0])
+			4'd0: fix_byte = ANPR_REC_FRAME[7:0];
+			4'd1: fix_byte = ANPR_PROTO_VERSION[7:0];
+			4'd2: fix_byte = frame_no_reg[7:0];
+			4'd3: fix_byte = frame_no_reg[15:8];
+			4'd4: fix_byte = frame_width[7:0];
+			4'd5: fix_byte = {{16-Y_W{1'b0}}, frame_width[Y_W-1:8]};
+			4'd6: fix_byte = frame_height[7:0];
+			4'd7: fix_byte = {{16-Y_W{1'b0}}, frame_height[Y_W-1:8]};
+			4'd8: fix_byte = time_reg[7:0];
+			4'd9: fix_byte = time_reg[15:8];
+			4'd10: fix_byte = time_reg[23:16];
+			default: fix_byte = time_reg[31:24];
+			endcase
+		E_TRL: case (bi_reg[3:0])
+			4'd0: fix_byte = ANPR_REC_END[7:0];
+			4'd1: fix_byte = flags_reg;
+			4'd2: fix_byte = frame_no_reg[7:0];
+			4'd3: fix_byte = frame_no_reg[15:8];
+			4'd4: fix_byte = found[7:0];
+			4'd5: fix_byte = found[15:8];
+			4'd6: fix_byte = emitted_reg;
+			4'd7: fix_byte = drop_t_reg;
+			4'd8: fix_byte = lines_reg[7:0];
+			4'd9: fix_byte = {{16-Y_W{1'b0}}, lines_reg[Y_W-1:8]};
+			4'd10: fix_byte = errors_reg[7:0];
+			default: fix_byte = errors_reg[15:8];
+			endcase
+		E_CHDR: begin
+			case (bi_reg[4:1])
+			4'd1: field = frame_no_reg;
+			4'd2: field = score_reg;
+			4'd3: field = {4'd0, cx_reg + rx0_reg};
+			4'd4: field = {4'd0, cy_reg + pby};
+			4'd5: field = {4'd0, tw};
+			4'd6: field = {4'd0, pbh};
+			4'd7: field = {4'd0, cx_reg};
+			4'd8: field = {4'd0, cy_reg};
+			4'd9: field = {4'd0, cw_reg};
+			4'd10: field = {4'd0, ch_reg};
+			default: field = 16'd0;
+			endcase
+			fix_byte = bi_reg[0] ? field[15:8] : field[7:0];
+			case (bi_reg[4:0])
+			5'd0: fix_byte = ANPR_REC_CAND[7:0];
+			5'd1: fix_byte = emitted_reg;
+			5'd22: fix_byte = thr_reg;
+			5'd23: fix_byte = {6'd0, split_reg != 0, inv_reg};
+			default: ;
+			endcase
+		end
+		E_CSEG: begin
+			case (sb[2:1])
+			2'd0: field = {4'd0, cx_reg + chx[sj]};
+			2'd1: field = {4'd0, cy_reg + chy};
+			2'd2: field = {4'd0, chw[sj]};
+			default: field = {4'd0, chh};
+			endcase
+			fix_byte = sb[0] ? field[15:8] : field[7:0];
+			if (bi_reg == 9'd0)
+				fix_byte = (split_reg != 0) ? 8'd2 : 8'd1;
+			else if (bi_reg == 9'd1)
+				fix_byte = {3'd0, nch_reg};
+		end
+		default: ;
+		endcase
+	end
+
+	/* ---- what goes into the output FIFO this cycle ---- */
+	always @* begin
+		ob_push = 1'b0;
+		ob_data = fix_byte;
+		ob_last = 1'b0;
+		if (pix_pend_reg) begin
+			ob_push = 1'b1;
+			ob_data = slot_rdata;
+		end else if (ob_n_reg < 3'd3) begin
+			case (state_reg)
+			E_HDR: begin
+				ob_push = 1'b1;
+				ob_last = (bi_reg == ANPR_FRAME_LEN - 1);
+			end
+			E_TRL: begin
+				ob_push = 1'b1;
+				ob_last = (bi_reg == ANPR_END_LEN - 1);
+			end
+			E_CHDR: ob_push = 1'b1;
+			E_CSEG: begin
+				ob_push = 1'b1;
+				ob_last = (bi_reg == seg_len - 1'b1);
+			end
+			default: ;
+			endcase
+		end
+	end
+
+	/* ---- profile RAM ports ---- */
+	always @* begin
+		rowc_we = 1'b0;
+		colc_we = 1'b0;
+		col2_we = 1'b0;
+		rowc_wa = d_r_reg[CH_AW-1:0];
+		colc_wa = d_c_reg[CW_AW-1:0];
+		rowc_wd = 12'd0;
+		colc_wd = 12'd0;
+		/* scans read one index ahead; the priming cycle reads the first */
+		rowc_ra = sc_prime_reg ? sc_i_reg[CH_AW-1:0] : sc_i_reg[CH_AW-1:0] + 1'b1;
+		colc_ra = sc_prime_reg ? sc_i_reg[CW_AW-1:0] : sc_i_reg[CW_AW-1:0] + 1'b1;
+		case (state_reg)
+		E_PASSA: begin
+			/* column c-1 gets the edge between pixels c-2 and c, using its
+			 * count read while pixel c-1 was here */
+			colc_ra = d_c_reg[CW_AW-1:0];
+			if (d_on_reg && d_c_reg >= 1) begin
+				colc_we = 1'b1;
+				colc_wa = d_c_reg[CW_AW-1:0] - 1'b1;
+				colc_wd = ((d_r_reg == 0) ? 12'd0 : colc_rd) + {11'd0, abit};
+			end
+			if (d_on_reg && d_c_reg == cw_reg - 1'b1) begin
+				rowc_we = 1'b1;
+				rowc_wd = rc_a;
+			end
+		end
+		E_PASSB: if (d_on_reg && d_c_reg == rx1_reg) begin
+			rowc_we = 1'b1;
+			rowc_wd = rc_b;
+		end
+		E_PASSC: begin
+			colc_ra = wk_c_reg[CW_AW-1:0];
+			if (d_on_reg && !c_skip) begin
+				colc_we = !band2;
+				col2_we = band2;
+				colc_wd = col_new;
+			end
+		end
+		default: ;
+		endcase
+	end
+
+	assign ctl_ready = (state_reg == E_IDLE);
+	assign idle = (state_reg == E_IDLE) && (ob_n_reg == 0);
+
+	task walk;
+		input [11:0] r0, r1, c0, c1;
+		reg [23:0] off;
+		reg [SA_W-1:0] a;
+		begin
+			off = r0 * cw_reg + {12'd0, c0};
+			a = sbase_reg + off[SA_W-1:0];
+			wk_on_reg <= 1'b1;
+			wk_r_reg <= r0;
+			wk_r1_reg <= r1;
+			wk_c_reg <= c0;
+			wk_c0_reg <= c0;
+			wk_c1_reg <= c1;
+			wk_a_reg <= a;
+			wk_rs_reg <= a;
+		end
+	endtask
+
+	task scan;
+		input [11:0] i0, n, thr, gap;
+		begin
+			sc_prime_reg <= 1'b1;
+			sc_fin_reg <= 1'b0;
+			sc_i_reg <= i0;
+			sc_n_reg <= n;
+			sc_thr_reg <= thr;
+			sc_gap_reg <= gap;
+			sc_open_reg <= 1'b0;
+			sc_found_reg <= 1'b0;
+			sc_best_reg <= 22'd0;
+		end
+	endtask
+
+	/* one step of best_cluster (C model) */
+	task cluster_step;
+		begin
+			if (sc_better) begin
+				sc_best_reg <= sc_sum_reg;
+				sc_found_reg <= 1'b1;
+				sc_lo_reg <= sc_start_reg;
+				sc_hi_reg <= sc_last_reg;
+			end
+			if (sc_close)
+				sc_open_reg <= 1'b0;
+			if (sc_q) begin
+				if (!sc_open_reg || sc_close) begin
+					sc_open_reg <= 1'b1;
+					sc_start_reg <= sc_i_reg;
+					sc_sum_reg <= {10'd0, sc_v};
+				end else begin
+					sc_sum_reg <= sc_sum_reg + {10'd0, sc_v};
+				end
+				sc_last_reg <= sc_i_reg;
+			end
+			sc_i_reg <= sc_i_reg + 1'b1;
+			if (sc_at_end)
+				sc_fin_reg <= 1'b1;
+		end
+	endtask
+
+	/* one step of seg_band (C model) */
+	task seg_step;
+		input b2;
+		begin
+			if (seg_fg) begin
+				if (!sc_open_reg) begin
+					sc_start_reg <= sc_i_reg;
+					sc_peak_reg <= sc_v_raw;
+				end else if (sc_v_raw > sc_peak_reg) begin
+					sc_peak_reg <= sc_v_raw;
+				end
+				sc_open_reg <= 1'b1;
+			end else if (sc_open_reg) begin
+				sc_open_reg <= 1'b0;
+				if (seg_keep) begin
+					chx[nch_reg[3:0]] <= sc_start_reg;
+					chw[nch_reg[3:0]] <= sc_i_reg - sc_start_reg;
+					chb[nch_reg[3:0]] <= b2;
+					nch_reg <= nch_reg + 1'b1;
+				end
+			end
+			sc_i_reg <= sc_i_reg + 1'b1;
+			if (sc_at_end)
+				sc_fin_reg <= 1'b1;
+		end
+	endtask
+
+	always @(posedge clk) begin
+		frame_reset <= 1'b0;
+		frame_abort <= 1'b0;
+
+		/* output FIFO */
+		if (ob_push) begin
+			ob_mem[ob_w_reg] <= {ob_last, ob_data};
+			ob_w_reg <= ob_w_reg + 1'b1;
+		end
+		if (ob_pop)
+			ob_r_reg <= ob_r_reg + 1'b1;
+		ob_n_reg <= ob_n_reg + {2'b00, ob_push} - {2'b00, ob_pop};
+		pix_pend_reg <= (state_reg == E_CPIX) && wk_go;
+		if (tfull)
+			flags_reg <= flags_reg | ANPR_END_F_TABLE_FULL[7:0];
+
+		/* walker address stage */
+		d_on_reg <= wk_go;
+		if (wk_go) begin
+			d_r_reg <= wk_r_reg;
+			d_c_reg <= wk_c_reg;
+			d_end_reg <= wk_last;
+			if (wk_last) begin
+				wk_on_reg <= 1'b0;
+			end else if (wk_c_reg == wk_c1_reg) begin
+				wk_c_reg <= wk_c0_reg;
+				wk_r_reg <= wk_r_reg + 1'b1;
+				wk_rs_reg <= wk_rs_reg + cw_ext;
+				wk_a_reg <= wk_rs_reg + cw_ext;
+			end else begin
+				wk_c_reg <= wk_c_reg + 1'b1;
+				wk_a_reg <= wk_a_reg + 1'b1;
+			end
+		end
+
+		/* scans: the priming cycle only reads */
+		if (sc_prime_reg)
+			sc_prime_reg <= 1'b0;
+
+		fw_on_reg <= 1'b0;
+
+		case (state_reg)
+		E_IDLE: if (ctl_valid) begin
+			bi_reg <= 9'd0;
+			lines_reg <= ctl_payload[Y_W-1:0];
+			case (ctl_type)
+			EV_START: begin
+				frame_no_reg <= frame_no_reg + 1'b1;
+				time_reg <= ctl_payload[31:0];
+				if (ctl_payload[32]) begin
+					flags_reg <= flags_reg | ANPR_END_F_OVERRUN[7:0];
+					if (errors_reg != 16'hffff)
+						errors_reg <= errors_reg + 1'b1;
+				end
+				frame_reset <= 1'b1;
+				emitted_reg <= 8'd0;
+				state_reg <= E_HDR;
+			end
+			EV_FEND: begin
+				drop_t_reg <= dropped;
+				done_reg <= 16'd0;
+				pick_i_reg <= 4'd0;
+				best_any_reg <= 1'b0;
+				meta_idx <= 4'd0;
+				state_reg <= E_PICK;
+			end
+			default: begin /* abort: the stored candidates are not sent */
+				frame_abort <= 1'b1;
+				flags_reg <= flags_reg | ctl_payload[Y_W+7:Y_W];
+				if (errors_reg != 16'hffff)
+					errors_reg <= errors_reg + 1'b1;
+				drop_t_reg <= ({1'b0, dropped} + {5'd0, ncand} > 9'd255) ? 8'hff :
+					      dropped + {4'd0, ncand};
+				state_reg <= E_TRL;
+			end
+			endcase
+		end
+		E_HDR: if (ob_push) begin
+			bi_reg <= bi_reg + 1'b1;
+			if (bi_reg == ANPR_FRAME_LEN - 1)
+				state_reg <= E_IDLE;
+		end
+		E_TRL: if (ob_push) begin
+			bi_reg <= bi_reg + 1'b1;
+			if (bi_reg == ANPR_END_LEN - 1) begin
+				flags_reg <= 8'd0;
+				errors_reg <= 16'd0;
+				state_reg <= E_IDLE;
+			end
+		end
+		E_PICK: begin
+			/* best score first; of equals, the lowest slot */
+			if (pick_i_reg < ncand) begin
+				if (!done_reg[pick_i_reg] && (!best_any_reg || meta_score > score_reg)) begin
+					best_any_reg <= 1'b1;
+					best_reg <= pick_i_reg;
+					score_reg <= meta_score;
+				end
+				pick_i_reg <= pick_i_reg + 1'b1;
+				meta_idx <= pick_i_reg + 1'b1;
+			end else if (!best_any_reg) begin
+				bi_reg <= 9'd0;
+				state_reg <= E_TRL;
+			end else begin
+				meta_idx <= best_reg;
+				state_reg <= E_LOAD;
+			end
+		end
+		E_LOAD: begin
+			cx_reg <= meta_cx;
+			cy_reg <= meta_cy;
+			cw_reg <= meta_cw;
+			ch_reg <= meta_ch;
+			sbase_reg <= {best_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
+			sum_reg <= 22'd0;
+			mn_reg <= 8'hff;
+			mx_reg <= 8'd0;
+			rmax_reg <= 12'd0;
+			wk_on_reg <= 1'b1;
+			wk_r_reg <= 12'd0;
+			wk_r1_reg <= meta_ch - 1'b1;
+			wk_c_reg <= 12'd0;
+			wk_c0_reg <= 12'd0;
+			wk_c1_reg <= meta_cw - 1'b1;
+			wk_a_reg <= {best_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
+			wk_rs_reg <= {best_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
+			state_reg <= E_PASSA;
+		end
+		E_PASSA: if (d_on_reg) begin
+			sum_reg <= sum_reg + {14'd0, v};
+			if (v < mn_reg)
+				mn_reg <= v;
+			if (v > mx_reg)
+				mx_reg <= v;
+			h2_reg <= h1_reg;
+			h1_reg <= v;
+			rc_reg <= rc_a;
+			if (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg)
+				rmax_reg <= rc_a;
+			if (d_end_reg) begin
+				ry0_reg <= 12'd0;
+				ry1_reg <= ch_reg - 1'b1;
+				rx0_reg <= 12'd0;
+				rx1_reg <= cw_reg - 1'b1;
+				state_reg <= E_ROWS;
+				/* rmax of the last row is not in rmax_reg yet */
+				scan(12'd0, ch_reg, {2'b00, rmax_last[11:2]} + 1'b1, 12'd2);
+			end
+		end
+		E_ROWS: if (sc_fin_reg) begin
+			if (sc_found_reg) begin
+				ry0_reg <= sc_lo_reg;
+				ry1_reg <= sc_hi_reg;
+			end
+			state_reg <= E_COLS_GO;
+		end else if (sc_step) begin
+			cluster_step;
+		end
+		E_COLS_GO: begin
+			scan(12'd0, cw_reg, {3'd0, th[11:3]} + 1'b1, th);
+			state_reg <= E_COLS;
+		end
+		E_COLS: if (sc_fin_reg) begin
+			if (sc_found_reg) begin
+				rx0_reg <= sc_lo_reg;
+				rx1_reg <= sc_hi_reg;
+			end
+			dv_i_reg <= 5'd21;
+			dv_n_reg <= sum_reg;
+			dv_q_reg <= 22'd0;
+			dv_r_reg <= 22'd0;
+			dv_d_reg <= cw_reg * ch_reg;
+			state_reg <= E_DIV;
+		end else if (sc_step) begin
+			cluster_step;
+		end
+		E_DIV: begin
+			/* restoring division, one quotient bit a cycle, MSB first */
+			dv_r_reg <= dv_ge ? dv_sh[21:0] - {2'b00, dv_d_reg} : dv_sh[21:0];
+			dv_q_reg <= {dv_q_reg[20:0], dv_ge};
+			dv_n_reg <= {dv_n_reg[20:0], 1'b0};
+			dv_i_reg <= dv_i_reg - 1'b1;
+			if (dv_i_reg == 5'd0) begin
+				/* threshold = (mean + (min + max) / 2) / 2 */
+				thr_reg <= thr_sum[8:1];
+				dark_reg <= 22'd0;
+				walk(ry0_reg, ry1_reg, rx0_reg, rx1_reg);
+				state_reg <= E_PASSB;
+			end
+		end
+		E_PASSB: if (d_on_reg) begin
+			rc_reg <= rc_b;
+			dark_reg <= dark_reg + {21'd0, dark};
+			if (d_end_reg)
+				state_reg <= E_SPLIT_GO;
+		end
+		E_SPLIT_GO: begin
+			inv_reg <= {dark_reg, 1'b0} > tw * th;
+			split_reg <= 12'd0;
+			if (th >= 16) begin
+				scan(ry0_reg + {2'b00, th[11:2]}, ry1_reg - {2'b00, th[11:2]}, 12'd0, 12'd0);
+				sc_best_reg <= 22'hffff;
+				state_reg <= E_SPLIT;
+			end else begin
+				walk(ry0_reg, ry1_reg, rx0_reg, rx1_reg);
+				state_reg <= E_PASSC;
+			end
+		end
+		E_SPLIT: if (sc_fin_reg) begin
+			split_reg <= (sc_best_reg > {14'd0, tw[11:4]}) ? 12'd0 : sc_lo_reg;
+			walk(ry0_reg, ry1_reg, rx0_reg, rx1_reg);
+			state_reg <= E_PASSC;
+		end else if (sc_step) begin
+			if ({10'd0, rfg} < sc_best_reg) begin
+				sc_best_reg <= {10'd0, rfg};
+				sc_lo_reg <= sc_i_reg;
+			end
+			sc_i_reg <= sc_i_reg + 1'b1;
+			if (sc_at_end)
+				sc_fin_reg <= 1'b1;
+		end
+		E_PASSC: if (d_on_reg) begin
+			if (!c_skip) begin
+				fw_on_reg <= 1'b1;
+				fw_b2_reg <= band2;
+				fw_c_reg <= d_c_reg;
+				fw_v_reg <= col_new;
+			end
+			if (d_end_reg) begin
+				nch_reg <= 5'd0;
+				scan(rx0_reg, rx1_reg + 1'b1, 12'd0, 12'd0);
+				state_reg <= E_SEG1;
+			end
+		end
+		E_SEG1: if (sc_fin_reg) begin
+			if (split_reg != 0) begin
+				scan(rx0_reg, rx1_reg + 1'b1, 12'd0, 12'd0);
+				state_reg <= E_SEG2;
+			end else begin
+				bi_reg <= 9'd0;
+				state_reg <= E_CHDR;
+			end
+		end else if (sc_step) begin
+			seg_step(1'b0);
+		end
+		E_SEG2: if (sc_fin_reg) begin
+			bi_reg <= 9'd0;
+			state_reg <= E_CHDR;
+		end else if (sc_step) begin
+			seg_step(1'b1);
+		end
+		E_CHDR: if (ob_push) begin
+			bi_reg <= bi_reg + 1'b1;
+			if (bi_reg == ANPR_CAND_HDR_LEN - 1) begin
+				walk(12'd0, ch_reg - 1'b1, 12'd0, cw_reg - 1'b1);
+				state_reg <= E_CPIX;
+			end
+		end
+		E_CPIX: if (!wk_on_reg && !pix_pend_reg) begin
+			bi_reg <= 9'd0;
+			state_reg <= E_CSEG;
+		end
+		E_CSEG: if (ob_push) begin
+			bi_reg <= bi_reg + 1'b1;
+			if (bi_reg == seg_len - 1'b1) begin
+				done_reg[best_reg] <= 1'b1;
+				emitted_reg <= emitted_reg + 1'b1;
+				sts_candidates <= sts_candidates + 1;
+				pick_i_reg <= 4'd0;
+				best_any_reg <= 1'b0;
+				meta_idx <= 4'd0;
+				state_reg <= E_PICK;
+			end
+		end
+		default: state_reg <= E_IDLE;
+		endcase
+
+		if (rst) begin
+			state_reg <= E_IDLE;
+			frame_no_reg <= 16'd0;
+			flags_reg <= 8'd0;
+			errors_reg <= 16'd0;
+			emitted_reg <= 8'd0;
+			ob_w_reg <= 2'd0;
+			ob_r_reg <= 2'd0;
+			ob_n_reg <= 3'd0;
+			pix_pend_reg <= 1'b0;
+			wk_on_reg <= 1'b0;
+			d_on_reg <= 1'b0;
+			sc_prime_reg <= 1'b0;
+			sc_fin_reg <= 1'b0;
+			sts_candidates <= 32'd0;
+			frame_reset <= 1'b0;
+			frame_abort <= 1'b0;
+			meta_idx <= 4'd0;
+		end
+	end
+
+endmodule
+`resetall

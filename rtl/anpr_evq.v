@@ -1,0 +1,114 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+/*
+ * anpr_evq - puts the front end's events in order into one queue.
+ *
+ * One accepted pixel can raise several events (the last pixel of a frame:
+ * a run ended by its block, the run open at the end of the line, the end of
+ * the block row, the end of the frame). They are held in one register each
+ * and written into the FIFO one per cycle in the order the C model
+ * produces their effects; while any is held, `busy` holds the front end.
+ *
+ * Event word: {type[2:0], payload[47:0]}
+ *   EV_START   {.., overrun[32], time[31:0]}
+ *   EV_RUN     {.., by, sum[15:0], x1, x0}        (x0 in the low bits)
+ *   EV_ROWEND  {.., ring_base, y_last}
+ *   EV_FEND    {.., ring_base, lines}
+ *   EV_ABORT   {.., flags[7:0], lines}
+ */
+module anpr_evq #(
+	parameter X_W = 11,
+	parameter Y_W = 12,
+	parameter RING_AW = 16,
+	parameter Q_AW = 4
+) (
+	input  wire             clk,
+	input  wire             rst,
+	output wire             busy,
+	output wire             q_empty,
+
+	input  wire             ev_start,
+	input  wire             ev_start_overrun,
+	input  wire [31:0]      ev_time,
+	input  wire             run_a,
+	input  wire [X_W-4:0]   run_a_x0,
+	input  wire [X_W-4:0]   run_a_x1,
+	input  wire [15:0]      run_a_sum,
+	input  wire             run_b,
+	input  wire [X_W-4:0]   run_b_x0,
+	input  wire [X_W-4:0]   run_b_x1,
+	input  wire [15:0]      run_b_sum,
+	input  wire [Y_W-3:0]   run_by,
+	input  wire             rowend,
+	input  wire [Y_W-1:0]   rowend_y,
+	input  wire [RING_AW-1:0] ring_base,
+	input  wire             ev_fend,
+	input  wire             ev_abort,
+	input  wire [7:0]       ev_abort_flags,
+	input  wire [Y_W-1:0]   ev_lines,
+
+	output wire [50:0]      m_ev,
+	output wire             m_ev_valid,
+	input  wire             m_ev_ready
+);
+
+	localparam [2:0] EV_START = 3'd0, EV_RUN = 3'd1, EV_ROWEND = 3'd2, EV_FEND = 3'd3,
+			 EV_ABORT = 3'd4;
+
+	reg [5:0]  pend_reg; /* start, run_a, run_b, rowend, fend, abort */
+	reg [47:0] pl_reg [0:5];
+
+	wire [5:0] in = {ev_abort, ev_fend, rowend, run_b, run_a, ev_start};
+	wire [47:0] pl_in [0:5];
+	assign pl_in[0] = {15'd0, ev_start_overrun, ev_time};
+	assign pl_in[1] = {{48-16-2*(X_W-3)-(Y_W-2){1'b0}}, run_by, run_a_sum, run_a_x1, run_a_x0};
+	assign pl_in[2] = {{48-16-2*(X_W-3)-(Y_W-2){1'b0}}, run_by, run_b_sum, run_b_x1, run_b_x0};
+	assign pl_in[3] = {{48-RING_AW-Y_W{1'b0}}, ring_base, rowend_y};
+	assign pl_in[4] = {{48-RING_AW-Y_W{1'b0}}, ring_base, ev_lines};
+	assign pl_in[5] = {{48-8-Y_W{1'b0}}, ev_abort_flags, ev_lines};
+
+	/* lowest pending index goes first */
+	wire [5:0] first = pend_reg & (~pend_reg + 1'b1);
+	reg  [2:0] first_i;
+	reg  [2:0] first_type;
+	integer i;
+	always @* begin
+		first_i = 3'd0;
+		for (i = 5; i >= 0; i = i - 1)
+			if (first[i])
+				first_i = i[2:0];
+		case (first_i)
+		3'd0: first_type = EV_START;
+		3'd1, 3'd2: first_type = EV_RUN;
+		3'd3: first_type = EV_ROWEND;
+		3'd4: first_type = EV_FEND;
+		default: first_type = EV_ABORT;
+		endcase
+	end
+
+	wire q_ready;
+	wire push = |pend_reg && q_ready;
+	wire [Q_AW+1:0] q_count;
+
+	anpr_fifo #(.DATA_W(51), .ADDR_W(Q_AW)) q (
+		.clk(clk), .rst(rst),
+		.s_data({first_type, pl_reg[first_i]}), .s_valid(|pend_reg), .s_ready(q_ready),
+		.m_data(m_ev), .m_valid(m_ev_valid), .m_ready(m_ev_ready),
+		.count(q_count)
+	);
+
+	assign busy = |pend_reg;
+	assign q_empty = (q_count == 0);
+
+	always @(posedge clk) begin
+		for (i = 0; i < 6; i = i + 1)
+			if (in[i])
+				pl_reg[i] <= pl_in[i];
+		pend_reg <= (pend_reg & ~(push ? first : 6'd0)) | in;
+		if (rst)
+			pend_reg <= 6'd0;
+	end
+
+endmodule
+`resetall

@@ -1,0 +1,186 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+/*
+ * anpr_framer - checks the video stream against the configured frame size
+ * and numbers its pixels.
+ *
+ * It accepts one pixel per clock unless held. A pixel with tuser[0] starts a
+ * frame; the frame is complete after cfg_height lines of exactly cfg_width
+ * pixels, each ending with tlast. Any deviation drops the frame (its
+ * trailer says why) and the framer discards input until the next start of
+ * frame. Pixels between frames are discarded and reported once as an
+ * overrun with the next frame. A start of frame in mid-frame ends the old
+ * frame first (one cycle without accepting), then starts the new one, which
+ * it accepts only when the back end is idle (be_idle), so that each frame's
+ * records leave in order and the configuration latched at the start of
+ * frame stays in force until the frame's last record is out.
+ *
+ * Parameters
+ *   X_W, Y_W    pixel coordinate widths
+ *   RING_AW     row ring address width; RING_LINES rows of MAX_W pixels
+ *
+ * Ports
+ *   s_axis_video_*  the camera stream
+ *   hold            downstream cannot take a pixel this cycle
+ *   be_idle         back end has finished everything queued
+ *   cfg_width/height  frame size, sampled at each start of frame
+ *   pix_*           an accepted pixel of a frame: valid, value, position,
+ *                   eol = this pixel completes its line
+ *   ring_*          the ring write port, and the base address of the line
+ *                   being written
+ *   ev_*            one-cycle event strobes (see anpr_evq)
+ *   sts_*           status counters since reset
+ */
+module anpr_framer #(
+	parameter X_W = 11,
+	parameter Y_W = 12,
+	parameter MAX_W = 1280,
+	parameter RING_LINES = 48,
+	parameter RING_AW = 16
+) (
+	input  wire               clk,
+	input  wire               rst,
+
+	input  wire [7:0]         s_axis_video_tdata,
+	input  wire               s_axis_video_tvalid,
+	output wire               s_axis_video_tready,
+	input  wire               s_axis_video_tuser,
+	input  wire               s_axis_video_tlast,
+
+	input  wire               hold,
+	input  wire               be_idle,
+	input  wire [Y_W-1:0]     cfg_width,
+	input  wire [Y_W-1:0]     cfg_height,
+
+	output wire               frame_start,  /* SOF accepted: latch configuration */
+	output wire               pix_valid,
+	output wire [7:0]         pix_data,
+	output wire [X_W-1:0]     pix_x,
+	output wire [Y_W-1:0]     pix_y,
+	output wire               pix_eol,
+	output wire [Y_W-1:0]     frame_width,
+	output wire [Y_W-1:0]     frame_height,
+
+	output wire               ring_we,
+	output wire [RING_AW-1:0] ring_waddr,
+	output wire [RING_AW-1:0] ring_line_base,
+
+	output wire               ev_start,
+	output wire               ev_start_overrun,
+	output wire               ev_fend,
+	output wire               ev_abort,
+	output wire [7:0]         ev_abort_flags,
+	output wire [Y_W-1:0]     ev_lines,
+
+	output reg  [31:0]        sts_frames,
+	output reg  [31:0]        sts_frames_ok,
+	output reg  [31:0]        sts_frames_bad,
+	output reg  [31:0]        sts_discarded
+);
+
+	`include "anpr_protocol.vh"
+
+	localparam [1:0] ST_IDLE = 2'd0,    /* between frames */
+			 ST_FRAME = 2'd1,   /* receiving lines */
+			 ST_DISCARD = 2'd2; /* dropped after an error */
+	localparam [RING_AW-1:0] RING_END = RING_LINES * MAX_W;
+
+	reg [1:0]         state_reg;
+	reg [X_W-1:0]     x_reg;
+	reg [Y_W-1:0]     y_reg;
+	reg [Y_W-1:0]     w_reg, h_reg;
+	reg [RING_AW-1:0] base_reg;
+	reg               overrun_reg;
+
+	wire sof = s_axis_video_tuser;
+	/* A start of frame in mid-frame first ends the old frame, unaccepted. */
+	wire cut = s_axis_video_tvalid && sof && state_reg == ST_FRAME && !hold;
+	assign s_axis_video_tready = !hold && !(sof && (state_reg == ST_FRAME || !be_idle));
+	wire take = s_axis_video_tvalid && s_axis_video_tready;
+
+	/* The pixel's frame geometry: a starting frame takes the new size. */
+	wire            in_frame = take && (sof || state_reg == ST_FRAME);
+	wire [X_W-1:0]  x = sof ? {X_W{1'b0}} : x_reg;
+	wire [Y_W-1:0]  y = sof ? {Y_W{1'b0}} : y_reg;
+	wire [Y_W-1:0]  w = sof ? cfg_width : w_reg;
+	wire [Y_W-1:0]  h = sof ? cfg_height : h_reg;
+	wire [RING_AW-1:0] base = sof ? {RING_AW{1'b0}} : base_reg;
+	wire            last_col = ({{Y_W-X_W{1'b0}}, x} == w - 1'b1);
+	wire            short_line = in_frame && s_axis_video_tlast && !last_col;
+	wire            long_line = in_frame && !s_axis_video_tlast && last_col;
+	wire            line_done = in_frame && s_axis_video_tlast && last_col;
+	wire            frame_done = line_done && (y == h - 1'b1);
+
+	assign frame_start = take && sof;
+	assign pix_valid = in_frame && !short_line && !long_line;
+	assign pix_data = s_axis_video_tdata;
+	assign pix_x = x;
+	assign pix_y = y;
+	assign pix_eol = line_done;
+	assign frame_width = w;
+	assign frame_height = h;
+
+	assign ring_we = pix_valid;
+	assign ring_waddr = base + {{RING_AW-X_W{1'b0}}, x};
+	assign ring_line_base = base;
+
+	assign ev_start = frame_start;
+	assign ev_start_overrun = overrun_reg;
+	assign ev_fend = frame_done;
+	assign ev_abort = cut || short_line || long_line;
+	assign ev_abort_flags = cut ? ANPR_END_F_SOF_EARLY[7:0] :
+				short_line ? ANPR_END_F_SHORT_LINE[7:0] : ANPR_END_F_LONG_LINE[7:0];
+	assign ev_lines = (cut || frame_done) ? (frame_done ? h : y_reg) : y;
+
+	always @(posedge clk) begin
+		if (frame_start) begin
+			w_reg <= cfg_width;
+			h_reg <= cfg_height;
+			overrun_reg <= 1'b0;
+			sts_frames <= sts_frames + 1;
+		end
+		if (cut) begin
+			state_reg <= ST_DISCARD;
+			sts_frames_bad <= sts_frames_bad + 1;
+		end
+		if (take && !in_frame) begin
+			sts_discarded <= sts_discarded + 1;
+			if (state_reg == ST_IDLE)
+				overrun_reg <= 1'b1;
+		end
+		if (in_frame) begin
+			state_reg <= ST_FRAME;
+			x_reg <= x + 1'b1;
+			y_reg <= y;
+			base_reg <= base;
+			if (short_line || long_line) begin
+				state_reg <= ST_DISCARD;
+				sts_frames_bad <= sts_frames_bad + 1;
+			end else if (line_done) begin
+				x_reg <= 0;
+				y_reg <= y + 1'b1;
+				base_reg <= (base + MAX_W >= RING_END) ? base + MAX_W - RING_END : base + MAX_W;
+				if (frame_done) begin
+					state_reg <= ST_IDLE;
+					sts_frames_ok <= sts_frames_ok + 1;
+				end
+			end
+		end
+		if (rst) begin
+			state_reg <= ST_IDLE;
+			x_reg <= 0;
+			y_reg <= 0;
+			w_reg <= 0;
+			h_reg <= 0;
+			base_reg <= 0;
+			overrun_reg <= 1'b0;
+			sts_frames <= 0;
+			sts_frames_ok <= 0;
+			sts_frames_bad <= 0;
+			sts_discarded <= 0;
+		end
+	end
+
+endmodule
+`resetall

@@ -1,0 +1,305 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+/*
+ * anpr_pipeline - the FPGA vision pipeline: camera pixels in, plate
+ * candidate records out. Technology-independent; see rtl/board/ for the
+ * iCE40 top and docs/architecture.md for the block diagram.
+ *
+ *   video in -> anpr_framer -> anpr_sobel -> anpr_blocks -> anpr_evq
+ *            -> anpr_linker -> anpr_store -> anpr_emit -> records out
+ *
+ * The pixel path takes one pixel per clock. It holds its input (tready low)
+ * only when its bounded memories require it: for a cycle after a pixel that
+ * raised events; when the row ring would overwrite rows of a crop still
+ * being copied; at a start of frame until the previous frame's records are
+ * out; and when the output is back-pressured long enough for the event
+ * queue to fill. The record stream is the C model's (sim/model), byte for
+ * byte, except the frame header's cycle timestamp.
+ *
+ * Parameters (the build's sizes; the C model's struct anpr_model_params)
+ *   MAX_W       longest line, pixels
+ *   RING_LINES  rows of raw pixels kept for crops
+ *   CROP_MAX_W, CROP_MAX_H  largest crop
+ *   SLOT_BYTES  bytes of one candidate slot (power of two)
+ *   NSLOTS      candidate slots (power of two), the most cfg_max_cands can be
+ *
+ * Registers (cfg_* sampled at each start of frame; docs/registers.md)
+ *   cfg_width, cfg_height   frame size
+ *   cfg_edge_thr/k/bias     edge decision (anpr_sobel)
+ *   cfg_block_thr, cfg_run_gap, cfg_min_run   runs (anpr_blocks)
+ *   cfg_link_tol            stacking linker tolerance (anpr_linker)
+ *   cfg_min_w .. cfg_max_cands   candidate filter and store (anpr_store)
+ *   sts_*                   counters since reset
+ */
+module anpr_pipeline #(
+	parameter MAX_W = 1280,
+	parameter RING_LINES = 48,
+	parameter CROP_MAX_W = 256,
+	parameter CROP_MAX_H = 48,
+	parameter SLOT_BYTES = 8192,
+	parameter NSLOTS = 8
+) (
+	input  wire        clk,
+	input  wire        rst,
+
+	input  wire [7:0]  s_axis_video_tdata,
+	input  wire        s_axis_video_tvalid,
+	output wire        s_axis_video_tready,
+	input  wire        s_axis_video_tuser,
+	input  wire        s_axis_video_tlast,
+
+	output wire [7:0]  m_axis_rec_tdata,
+	output wire        m_axis_rec_tvalid,
+	input  wire        m_axis_rec_tready,
+	output wire        m_axis_rec_tlast,
+
+	input  wire [11:0] cfg_width,
+	input  wire [11:0] cfg_height,
+	input  wire [7:0]  cfg_edge_thr,
+	input  wire [7:0]  cfg_edge_k,
+	input  wire [7:0]  cfg_edge_bias,
+	input  wire [5:0]  cfg_block_thr,
+	input  wire [1:0]  cfg_run_gap,
+	input  wire [3:0]  cfg_min_run,
+	input  wire [2:0]  cfg_link_tol,
+	input  wire [11:0] cfg_min_w,
+	input  wire [11:0] cfg_max_w,
+	input  wire [11:0] cfg_min_h,
+	input  wire [11:0] cfg_max_h,
+	input  wire [7:0]  cfg_min_aspect4,
+	input  wire [7:0]  cfg_max_aspect,
+	input  wire [15:0] cfg_min_score,
+	input  wire [3:0]  cfg_max_cands,
+
+	output wire [31:0] sts_frames,
+	output wire [31:0] sts_frames_ok,
+	output wire [31:0] sts_frames_bad,
+	output wire [31:0] sts_discarded,
+	output wire [31:0] sts_candidates,
+	output wire [31:0] sts_dropped,
+	output reg  [31:0] sts_runs_lost,
+	output wire        sts_idle
+);
+
+	localparam X_W = $clog2(MAX_W);
+	localparam Y_W = 12;
+	localparam RING_AW = $clog2(RING_LINES * MAX_W);
+	localparam SLOT_AW = $clog2(SLOT_BYTES);
+	localparam SA_W = $clog2(NSLOTS) + SLOT_AW;
+	localparam CW_AW = $clog2(CROP_MAX_W);
+	localparam CH_AW = $clog2(CROP_MAX_H);
+
+	generate
+		/* %m is not available at elaboration in our Verilator: name the module */
+		if ((1 << SLOT_AW) != SLOT_BYTES || (1 << $clog2(NSLOTS)) != NSLOTS || NSLOTS > 8 ||
+		    SLOT_AW < 12)
+			$error("anpr_pipeline: SLOT_BYTES (>= 4096) and NSLOTS (<= 8) must be powers of two");
+		if (CROP_MAX_H > RING_LINES)
+			$error("anpr_pipeline: CROP_MAX_H must not exceed RING_LINES");
+		if (MAX_W < 16 || MAX_W > 2048)
+			$error("anpr_pipeline: MAX_W out of range 16..2048");
+	endgenerate
+
+	/* ---- configuration in force for the current frame ---- */
+	reg [7:0]  edge_thr_q, edge_k_q, edge_bias_q;
+	reg [5:0]  block_thr_q;
+	reg [1:0]  run_gap_q;
+	reg [3:0]  min_run_q;
+	reg [2:0]  link_tol_q;
+	reg [11:0] min_w_q, max_w_q, min_h_q, max_h_q;
+	reg [7:0]  min_aspect4_q, max_aspect_q;
+	reg [15:0] min_score_q;
+	reg [3:0]  max_cands_q;
+
+	reg [31:0] cycles_reg;
+	reg [Y_W-1:0] rowend_y_reg;
+
+	/* ---- framer ---- */
+	wire               frame_start, pix_valid, pix_eol, ring_we;
+	wire [7:0]         pix_data;
+	wire [X_W-1:0]     pix_x;
+	wire [Y_W-1:0]     pix_y, frame_width, frame_height;
+	wire [RING_AW-1:0] ring_waddr, ring_line_base;
+	wire               ev_start, ev_start_overrun, ev_fend, ev_abort;
+	wire [7:0]         ev_abort_flags;
+	wire [Y_W-1:0]     ev_lines;
+	wire               hold, be_idle;
+	wire               take = s_axis_video_tvalid && s_axis_video_tready;
+
+	anpr_framer #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W), .RING_LINES(RING_LINES),
+		      .RING_AW(RING_AW)) framer (
+		.clk(clk), .rst(rst),
+		.s_axis_video_tdata(s_axis_video_tdata), .s_axis_video_tvalid(s_axis_video_tvalid),
+		.s_axis_video_tready(s_axis_video_tready), .s_axis_video_tuser(s_axis_video_tuser),
+		.s_axis_video_tlast(s_axis_video_tlast),
+		.hold(hold), .be_idle(be_idle), .cfg_width(cfg_width), .cfg_height(cfg_height),
+		.frame_start(frame_start), .pix_valid(pix_valid), .pix_data(pix_data), .pix_x(pix_x),
+		.pix_y(pix_y), .pix_eol(pix_eol), .frame_width(frame_width), .frame_height(frame_height),
+		.ring_we(ring_we), .ring_waddr(ring_waddr), .ring_line_base(ring_line_base),
+		.ev_start(ev_start), .ev_start_overrun(ev_start_overrun), .ev_fend(ev_fend),
+		.ev_abort(ev_abort), .ev_abort_flags(ev_abort_flags), .ev_lines(ev_lines),
+		.sts_frames(sts_frames), .sts_frames_ok(sts_frames_ok), .sts_frames_bad(sts_frames_bad),
+		.sts_discarded(sts_discarded)
+	);
+
+	/* ---- edges and runs ---- */
+	wire           e_valid, e_bit;
+	wire [X_W-1:0] e_col;
+	wire [Y_W-1:0] e_row;
+
+	anpr_sobel #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) sobel (
+		.clk(clk), .take(take), .pix_valid(pix_valid), .pix_data(pix_data), .pix_x(pix_x),
+		.pix_y(pix_y), .pix_eol(pix_eol),
+		.cfg_edge_thr(frame_start ? cfg_edge_thr : edge_thr_q),
+		.cfg_edge_k(frame_start ? cfg_edge_k : edge_k_q),
+		.cfg_edge_bias(frame_start ? cfg_edge_bias : edge_bias_q),
+		.e_valid(e_valid), .e_bit(e_bit), .e_col(e_col), .e_row(e_row)
+	);
+
+	wire           run_a, run_b, rowend;
+	wire [X_W-4:0] run_a_x0, run_a_x1, run_b_x0, run_b_x1;
+	wire [15:0]    run_a_sum, run_b_sum;
+	wire [Y_W-3:0] run_by;
+
+	anpr_blocks #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) blocks (
+		.clk(clk), .take(take), .e_valid(e_valid), .e_bit(e_bit), .e_col(e_col), .e_row(e_row),
+		.pix_x(pix_x), .pix_valid(pix_valid), .pix_eol(pix_eol),
+		.frame_width(frame_width), .frame_height(frame_height),
+		.cfg_block_thr(block_thr_q), .cfg_run_gap(run_gap_q), .cfg_min_run(min_run_q),
+		.run_a(run_a), .run_a_x0(run_a_x0), .run_a_x1(run_a_x1), .run_a_sum(run_a_sum),
+		.run_b(run_b), .run_b_x0(run_b_x0), .run_b_x1(run_b_x1), .run_b_sum(run_b_sum),
+		.rowend(rowend), .run_by(run_by)
+	);
+
+	/* ---- event queue ---- */
+	wire        evq_busy, evq_empty, ev_valid, ev_ready;
+	wire [50:0] ev;
+
+	anpr_evq #(.X_W(X_W), .Y_W(Y_W), .RING_AW(RING_AW)) evq (
+		.clk(clk), .rst(rst), .busy(evq_busy), .q_empty(evq_empty),
+		.ev_start(ev_start), .ev_start_overrun(ev_start_overrun), .ev_time(cycles_reg),
+		.run_a(run_a), .run_a_x0(run_a_x0), .run_a_x1(run_a_x1), .run_a_sum(run_a_sum),
+		.run_b(run_b), .run_b_x0(run_b_x0), .run_b_x1(run_b_x1), .run_b_sum(run_b_sum),
+		.run_by(run_by), .rowend(rowend), .rowend_y(pix_y), .ring_base(ring_line_base),
+		.ev_fend(ev_fend), .ev_abort(ev_abort), .ev_abort_flags(ev_abort_flags), .ev_lines(ev_lines),
+		.m_ev(ev), .m_ev_valid(ev_valid), .m_ev_ready(ev_ready)
+	);
+
+	/* ---- linker ---- */
+	wire               close_valid, close_ready, ctl_valid, ctl_ready, tfull, linker_idle;
+	wire [X_W-4:0]     close_x0, close_x1;
+	wire [Y_W-3:0]     close_y0, close_y1;
+	wire [15:0]        close_sum;
+	wire [Y_W-1:0]     close_ylast;
+	wire [RING_AW-1:0] close_base;
+	wire [2:0]         ctl_type;
+	wire [47:0]        ctl_payload;
+	wire [5:0]         runs_lost;
+	wire               store_idle;
+
+	anpr_linker #(.X_W(X_W), .Y_W(Y_W), .RING_AW(RING_AW)) linker (
+		.clk(clk), .rst(rst), .s_ev(ev), .s_ev_valid(ev_valid), .s_ev_ready(ev_ready),
+		.cfg_link_tol(link_tol_q),
+		.close_valid(close_valid), .close_ready(close_ready), .close_x0(close_x0),
+		.close_x1(close_x1), .close_y0(close_y0), .close_y1(close_y1), .close_sum(close_sum),
+		.close_ylast(close_ylast), .close_base(close_base), .store_idle(store_idle),
+		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
+		.ctl_payload(ctl_payload), .tfull(tfull), .runs_lost(runs_lost), .idle(linker_idle)
+	);
+
+	/* ---- row ring ---- */
+	wire               ring_re;
+	wire [RING_AW-1:0] ring_raddr;
+	wire [7:0]         ring_rdata;
+
+	anpr_ram_sdp #(.DATA_W(8), .ADDR_W(RING_AW), .DEPTH(RING_LINES * MAX_W)) ring (
+		.clk(clk), .we(ring_we), .waddr(ring_waddr), .wdata(pix_data),
+		.re(ring_re), .raddr(ring_raddr), .rdata(ring_rdata)
+	);
+
+	/* ---- store and emitter ---- */
+	wire            copy_active, frame_reset, frame_abort, slot_re;
+	wire [Y_W-1:0]  copy_row;
+	wire [3:0]      ncand, meta_idx;
+	wire [15:0]     found, meta_score;
+	wire [7:0]      dropped, slot_rdata;
+	wire [11:0]     meta_cx, meta_cy, meta_cw, meta_ch;
+	wire [SA_W-1:0] slot_raddr;
+	wire            emit_idle;
+
+	anpr_store #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W), .RING_LINES(RING_LINES),
+		     .RING_AW(RING_AW), .SLOT_AW(SLOT_AW), .NSLOTS(NSLOTS), .SA_W(SA_W)) store (
+		.clk(clk), .rst(rst),
+		.close_valid(close_valid), .close_ready(close_ready), .close_x0(close_x0),
+		.close_x1(close_x1), .close_y0(close_y0), .close_y1(close_y1), .close_sum(close_sum),
+		.close_ylast(close_ylast), .close_base(close_base),
+		.frame_width(frame_width), .cfg_min_w(min_w_q), .cfg_max_w(max_w_q),
+		.cfg_min_h(min_h_q), .cfg_max_h(max_h_q), .cfg_min_aspect4(min_aspect4_q),
+		.cfg_max_aspect(max_aspect_q), .cfg_min_score(min_score_q), .cfg_max_cands(max_cands_q),
+		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_rdata(ring_rdata),
+		.idle(store_idle), .copy_active(copy_active), .copy_row(copy_row),
+		.frame_reset(frame_reset), .frame_abort(frame_abort), .ncand(ncand), .found(found),
+		.dropped(dropped), .sts_dropped(sts_dropped),
+		.meta_idx(meta_idx), .meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
+		.meta_cw(meta_cw), .meta_ch(meta_ch),
+		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rdata(slot_rdata)
+	);
+
+	anpr_emit #(.Y_W(Y_W), .SLOT_AW(SLOT_AW), .SA_W(SA_W), .CROP_MAX_W(CROP_MAX_W),
+		    .CROP_MAX_H(CROP_MAX_H), .CW_AW(CW_AW), .CH_AW(CH_AW)) emit (
+		.clk(clk), .rst(rst),
+		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
+		.ctl_payload(ctl_payload), .tfull(tfull),
+		.frame_width(frame_width), .frame_height(frame_height), .cfg_edge_thr(edge_thr_q),
+		.frame_reset(frame_reset), .frame_abort(frame_abort), .ncand(ncand), .found(found),
+		.dropped(dropped), .meta_idx(meta_idx), .meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
+		.meta_cw(meta_cw), .meta_ch(meta_ch),
+		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rdata(slot_rdata),
+		.m_axis_rec_tdata(m_axis_rec_tdata), .m_axis_rec_tvalid(m_axis_rec_tvalid),
+		.m_axis_rec_tready(m_axis_rec_tready), .m_axis_rec_tlast(m_axis_rec_tlast),
+		.idle(emit_idle), .sts_candidates(sts_candidates)
+	);
+
+	/* ---- holding the input ---- */
+	/* A close still in the linker may need rows from RING_SLACK + 1 lines
+	 * back (anpr_store's ring check); the copy in progress needs its row. */
+	wire be_busy = !evq_empty || !linker_idle || (!store_idle && !copy_active);
+	wire rowend_hazard = be_busy && ({1'b0, pix_y} >= {1'b0, rowend_y_reg} + 13'd3);
+	wire copy_hazard = copy_active && ({1'b0, copy_row} + RING_LINES <= {1'b0, pix_y});
+	assign hold = evq_busy || rowend_hazard || copy_hazard;
+	assign be_idle = !evq_busy && evq_empty && linker_idle && store_idle && emit_idle;
+	assign sts_idle = be_idle;
+
+	always @(posedge clk) begin
+		cycles_reg <= cycles_reg + 1;
+		if (rowend)
+			rowend_y_reg <= pix_y;
+		if (tfull)
+			sts_runs_lost <= sts_runs_lost + {26'd0, runs_lost};
+		if (frame_start) begin
+			edge_thr_q <= cfg_edge_thr;
+			edge_k_q <= cfg_edge_k;
+			edge_bias_q <= cfg_edge_bias;
+			block_thr_q <= cfg_block_thr;
+			run_gap_q <= cfg_run_gap;
+			min_run_q <= cfg_min_run;
+			link_tol_q <= cfg_link_tol;
+			min_w_q <= cfg_min_w;
+			max_w_q <= cfg_max_w;
+			min_h_q <= cfg_min_h;
+			max_h_q <= cfg_max_h;
+			min_aspect4_q <= cfg_min_aspect4;
+			max_aspect_q <= cfg_max_aspect;
+			min_score_q <= cfg_min_score;
+			max_cands_q <= cfg_max_cands;
+		end
+		if (rst) begin
+			cycles_reg <= 32'd0;
+			rowend_y_reg <= {Y_W{1'b0}};
+			sts_runs_lost <= 32'd0;
+		end
+	end
+
+endmodule
+`resetall

@@ -1,0 +1,306 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+/*
+ * anpr_store - filters closed components and keeps the best candidates of
+ * the frame, with their crops, until the frame ends.
+ *
+ * For each closed component (block box x0..x1, y0..y1, edge sum):
+ *   1. count it (found); its pixel box is (8 x0, 4 y0, 8 (x1-x0+1), 4 (y1-y0+1));
+ *      keep it only if its size, aspect and sum pass the cfg_* limits;
+ *   2. its crop is the box grown by 8 pixels left and right and 4 above and
+ *      below, clipped to the frame and to the last line received; a crop
+ *      no longer whole in the ring with ANPR_RING_SLACK lines to spare, or
+ *      larger than a slot, is dropped;
+ *   3. if it overlaps a stored candidate by half the smaller crop, the
+ *      higher score keeps the slot; else it takes a free slot; else it
+ *      replaces the weakest (lowest score, highest slot of equals) if better;
+ *   4. its crop is copied from the row ring into the slot, one pixel a
+ *      cycle. While copying, copy_row tells the framer which ring row must
+ *      not be overwritten yet.
+ * Every choice here is the C model's (store_candidate, close_comp).
+ *
+ * Ports
+ *   close_*    components from anpr_linker
+ *   ring_*     read port of the row ring
+ *   meta_*     read port of slot metadata for anpr_emit (combinational)
+ *   slot_r*    read port of the slot memory for anpr_emit
+ *   frame_reset  empty the store and its counters (start of frame)
+ *   frame_abort  the frame was dropped: its stored candidates count as dropped
+ */
+module anpr_store #(
+	parameter X_W = 11,
+	parameter Y_W = 12,
+	parameter MAX_W = 1280,
+	parameter RING_LINES = 48,
+	parameter RING_AW = 16,
+	parameter SLOT_AW = 13,
+	parameter NSLOTS = 8,
+	parameter SA_W = 16
+) (
+	input  wire               clk,
+	input  wire               rst,
+
+	input  wire               close_valid,
+	output wire               close_ready,
+	input  wire [X_W-4:0]     close_x0,
+	input  wire [X_W-4:0]     close_x1,
+	input  wire [Y_W-3:0]     close_y0,
+	input  wire [Y_W-3:0]     close_y1,
+	input  wire [15:0]        close_sum,
+	input  wire [Y_W-1:0]     close_ylast,
+	input  wire [RING_AW-1:0] close_base,
+
+	input  wire [Y_W-1:0]     frame_width,
+	input  wire [11:0]        cfg_min_w,
+	input  wire [11:0]        cfg_max_w,
+	input  wire [11:0]        cfg_min_h,
+	input  wire [11:0]        cfg_max_h,
+	input  wire [7:0]         cfg_min_aspect4,
+	input  wire [7:0]         cfg_max_aspect,
+	input  wire [15:0]        cfg_min_score,
+	input  wire [3:0]         cfg_max_cands,
+
+	output wire               ring_re,
+	output wire [RING_AW-1:0] ring_raddr,
+	input  wire [7:0]         ring_rdata,
+
+	output wire               idle,
+	output wire               copy_active,
+	output wire [Y_W-1:0]     copy_row,
+
+	input  wire               frame_reset,
+	input  wire               frame_abort,  /* the stored candidates will not be sent */
+	output reg  [3:0]         ncand,
+	output reg  [15:0]        found,
+	output reg  [7:0]         dropped,
+	output reg  [31:0]        sts_dropped,
+
+	input  wire [3:0]         meta_idx,
+	output wire [15:0]        meta_score,
+	output wire [11:0]        meta_cx,
+	output wire [11:0]        meta_cy,
+	output wire [11:0]        meta_cw,
+	output wire [11:0]        meta_ch,
+
+	input  wire               slot_re,
+	input  wire [SA_W-1:0]    slot_raddr,
+	output wire [7:0]         slot_rdata
+);
+
+	localparam SLACK = 2; /* ANPR_RING_SLACK */
+	localparam NI_W = $clog2(NSLOTS);
+	localparam [RING_AW-1:0] RING_END = RING_LINES * MAX_W;
+	localparam [2:0] S_IDLE = 3'd0, S_EVAL = 3'd1, S_SCAN = 3'd2, S_DECIDE = 3'd3,
+			 S_COPY = 3'd4, S_FLUSH = 3'd5;
+
+	reg [2:0] state_reg;
+
+	/* the component being stored */
+	reg [X_W-4:0]     x0_reg, x1_reg;
+	reg [Y_W-3:0]     y0_reg, y1_reg;
+	reg [15:0]        sum_reg;
+	reg [Y_W-1:0]     ylast_reg;
+	reg [RING_AW-1:0] base_reg;
+
+	/* slot metadata */
+	reg [15:0] m_score [0:NSLOTS-1];
+	reg [11:0] m_cx [0:NSLOTS-1];
+	reg [11:0] m_cy [0:NSLOTS-1];
+	reg [11:0] m_cw [0:NSLOTS-1];
+	reg [11:0] m_ch [0:NSLOTS-1];
+
+	assign meta_score = m_score[meta_idx[NI_W-1:0]];
+	assign meta_cx = m_cx[meta_idx[NI_W-1:0]];
+	assign meta_cy = m_cy[meta_idx[NI_W-1:0]];
+	assign meta_cw = m_cw[meta_idx[NI_W-1:0]];
+	assign meta_ch = m_ch[meta_idx[NI_W-1:0]];
+
+	/* ---- S_EVAL: geometry and filter, from the latched component ---- */
+	wire [12:0] x = {{13-X_W{1'b0}}, x0_reg, 3'b000};
+	wire [12:0] w = {{13-X_W{1'b0}}, x1_reg - x0_reg + 1'b1, 3'b000};
+	wire [12:0] y = {{13-Y_W{1'b0}}, y0_reg, 2'b00};
+	wire [12:0] h = {{13-Y_W{1'b0}}, y1_reg - y0_reg + 1'b1, 2'b00};
+	wire [20:0] amin = cfg_min_aspect4 * h;
+	wire [20:0] amax = cfg_max_aspect * h;
+	wire pass = w >= {1'b0, cfg_min_w} && w <= {1'b0, cfg_max_w} && h >= {1'b0, cfg_min_h} &&
+		    h <= {1'b0, cfg_max_h} && {6'd0, w, 2'b00} >= amin && {8'd0, w} <= amax &&
+		    sum_reg >= cfg_min_score;
+	wire [12:0] cx = (x >= 8) ? x - 13'd8 : 13'd0;
+	wire [12:0] cy = (y >= 4) ? y - 13'd4 : 13'd0;
+	wire [12:0] cx1a = x + w + 13'd7;
+	wire [12:0] cx1 = (cx1a < {1'b0, frame_width}) ? cx1a : {1'b0, frame_width} - 1'b1;
+	wire [12:0] cy1a = y + h + 13'd3;
+	wire [12:0] cy1 = (cy1a < {1'b0, ylast_reg}) ? cy1a : {1'b0, ylast_reg};
+	wire [12:0] cwn = cx1 - cx + 1'b1;
+	wire [12:0] chn = cy1 - cy + 1'b1;
+	wire [25:0] area_n = cwn * chn;
+	wire ring_gone = cy + RING_LINES < {1'b0, ylast_reg} + SLACK + 1;
+	wire too_big = area_n > (1 << SLOT_AW);
+
+	/* registered candidate */
+	reg [11:0] ccx, ccy, ccw, cch;
+	reg [19:0] carea;
+
+	/* ---- S_SCAN: overlap with stored candidate i, and the weakest ---- */
+	reg  [3:0]  i_reg;
+	reg         dup_reg;
+	reg  [3:0]  dup_idx_reg, vmin_reg;
+	wire [12:0] ox1 = m_cx[i_reg[NI_W-1:0]] + m_cw[i_reg[NI_W-1:0]];
+	wire [12:0] oy1 = m_cy[i_reg[NI_W-1:0]] + m_ch[i_reg[NI_W-1:0]];
+	wire [12:0] nx1 = ccx + ccw;
+	wire [12:0] ny1 = ccy + cch;
+	wire [11:0] ix0 = (ccx > m_cx[i_reg[NI_W-1:0]]) ? ccx : m_cx[i_reg[NI_W-1:0]];
+	wire [11:0] iy0 = (ccy > m_cy[i_reg[NI_W-1:0]]) ? ccy : m_cy[i_reg[NI_W-1:0]];
+	wire [12:0] ix1 = (nx1 < ox1) ? nx1 : ox1;
+	wire [12:0] iy1 = (ny1 < oy1) ? ny1 : oy1;
+	wire [12:0] iw = ix1 - {1'b0, ix0};
+	wire [12:0] ih = iy1 - {1'b0, iy0};
+	wire [19:0] oarea = m_cw[i_reg[NI_W-1:0]] * m_ch[i_reg[NI_W-1:0]];
+	wire [19:0] sarea = (carea < oarea) ? carea : oarea;
+	wire [26:0] inter2 = {iw, 1'b0} * ih;
+	wire overlap = ix1 > {1'b0, ix0} && iy1 > {1'b0, iy0} && inter2 >= {7'd0, sarea};
+
+	/* ---- S_COPY ---- */
+	reg [3:0]         victim_reg;
+	reg [11:0]        r_reg, c_reg;
+	reg [RING_AW-1:0] rb_reg;
+	reg [SA_W-1:0]    sa_reg;
+	reg               wv_reg;
+	reg [SA_W-1:0]    wa_reg;
+	wire [Y_W-1:0]    back = ylast_reg - ccy[Y_W-1:0];  /* lines from the crop top to y_last */
+	wire [RING_AW+6:0] back_off = back * MAX_W;
+	wire [RING_AW-1:0] rb0 = (base_reg >= back_off[RING_AW-1:0]) ? base_reg - back_off[RING_AW-1:0] :
+				 base_reg + RING_END - back_off[RING_AW-1:0];
+
+	assign ring_re = (state_reg == S_COPY);
+	assign ring_raddr = rb_reg + {{RING_AW-12{1'b0}}, ccx} + {{RING_AW-12{1'b0}}, c_reg};
+	assign copy_active = (state_reg == S_COPY);
+	assign copy_row = ccy[Y_W-1:0] + r_reg[Y_W-1:0];
+	assign close_ready = (state_reg == S_IDLE);
+	assign idle = (state_reg == S_IDLE);
+
+	anpr_ram_sdp #(.DATA_W(8), .ADDR_W(SA_W), .DEPTH(NSLOTS << SLOT_AW)) slots (
+		.clk(clk), .we(wv_reg), .waddr(wa_reg), .wdata(ring_rdata),
+		.re(slot_re), .raddr(slot_raddr), .rdata(slot_rdata)
+	);
+
+	task drop_one;
+		begin
+			if (dropped != 8'hff)
+				dropped <= dropped + 1'b1;
+			sts_dropped <= sts_dropped + 1;
+		end
+	endtask
+
+	always @(posedge clk) begin
+		wv_reg <= 1'b0;
+		case (state_reg)
+		S_IDLE: if (close_valid) begin
+			x0_reg <= close_x0;
+			x1_reg <= close_x1;
+			y0_reg <= close_y0;
+			y1_reg <= close_y1;
+			sum_reg <= close_sum;
+			ylast_reg <= close_ylast;
+			base_reg <= close_base;
+			state_reg <= S_EVAL;
+		end
+		S_EVAL: begin
+			if (found != 16'hffff)
+				found <= found + 1'b1;
+			ccx <= cx[11:0];
+			ccy <= cy[11:0];
+			ccw <= cwn[11:0];
+			cch <= chn[11:0];
+			carea <= area_n[19:0];
+			i_reg <= 4'd0;
+			dup_reg <= 1'b0;
+			vmin_reg <= 4'd0;
+			if (!pass) begin
+				state_reg <= S_IDLE;
+			end else if (ring_gone || too_big) begin
+				drop_one;
+				state_reg <= S_IDLE;
+			end else begin
+				state_reg <= (ncand == 0) ? S_DECIDE : S_SCAN;
+			end
+		end
+		S_SCAN: begin
+			if (overlap && !dup_reg) begin
+				dup_reg <= 1'b1;
+				dup_idx_reg <= i_reg;
+			end
+			if (i_reg != 0 && m_score[i_reg[NI_W-1:0]] <= m_score[vmin_reg[NI_W-1:0]])
+				vmin_reg <= i_reg;
+			i_reg <= i_reg + 1'b1;
+			if (i_reg + 1'b1 == ncand)
+				state_reg <= S_DECIDE;
+		end
+		S_DECIDE: begin
+			state_reg <= S_COPY;
+			if (dup_reg) begin
+				drop_one;
+				victim_reg <= dup_idx_reg;
+				if (sum_reg <= m_score[dup_idx_reg[NI_W-1:0]])
+					state_reg <= S_IDLE;
+			end else if (ncand < cfg_max_cands) begin
+				victim_reg <= ncand;
+				ncand <= ncand + 1'b1;
+			end else begin
+				drop_one;
+				victim_reg <= vmin_reg;
+				if (sum_reg <= m_score[vmin_reg[NI_W-1:0]])
+					state_reg <= S_IDLE;
+			end
+			r_reg <= 12'd0;
+			c_reg <= 12'd0;
+			rb_reg <= rb0;
+		end
+		S_COPY: begin
+			if (c_reg == 12'd0 && r_reg == 12'd0) begin
+				m_score[victim_reg[NI_W-1:0]] <= sum_reg;
+				m_cx[victim_reg[NI_W-1:0]] <= ccx;
+				m_cy[victim_reg[NI_W-1:0]] <= ccy;
+				m_cw[victim_reg[NI_W-1:0]] <= ccw;
+				m_ch[victim_reg[NI_W-1:0]] <= cch;
+				sa_reg <= {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
+				wa_reg <= {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
+			end else begin
+				wa_reg <= sa_reg;
+			end
+			wv_reg <= 1'b1;
+			sa_reg <= ((c_reg == 12'd0 && r_reg == 12'd0) ?
+				   {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}} : sa_reg) + 1'b1;
+			if (c_reg + 1'b1 == ccw) begin
+				c_reg <= 12'd0;
+				r_reg <= r_reg + 1'b1;
+				rb_reg <= (rb_reg + MAX_W >= RING_END) ? rb_reg + MAX_W - RING_END : rb_reg + MAX_W;
+				if (r_reg + 1'b1 == cch)
+					state_reg <= S_FLUSH;
+			end else begin
+				c_reg <= c_reg + 1'b1;
+			end
+		end
+		S_FLUSH: state_reg <= S_IDLE;
+		default: state_reg <= S_IDLE;
+		endcase
+		if (frame_abort)
+			sts_dropped <= sts_dropped + {28'd0, ncand};
+		if (frame_reset) begin
+			ncand <= 4'd0;
+			found <= 16'd0;
+			dropped <= 8'd0;
+		end
+		if (rst) begin
+			state_reg <= S_IDLE;
+			ncand <= 4'd0;
+			found <= 16'd0;
+			dropped <= 8'd0;
+			sts_dropped <= 32'd0;
+			wv_reg <= 1'b0;
+		end
+	end
+
+endmodule
+`resetall

@@ -1,0 +1,364 @@
+/*
+ * cosim.c - the RTL pipeline (Verilated) against the C model, byte for byte.
+ *
+ *   cosim [--quick] [--data DIR] [--seed N]
+ *
+ * Every case builds one input stream, runs it through the C model and
+ * through the RTL with random idle cycles on the input and random
+ * backpressure on the output, and compares the record streams (bytes and
+ * tlast; the frame header's cycle timestamp excepted) and the status
+ * counters. It also checks the AXI rules on the output (tvalid and the
+ * payload hold until taken) and that the RTL never hangs (a cycle budget).
+ * With --data, every PNG under DIR's subfolders runs as a frame too.
+ * Exit status 0 when every case matches.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "anpr/image.h"
+#include "anpr/records.h"
+#include "anpr_model.h"
+#include "anpr_sim.h"
+#include "scenes.h"
+
+struct item {
+	uint8_t px, sof, eol;
+};
+
+struct stream {
+	struct item *v;
+	size_t n, cap;
+};
+
+static void put(struct stream *s, uint8_t px, int sof, int eol)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 65536;
+		s->v = realloc(s->v, s->cap * sizeof(*s->v));
+		if (!s->v)
+			abort();
+	}
+	s->v[s->n++] = (struct item){px, (uint8_t)sof, (uint8_t)eol};
+}
+
+/* A frame's pixels with the marks a camera gives. drop_at: stop after that
+ * many pixels (a frame cut off); short_line/long_line: line index to damage
+ * (-1: none). */
+static void frame(struct stream *s, const uint8_t *px, unsigned w, unsigned h, long drop_at,
+		  int short_line, int long_line)
+{
+	long k = 0;
+
+	for (unsigned y = 0; y < h; y++) {
+		unsigned lw = w;
+
+		if ((int)y == short_line)
+			lw = w / 2;
+		if ((int)y == long_line)
+			lw = w + 3;
+		for (unsigned x = 0; x < lw; x++, k++) {
+			if (drop_at >= 0 && k == drop_at)
+				return;
+			put(s, px[y * w + (x < w ? x : w - 1)], k == 0, x == lw - 1);
+		}
+	}
+}
+
+static int failures;
+
+/* Run one stream through both; 0 when they agree. */
+static int run_case(const char *name, const struct anpr_model_cfg *cfg, const struct stream *s,
+		    unsigned idle_pct, unsigned stall_pct, uint32_t seed)
+{
+	struct anpr_model_params par;
+	anpr_model *m;
+	anpr_sim *sim;
+	const uint8_t *mb, *ml;
+	size_t mlen, i = 0, got = 0, cap = 1 << 16;
+	uint8_t *ob = malloc(cap), *ol = malloc(cap);
+	uint64_t budget, cyc = 0;
+	uint32_t r = seed;
+	int ok = 1, idle = 0, quiet = 0, held = 0;
+	struct anpr_sim_out prev = {0, 0, 0, 0};
+	struct anpr_model_status ms, ss;
+
+	anpr_sim_params(&par);
+	m = anpr_model_new(&par);
+	sim = anpr_sim_new(NULL);
+	if (!m || !sim || !ob || !ol || anpr_model_configure(m, cfg)) {
+		fprintf(stderr, "%s: setup failed\n", name);
+		exit(2);
+	}
+	anpr_sim_configure(sim, cfg);
+	for (size_t k = 0; k < s->n; k++)
+		anpr_model_push(m, s->v[k].px, s->v[k].sof, s->v[k].eol);
+	mlen = anpr_model_pending(m, &mb, &ml);
+
+	/* Every pixel and output byte can cost a few cycles, plus emission. */
+	budget = 40 * (uint64_t)s->n + 200 * (uint64_t)mlen + 1000000;
+	while (cyc < budget) {
+		struct anpr_sim_in in = {0, 0, 0, 0, 0};
+		struct anpr_sim_out out;
+
+		if (i < s->n && (scene_rand(&r) % 100) >= idle_pct) {
+			in.valid = 1;
+			in.data = s->v[i].px;
+			in.sof = s->v[i].sof;
+			in.eol = s->v[i].eol;
+		}
+		in.ready = (scene_rand(&r) % 100) >= stall_pct;
+		anpr_sim_step(sim, &in, &out);
+		cyc++;
+		/* AXI: a byte offered and not taken is offered again, unchanged */
+		if (held && (!out.tvalid || out.tdata != prev.tdata || out.tlast != prev.tlast)) {
+			fprintf(stderr, "%s: output changed while stalled at byte %zu\n", name, got);
+			ok = 0;
+			break;
+		}
+		held = out.tvalid && !in.ready;
+		prev = out;
+		if (out.taken)
+			i++;
+		if (out.tvalid && in.ready) {
+			if (got == cap) {
+				cap *= 2;
+				ob = realloc(ob, cap);
+				ol = realloc(ol, cap);
+			}
+			ob[got] = out.tdata;
+			ol[got++] = (uint8_t)out.tlast;
+			quiet = 0;
+		} else {
+			quiet++;
+		}
+		anpr_sim_status(sim, &ss, &idle);
+		if (i == s->n && idle && quiet > 64)
+			break;
+	}
+	if (ok && cyc >= budget) {
+		fprintf(stderr, "%s: RTL hung: %zu of %zu pixels taken, %zu of %zu bytes out after %llu cycles\n",
+			name, i, s->n, got, mlen, (unsigned long long)cyc);
+		ok = 0;
+	}
+	if (ok) {
+		size_t k = 0, rec = 0;
+
+		while (k < mlen && k < got) {
+			struct anpr_record rr;
+			size_t used;
+			const char *why;
+
+			if (anpr_rec_parse(mb + k, mlen - k, &rr, &used, &why) != ANPR_REC_OK) {
+				fprintf(stderr, "%s: model output unparsable at %zu\n", name, k);
+				ok = 0;
+				break;
+			}
+			for (size_t j = 0; j < used && ok; j++) {
+				int timefield = rr.type == ANPR_REC_FRAME && j >= ANPR_FRAME_OFF_TIME &&
+						j < ANPR_FRAME_OFF_TIME + 4;
+
+				if (k + j >= got) {
+					break;
+				} else if ((!timefield && ob[k + j] != mb[k + j]) || ol[k + j] != ml[k + j]) {
+					fprintf(stderr,
+						"%s: record %zu (type %02x) byte %zu: rtl %02x%s model %02x%s\n",
+						name, rec, mb[k], j, ob[k + j], ol[k + j] ? "/last" : "",
+						mb[k + j], ml[k + j] ? "/last" : "");
+					ok = 0;
+				}
+			}
+			k += used;
+			rec++;
+		}
+		if (ok && got != mlen) {
+			fprintf(stderr, "%s: rtl sent %zu bytes, model %zu\n", name, got, mlen);
+			ok = 0;
+		}
+	}
+	anpr_model_get_status(m, &ms);
+	anpr_sim_status(sim, &ss, NULL);
+	if (ok && (ms.frames != ss.frames || ms.frames_ok != ss.frames_ok ||
+		   ms.frames_bad != ss.frames_bad || ms.discarded != ss.discarded ||
+		   ms.candidates != ss.candidates || ms.dropped != ss.dropped ||
+		   ms.runs_lost != ss.runs_lost)) {
+		fprintf(stderr,
+			"%s: status differs: frames %u/%u ok %u/%u bad %u/%u discarded %u/%u cands %u/%u "
+			"dropped %u/%u lost %u/%u (rtl/model)\n",
+			name, ss.frames, ms.frames, ss.frames_ok, ms.frames_ok, ss.frames_bad, ms.frames_bad,
+			ss.discarded, ms.discarded, ss.candidates, ms.candidates, ss.dropped, ms.dropped,
+			ss.runs_lost, ms.runs_lost);
+		ok = 0;
+	}
+	printf("%-44s %s  %zu px, %zu bytes, %u cands, %llu cycles (idle %u%%, stall %u%%)\n", name,
+	       ok ? "ok  " : "FAIL", s->n, mlen, ms.candidates, (unsigned long long)cyc, idle_pct,
+	       stall_pct);
+	fflush(stdout);
+	if (!ok)
+		failures++;
+	anpr_sim_free(sim);
+	anpr_model_free(m);
+	free(ob);
+	free(ol);
+	return ok ? 0 : -1;
+}
+
+static void cfg_for(struct anpr_model_cfg *c, unsigned w, unsigned h)
+{
+	struct anpr_model_params par;
+
+	anpr_sim_params(&par);
+	anpr_model_cfg_default(&par, c, w, h);
+}
+
+/* Synthetic scenes: sizes, plates, and stream damage. */
+static void synthetic(int quick, uint32_t seed)
+{
+	static const unsigned sizes[][2] = {{64, 48}, {97, 61}, {73, 40}, {160, 120}, {320, 200},
+					    {641, 123}, {1280, 96}};
+	unsigned nsizes = quick ? 5 : sizeof(sizes) / sizeof(sizes[0]);
+	char name[128];
+
+	for (unsigned k = 0; k < nsizes; k++) {
+		unsigned w = sizes[k][0], h = sizes[k][1];
+		uint8_t *px = malloc((size_t)w * h);
+		struct stream s = {0};
+		struct anpr_model_cfg cfg;
+
+		cfg_for(&cfg, w, h);
+		cfg.min_w = 16;
+		cfg.min_score = 20;
+		for (unsigned f = 0; f < 3; f++) {
+			scene_make(px, w, h, 1 + (seed + f + k) % 6, seed * 31 + f * 7 + k);
+			frame(&s, px, w, h, -1, -1, -1);
+		}
+		snprintf(name, sizeof(name), "scenes %ux%u x3", w, h);
+		run_case(name, &cfg, &s, 0, 0, seed + k);
+		snprintf(name, sizeof(name), "scenes %ux%u x3 idle+stall", w, h);
+		run_case(name, &cfg, &s, 30, 50, seed + k + 100);
+		free(s.v);
+		free(px);
+	}
+}
+
+/* Every defined recovery, in one stream per damage, on a 128x64 frame. */
+static void damaged(uint32_t seed)
+{
+	const unsigned w = 128, h = 64;
+	uint8_t px[128 * 64];
+	struct anpr_model_cfg cfg;
+	struct stream s;
+	const struct {
+		const char *name;
+		long drop_at;
+		int short_line, long_line;
+		int junk_before, extra_lines;
+	} cases[] = {
+		{"short line", -1, 20, -1, 0, 0},
+		{"short line on the first line", -1, 0, -1, 0, 0},
+		{"long line", -1, -1, 33, 0, 0},
+		{"long line on the last line", -1, -1, 63, 0, 0},
+		{"frame cut off (SOF mid-frame)", 128 * 30 + 17, -1, -1, 0, 0},
+		{"frame cut off at a line end", 128 * 40, -1, -1, 0, 0},
+		{"pixels before the first SOF", -1, -1, -1, 500, 0},
+		{"frame larger than configured", -1, -1, -1, 0, 5},
+	};
+
+	cfg_for(&cfg, w, h);
+	cfg.min_w = 16;
+	cfg.min_score = 20;
+	for (unsigned k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		memset(&s, 0, sizeof(s));
+		scene_make(px, w, h, 3, seed + k);
+		for (int j = 0; j < cases[k].junk_before; j++)
+			put(&s, (uint8_t)j, 0, j % 100 == 99);
+		frame(&s, px, w, h, -1, -1, -1);
+		frame(&s, px, w, h, cases[k].drop_at, cases[k].short_line, cases[k].long_line);
+		for (int j = 0; j < cases[k].extra_lines * (int)w; j++)
+			put(&s, (uint8_t)j, 0, j % w == w - 1);
+		scene_make(px, w, h, 2, seed + k + 50);
+		frame(&s, px, w, h, -1, -1, -1);
+		run_case(cases[k].name, &cfg, &s, 20, 40, seed + k);
+		free(s.v);
+	}
+}
+
+/* Every PNG in the data folders, one frame each, when they fit this build. */
+static void real_images(const char *dir, int quick)
+{
+	static const char *sets[] = {"eu-scenes", "us-scenes"};
+	struct anpr_model_params par;
+	int n = 0;
+
+	anpr_sim_params(&par);
+	for (unsigned k = 0; k < 2; k++) {
+		char path[4096];
+		DIR *d;
+		struct dirent *e;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, sets[k]);
+		d = opendir(path);
+		if (!d) {
+			printf("skip: %s not found\n", path);
+			continue;
+		}
+		while ((e = readdir(d))) {
+			struct anpr_image img;
+			char err[512];
+			struct anpr_model_cfg cfg;
+			struct stream s = {0};
+
+			if (!strstr(e->d_name, ".png"))
+				continue;
+			if (quick && n >= 6)
+				break;
+			snprintf(path, sizeof(path), "%s/%s/%s", dir, sets[k], e->d_name);
+			if (anpr_image_load(path, &img, err, sizeof(err))) {
+				fprintf(stderr, "%s\n", err);
+				failures++;
+				continue;
+			}
+			if (img.width > par.max_width) {
+				printf("%-44s skip (%u wide; this build takes %u)\n", e->d_name, img.width,
+				       par.max_width);
+				anpr_image_free(&img);
+				continue;
+			}
+			cfg_for(&cfg, img.width, img.height);
+			frame(&s, img.pixels, img.width, img.height, -1, -1, -1);
+			run_case(e->d_name, &cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1);
+			free(s.v);
+			anpr_image_free(&img);
+			n++;
+		}
+		closedir(d);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *data = NULL;
+	int quick = 0;
+	uint32_t seed = 1;
+
+	for (int a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--quick"))
+			quick = 1;
+		else if (!strcmp(argv[a], "--data") && a + 1 < argc)
+			data = argv[++a];
+		else if (!strcmp(argv[a], "--seed") && a + 1 < argc)
+			seed = (uint32_t)strtoul(argv[++a], NULL, 0);
+		else {
+			fprintf(stderr, "usage: cosim [--quick] [--data DIR] [--seed N]\n");
+			return 2;
+		}
+	}
+	synthetic(quick, seed);
+	damaged(seed);
+	if (data)
+		real_images(data, quick);
+	printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
+	return failures ? 1 : 0;
+}

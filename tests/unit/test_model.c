@@ -1,0 +1,727 @@
+/*
+ * test_model.c - stream semantics of the C model (sim/model/anpr_model.c).
+ *
+ * The RTL is checked against the model byte for byte, so what the model does
+ * with a good or a broken pixel stream is the contract the host relies on:
+ * every frame is bracketed by a FRAME header and an END trailer, a broken
+ * frame is reported in its trailer and not half-sent, and the next frame is
+ * unaffected. The output is read back with the host's own parser.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "anpr/protocol.h"
+#include "anpr/records.h"
+#include "anpr_model.h"
+#include "tests.h"
+
+#define W 64 /* frame size of most tests: small, but holds one plate */
+#define H 32
+#define MAX_RECS 64
+
+/* The synthetic plate: 2-pixel dark and light vertical bars, the strongest
+ * horizontal gradient there is, in a flat mid-gray frame. */
+#define PLATE_X0 12
+#define PLATE_X1 52 /* exclusive */
+#define PLATE_Y0 8
+#define PLATE_Y1 24 /* exclusive */
+
+struct stream {
+	struct anpr_record rec[MAX_RECS];
+	size_t n;
+	char types[MAX_RECS + 1]; /* 'F', 'C', 'E' per record */
+};
+
+static void fill_flat(uint8_t *px, unsigned w, unsigned h)
+{
+	memset(px, 128, (size_t)w * h);
+}
+
+static void fill_plate(uint8_t *px, unsigned w, unsigned h)
+{
+	unsigned x, y;
+
+	fill_flat(px, w, h);
+	for (y = PLATE_Y0; y < PLATE_Y1; y++)
+		for (x = PLATE_X0; x < PLATE_X1; x++)
+			px[y * w + x] = ((x - PLATE_X0) / 2) % 2 ? 230 : 20;
+}
+
+static anpr_model *new_model(unsigned w, unsigned h)
+{
+	struct anpr_model_params p;
+	struct anpr_model_cfg c;
+	anpr_model *m;
+
+	anpr_model_params_default(&p);
+	m = anpr_model_new(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	anpr_model_cfg_default(&p, &c, w, h);
+	CU_ASSERT_EQUAL_FATAL(anpr_model_configure(m, &c), 0);
+	return m;
+}
+
+/* Push rows [y0, y1) of a w-wide frame pixel by pixel, SOF on pixel (0, 0),
+ * EOL on the last pixel of each row. */
+static void push_rows(anpr_model *m, const uint8_t *px, unsigned w, unsigned y0, unsigned y1)
+{
+	unsigned x, y;
+
+	for (y = y0; y < y1; y++)
+		for (x = 0; x < w; x++)
+			anpr_model_push(m, px[y * w + x], x == 0 && y == 0, x == w - 1);
+}
+
+/*
+ * Parse everything pending (without consuming it: candidate pixels point
+ * into the model's buffer). Every record must parse, and tlast must be set
+ * on exactly the last byte of each record, as the host's DMA framing needs.
+ */
+static void parse_pending(anpr_model *m, struct stream *s)
+{
+	const uint8_t *b, *last;
+	size_t len = anpr_model_pending(m, &b, &last), off = 0, used, i;
+
+	s->n = 0;
+	while (off < len) {
+		const char *why = NULL;
+		enum anpr_rec_status st;
+
+		CU_ASSERT_FATAL(s->n < MAX_RECS);
+		st = anpr_rec_parse(b + off, len - off, &s->rec[s->n], &used, &why);
+		CU_ASSERT_EQUAL_FATAL(st, ANPR_REC_OK);
+		for (i = 0; i < used; i++)
+			CU_ASSERT_EQUAL(!!last[off + i], i == used - 1);
+		switch (s->rec[s->n].type) {
+		case ANPR_REC_FRAME:
+			s->types[s->n] = 'F';
+			break;
+		case ANPR_REC_CAND:
+			s->types[s->n] = 'C';
+			break;
+		default:
+			s->types[s->n] = 'E';
+			break;
+		}
+		s->n++;
+		off += used;
+	}
+	s->types[s->n] = '\0';
+}
+
+static void take(anpr_model *m, struct stream *s)
+{
+	const uint8_t *b;
+
+	parse_pending(m, s);
+	anpr_model_consume(m, anpr_model_pending(m, &b, NULL));
+}
+
+/* Number of 'C' in types[from, to). */
+static unsigned count_cands(const struct stream *s, size_t from, size_t to)
+{
+	unsigned n = 0;
+
+	for (; from < to; from++)
+		n += s->types[from] == 'C';
+	return n;
+}
+
+static void check_frame_hdr(const struct anpr_record *r, unsigned frame, unsigned w, unsigned h)
+{
+	CU_ASSERT_EQUAL_FATAL(r->type, ANPR_REC_FRAME);
+	CU_ASSERT_EQUAL(r->u.frame.version, ANPR_PROTO_VERSION);
+	CU_ASSERT_EQUAL(r->u.frame.frame, frame);
+	CU_ASSERT_EQUAL(r->u.frame.width, w);
+	CU_ASSERT_EQUAL(r->u.frame.height, h);
+}
+
+static void check_end(const struct anpr_record *r, unsigned frame, unsigned flags, unsigned lines,
+		      unsigned errors)
+{
+	CU_ASSERT_EQUAL_FATAL(r->type, ANPR_REC_END);
+	CU_ASSERT_EQUAL(r->u.end.frame, frame);
+	CU_ASSERT_EQUAL(r->u.end.flags, flags);
+	CU_ASSERT_EQUAL(r->u.end.lines, lines);
+	CU_ASSERT_EQUAL(r->u.end.errors, errors);
+}
+
+/* A frame with the plate: header, candidates that show the plate, trailer. */
+static void test_plate_frame(void)
+{
+	static uint8_t px[W * H];
+	anpr_model *m = new_model(W, H);
+	struct anpr_model_status st;
+	struct stream s;
+	size_t i;
+	int hit = 0;
+
+	fill_plate(px, W, H);
+	anpr_model_push_frame(m, px);
+	parse_pending(m, &s);
+	CU_ASSERT_FATAL(s.n >= 3);
+	check_frame_hdr(&s.rec[0], 1, W, H);
+	check_end(&s.rec[s.n - 1], 1, 0, H, 0);
+	CU_ASSERT_EQUAL(count_cands(&s, 1, s.n - 1), s.n - 2);
+	CU_ASSERT_EQUAL(s.rec[s.n - 1].u.end.emitted, s.n - 2);
+	for (i = 1; i + 1 < s.n; i++) {
+		const struct anpr_rec_cand *c = &s.rec[i].u.cand;
+		unsigned r, cx, cy;
+
+		CU_ASSERT_EQUAL(c->frame, 1);
+		CU_ASSERT_EQUAL(c->index, i - 1);
+		CU_ASSERT(c->crop.x + c->crop.w <= W && c->crop.y + c->crop.h <= H);
+		CU_ASSERT(c->rows == 1 || c->rows == 2);
+		/* the crop pixels are the frame's pixels of that region */
+		for (r = 0; r < c->crop.h; r++)
+			CU_ASSERT(!memcmp(c->pixels + r * c->crop.w,
+					  px + (c->crop.y + r) * W + c->crop.x, c->crop.w));
+		/* some candidate's box is centred on the plate */
+		cx = c->box.x + c->box.w / 2;
+		cy = c->box.y + c->box.h / 2;
+		if (cx >= PLATE_X0 && cx < PLATE_X1 && cy >= PLATE_Y0 && cy < PLATE_Y1)
+			hit = 1;
+	}
+	CU_ASSERT(hit);
+	anpr_model_get_status(m, &st);
+	CU_ASSERT_EQUAL(st.frames, 1);
+	CU_ASSERT_EQUAL(st.frames_ok, 1);
+	CU_ASSERT_EQUAL(st.frames_bad, 0);
+	CU_ASSERT_EQUAL(st.discarded, 0);
+	CU_ASSERT_EQUAL(st.candidates, s.n - 2);
+	anpr_model_free(m);
+}
+
+/* A flat frame: header and trailer, nothing found, nothing sent. */
+static void test_flat_frame(void)
+{
+	static uint8_t px[W * H];
+	anpr_model *m = new_model(W, H);
+	struct anpr_model_status st;
+	struct stream s;
+
+	fill_flat(px, W, H);
+	anpr_model_push_frame(m, px);
+	parse_pending(m, &s);
+	CU_ASSERT_STRING_EQUAL(s.types, "FE");
+	if (s.n == 2) {
+		check_frame_hdr(&s.rec[0], 1, W, H);
+		check_end(&s.rec[1], 1, 0, H, 0);
+		CU_ASSERT_EQUAL(s.rec[1].u.end.found, 0);
+		CU_ASSERT_EQUAL(s.rec[1].u.end.emitted, 0);
+		CU_ASSERT_EQUAL(s.rec[1].u.end.dropped, 0);
+	}
+	anpr_model_get_status(m, &st);
+	CU_ASSERT_EQUAL(st.frames_ok, 1);
+	CU_ASSERT_EQUAL(st.candidates, 0);
+	anpr_model_free(m);
+}
+
+/* push_frame is only a fast path: the bytes, tlast marks and timestamps
+ * must be those of pushing every pixel, over several frames. */
+static void test_push_frame_same_as_pixels(void)
+{
+	static uint8_t plate[W * H], flat[W * H];
+	const uint8_t *seq[] = {plate, flat, plate, plate, flat};
+	anpr_model *a = new_model(W, H), *b = new_model(W, H);
+	const uint8_t *ab, *al, *bb, *bl;
+	size_t alen, blen, i;
+
+	fill_plate(plate, W, H);
+	fill_flat(flat, W, H);
+	for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		anpr_model_push_frame(a, seq[i]);
+		push_rows(b, seq[i], W, 0, H);
+	}
+	alen = anpr_model_pending(a, &ab, &al);
+	blen = anpr_model_pending(b, &bb, &bl);
+	CU_ASSERT(alen > 5 * (ANPR_FRAME_LEN + ANPR_END_LEN));
+	CU_ASSERT_EQUAL_FATAL(alen, blen);
+	CU_ASSERT(!memcmp(ab, bb, alen));
+	CU_ASSERT(!memcmp(al, bl, alen));
+	anpr_model_free(a);
+	anpr_model_free(b);
+}
+
+/* consume takes bytes from the front and keeps the rest in order. */
+static void test_consume_partial(void)
+{
+	static uint8_t px[W * H];
+	anpr_model *m = new_model(W, H);
+	const uint8_t *b, *last;
+	uint8_t *copy;
+	size_t len, n;
+
+	fill_plate(px, W, H);
+	anpr_model_push_frame(m, px);
+	len = anpr_model_pending(m, &b, NULL);
+	CU_ASSERT_FATAL(len > ANPR_FRAME_LEN);
+	copy = malloc(len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
+	memcpy(copy, b, len);
+	anpr_model_consume(m, ANPR_FRAME_LEN);
+	n = anpr_model_pending(m, &b, &last);
+	CU_ASSERT_EQUAL(n, len - ANPR_FRAME_LEN);
+	CU_ASSERT(!memcmp(b, copy + ANPR_FRAME_LEN, n));
+	CU_ASSERT(last[n - 1] != 0);
+	anpr_model_consume(m, n + 10);
+	CU_ASSERT_EQUAL(anpr_model_pending(m, &b, NULL), 0);
+	free(copy);
+	anpr_model_free(m);
+}
+
+/*
+ * tlast early: the frame ends there with SHORT_LINE and the lines received
+ * so far; its candidates are not sent (the plate was already found and
+ * stored: the frame is taller than the plate needs); the rest of it is
+ * discarded quietly (it is expected, so no OVERRUN); the next frame is whole.
+ */
+static void test_short_line(void)
+{
+	enum { TH = 48 };
+	static uint8_t px[W * TH];
+	anpr_model *m = new_model(W, TH);
+	struct anpr_model_status st;
+	struct stream s;
+	unsigned x, rest;
+
+	fill_plate(px, W, TH);
+	/* cut the last line */
+	push_rows(m, px, W, 0, TH - 1);
+	for (x = 0; x < 10; x++)
+		anpr_model_push(m, px[(TH - 1) * W + x], 0, x == 9);
+	take(m, &s);
+	CU_ASSERT_STRING_EQUAL_FATAL(s.types, "FE");
+	check_end(&s.rec[1], 1, ANPR_END_F_SHORT_LINE, TH - 1, 1);
+	CU_ASSERT_EQUAL(s.rec[1].u.end.emitted, 0);
+	CU_ASSERT(s.rec[1].u.end.found >= 1);
+	CU_ASSERT(s.rec[1].u.end.dropped >= 1);
+
+	/* the source carries on: the rest of the line and more, up to SOF */
+	rest = W - 10 + 3 * W;
+	for (x = 0; x < rest; x++)
+		anpr_model_push(m, 128, 0, (x + 10) % W == W - 1);
+	take(m, &s);
+	CU_ASSERT_EQUAL(s.n, 0);
+	anpr_model_get_status(m, &st);
+	CU_ASSERT_EQUAL(st.discarded, rest);
+	CU_ASSERT_EQUAL(st.frames_bad, 1);
+	CU_ASSERT_EQUAL(st.frames_ok, 0);
+	CU_ASSERT_EQUAL(st.candidates, 0);
+	CU_ASSERT(st.dropped >= 1);
+
+	anpr_model_push_frame(m, px);
+	take(m, &s);
+	CU_ASSERT_FATAL(s.n >= 3);
+	check_frame_hdr(&s.rec[0], 2, W, TH);
+	CU_ASSERT_EQUAL(count_cands(&s, 1, s.n - 1), s.n - 2);
+	check_end(&s.rec[s.n - 1], 2, 0, TH, 0);
+	anpr_model_get_status(m, &st);
+	CU_ASSERT_EQUAL(st.frames, 2);
+	CU_ASSERT_EQUAL(st.frames_ok, 1);
+	CU_ASSERT_EQUAL(st.frames_bad, 1);
+	anpr_model_free(m);
+}
+
+/* A frame cut by a short line and followed at once by SOF: one trailer for
+ * the cut frame (no SOF_EARLY, it had already ended), then a normal frame. */
+static void test_short_line_then_sof(void)
+{
+	static uint8_t px[W * H];
+	anpr_model *m = new_model(W, H);
+	struct stream s;
+	unsigned x;
+
+	fill_flat(px, W, H);
+	push_rows(m, px, W, 0, 5);
+	for (x = 0; x < 3; x++)
+		anpr_model_push(m, 128, 0, x == 2);
+	anpr_model_push_frame(m, px);
+	take(m, &s);
+	CU_ASSERT_STRING_EQUAL_FATAL(s.types, "FEFE");
+	check_end(&s.rec[1], 1, ANPR_END_F_SHORT_LINE, 5, 1);
+	check_frame_hdr(&s.rec[2], 2, W, H);
+	check_end(&s.rec[3], 2, 0, H, 0);
+	anpr_model_free(m);
+}
+
+/* No tlast at the configured width: LONG_LINE, the overlong rest dropped. */
+static void test_long_line(void)
+{
+	static uint8_t px[W * H];
+	anpr_model *m = new_model(W, H);
+	struct anpr_model_status st;
+	struct stream s;
+	unsigned x;
+
+	fill_flat(px, W, H);
+	push_rows(m, px, W, 0, 3);
+	/* a 70-pixel line: W pixels without tlast, 6 more, tlast on the last */
+	for (x = 0; x < W + 6; x++)
+		anpr_model_push(m, 128, 0, x == W + 5);
+	take(m, &s);
+	CU_ASSERT_STRING_EQUAL_FATAL(s.types, "FE");
+	check_end(&s.rec[1], 1, ANPR_END_F_LONG_LINE, 3, 1);
+	anpr_model_get_status(m, &st);
+	CU_ASSERT_EQUAL(st.discarded, 6);
+	CU_ASSERT_EQUAL(st.frames_bad, 1);
+
+	anpr_model_push_frame(m, px);
+	take(m, &s);
+	CU_ASSERT_STRING_EQUAL_FATAL(s.types, "FE");
+	check_frame_hdr(&s.rec[0], 2, W, H);
+	check_end(&s.rec[1], 2, 0, H, 0);
+	anpr_model_free(m);
+}
+
+/* SOF in the middle of a line: SOF_EARLY trailer for the old frame, with the
+ * whole lines it got, then the new frame's header and the new frame. */
+static void test_sof_mid_line(void)
+{
+	static uint8_t px[W * H];
+	anpr_model *m = new_model(W, H);
+	struct anpr_model_status st;
+	struct stream s;
+	unsigned x;
+
+	fill_plate(px, W, H);
+	push_rows(m, px, W, 0, 10);
+	for (x = 0; x < 20; x++)
+		anpr_model_push(m, px[10 * W + x], 0, 0);
+	anpr_model_push_frame(m, px);
+	take(m, &s);
+	CU_ASSERT_FATAL(s.n >= 5);
+	CU_ASSERT_EQUAL(s.types[0], 'F');
+	check_end(&s.rec[1], 1, ANPR_END_F_SOF_EARLY, 10, 1);
+	CU_ASSERT_EQUAL(s.rec[1].u.end.emitted, 0);
+	check_frame_hdr(&s.rec[2], 2, W, H);
+	CU_ASSERT_EQUAL(count_cands(&s, 3, s.n - 1), s.n - 4);
+	check_end(&s.rec[s.n - 1], 2, 0, H, 0);
+	anpr_model_get_status(m, &st);
+	CU_ASSERT_EQUAL(st.frames, 2);
+	CU_ASSERT_EQUAL(st.frames_ok, 1);
+	CU_ASSERT_EQUAL(st.frames_bad, 1);
+	CU_ASSERT_EQUAL(st.discarded, 0);
+	anpr_model_free(m);
+}
+
+/* A frame cut off after whole lines (a source that stopped early) and then a
+ * new SOF: SOF_EARLY with the exact line count. */
+static void test_frame_cut_then_sof(void)
+{
+	static uint8_t px[W * H];
+	anpr_model *m = new_model(W, H);
+	struct stream s;
+
+	fill_flat(px, W, H);
+	push_rows(m, px, W, 0, 20);
+	anpr_model_push_frame(m, px);
+	take(m, &s);
+	CU_ASSERT_STRING_EQUAL_FATAL(s.types, "FEFE");
+	check_end(&s.rec[1], 1, ANPR_END_F_SOF_EARLY, 20, 1);
+	check_frame_hdr(&s.rec[2], 2, W, H);
+	check_end(&s.rec[3], 2, 0, H, 0);
+	anpr_model_free(m);
+}
+
+/* Pixels before the first SOF: nothing is sent for them, the first trailer
+ * reports OVERRUN once; the flag does not stick to later frames. */
+static void test_overrun_before_first_sof(void)
+{
+	static uint8_t px[W * H];
+	anpr_model *m = new_model(W, H);
+	struct anpr_model_status st;
+	struct stream s;
+	unsigned x;
+
+	fill_flat(px, W, H);
+	for (x = 0; x < 100; x++)
+		anpr_model_push(m, 128, 0, x % W == W - 1);
+	take(m, &s);
+	CU_ASSERT_EQUAL(s.n, 0);
+	anpr_model_get_status(m, &st);
+	CU_ASSERT_EQUAL(st.discarded, 100);
+	CU_ASSERT_EQUAL(st.frames, 0);
+
+	anpr_model_push_frame(m, px);
+	anpr_model_push_frame(m, px);
+	take(m, &s);
+	CU_ASSERT_STRING_EQUAL_FATAL(s.types, "FEFE");
+	check_frame_hdr(&s.rec[0], 1, W, H);
+	check_end(&s.rec[1], 1, ANPR_END_F_OVERRUN, H, 1);
+	check_end(&s.rec[3], 2, 0, H, 0);
+	anpr_model_get_status(m, &st);
+	/* an overrun is not a broken frame: the frame itself was whole */
+	CU_ASSERT_EQUAL(st.frames_ok, 2);
+	CU_ASSERT_EQUAL(st.frames_bad, 0);
+	anpr_model_free(m);
+}
+
+/* Pixels after the last line of a frame: reported on the next trailer,
+ * whose frame is otherwise complete (its candidates are still sent). */
+static void test_overrun_after_last_line(void)
+{
+	static uint8_t px[W * H];
+	anpr_model *m = new_model(W, H);
+	struct anpr_model_status st;
+	struct stream s;
+	unsigned x;
+
+	fill_plate(px, W, H);
+	anpr_model_push_frame(m, px);
+	for (x = 0; x < 2 * W; x++)
+		anpr_model_push(m, 128, 0, x % W == W - 1);
+	take(m, &s);
+	CU_ASSERT_FATAL(s.n >= 3);
+	check_end(&s.rec[s.n - 1], 1, 0, H, 0);
+
+	anpr_model_push_frame(m, px);
+	take(m, &s);
+	CU_ASSERT_FATAL(s.n >= 3);
+	check_frame_hdr(&s.rec[0], 2, W, H);
+	CU_ASSERT_EQUAL(count_cands(&s, 1, s.n - 1), s.n - 2);
+	/* counted once per gap, not once per pixel */
+	check_end(&s.rec[s.n - 1], 2, ANPR_END_F_OVERRUN, H, 1);
+	anpr_model_get_status(m, &st);
+	CU_ASSERT_EQUAL(st.discarded, 2 * W);
+	CU_ASSERT_EQUAL(st.frames_ok, 2);
+	anpr_model_free(m);
+}
+
+/* Errors accumulate in one trailer: an overrun before the SOF and a short
+ * line in the frame give both flags and two errors. */
+static void test_overrun_and_short_line(void)
+{
+	static uint8_t px[W * H];
+	anpr_model *m = new_model(W, H);
+	struct stream s;
+	unsigned x;
+
+	fill_flat(px, W, H);
+	anpr_model_push_frame(m, px);
+	anpr_model_push(m, 1, 0, 0);
+	push_rows(m, px, W, 0, 2);
+	for (x = 0; x < 5; x++)
+		anpr_model_push(m, 128, 0, x == 4);
+	take(m, &s);
+	CU_ASSERT_STRING_EQUAL_FATAL(s.types, "FEFE");
+	check_end(&s.rec[1], 1, 0, H, 0);
+	check_end(&s.rec[3], 2, ANPR_END_F_OVERRUN | ANPR_END_F_SHORT_LINE, 2, 2);
+	anpr_model_free(m);
+}
+
+/* More separate runs in a block row than the component table has slots:
+ * TABLE_FULL is reported, but the frame is complete and not an error. */
+static void test_table_full(void)
+{
+	const unsigned w = 1024, h = 16;
+	uint8_t *px = malloc((size_t)w * h);
+	anpr_model *m = new_model(w, h);
+	struct anpr_model_status st;
+	struct stream s;
+	unsigned x, y;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(px);
+	/* 21 patches of bars, 3 blocks wide, 3 cool blocks apart */
+	fill_flat(px, w, h);
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++)
+			if (x % 48 < 24)
+				px[y * w + x] = (x / 2) % 2 ? 230 : 20;
+	anpr_model_push_frame(m, px);
+	take(m, &s);
+	CU_ASSERT_FATAL(s.n >= 2);
+	CU_ASSERT_EQUAL(s.types[0], 'F');
+	check_end(&s.rec[s.n - 1], 1, ANPR_END_F_TABLE_FULL, h, 0);
+	anpr_model_get_status(m, &st);
+	CU_ASSERT(st.runs_lost > 0);
+	CU_ASSERT_EQUAL(st.frames_ok, 1);
+	CU_ASSERT_EQUAL(st.frames_bad, 0);
+	free(px);
+	anpr_model_free(m);
+}
+
+static void expect_reject(struct anpr_model_cfg c, const char *field)
+{
+	struct anpr_model_params p;
+	const char *got = NULL;
+
+	anpr_model_params_default(&p);
+	CU_ASSERT_EQUAL(anpr_model_cfg_check(&p, &c, &got), -1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+	CU_ASSERT_STRING_EQUAL(got, field);
+	/* field may be NULL when the caller only wants yes or no */
+	CU_ASSERT_EQUAL(anpr_model_cfg_check(&p, &c, NULL), -1);
+}
+
+/* Each out-of-range field is refused and named. */
+static void test_cfg_check(void)
+{
+	struct anpr_model_params p;
+	struct anpr_model_cfg d, c;
+	const char *got = "untouched";
+
+	anpr_model_params_default(&p);
+	anpr_model_cfg_default(&p, &d, 1280, 720);
+	CU_ASSERT_EQUAL(anpr_model_cfg_check(&p, &d, &got), 0);
+	CU_ASSERT_STRING_EQUAL(got, "untouched");
+
+	c = d, c.width = 15;
+	expect_reject(c, "width");
+	c = d, c.width = p.max_width + 1;
+	expect_reject(c, "width");
+	c = d, c.height = 7;
+	expect_reject(c, "height");
+	c = d, c.height = 4096;
+	expect_reject(c, "height");
+	c = d, c.edge_thr = 0;
+	expect_reject(c, "edge_thr");
+	c = d, c.edge_thr = 256;
+	expect_reject(c, "edge_thr");
+	c = d, c.block_thr = 0;
+	expect_reject(c, "block_thr");
+	c = d, c.block_thr = ANPR_BLOCK_W * ANPR_BLOCK_H + 1;
+	expect_reject(c, "block_thr");
+	c = d, c.run_gap = 4;
+	expect_reject(c, "run_gap");
+	c = d, c.min_run = 0;
+	expect_reject(c, "min_run");
+	c = d, c.min_run = 16;
+	expect_reject(c, "min_run");
+	c = d, c.link_tol = 8;
+	expect_reject(c, "link_tol");
+	c = d, c.max_w = p.crop_max_w - 2 * ANPR_CROP_MX + 1;
+	expect_reject(c, "max_w");
+	c = d, c.min_w = c.max_w + 1;
+	expect_reject(c, "max_w");
+	c = d, c.max_h = p.crop_max_h - 2 * ANPR_CROP_MY + 1;
+	expect_reject(c, "max_h");
+	c = d, c.min_h = c.max_h + 1;
+	expect_reject(c, "max_h");
+	c = d, c.min_aspect4 = 256;
+	expect_reject(c, "aspect");
+	c = d, c.max_aspect = 0;
+	expect_reject(c, "aspect");
+	c = d, c.min_score = 65536;
+	expect_reject(c, "min_score");
+	c = d, c.max_cands = 0;
+	expect_reject(c, "max_cands");
+	/* max_cands is bounded by the build's store, not by the field width */
+	c = d, c.max_cands = p.store_slots + 1;
+	expect_reject(c, "max_cands");
+
+	/* the edges of the ranges are accepted */
+	c = d, c.width = 16, c.height = 8, c.block_thr = 32, c.run_gap = 3, c.min_run = 15;
+	c.link_tol = 7, c.max_cands = p.store_slots;
+	CU_ASSERT_EQUAL(anpr_model_cfg_check(&p, &c, NULL), 0);
+	c = d, c.width = p.max_width, c.height = 4095;
+	CU_ASSERT_EQUAL(anpr_model_cfg_check(&p, &c, NULL), 0);
+}
+
+/* A configuration loaded mid-frame waits for the next SOF; a rejected one
+ * leaves the pending one in place. */
+static void test_cfg_takes_effect_at_sof(void)
+{
+	static uint8_t px[W * H], small[48 * 24];
+	struct anpr_model_params p;
+	struct anpr_model_cfg c;
+	anpr_model *m = new_model(W, H);
+	struct stream s;
+
+	fill_flat(px, W, H);
+	fill_flat(small, 48, 24);
+	anpr_model_params_default(&p);
+	push_rows(m, px, W, 0, 10);
+	anpr_model_cfg_default(&p, &c, 48, 24);
+	CU_ASSERT_EQUAL(anpr_model_configure(m, &c), 0);
+	c.width = 8; /* invalid */
+	CU_ASSERT_EQUAL(anpr_model_configure(m, &c), -1);
+	/* the current frame finishes at its own 64x32 */
+	push_rows(m, px, W, 10, H);
+	take(m, &s);
+	CU_ASSERT_STRING_EQUAL_FATAL(s.types, "FE");
+	check_frame_hdr(&s.rec[0], 1, W, H);
+	check_end(&s.rec[1], 1, 0, H, 0);
+
+	anpr_model_push_frame(m, small);
+	take(m, &s);
+	CU_ASSERT_STRING_EQUAL_FATAL(s.types, "FE");
+	check_frame_hdr(&s.rec[0], 2, 48, 24);
+	check_end(&s.rec[1], 2, 0, 24, 0);
+	anpr_model_free(m);
+}
+
+/* The status registers add up over a mixed sequence of good and bad frames,
+ * and agree with the trailers. */
+static void test_status_counters(void)
+{
+	static uint8_t plate[W * H], flat[W * H];
+	anpr_model *m = new_model(W, H);
+	struct anpr_model_status st;
+	struct stream s;
+	unsigned cands = 0, dropped = 0, x;
+	size_t i;
+
+	fill_plate(plate, W, H);
+	fill_flat(flat, W, H);
+	anpr_model_push_frame(m, plate);        /* ok */
+	push_rows(m, plate, W, 0, H - 1);       /* bad: short last line */
+	anpr_model_push(m, 0, 0, 1);
+	push_rows(m, flat, W, 0, 4);            /* bad: cut by SOF */
+	anpr_model_push_frame(m, flat);         /* ok */
+	anpr_model_push_frame(m, plate);        /* ok */
+	for (x = 0; x < 7; x++)                 /* 7 discarded, overrun */
+		anpr_model_push(m, 0, 0, 0);
+	take(m, &s);
+	CU_ASSERT_STRING_EQUAL_FATAL(s.types, "FCEFEFEFEFCE");
+	for (i = 0; i < s.n; i++) {
+		cands += s.types[i] == 'C';
+		if (s.types[i] == 'E')
+			dropped += s.rec[i].u.end.dropped;
+	}
+	anpr_model_get_status(m, &st);
+	CU_ASSERT_EQUAL(st.frames, 5);
+	CU_ASSERT_EQUAL(st.frames_ok, 3);
+	CU_ASSERT_EQUAL(st.frames_bad, 2);
+	CU_ASSERT_EQUAL(st.discarded, 7);
+	CU_ASSERT_EQUAL(st.candidates, cands);
+	CU_ASSERT_EQUAL(st.dropped, dropped);
+	CU_ASSERT_EQUAL(st.runs_lost, 0);
+	anpr_model_free(m);
+}
+
+int register_model_suite(void)
+{
+	static const struct {
+		const char *name;
+		CU_TestFunc fn;
+	} tests[] = {
+		{"plate frame: header, candidates, trailer", test_plate_frame},
+		{"flat frame: no candidates", test_flat_frame},
+		{"push_frame == per-pixel push", test_push_frame_same_as_pixels},
+		{"consume keeps the rest", test_consume_partial},
+		{"short line ends the frame, rest discarded", test_short_line},
+		{"short line then SOF", test_short_line_then_sof},
+		{"long line", test_long_line},
+		{"SOF mid-line: SOF_EARLY", test_sof_mid_line},
+		{"frame cut after whole lines then SOF", test_frame_cut_then_sof},
+		{"overrun before the first SOF", test_overrun_before_first_sof},
+		{"overrun after the last line", test_overrun_after_last_line},
+		{"overrun and short line in one trailer", test_overrun_and_short_line},
+		{"component table full", test_table_full},
+		{"cfg_check names the bad field", test_cfg_check},
+		{"configuration takes effect at SOF", test_cfg_takes_effect_at_sof},
+		{"status counters", test_status_counters},
+	};
+	CU_pSuite s = CU_add_suite("model", NULL, NULL);
+	size_t i;
+
+	if (!s)
+		return -1;
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		if (!CU_add_test(s, tests[i].name, tests[i].fn))
+			return -1;
+	return 0;
+}
