@@ -130,13 +130,19 @@ lint:
 		verilator --lint-only -Wall -Irtl $$f || exit 1; \
 	done
 	@echo "lint: verilator --lint-only -Wall clean on $$(ls rtl/anpr_*.v | wc -l) modules"
+	@iverilog -g2005 -Irtl -o /dev/null rtl/anpr_*.v && echo "lint: Icarus (-g2005) accepts the RTL"
+	@yosys -q -p "read_verilog -Irtl $(filter %.v,$(RTL)); hierarchy -top anpr_pipeline; proc" && \
+		echo "lint: Yosys reads and elaborates the RTL"
+
+formal:
+	tests/formal/run.sh $(BUILD)
 
 eval: $(BUILD)/locate_eval
 	@[ -d $(DATA)/eu-scenes ] || { echo "eval: $(DATA) not found"; exit 0; }
 	./$(BUILD)/locate_eval --preset up5k $(DATA)/eu-scenes $(DATA)/us-scenes
 	./$(BUILD)/locate_eval --preset large $(DATA)/eu-scenes $(DATA)/us-scenes
 
-test: deps protocol-check unit lint sim-test
+test: deps protocol-check unit lint formal sim-test
 
 clean:
 	rm -rf $(BUILD)

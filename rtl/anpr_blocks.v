@@ -72,6 +72,11 @@ module anpr_blocks #(
 	wire [5:0] count = (first_row ? 6'd0 : acc_rd) + row_total;
 	wire [BX_W-1:0] bx = e_col[X_W-1:3];
 
+	/* only the block of the next column is read ahead */
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire unused = &{1'b0, pix_x[2:0]};
+	/* verilator lint_on UNUSEDSIGNAL */
+
 	/* Read ahead: the block of the next column, or block 0 after a line. */
 	wire [BX_W-1:0] ahead = (pix_valid && !pix_eol) ? pix_x[X_W-1:3] : {BX_W{1'b0}};
 

@@ -107,20 +107,20 @@ module anpr_emit #(
 	reg           best_any_reg;
 	reg [8:0]     bi_reg; /* byte index within a fixed part */
 
-	/* ---- output FIFO, 4 bytes ---- */
-	reg [8:0] ob_mem [0:3];
-	reg [1:0] ob_w_reg, ob_r_reg;
-	reg [2:0] ob_n_reg;
+	/* ---- output buffer: 4 bytes of registers at the module boundary ---- */
 	reg       ob_push;
 	reg [7:0] ob_data;
 	reg       ob_last;
+	wire [2:0] ob_n;
 	reg       pix_pend_reg; /* a pixel read is on its way from the slot RAM */
-	wire      ob_pop = m_axis_rec_tvalid && m_axis_rec_tready;
-	wire      ob_room = (ob_n_reg + {2'b00, pix_pend_reg}) < 3'd3;
+	/* room for one more read after the byte in flight */
+	wire      ob_room = (ob_n + {2'b00, pix_pend_reg}) < 3'd3;
 
-	assign m_axis_rec_tvalid = (ob_n_reg != 0);
-	assign m_axis_rec_tdata = ob_mem[ob_r_reg][7:0];
-	assign m_axis_rec_tlast = ob_mem[ob_r_reg][8];
+	anpr_obuf #(.DEPTH_W(2)) obuf (
+		.clk(clk), .rst(rst), .s_push(ob_push), .s_data(ob_data), .s_last(ob_last),
+		.count(ob_n), .m_axis_tdata(m_axis_rec_tdata), .m_axis_tvalid(m_axis_rec_tvalid),
+		.m_axis_tready(m_axis_rec_tready), .m_axis_tlast(m_axis_rec_tlast)
+	);
 
 	/* ---- the candidate being analysed ---- */
 	reg [15:0]     score_reg;
@@ -181,7 +181,8 @@ module anpr_emit #(
 
 	/* ---- divider ---- */
 	reg [4:0]  dv_i_reg;
-	reg [21:0] dv_n_reg, dv_q_reg, dv_r_reg;
+	reg [21:0] dv_n_reg, dv_r_reg;
+	reg [6:0]  dv_q_reg; /* the mean is at most 255: only the low quotient bits are kept */
 	reg [19:0] dv_d_reg;
 	wire [22:0] dv_sh = {dv_r_reg, dv_n_reg[21]};
 	wire        dv_ge = dv_sh >= {3'b000, dv_d_reg};
@@ -245,6 +246,11 @@ module anpr_emit #(
 	wire [11:0] chy = chb[sj] ? split_reg + 1'b1 : ry0_reg;
 	wire [11:0] chh = chb[sj] ? ry1_reg - split_reg : (split_reg != 0) ? split_reg - ry0_reg : th;
 	wire [8:0]  seg_len = 9'd2 + {1'b0, nch_reg, 3'b000};
+
+	/* bits that shifts and fixed layouts leave out */
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire unused = &{1'b0, thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7], ctl_payload[47:33]};
+	/* verilator lint_on UNUSEDSIGNAL */
 
 	always @* begin
 		fix_byte = 8'd0;
@@ -326,7 +332,7 @@ module anpr_emit #(
 		if (pix_pend_reg) begin
 			ob_push = 1'b1;
 			ob_data = slot_rdata;
-		end else if (ob_n_reg < 3'd3) begin
+		end else if (ob_n < 3'd3) begin
 			case (state_reg)
 			E_HDR: begin
 				ob_push = 1'b1;
@@ -390,15 +396,18 @@ module anpr_emit #(
 	end
 
 	assign ctl_ready = (state_reg == E_IDLE);
-	assign idle = (state_reg == E_IDLE) && (ob_n_reg == 0);
+	assign idle = (state_reg == E_IDLE) && (ob_n == 0);
 
 	task walk;
 		input [11:0] r0, r1, c0, c1;
+		/* the product is 24 bits; a crop's offset fits its slot */
+		/* verilator lint_off UNUSEDSIGNAL */
 		reg [23:0] off;
+		/* verilator lint_on UNUSEDSIGNAL */
 		reg [SA_W-1:0] a;
 		begin
 			off = r0 * cw_reg + {12'd0, c0};
-			a = sbase_reg + off[SA_W-1:0];
+			a = sbase_reg + off[SA_W-1:0]; /* a crop fits its slot: off < 2**SLOT_AW */
 			wk_on_reg <= 1'b1;
 			wk_r_reg <= r0;
 			wk_r1_reg <= r1;
@@ -483,14 +492,6 @@ module anpr_emit #(
 		frame_reset <= 1'b0;
 		frame_abort <= 1'b0;
 
-		/* output FIFO */
-		if (ob_push) begin
-			ob_mem[ob_w_reg] <= {ob_last, ob_data};
-			ob_w_reg <= ob_w_reg + 1'b1;
-		end
-		if (ob_pop)
-			ob_r_reg <= ob_r_reg + 1'b1;
-		ob_n_reg <= ob_n_reg + {2'b00, ob_push} - {2'b00, ob_pop};
 		pix_pend_reg <= (state_reg == E_CPIX) && wk_go;
 		if (tfull)
 			flags_reg <= flags_reg | ANPR_END_F_TABLE_FULL[7:0];
@@ -545,7 +546,7 @@ module anpr_emit #(
 				meta_idx <= 4'd0;
 				state_reg <= E_PICK;
 			end
-			default: begin /* abort: the stored candidates are not sent */
+			EV_ABORT: begin /* the stored candidates are not sent */
 				frame_abort <= 1'b1;
 				flags_reg <= flags_reg | ctl_payload[Y_W+7:Y_W];
 				if (errors_reg != 16'hffff)
@@ -554,6 +555,7 @@ module anpr_emit #(
 					      dropped + {4'd0, ncand};
 				state_reg <= E_TRL;
 			end
+			default: ;
 			endcase
 		end
 		E_HDR: if (ob_push) begin
@@ -648,7 +650,7 @@ module anpr_emit #(
 			end
 			dv_i_reg <= 5'd21;
 			dv_n_reg <= sum_reg;
-			dv_q_reg <= 22'd0;
+			dv_q_reg <= 7'd0;
 			dv_r_reg <= 22'd0;
 			dv_d_reg <= cw_reg * ch_reg;
 			state_reg <= E_DIV;
@@ -658,7 +660,7 @@ module anpr_emit #(
 		E_DIV: begin
 			/* restoring division, one quotient bit a cycle, MSB first */
 			dv_r_reg <= dv_ge ? dv_sh[21:0] - {2'b00, dv_d_reg} : dv_sh[21:0];
-			dv_q_reg <= {dv_q_reg[20:0], dv_ge};
+			dv_q_reg <= {dv_q_reg[5:0], dv_ge};
 			dv_n_reg <= {dv_n_reg[20:0], 1'b0};
 			dv_i_reg <= dv_i_reg - 1'b1;
 			if (dv_i_reg == 5'd0) begin
@@ -762,9 +764,6 @@ module anpr_emit #(
 			flags_reg <= 8'd0;
 			errors_reg <= 16'd0;
 			emitted_reg <= 8'd0;
-			ob_w_reg <= 2'd0;
-			ob_r_reg <= 2'd0;
-			ob_n_reg <= 3'd0;
 			pix_pend_reg <= 1'b0;
 			wk_on_reg <= 1'b0;
 			d_on_reg <= 1'b0;
@@ -776,6 +775,7 @@ module anpr_emit #(
 			meta_idx <= 4'd0;
 		end
 	end
+
 
 endmodule
 `resetall

@@ -75,5 +75,27 @@ module anpr_fifo #(
 		end
 	end
 
+`ifdef FORMAL
+	/* Handshake properties: assume a reset first; the output, once valid,
+	 * holds its word until taken; the count stays within capacity. */
+	reg f_past_valid = 1'b0;
+	always @(posedge clk)
+		f_past_valid <= 1'b1;
+	always @(*)
+		if (!f_past_valid)
+			assume(rst);
+	always @(posedge clk)
+		if (f_past_valid && !$past(rst)) begin
+			if ($past(m_valid && !m_ready)) begin
+				assert(m_valid);
+				assert(m_data == $past(m_data));
+			end
+			assert(count <= (1 << ADDR_W) + 1);
+			if ($past(!s_ready))
+				assert($past(count) == (1 << ADDR_W) + 1 || $past(count) == (1 << ADDR_W));
+			cover(count == (1 << ADDR_W) + 1);
+		end
+`endif
+
 endmodule
 `resetall

@@ -182,5 +182,31 @@ module anpr_framer #(
 		end
 	end
 
+`ifdef FORMAL
+	/* The input is only taken when the downstream allows it; every pixel
+	 * and event comes from a transfer (or, for a cut, an offered SOF). */
+	reg f_past_valid = 1'b0;
+	always @(posedge clk)
+		f_past_valid <= 1'b1;
+	always @(*)
+		if (!f_past_valid)
+			assume(rst);
+	always @(*)
+		if (f_past_valid && !rst) begin
+			if (hold)
+				assert(!s_axis_video_tready);
+			if (pix_valid || ev_start || ev_fend)
+				assert(take);
+			if (ev_abort && !take)
+				assert(s_axis_video_tvalid && sof && !hold);
+			if (s_axis_video_tvalid && sof && !be_idle)
+				assert(!s_axis_video_tready);
+			assert(!(ev_fend && ev_abort));
+		end
+	always @(posedge clk)
+		if (f_past_valid && !$past(rst))
+			cover($past(ev_fend));
+`endif
+
 endmodule
 `resetall

@@ -90,16 +90,23 @@ module anpr_pipeline #(
 	localparam CW_AW = $clog2(CROP_MAX_W);
 	localparam CH_AW = $clog2(CROP_MAX_H);
 
-	generate
-		/* %m is not available at elaboration in our Verilator: name the module */
+	/* Impossible sizes stop the simulation at time 0 (verilog-axis style,
+	 * which Icarus, Verilator and Yosys all accept). */
+	initial begin
 		if ((1 << SLOT_AW) != SLOT_BYTES || (1 << $clog2(NSLOTS)) != NSLOTS || NSLOTS > 8 ||
-		    SLOT_AW < 12)
-			$error("anpr_pipeline: SLOT_BYTES (>= 4096) and NSLOTS (<= 8) must be powers of two");
-		if (CROP_MAX_H > RING_LINES)
-			$error("anpr_pipeline: CROP_MAX_H must not exceed RING_LINES");
-		if (MAX_W < 16 || MAX_W > 2048)
-			$error("anpr_pipeline: MAX_W out of range 16..2048");
-	endgenerate
+		    SLOT_AW < 12) begin
+			$display("SLOT_BYTES (>= 4096) and NSLOTS (<= 8) must be powers of two (instance %m)");
+			$finish;
+		end
+		if (CROP_MAX_H > RING_LINES) begin
+			$display("CROP_MAX_H must not exceed RING_LINES (instance %m)");
+			$finish;
+		end
+		if (MAX_W < 16 || MAX_W > 2048) begin
+			$display("MAX_W out of range 16..2048 (instance %m)");
+			$finish;
+		end
+	end
 
 	/* ---- configuration in force for the current frame ---- */
 	reg [7:0]  edge_thr_q, edge_k_q, edge_bias_q;

@@ -70,6 +70,11 @@ module anpr_sobel #(
 
 	wire [9:0]  gdiff = (col2_reg > col0) ? col2_reg - col0 : col0 - col2_reg;
 	wire [7:0]  e = gdiff[9:2];
+
+	/* e = |Gx| / 4 */
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire unused = &{1'b0, gdiff[1:0]};
+	/* verilator lint_on UNUSEDSIGNAL */
 	wire [11:0] bright = {2'b00, col2_reg} + {2'b00, col0} + {1'b0, cfg_edge_bias, 3'b000};
 	wire [19:0] lhs = {1'b0, e, 11'b0};
 	wire [19:0] rhs = cfg_edge_k * bright;

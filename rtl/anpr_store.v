@@ -116,6 +116,11 @@ module anpr_store #(
 	assign meta_cw = m_cw[meta_idx[NI_W-1:0]];
 	assign meta_ch = m_ch[meta_idx[NI_W-1:0]];
 
+	/* slot indices are 4 bits wide outside, NI_W inside; the ring offset is below RING_END */
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire unused = &{1'b0, meta_idx[3], victim_reg[3], back_off[RING_AW+6:RING_AW]};
+	/* verilator lint_on UNUSEDSIGNAL */
+
 	/* ---- S_EVAL: geometry and filter, from the latched component ---- */
 	wire [12:0] x = {{13-X_W{1'b0}}, x0_reg, 3'b000};
 	wire [12:0] w = {{13-X_W{1'b0}}, x1_reg - x0_reg + 1'b1, 3'b000};
