@@ -23,7 +23,7 @@ OPT        ?= -O2 -g
 INC        := -Ihost/include -Isim/model
 PNG_CFLAGS := $(shell pkg-config --cflags libpng 2>/dev/null)
 PNG_LIBS   := $(shell pkg-config --libs libpng 2>/dev/null)
-CFLAGS     := $(CSTD) $(WARN) $(OPT) $(INC) $(PNG_CFLAGS)
+CFLAGS     := $(CSTD) $(WARN) $(OPT) $(INC) -Isim $(PNG_CFLAGS)
 # the test build: AddressSanitizer + UndefinedBehaviorSanitizer
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -32,6 +32,8 @@ DEB_PACKAGES := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-ic
 
 MODEL_SRC := sim/model/anpr_model.c
 LIB_SRC   := host/src/image.c host/src/records.c
+HOST_SRC  := $(LIB_SRC) host/src/pipe.c host/src/transport_model.c host/src/transport_sim.c \
+             sim/scenes.c $(MODEL_SRC)
 RTL       := $(wildcard rtl/*.v) rtl/anpr_protocol.vh
 
 # Build presets: the RTL parameters and the C model's struct anpr_model_params.
@@ -46,7 +48,7 @@ VL_CXX   := $(CXX) -O2 -std=c++14 -I$(VL_INC) -I$(VL_INC)/vltstd
 
 .PHONY: all deps run test unit lint protocol-check sim-test formal bench eval clean help
 
-all: $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k
+all: $(BUILD)/anpr $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k
 
 help:
 	@sed -n '4,15p' Makefile
@@ -64,11 +66,11 @@ $(BUILD) $(BUILD)/obj $(BUILD)/san:
 # ---- C objects (optimised) and their sanitized twins ----
 $(BUILD)/obj/%.o: %.c | $(BUILD)/obj
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Isim/verilator -Itests/cosim -c $< -o $@
+	$(CC) $(CFLAGS) -Isim/verilator -c $< -o $@
 
 $(BUILD)/san/%.o: %.c | $(BUILD)/san
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PNG_CFLAGS) -c $< -o $@
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) -Isim $(PNG_CFLAGS) -c $< -o $@
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 san = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
@@ -113,11 +115,20 @@ $(BUILD)/vl_$(1)/verilated.o: $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a
 
 VL_OBJ_$(1) := $(BUILD)/vl_$(1)/anpr_sim.o $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a $(BUILD)/vl_$(1)/verilated.o
 
-$(BUILD)/cosim_$(1): $(call obj,tests/cosim/cosim.c tests/cosim/scenes.c $(MODEL_SRC) $(LIB_SRC)) $$(VL_OBJ_$(1))
+$(BUILD)/cosim_$(1): $(call obj,tests/cosim/cosim.c sim/scenes.c $(MODEL_SRC) $(LIB_SRC)) $$(VL_OBJ_$(1))
 	$(CXX) $$^ $(BUILD)/vl_$(1)/verilated_threads.o $(PNG_LIBS) -lpthread -o $$@
 endef
 $(eval $(call verilator_build,up5k))
 $(eval $(call verilator_build,large))
+
+# the anpr tool: host library with the model and sim (up5k RTL) backends
+$(BUILD)/anpr: $(call obj,host/tools/anpr.c $(HOST_SRC)) $(VL_OBJ_up5k)
+	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+
+# the main job on its embedded default: a generated 1280x720 scene through
+# the C model and the RTL, records compared
+run: $(BUILD)/anpr
+	./$(BUILD)/anpr demo
 
 # RTL vs C model. Real images join in when $(DATA) exists.
 sim-test: $(BUILD)/cosim_up5k $(BUILD)/cosim_large
@@ -142,7 +153,7 @@ eval: $(BUILD)/locate_eval
 	./$(BUILD)/locate_eval --preset up5k $(DATA)/eu-scenes $(DATA)/us-scenes
 	./$(BUILD)/locate_eval --preset large $(DATA)/eu-scenes $(DATA)/us-scenes
 
-test: deps protocol-check unit lint formal sim-test
+test: deps protocol-check unit lint formal sim-test run
 
 clean:
 	rm -rf $(BUILD)

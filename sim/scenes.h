@@ -1,5 +1,6 @@
 /*
- * scenes.h - synthetic camera frames with plate-like patterns, for tests.
+ * scenes.h - synthetic camera frames with plate-like patterns, for tests and
+ * for the demo run (make run): no image files needed.
  */
 #ifndef ANPR_TEST_SCENES_H
 #define ANPR_TEST_SCENES_H

@@ -1,0 +1,53 @@
+/*
+ * anpr/pipe.h - run frames through the vision pipeline on one of its
+ * backends and get its records back.
+ *
+ * Backends (the transport; the only seam between protocol and bytes):
+ *   model        the bit-exact C model (sim/model), in process
+ *   sim          the Verilated RTL (sim/verilator), in process
+ *   usb[:ARGS]   the FPGA board over libusb (not in this build yet)
+ * Each takes an optional ":ARGS" suffix; for model and sim it names the
+ * build preset ("up5k", the default, or "large" for model).
+ */
+#ifndef ANPR_PIPE_H
+#define ANPR_PIPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "anpr/records.h"
+
+typedef struct anpr_pipe anpr_pipe;
+
+/* One frame's result: its candidate records (best first) and trailer.
+ * cands[i].pixels point into memory owned by the pipe, valid until the next
+ * call on it. */
+struct anpr_frame_result {
+	struct anpr_rec_frame frame;
+	struct anpr_rec_cand cands[16];
+	unsigned ncands;
+	struct anpr_rec_end end;
+};
+
+/* Open a backend by name ("model", "model:large", "sim", "usb:..."). On
+ * failure returns an anpr_error, leaves *out untouched, and writes a reason
+ * into err (errlen bytes). */
+int anpr_pipe_open(anpr_pipe **out, const char *backend, char *err, size_t errlen);
+
+/* Run one width x height frame (row-major 8-bit pixels) and wait for its
+ * records. The pipeline is configured with the register defaults for this
+ * frame size. Returns ANPR_OK and fills *res; ANPR_ERR_FRAME if the pipeline
+ * dropped the frame (res->end says why); another anpr_error on failure, with
+ * a reason readable from anpr_pipe_errmsg. */
+int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned height,
+		  struct anpr_frame_result *res);
+
+/* The detail of the last failure on this pipe (never NULL). */
+const char *anpr_pipe_errmsg(const anpr_pipe *p);
+
+/* Cycles or pixels spent by the backend so far (sim: clock cycles). */
+uint64_t anpr_pipe_cycles(const anpr_pipe *p);
+
+void anpr_pipe_close(anpr_pipe *p);
+
+#endif /* ANPR_PIPE_H */

@@ -1,0 +1,166 @@
+/*
+ * pipe.c - frames in, records out, over any transport.
+ */
+#include "anpr/pipe.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "anpr/anpr.h"
+#include "transport.h"
+
+struct anpr_pipe {
+	const struct anpr_transport_ops *ops;
+	void *state;
+	uint8_t *buf; /* record bytes of the current frame */
+	size_t len, cap;
+	char err[256];
+};
+
+const char *anpr_strerror(int err)
+{
+	switch (err) {
+	case ANPR_OK: return "success";
+	case ANPR_ERR_ARG: return "invalid argument";
+	case ANPR_ERR_NOMEM: return "out of memory";
+	case ANPR_ERR_IO: return "input/output error";
+	case ANPR_ERR_PROTOCOL: return "malformed record stream";
+	case ANPR_ERR_TIMEOUT: return "pipeline timed out";
+	case ANPR_ERR_UNSUPPORTED: return "not supported by this build";
+	case ANPR_ERR_FRAME: return "frame dropped by the pipeline";
+	default: return "unknown error";
+	}
+}
+
+static int fail(anpr_pipe *p, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->err, sizeof(p->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int anpr_pipe_open(anpr_pipe **out, const char *backend, char *err, size_t errlen)
+{
+	static const struct anpr_transport_ops *const all[] = {&anpr_transport_model,
+							       &anpr_transport_sim};
+	const char *colon = strchr(backend, ':');
+	size_t nlen = colon ? (size_t)(colon - backend) : strlen(backend);
+	anpr_pipe *p;
+	int rc;
+
+	if (nlen == 3 && !strncmp(backend, "usb", 3)) {
+		snprintf(err, errlen, "backend usb: the USB transport is not in this build yet");
+		return ANPR_ERR_UNSUPPORTED;
+	}
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (strlen(all[i]->name) != nlen || strncmp(all[i]->name, backend, nlen))
+			continue;
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return ANPR_ERR_NOMEM;
+		p->ops = all[i];
+		rc = p->ops->open(&p->state, colon ? colon + 1 : NULL, err, errlen);
+		if (rc) {
+			free(p);
+			return rc;
+		}
+		*out = p;
+		return ANPR_OK;
+	}
+	snprintf(err, errlen, "unknown backend '%s' (model, sim, usb)", backend);
+	return ANPR_ERR_ARG;
+}
+
+int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned height,
+		  struct anpr_frame_result *res)
+{
+	struct anpr_frame_result r;
+	size_t off = 0, cand_off[16];
+	int rc, have_frame = 0;
+
+	memset(&r, 0, sizeof(r));
+	if (width < 16 || height < 8 || width > p->ops->max_width(p->state) || height > 4095)
+		return fail(p, ANPR_ERR_ARG, "frame %ux%u does not fit this build (16..%u wide, 8..4095 high)",
+			    width, height, p->ops->max_width(p->state));
+	rc = p->ops->send_frame(p->state, pixels, width, height);
+	if (rc)
+		return fail(p, rc, "%s: could not send the frame", p->ops->name);
+	p->len = 0;
+	for (;;) {
+		struct anpr_record rec;
+		size_t used;
+		const char *why = NULL;
+		enum anpr_rec_status st;
+		long n;
+
+		st = off < p->len ? anpr_rec_parse(p->buf + off, p->len - off, &rec, &used, &why)
+				  : ANPR_REC_INCOMPLETE;
+		if (st == ANPR_REC_BAD)
+			return fail(p, ANPR_ERR_PROTOCOL, "%s: bad record at byte %zu: %s", p->ops->name,
+				    off, why);
+		if (st == ANPR_REC_OK) {
+			off += used;
+			if (rec.type == ANPR_REC_FRAME) {
+				r.frame = rec.u.frame;
+				have_frame = 1;
+			} else if (rec.type == ANPR_REC_CAND && r.ncands < 16) {
+				cand_off[r.ncands] = off - used;
+				r.cands[r.ncands++] = rec.u.cand;
+			} else if (rec.type == ANPR_REC_END) {
+				if (!have_frame)
+					return fail(p, ANPR_ERR_PROTOCOL, "%s: END without FRAME",
+						    p->ops->name);
+				r.end = rec.u.end;
+				/* the buffer may have moved while it grew */
+				for (unsigned i = 0; i < r.ncands; i++)
+					r.cands[i].pixels = p->buf + cand_off[i] + ANPR_CAND_HDR_LEN;
+				*res = r;
+				if (r.end.flags & (ANPR_END_F_SOF_EARLY | ANPR_END_F_SHORT_LINE |
+						   ANPR_END_F_LONG_LINE))
+					return fail(p, ANPR_ERR_FRAME, "%s: frame dropped (flags 0x%02x)",
+						    p->ops->name, r.end.flags);
+				return ANPR_OK;
+			}
+			continue;
+		}
+		if (p->len == p->cap) {
+			size_t cap = p->cap ? 2 * p->cap : 1 << 16;
+			uint8_t *b = realloc(p->buf, cap);
+
+			if (!b)
+				return fail(p, ANPR_ERR_NOMEM, "out of memory");
+			p->buf = b;
+			p->cap = cap;
+		}
+		n = p->ops->recv(p->state, p->buf + p->len, p->cap - p->len);
+		if (n < 0)
+			return fail(p, (int)n, "%s: receive failed", p->ops->name);
+		if (n == 0)
+			return fail(p, ANPR_ERR_TIMEOUT, "%s: no END record for the frame", p->ops->name);
+		p->len += (size_t)n;
+	}
+}
+
+const char *anpr_pipe_errmsg(const anpr_pipe *p)
+{
+	return p->err;
+}
+
+uint64_t anpr_pipe_cycles(const anpr_pipe *p)
+{
+	return p->ops->cycles(p->state);
+}
+
+void anpr_pipe_close(anpr_pipe *p)
+{
+	if (!p)
+		return;
+	p->ops->close(p->state);
+	free(p->buf);
+	free(p);
+}

@@ -1,0 +1,30 @@
+/*
+ * transport.h - the backends' operations (private to libanpr).
+ */
+#ifndef ANPR_TRANSPORT_H
+#define ANPR_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct anpr_transport_ops {
+	const char *name;
+	/* Open with the text after "name:" (or NULL). Returns anpr_error. */
+	int (*open)(void **state, const char *args, char *err, size_t errlen);
+	/* Largest frame width this backend takes. */
+	unsigned (*max_width)(void *state);
+	/* Queue one well-formed frame (SOF on the first pixel, tlast on the
+	 * last of each line), with the default registers for its size. */
+	int (*send_frame)(void *state, const uint8_t *px, unsigned w, unsigned h);
+	/* Up to cap record bytes produced so far; runs the backend as needed.
+	 * Returns the count (0: nothing more will come for what was sent) or a
+	 * negative anpr_error. */
+	long (*recv)(void *state, uint8_t *buf, size_t cap);
+	uint64_t (*cycles)(void *state);
+	void (*close)(void *state);
+};
+
+extern const struct anpr_transport_ops anpr_transport_model;
+extern const struct anpr_transport_ops anpr_transport_sim; /* NULL ops when not built */
+
+#endif
