@@ -44,11 +44,11 @@ P_large := MAX_W=2048 RING_LINES=96 CROP_MAX_W=320 CROP_MAX_H=80 SLOT_BYTES=3276
 
 VL_INC   := /usr/share/verilator/include
 VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --top-module anpr_pipeline -Irtl
-VL_CXX   := $(CXX) -O2 -std=c++14 -I$(VL_INC) -I$(VL_INC)/vltstd
+VL_CXX   := $(CXX) -O2 -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd
 
 .PHONY: all deps run test unit lint protocol-check sim-test formal bench eval clean help
 
-all: $(BUILD)/anpr $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k
+all: $(BUILD)/anpr $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k $(BUILD)/bench_pipeline
 
 help:
 	@sed -n '4,15p' Makefile
@@ -129,6 +129,15 @@ $(BUILD)/anpr: $(call obj,host/tools/anpr.c $(HOST_SRC)) $(VL_OBJ_up5k)
 # the C model and the RTL, records compared
 run: $(BUILD)/anpr
 	./$(BUILD)/anpr demo
+
+# speed, cycles per frame, latency, memory (docs/PERFORMANCE.md)
+$(BUILD)/bench_pipeline: $(call obj,tools/bench_pipeline.c sim/scenes.c $(MODEL_SRC) $(LIB_SRC)) $(VL_OBJ_up5k)
+	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+
+bench: $(BUILD)/bench_pipeline $(BUILD)/locate_eval
+	./$(BUILD)/bench_pipeline $(if $(wildcard $(DATA)/us-scenes),--data $(DATA),)
+	@[ -d $(DATA)/eu-scenes ] && ./$(BUILD)/locate_eval --preset up5k $(DATA)/eu-scenes $(DATA)/us-scenes || true
+	@[ -d $(DATA)/eu-scenes ] && ./$(BUILD)/locate_eval --preset large $(DATA)/eu-scenes $(DATA)/us-scenes || true
 
 # RTL vs C model. Real images join in when $(DATA) exists.
 sim-test: $(BUILD)/cosim_up5k $(BUILD)/cosim_large

@@ -21,7 +21,7 @@
  * Ports
  *   ctl_*      frame events from anpr_linker, in stream order
  *   tfull      runs were lost: flag the trailer
- *   store_*, meta_*, slot_*   the candidate store
+ *   ncand, found, dropped, meta_*, slot_*, frame_reset/abort   the candidate store
  *   m_axis_rec_*  the record byte stream
  */
 module anpr_emit #(

@@ -26,7 +26,8 @@
  *   ctl_*      frame control to anpr_emit (start, end, abort), sent only
  *              when the store is idle, so that records keep their order
  *   tfull      a block row lost runs: ANPR_END_F_TABLE_FULL
- *   runs_lost  runs lost in that block row (both tables)
+ *   runs_lost  runs lost in that block row (both tables; at most 2 x 128, so
+ *              10 bits never wrap)
  */
 module anpr_linker #(
 	parameter X_W = 11,
@@ -57,7 +58,7 @@ module anpr_linker #(
 	output reg  [47:0]        ctl_payload,
 
 	output reg                tfull,
-	output reg  [5:0]         runs_lost,
+	output reg  [9:0]         runs_lost,
 	output wire               idle
 );
 
@@ -246,7 +247,7 @@ module anpr_linker #(
 		end
 		L_CLEAR: begin
 			idx_reg <= idx_reg + 1'b1;
-			runs_lost <= 6'd0;
+			runs_lost <= 10'd0;
 			if (idx_reg == 5'd15)
 				state_reg <= L_CTL;
 		end
@@ -283,8 +284,8 @@ module anpr_linker #(
 				state_reg <= L_RUN_END;
 		end
 		L_RUN_END: begin
-			runs_lost <= runs_lost + {5'd0, !m_found_reg && !f0_found_reg} +
-				     {5'd0, !s_done_reg && !f1_found_reg};
+			runs_lost <= runs_lost + {9'd0, !m_found_reg && !f0_found_reg} +
+				     {9'd0, !s_done_reg && !f1_found_reg};
 			state_reg <= L_IDLE;
 		end
 		L_CREAD: state_reg <= L_CDATA;
@@ -303,7 +304,7 @@ module anpr_linker #(
 			if (idx_reg == 5'd31) begin
 				state_reg <= close_all_reg ? L_CTL : L_IDLE;
 				if (!close_all_reg)
-					runs_lost <= 6'd0;
+					runs_lost <= 10'd0;
 			end else begin
 				state_reg <= L_CREAD;
 			end
@@ -320,7 +321,7 @@ module anpr_linker #(
 			state_reg <= L_IDLE;
 			close_valid <= 1'b0;
 			ctl_valid <= 1'b0;
-			runs_lost <= 6'd0;
+			runs_lost <= 10'd0;
 			tfull <= 1'b0;
 		end
 	end

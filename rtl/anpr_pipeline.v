@@ -3,8 +3,9 @@
 `default_nettype none
 /*
  * anpr_pipeline - the FPGA vision pipeline: camera pixels in, plate
- * candidate records out. Technology-independent; see rtl/board/ for the
- * iCE40 top and docs/architecture.md for the block diagram.
+ * candidate records out. Technology-independent (generic RAMs; the iCE40
+ * board top with SPRAM is later work); docs/architecture.md has the block
+ * diagram.
  *
  *   video in -> anpr_framer -> anpr_sobel -> anpr_blocks -> anpr_evq
  *            -> anpr_linker -> anpr_store -> anpr_emit -> records out
@@ -12,9 +13,10 @@
  * The pixel path takes one pixel per clock. It holds its input (tready low)
  * only when its bounded memories require it: for a cycle after a pixel that
  * raised events; when the row ring would overwrite rows of a crop still
- * being copied; at a start of frame until the previous frame's records are
- * out; and when the output is back-pressured long enough for the event
- * queue to fill. The record stream is the C model's (sim/model), byte for
+ * being copied; three lines after a block row whose closes the back end
+ * has not finished; and at a start of frame until the previous frame's
+ * records are out (so output backpressure delays the next frame, never a
+ * frame in progress). The record stream is the C model's (sim/model), byte for
  * byte, except the frame header's cycle timestamp.
  *
  * Parameters (the build's sizes; the C model's struct anpr_model_params)
@@ -202,7 +204,7 @@ module anpr_pipeline #(
 	wire [RING_AW-1:0] close_base;
 	wire [2:0]         ctl_type;
 	wire [47:0]        ctl_payload;
-	wire [5:0]         runs_lost;
+	wire [9:0]         runs_lost;
 	wire               store_idle;
 
 	anpr_linker #(.X_W(X_W), .Y_W(Y_W), .RING_AW(RING_AW)) linker (
@@ -283,7 +285,7 @@ module anpr_pipeline #(
 		if (rowend)
 			rowend_y_reg <= pix_y;
 		if (tfull)
-			sts_runs_lost <= sts_runs_lost + {26'd0, runs_lost};
+			sts_runs_lost <= sts_runs_lost + {22'd0, runs_lost};
 		if (frame_start) begin
 			edge_thr_q <= cfg_edge_thr;
 			edge_k_q <= cfg_edge_k;

@@ -3,8 +3,9 @@
 `default_nettype none
 /*
  * anpr_ram_sdp - simple dual-port RAM: one write port, one synchronous read
- * port with read enable. Infers iCE40 block RAM (or SPRAM through a board
- * wrapper); the read is registered, as iCE40 RAM requires.
+ * port with read enable. Infers iCE40 block RAM; the read is registered, as
+ * iCE40 RAM requires. (The large memories need SPRAM on the UP5K: a board
+ * wrapper, later work, docs/architecture.md.)
  *
  * Parameters
  *   DATA_W  word width, bits

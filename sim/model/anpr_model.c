@@ -64,7 +64,7 @@ struct anpr_model {
 	unsigned ncand;
 	uint8_t *slots;
 
-	/* crop analysis scratch (anpr_crop) */
+	/* crop analysis scratch (anpr_emit) */
 	uint16_t *rowc, *colc, *col2;
 
 	/* output */
@@ -136,6 +136,10 @@ int anpr_model_cfg_check(const struct anpr_model_params *p, const struct anpr_mo
 		bad = "height";
 	else if (c->edge_thr < 1 || c->edge_thr > 255)
 		bad = "edge_thr";
+	else if (c->edge_k > 255)
+		bad = "edge_k";
+	else if (c->edge_bias > 255)
+		bad = "edge_bias";
 	else if (c->block_thr < 1 || c->block_thr > ANPR_BLOCK_W * ANPR_BLOCK_H)
 		bad = "block_thr";
 	else if (c->run_gap > 3)
@@ -213,7 +217,7 @@ static unsigned absdiff(unsigned a, unsigned b)
 	return a > b ? a - b : b - a;
 }
 
-/* ---- output (anpr_formatter) ---------------------------------------- */
+/* ---- output (anpr_emit) ---------------------------------------- */
 
 static void out_reserve(anpr_model *m, size_t n)
 {
@@ -279,12 +283,12 @@ void anpr_model_get_status(const anpr_model *m, struct anpr_model_status *st)
 	*st = m->st;
 }
 
-/* ---- crop analysis (anpr_crop) ---------------------------------------- */
+/* ---- crop analysis (anpr_emit) ---------------------------------------- */
 
 /* The best cluster of entries v[i] >= thr in [0, n): qualifying entries
  * separated by at most maxgap others belong together; the cluster with the
  * largest sum of v wins (the first of equals). Leaves *lo, *hi alone if no
- * entry qualifies. One left-to-right scan, as anpr_crop does it. */
+ * entry qualifies. One left-to-right scan, as anpr_emit does it. */
 static void best_cluster(const uint16_t *v, unsigned n, unsigned thr, unsigned maxgap, unsigned *lo,
 			 unsigned *hi)
 {
@@ -577,7 +581,7 @@ static void emit_store(anpr_model *m)
 	m->st.candidates += m->ncand;
 }
 
-/* ---- component close and filter (anpr_linker -> anpr_crop) ------------- */
+/* ---- component close and filter (anpr_linker -> anpr_store) ------------- */
 
 /* y_last: the last frame row in the ring. */
 static void close_comp(anpr_model *m, struct comp *k, unsigned y_last)
@@ -610,6 +614,9 @@ static void close_comp(anpr_model *m, struct comp *k, unsigned y_last)
  * slot. Plates are stacks of runs of one width; clutter beside or around a
  * plate changes the width and so ends the plate's component instead of
  * swallowing it. */
+/* A run joins every component whose block columns overlap it; they all merge
+ * into the lowest such slot (anpr_linker, table 0). Otherwise it starts a
+ * component in the lowest free slot. */
 static void link_merge(anpr_model *m, struct comp *tab, unsigned x0, unsigned x1, unsigned by, unsigned sum)
 {
 	int s, match = -1, freeslot = -1;
@@ -652,6 +659,13 @@ static void link_merge(anpr_model *m, struct comp *tab, unsigned x0, unsigned x1
 					  (uint16_t)by, (uint16_t)by, (uint16_t)sum};
 }
 
+/* A run continues the first component (slot order) not yet continued in
+ * this block row whose last run has nearly the same extent: both ends within
+ * cfg.link_tol blocks. Otherwise it starts a component in the lowest free
+ * slot. Plates are stacks of runs of one width; clutter beside or around a
+ * plate changes the width and so ends the plate's component instead of
+ * swallowing it. */
+
 static void link_stack(anpr_model *m, struct comp *tab, unsigned x0, unsigned x1, unsigned by, unsigned sum)
 {
 	const unsigned tol = m->cfg.link_tol;
@@ -691,7 +705,7 @@ static void link_run(anpr_model *m, unsigned x0, unsigned x1, unsigned by, unsig
 	link_stack(m, m->comp[1], x0, x1, by, sum);
 }
 
-/* ---- block rows (anpr_blocks -> anpr_runs) ---------------------------- */
+/* ---- block rows (anpr_blocks) ---------------------------- */
 
 static void block_row(anpr_model *m, unsigned by, unsigned y_last)
 {
@@ -735,7 +749,7 @@ static void block_row(anpr_model *m, unsigned by, unsigned y_last)
 	}
 }
 
-/* ---- lines (anpr_sobel -> anpr_blocks) --------------------------------- */
+/* ---- lines (anpr_sobel, anpr_blocks) --------------------------------- */
 
 /* Row y (complete) is in the ring: compute the gradient of row y - 1. */
 static void process_line(anpr_model *m, unsigned y)
@@ -761,7 +775,7 @@ static void process_line(anpr_model *m, unsigned y)
 		block_row(m, g / ANPR_BLOCK_H, y);
 }
 
-/* ---- frame control (anpr_linebuf) --------------------------------------- */
+/* ---- frame control (anpr_framer) --------------------------------------- */
 
 static void emit_trailer(anpr_model *m)
 {

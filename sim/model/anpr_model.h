@@ -12,7 +12,8 @@
  * crop still being read, so its output does not depend on timing either.
  *
  * The stages, in stream order (docs/architecture.md has the diagram):
- *   1. 3x3 Sobel horizontal gradient |Gx|/4, edge = value >= cfg.edge_thr
+ *   1. 3x3 Sobel horizontal gradient e = |Gx|/4; edge when e >= cfg.edge_thr
+ *      and e >= cfg.edge_k/256 * (local mean + cfg.edge_bias)
  *   2. edge counts per ANPR_BLOCK_W x ANPR_BLOCK_H block
  *   3. per block row: runs of blocks with count >= cfg.block_thr, gaps of up
  *      to cfg.run_gap cool blocks closed
@@ -45,7 +46,8 @@ struct anpr_model_params {
 	unsigned crop_max_w; /* largest crop, pixels */
 	unsigned crop_max_h;
 	unsigned slot_bytes;  /* memory of one candidate store slot; larger crops are dropped */
-	unsigned store_slots; /* candidate store slots: the most cfg.max_cands can be, 1..15 */
+	unsigned store_slots; /* candidate store slots: the most cfg.max_cands can be; the
+			       * RTL takes a power of two up to 8 */
 };
 
 /* Run-time configuration: the cfg_* registers (docs/registers.md). */

@@ -285,6 +285,46 @@ static void damaged(uint32_t seed)
 	}
 }
 
+/* More runs than the component tables hold: alternating textured and flat
+ * blocks with runs of one block (ANPR_END_F_TABLE_FULL, sts runs_lost). */
+static void overflow(void)
+{
+	const unsigned w = 1280, h = 32;
+	uint8_t *px = malloc((size_t)w * h);
+	struct anpr_model_cfg cfg;
+	struct stream s = {0};
+
+	for (unsigned y = 0; y < h; y++)
+		for (unsigned x = 0; x < w; x++)
+			px[y * w + x] = ((x / 8) % 2 == 0 && (x / 2) % 2) ? 230 : 40;
+	cfg_for(&cfg, w, h);
+	cfg.min_run = 1;
+	cfg.run_gap = 0;
+	frame(&s, px, w, h, -1, -1, -1);
+	frame(&s, px, w, h, -1, -1, -1);
+	{
+		/* the case must overflow, or it tests nothing */
+		struct anpr_model_params par;
+		struct anpr_model_status st;
+		anpr_model *m;
+
+		anpr_sim_params(&par);
+		m = anpr_model_new(&par);
+		anpr_model_configure(m, &cfg);
+		for (size_t k = 0; k < s.n; k++)
+			anpr_model_push(m, s.v[k].px, s.v[k].sof, s.v[k].eol);
+		anpr_model_get_status(m, &st);
+		if (st.runs_lost == 0) {
+			fprintf(stderr, "component tables overflow: the stream lost no runs\n");
+			failures++;
+		}
+		anpr_model_free(m);
+	}
+	run_case("component tables overflow", &cfg, &s, 0, 0, 7);
+	free(s.v);
+	free(px);
+}
+
 /* Every PNG in the data folders, one frame each, when they fit this build. */
 static void real_images(const char *dir, int quick)
 {
@@ -357,6 +397,7 @@ int main(int argc, char **argv)
 	}
 	synthetic(quick, seed);
 	damaged(seed);
+	overflow();
 	if (data)
 		real_images(data, quick);
 	printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
