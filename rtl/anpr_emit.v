@@ -8,7 +8,7 @@
  * At the end of a frame each stored candidate is analysed from its slot
  * (the C model's emit_candidate, step for step) and sent:
  *   pass A  whole crop: sum, min, max; per row and per column the pixels
- *           whose horizontal difference |p[c+1] - p[c-1]| >= cfg_edge_thr
+ *           whose horizontal difference |p[c+1] - p[c-1]| >= the frame's edge_thr
  *   scans   text rows = best cluster of rows (row count > max/4, gaps of 2);
  *           text columns = best cluster of columns (count > text height/8,
  *           gaps up to the text height); threshold = (mean + (min+max)/2)/2
@@ -19,9 +19,13 @@
  *   output  header, crop pixels, character boxes
  *
  * Ports
- *   ctl_*      frame events from anpr_linker, in stream order
- *   tfull      runs were lost: flag the trailer
- *   ncand, found, dropped, meta_*, slot_*, frame_reset/abort   the candidate store
+ *   msg_*      frame messages from anpr_store, in stream order, with the
+ *              frame's own counters and settings: the emitter may still be
+ *              sending one frame while the next streams in
+ *   meta_*, slot_*   the candidate store; free_* returns sent slots
+ *
+ * Candidates of the frame go out best first: highest score, earliest
+ * stored of equals (the C model's emit_store).
  *   m_axis_rec_*  the record byte stream
  */
 module anpr_emit #(
@@ -31,27 +35,24 @@ module anpr_emit #(
 	parameter CROP_MAX_W = 256,
 	parameter CROP_MAX_H = 48,
 	parameter CW_AW = 8,
-	parameter CH_AW = 6
+	parameter CH_AW = 6,
+	parameter NSLOTS = 8
 ) (
 	input  wire            clk,
 	input  wire            rst,
 
-	input  wire            ctl_valid,
-	output wire            ctl_ready,
-	input  wire [2:0]      ctl_type,
-	input  wire [47:0]     ctl_payload,
-	input  wire            tfull,
+	input  wire [65:0]     msg,
+	input  wire            msg_valid,
+	output wire            msg_ready,
 
-	input  wire [Y_W-1:0]  frame_width,
-	input  wire [Y_W-1:0]  frame_height,
-	input  wire [7:0]      cfg_edge_thr,
-
-	output reg             frame_reset,
-	output reg             frame_abort,
-	input  wire [3:0]      ncand,
-	input  wire [15:0]     found,
-	input  wire [7:0]      dropped,
+	output wire            free_valid,
+	output wire [3:0]      free_idx,
+	output wire            free_tag_valid,
+	output wire            free_tag,
 	output reg  [3:0]      meta_idx,
+	input  wire            meta_valid,
+	input  wire            meta_tag,
+	input  wire [7:0]      meta_seq,
 	input  wire [15:0]     meta_score,
 	input  wire [11:0]     meta_cx,
 	input  wire [11:0]     meta_cy,
@@ -72,7 +73,17 @@ module anpr_emit #(
 
 	`include "anpr_protocol.vh"
 
-	localparam [2:0] EV_START = 3'd0, EV_FEND = 3'd3, EV_ABORT = 3'd4;
+	localparam [1:0] MSG_START = 2'd0, MSG_FEND = 2'd1;
+
+	/* message fields (anpr_store) */
+	wire [1:0]     m_type = msg[65:64];
+	wire [63:0]    m_pl = msg[63:0];
+	wire [Y_W-1:0] m_lines = m_pl[Y_W-1:0];
+	wire [15:0]    m_found = m_pl[Y_W+15:Y_W];
+	wire [7:0]     m_dropped = m_pl[Y_W+23:Y_W+16];
+	wire [7:0]     m_byte = m_pl[Y_W+31:Y_W+24]; /* FEND: edge_thr; ABORT: flags */
+	wire           m_tfull = m_pl[Y_W+32];
+	wire           m_tag = m_pl[Y_W+33];
 
 	localparam [4:0] E_IDLE = 5'd0,
 			 E_HDR = 5'd1,      /* frame header bytes */
@@ -102,7 +113,11 @@ module anpr_emit #(
 	reg [31:0]    time_reg;
 	reg [Y_W-1:0] lines_reg;
 	reg [7:0]     drop_t_reg;
-	reg [15:0]    done_reg;
+	reg [15:0]    found_reg;
+	reg [Y_W-1:0] w_reg, h_reg;
+	reg [7:0]     edge_thr_reg;
+	reg           tag_reg;
+	reg [7:0]     seq_best_reg;
 	reg [3:0]     pick_i_reg, best_reg;
 	reg           best_any_reg;
 	reg [8:0]     bi_reg; /* byte index within a fixed part */
@@ -193,7 +208,7 @@ module anpr_emit #(
 	/* ---- data-stage values of the passes ---- */
 	wire [7:0]  v = slot_rdata;
 	wire [7:0]  adiff = (v > h2_reg) ? v - h2_reg : h2_reg - v;
-	wire        abit = (d_c_reg >= 2) && (adiff >= cfg_edge_thr);
+	wire        abit = (d_c_reg >= 2) && (adiff >= edge_thr_reg);
 	wire [11:0] rc_a = ((d_c_reg == 0) ? 12'd0 : rc_reg) + {11'd0, abit};
 	/* the row maximum including the row ending now */
 	wire [11:0] rmax_last = (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg) ? rc_a : rmax_reg;
@@ -249,7 +264,7 @@ module anpr_emit #(
 
 	/* bits that shifts and fixed layouts leave out */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7], ctl_payload[47:33]};
+	wire unused = &{1'b0, thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7], m_pl[63:Y_W+34]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
 	always @* begin
@@ -261,10 +276,10 @@ module anpr_emit #(
 			4'd1: fix_byte = ANPR_PROTO_VERSION[7:0];
 			4'd2: fix_byte = frame_no_reg[7:0];
 			4'd3: fix_byte = frame_no_reg[15:8];
-			4'd4: fix_byte = frame_width[7:0];
-			4'd5: fix_byte = {{16-Y_W{1'b0}}, frame_width[Y_W-1:8]};
-			4'd6: fix_byte = frame_height[7:0];
-			4'd7: fix_byte = {{16-Y_W{1'b0}}, frame_height[Y_W-1:8]};
+			4'd4: fix_byte = w_reg[7:0];
+			4'd5: fix_byte = {{16-Y_W{1'b0}}, w_reg[Y_W-1:8]};
+			4'd6: fix_byte = h_reg[7:0];
+			4'd7: fix_byte = {{16-Y_W{1'b0}}, h_reg[Y_W-1:8]};
 			4'd8: fix_byte = time_reg[7:0];
 			4'd9: fix_byte = time_reg[15:8];
 			4'd10: fix_byte = time_reg[23:16];
@@ -275,8 +290,8 @@ module anpr_emit #(
 			4'd1: fix_byte = flags_reg;
 			4'd2: fix_byte = frame_no_reg[7:0];
 			4'd3: fix_byte = frame_no_reg[15:8];
-			4'd4: fix_byte = found[7:0];
-			4'd5: fix_byte = found[15:8];
+			4'd4: fix_byte = found_reg[7:0];
+			4'd5: fix_byte = found_reg[15:8];
 			4'd6: fix_byte = emitted_reg;
 			4'd7: fix_byte = drop_t_reg;
 			4'd8: fix_byte = lines_reg[7:0];
@@ -395,8 +410,14 @@ module anpr_emit #(
 		endcase
 	end
 
-	assign ctl_ready = (state_reg == E_IDLE);
+	assign msg_ready = (state_reg == E_IDLE);
 	assign idle = (state_reg == E_IDLE) && (ob_n == 0);
+	/* a slot is returned as its last byte is written; a dropped frame's
+	 * slots as its abort message is taken */
+	assign free_valid = (state_reg == E_CSEG) && ob_push && (bi_reg == seg_len - 1'b1);
+	assign free_idx = best_reg;
+	assign free_tag_valid = msg_valid && msg_ready && m_type != MSG_START && m_type != MSG_FEND;
+	assign free_tag = m_tag;
 
 	task walk;
 		input [11:0] r0, r1, c0, c1;
@@ -489,12 +510,8 @@ module anpr_emit #(
 	endtask
 
 	always @(posedge clk) begin
-		frame_reset <= 1'b0;
-		frame_abort <= 1'b0;
 
 		pix_pend_reg <= (state_reg == E_CPIX) && wk_go;
-		if (tfull)
-			flags_reg <= flags_reg | ANPR_END_F_TABLE_FULL[7:0];
 
 		/* walker address stage */
 		d_on_reg <= wk_go;
@@ -522,40 +539,42 @@ module anpr_emit #(
 		fw_on_reg <= 1'b0;
 
 		case (state_reg)
-		E_IDLE: if (ctl_valid) begin
+		E_IDLE: if (msg_valid) begin
 			bi_reg <= 9'd0;
-			lines_reg <= ctl_payload[Y_W-1:0];
-			case (ctl_type)
-			EV_START: begin
+			lines_reg <= m_lines;
+			found_reg <= m_found;
+			drop_t_reg <= m_dropped;
+			case (m_type)
+			MSG_START: begin
 				frame_no_reg <= frame_no_reg + 1'b1;
-				time_reg <= ctl_payload[31:0];
-				if (ctl_payload[32]) begin
+				time_reg <= m_pl[31:0];
+				w_reg <= m_pl[32+Y_W:33];
+				h_reg <= m_pl[32+2*Y_W:33+Y_W];
+				if (m_pl[32]) begin
 					flags_reg <= flags_reg | ANPR_END_F_OVERRUN[7:0];
 					if (errors_reg != 16'hffff)
 						errors_reg <= errors_reg + 1'b1;
 				end
-				frame_reset <= 1'b1;
 				emitted_reg <= 8'd0;
 				state_reg <= E_HDR;
 			end
-			EV_FEND: begin
-				drop_t_reg <= dropped;
-				done_reg <= 16'd0;
+			MSG_FEND: begin
+				edge_thr_reg <= m_byte;
+				tag_reg <= m_tag;
+				if (m_tfull)
+					flags_reg <= flags_reg | ANPR_END_F_TABLE_FULL[7:0];
 				pick_i_reg <= 4'd0;
 				best_any_reg <= 1'b0;
 				meta_idx <= 4'd0;
 				state_reg <= E_PICK;
 			end
-			EV_ABORT: begin /* the stored candidates are not sent */
-				frame_abort <= 1'b1;
-				flags_reg <= flags_reg | ctl_payload[Y_W+7:Y_W];
+			default: begin /* abort: the stored candidates are not sent */
+				flags_reg <= flags_reg | m_byte |
+					     (m_tfull ? ANPR_END_F_TABLE_FULL[7:0] : 8'd0);
 				if (errors_reg != 16'hffff)
 					errors_reg <= errors_reg + 1'b1;
-				drop_t_reg <= ({1'b0, dropped} + {5'd0, ncand} > 9'd255) ? 8'hff :
-					      dropped + {4'd0, ncand};
 				state_reg <= E_TRL;
 			end
-			default: ;
 			endcase
 		end
 		E_HDR: if (ob_push) begin
@@ -572,12 +591,15 @@ module anpr_emit #(
 			end
 		end
 		E_PICK: begin
-			/* best score first; of equals, the lowest slot */
-			if (pick_i_reg < ncand) begin
-				if (!done_reg[pick_i_reg] && (!best_any_reg || meta_score > score_reg)) begin
+			/* best score first; of equals, the earliest stored */
+			if (pick_i_reg < NSLOTS) begin
+				if (meta_valid && meta_tag == tag_reg &&
+				    (!best_any_reg || meta_score > score_reg ||
+				     (meta_score == score_reg && meta_seq < seq_best_reg))) begin
 					best_any_reg <= 1'b1;
 					best_reg <= pick_i_reg;
 					score_reg <= meta_score;
+					seq_best_reg <= meta_seq;
 				end
 				pick_i_reg <= pick_i_reg + 1'b1;
 				meta_idx <= pick_i_reg + 1'b1;
@@ -746,7 +768,6 @@ module anpr_emit #(
 		E_CSEG: if (ob_push) begin
 			bi_reg <= bi_reg + 1'b1;
 			if (bi_reg == seg_len - 1'b1) begin
-				done_reg[best_reg] <= 1'b1;
 				emitted_reg <= emitted_reg + 1'b1;
 				sts_candidates <= sts_candidates + 1;
 				pick_i_reg <= 4'd0;
@@ -770,8 +791,6 @@ module anpr_emit #(
 			sc_prime_reg <= 1'b0;
 			sc_fin_reg <= 1'b0;
 			sts_candidates <= 32'd0;
-			frame_reset <= 1'b0;
-			frame_abort <= 1'b0;
 			meta_idx <= 4'd0;
 		end
 	end

@@ -23,9 +23,10 @@
  * Ports
  *   s_ev_*     events from anpr_evq
  *   close_*    closed components to anpr_store
- *   ctl_*      frame control to anpr_emit (start, end, abort), sent only
- *              when the store is idle, so that records keep their order
- *   tfull      a block row lost runs: ANPR_END_F_TABLE_FULL
+ *   ctl_*      frame control to anpr_store (start, end, abort), after the
+ *              frame's last close, so that records keep their order;
+ *              ctl_tfull: this frame lost runs (ANPR_END_F_TABLE_FULL)
+ *   tfull      a block row lost runs (for the status counter)
  *   runs_lost  runs lost in that block row (both tables; at most 2 x 128, so
  *              10 bits never wrap)
  */
@@ -56,6 +57,7 @@ module anpr_linker #(
 	input  wire               ctl_ready,
 	output reg  [2:0]         ctl_type,
 	output reg  [47:0]        ctl_payload,
+	output reg                ctl_tfull,
 
 	output reg                tfull,
 	output reg  [9:0]         runs_lost,
@@ -79,6 +81,7 @@ module anpr_linker #(
 	reg [2:0]  state_reg;
 	reg [4:0]  idx_reg;
 	reg        close_all_reg;
+	reg        frame_tfull_reg; /* a block row of this frame lost runs */
 	reg [50:0] ev_reg;
 
 	/* the run being linked */
@@ -235,8 +238,10 @@ module anpr_linker #(
 			end
 			EV_ROWEND: begin
 				state_reg <= L_CREAD;
-				if (runs_lost != 0)
+				if (runs_lost != 0) begin
 					tfull <= 1'b1;
+					frame_tfull_reg <= 1'b1;
+				end
 			end
 			EV_FEND: begin
 				state_reg <= L_CREAD;
@@ -248,6 +253,7 @@ module anpr_linker #(
 		L_CLEAR: begin
 			idx_reg <= idx_reg + 1'b1;
 			runs_lost <= 10'd0;
+			frame_tfull_reg <= 1'b0;
 			if (idx_reg == 5'd15)
 				state_reg <= L_CTL;
 		end
@@ -313,6 +319,7 @@ module anpr_linker #(
 			ctl_valid <= 1'b1;
 			ctl_type <= ev_reg[50:48];
 			ctl_payload <= ev_reg[47:0];
+			ctl_tfull <= frame_tfull_reg;
 			state_reg <= L_IDLE;
 		end
 		default: state_reg <= L_IDLE;
@@ -323,6 +330,7 @@ module anpr_linker #(
 			ctl_valid <= 1'b0;
 			runs_lost <= 10'd0;
 			tfull <= 1'b0;
+			frame_tfull_reg <= 1'b0;
 		end
 	end
 

@@ -14,9 +14,9 @@
  * only when its bounded memories require it: for a cycle after a pixel that
  * raised events; when the row ring would overwrite rows of a crop still
  * being copied; three lines after a block row whose closes the back end
- * has not finished; and at a start of frame until the previous frame's
- * records are out (so output backpressure delays the next frame, never a
- * frame in progress). The record stream is the C model's (sim/model), byte for
+ * has not finished; at a start of frame until the previous frame's last
+ * closes are stored; and when the store waits for the emitter to free a
+ * slot (output backpressure reaches the input only that way). The record stream is the C model's (sim/model), byte for
  * byte, except the frame header's cycle timestamp.
  *
  * Parameters (the build's sizes; the C model's struct anpr_model_params)
@@ -204,6 +204,7 @@ module anpr_pipeline #(
 	wire [RING_AW-1:0] close_base;
 	wire [2:0]         ctl_type;
 	wire [47:0]        ctl_payload;
+	wire               ctl_tfull;
 	wire [9:0]         runs_lost;
 	wire               store_idle;
 
@@ -214,7 +215,8 @@ module anpr_pipeline #(
 		.close_x1(close_x1), .close_y0(close_y0), .close_y1(close_y1), .close_sum(close_sum),
 		.close_ylast(close_ylast), .close_base(close_base), .store_idle(store_idle),
 		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
-		.ctl_payload(ctl_payload), .tfull(tfull), .runs_lost(runs_lost), .idle(linker_idle)
+		.ctl_payload(ctl_payload), .ctl_tfull(ctl_tfull), .tfull(tfull), .runs_lost(runs_lost),
+		.idle(linker_idle)
 	);
 
 	/* ---- row ring ---- */
@@ -228,11 +230,14 @@ module anpr_pipeline #(
 	);
 
 	/* ---- store and emitter ---- */
-	wire            copy_active, frame_reset, frame_abort, slot_re;
+	wire            copy_active, slot_re;
 	wire [Y_W-1:0]  copy_row;
-	wire [3:0]      ncand, meta_idx;
-	wire [15:0]     found, meta_score;
-	wire [7:0]      dropped, slot_rdata;
+	wire [3:0]      meta_idx, free_idx;
+	wire [15:0]     meta_score;
+	wire [7:0]      slot_rdata, meta_seq;
+	wire            meta_valid, meta_tag, free_valid, free_tag_valid, free_tag;
+	wire [65:0]     msg;
+	wire            msg_valid, msg_ready, msg_pending;
 	wire [11:0]     meta_cx, meta_cy, meta_cw, meta_ch;
 	wire [SA_W-1:0] slot_raddr;
 	wire            emit_idle;
@@ -248,21 +253,26 @@ module anpr_pipeline #(
 		.cfg_max_aspect(max_aspect_q), .cfg_min_score(min_score_q), .cfg_max_cands(max_cands_q),
 		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_rdata(ring_rdata),
 		.idle(store_idle), .copy_active(copy_active), .copy_row(copy_row),
-		.frame_reset(frame_reset), .frame_abort(frame_abort), .ncand(ncand), .found(found),
-		.dropped(dropped), .sts_dropped(sts_dropped),
-		.meta_idx(meta_idx), .meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
+		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
+		.ctl_payload(ctl_payload), .ctl_tfull(ctl_tfull), .frame_height(frame_height),
+		.cfg_edge_thr(edge_thr_q), .msg(msg), .msg_valid(msg_valid), .msg_ready(msg_ready),
+		.msg_pending(msg_pending),
+		.free_valid(free_valid), .free_idx(free_idx), .free_tag_valid(free_tag_valid),
+		.free_tag(free_tag), .sts_dropped(sts_dropped),
+		.meta_idx(meta_idx), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
+		.meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
 		.meta_cw(meta_cw), .meta_ch(meta_ch),
 		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rdata(slot_rdata)
 	);
 
 	anpr_emit #(.Y_W(Y_W), .SLOT_AW(SLOT_AW), .SA_W(SA_W), .CROP_MAX_W(CROP_MAX_W),
-		    .CROP_MAX_H(CROP_MAX_H), .CW_AW(CW_AW), .CH_AW(CH_AW)) emit (
+		    .CROP_MAX_H(CROP_MAX_H), .CW_AW(CW_AW), .CH_AW(CH_AW), .NSLOTS(NSLOTS)) emit (
 		.clk(clk), .rst(rst),
-		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
-		.ctl_payload(ctl_payload), .tfull(tfull),
-		.frame_width(frame_width), .frame_height(frame_height), .cfg_edge_thr(edge_thr_q),
-		.frame_reset(frame_reset), .frame_abort(frame_abort), .ncand(ncand), .found(found),
-		.dropped(dropped), .meta_idx(meta_idx), .meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
+		.msg(msg), .msg_valid(msg_valid), .msg_ready(msg_ready),
+		.free_valid(free_valid), .free_idx(free_idx), .free_tag_valid(free_tag_valid),
+		.free_tag(free_tag),
+		.meta_idx(meta_idx), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
+		.meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
 		.meta_cw(meta_cw), .meta_ch(meta_ch),
 		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rdata(slot_rdata),
 		.m_axis_rec_tdata(m_axis_rec_tdata), .m_axis_rec_tvalid(m_axis_rec_tvalid),
@@ -277,8 +287,9 @@ module anpr_pipeline #(
 	wire rowend_hazard = be_busy && ({1'b0, pix_y} >= {1'b0, rowend_y_reg} + 13'd3);
 	wire copy_hazard = copy_active && ({1'b0, copy_row} + RING_LINES <= {1'b0, pix_y});
 	assign hold = evq_busy || rowend_hazard || copy_hazard;
-	assign be_idle = !evq_busy && evq_empty && linker_idle && store_idle && emit_idle;
-	assign sts_idle = be_idle;
+	/* A new frame may start while the emitter still sends the last one. */
+	assign be_idle = !evq_busy && evq_empty && linker_idle && store_idle;
+	assign sts_idle = be_idle && emit_idle && !msg_pending;
 
 	always @(posedge clk) begin
 		cycles_reg <= cycles_reg + 1;

@@ -25,8 +25,14 @@
  *   ring_*     read port of the row ring
  *   meta_*     read port of slot metadata for anpr_emit (combinational)
  *   slot_r*    read port of the slot memory for anpr_emit
- *   frame_reset  empty the store and its counters (start of frame)
- *   frame_abort  the frame was dropped: its stored candidates count as dropped
+ *   ctl_*      frame control from anpr_linker, in order with the closes
+ *   msg_*      frame messages to anpr_emit (a FIFO: the emitter may still be
+ *              sending one frame while the store fills with the next)
+ *   free_*     anpr_emit has sent a slot, or drops a frame's slots
+ *
+ * Slots carry the frame's parity (tag), so that one frame can be emitted
+ * while the next is stored. No output depends on which slot a candidate
+ * occupies: ties go by arrival order (seq), as in the C model.
  */
 module anpr_store #(
 	parameter X_W = 11,
@@ -69,14 +75,28 @@ module anpr_store #(
 	output wire               copy_active,
 	output wire [Y_W-1:0]     copy_row,
 
-	input  wire               frame_reset,
-	input  wire               frame_abort,  /* the stored candidates will not be sent */
-	output reg  [3:0]         ncand,
-	output reg  [15:0]        found,
-	output reg  [7:0]         dropped,
+	input  wire               ctl_valid,
+	output wire               ctl_ready,
+	input  wire [2:0]         ctl_type,
+	input  wire [47:0]        ctl_payload,
+	input  wire               ctl_tfull,
+	input  wire [Y_W-1:0]     frame_height,
+	input  wire [7:0]         cfg_edge_thr,
+	output wire [65:0]        msg,
+	output wire               msg_valid,
+	input  wire               msg_ready,
+	output wire               msg_pending,  /* a message is queued (msg_valid may lag a cycle) */
+
+	input  wire               free_valid,
+	input  wire [3:0]         free_idx,
+	input  wire               free_tag_valid,
+	input  wire               free_tag,
 	output reg  [31:0]        sts_dropped,
 
 	input  wire [3:0]         meta_idx,
+	output wire               meta_valid,
+	output wire               meta_tag,
+	output wire [7:0]         meta_seq,
 	output wire [15:0]        meta_score,
 	output wire [11:0]        meta_cx,
 	output wire [11:0]        meta_cy,
@@ -93,6 +113,8 @@ module anpr_store #(
 	localparam [RING_AW-1:0] RING_END = RING_LINES * MAX_W;
 	localparam [2:0] S_IDLE = 3'd0, S_EVAL = 3'd1, S_SCAN = 3'd2, S_DECIDE = 3'd3,
 			 S_COPY = 3'd4, S_FLUSH = 3'd5;
+	localparam [2:0] EV_START = 3'd0, EV_FEND = 3'd3;
+	localparam [1:0] MSG_START = 2'd0, MSG_FEND = 2'd1, MSG_ABORT = 2'd2;
 
 	reg [2:0] state_reg;
 
@@ -103,13 +125,28 @@ module anpr_store #(
 	reg [Y_W-1:0]     ylast_reg;
 	reg [RING_AW-1:0] base_reg;
 
+	wire       msg_room; /* the message FIFO can take one more */
+
+	/* the current frame */
+	reg        tag_reg;
+	reg [3:0]  ncand;
+	reg [15:0] found;
+	reg [7:0]  dropped;
+	reg [7:0]  seq_reg;
+
 	/* slot metadata */
+	reg [NSLOTS-1:0] m_valid;
+	reg [NSLOTS-1:0] m_tag;
+	reg [7:0]  m_seq [0:NSLOTS-1];
 	reg [15:0] m_score [0:NSLOTS-1];
 	reg [11:0] m_cx [0:NSLOTS-1];
 	reg [11:0] m_cy [0:NSLOTS-1];
 	reg [11:0] m_cw [0:NSLOTS-1];
 	reg [11:0] m_ch [0:NSLOTS-1];
 
+	assign meta_valid = m_valid[meta_idx[NI_W-1:0]];
+	assign meta_tag = m_tag[meta_idx[NI_W-1:0]];
+	assign meta_seq = m_seq[meta_idx[NI_W-1:0]];
 	assign meta_score = m_score[meta_idx[NI_W-1:0]];
 	assign meta_cx = m_cx[meta_idx[NI_W-1:0]];
 	assign meta_cy = m_cy[meta_idx[NI_W-1:0]];
@@ -118,7 +155,8 @@ module anpr_store #(
 
 	/* slot indices are 4 bits wide outside, NI_W inside; the ring offset is below RING_END */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, meta_idx[3], victim_reg[3], back_off[RING_AW+6:RING_AW]};
+	wire unused = &{1'b0, meta_idx[3], victim_reg[3], back_off[RING_AW+6:RING_AW], free_idx[3],
+			ctl_payload[47:33], msg_s_ready};
 	/* verilator lint_on UNUSEDSIGNAL */
 
 	/* ---- S_EVAL: geometry and filter, from the latched component ---- */
@@ -147,10 +185,27 @@ module anpr_store #(
 	reg [11:0] ccx, ccy, ccw, cch;
 	reg [19:0] carea;
 
-	/* ---- S_SCAN: overlap with stored candidate i, and the weakest ---- */
+	/* ---- S_SCAN: over all slots, the current frame's: the strongest
+	 * overlapping candidate and the weakest ---- */
 	reg  [3:0]  i_reg;
-	reg         dup_reg;
+	reg         dup_reg, weak_any_reg;
 	reg  [3:0]  dup_idx_reg, vmin_reg;
+	wire        mine = m_valid[i_reg[NI_W-1:0]] && m_tag[i_reg[NI_W-1:0]] == tag_reg;
+	wire [15:0] i_score = m_score[i_reg[NI_W-1:0]];
+	wire [7:0]  i_seq = m_seq[i_reg[NI_W-1:0]];
+	/* the lowest free slot */
+	reg         free_any;
+	reg  [3:0]  free_slot;
+	integer     fi;
+	always @* begin
+		free_any = 1'b0;
+		free_slot = 4'd0;
+		for (fi = NSLOTS - 1; fi >= 0; fi = fi - 1)
+			if (!m_valid[fi]) begin
+				free_any = 1'b1;
+				free_slot = fi[3:0];
+			end
+	end
 	wire [12:0] ox1 = m_cx[i_reg[NI_W-1:0]] + m_cw[i_reg[NI_W-1:0]];
 	wire [12:0] oy1 = m_cy[i_reg[NI_W-1:0]] + m_ch[i_reg[NI_W-1:0]];
 	wire [12:0] nx1 = ccx + ccw;
@@ -182,8 +237,47 @@ module anpr_store #(
 	assign ring_raddr = rb_reg + {{RING_AW-12{1'b0}}, ccx} + {{RING_AW-12{1'b0}}, c_reg};
 	assign copy_active = (state_reg == S_COPY);
 	assign copy_row = ccy[Y_W-1:0] + r_reg[Y_W-1:0];
-	assign close_ready = (state_reg == S_IDLE);
+	/* A frame takes the tag of the frame before last: it starts only when
+	 * every slot of that frame has been sent or dropped. */
+	wire old_busy = |(m_valid & (m_tag ^ {NSLOTS{tag_reg}}));
+	assign close_ready = (state_reg == S_IDLE) && !ctl_valid;
+	assign ctl_ready = (state_reg == S_IDLE) && msg_room && !(ctl_type == EV_START && old_busy);
+	wire ctl_take = ctl_valid && ctl_ready;
 	assign idle = (state_reg == S_IDLE);
+
+	/* frame messages to the emitter:
+	 *   START {height, width, overrun, time}
+	 *   FEND  {tag, tfull, edge_thr, dropped, found, lines}
+	 *   ABORT {tag, tfull, flags, dropped, found, lines} */
+	reg  [1:0] mtype;
+	reg [63:0] mpl;
+	wire [7:0] drop_abort = ({1'b0, dropped} + {5'd0, ncand} > 9'd255) ? 8'hff : dropped + {4'd0, ncand};
+	always @* begin
+		mpl = 64'd0;
+		case (ctl_type)
+		EV_START: begin
+			mtype = MSG_START;
+			mpl = {7'd0, frame_height, frame_width, ctl_payload[32:0]};
+		end
+		EV_FEND: begin
+			mtype = MSG_FEND;
+			mpl = {{64-Y_W-34{1'b0}}, tag_reg, ctl_tfull, cfg_edge_thr, dropped, found, ctl_payload[Y_W-1:0]};
+		end
+		default: begin
+			mtype = MSG_ABORT;
+			mpl = {{64-Y_W-34{1'b0}}, tag_reg, ctl_tfull, ctl_payload[Y_W+7:Y_W], drop_abort, found,
+			       ctl_payload[Y_W-1:0]};
+		end
+		endcase
+	end
+	wire [3:0] msg_count;
+	wire       msg_s_ready; /* msg_room is stricter */
+	assign msg_room = !msg_count[2];
+	assign msg_pending = (msg_count != 0);
+	anpr_fifo #(.DATA_W(66), .ADDR_W(2)) msgq (
+		.clk(clk), .rst(rst), .s_data({mtype, mpl}), .s_valid(ctl_take),
+		.s_ready(msg_s_ready), .m_data(msg), .m_valid(msg_valid), .m_ready(msg_ready), .count(msg_count)
+	);
 
 	anpr_ram_sdp #(.DATA_W(8), .ADDR_W(SA_W), .DEPTH(NSLOTS << SLOT_AW)) slots (
 		.clk(clk), .we(wv_reg), .waddr(wa_reg), .wdata(ring_rdata),
@@ -201,7 +295,18 @@ module anpr_store #(
 	always @(posedge clk) begin
 		wv_reg <= 1'b0;
 		case (state_reg)
-		S_IDLE: if (close_valid) begin
+		S_IDLE: if (ctl_take) begin
+			/* frame control, after every close of the frame */
+			if (ctl_type == EV_START) begin
+				tag_reg <= !tag_reg;
+				ncand <= 4'd0;
+				found <= 16'd0;
+				dropped <= 8'd0;
+				seq_reg <= 8'd0;
+			end else if (ctl_type != EV_FEND) begin
+				sts_dropped <= sts_dropped + {28'd0, ncand};
+			end
+		end else if (close_valid) begin
 			x0_reg <= close_x0;
 			x1_reg <= close_x1;
 			y0_reg <= close_y0;
@@ -221,25 +326,29 @@ module anpr_store #(
 			carea <= area_n[19:0];
 			i_reg <= 4'd0;
 			dup_reg <= 1'b0;
-			vmin_reg <= 4'd0;
+			weak_any_reg <= 1'b0;
 			if (!pass) begin
 				state_reg <= S_IDLE;
 			end else if (ring_gone || too_big) begin
 				drop_one;
 				state_reg <= S_IDLE;
 			end else begin
-				state_reg <= (ncand == 0) ? S_DECIDE : S_SCAN;
+				state_reg <= S_SCAN;
 			end
 		end
 		S_SCAN: begin
-			if (overlap && !dup_reg) begin
+			if (mine && overlap && (!dup_reg || i_score > m_score[dup_idx_reg[NI_W-1:0]] ||
+			    (i_score == m_score[dup_idx_reg[NI_W-1:0]] && i_seq < m_seq[dup_idx_reg[NI_W-1:0]]))) begin
 				dup_reg <= 1'b1;
 				dup_idx_reg <= i_reg;
 			end
-			if (i_reg != 0 && m_score[i_reg[NI_W-1:0]] <= m_score[vmin_reg[NI_W-1:0]])
+			if (mine && (!weak_any_reg || i_score < m_score[vmin_reg[NI_W-1:0]] ||
+			    (i_score == m_score[vmin_reg[NI_W-1:0]] && i_seq > m_seq[vmin_reg[NI_W-1:0]]))) begin
+				weak_any_reg <= 1'b1;
 				vmin_reg <= i_reg;
+			end
 			i_reg <= i_reg + 1'b1;
-			if (i_reg + 1'b1 == ncand)
+			if (i_reg == NSLOTS - 1)
 				state_reg <= S_DECIDE;
 		end
 		S_DECIDE: begin
@@ -250,8 +359,12 @@ module anpr_store #(
 				if (sum_reg <= m_score[dup_idx_reg[NI_W-1:0]])
 					state_reg <= S_IDLE;
 			end else if (ncand < cfg_max_cands) begin
-				victim_reg <= ncand;
-				ncand <= ncand + 1'b1;
+				/* a free slot: the emitter frees the last frame's as it sends them */
+				victim_reg <= free_slot;
+				if (free_any)
+					ncand <= ncand + 1'b1;
+				else
+					state_reg <= S_DECIDE;
 			end else begin
 				drop_one;
 				victim_reg <= vmin_reg;
@@ -264,6 +377,10 @@ module anpr_store #(
 		end
 		S_COPY: begin
 			if (c_reg == 12'd0 && r_reg == 12'd0) begin
+				m_valid[victim_reg[NI_W-1:0]] <= 1'b1;
+				m_tag[victim_reg[NI_W-1:0]] <= tag_reg;
+				m_seq[victim_reg[NI_W-1:0]] <= seq_reg;
+				seq_reg <= seq_reg + 1'b1;
 				m_score[victim_reg[NI_W-1:0]] <= sum_reg;
 				m_cx[victim_reg[NI_W-1:0]] <= ccx;
 				m_cy[victim_reg[NI_W-1:0]] <= ccy;
@@ -290,14 +407,13 @@ module anpr_store #(
 		S_FLUSH: state_reg <= S_IDLE;
 		default: state_reg <= S_IDLE;
 		endcase
-		if (frame_abort)
-			sts_dropped <= sts_dropped + {28'd0, ncand};
-		if (frame_reset) begin
-			ncand <= 4'd0;
-			found <= 16'd0;
-			dropped <= 8'd0;
-		end
+		if (free_valid)
+			m_valid[free_idx[NI_W-1:0]] <= 1'b0;
+		if (free_tag_valid)
+			m_valid <= m_valid & (m_tag ^ {NSLOTS{free_tag}}); /* keep the other frame's */
 		if (rst) begin
+			m_valid <= {NSLOTS{1'b0}};
+			tag_reg <= 1'b0;
 			state_reg <= S_IDLE;
 			ncand <= 4'd0;
 			found <= 16'd0;

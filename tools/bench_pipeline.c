@@ -490,7 +490,9 @@ static int bench_sim(void)
 	for (size_t i = 0; i < nframes; i++) {
 		uint64_t period = fs[i + 1].sof - fs[i].sof;
 		uint64_t input = fs[i].last - fs[i].sof + 1;
-		uint64_t tail = fs[i].end_last - fs[i].last;
+		/* the END of a frame can leave after the next frame started (the
+		 * emission overlaps it); a frame whose END was not seen has no tail */
+		uint64_t tail = fs[i].end_last > fs[i].last ? fs[i].end_last - fs[i].last : 0;
 		uint64_t gap = fs[i + 1].sof - fs[i].last - 1;
 		double ov = (double)period / NPIX - 1;
 
@@ -526,7 +528,8 @@ static int bench_sim(void)
 	       "next SOF (the emission tail is %.0f cycles, %.2f per crop pixel emitted)\n",
 	       per_sum / nframes - NPIX, st_sum / nframes, gap_sum / nframes, tail_sum / nframes,
 	       crop_sum > 0 ? tail_sum / crop_sum : 0);
-	printf("   target overhead <= 1%%: %s (max over frames)\n", ov_max <= 0.01 ? "PASS" : "FAIL");
+	printf("   target overhead <= 1%%: mean %s, max %s\n", ov_sum / nframes <= 0.01 ? "PASS" : "FAIL",
+	       ov_max <= 0.01 ? "PASS" : "FAIL");
 	cmdline("sim");
 
 	/* ---- 4 ---- */

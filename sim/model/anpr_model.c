@@ -29,6 +29,7 @@ struct comp {
  * filter, with its crop copied out of the row ring. */
 struct cand {
 	uint16_t score;
+	uint8_t seq;             /* arrival order in the frame: breaks ties */
 	uint16_t cx, cy, cw, ch; /* crop region, frame pixels */
 	uint8_t *px;             /* cw*ch pixels, in the slot memory */
 };
@@ -62,6 +63,7 @@ struct anpr_model {
 	/* candidate store (anpr_store), ANPR_MAX_SLOTS slots of slot_bytes */
 	struct cand cand[ANPR_MAX_SLOTS];
 	unsigned ncand;
+	uint8_t seq; /* arrivals stored so far in this frame */
 	uint8_t *slots;
 
 	/* crop analysis scratch (anpr_emit) */
@@ -507,14 +509,21 @@ static void drop(anpr_model *m)
 /* ---- candidate store (anpr_store) ------------------------------------- */
 
 /* Keep the candidate if the store has room or it beats the weakest stored
- * one (the lowest score; of equals, the highest slot), whose slot it then
- * takes. Slot i always owns the same memory. Rows older than the ring are
- * gone: such a candidate is dropped. */
+ * one. No rule depends on where a candidate is stored, only on scores and
+ * arrival order (seq), so the RTL may put it in any free slot:
+ *   - if it overlaps stored candidates by half the smaller crop, it is
+ *     compared with the strongest of them (highest score, earliest of
+ *     equals): it replaces it if better, else it is dropped;
+ *   - else it is added while fewer than max_cands are stored;
+ *   - else it replaces the weakest (lowest score, latest of equals) if
+ *     better.
+ * Rows older than the ring are gone: such a candidate is dropped. */
 static void store_candidate(anpr_model *m, unsigned score, unsigned cx, unsigned cy, unsigned cw,
 			    unsigned ch, unsigned y_last)
 {
 	const size_t slot_bytes = m->p.slot_bytes;
-	unsigned i, victim = 0, r;
+	int i, dup = -1, weak = -1, victim;
+	unsigned r;
 	struct cand *k;
 
 	/* The crop must still be whole in the ring with two lines to spare:
@@ -523,35 +532,37 @@ static void store_candidate(anpr_model *m, unsigned score, unsigned cx, unsigned
 		drop(m);
 		return;
 	}
-	/* The two linkers often find the same plate: of two candidates whose
-	 * crops overlap by half the smaller one, keep the higher score. */
-	for (i = 0; i < m->ncand; i++) {
+	for (i = 0; i < (int)m->ncand; i++) {
 		const struct cand *o = &m->cand[i];
 		unsigned ix0 = cx > o->cx ? cx : o->cx, iy0 = cy > o->cy ? cy : o->cy;
 		unsigned ix1 = cx + cw < o->cx + o->cw ? cx + cw : o->cx + o->cw;
 		unsigned iy1 = cy + ch < o->cy + o->ch ? cy + ch : o->cy + o->ch;
 		unsigned a = cw * ch, b = (unsigned)o->cw * o->ch;
 
-		if (ix1 > ix0 && iy1 > iy0 && 2 * (ix1 - ix0) * (iy1 - iy0) >= (a < b ? a : b))
-			break;
+		if (ix1 > ix0 && iy1 > iy0 && 2 * (ix1 - ix0) * (iy1 - iy0) >= (a < b ? a : b) &&
+		    (dup < 0 || o->score > m->cand[dup].score ||
+		     (o->score == m->cand[dup].score && o->seq < m->cand[dup].seq)))
+			dup = i;
+		if (weak < 0 || o->score < m->cand[weak].score ||
+		    (o->score == m->cand[weak].score && o->seq > m->cand[weak].seq))
+			weak = i;
 	}
-	if (i < m->ncand) {
+	if (dup >= 0) {
 		drop(m);
-		if (score <= m->cand[i].score)
+		if (score <= m->cand[dup].score)
 			return;
-		victim = i;
+		victim = dup;
 	} else if (m->ncand < m->cfg.max_cands) {
-		victim = m->ncand++;
+		victim = (int)m->ncand++;
 	} else {
-		for (i = 1; i < m->ncand; i++)
-			if (m->cand[i].score <= m->cand[victim].score)
-				victim = i;
 		drop(m);
-		if (score <= m->cand[victim].score)
+		if (score <= m->cand[weak].score)
 			return;
+		victim = weak;
 	}
 	k = &m->cand[victim];
 	k->score = (uint16_t)score;
+	k->seq = m->seq++;
 	k->cx = (uint16_t)cx;
 	k->cy = (uint16_t)cy;
 	k->cw = (uint16_t)cw;
@@ -562,7 +573,7 @@ static void store_candidate(anpr_model *m, unsigned score, unsigned cx, unsigned
 		       m->ring + (size_t)((cy + r) % m->p.ring_lines) * m->p.max_width + cx, cw);
 }
 
-/* Emit the stored candidates best first (ties: lower slot first). */
+/* Emit the stored candidates best first (of equals, the earliest stored). */
 static void emit_store(anpr_model *m)
 {
 	uint8_t done[ANPR_MAX_SLOTS] = {0};
@@ -572,7 +583,9 @@ static void emit_store(anpr_model *m)
 		int best = -1;
 
 		for (i = 0; i < m->ncand; i++)
-			if (!done[i] && (best < 0 || m->cand[i].score > m->cand[best].score))
+			if (!done[i] && (best < 0 || m->cand[i].score > m->cand[best].score ||
+					 (m->cand[i].score == m->cand[best].score &&
+					  m->cand[i].seq < m->cand[best].seq)))
 				best = (int)i;
 		done[best] = 1;
 		emit_candidate(m, &m->cand[best], n);
@@ -829,6 +842,7 @@ static void start_frame(anpr_model *m)
 	m->found = 0;
 	m->emitted = m->dropped = 0;
 	m->ncand = 0;
+	m->seq = 0;
 	m->row_lost = 0;
 	memset(m->comp, 0, sizeof(m->comp));
 	memset(m->acc, 0, m->p.max_width / ANPR_BLOCK_W + 1);

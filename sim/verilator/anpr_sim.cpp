@@ -24,6 +24,7 @@ struct anpr_sim {
 static void tick(anpr_sim *s)
 {
 	s->top->clk = 0;
+	s->ctx.timeInc(5);
 	s->top->eval();
 #if VM_TRACE
 	if (s->fst)
@@ -32,6 +33,7 @@ static void tick(anpr_sim *s)
 		s->vcd->dump(s->cycles * 10);
 #endif
 	s->top->clk = 1;
+	s->ctx.timeInc(5);
 	s->top->eval();
 #if VM_TRACE
 	if (s->fst)

@@ -174,7 +174,21 @@ static int run_case(const char *name, const struct anpr_model_cfg *cfg, const st
 			rec++;
 		}
 		if (ok && got != mlen) {
-			fprintf(stderr, "%s: rtl sent %zu bytes, model %zu\n", name, got, mlen);
+			size_t kk = 0, rr = 0;
+
+			/* where the RTL stopped, in the model's record stream */
+			while (kk < mlen) {
+				struct anpr_record q;
+				size_t u;
+				const char *w;
+
+				if (anpr_rec_parse(mb + kk, mlen - kk, &q, &u, &w) != ANPR_REC_OK || kk + u > got)
+					break;
+				kk += u;
+				rr++;
+			}
+			fprintf(stderr, "%s: rtl sent %zu bytes, model %zu: stopped after %zu whole records, next type %02x\n",
+				name, got, mlen, rr, kk < mlen ? mb[kk] : 0);
 			ok = 0;
 		}
 	}
