@@ -43,7 +43,8 @@ P_up5k  := MAX_W=1280 RING_LINES=48 CROP_MAX_W=256 CROP_MAX_H=48 SLOT_BYTES=8192
 P_large := MAX_W=2048 RING_LINES=96 CROP_MAX_W=320 CROP_MAX_H=80 SLOT_BYTES=32768 NSLOTS=8
 
 VL_INC   := /usr/share/verilator/include
-VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --top-module anpr_pipeline -Irtl
+VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --top-module anpr_pipeline -Irtl \
+            --MAKEFLAGS "OPT_FAST=-O3 OPT_SLOW=-O1"
 VL_CXX   := $(CXX) -O2 -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd
 
 .PHONY: all deps run test unit lint protocol-check sim-test formal bench eval clean help

@@ -363,8 +363,37 @@ static int bench_sim(void)
 		}
 		if (pi == 0) {
 			fs[fi].sof = c;
-			if (fi == nframes)
-				break; /* the blank frame's SOF: done */
+			if (fi == nframes) {
+				/* The blank frame's SOF: the input is done. The last
+				 * frame's records may still be leaving (emission overlaps
+				 * the next frame): collect them until the pipeline idles. */
+				int idle = 0, quiet = 0;
+				struct anpr_model_status st;
+
+				while (anpr_sim_cycles(sim) < budget && !(idle && quiet > 64)) {
+					struct anpr_sim_in none = {0, 0, 0, 0, 1};
+
+					c = anpr_sim_cycles(sim);
+					anpr_sim_step(sim, &none, &out);
+					quiet++;
+					if (out.tvalid) {
+						if (got == cap) {
+							cap *= 2;
+							ob = realloc(ob, cap);
+							ol = realloc(ol, cap);
+							oc = realloc(oc, cap * sizeof(*oc));
+							if (!ob || !ol || !oc)
+								exit(2);
+						}
+						ob[got] = out.tdata;
+						ol[got] = (uint8_t)out.tlast;
+						oc[got++] = c;
+						quiet = 0;
+					}
+					anpr_sim_status(sim, &st, &idle);
+				}
+				break;
+			}
 		}
 		prev_eol = in.eol;
 		if (in.eol)

@@ -257,6 +257,29 @@ static void synthetic(int quick, uint32_t seed)
 	}
 }
 
+/* Many frames back to back with many plates: one frame's records leave
+ * while the next streams in, slots are reused across frame tags, and the
+ * store waits for the emitter (slow output makes that common). */
+static void back_to_back(uint32_t seed)
+{
+	const unsigned w = 320, h = 160;
+	uint8_t *px = malloc((size_t)w * h);
+	struct anpr_model_cfg cfg;
+	struct stream s = {0};
+
+	cfg_for(&cfg, w, h);
+	cfg.min_w = 16;
+	cfg.min_score = 20;
+	for (unsigned f = 0; f < 12; f++) {
+		scene_make(px, w, h, 4 + f % 5, seed * 7 + f);
+		frame(&s, px, w, h, -1, -1, -1);
+	}
+	run_case("12 frames back to back", &cfg, &s, 0, 0, seed);
+	run_case("12 frames back to back, output stalls 80%", &cfg, &s, 5, 80, seed + 1);
+	free(s.v);
+	free(px);
+}
+
 /* Every defined recovery, in one stream per damage, on a 128x64 frame. */
 static void damaged(uint32_t seed)
 {
@@ -411,6 +434,7 @@ int main(int argc, char **argv)
 	}
 	synthetic(quick, seed);
 	damaged(seed);
+	back_to_back(seed);
 	overflow();
 	if (data)
 		real_images(data, quick);
