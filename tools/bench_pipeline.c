@@ -79,6 +79,28 @@ static void *xmalloc(size_t n)
 	return p;
 }
 
+/* Output bytes of the RTL run, growing as they come. */
+struct captured {
+	uint8_t *b, *l; /* bytes and their tlast */
+	uint64_t *c;    /* the cycle each byte moved */
+	size_t n, cap;
+};
+
+static void capture(struct captured *r, const struct anpr_sim_out *out, uint64_t cycle)
+{
+	if (r->n == r->cap) {
+		r->cap *= 2;
+		r->b = realloc(r->b, r->cap);
+		r->l = realloc(r->l, r->cap);
+		r->c = realloc(r->c, r->cap * sizeof(*r->c));
+		if (!r->b || !r->l || !r->c)
+			exit(2);
+	}
+	r->b[r->n] = out->tdata;
+	r->l[r->n] = (uint8_t)out->tlast;
+	r->c[r->n++] = cycle;
+}
+
 static void cmdline(const char *only)
 {
 	printf("  reproduce: ./build/bench_pipeline%s%s%s --only %s\n", data_dir ? " --data " : "",
@@ -284,9 +306,8 @@ static int bench_sim(void)
 	size_t nf = nframes + 1; /* one more frame, blank: its SOF ends the last one */
 	struct fstat *fs = xmalloc(nf * sizeof(*fs));
 	uint8_t *blank = xmalloc(NPIX);
-	size_t cap = 1 << 20, got = 0;
-	uint8_t *ob = xmalloc(cap), *ol = xmalloc(cap);
-	uint64_t *oc = xmalloc(cap * sizeof(*oc));
+	struct captured rec_out = {xmalloc(1 << 20), xmalloc(1 << 20), xmalloc((1 << 20) * sizeof(uint64_t)),
+				   0, 1 << 20};
 	uint64_t budget = 0;
 	size_t fi = 0, pi = 0;
 	int prev_eol = 0, fail = 0;
@@ -332,19 +353,8 @@ static int bench_sim(void)
 		in.eol = (pi % W) == W - 1;
 		in.ready = 1;
 		anpr_sim_step(sim, &in, &out);
-		if (out.tvalid) { /* ready is always 1: the byte moves */
-			if (got == cap) {
-				cap *= 2;
-				ob = realloc(ob, cap);
-				ol = realloc(ol, cap);
-				oc = realloc(oc, cap * sizeof(*oc));
-				if (!ob || !ol || !oc)
-					exit(2);
-			}
-			ob[got] = out.tdata;
-			ol[got] = (uint8_t)out.tlast;
-			oc[got++] = c;
-		}
+		if (out.tvalid) /* ready is always 1: the byte moves */
+			capture(&rec_out, &out, c);
 		if (!out.taken) {
 			if (pi != 0) {
 				if (prev_eol)
@@ -377,17 +387,7 @@ static int bench_sim(void)
 					anpr_sim_step(sim, &none, &out);
 					quiet++;
 					if (out.tvalid) {
-						if (got == cap) {
-							cap *= 2;
-							ob = realloc(ob, cap);
-							ol = realloc(ol, cap);
-							oc = realloc(oc, cap * sizeof(*oc));
-							if (!ob || !ol || !oc)
-								exit(2);
-						}
-						ob[got] = out.tdata;
-						ol[got] = (uint8_t)out.tlast;
-						oc[got++] = c;
+						capture(&rec_out, &out, c);
 						quiet = 0;
 					}
 					anpr_sim_status(sim, &st, &idle);
@@ -425,6 +425,10 @@ static int bench_sim(void)
 		double first, last;
 		int real;
 	} *lats;
+	/* the record bytes, their tlast and the cycle each left */
+	uint8_t *ob = rec_out.b, *ol = rec_out.l;
+	uint64_t *oc = rec_out.c;
+	size_t got = rec_out.n;
 	size_t lcap = 64, nlat = 0, off = 0, rec = 0;
 	long cur = -1;
 	int mismatch = 0, timeskew = 0;
