@@ -9,6 +9,7 @@
 #   make sim-test   co-simulation only (RTL vs C model), both builds
 #   make formal     handshake properties with yosys-smtbmc
 #   make bench      speed and memory figures (docs/PERFORMANCE.md)
+#   make build/sim_trace   an image through the RTL with an FST waveform
 #   make eval       localisation recall on ../shared/data
 #   make clean
 
@@ -102,25 +103,33 @@ unit: $(BUILD)/unit_tests
 	./$(BUILD)/unit_tests
 
 # ---- Verilator builds, one per preset ----
+# $(1) build name, $(2) preset, $(3) extra Verilator flags
 define verilator_build
 $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a: $(RTL) | $(BUILD)
-	verilator $(VL_FLAGS) --Mdir $(BUILD)/vl_$(1) $(foreach p,$(P_$(1)),-G$(p)) rtl/anpr_pipeline.v \
+	verilator $(VL_FLAGS) $(3) --Mdir $(BUILD)/vl_$(1) $(foreach p,$(P_$(2)),-G$(p)) rtl/anpr_pipeline.v \
 		--build -j 2 > $(BUILD)/vl_$(1).log 2>&1 || { cat $(BUILD)/vl_$(1).log; exit 1; }
 
 $(BUILD)/vl_$(1)/anpr_sim.o: sim/verilator/anpr_sim.cpp sim/verilator/anpr_sim.h $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a
-	$(VL_CXX) -I$(BUILD)/vl_$(1) $(INC) $(foreach p,$(P_$(1)),-DANPR_SIM_$(p)) -c $$< -o $$@
+	$(VL_CXX) -I$(BUILD)/vl_$(1) $(INC) $(if $(3),-DVM_TRACE=1,) $(foreach p,$(P_$(2)),-DANPR_SIM_$(p)) -c $$< -o $$@
 
 $(BUILD)/vl_$(1)/verilated.o: $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a
 	$(VL_CXX) -c $(VL_INC)/verilated.cpp -o $$@
 	$(VL_CXX) -c $(VL_INC)/verilated_threads.cpp -o $(BUILD)/vl_$(1)/verilated_threads.o
+	$(if $(3),$(VL_CXX) -c $(VL_INC)/verilated_fst_c.cpp -o $(BUILD)/vl_$(1)/verilated_fst_c.o)
 
 VL_OBJ_$(1) := $(BUILD)/vl_$(1)/anpr_sim.o $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a $(BUILD)/vl_$(1)/verilated.o
 
 $(BUILD)/cosim_$(1): $(call obj,tests/cosim/cosim.c sim/scenes.c $(MODEL_SRC) $(LIB_SRC)) $$(VL_OBJ_$(1))
 	$(CXX) $$^ $(BUILD)/vl_$(1)/verilated_threads.o $(PNG_LIBS) -lpthread -o $$@
 endef
-$(eval $(call verilator_build,up5k))
-$(eval $(call verilator_build,large))
+$(eval $(call verilator_build,up5k,up5k,))
+$(eval $(call verilator_build,large,large,))
+$(eval $(call verilator_build,trace,up5k,--trace-fst --trace-structs))
+
+# one image through the RTL with an FST or VCD waveform (lab runs)
+$(BUILD)/sim_trace: $(call obj,tools/sim_trace.c $(MODEL_SRC) $(LIB_SRC)) $(VL_OBJ_trace)
+	$(CXX) $^ $(BUILD)/vl_trace/verilated_threads.o $(BUILD)/vl_trace/verilated_fst_c.o \
+		$(PNG_LIBS) -lz -lpthread -o $@
 
 # the anpr tool: host library with the model and sim (up5k RTL) backends
 $(BUILD)/anpr: $(call obj,host/tools/anpr.c $(HOST_SRC)) $(VL_OBJ_up5k)

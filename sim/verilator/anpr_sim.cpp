@@ -7,8 +7,8 @@
 #include "Vanpr_pipeline.h"
 #include "verilated.h"
 #if VM_TRACE
+/* the tracing build (make build/sim_trace) is Verilated with --trace-fst */
 #include "verilated_fst_c.h"
-#include "verilated_vcd_c.h"
 #endif
 
 struct anpr_sim {
@@ -17,7 +17,6 @@ struct anpr_sim {
 	uint64_t cycles;
 #if VM_TRACE
 	VerilatedFstC *fst;
-	VerilatedVcdC *vcd;
 #endif
 };
 
@@ -29,8 +28,6 @@ static void tick(anpr_sim *s)
 #if VM_TRACE
 	if (s->fst)
 		s->fst->dump(s->cycles * 10);
-	if (s->vcd)
-		s->vcd->dump(s->cycles * 10);
 #endif
 	s->top->clk = 1;
 	s->ctx.timeInc(5);
@@ -38,8 +35,6 @@ static void tick(anpr_sim *s)
 #if VM_TRACE
 	if (s->fst)
 		s->fst->dump(s->cycles * 10 + 5);
-	if (s->vcd)
-		s->vcd->dump(s->cycles * 10 + 5);
 #endif
 	s->cycles++;
 }
@@ -53,9 +48,15 @@ extern "C" anpr_sim *anpr_sim_new(const char *trace)
 	s->cycles = 0;
 #if VM_TRACE
 	s->fst = nullptr;
-	s->vcd = nullptr;
-	if (trace)
+	if (trace) {
+		size_t n = strlen(trace);
+
+		if (n < 5 || strcmp(trace + n - 4, ".fst")) {
+			delete s; /* this build writes FST only */
+			return nullptr;
+		}
 		s->ctx.traceEverOn(true);
+	}
 #else
 	if (trace) {
 		delete s;
@@ -69,16 +70,9 @@ extern "C" anpr_sim *anpr_sim_new(const char *trace)
 	}
 #if VM_TRACE
 	if (trace) {
-		size_t n = strlen(trace);
-		if (n > 4 && !strcmp(trace + n - 4, ".fst")) {
-			s->fst = new VerilatedFstC;
-			s->top->trace(s->fst, 99);
-			s->fst->open(trace);
-		} else {
-			s->vcd = new VerilatedVcdC;
-			s->top->trace(s->vcd, 99);
-			s->vcd->open(trace);
-		}
+		s->fst = new VerilatedFstC;
+		s->top->trace(s->fst, 99);
+		s->fst->open(trace);
 	}
 #endif
 	s->top->rst = 1;
@@ -99,10 +93,6 @@ extern "C" void anpr_sim_free(anpr_sim *s)
 	if (s->fst) {
 		s->fst->close();
 		delete s->fst;
-	}
-	if (s->vcd) {
-		s->vcd->close();
-		delete s->vcd;
 	}
 #endif
 	delete s->top;

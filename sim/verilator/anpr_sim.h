@@ -38,9 +38,9 @@ struct anpr_sim_out {
 };
 
 /* Create a simulator, reset it for 4 cycles. trace: NULL, or a path ending
- * in .fst or .vcd to write a waveform (only in builds with tracing).
- * Returns NULL on allocation failure or if tracing was asked of a build
- * without it. */
+ * in .fst to write a waveform (only the tracing build, make build/sim_trace;
+ * GTKWave reads FST). Returns NULL on allocation failure, or if tracing was
+ * asked of a build without it or for another format. */
 anpr_sim *anpr_sim_new(const char *trace);
 void anpr_sim_free(anpr_sim *s);
 

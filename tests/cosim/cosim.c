@@ -1,7 +1,7 @@
 /*
  * cosim.c - the RTL pipeline (Verilated) against the C model, byte for byte.
  *
- *   cosim [--quick] [--data DIR] [--seed N]
+ *   cosim [--quick] [--verbose] [--data DIR] [--seed N]
  *
  * Every case builds one input stream, runs it through the C model and
  * through the RTL with random idle cycles on the input and random
@@ -9,7 +9,8 @@
  * tlast; the frame header's cycle timestamp excepted) and the status
  * counters. It also checks the AXI rules on the output (tvalid and the
  * payload hold until taken) and that the RTL never hangs (a cycle budget).
- * With --data, every PNG under DIR's subfolders runs as a frame too.
+ * With --data, every PNG in DIR's folders runs as a frame too (one line per
+ * folder; --verbose: per image).
  * Exit status 0 when every case matches.
  */
 #include <dirent.h>
@@ -68,6 +69,8 @@ static void frame(struct stream *s, const uint8_t *px, unsigned w, unsigned h, l
 }
 
 static int failures;
+static int quiet_ok;      /* run_case prints only failures */
+static int verbose_images; /* --verbose: a line per image */
 
 /* Run one stream through both; 0 when they agree. */
 static int run_case(const char *name, const struct anpr_model_cfg *cfg, const struct stream *s,
@@ -206,9 +209,10 @@ static int run_case(const char *name, const struct anpr_model_cfg *cfg, const st
 			ss.runs_lost, ms.runs_lost);
 		ok = 0;
 	}
-	printf("%-44s %s  %zu px, %zu bytes, %u cands, %llu cycles (idle %u%%, stall %u%%)\n", name,
-	       ok ? "ok  " : "FAIL", s->n, mlen, ms.candidates, (unsigned long long)cyc, idle_pct,
-	       stall_pct);
+	if (!ok || !quiet_ok)
+		printf("%-44s %s  %zu px, %zu bytes, %u cands, %llu cycles (idle %u%%, stall %u%%)\n", name,
+		       ok ? "ok  " : "FAIL", s->n, mlen, ms.candidates, (unsigned long long)cyc, idle_pct,
+		       stall_pct);
 	fflush(stdout);
 	if (!ok)
 		failures++;
@@ -217,6 +221,17 @@ static int run_case(const char *name, const struct anpr_model_cfg *cfg, const st
 	free(ob);
 	free(ol);
 	return ok ? 0 : -1;
+}
+
+static int run_case_quiet(const char *name, const struct anpr_model_cfg *cfg, const struct stream *s,
+			  unsigned idle_pct, unsigned stall_pct, uint32_t seed)
+{
+	int rc;
+
+	quiet_ok = 1;
+	rc = run_case(name, cfg, s, idle_pct, stall_pct, seed);
+	quiet_ok = 0;
+	return rc;
 }
 
 static void cfg_for(struct anpr_model_cfg *c, unsigned w, unsigned h)
@@ -362,56 +377,78 @@ static void overflow(void)
 	free(px);
 }
 
-/* Every PNG in the data folders, one frame each, when they fit this build. */
+/* Every PNG in every folder of DIR, one frame each, when it fits this
+ * build (scenes, crops and character tiles alike). quick: a sample of each
+ * folder. */
 static void real_images(const char *dir, int quick)
 {
-	static const char *sets[] = {"eu-scenes", "us-scenes"};
 	struct anpr_model_params par;
-	int n = 0;
+	struct dirent **sets;
+	int nsets, n = 0;
 
 	anpr_sim_params(&par);
-	for (unsigned k = 0; k < 2; k++) {
+	nsets = scandir(dir, &sets, NULL, alphasort);
+	if (nsets < 0) {
+		printf("skip: %s not found\n", dir);
+		return;
+	}
+	for (int k = 0; k < nsets; k++) {
 		char path[4096];
-		DIR *d;
-		struct dirent *e;
+		struct dirent **files;
+		int nfiles, ran = 0, skipped = 0, before = failures;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, sets[k]);
-		d = opendir(path);
-		if (!d) {
-			printf("skip: %s not found\n", path);
+		if (sets[k]->d_name[0] == '.') {
+			free(sets[k]);
 			continue;
 		}
-		while ((e = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s", dir, sets[k]->d_name);
+		nfiles = scandir(path, &files, NULL, alphasort);
+		for (int f = 0; f < nfiles; f++) {
 			struct anpr_image img;
 			char err[512];
 			struct anpr_model_cfg cfg;
 			struct stream s = {0};
+			size_t len = strlen(files[f]->d_name);
 
-			if (!strstr(e->d_name, ".png"))
+			if (len < 4 || strcmp(files[f]->d_name + len - 4, ".png") ||
+			    (quick && ran >= 4)) {
+				free(files[f]);
 				continue;
-			if (quick && n >= 6)
-				break;
-			snprintf(path, sizeof(path), "%s/%s/%s", dir, sets[k], e->d_name);
+			}
+			snprintf(path, sizeof(path), "%s/%s/%s", dir, sets[k]->d_name, files[f]->d_name);
+			free(files[f]);
 			if (anpr_image_load(path, &img, err, sizeof(err))) {
 				fprintf(stderr, "%s\n", err);
 				failures++;
 				continue;
 			}
-			if (img.width > par.max_width) {
-				printf("%-44s skip (%u wide; this build takes %u)\n", e->d_name, img.width,
-				       par.max_width);
+			if (img.width > par.max_width || img.width < 16 || img.height < 8) {
+				skipped++;
 				anpr_image_free(&img);
 				continue;
 			}
 			cfg_for(&cfg, img.width, img.height);
 			frame(&s, img.pixels, img.width, img.height, -1, -1, -1);
-			run_case(e->d_name, &cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1);
+			/* small images in bulk: print failures and a line per folder */
+			if (img.width * img.height > 200000 || verbose_images)
+				run_case(path, &cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1);
+			else
+				run_case_quiet(path, &cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1);
 			free(s.v);
 			anpr_image_free(&img);
 			n++;
+			ran++;
 		}
-		closedir(d);
+		if (nfiles >= 0)
+			free(files);
+		printf("%-44s %s  %d images%s", sets[k]->d_name, failures == before ? "ok  " : "FAIL", ran,
+		       skipped ? "" : "\n");
+		if (skipped)
+			printf(", %d skipped (outside this build's 16..%u width, or under 8 high)\n", skipped,
+			       par.max_width);
+		free(sets[k]);
 	}
+	free(sets);
 }
 
 int main(int argc, char **argv)
@@ -423,12 +460,14 @@ int main(int argc, char **argv)
 	for (int a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "--quick"))
 			quick = 1;
+		else if (!strcmp(argv[a], "--verbose"))
+			verbose_images = 1;
 		else if (!strcmp(argv[a], "--data") && a + 1 < argc)
 			data = argv[++a];
 		else if (!strcmp(argv[a], "--seed") && a + 1 < argc)
 			seed = (uint32_t)strtoul(argv[++a], NULL, 0);
 		else {
-			fprintf(stderr, "usage: cosim [--quick] [--data DIR] [--seed N]\n");
+			fprintf(stderr, "usage: cosim [--quick] [--verbose] [--data DIR] [--seed N]\n");
 			return 2;
 		}
 	}
