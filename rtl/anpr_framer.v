@@ -12,9 +12,11 @@
  * frame. Pixels between frames are discarded and reported once as an
  * overrun with the next frame. A start of frame in mid-frame ends the old
  * frame first (one cycle without accepting), then starts the new one, which
- * it accepts only when the back end is idle (be_idle), so that each frame's
- * records leave in order and the configuration latched at the start of
- * frame stays in force until the frame's last record is out.
+ * it accepts only when the back end has stored the last frame's candidates
+ * (be_idle: event queue, linker and store idle), so that the configuration
+ * latched at the start of frame stays in force for them. The emitter may
+ * still be sending that frame's records: it has its own copy of what it
+ * needs (anpr_store's messages).
  *
  * Parameters
  *   X_W, Y_W    pixel coordinate widths

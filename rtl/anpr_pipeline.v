@@ -312,7 +312,9 @@ module anpr_pipeline #(
 			min_aspect4_q <= cfg_min_aspect4;
 			max_aspect_q <= cfg_max_aspect;
 			min_score_q <= cfg_min_score;
-			max_cands_q <= cfg_max_cands;
+			/* 1..NSLOTS: a register value out of range must not lock the store */
+			max_cands_q <= (cfg_max_cands == 4'd0) ? 4'd1 :
+				       (cfg_max_cands > NSLOTS) ? NSLOTS[3:0] : cfg_max_cands;
 		end
 		if (rst) begin
 			cycles_reg <= 32'd0;

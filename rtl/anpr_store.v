@@ -12,9 +12,12 @@
  *      below, clipped to the frame and to the last line received; a crop
  *      no longer whole in the ring with ANPR_RING_SLACK lines to spare, or
  *      larger than a slot, is dropped;
- *   3. if it overlaps a stored candidate by half the smaller crop, the
- *      higher score keeps the slot; else it takes a free slot; else it
- *      replaces the weakest (lowest score, highest slot of equals) if better;
+ *   3. if it overlaps stored candidates of the frame by half the smaller
+ *      crop, it is compared with the strongest of them (highest score,
+ *      earliest stored of equals) and replaces it if better, else it is
+ *      dropped; else, below cfg_max_cands, it takes a free slot (waiting
+ *      for the emitter to free one); else it replaces the weakest (lowest
+ *      score, latest stored of equals) if better;
  *   4. its crop is copied from the row ring into the slot, one pixel a
  *      cycle. While copying, copy_row tells the framer which ring row must
  *      not be overwritten yet.

@@ -377,6 +377,69 @@ static void overflow(void)
 	free(px);
 }
 
+/* Register values the model rejects must not lock the RTL up: it returns to
+ * idle and sends an END record for every frame (their content is
+ * unspecified). */
+static void out_of_range(void)
+{
+	struct anpr_model_params par;
+	struct {
+		const char *name;
+		unsigned frame_w, cfg_w, max_cands;
+	} cases[] = {
+		/* enough plates that more than NSLOTS candidates are kept at once */
+		{"cfg_max_cands 15 > NSLOTS", 1280, 1280, 15},
+		{"cfg_max_cands 0", 320, 320, 0},
+		{"cfg_width above MAX_W", 1400, 1400, 8},
+	};
+
+	anpr_sim_params(&par);
+	for (unsigned k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		unsigned w = cases[k].frame_w, h = 200, ends = 0;
+		uint8_t *px = malloc((size_t)w * h);
+		struct anpr_model_cfg cfg;
+		struct stream s = {0};
+		anpr_sim *sim = anpr_sim_new(NULL);
+		size_t i = 0;
+		uint64_t cyc = 0;
+		int idle = 0, quiet = 0;
+
+		anpr_model_cfg_default(&par, &cfg, cases[k].cfg_w, h);
+		cfg.max_cands = cases[k].max_cands;
+		cfg.min_w = 16;
+		cfg.min_score = 20;
+		anpr_sim_configure(sim, &cfg);
+		for (unsigned f = 0; f < 4; f++) {
+			scene_make(px, w, h, 20, 100 + f);
+			frame(&s, px, w, h, -1, -1, -1);
+		}
+		frame(&s, px, w, h, 1, -1, -1); /* a last SOF ends the 4th frame */
+		while (cyc++ < 50 * (uint64_t)s.n + 2000000 && !(i == s.n && idle && quiet > 64)) {
+			struct anpr_sim_in in = {i < s.n, i < s.n ? s.v[i].px : 0, i < s.n && s.v[i].sof,
+						 i < s.n && s.v[i].eol, 1};
+			struct anpr_sim_out out;
+			struct anpr_model_status st;
+
+			anpr_sim_step(sim, &in, &out);
+			i += out.taken;
+			quiet = out.tvalid ? 0 : quiet + 1;
+			anpr_sim_status(sim, &st, &idle);
+			ends = st.frames_ok + st.frames_bad;
+		}
+		if (i != s.n || !idle || ends < 4) {
+			printf("%-44s FAIL  locked up: %zu of %zu pixels taken, idle %d, %u frames ended\n",
+			       cases[k].name, i, s.n, idle, ends);
+			failures++;
+		} else {
+			printf("%-44s ok    no lock-up: %u frames ended, %llu cycles\n", cases[k].name, ends,
+			       (unsigned long long)cyc);
+		}
+		anpr_sim_free(sim);
+		free(s.v);
+		free(px);
+	}
+}
+
 /* Every PNG in every folder of DIR, one frame each, when it fits this
  * build (scenes, crops and character tiles alike). quick: a sample of each
  * folder. */
@@ -475,6 +538,7 @@ int main(int argc, char **argv)
 	damaged(seed);
 	back_to_back(seed);
 	overflow();
+	out_of_range();
 	if (data)
 		real_images(data, quick);
 	printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
