@@ -148,6 +148,16 @@ static void check_end(const struct anpr_record *r, unsigned frame, unsigned flag
 	CU_ASSERT_EQUAL(r->u.end.errors, errors);
 }
 
+/* Frame 1 dropped with flag after `lines` lines (one error), then frame 2
+ * whole and clean. */
+static void check_dropped_then_good(const struct stream *s, unsigned flag, unsigned lines)
+{
+	CU_ASSERT_STRING_EQUAL_FATAL(s->types, "FEFE");
+	check_end(&s->rec[1], 1, flag, lines, 1);
+	check_frame_hdr(&s->rec[2], 2, W, H);
+	check_end(&s->rec[3], 2, 0, H, 0);
+}
+
 /* A frame with the plate: header, candidates that show the plate, trailer. */
 static void test_plate_frame(void)
 {
@@ -340,10 +350,7 @@ static void test_short_line_then_sof(void)
 		anpr_model_push(m, 128, 0, x == 2);
 	anpr_model_push_frame(m, px);
 	take(m, &s);
-	CU_ASSERT_STRING_EQUAL_FATAL(s.types, "FEFE");
-	check_end(&s.rec[1], 1, ANPR_END_F_SHORT_LINE, 5, 1);
-	check_frame_hdr(&s.rec[2], 2, W, H);
-	check_end(&s.rec[3], 2, 0, H, 0);
+	check_dropped_then_good(&s, ANPR_END_F_SHORT_LINE, 5);
 	anpr_model_free(m);
 }
 
@@ -419,10 +426,7 @@ static void test_frame_cut_then_sof(void)
 	push_rows(m, px, W, 0, 20);
 	anpr_model_push_frame(m, px);
 	take(m, &s);
-	CU_ASSERT_STRING_EQUAL_FATAL(s.types, "FEFE");
-	check_end(&s.rec[1], 1, ANPR_END_F_SOF_EARLY, 20, 1);
-	check_frame_hdr(&s.rec[2], 2, W, H);
-	check_end(&s.rec[3], 2, 0, H, 0);
+	check_dropped_then_good(&s, ANPR_END_F_SOF_EARLY, 20);
 	anpr_model_free(m);
 }
 
