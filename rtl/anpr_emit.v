@@ -148,9 +148,15 @@ module anpr_emit #(
 	reg            inv_reg;
 	reg [21:0]     dark_reg;
 	reg [4:0]      nch_reg;
-	reg [11:0]     chx [0:15];
-	reg [11:0]     chw [0:15];
-	reg            chb [0:15];
+	/* character boxes of the candidate: a block RAM of {band, w, x},
+	 * written by the segmentation scans, read in order by the output */
+	reg            chr_we;
+	reg [24:0]     chr_wd;
+	wire [24:0]    chr_rd;
+	reg [3:0]      chr_ra_reg; /* the character chr_rd holds */
+	wire [11:0]    chx_rd = chr_rd[11:0];
+	wire [11:0]    chw_rd = chr_rd[23:12];
+	wire           chb_rd = chr_rd[24];
 	reg [7:0]      h1_reg, h2_reg;
 	wire [11:0]    tw = rx1_reg - rx0_reg + 1'b1;
 	wire [11:0]    th = ry1_reg - ry0_reg + 1'b1;
@@ -258,8 +264,14 @@ module anpr_emit #(
 	reg  [15:0] field;
 	wire [8:0]  sb = bi_reg - 9'd2;       /* byte within the character boxes */
 	wire [3:0]  sj = sb[6:3];             /* character */
-	wire [11:0] chy = chb[sj] ? split_reg + 1'b1 : ry0_reg;
-	wire [11:0] chh = chb[sj] ? ry1_reg - split_reg : (split_reg != 0) ? split_reg - ry0_reg : th;
+	wire [11:0] chy = chb_rd ? split_reg + 1'b1 : ry0_reg;
+	wire [11:0] chh = chb_rd ? ry1_reg - split_reg : (split_reg != 0) ? split_reg - ry0_reg : th;
+	/* the box bytes wait a cycle when the RAM still holds the previous character */
+	wire        chr_ready = (bi_reg < 9'd2) || (chr_ra_reg == sj);
+
+	anpr_ram_sdp #(.DATA_W(25), .ADDR_W(4)) chars (
+		.clk(clk), .we(chr_we), .waddr(nch_reg[3:0]), .wdata(chr_wd),
+		.re(1'b1), .raddr(sj), .rdata(chr_rd));
 	wire [8:0]  seg_len = 9'd2 + {1'b0, nch_reg, 3'b000};
 
 	/* bits that shifts and fixed layouts leave out */
@@ -324,9 +336,9 @@ module anpr_emit #(
 		end
 		E_CSEG: begin
 			case (sb[2:1])
-			2'd0: field = {4'd0, cx_reg + chx[sj]};
+			2'd0: field = {4'd0, cx_reg + chx_rd};
 			2'd1: field = {4'd0, cy_reg + chy};
-			2'd2: field = {4'd0, chw[sj]};
+			2'd2: field = {4'd0, chw_rd};
 			default: field = {4'd0, chh};
 			endcase
 			fix_byte = sb[0] ? field[15:8] : field[7:0];
@@ -359,7 +371,7 @@ module anpr_emit #(
 			end
 			E_CHDR: ob_push = 1'b1;
 			E_CSEG: begin
-				ob_push = 1'b1;
+				ob_push = chr_ready;
 				ob_last = (bi_reg == seg_len - 1'b1);
 			end
 			default: ;
@@ -482,9 +494,15 @@ module anpr_emit #(
 		end
 	endtask
 
+	/* the character a seg_band step keeps (written in the same cycle) */
+	always @* begin
+		chr_we = (state_reg == E_SEG1 || state_reg == E_SEG2) && sc_step && !seg_fg &&
+			 sc_open_reg && seg_keep;
+		chr_wd = {state_reg == E_SEG2, sc_i_reg - sc_start_reg, sc_start_reg};
+	end
+
 	/* one step of seg_band (C model) */
 	task seg_step;
-		input b2;
 		begin
 			if (seg_fg) begin
 				if (!sc_open_reg) begin
@@ -497,9 +515,6 @@ module anpr_emit #(
 			end else if (sc_open_reg) begin
 				sc_open_reg <= 1'b0;
 				if (seg_keep) begin
-					chx[nch_reg[3:0]] <= sc_start_reg;
-					chw[nch_reg[3:0]] <= sc_i_reg - sc_start_reg;
-					chb[nch_reg[3:0]] <= b2;
 					nch_reg <= nch_reg + 1'b1;
 				end
 			end
@@ -512,6 +527,7 @@ module anpr_emit #(
 	always @(posedge clk) begin
 
 		pix_pend_reg <= (state_reg == E_CPIX) && wk_go;
+		chr_ra_reg <= sj;
 
 		/* walker address stage */
 		d_on_reg <= wk_go;
@@ -746,13 +762,13 @@ module anpr_emit #(
 				state_reg <= E_CHDR;
 			end
 		end else if (sc_step) begin
-			seg_step(1'b0);
+			seg_step;
 		end
 		E_SEG2: if (sc_fin_reg) begin
 			bi_reg <= 9'd0;
 			state_reg <= E_CHDR;
 		end else if (sc_step) begin
-			seg_step(1'b1);
+			seg_step;
 		end
 		E_CHDR: if (ob_push) begin
 			bi_reg <= bi_reg + 1'b1;

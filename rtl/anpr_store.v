@@ -193,6 +193,8 @@ module anpr_store #(
 	reg  [3:0]  i_reg;
 	reg         dup_reg, weak_any_reg;
 	reg  [3:0]  dup_idx_reg, vmin_reg;
+	reg  [15:0] dup_score_reg, weak_score_reg;
+	reg  [7:0]  dup_seq_reg, weak_seq_reg;
 	wire        mine = m_valid[i_reg[NI_W-1:0]] && m_tag[i_reg[NI_W-1:0]] == tag_reg;
 	wire [15:0] i_score = m_score[i_reg[NI_W-1:0]];
 	wire [7:0]  i_seq = m_seq[i_reg[NI_W-1:0]];
@@ -340,15 +342,21 @@ module anpr_store #(
 			end
 		end
 		S_SCAN: begin
-			if (mine && overlap && (!dup_reg || i_score > m_score[dup_idx_reg[NI_W-1:0]] ||
-			    (i_score == m_score[dup_idx_reg[NI_W-1:0]] && i_seq < m_seq[dup_idx_reg[NI_W-1:0]]))) begin
+			/* the best so far are kept in registers: the metadata has
+			 * only two read ports (this scan and the emitter) */
+			if (mine && overlap && (!dup_reg || i_score > dup_score_reg ||
+			    (i_score == dup_score_reg && i_seq < dup_seq_reg))) begin
 				dup_reg <= 1'b1;
 				dup_idx_reg <= i_reg;
+				dup_score_reg <= i_score;
+				dup_seq_reg <= i_seq;
 			end
-			if (mine && (!weak_any_reg || i_score < m_score[vmin_reg[NI_W-1:0]] ||
-			    (i_score == m_score[vmin_reg[NI_W-1:0]] && i_seq > m_seq[vmin_reg[NI_W-1:0]]))) begin
+			if (mine && (!weak_any_reg || i_score < weak_score_reg ||
+			    (i_score == weak_score_reg && i_seq > weak_seq_reg))) begin
 				weak_any_reg <= 1'b1;
 				vmin_reg <= i_reg;
+				weak_score_reg <= i_score;
+				weak_seq_reg <= i_seq;
 			end
 			i_reg <= i_reg + 1'b1;
 			if (i_reg == NSLOTS - 1)
@@ -359,7 +367,7 @@ module anpr_store #(
 			if (dup_reg) begin
 				drop_one;
 				victim_reg <= dup_idx_reg;
-				if (sum_reg <= m_score[dup_idx_reg[NI_W-1:0]])
+				if (sum_reg <= dup_score_reg)
 					state_reg <= S_IDLE;
 			end else if (ncand < cfg_max_cands) begin
 				/* a free slot: the emitter frees the last frame's as it sends them */
@@ -371,7 +379,7 @@ module anpr_store #(
 			end else begin
 				drop_one;
 				victim_reg <= vmin_reg;
-				if (sum_reg <= m_score[vmin_reg[NI_W-1:0]])
+				if (sum_reg <= weak_score_reg)
 					state_reg <= S_IDLE;
 			end
 			r_reg <= 12'd0;
