@@ -10,6 +10,7 @@
 #   make formal     handshake properties with yosys-smtbmc
 #   make bench      speed and memory figures (docs/PERFORMANCE.md)
 #   make build/sim_trace   an image through the RTL with an FST waveform
+#   make synth      Yosys synth_ice40 area of the up5k build
 #   make eval       localisation recall on ../shared/data
 #   make clean
 
@@ -48,7 +49,7 @@ VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --to
             --MAKEFLAGS "OPT_FAST=-O3 OPT_SLOW=-O1"
 VL_CXX   := $(CXX) -O2 -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd
 
-.PHONY: all deps run test unit lint protocol-check module-test sim-test formal bench eval clean help
+.PHONY: all deps run test unit lint protocol-check module-test sim-test formal bench synth eval clean help
 
 all: $(BUILD)/anpr $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k $(BUILD)/bench_pipeline
 
@@ -173,6 +174,11 @@ lint:
 
 formal:
 	tests/formal/run.sh $(BUILD)
+
+# area of the up5k build on the iCE40 UP5K (no place and route yet: bitstreams/README.md)
+synth: | $(BUILD)
+	timeout 1800 yosys -q -l $(BUILD)/synth_up5k.log bitstreams/synth_up5k.ys
+	@sed -n '/=== design hierarchy ===/,$$p' $(BUILD)/synth_up5k.stat | grep -E "SB_|cells" | head -12
 
 eval: $(BUILD)/locate_eval
 	@[ -d $(DATA)/eu-scenes ] || { echo "eval: $(DATA) not found"; exit 0; }
