@@ -466,6 +466,10 @@ static void real_images(const char *dir, int quick)
 		}
 		snprintf(path, sizeof(path), "%s/%s", dir, sets[k]->d_name);
 		nfiles = scandir(path, &files, NULL, alphasort);
+		if (nfiles < 0) { /* a file beside the folders (README.md) */
+			free(sets[k]);
+			continue;
+		}
 		for (int f = 0; f < nfiles; f++) {
 			struct anpr_image img;
 			char err[512];
@@ -502,8 +506,7 @@ static void real_images(const char *dir, int quick)
 			n++;
 			ran++;
 		}
-		if (nfiles >= 0)
-			free(files);
+		free(files);
 		printf("%-44s %s  %d images%s", sets[k]->d_name, failures == before ? "ok  " : "FAIL", ran,
 		       skipped ? "" : "\n");
 		if (skipped)
