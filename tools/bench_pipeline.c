@@ -683,6 +683,8 @@ static void bench_memory(void)
 			{"linker tables 2 x 16 x S_W", "anpr_linker tab0, tab1", 2.0 * 16 * s_w,
 			 2 * bram4k(16, s_w), 0},
 			{"event FIFO 16 x 51", "anpr_evq q (anpr_fifo)", 16.0 * 51, bram4k(16, 51), 0},
+			{"frame messages 4 x 66", "anpr_store msgq (anpr_fifo)", 4.0 * 66, bram4k(4, 66), 0},
+			{"character boxes 16 x 25", "anpr_emit chars", 16.0 * 25, bram4k(16, 25), 0},
 		};
 		unsigned blocks = 0, spram = 0, rest = 0;
 		printf("5  preset %s (MAX_W %u, RING_LINES %u, CROP_MAX %ux%u, SLOT_BYTES %u, NSLOTS %u; "
