@@ -27,6 +27,7 @@
  *              frame's last close, so that records keep their order;
  *              ctl_tfull: this frame lost runs (ANPR_END_F_TABLE_FULL)
  *   tfull      a block row lost runs (for the status counter)
+ *   rowend_done  the closes of a block row have all been sent (one pulse)
  *   runs_lost  runs lost in that block row (both tables; at most 2 x 128, so
  *              10 bits never wrap)
  */
@@ -60,6 +61,7 @@ module anpr_linker #(
 	output reg                ctl_tfull,
 
 	output reg                tfull,
+	output reg                rowend_done,  /* a block row's closes have all been handed over */
 	output reg  [9:0]         runs_lost,
 	output wire               idle
 );
@@ -76,7 +78,8 @@ module anpr_linker #(
 			 L_RUN_END = 3'd3, /* write the run's slot(s) */
 			 L_CREAD = 3'd4,   /* close scan: read a slot */
 			 L_CDATA = 3'd5,   /* close scan: decide, close, write */
-			 L_CTL = 3'd6;     /* hand a frame event to anpr_emit */
+			 L_CTL = 3'd6,     /* hand a frame event to anpr_store */
+			 L_RDONE = 3'd7;   /* a block row's closes all handed over */
 
 	reg [2:0]  state_reg;
 	reg [4:0]  idx_reg;
@@ -217,6 +220,7 @@ module anpr_linker #(
 
 	always @(posedge clk) begin
 		tfull <= 1'b0;
+		rowend_done <= 1'b0;
 		if (close_valid && close_ready)
 			close_valid <= 1'b0;
 		if (ctl_valid && ctl_ready)
@@ -308,12 +312,16 @@ module anpr_linker #(
 			end
 			idx_reg <= idx_reg + 1'b1;
 			if (idx_reg == 5'd31) begin
-				state_reg <= close_all_reg ? L_CTL : L_IDLE;
+				state_reg <= close_all_reg ? L_CTL : L_RDONE;
 				if (!close_all_reg)
 					runs_lost <= 10'd0;
 			end else begin
 				state_reg <= L_CREAD;
 			end
+		end
+		L_RDONE: if (!close_valid) begin
+			rowend_done <= 1'b1;
+			state_reg <= L_IDLE;
 		end
 		L_CTL: if (!ctl_valid && !close_valid && store_idle) begin
 			ctl_valid <= 1'b1;
@@ -330,6 +338,7 @@ module anpr_linker #(
 			ctl_valid <= 1'b0;
 			runs_lost <= 10'd0;
 			tfull <= 1'b0;
+			rowend_done <= 1'b0;
 			frame_tfull_reg <= 1'b0;
 		end
 	end

@@ -123,6 +123,7 @@ module anpr_pipeline #(
 
 	reg [31:0] cycles_reg;
 	reg [Y_W-1:0] rowend_y_reg;
+	reg           rowend_open_reg; /* a block row's closes are not all queued yet */
 
 	/* ---- framer ---- */
 	wire               frame_start, pix_valid, pix_eol, ring_we;
@@ -208,16 +209,41 @@ module anpr_pipeline #(
 	wire [9:0]         runs_lost;
 	wire               store_idle;
 
+	wire               lk_close_valid, lk_close_ready, rowend_done;
+	wire [X_W-4:0]     lk_x0, lk_x1;
+	wire [Y_W-3:0]     lk_y0, lk_y1;
+	wire [15:0]        lk_sum;
+	wire [Y_W-1:0]     lk_ylast;
+	wire [RING_AW-1:0] lk_base;
+
 	anpr_linker #(.X_W(X_W), .Y_W(Y_W), .RING_AW(RING_AW)) linker (
 		.clk(clk), .rst(rst), .s_ev(ev), .s_ev_valid(ev_valid), .s_ev_ready(ev_ready),
 		.cfg_link_tol(link_tol_q),
-		.close_valid(close_valid), .close_ready(close_ready), .close_x0(close_x0),
-		.close_x1(close_x1), .close_y0(close_y0), .close_y1(close_y1), .close_sum(close_sum),
-		.close_ylast(close_ylast), .close_base(close_base), .store_idle(store_idle),
+		.close_valid(lk_close_valid), .close_ready(lk_close_ready), .close_x0(lk_x0),
+		.close_x1(lk_x1), .close_y0(lk_y0), .close_y1(lk_y1), .close_sum(lk_sum),
+		.close_ylast(lk_ylast), .close_base(lk_base), .store_idle(store_idle && cf_empty),
+		.rowend_done(rowend_done),
 		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
 		.ctl_payload(ctl_payload), .ctl_tfull(ctl_tfull), .tfull(tfull), .runs_lost(runs_lost),
 		.idle(linker_idle)
 	);
+
+	/* ---- closed components queue for the store, so that the linker is
+	 * never held by a crop copy; the earliest crop row they may need is
+	 * tracked (crop_top_min) to hold the input only when that row is due
+	 * to be overwritten ---- */
+	localparam CF_W = 2 * (X_W - 3) + 2 * (Y_W - 2) + 16 + Y_W + RING_AW;
+	wire [CF_W-1:0] cf_out;
+	wire [6:0]      cf_count;
+	wire            cf_empty = (cf_count == 0);
+
+	anpr_fifo #(.DATA_W(CF_W), .ADDR_W(5)) closeq (
+		.clk(clk), .rst(rst),
+		.s_data({lk_base, lk_ylast, lk_sum, lk_y1, lk_y0, lk_x1, lk_x0}),
+		.s_valid(lk_close_valid), .s_ready(lk_close_ready),
+		.m_data(cf_out), .m_valid(close_valid), .m_ready(close_ready), .count(cf_count)
+	);
+	assign {close_base, close_ylast, close_sum, close_y1, close_y0, close_x1, close_x0} = cf_out;
 
 	/* ---- row ring ---- */
 	wire               ring_re;
@@ -281,20 +307,31 @@ module anpr_pipeline #(
 	);
 
 	/* ---- holding the input ---- */
-	/* A close still in the linker may need rows from RING_SLACK + 1 lines
-	 * back (anpr_store's ring check); the copy in progress needs its row. */
-	wire be_busy = !evq_empty || !linker_idle || (!store_idle && !copy_active);
-	wire rowend_hazard = be_busy && ({1'b0, pix_y} >= {1'b0, rowend_y_reg} + 13'd3);
+	/* Until a block row's closes are all queued, a crop may need rows from
+	 * RING_SLACK + 1 lines back (anpr_store's ring check): hold 3 lines on.
+	 * Queued or stored-but-uncopied crops need rows from crop_top_min on;
+	 * the crop being copied needs its current row. */
+	wire [12:0] lk_top = ({1'b0, lk_y0, 2'b00} >= 13'd4) ? {1'b0, lk_y0, 2'b00} - 13'd4 : 13'd0;
+	wire        crops_pending = !cf_empty || (!store_idle && !copy_active);
+	reg  [12:0] crop_top_min_reg;
+	wire rowend_hazard = rowend_open_reg && ({1'b0, pix_y} >= {1'b0, rowend_y_reg} + 13'd3);
+	wire crop_hazard = crops_pending && (crop_top_min_reg + RING_LINES <= {1'b0, pix_y});
 	wire copy_hazard = copy_active && ({1'b0, copy_row} + RING_LINES <= {1'b0, pix_y});
-	assign hold = evq_busy || rowend_hazard || copy_hazard;
-	/* A new frame may start while the emitter still sends the last one. */
-	assign be_idle = !evq_busy && evq_empty && linker_idle && store_idle;
+	assign hold = evq_busy || rowend_hazard || crop_hazard || copy_hazard;
+	assign be_idle = !evq_busy && evq_empty && linker_idle && cf_empty && store_idle;
 	assign sts_idle = be_idle && emit_idle && !msg_pending;
 
 	always @(posedge clk) begin
 		cycles_reg <= cycles_reg + 1;
-		if (rowend)
+		if (rowend) begin
 			rowend_y_reg <= pix_y;
+			rowend_open_reg <= 1'b1;
+		end else if (rowend_done) begin
+			rowend_open_reg <= 1'b0;
+		end
+		/* the earliest crop top among queued and uncopied closes */
+		if (lk_close_valid && lk_close_ready)
+			crop_top_min_reg <= (crops_pending && crop_top_min_reg < lk_top) ? crop_top_min_reg : lk_top;
 		if (tfull)
 			sts_runs_lost <= sts_runs_lost + {22'd0, runs_lost};
 		if (frame_start) begin
@@ -319,6 +356,8 @@ module anpr_pipeline #(
 		if (rst) begin
 			cycles_reg <= 32'd0;
 			rowend_y_reg <= {Y_W{1'b0}};
+			rowend_open_reg <= 1'b0;
+			crop_top_min_reg <= 13'd0;
 			sts_runs_lost <= 32'd0;
 		end
 	end

@@ -311,7 +311,7 @@ module anpr_store #(
 			end else if (ctl_type != EV_FEND) begin
 				sts_dropped <= sts_dropped + {28'd0, ncand};
 			end
-		end else if (close_valid) begin
+		end else if (close_valid && close_ready) begin
 			x0_reg <= close_x0;
 			x1_reg <= close_x1;
 			y0_reg <= close_y0;

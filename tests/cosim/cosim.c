@@ -170,6 +170,15 @@ static int run_case(const char *name, const struct anpr_model_cfg *cfg, const st
 						"%s: record %zu (type %02x) byte %zu: rtl %02x%s model %02x%s\n",
 						name, rec, mb[k], j, ob[k + j], ol[k + j] ? "/last" : "",
 						mb[k + j], ml[k + j] ? "/last" : "");
+					if (getenv("COSIM_DUMP")) {
+						fprintf(stderr, "  rtl  :");
+						for (size_t q = 0; q < 24 && k + q < got; q++)
+							fprintf(stderr, " %02x", ob[k + q]);
+						fprintf(stderr, "\n  model:");
+						for (size_t q = 0; q < 24; q++)
+							fprintf(stderr, " %02x", mb[k + q]);
+						fprintf(stderr, "\n");
+					}
 					ok = 0;
 				}
 			}
