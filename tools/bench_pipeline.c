@@ -650,7 +650,7 @@ static void bench_memory(void)
 	       "docs/PERFORMANCE.md) ==\n");
 	for (unsigned k = 0; k < 2; k++) {
 		struct anpr_model_params p;
-		unsigned bx_w, s_w;
+		unsigned bx_w, s_w, ring_aw;
 		double total = 0;
 
 		anpr_model_params_preset(&p, presets[k]);
@@ -658,6 +658,7 @@ static void bench_memory(void)
 			printf("   WARNING: the up5k preset differs from this simulator's parameters\n");
 		bx_w = clog2(p.max_width) - 3;
 		s_w = 2 + 4 * bx_w + 2 * 10 + 16;
+		ring_aw = clog2(p.ring_lines * p.max_width); /* the close queue holds a ring address */
 		/* bits; BRAM blocks (each RAM of the group mapped on its own); spram: a
 		 * single big RAM that could go to UP5K SPRAM (16K x 16 each) */
 		struct {
@@ -684,6 +685,8 @@ static void bench_memory(void)
 			 2 * bram4k(16, s_w), 0},
 			{"event FIFO 16 x 51", "anpr_evq q (anpr_fifo)", 16.0 * 51, bram4k(16, 51), 0},
 			{"frame messages 4 x 66", "anpr_store msgq (anpr_fifo)", 4.0 * 66, bram4k(4, 66), 0},
+			{"close queue 32 x CF_W", "anpr_pipeline closeq (anpr_fifo)", 32.0 * (2 * bx_w + 20 + 16 + 12 + ring_aw),
+			 bram4k(32, 2 * bx_w + 20 + 16 + 12 + ring_aw), 0},
 			{"character boxes 16 x 25", "anpr_emit chars", 16.0 * 25, bram4k(16, 25), 0},
 		};
 		unsigned blocks = 0, spram = 0, rest = 0;
