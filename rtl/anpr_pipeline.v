@@ -313,9 +313,17 @@ module anpr_pipeline #(
 	 * the crop being copied needs its current row. */
 	wire [12:0] lk_top = ({1'b0, lk_y0, 2'b00} >= 13'd4) ? {1'b0, lk_y0, 2'b00} - 13'd4 : 13'd0;
 	wire        crops_pending = !cf_empty || (!store_idle && !copy_active);
+	/* A close that will never be copied needs no rows: taller than max_h
+	 * (anpr_store's filter), or its top already out of the ring (its ring
+	 * check, ANPR_RING_SLACK = 2). */
+	wire [12:0] lk_h = {1'b0, lk_y1 - lk_y0 + 1'b1, 2'b00};
+	wire        lk_needs_rows = lk_h <= {1'b0, max_h_q} &&
+				    !(lk_top + RING_LINES < {1'b0, lk_ylast} + 13'd3);
 	reg  [12:0] crop_top_min_reg;
+	reg         crop_top_valid_reg; /* crop_top_min holds a close that needs rows */
 	wire rowend_hazard = rowend_open_reg && ({1'b0, pix_y} >= {1'b0, rowend_y_reg} + 13'd3);
-	wire crop_hazard = crops_pending && (crop_top_min_reg + RING_LINES <= {1'b0, pix_y});
+	wire crop_hazard = crops_pending && crop_top_valid_reg &&
+			   (crop_top_min_reg + RING_LINES <= {1'b0, pix_y});
 	wire copy_hazard = copy_active && ({1'b0, copy_row} + RING_LINES <= {1'b0, pix_y});
 	assign hold = evq_busy || rowend_hazard || crop_hazard || copy_hazard;
 	assign be_idle = !evq_busy && evq_empty && linker_idle && cf_empty && store_idle;
@@ -330,8 +338,13 @@ module anpr_pipeline #(
 			rowend_open_reg <= 1'b0;
 		end
 		/* the earliest crop top among queued and uncopied closes */
-		if (lk_close_valid && lk_close_ready)
-			crop_top_min_reg <= (crops_pending && crop_top_min_reg < lk_top) ? crop_top_min_reg : lk_top;
+		if (lk_close_valid && lk_close_ready && lk_needs_rows) begin
+			crop_top_min_reg <= (crops_pending && crop_top_valid_reg && crop_top_min_reg < lk_top) ?
+					    crop_top_min_reg : lk_top;
+			crop_top_valid_reg <= 1'b1;
+		end else if (!crops_pending) begin
+			crop_top_valid_reg <= 1'b0;
+		end
 		if (tfull)
 			sts_runs_lost <= sts_runs_lost + {22'd0, runs_lost};
 		if (frame_start) begin
@@ -358,6 +371,7 @@ module anpr_pipeline #(
 			rowend_y_reg <= {Y_W{1'b0}};
 			rowend_open_reg <= 1'b0;
 			crop_top_min_reg <= 13'd0;
+			crop_top_valid_reg <= 1'b0;
 			sts_runs_lost <= 32'd0;
 		end
 	end
