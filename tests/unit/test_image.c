@@ -297,10 +297,7 @@ static void test_err_buffer(void)
 
 int register_image_suite(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static CU_TestInfo tests[] = {
 		{"binary PGM with comments", test_pgm_binary},
 		{"ASCII PGM", test_pgm_ascii},
 		{"PGM maxval scaling", test_pgm_maxval_scaling},
@@ -309,14 +306,12 @@ int register_image_suite(void)
 		{"bad PGM files", test_pgm_errors},
 		{"other bad files", test_other_errors},
 		{"error buffer bounds", test_err_buffer},
+		CU_TEST_INFO_NULL,
 	};
-	CU_pSuite s = CU_add_suite("image", NULL, cleanup_files);
-	size_t i;
+	CU_SuiteInfo suites[] = {
+		{"image", NULL, cleanup_files, NULL, NULL, tests},
+		CU_SUITE_INFO_NULL,
+	};
 
-	if (!s)
-		return -1;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(s, tests[i].name, tests[i].fn))
-			return -1;
-	return 0;
+	return CU_register_suites(suites) == CUE_SUCCESS ? 0 : -1;
 }

@@ -698,10 +698,7 @@ static void test_status_counters(void)
 
 int register_model_suite(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static CU_TestInfo tests[] = {
 		{"plate frame: header, candidates, trailer", test_plate_frame},
 		{"flat frame: no candidates", test_flat_frame},
 		{"push_frame == per-pixel push", test_push_frame_same_as_pixels},
@@ -718,14 +715,12 @@ int register_model_suite(void)
 		{"cfg_check names the bad field", test_cfg_check},
 		{"configuration takes effect at SOF", test_cfg_takes_effect_at_sof},
 		{"status counters", test_status_counters},
+		CU_TEST_INFO_NULL,
 	};
-	CU_pSuite s = CU_add_suite("model", NULL, NULL);
-	size_t i;
+	CU_SuiteInfo suites[] = {
+		{"model", NULL, NULL, NULL, NULL, tests},
+		CU_SUITE_INFO_NULL,
+	};
 
-	if (!s)
-		return -1;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(s, tests[i].name, tests[i].fn))
-			return -1;
-	return 0;
+	return CU_register_suites(suites) == CUE_SUCCESS ? 0 : -1;
 }

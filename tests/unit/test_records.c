@@ -438,24 +438,19 @@ static void test_chunked_reader(void)
 
 int register_records_suite(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static CU_TestInfo tests[] = {
 		{"field decoding", test_fields},
 		{"every prefix of a candidate is INCOMPLETE", test_cand_prefixes},
 		{"every prefix of the model's records is INCOMPLETE", test_model_stream_prefixes},
 		{"bad records: BAD, used 1, a reason", test_bad},
 		{"random bytes (200k, fixed seed)", test_random},
 		{"reader fed in random pieces", test_chunked_reader},
+		CU_TEST_INFO_NULL,
 	};
-	CU_pSuite s = CU_add_suite("records", NULL, NULL);
-	size_t i;
+	CU_SuiteInfo suites[] = {
+		{"records", NULL, NULL, NULL, NULL, tests},
+		CU_SUITE_INFO_NULL,
+	};
 
-	if (!s)
-		return -1;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(s, tests[i].name, tests[i].fn))
-			return -1;
-	return 0;
+	return CU_register_suites(suites) == CUE_SUCCESS ? 0 : -1;
 }
