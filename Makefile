@@ -11,7 +11,8 @@
 #   make bench      speed and memory figures (docs/PERFORMANCE.md)
 #   make build/sim_trace   an image through the RTL with an FST waveform
 #   make synth      Yosys synth_ice40 area of the up5k build
-#   make eval       localisation recall on ../shared/data
+#   make eval       reading accuracy and localisation recall on ../shared/data
+#   make train      retrain the character classifier (rewrites its weights)
 #   make clean
 
 SHELL      := /bin/bash
@@ -24,7 +25,7 @@ WARN       := -Wall -Wextra -Werror
 OPT        ?= -O2 -g
 INC        := -Ihost/include -Isim/model
 PNG_CFLAGS := $(shell pkg-config --cflags libpng 2>/dev/null)
-PNG_LIBS   := $(shell pkg-config --libs libpng 2>/dev/null)
+PNG_LIBS   := $(shell pkg-config --libs libpng 2>/dev/null) -lm
 CFLAGS     := $(CSTD) $(WARN) $(OPT) $(INC) -Isim $(PNG_CFLAGS)
 # the test build: AddressSanitizer + UndefinedBehaviorSanitizer
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -33,9 +34,12 @@ DEB_PACKAGES := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-ic
                 z3 boolector libusb-1.0-0-dev libpng-dev libcunit1-dev umockdev libumockdev-dev clang
 
 MODEL_SRC := sim/model/anpr_model.c
-LIB_SRC   := host/src/image.c host/src/records.c
+# reading plates: segmentation, classifier (its trained weights), grammar
+READ_SRC  := host/src/segment.c host/src/classify.c host/src/classifier_weights.c host/src/grammar.c \
+             host/src/read.c
+LIB_SRC   := host/src/image.c host/src/records.c $(READ_SRC)
 HOST_SRC  := $(LIB_SRC) host/src/pipe.c host/src/transport_model.c host/src/transport_sim.c \
-             sim/scenes.c $(MODEL_SRC)
+             host/src/read_frame.c sim/scenes.c $(MODEL_SRC)
 RTL       := $(wildcard rtl/*.v) rtl/anpr_protocol.vh
 
 # Build presets: the RTL parameters and the C model's struct anpr_model_params.
@@ -49,12 +53,12 @@ VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --to
             --MAKEFLAGS "OPT_FAST=-O3 OPT_SLOW=-O1"
 VL_CXX   := $(CXX) -O2 -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd
 
-.PHONY: all deps run test unit lint protocol-check module-test sim-test formal bench synth eval clean help
+.PHONY: all deps run test unit train lint protocol-check module-test sim-test formal bench synth eval clean help
 
-all: $(BUILD)/anpr $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k $(BUILD)/bench_pipeline
+all: $(BUILD)/anpr $(BUILD)/read_eval $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k $(BUILD)/bench_pipeline
 
 help:
-	@sed -n '4,15p' Makefile
+	@sed -n '4,16p' Makefile
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -74,6 +78,9 @@ $(BUILD)/obj/%.o: %.c | $(BUILD)/obj
 $(BUILD)/san/%.o: %.c | $(BUILD)/san
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) -Isim $(PNG_CFLAGS) -c $< -o $@
+
+# the classifier's dot products are the host's inner loop: vectorised
+$(BUILD)/obj/host/src/classify.o: CFLAGS += -O3
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 san = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
@@ -141,6 +148,19 @@ $(BUILD)/anpr: $(call obj,host/tools/anpr.c $(HOST_SRC)) $(VL_OBJ_up5k)
 run: $(BUILD)/anpr
 	./$(BUILD)/anpr demo
 
+# reading accuracy over $(DATA) (make eval)
+$(BUILD)/read_eval: $(call obj,tools/read_eval.c tools/dataset.c $(HOST_SRC)) $(VL_OBJ_up5k)
+	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+
+# the classifier's trainer; `make train` rewrites host/src/classifier_weights.c
+TRAIN_ARGS ?= --epochs 20 --hidden 128 --seed 1
+$(BUILD)/train: $(call obj,tools/train.c tools/dataset.c host/src/segment.c host/src/classify.c host/src/image.c)
+	$(CC) $^ $(PNG_LIBS) -lm -o $@
+
+train: $(BUILD)/train
+	@[ -d $(DATA)/gb-chars ] || { echo "train: $(DATA) not found: the classifier trains on its gb-chars, uk-crops and br-crops"; exit 1; }
+	./$(BUILD)/train --data $(DATA) $(TRAIN_ARGS) --out host/src/classifier_weights.c
+
 # speed, cycles per frame, latency, memory (docs/PERFORMANCE.md)
 $(BUILD)/bench_pipeline: $(call obj,tools/bench_pipeline.c sim/scenes.c $(MODEL_SRC) $(LIB_SRC)) $(VL_OBJ_up5k)
 	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
@@ -180,8 +200,9 @@ synth: | $(BUILD)
 	timeout 1800 yosys -q -l $(BUILD)/synth_up5k.log bitstreams/synth_up5k.ys
 	@sed -n '/=== design hierarchy ===/,$$p' $(BUILD)/synth_up5k.stat | grep -E "SB_|cells" | head -12
 
-eval: $(BUILD)/locate_eval
+eval: $(BUILD)/locate_eval $(BUILD)/read_eval
 	@[ -d $(DATA)/eu-scenes ] || { echo "eval: $(DATA) not found"; exit 0; }
+	./$(BUILD)/read_eval --data $(DATA)
 	./$(BUILD)/locate_eval --preset up5k $(DATA)/eu-scenes $(DATA)/us-scenes
 	./$(BUILD)/locate_eval --preset large $(DATA)/eu-scenes $(DATA)/us-scenes
 

@@ -1,0 +1,77 @@
+/*
+ * anpr/read.h - read registrations (VRMs) from plate crops and frames.
+ *
+ * For each candidate crop: segment it (anpr/segment.h, several hypotheses,
+ * plus the FPGA's own character boxes when it sent any), classify every
+ * character (anpr/classify.h), and read each hypothesis under the plate
+ * grammar of a country (anpr/grammar.h). The hypothesis whose best reading
+ * scores highest wins. A reading no format accepts is kept only when it is
+ * confident; otherwise the candidate is rejected as not a plate.
+ *
+ * Confidences are probabilities: a character's is the calibrated classifier
+ * probability of the class read; a plate's is the product over its slots
+ * (the characters read, and the slots skipped as not characters).
+ */
+#ifndef ANPR_READ_H
+#define ANPR_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "anpr/classify.h"
+#include "anpr/grammar.h"
+#include "anpr/pipe.h"
+#include "anpr/records.h"
+
+#define ANPR_READ_MAX_CANDS 5   /* alternative texts kept per plate */
+#define ANPR_READ_MAX_PLATES 16 /* plates per frame */
+
+struct anpr_char_read {
+	char c;
+	float confidence;
+	struct anpr_box box; /* frame pixels */
+};
+
+struct anpr_text_alt {
+	char text[ANPR_MAX_TEXT + 1];
+	float confidence;
+};
+
+struct anpr_plate_read {
+	char text[ANPR_MAX_TEXT + 1]; /* A-Z0-9, top row then bottom row */
+	float confidence;
+	struct anpr_box box;  /* the plate, frame pixels */
+	int rows;             /* 1 or 2 */
+	const char *format;   /* the grammar format matched, "none" if none */
+	int ncands;           /* alternatives, best first; cands[0] is text */
+	struct anpr_text_alt cands[ANPR_READ_MAX_CANDS];
+	int nchars;
+	struct anpr_char_read chars[ANPR_MAX_TEXT];
+	double score;         /* ranking of plates and hypotheses (higher is better) */
+};
+
+struct anpr_read_opts {
+	enum anpr_country country;
+	const struct anpr_classifier *net; /* NULL: the compiled-in one */
+};
+
+/* Read the plate in a w x h crop (stride bytes per row) whose top-left
+ * corner is (ox, oy) in the frame. hint, if not NULL, is the pipeline's
+ * candidate record for the crop (its character boxes become one more
+ * hypothesis; its plate box becomes out->box). Without a hint the plate box
+ * is the whole crop.
+ * Returns 1 and fills *out when a plate was read, 0 when the crop was
+ * rejected as not a plate (*out untouched), ANPR_ERR_ARG for a bad crop,
+ * ANPR_ERR_NOMEM. */
+int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h, size_t stride,
+		   unsigned ox, unsigned oy, const struct anpr_rec_cand *hint, struct anpr_plate_read *out);
+
+/* Read every plate of one frame: localise on the pipe's backend, then
+ * anpr_read_crop each candidate it sends. Overlapping reads are merged (the
+ * better kept); plates come best first. Writes up to max plates and their
+ * number to *n. Returns ANPR_OK, or the anpr_pipe_run error (then *n = 0
+ * and anpr_pipe_errmsg says why). */
+int anpr_read_frame(const struct anpr_read_opts *opts, anpr_pipe *p, const uint8_t *px, unsigned w, unsigned h,
+		    struct anpr_plate_read *out, int max, int *n);
+
+#endif /* ANPR_READ_H */

@@ -1,0 +1,194 @@
+/*
+ * read.c - from crops and frames to registrations (anpr/read.h).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "anpr/anpr.h"
+#include "anpr/read.h"
+#include "anpr/segment.h"
+
+/* Ranking of one reading: its log probability, plus a bonus per character
+ * (otherwise reading fewer characters is always more probable) and one for
+ * a format the country uses. */
+#define LEN_BONUS 1.0
+#define GRAMMAR_BONUS 3.0
+/* Least confidence of a reading some format accepts, and of one none does. */
+#define MIN_CONF_GRAMMAR 0.02
+#define MIN_CONF_NONE 0.5
+
+#define CACHE_MAX 96
+
+struct cache_entry {
+	struct anpr_box box;
+	int inverted;
+	float p[ANPR_NCLASS];
+};
+
+struct reader {
+	const struct anpr_read_opts *opts;
+	const struct anpr_classifier *net;
+	const uint8_t *px;
+	unsigned w, h;
+	size_t stride;
+	struct cache_entry cache[CACHE_MAX];
+	int ncache;
+};
+
+/* Class probabilities of a box; hypotheses share boxes, so they are cached. */
+static const float *classify_box(struct reader *r, const struct anpr_box *b, int inverted, float *tmp)
+{
+	uint8_t tile[ANPR_TILE_IN];
+	int i;
+
+	for (i = 0; i < r->ncache; i++)
+		if (r->cache[i].inverted == inverted && !memcmp(&r->cache[i].box, b, sizeof(*b)))
+			return r->cache[i].p;
+	if (anpr_char_tile(r->px, r->w, r->h, r->stride, b, inverted, tile)) {
+		for (i = 0; i < ANPR_NCLASS; i++) /* an empty box is not a character */
+			tmp[i] = i == ANPR_CLASS_JUNK;
+		return tmp;
+	}
+	if (r->ncache == CACHE_MAX) {
+		anpr_classify(r->net, tile, tmp);
+		return tmp;
+	}
+	r->cache[r->ncache].box = *b;
+	r->cache[r->ncache].inverted = inverted;
+	anpr_classify(r->net, tile, r->cache[r->ncache].p);
+	return r->cache[r->ncache++].p;
+}
+
+static double cand_score(const struct anpr_text_cand *c)
+{
+	return c->logp + LEN_BONUS * (double)strlen(c->text) + (c->grammatical ? GRAMMAR_BONUS : 0);
+}
+
+/* Read one segmentation hypothesis; returns its score, -INFINITY if unread. */
+static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigned ox, unsigned oy,
+		       struct anpr_plate_read *out)
+{
+	float probs[ANPR_SEG_MAX_CHARS][ANPR_NCLASS];
+	struct anpr_text_cand cands[ANPR_READ_MAX_CANDS * 2];
+	int order[ANPR_READ_MAX_CANDS * 2], n, i, j, k, slot;
+	double best;
+
+	for (i = 0; i < hyp->nchars; i++) {
+		float tmp[ANPR_NCLASS];
+		const float *p = classify_box(r, &hyp->chars[i], hyp->inverted, tmp);
+
+		memcpy(probs[i], p, sizeof(probs[i]));
+	}
+	n = anpr_grammar_read(r->opts->country, &probs[0][0], hyp->nchars, cands,
+			      (int)(sizeof(cands) / sizeof(cands[0])));
+	if (n <= 0)
+		return -INFINITY;
+	for (i = 0; i < n; i++) { /* by score, best first */
+		for (j = i; j > 0 && cand_score(&cands[order[j - 1]]) < cand_score(&cands[i]); j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	best = cand_score(&cands[order[0]]);
+	memset(out, 0, sizeof(*out));
+	strcpy(out->text, cands[order[0]].text);
+	out->confidence = (float)exp(cands[order[0]].logp);
+	out->format = cands[order[0]].format;
+	out->rows = hyp->rows;
+	out->score = best;
+	for (i = 0; i < n && out->ncands < ANPR_READ_MAX_CANDS; i++) {
+		struct anpr_text_alt *a = &out->cands[out->ncands++];
+
+		strcpy(a->text, cands[order[i]].text);
+		a->confidence = (float)exp(cands[order[i]].logp);
+	}
+	/* each character: its slot's box and the probability of its class */
+	for (slot = 0, k = 0; slot < hyp->nchars && k < ANPR_MAX_TEXT && out->text[k]; slot++) {
+		struct anpr_char_read *c;
+
+		if (!(cands[order[0]].used >> slot & 1))
+			continue;
+		c = &out->chars[k];
+		c->c = out->text[k];
+		c->confidence = probs[slot][anpr_char_class(c->c)];
+		c->box = hyp->chars[slot];
+		c->box.x = (uint16_t)(c->box.x + ox);
+		c->box.y = (uint16_t)(c->box.y + oy);
+		k++;
+	}
+	out->nchars = k;
+	if (out->rows == 2) { /* one row after all if every character read is on one */
+		int top = 0, bottom = 0;
+
+		for (slot = 0; slot < hyp->nchars; slot++)
+			if (cands[order[0]].used >> slot & 1) {
+				if (slot < hyp->row2)
+					top++;
+				else
+					bottom++;
+			}
+		if (!top || !bottom)
+			out->rows = 1;
+	}
+	if (cands[order[0]].grammatical ? out->confidence < MIN_CONF_GRAMMAR : out->confidence < MIN_CONF_NONE)
+		return -INFINITY;
+	return best;
+}
+
+int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h, size_t stride,
+		   unsigned ox, unsigned oy, const struct anpr_rec_cand *hint, struct anpr_plate_read *out)
+{
+	static _Thread_local struct reader r; /* large: off the stack, one per thread */
+	struct anpr_seg_hyp hyps[ANPR_SEG_MAX_HYP + 1];
+	struct anpr_plate_read cur, best;
+	double best_score = -INFINITY;
+	int n, i;
+
+	if (!opts || !px || !out)
+		return ANPR_ERR_ARG;
+	n = anpr_segment(px, w, h, stride, hyps, ANPR_SEG_MAX_HYP);
+	if (n < 0)
+		return n;
+	if (hint && hint->nchars >= 2) { /* the FPGA's segmentation, in crop pixels */
+		struct anpr_seg_hyp *f = &hyps[n++];
+
+		memset(f, 0, sizeof(*f));
+		f->inverted = !!(hint->flags & ANPR_CAND_F_INVERTED);
+		f->rows = hint->flags & ANPR_CAND_F_TWO_ROW ? 2 : 1;
+		f->nchars = hint->nchars < ANPR_SEG_MAX_CHARS ? hint->nchars : ANPR_SEG_MAX_CHARS;
+		f->row2 = f->nchars;
+		for (i = 0; i < f->nchars; i++) {
+			f->chars[i] = hint->chars[i];
+			f->chars[i].x = (uint16_t)(f->chars[i].x - hint->crop.x);
+			f->chars[i].y = (uint16_t)(f->chars[i].y - hint->crop.y);
+			if (f->rows == 2 && i > 0 && f->row2 == f->nchars && f->chars[i].y > f->chars[0].y + f->chars[0].h / 2)
+				f->row2 = i;
+		}
+	}
+	r.opts = opts;
+	r.net = opts->net ? opts->net : &anpr_classifier_default;
+	r.px = px;
+	r.w = w;
+	r.h = h;
+	r.stride = stride;
+	r.ncache = 0;
+	for (i = 0; i < n; i++) {
+		double s = read_hyp(&r, &hyps[i], ox, oy, &cur);
+
+		if (s > best_score) {
+			best_score = s;
+			best = cur;
+		}
+	}
+	if (best_score == -INFINITY)
+		return 0;
+	if (hint) {
+		best.box = hint->box;
+	} else {
+		best.box.x = (uint16_t)ox;
+		best.box.y = (uint16_t)oy;
+		best.box.w = (uint16_t)w;
+		best.box.h = (uint16_t)h;
+	}
+	*out = best;
+	return 1;
+}

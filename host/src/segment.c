@@ -1,0 +1,620 @@
+/*
+ * segment.c - character segmentation of a plate crop (anpr/segment.h).
+ *
+ * The crop is resampled to a working height (small crops gain the pixels
+ * connected components need; large ones cost less), then for each polarity
+ * and each of a few thresholds relative to the local mean:
+ *   binarise -> label 4-connected components -> keep those shaped like
+ *   characters -> chain them left to right by height, baseline and spacing
+ *   -> split blobs two or three characters wide, absorb broken pieces
+ *   -> pair a second row above or below when one lines up.
+ * Every chain of at least two characters becomes a hypothesis; the best
+ * distinct ones are returned. All arithmetic is integer, so a crop gives
+ * the same hypotheses on every machine.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "anpr/anpr.h"
+#include "anpr/segment.h"
+
+#define WORK_MIN_H 48  /* crops lower than this are enlarged to it */
+#define WORK_MAX_H 128 /* and higher ones reduced to it */
+#define MAX_COMPS 512  /* components considered per binarisation */
+
+struct comp {
+	int x0, y0, x1, y1; /* inclusive bounds, working pixels */
+	int area;
+	int label;
+};
+
+struct work {
+	int w, h;          /* working size */
+	int sx, sy;        /* working = crop * s / 256 (8.8 fixed point) */
+	uint8_t *g;        /* working gray, text made dark */
+	uint8_t *src;      /* working gray as resampled */
+	uint32_t *integ;   /* (w + 1) x (h + 1) integral image of src */
+	int *lab;          /* component label per pixel, -1 background */
+	int *parent;       /* union-find over provisional labels */
+	struct comp comps[MAX_COMPS];
+	int ncomps;
+};
+
+/* Bilinear resample of the crop into the working image (8.8 fixed point). */
+static void resample(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct work *wk)
+{
+	int x, y;
+
+	for (y = 0; y < wk->h; y++) {
+		/* source coordinate of the pixel centre, 8.8 */
+		int fy = ((2 * y + 1) * (int)h * 128) / wk->h - 128;
+		int y0, ay;
+
+		if (fy < 0)
+			fy = 0;
+		y0 = fy >> 8;
+		ay = fy & 255;
+		if (y0 >= (int)h - 1) {
+			y0 = (int)h - 1;
+			ay = 0;
+		}
+		for (x = 0; x < wk->w; x++) {
+			int fx = ((2 * x + 1) * (int)w * 128) / wk->w - 128;
+			int x0, ax, a, b, c, d, top, bot;
+			const uint8_t *r0, *r1;
+
+			if (fx < 0)
+				fx = 0;
+			x0 = fx >> 8;
+			ax = fx & 255;
+			if (x0 >= (int)w - 1) {
+				x0 = (int)w - 1;
+				ax = 0;
+			}
+			r0 = px + (size_t)y0 * stride;
+			r1 = ay ? r0 + stride : r0;
+			a = r0[x0];
+			b = ax ? r0[x0 + 1] : a;
+			c = r1[x0];
+			d = ax ? r1[x0 + 1] : c;
+			top = a * (256 - ax) + b * ax;
+			bot = c * (256 - ax) + d * ax;
+			wk->src[y * wk->w + x] = (uint8_t)((top * (256 - ay) + bot * ay + 32768) >> 16);
+		}
+	}
+}
+
+static int find(int *parent, int i)
+{
+	while (parent[i] != i) {
+		parent[i] = parent[parent[i]];
+		i = parent[i];
+	}
+	return i;
+}
+
+/* Label the 4-connected dark pixels of bin (1 = text) into wk->comps. */
+static void label(struct work *wk, const uint8_t *bin)
+{
+	int W = wk->w, H = wk->h, x, y, next = 0, i;
+	int *lab = wk->lab, *par = wk->parent;
+
+	for (y = 0; y < H; y++) {
+		for (x = 0; x < W; x++) {
+			int idx = y * W + x, l = -1, u = -1;
+
+			if (!bin[idx]) {
+				lab[idx] = -1;
+				continue;
+			}
+			if (x > 0 && lab[idx - 1] >= 0)
+				l = lab[idx - 1];
+			if (y > 0 && lab[idx - W] >= 0)
+				u = lab[idx - W];
+			if (l < 0 && u < 0) {
+				par[next] = next;
+				lab[idx] = next++;
+			} else if (l >= 0 && u >= 0) {
+				int a = find(par, l), b = find(par, u);
+
+				lab[idx] = a < b ? a : b;
+				par[a > b ? a : b] = a < b ? a : b;
+			} else {
+				lab[idx] = l >= 0 ? l : u;
+			}
+		}
+	}
+	/* flatten every label onto its root, then number the roots: a root
+	 * holds -(component index) - 2, or -1 past MAX_COMPS (ignored) */
+	for (i = 0; i < next; i++)
+		par[i] = find(par, i);
+	wk->ncomps = 0;
+	for (i = 0; i < next; i++)
+		if (par[i] == i)
+			par[i] = wk->ncomps < MAX_COMPS ? -(wk->ncomps++) - 2 : -1;
+	for (y = 0; y < H; y++) {
+		for (x = 0; x < W; x++) {
+			int idx = y * W + x, r, ci;
+			struct comp *c;
+
+			if (lab[idx] < 0)
+				continue;
+			r = lab[idx];
+			if (par[r] >= 0)
+				r = par[r];
+			ci = -par[r] - 2;
+			if (ci < 0) {
+				lab[idx] = -1; /* beyond MAX_COMPS: ignored */
+				continue;
+			}
+			lab[idx] = ci;
+			c = &wk->comps[ci];
+			if (c->area == 0) {
+				c->x0 = c->x1 = x;
+				c->y0 = c->y1 = y;
+				c->label = ci;
+			}
+			c->area++;
+			if (x < c->x0)
+				c->x0 = x;
+			if (x > c->x1)
+				c->x1 = x;
+			if (y > c->y1)
+				c->y1 = y;
+		}
+	}
+}
+
+static int cw(const struct comp *c)
+{
+	return c->x1 - c->x0 + 1;
+}
+
+static int ch(const struct comp *c)
+{
+	return c->y1 - c->y0 + 1;
+}
+
+/* Could this component be one character (or two or three run together)? */
+static int char_like(const struct comp *c, int H)
+{
+	int w = cw(c), h = ch(c);
+
+	if (h < H / 6 || h < 7 || h > H)
+		return 0;
+	if (w * 10 > h * 36) /* more than 3.6 heights wide: a border, not text */
+		return 0;
+	if (c->area * 100 < w * h * 12 || c->area * 100 > w * h * 97)
+		return 0;
+	return 1;
+}
+
+struct row {
+	int idx[ANPR_SEG_MAX_CHARS];
+	int n;
+	int y0, y1, x0, x1; /* extent */
+	int hsum;
+};
+
+/* Do a and b stand side by side in one text row? */
+static int same_row(const struct comp *a, const struct comp *b)
+{
+	int ha = ch(a), hb = ch(b), ca = a->y0 + a->y1, cb = b->y0 + b->y1;
+
+	if (ha * 10 > hb * 14 || hb * 10 > ha * 14)
+		return 0;
+	return abs(ca - cb) * 10 <= (ha < hb ? ha : hb) * 6; /* centres within 0.3 h */
+}
+
+/* The longest left-to-right chain starting at candidate s (sorted by x). */
+static void chain_from(const struct work *wk, const int *cand, int ncand, int s, struct row *r)
+{
+	const struct comp *seed = &wk->comps[cand[s]];
+	int i, last = s;
+
+	r->n = 0;
+	r->idx[r->n++] = cand[s];
+	for (i = s + 1; i < ncand && r->n < ANPR_SEG_MAX_CHARS; i++) {
+		const struct comp *c = &wk->comps[cand[i]], *p = &wk->comps[cand[last]];
+		int gap = c->x0 - p->x1 - 1, href = ch(seed);
+
+		/* next to the previous character; the seed's height bounds drift
+		 * along a tilted row */
+		if (!same_row(p, c) || ch(c) * 10 > href * 15 || href * 10 > ch(c) * 15)
+			continue;
+		if (gap < -(cw(p) < cw(c) ? cw(p) : cw(c)) / 3)
+			continue; /* overlaps the previous one: not the next character */
+		if (gap * 10 > href * 16)
+			break; /* too far: the row has ended */
+		r->idx[r->n++] = cand[i];
+		last = i;
+	}
+	r->y0 = r->x0 = 1 << 30;
+	r->y1 = r->x1 = -1;
+	r->hsum = 0;
+	for (i = 0; i < r->n; i++) {
+		const struct comp *c = &wk->comps[r->idx[i]];
+
+		r->y0 = c->y0 < r->y0 ? c->y0 : r->y0;
+		r->y1 = c->y1 > r->y1 ? c->y1 : r->y1;
+		r->x0 = c->x0 < r->x0 ? c->x0 : r->x0;
+		r->x1 = c->x1 > r->x1 ? c->x1 : r->x1;
+		r->hsum += ch(c);
+	}
+}
+
+static int row_score(const struct work *wk, const struct row *r)
+{
+	int n = r->n, s, i, hm = r->hsum / (r->n ? r->n : 1), dev = 0;
+
+	/* plates have 4-8 characters; more is clutter */
+	s = (n <= 8 ? n : 8 - 2 * (n - 8)) * 100;
+	for (i = 0; i < r->n; i++) {
+		const struct comp *c = &wk->comps[r->idx[i]];
+
+		dev += abs(ch(c) - hm);
+		if (c->x0 == 0 || c->x1 == wk->w - 1)
+			s -= 80; /* cut by the crop's edge: a border or a band, seldom a character */
+		if (cw(c) * 10 > ch(c) * 12)
+			s -= 40; /* wider than any one character */
+	}
+	s -= dev * 200 / (hm * r->n); /* height consistency */
+	s += hm * 40 / wk->h;         /* taller text is the plate's, not its frame's */
+	return s;
+}
+
+/* Split a box w pixels wide that holds k characters at the columns of
+ * least ink near the even cuts. Writes k boxes to out. */
+static int split_box(const struct work *wk, const struct comp *c, int k, struct comp *out)
+{
+	int w = cw(c), j, prev = c->x0;
+
+	for (j = 1; j <= k; j++) {
+		int cut, best = -1, bestv = 1 << 30, x;
+
+		if (j == k) {
+			cut = c->x1 + 1;
+		} else {
+			int ideal = c->x0 + w * j / k, r = w / (4 * k);
+
+			for (x = ideal - r; x <= ideal + r; x++) {
+				int y, v = 0;
+
+				for (y = c->y0; y <= c->y1; y++)
+					v += wk->lab[y * wk->w + x] == c->label;
+				if (v < bestv) {
+					bestv = v;
+					best = x;
+				}
+			}
+			cut = best;
+		}
+		out[j - 1] = *c;
+		out[j - 1].x0 = prev;
+		out[j - 1].x1 = cut - 1;
+		prev = cut;
+	}
+	return k;
+}
+
+/* Turn a chain into character boxes: split wide blobs, absorb pieces of
+ * broken characters lying over a member. Writes up to max boxes. */
+static int row_boxes(const struct work *wk, const struct row *r, struct comp *out, int max)
+{
+	int widths[ANPR_SEG_MAX_CHARS], nw = 0, ref, i, j, n = 0;
+	int hm = r->hsum / r->n;
+
+	for (i = 0; i < r->n; i++) {
+		const struct comp *c = &wk->comps[r->idx[i]];
+
+		if (cw(c) * 100 >= ch(c) * 35 && cw(c) * 10 <= ch(c) * 11)
+			widths[nw++] = cw(c);
+	}
+	/* the median width of the ordinary characters; narrow 1s and blobs left out */
+	for (i = 1; i < nw; i++)
+		for (j = i; j > 0 && widths[j - 1] > widths[j]; j--) {
+			int t = widths[j];
+
+			widths[j] = widths[j - 1];
+			widths[j - 1] = t;
+		}
+	ref = nw ? widths[nw / 2] : hm * 6 / 10;
+	for (i = 0; i < r->n && n < max; i++) {
+		struct comp c = wk->comps[r->idx[i]];
+		int k = 1, m;
+
+		/* absorb small pieces inside the row band overlapping this box */
+		for (m = 0; m < wk->ncomps; m++) {
+			const struct comp *p = &wk->comps[m];
+			int ov = (p->x1 < c.x1 ? p->x1 : c.x1) - (p->x0 > c.x0 ? p->x0 : c.x0) + 1;
+
+			if (m == c.label || p->area == 0 || ov * 2 < cw(p) || p->y0 < r->y0 - hm / 8 ||
+			    p->y1 > r->y1 + hm / 8)
+				continue;
+			if (ch(p) * 2 > ch(&c) && cw(p) * 2 > cw(&c))
+				continue; /* a character in its own right */
+			c.x0 = p->x0 < c.x0 ? p->x0 : c.x0;
+			c.x1 = p->x1 > c.x1 ? p->x1 : c.x1;
+			c.y0 = p->y0 < c.y0 ? p->y0 : c.y0;
+			c.y1 = p->y1 > c.y1 ? p->y1 : c.y1;
+		}
+		if (cw(&c) * 10 > ref * 16 && cw(&c) * 10 > ch(&c) * 9)
+			k = (cw(&c) + ref / 2) / ref;
+		if (k < 1)
+			k = 1;
+		if (k > 3)
+			k = 3;
+		if (k > max - n)
+			k = max - n;
+		if (k > 1)
+			n += split_box(wk, &c, k, out + n);
+		else
+			out[n++] = c;
+	}
+	return n;
+}
+
+static int left_of(const struct comp *a, const struct comp *b)
+{
+	return a->x0 != b->x0 ? a->x0 < b->x0 : a->y0 < b->y0;
+}
+
+/* Map working boxes back to crop pixels and store the hypothesis. */
+static void emit(const struct work *wk, const struct comp *boxes, int n, int row2, int rows,
+		 int inverted, int score, unsigned cw_, unsigned ch_, struct anpr_seg_hyp *h)
+{
+	int i, tx0 = 1 << 30, ty0 = 1 << 30, tx1 = -1, ty1 = -1;
+
+	memset(h, 0, sizeof(*h));
+	h->inverted = inverted;
+	h->rows = rows;
+	h->nchars = n;
+	h->row2 = row2;
+	h->score = score;
+	for (i = 0; i < n; i++) {
+		int x0 = boxes[i].x0 * 256 / wk->sx, y0 = boxes[i].y0 * 256 / wk->sy;
+		int x1 = ((boxes[i].x1 + 1) * 256 + wk->sx - 1) / wk->sx;
+		int y1 = ((boxes[i].y1 + 1) * 256 + wk->sy - 1) / wk->sy;
+
+		if (x1 > (int)cw_)
+			x1 = (int)cw_;
+		if (y1 > (int)ch_)
+			y1 = (int)ch_;
+		if (x1 <= x0)
+			x1 = x0 + 1;
+		if (y1 <= y0)
+			y1 = y0 + 1;
+		h->chars[i].x = (uint16_t)x0;
+		h->chars[i].y = (uint16_t)y0;
+		h->chars[i].w = (uint16_t)(x1 - x0);
+		h->chars[i].h = (uint16_t)(y1 - y0);
+		tx0 = x0 < tx0 ? x0 : tx0;
+		ty0 = y0 < ty0 ? y0 : ty0;
+		tx1 = x1 > tx1 ? x1 : tx1;
+		ty1 = y1 > ty1 ? y1 : ty1;
+	}
+	h->text.x = (uint16_t)tx0;
+	h->text.y = (uint16_t)ty0;
+	h->text.w = (uint16_t)(tx1 - tx0);
+	h->text.h = (uint16_t)(ty1 - ty0);
+}
+
+static int same_hyp(const struct anpr_seg_hyp *a, const struct anpr_seg_hyp *b)
+{
+	int i;
+
+	if (a->nchars != b->nchars || a->rows != b->rows)
+		return 0;
+	for (i = 0; i < a->nchars; i++)
+		if (abs(a->chars[i].x - b->chars[i].x) > 1 || abs(a->chars[i].w - b->chars[i].w) > 1 ||
+		    abs(a->chars[i].y - b->chars[i].y) > 1 || abs(a->chars[i].h - b->chars[i].h) > 1)
+			return 0;
+	return 1;
+}
+
+/* Insert h into the best-first list out[0..*n) of capacity max, skipping a
+ * duplicate (the better of the two is kept). */
+static void keep(struct anpr_seg_hyp *out, int *n, int max, const struct anpr_seg_hyp *h)
+{
+	int i, pos;
+
+	for (i = 0; i < *n; i++) {
+		if (same_hyp(&out[i], h)) {
+			if (out[i].score >= h->score)
+				return;
+			memmove(&out[i], &out[i + 1], (size_t)(*n - i - 1) * sizeof(*out));
+			(*n)--;
+			break;
+		}
+	}
+	for (pos = *n; pos > 0 && out[pos - 1].score < h->score; pos--)
+		;
+	if (pos >= max)
+		return;
+	if (*n == max)
+		(*n)--;
+	memmove(&out[pos + 1], &out[pos], (size_t)(*n - pos) * sizeof(*out));
+	out[pos] = *h;
+	(*n)++;
+}
+
+/* The rows of one binarisation: each chain's best single-row hypothesis and,
+ * where a second chain lines up above or below, the two-row one. */
+static void rows_of(struct work *wk, int inverted, unsigned cw_, unsigned ch_, struct anpr_seg_hyp *out,
+		    int *nout, int max)
+{
+	int cand[MAX_COMPS], ncand = 0, i, j, nrows = 0;
+	static const int max_rows = 32;
+	struct row rows[32];
+
+	for (i = 0; i < wk->ncomps; i++)
+		if (char_like(&wk->comps[i], wk->h))
+			cand[ncand++] = i;
+	for (i = 1; i < ncand; i++) /* by left edge, then top */
+		for (j = i; j > 0 && left_of(&wk->comps[cand[j]], &wk->comps[cand[j - 1]]); j--) {
+			int t = cand[j];
+
+			cand[j] = cand[j - 1];
+			cand[j - 1] = t;
+		}
+	for (i = 0; i < ncand && nrows < max_rows; i++) {
+		struct row r;
+		int dup = 0;
+
+		chain_from(wk, cand, ncand, i, &r);
+		if (r.n < 2)
+			continue;
+		for (j = 0; j < nrows && !dup; j++) /* a suffix of a chain already found */
+			dup = rows[j].idx[rows[j].n - 1] == r.idx[r.n - 1] && rows[j].n >= r.n;
+		if (!dup)
+			rows[nrows++] = r;
+	}
+	for (i = 0; i < nrows; i++) {
+		struct comp boxes[ANPR_SEG_MAX_CHARS];
+		struct anpr_seg_hyp h;
+		int n = row_boxes(wk, &rows[i], boxes, ANPR_SEG_MAX_CHARS), s = row_score(wk, &rows[i]);
+
+		emit(wk, boxes, n, n, 1, inverted, s, cw_, ch_, &h);
+		keep(out, nout, max, &h);
+		for (j = 0; j < nrows; j++) {
+			const struct row *a = &rows[i], *b = &rows[j];
+			int ha = a->hsum / a->n, hb = b->hsum / b->n;
+			int ox = (a->x1 < b->x1 ? a->x1 : b->x1) - (a->x0 > b->x0 ? a->x0 : b->x0);
+			int span = (a->x1 - a->x0 < b->x1 - b->x0 ? a->x1 - a->x0 : b->x1 - b->x0);
+			int n2;
+
+			/* b is a bottom row under a: disjoint in y, overlapping in x */
+			if (j == i || b->y0 <= a->y1 || b->y0 - a->y1 > ha || ox * 2 < span ||
+			    ha * 10 > hb * 17 || hb * 10 > ha * 17)
+				continue;
+			n2 = row_boxes(wk, b, boxes + n, ANPR_SEG_MAX_CHARS - n);
+			emit(wk, boxes, n + n2, n, 2, inverted, row_score(wk, a) + row_score(wk, b), cw_,
+			     ch_, &h);
+			keep(out, nout, max, &h);
+		}
+	}
+}
+
+/* Erase plate borders and shadows: horizontal runs longer than the crop
+ * is high (no character stroke is), and vertical runs the full height of
+ * the crop. Characters touching a border come loose from it. */
+static void erase_lines(uint8_t *bin, int W, int H)
+{
+	int x, y, run;
+
+	for (y = 0; y < H; y++) {
+		for (x = 0, run = 0; x <= W; x++) {
+			if (x < W && bin[y * W + x]) {
+				run++;
+				continue;
+			}
+			if (run * 10 > H * 9)
+				memset(bin + y * W + x - run, 0, (size_t)run);
+			run = 0;
+		}
+	}
+	for (x = 0; x < W; x++) {
+		for (y = 0; y < H && bin[y * W + x]; y++)
+			;
+		if (y == H)
+			for (y = 0; y < H; y++)
+				bin[y * W + x] = 0;
+	}
+}
+
+int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out,
+		 int max)
+{
+	static const int offsets[] = {3, 8, 14}; /* percent of the crop's contrast below the local mean */
+	struct work *wk;
+	uint8_t *bin;
+	int n = 0, pol, t, x, y, W, H, lo, hi, hist[256] = {0}, acc, r;
+	size_t npx;
+
+	if (!px || w < 4 || h < 4 || w > ANPR_SEG_MAX_SIDE || h > ANPR_SEG_MAX_SIDE || stride < w ||
+	    max <= 0)
+		return ANPR_ERR_ARG;
+	H = h < WORK_MIN_H ? WORK_MIN_H : h > WORK_MAX_H ? WORK_MAX_H : (int)h;
+	W = (int)((w * (unsigned)H + h / 2) / h);
+	if (W < 4)
+		W = 4;
+	if (W > 4 * ANPR_SEG_MAX_SIDE)
+		W = 4 * ANPR_SEG_MAX_SIDE;
+	npx = (size_t)W * H;
+	wk = calloc(1, sizeof(*wk));
+	if (!wk)
+		return ANPR_ERR_NOMEM;
+	wk->w = W;
+	wk->h = H;
+	wk->sx = (int)((W * 256 + w / 2) / w);
+	wk->sy = (int)((H * 256 + h / 2) / h);
+	wk->g = malloc(npx);
+	wk->src = malloc(npx);
+	bin = malloc(npx);
+	wk->integ = malloc((size_t)(W + 1) * (H + 1) * sizeof(uint32_t));
+	wk->lab = malloc(npx * sizeof(int));
+	wk->parent = malloc(npx * sizeof(int));
+	if (!wk->g || !wk->src || !bin || !wk->integ || !wk->lab || !wk->parent) {
+		n = ANPR_ERR_NOMEM;
+		goto out_free;
+	}
+	resample(px, w, h, stride, wk);
+	for (y = 0; y < H; y++)
+		for (x = 0; x < W; x++)
+			hist[wk->src[y * W + x]]++;
+	/* contrast = 5th to 95th percentile */
+	for (lo = 0, acc = 0; lo < 255 && (acc += hist[lo]) * 20 < (int)npx; lo++)
+		;
+	for (hi = 255, acc = 0; hi > 0 && (acc += hist[hi]) * 20 < (int)npx; hi--)
+		;
+	r = H / 3; /* half the local-mean window */
+	for (pol = 0; pol < 2; pol++) {
+		for (y = 0; y < H; y++)
+			for (x = 0; x < W; x++)
+				wk->g[y * W + x] = pol ? (uint8_t)(255 - wk->src[y * W + x]) : wk->src[y * W + x];
+		for (x = 0; x <= W; x++)
+			wk->integ[x] = 0;
+		for (y = 1; y <= H; y++) {
+			uint32_t rs = 0;
+
+			wk->integ[(size_t)y * (W + 1)] = 0;
+			for (x = 1; x <= W; x++) {
+				rs += wk->g[(y - 1) * W + x - 1];
+				wk->integ[(size_t)y * (W + 1) + x] = wk->integ[(size_t)(y - 1) * (W + 1) + x] + rs;
+			}
+		}
+		for (t = 0; t < (int)(sizeof(offsets) / sizeof(offsets[0])); t++) {
+			int off = offsets[t] * (hi - lo) / 100;
+
+			if (off < 2)
+				off = 2;
+			for (y = 0; y < H; y++) {
+				int ya = y - r < 0 ? 0 : y - r, yb = y + r + 1 > H ? H : y + r + 1;
+
+				for (x = 0; x < W; x++) {
+					int xa = x - r < 0 ? 0 : x - r, xb = x + r + 1 > W ? W : x + r + 1;
+					uint32_t s = wk->integ[(size_t)yb * (W + 1) + xb] -
+						     wk->integ[(size_t)ya * (W + 1) + xb] -
+						     wk->integ[(size_t)yb * (W + 1) + xa] +
+						     wk->integ[(size_t)ya * (W + 1) + xa];
+					int area = (yb - ya) * (xb - xa);
+
+					bin[y * W + x] = (int)wk->g[y * W + x] * area + off * area < (int)s;
+				}
+			}
+			erase_lines(bin, W, H);
+			memset(wk->comps, 0, sizeof(wk->comps));
+			label(wk, bin);
+			rows_of(wk, pol, w, h, out, &n, max);
+		}
+	}
+out_free:
+	free(wk->g);
+	free(wk->src);
+	free(bin);
+	free(wk->integ);
+	free(wk->lab);
+	free(wk->parent);
+	free(wk);
+	return n;
+}

@@ -1,0 +1,31 @@
+/*
+ * dataset.h - the development data's truth files, for the trainer and the
+ * evaluators (tools/), never for the library.
+ *
+ * A set is a folder with truth.csv: file,plate_text,x,y,w,h (box empty for
+ * crops and tiles). Sets are split by plate into five folds; fold 0 is held
+ * out of training. The key of a plate is its text, or for gb-chars tiles
+ * the middle number of the file name ("A_123_4.png": tiles of one plate
+ * share it).
+ */
+#ifndef ANPR_DATASET_H
+#define ANPR_DATASET_H
+
+struct truth_row {
+	char file[256];
+	char text[32];
+	int x, y, w, h; /* plate box, or all 0 */
+	int has_box;
+};
+
+/* Load DIR/truth.csv. Returns the number of rows (and *rows, malloc'd), or
+ * -1 with a message on stderr naming the file and line. */
+int dataset_load(const char *dir, struct truth_row **rows);
+
+/* 1 if the plate keyed key is in the held-out fold. */
+int dataset_held_out(const char *key);
+
+/* The plate key of a gb-chars tile file name (its middle number). */
+void dataset_tile_key(const char *file, char *key, int keylen);
+
+#endif

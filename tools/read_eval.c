@@ -1,0 +1,210 @@
+/*
+ * read_eval.c - reading accuracy on the development data (`make eval`).
+ *
+ *   build/read_eval [--data DIR] [--backend B] [--verbose] [SET...]
+ *
+ * Runs the same library calls as `anpr read` and `anpr classify` over the
+ * sets of DIR (default ../shared/data):
+ *   uk-crops   anpr read --crop --country gb
+ *   br-crops   anpr read --crop --country any
+ *   eu-scenes  anpr read --country eu   (localised on the backend)
+ *   us-scenes  anpr read --country any  (for information: no US grammar)
+ *   gb-chars   anpr classify
+ * and prints per set: exact-match accuracy (the plate's top-1 text equals
+ * the truth), character accuracy (1 - edit distance / length, summed), found
+ * rate (a plate was read at all), and ms per image; each also for the
+ * held-out fold alone (plates the classifier was not trained on: see
+ * tools/train.c). In a scene the plate compared is the read plate whose box
+ * overlaps the truth box most (the best plate if none does).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "anpr/anpr.h"
+#include "anpr/classify.h"
+#include "anpr/image.h"
+#include "anpr/read.h"
+#include "dataset.h"
+
+struct tally {
+	int n, exact, found, chars, chars_ok;
+	double ms;
+};
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int edit_distance(const char *a, const char *b)
+{
+	int la = (int)strlen(a), lb = (int)strlen(b), d[33][33], i, j;
+
+	if (la > 32 || lb > 32)
+		return la > lb ? la : lb;
+	for (i = 0; i <= la; i++)
+		for (j = 0; j <= lb; j++) {
+			if (!i || !j) {
+				d[i][j] = i + j;
+				continue;
+			}
+			d[i][j] = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < d[i][j])
+				d[i][j] = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < d[i][j])
+				d[i][j] = d[i][j - 1] + 1;
+		}
+	return d[la][lb];
+}
+
+static void count(struct tally *t, const char *truth, const char *read, double ms)
+{
+	int len = (int)strlen(truth), e = read ? edit_distance(truth, read) : len;
+
+	t->n++;
+	t->found += read != NULL;
+	t->exact += read && !strcmp(truth, read);
+	t->chars += len;
+	t->chars_ok += e < len ? len - e : 0;
+	t->ms += ms;
+}
+
+static void print_tally(const char *set, const char *what, const struct tally *t)
+{
+	if (!t->n)
+		return;
+	printf("  %-10s %-9s %4d images  exact %6.2f%%  chars %6.2f%%  found %6.2f%%  %7.2f ms/image\n", set, what,
+	       t->n, 100.0 * t->exact / t->n, t->chars ? 100.0 * t->chars_ok / t->chars : 0.0,
+	       100.0 * t->found / t->n, t->ms / t->n);
+}
+
+static int area_overlap(const struct anpr_box *b, const struct truth_row *r)
+{
+	int x0 = b->x > r->x ? b->x : r->x, y0 = b->y > r->y ? b->y : r->y;
+	int x1 = b->x + b->w < r->x + r->w ? b->x + b->w : r->x + r->w;
+	int y1 = b->y + b->h < r->y + r->h ? b->y + b->h : r->y + r->h;
+
+	return x1 > x0 && y1 > y0 ? (x1 - x0) * (y1 - y0) : 0;
+}
+
+static int eval_set(const char *data, const char *set, const char *backend, int verbose)
+{
+	struct truth_row *rows;
+	struct tally all = {0}, held = {0};
+	struct anpr_read_opts opts = {ANPR_COUNTRY_GB, NULL};
+	int crops = !strcmp(set, "uk-crops") || !strcmp(set, "br-crops"), tiles = !strcmp(set, "gb-chars");
+	char dir[4096], path[4400], err[512];
+	anpr_pipe *p = NULL;
+	int n, i, rc;
+
+	snprintf(dir, sizeof(dir), "%s/%s", data, set);
+	n = dataset_load(dir, &rows);
+	if (n < 0)
+		return 1;
+	if (!strcmp(set, "eu-scenes"))
+		opts.country = ANPR_COUNTRY_EU;
+	else if (!strcmp(set, "br-crops") || !strcmp(set, "us-scenes"))
+		opts.country = ANPR_COUNTRY_ANY;
+	if (!crops && !tiles) {
+		rc = anpr_pipe_open(&p, backend, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "read_eval: %s\n", err);
+			free(rows);
+			return 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct anpr_image img;
+		struct anpr_plate_read plates[ANPR_READ_MAX_PLATES];
+		char key[64], got[2] = {0};
+		const char *read = NULL;
+		int np = 0, k, best = -1, bo = 0;
+		double t0;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, rows[i].file);
+		if (anpr_image_load(path, &img, err, sizeof(err))) {
+			fprintf(stderr, "read_eval: %s\n", err);
+			continue;
+		}
+		t0 = now_ms();
+		if (tiles) {
+			uint8_t tile[ANPR_TILE_IN];
+			float pr[ANPR_NCLASS];
+
+			anpr_char_tile_image(img.pixels, img.width, img.height, img.width, tile);
+			anpr_classify(&anpr_classifier_default, tile, pr);
+			for (k = 0, best = 0; k < ANPR_CLASS_JUNK; k++)
+				if (pr[k] > pr[best])
+					best = k;
+			got[0] = anpr_class_char(best);
+			read = got;
+		} else if (crops) {
+			np = anpr_read_crop(&opts, img.pixels, img.width, img.height, img.width, 0, 0, NULL, plates) == 1;
+		} else if (anpr_read_frame(&opts, p, img.pixels, img.width, img.height, plates, ANPR_READ_MAX_PLATES,
+					   &np)) {
+			fprintf(stderr, "read_eval: %s: %s\n", path, anpr_pipe_errmsg(p));
+		}
+		if (!tiles && np) {
+			best = 0;
+			for (k = 0; rows[i].has_box && k < np; k++) {
+				int o = area_overlap(&plates[k].box, &rows[i]);
+
+				if (o > bo) {
+					bo = o;
+					best = k;
+				}
+			}
+			read = plates[best].text;
+		}
+		count(&all, rows[i].text, read, now_ms() - t0);
+		if (tiles)
+			dataset_tile_key(rows[i].file, key, sizeof(key));
+		else
+			snprintf(key, sizeof(key), "%s", rows[i].text);
+		if (dataset_held_out(key))
+			count(&held, rows[i].text, read, now_ms() - t0);
+		if (verbose && (!read || strcmp(read, rows[i].text)))
+			printf("    %s: truth %s read %s\n", rows[i].file, rows[i].text, read ? read : "(nothing)");
+		anpr_image_free(&img);
+	}
+	print_tally(set, "all", &all);
+	print_tally(set, "held-out", &held);
+	anpr_pipe_close(p);
+	free(rows);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const all_sets[] = {"uk-crops", "br-crops", "eu-scenes", "us-scenes", "gb-chars"};
+	const char *data = "../shared/data", *backend = "model";
+	int verbose = 0, i, status = 0, nsets = 0;
+	const char *sets[8];
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--data") && i + 1 < argc)
+			data = argv[++i];
+		else if (!strcmp(argv[i], "--backend") && i + 1 < argc)
+			backend = argv[++i];
+		else if (!strcmp(argv[i], "--verbose"))
+			verbose = 1;
+		else if (argv[i][0] != '-' && nsets < 8)
+			sets[nsets++] = argv[i];
+		else {
+			fprintf(stderr, "usage: read_eval [--data DIR] [--backend B] [--verbose] [SET...]\n");
+			return 2;
+		}
+	}
+	if (!nsets)
+		for (i = 0; i < 5; i++)
+			sets[nsets++] = all_sets[i];
+	printf("reading accuracy on %s (backend %s)\n", data, backend);
+	for (i = 0; i < nsets; i++)
+		status |= eval_set(data, sets[i], backend, verbose);
+	return status;
+}
