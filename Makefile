@@ -53,7 +53,7 @@ VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --to
             --MAKEFLAGS "OPT_FAST=-O3 OPT_SLOW=-O1"
 VL_CXX   := $(CXX) -O2 -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd
 
-.PHONY: all deps run test unit train lint protocol-check module-test sim-test formal bench synth eval clean help
+.PHONY: all deps run test unit train read-test lint protocol-check module-test sim-test formal bench synth eval clean help
 
 all: $(BUILD)/anpr $(BUILD)/read_eval $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k $(BUILD)/bench_pipeline
 
@@ -206,7 +206,11 @@ eval: $(BUILD)/locate_eval $(BUILD)/read_eval
 	./$(BUILD)/locate_eval --preset up5k $(DATA)/eu-scenes $(DATA)/us-scenes
 	./$(BUILD)/locate_eval --preset large $(DATA)/eu-scenes $(DATA)/us-scenes
 
-test: deps protocol-check unit lint formal sim-test run
+# the anpr read / classify command-line contract; real images join in when $(DATA) exists
+read-test: $(BUILD)/anpr
+	tests/read/run.sh $(BUILD) $(DATA)
+
+test: deps protocol-check unit lint formal sim-test read-test run
 
 clean:
 	rm -rf $(BUILD)

@@ -17,6 +17,11 @@
 #define MIN_CONF_GRAMMAR 0.02
 #define MIN_CONF_NONE 0.5
 
+/* Least probability that a slot is not a character. The classifier has seen
+ * few of the things segmentation picks up around a plate (bands, bolts,
+ * borders), so its "junk" is not trusted below this. */
+#define JUNK_FLOOR 0.05f
+
 #define CACHE_MAX 96
 
 struct cache_entry {
@@ -78,6 +83,13 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 		const float *p = classify_box(r, &hyp->chars[i], hyp->inverted, tmp);
 
 		memcpy(probs[i], p, sizeof(probs[i]));
+		if (probs[i][ANPR_CLASS_JUNK] < JUNK_FLOOR) {
+			float scale = (1 - JUNK_FLOOR) / (1 - probs[i][ANPR_CLASS_JUNK]);
+
+			for (j = 0; j < ANPR_CLASS_JUNK; j++)
+				probs[i][j] *= scale;
+			probs[i][ANPR_CLASS_JUNK] = JUNK_FLOOR;
+		}
 	}
 	n = anpr_grammar_read(r->opts->country, &probs[0][0], hyp->nchars, cands,
 			      (int)(sizeof(cands) / sizeof(cands[0])));

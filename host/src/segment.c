@@ -184,8 +184,10 @@ static int char_like(const struct comp *c, int H)
 		return 0;
 	if (w * 10 > h * 36) /* more than 3.6 heights wide: a border, not text */
 		return 0;
-	if (c->area * 100 < w * h * 12 || c->area * 100 > w * h * 97)
+	if (c->area * 100 < w * h * 12)
 		return 0;
+	if (c->area * 100 > w * h * 97 && w * 10 > h * 4)
+		return 0; /* a solid block; a solid bar is a 1 or an I */
 	return 1;
 }
 
@@ -245,7 +247,7 @@ static void chain_from(const struct work *wk, const int *cand, int ncand, int s,
 
 static int row_score(const struct work *wk, const struct row *r)
 {
-	int n = r->n, s, i, hm = r->hsum / (r->n ? r->n : 1), dev = 0;
+	int n = r->n, s, i, hm = r->hsum / (r->n ? r->n : 1), dev = 0, narrow = 0;
 
 	/* plates have 4-8 characters; more is clutter */
 	s = (n <= 8 ? n : 8 - 2 * (n - 8)) * 100;
@@ -257,7 +259,10 @@ static int row_score(const struct work *wk, const struct row *r)
 			s -= 80; /* cut by the crop's edge: a border or a band, seldom a character */
 		if (cw(c) * 10 > ch(c) * 12)
 			s -= 40; /* wider than any one character */
+		narrow += cw(c) * 10 < ch(c) * 4;
 	}
+	if (narrow * 2 > n) /* a row of bars: the gaps between characters, in the other polarity */
+		s -= 80 * (narrow - n / 2);
 	s -= dev * 200 / (hm * r->n); /* height consistency */
 	s += hm * 40 / wk->h;         /* taller text is the plate's, not its frame's */
 	return s;
@@ -440,7 +445,7 @@ static void keep(struct anpr_seg_hyp *out, int *n, int max, const struct anpr_se
 
 /* The rows of one binarisation: each chain's best single-row hypothesis and,
  * where a second chain lines up above or below, the two-row one. */
-static void rows_of(struct work *wk, int inverted, unsigned cw_, unsigned ch_, struct anpr_seg_hyp *out,
+static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsigned ch_, struct anpr_seg_hyp *out,
 		    int *nout, int max)
 {
 	int cand[MAX_COMPS], ncand = 0, i, j, nrows = 0;
@@ -472,7 +477,7 @@ static void rows_of(struct work *wk, int inverted, unsigned cw_, unsigned ch_, s
 	for (i = 0; i < nrows; i++) {
 		struct comp boxes[ANPR_SEG_MAX_CHARS];
 		struct anpr_seg_hyp h;
-		int n = row_boxes(wk, &rows[i], boxes, ANPR_SEG_MAX_CHARS), s = row_score(wk, &rows[i]);
+		int n = row_boxes(wk, &rows[i], boxes, ANPR_SEG_MAX_CHARS), s = row_score(wk, &rows[i]) + bonus;
 
 		emit(wk, boxes, n, n, 1, inverted, s, cw_, ch_, &h);
 		keep(out, nout, max, &h);
@@ -488,7 +493,7 @@ static void rows_of(struct work *wk, int inverted, unsigned cw_, unsigned ch_, s
 			    ha * 10 > hb * 17 || hb * 10 > ha * 17)
 				continue;
 			n2 = row_boxes(wk, b, boxes + n, ANPR_SEG_MAX_CHARS - n);
-			emit(wk, boxes, n + n2, n, 2, inverted, row_score(wk, a) + row_score(wk, b), cw_,
+			emit(wk, boxes, n + n2, n, 2, inverted, row_score(wk, a) + row_score(wk, b) + bonus, cw_,
 			     ch_, &h);
 			keep(out, nout, max, &h);
 		}
@@ -528,7 +533,7 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 	static const int offsets[] = {3, 8, 14}; /* percent of the crop's contrast below the local mean */
 	struct work *wk;
 	uint8_t *bin;
-	int n = 0, pol, t, x, y, W, H, lo, hi, hist[256] = {0}, acc, r;
+	int n = 0, pol, t, x, y, W, H, lo, hi, hist[256] = {0}, acc, r, dark_paper;
 	size_t npx;
 
 	if (!px || w < 4 || h < 4 || w > ANPR_SEG_MAX_SIDE || h > ANPR_SEG_MAX_SIDE || stride < w ||
@@ -567,6 +572,11 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 		;
 	for (hi = 255, acc = 0; hi > 0 && (acc += hist[hi]) * 20 < (int)npx; hi--)
 		;
+	/* a plate is mostly paper: the polarity whose ink is the minority of
+	 * the crop is favoured (rings of ink also enclose rows of paper) */
+	for (acc = 0, x = 0; x < (lo + hi) / 2; x++)
+		acc += hist[x];
+	dark_paper = acc * 2 > (int)npx;
 	r = H / 3; /* half the local-mean window */
 	for (pol = 0; pol < 2; pol++) {
 		for (y = 0; y < H; y++)
@@ -605,7 +615,7 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 			erase_lines(bin, W, H);
 			memset(wk->comps, 0, sizeof(wk->comps));
 			label(wk, bin);
-			rows_of(wk, pol, w, h, out, &n, max);
+			rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max);
 		}
 	}
 out_free:

@@ -16,6 +16,7 @@ int main(void)
 		register_model_suite,
 		register_records_suite,
 		register_image_suite,
+		register_read_suite,
 	};
 	unsigned failures, tests_failed, suites_failed;
 	size_t i;

@@ -10,5 +10,6 @@
 int register_model_suite(void);
 int register_records_suite(void);
 int register_image_suite(void);
+int register_read_suite(void);
 
 #endif /* ANPR_TESTS_H */

@@ -1,0 +1,70 @@
+#!/bin/bash
+# tests/read/run.sh BUILD DATA - the `anpr read` and `anpr classify` contract.
+#
+# Without data: the JSON line shapes on files made here (a blank plate, a
+# missing file, a corrupt file), exit statuses, option errors.
+# With DATA (../shared/data): real UK crops and character tiles must read
+# at least as well as the floors below (regression guards well under the
+# figures make eval reports; see docs/PERFORMANCE.md).
+set -u
+BUILD=${1:-build}
+DATA=${2:-../shared/data}
+ANPR=$BUILD/anpr
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail=0
+check() { # check NAME COMMAND...: the command must succeed
+	local name=$1
+	shift
+	if "$@"; then echo "  ok   $name"; else echo "  FAIL $name"; fail=1; fi
+}
+
+# a blank 120x30 plate (PGM), a truncated PNG
+{ printf 'P5\n120 30\n255\n'; head -c 3600 /dev/zero | tr '\0' '\310'; } > "$T/blank.pgm"
+printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR' > "$T/cut.png"
+
+out=$("$ANPR" read --json --crop "$T/blank.pgm" "$T/missing.png" "$T/cut.png" "$T/blank.pgm")
+rc=$?
+check "read: exit status 1 when a file fails" test $rc -eq 1
+check "read: one line per file, in order" test "$(printf '%s\n' "$out" | wc -l)" -eq 4
+line1=$(printf '%s\n' "$out" | sed -n 1p)
+check "read: a blank plate reads nothing" \
+	grep -Eq '^\{"file":"[^"]*blank\.pgm","width":120,"height":30,"plates":\[\],"ms":[0-9.]+\}$' <<<"$line1"
+check "read: a missing file is an error line naming it" \
+	grep -Eq '^\{"file":"[^"]*missing\.png","error":"[^"]+"\}$' <<<"$(printf '%s\n' "$out" | sed -n 2p)"
+check "read: a truncated PNG is an error line" \
+	grep -Eq '^\{"file":"[^"]*cut\.png","error":"[^"]+"\}$' <<<"$(printf '%s\n' "$out" | sed -n 3p)"
+check "read: files after a failure are still read" \
+	test "$(printf '%s\n' "$out" | sed -n 4p | sed 's/"ms":[0-9.]*//')" = "$(sed 's/"ms":[0-9.]*//' <<<"$line1")"
+"$ANPR" read --country xx "$T/blank.pgm" 2>/dev/null
+check "read: --country xx is a usage error (2)" test $? -eq 2
+"$ANPR" read --json "$T/blank.pgm" >/dev/null
+check "read: a frame through the model backend" test $? -eq 0
+"$ANPR" read --backend usb "$T/blank.pgm" 2>/dev/null
+check "read: an unavailable backend fails (1)" test $? -eq 1
+out=$("$ANPR" classify --json "$T/blank.pgm")
+check "classify: char, confidence, top three" \
+	grep -Eq '^\{"file":"[^"]*","char":"[0-9A-Z]","confidence":[0-9.]+,"top":\[\["[0-9A-Z]",[0-9.]+\],\["[0-9A-Z]",[0-9.]+\],\["[0-9A-Z]",[0-9.]+\]\]\}$' <<<"$out"
+
+if [ -d "$DATA/uk-crops" ] && [ -d "$DATA/gb-chars" ]; then
+	# exact reads of the UK crops, and the plate JSON shape on real reads
+	ok=0 n=0
+	while IFS=, read -r file text _; do
+		[ "$file" = file ] && continue
+		n=$((n + 1))
+		line=$("$ANPR" read --json --crop "$DATA/uk-crops/$file")
+		grep -q "\"plates\":\[{\"text\":\"$text\",\"confidence\":" <<<"$line" && ok=$((ok + 1))
+	done < "$DATA/uk-crops/truth.csv"
+	echo "  uk-crops: $ok of $n read exactly"
+	check "read: at least 50% of uk-crops exact" test $((ok * 100)) -ge $((n * 50))
+	line=$("$ANPR" read --json --crop "$DATA/uk-crops/uk_0160.png")
+	check "read: plate fields" grep -Eq '"plates":\[\{"text":"[0-9A-Z]+","confidence":[0-9.]+,"box":\[[0-9]+,[0-9]+,[0-9]+,[0-9]+\],"rows":[12],"format":"[a-z-]+","candidates":\[\{"text":"[0-9A-Z]+","confidence":[0-9.]+\}.*\],"chars":\[\{"c":"[0-9A-Z]","confidence":[0-9.]+,"box":\[' <<<"$line"
+	ok=$("$ANPR" classify --json $(ls "$DATA"/gb-chars/*.png | sed -n '1~10p') |
+		sed -E 's#^\{"file":"[^"]*/([0-9A-Z])_[^"]*","char":"([0-9A-Z])".*#\1\2#' | awk 'substr($0,1,1)==substr($0,2,1)' | wc -l)
+	n=$(ls "$DATA"/gb-chars/*.png | sed -n '1~10p' | wc -l)
+	echo "  gb-chars: $ok of $n (every tenth) classified right"
+	check "classify: at least 95% of gb-chars" test $((ok * 100)) -ge $((n * 95))
+else
+	echo "  $DATA not found: real-image reading checks skipped"
+fi
+exit $fail

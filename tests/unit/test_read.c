@@ -1,0 +1,302 @@
+/*
+ * test_read.c - segmentation, character tiles, the classifier and the crop
+ * reader (host/src/segment.c, classify.c, read.c) on plates drawn here.
+ *
+ * The glyphs are rings (a character's outline without its identity): what
+ * these tests pin down is geometry and invariance, which the reader relies
+ * on whatever the characters are. Reading accuracy on real plates is
+ * measured by `make eval` and checked by tests/read/run.sh.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "anpr/anpr.h"
+#include "anpr/classify.h"
+#include "anpr/read.h"
+#include "anpr/segment.h"
+#include "tests.h"
+
+#define PW 240
+#define PH 60
+
+struct drawn {
+	int n;
+	struct anpr_box box[16];
+};
+
+/* A ring glyph of w x h with stroke s at (x, y). */
+static void glyph(uint8_t *px, int stride, int x, int y, int w, int h, int s, uint8_t ink)
+{
+	int i, j;
+
+	for (j = y; j < y + h; j++)
+		for (i = x; i < x + w; i++)
+			if (i < x + s || i >= x + w - s || j < y + s || j >= y + h - s)
+				px[j * stride + i] = ink;
+}
+
+/* A plate of nchars glyphs in one row, or split over two rows (top gets
+ * nchars / 2). */
+static void plate(uint8_t *px, int rows, int nchars, int inverted, struct drawn *d)
+{
+	uint8_t paper = inverted ? 50 : 210, ink = inverted ? 200 : 30;
+	int r, i, k = 0;
+
+	memset(px, paper, PW * PH);
+	d->n = 0;
+	for (r = 0; r < rows; r++) {
+		int n = rows == 1 ? nchars : r == 0 ? nchars / 2 : nchars - nchars / 2;
+		int ch = rows == 1 ? 36 : 22, cw = ch * 6 / 10, gap = cw / 3;
+		int y = rows == 1 ? 12 : 5 + r * 28, x = (PW - n * cw - (n - 1) * gap) / 2;
+
+		for (i = 0; i < n; i++, k++) {
+			glyph(px, PW, x, y, cw, ch, 4, ink);
+			d->box[k] = (struct anpr_box){(uint16_t)x, (uint16_t)y, (uint16_t)cw, (uint16_t)ch};
+			x += cw + gap;
+		}
+	}
+	d->n = k;
+}
+
+static int near(const struct anpr_box *a, const struct anpr_box *b, int tol)
+{
+	return abs(a->x - b->x) <= tol && abs(a->y - b->y) <= tol && abs(a->w - b->w) <= tol &&
+	       abs(a->h - b->h) <= tol;
+}
+
+static void check_hyp(const struct anpr_seg_hyp *h, const struct drawn *d)
+{
+	int i;
+
+	CU_ASSERT_EQUAL_FATAL(h->nchars, d->n);
+	for (i = 0; i < d->n; i++)
+		CU_ASSERT(near(&h->chars[i], &d->box[i], 2));
+}
+
+/* Draw a plate, segment it: the best hypothesis is the drawn characters,
+ * in reading order, in the drawn polarity and rows. */
+static void segment_drawn(int rows, int nchars, int inverted)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct drawn d;
+	int n;
+
+	plate(px, rows, nchars, inverted, &d);
+	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	CU_ASSERT_FATAL(n >= 1);
+	CU_ASSERT_EQUAL(h[0].rows, rows);
+	CU_ASSERT_EQUAL(h[0].row2, rows == 2 ? nchars / 2 : nchars);
+	CU_ASSERT_EQUAL(h[0].inverted, inverted);
+	check_hyp(&h[0], &d);
+}
+
+static void test_segment_one_row(void)
+{
+	segment_drawn(1, 7, 0);
+}
+
+static void test_segment_inverted(void)
+{
+	segment_drawn(1, 6, 1);
+}
+
+/* Two rows read top row first, and the whole plate beats either row. */
+static void test_segment_two_rows(void)
+{
+	segment_drawn(2, 7, 0);
+}
+
+/* A crop the size the FPGA sends for a far plate: enlarged, still found. */
+static void test_segment_small_crop(void)
+{
+	static uint8_t px[PW * PH], small[(PW / 4) * (PH / 4)];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct drawn d;
+	int x, y, n, i;
+
+	plate(px, 1, 5, 0, &d);
+	for (y = 0; y < PH / 4; y++)
+		for (x = 0; x < PW / 4; x++) {
+			int s = 0, i2, j2;
+
+			for (j2 = 0; j2 < 4; j2++)
+				for (i2 = 0; i2 < 4; i2++)
+					s += px[(y * 4 + j2) * PW + x * 4 + i2];
+			small[y * (PW / 4) + x] = (uint8_t)(s / 16);
+		}
+	n = anpr_segment(small, PW / 4, PH / 4, PW / 4, h, ANPR_SEG_MAX_HYP);
+	CU_ASSERT_FATAL(n >= 1);
+	CU_ASSERT_EQUAL_FATAL(h[0].nchars, 5);
+	for (i = 0; i < 5; i++) /* within a pixel of the drawn box, at a quarter scale */
+		CU_ASSERT(abs(h[0].chars[i].x - d.box[i].x / 4) <= 1);
+}
+
+static void test_segment_nothing(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	uint32_t st = 1;
+	int i;
+
+	memset(px, 128, sizeof(px));
+	CU_ASSERT_EQUAL(anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP), 0);
+	for (i = 0; i < PW * PH; i++) { /* noise: anything, but no crash and in bounds */
+		st ^= st << 13, st ^= st >> 17, st ^= st << 5;
+		px[i] = (uint8_t)st;
+	}
+	for (i = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP) - 1; i >= 0; i--) {
+		int k;
+
+		for (k = 0; k < h[i].nchars; k++)
+			CU_ASSERT(h[i].chars[k].x + h[i].chars[k].w <= PW && h[i].chars[k].y + h[i].chars[k].h <= PH);
+	}
+	CU_ASSERT_EQUAL(anpr_segment(px, 3, 3, 3, h, 4), ANPR_ERR_ARG);
+	CU_ASSERT_EQUAL(anpr_segment(NULL, PW, PH, PW, h, 4), ANPR_ERR_ARG);
+	CU_ASSERT_EQUAL(anpr_segment(px, PW, PH, PW - 1, h, 4), ANPR_ERR_ARG);
+}
+
+static int tile_diff(const uint8_t *a, const uint8_t *b)
+{
+	int i, d = 0;
+
+	for (i = 0; i < ANPR_TILE_IN; i++)
+		d += abs(a[i] - b[i]);
+	return d / ANPR_TILE_IN;
+}
+
+/* The tile does not depend on polarity, contrast, scale or a loose box. */
+static void test_tile_invariance(void)
+{
+	static uint8_t a[100 * 100], b[200 * 200];
+	uint8_t ta[ANPR_TILE_IN], tb[ANPR_TILE_IN];
+	struct anpr_box box = {20, 20, 24, 40}, big = {40, 40, 48, 80}, loose = {12, 14, 40, 52};
+
+	memset(a, 220, sizeof(a));
+	glyph(a, 100, 20, 20, 24, 40, 5, 20);
+	memset(b, 40, sizeof(b)); /* light on dark, low contrast, twice the size */
+	glyph(b, 200, 40, 40, 48, 80, 10, 150);
+	CU_ASSERT_EQUAL(anpr_char_tile(a, 100, 100, 100, &box, 0, ta), ANPR_OK);
+	CU_ASSERT_EQUAL(anpr_char_tile(b, 200, 200, 200, &big, 1, tb), ANPR_OK);
+	CU_ASSERT(tile_diff(ta, tb) <= 6);
+	CU_ASSERT_EQUAL(anpr_char_tile(a, 100, 100, 100, &loose, 0, tb), ANPR_OK);
+	CU_ASSERT(tile_diff(ta, tb) <= 2);
+	/* ink is 255, paper 0 */
+	CU_ASSERT(ta[ANPR_TILE_W * ANPR_TILE_H / 2 + 1] + ta[ANPR_TILE_W * ANPR_TILE_H / 2 + 2] > 200);
+	CU_ASSERT(ta[ANPR_TILE_W * ANPR_TILE_H / 2 + ANPR_TILE_W / 2] < 20);
+}
+
+/* A narrow bar stays narrow (the shape of a 1 is not stretched into a block). */
+static void test_tile_aspect(void)
+{
+	static uint8_t a[60 * 60];
+	uint8_t t[ANPR_TILE_IN];
+	struct anpr_box box = {10, 5, 40, 50};
+	int x, y, cols = 0;
+
+	memset(a, 230, sizeof(a));
+	for (y = 10; y < 50; y++)
+		for (x = 28; x < 33; x++)
+			a[y * 60 + x] = 10;
+	CU_ASSERT_EQUAL(anpr_char_tile(a, 60, 60, 60, &box, 0, t), ANPR_OK);
+	for (x = 0; x < ANPR_TILE_W; x++) {
+		int ink = 0;
+
+		for (y = 0; y < ANPR_TILE_H; y++)
+			ink |= t[y * ANPR_TILE_W + x] > 128;
+		cols += ink;
+	}
+	CU_ASSERT(cols >= 3 && cols <= 6);
+	box.w = 0;
+	CU_ASSERT_EQUAL(anpr_char_tile(a, 60, 60, 60, &box, 0, t), ANPR_ERR_ARG);
+	box = (struct anpr_box){70, 0, 5, 5}; /* outside the image */
+	CU_ASSERT_EQUAL(anpr_char_tile(a, 60, 60, 60, &box, 0, t), ANPR_ERR_ARG);
+}
+
+static void test_classify_distribution(void)
+{
+	uint8_t t[ANPR_TILE_IN];
+	float p[ANPR_NCLASS], q[ANPR_NCLASS], sum = 0;
+	int i;
+
+	for (i = 0; i < ANPR_TILE_IN; i++)
+		t[i] = (uint8_t)(i * 37);
+	anpr_classify(&anpr_classifier_default, t, p);
+	anpr_classify(&anpr_classifier_default, t, q);
+	for (i = 0; i < ANPR_NCLASS; i++) {
+		CU_ASSERT(p[i] >= 0 && p[i] <= 1);
+		sum += p[i];
+	}
+	CU_ASSERT(fabsf(sum - 1) < 1e-4f);
+	CU_ASSERT(!memcmp(p, q, sizeof(p)));
+	CU_ASSERT_EQUAL(anpr_char_class('a'), 10);
+	CU_ASSERT_EQUAL(anpr_char_class('-'), -1);
+	CU_ASSERT_EQUAL(anpr_class_char(35), 'Z');
+	CU_ASSERT_EQUAL(anpr_class_char(ANPR_CLASS_JUNK), '?');
+}
+
+/* Nothing to read is no plate, never an invented one. */
+static void test_read_rejects_blank(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_read_opts opts = {ANPR_COUNTRY_GB, NULL};
+	struct anpr_plate_read out;
+
+	memset(&out, 0x5a, sizeof(out));
+	memset(px, 150, sizeof(px));
+	CU_ASSERT_EQUAL(anpr_read_crop(&opts, px, PW, PH, PW, 0, 0, NULL, &out), 0);
+	CU_ASSERT_EQUAL(((uint8_t *)&out)[0], 0x5a); /* untouched */
+	CU_ASSERT_EQUAL(anpr_read_crop(&opts, px, 2, 2, 2, 0, 0, NULL, &out), ANPR_ERR_ARG);
+	CU_ASSERT_EQUAL(anpr_read_crop(NULL, px, PW, PH, PW, 0, 0, NULL, &out), ANPR_ERR_ARG);
+}
+
+/* Whatever is read, the report is consistent: confidences are
+ * probabilities, characters spell the text, boxes lie in the frame. */
+static void test_read_consistent(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_read_opts opts = {ANPR_COUNTRY_ANY, NULL};
+	struct anpr_plate_read out;
+	struct drawn d;
+	int i;
+
+	plate(px, 1, 6, 0, &d);
+	if (anpr_read_crop(&opts, px, PW, PH, PW, 100, 50, NULL, &out) != 1)
+		return; /* rejecting rings is fine too */
+	CU_ASSERT(out.confidence > 0 && out.confidence <= 1);
+	CU_ASSERT_EQUAL((int)strlen(out.text), out.nchars);
+	CU_ASSERT(out.ncands >= 1 && !strcmp(out.cands[0].text, out.text));
+	for (i = 0; i < out.nchars; i++) {
+		CU_ASSERT_EQUAL(out.chars[i].c, out.text[i]);
+		CU_ASSERT(out.chars[i].box.x >= 100 && out.chars[i].box.x + out.chars[i].box.w <= 100 + PW);
+		CU_ASSERT(out.chars[i].confidence >= out.confidence - 1e-6f);
+	}
+	for (i = 1; i < out.ncands; i++)
+		CU_ASSERT(out.cands[i].confidence <= 1);
+}
+
+int register_read_suite(void)
+{
+	static CU_TestInfo tests[] = {
+		{"segment: one row of characters, in order", test_segment_one_row},
+		{"segment: light characters on a dark plate", test_segment_inverted},
+		{"segment: two rows, top row first", test_segment_two_rows},
+		{"segment: a 60x15 crop", test_segment_small_crop},
+		{"segment: blank, noise, bad arguments", test_segment_nothing},
+		{"tile: polarity, contrast, scale, loose box", test_tile_invariance},
+		{"tile: aspect kept, bad boxes refused", test_tile_aspect},
+		{"classify: a deterministic distribution", test_classify_distribution},
+		{"read: a blank crop is no plate", test_read_rejects_blank},
+		{"read: reports are self-consistent", test_read_consistent},
+		CU_TEST_INFO_NULL,
+	};
+	static CU_SuiteInfo suites[] = {
+		{"read", NULL, NULL, NULL, NULL, tests},
+		CU_SUITE_INFO_NULL,
+	};
+
+	return CU_register_suites(suites) == CUE_SUCCESS ? 0 : -1;
+}
