@@ -153,7 +153,7 @@ $(BUILD)/read_eval: $(call obj,tools/read_eval.c tools/dataset.c $(HOST_SRC)) $(
 	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
 
 # the classifier's trainer; `make train` rewrites host/src/classifier_weights.c
-TRAIN_ARGS ?= --epochs 20 --hidden 128 --seed 1
+TRAIN_ARGS ?= --epochs 25 --hidden 256 --augment 0.6 --seed 1
 $(BUILD)/train: $(call obj,tools/train.c tools/dataset.c host/src/segment.c host/src/classify.c host/src/image.c)
 	$(CC) $^ $(PNG_LIBS) -lm -o $@
 

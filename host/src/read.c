@@ -11,8 +11,12 @@
 /* Ranking of one reading: its log probability, plus a bonus per character
  * (otherwise reading fewer characters is always more probable) and one for
  * a format the country uses. */
+#ifndef LEN_BONUS
 #define LEN_BONUS 1.0
+#endif
+#ifndef GRAMMAR_BONUS
 #define GRAMMAR_BONUS 3.0
+#endif
 /* Least confidence of a reading some format accepts, and of one none does. */
 #define MIN_CONF_GRAMMAR 0.02
 #define MIN_CONF_NONE 0.5
