@@ -152,6 +152,10 @@ run: $(BUILD)/anpr
 $(BUILD)/read_eval: $(call obj,tools/read_eval.c tools/dataset.c $(HOST_SRC)) $(VL_OBJ_up5k)
 	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
 
+# speed of reading: one character, a whole 1280x720 frame (make bench)
+$(BUILD)/bench_read: $(call obj,tools/bench_read.c $(HOST_SRC)) $(VL_OBJ_up5k)
+	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+
 # the classifier's trainer; `make train` rewrites host/src/classifier_weights.c
 TRAIN_ARGS ?= --epochs 25 --hidden 256 --augment 0.6 --seed 1
 $(BUILD)/train: $(call obj,tools/train.c tools/dataset.c host/src/segment.c host/src/classify.c host/src/image.c)
@@ -165,7 +169,8 @@ train: $(BUILD)/train
 $(BUILD)/bench_pipeline: $(call obj,tools/bench_pipeline.c sim/scenes.c $(MODEL_SRC) $(LIB_SRC)) $(VL_OBJ_up5k)
 	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
 
-bench: $(BUILD)/bench_pipeline $(BUILD)/locate_eval
+bench: $(BUILD)/bench_pipeline $(BUILD)/locate_eval $(BUILD)/bench_read
+	./$(BUILD)/bench_read $(if $(wildcard $(DATA)/us-scenes),--data $(DATA),)
 	./$(BUILD)/bench_pipeline $(if $(wildcard $(DATA)/us-scenes),--data $(DATA),)
 	@[ -d $(DATA)/eu-scenes ] && ./$(BUILD)/locate_eval --preset up5k $(DATA)/eu-scenes $(DATA)/us-scenes || true
 	@[ -d $(DATA)/eu-scenes ] && ./$(BUILD)/locate_eval --preset large $(DATA)/eu-scenes $(DATA)/us-scenes || true

@@ -29,31 +29,33 @@ int anpr_char_class(char c)
 	return -1;
 }
 
-/* Bilinear sample of the image at (x, y), clamped to [x0, x1) x [y0, y1). */
-static float sample(const uint8_t *px, size_t stride, float x, float y, int x0, int y0, int x1, int y1)
-{
-	int xi, yi, xj, yj;
-	float ax, ay, a, b, c, d;
+/* Where one sub-sample falls in the source along one axis: the two pixels
+ * either side and the weight of the second, clamped to [lo, hi). */
+struct tap {
+	int i, j;
+	float a;
+	int inside; /* the sub-sample lies on the scaled character, not the margin */
+};
 
-	if (x < x0)
-		x = (float)x0;
-	if (y < y0)
-		y = (float)y0;
-	if (x > x1 - 1)
-		x = (float)(x1 - 1);
-	if (y > y1 - 1)
-		y = (float)(y1 - 1);
-	xi = (int)x;
-	yi = (int)y;
-	xj = xi + 1 < x1 ? xi + 1 : xi;
-	yj = yi + 1 < y1 ? yi + 1 : yi;
-	ax = x - (float)xi;
-	ay = y - (float)yi;
-	a = px[(size_t)yi * stride + xi];
-	b = px[(size_t)yi * stride + xj];
-	c = px[(size_t)yj * stride + xi];
-	d = px[(size_t)yj * stride + xj];
-	return (a + (b - a) * ax) * (1 - ay) + (c + (d - c) * ax) * ay;
+static void taps(struct tap *t, int n, float off, float len, float scale, int lo, int hi)
+{
+	int k, s;
+
+	for (k = 0; k < n; k++) {
+		for (s = 0; s < 3; s++) {
+			struct tap *p = &t[k * 3 + s];
+			float to = (float)k + (0.5f + (float)s) / 3, x = (float)lo + (to - off) / scale - 0.5f;
+
+			p->inside = !(to < off || to >= off + len);
+			if (x < lo)
+				x = (float)lo;
+			if (x > hi - 1)
+				x = (float)(hi - 1);
+			p->i = (int)x;
+			p->j = p->i + 1 < hi ? p->i + 1 : p->i;
+			p->a = x - (float)p->i;
+		}
+	}
 }
 
 int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_box *box,
@@ -61,6 +63,7 @@ int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, con
 {
 	int x0, y0, x1, y1, x, y, lo = 255, hi = 0, bx0, by0, bx1, by1, i, j;
 	float scale, ow, oh, ox, oy, range, thr;
+	struct tap tx[ANPR_TILE_W * 3], ty[ANPR_TILE_H * 3];
 
 	if (!px || !box || !tile || w == 0 || h == 0)
 		return ANPR_ERR_ARG;
@@ -127,24 +130,31 @@ int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, con
 	oh = (float)(by1 - by0) * scale;
 	ox = ((float)ANPR_TILE_W - ow) / 2;
 	oy = ((float)ANPR_TILE_H - oh) / 2;
+	taps(tx, ANPR_TILE_W, ox, ow, scale, bx0, bx1);
+	taps(ty, ANPR_TILE_H, oy, oh, scale, by0, by1);
 	for (i = 0; i < ANPR_TILE_H; i++) {
 		for (j = 0; j < ANPR_TILE_W; j++) {
 			float acc = 0;
 			int si, sj, n = 0;
 
-			/* 3 x 3 samples over the output pixel's footprint */
+			/* 3 x 3 bilinear samples over the output pixel's footprint */
 			for (si = 0; si < 3; si++) {
-				float ty = (float)i + (0.5f + (float)si) / 3;
+				const struct tap *y = &ty[i * 3 + si];
+				const uint8_t *r0 = px + (size_t)y->i * stride, *r1 = px + (size_t)y->j * stride;
 
-				if (ty < oy || ty >= oy + oh)
+				if (!y->inside)
 					continue;
 				for (sj = 0; sj < 3; sj++) {
-					float tx = (float)j + (0.5f + (float)sj) / 3, v;
+					const struct tap *x = &tx[j * 3 + sj];
+					float a, b, c, d, v;
 
-					if (tx < ox || tx >= ox + ow)
+					if (!x->inside)
 						continue;
-					v = sample(px, stride, (float)bx0 + (tx - ox) / scale - 0.5f,
-						   (float)by0 + (ty - oy) / scale - 0.5f, bx0, by0, bx1, by1);
+					a = r0[x->i];
+					b = r0[x->j];
+					c = r1[x->i];
+					d = r1[x->j];
+					v = (a + (b - a) * x->a) * (1 - y->a) + (c + (d - c) * x->a) * y->a;
 					acc += inverted ? (v - (float)lo) / range : ((float)hi - v) / range;
 					n++;
 				}

@@ -1,0 +1,181 @@
+/*
+ * bench_read.c - speed of reading (make bench; docs/PERFORMANCE.md).
+ *
+ *   build/bench_read [--data DIR]
+ *
+ * 1. One character: tile normalisation plus classification, and the
+ *    classification alone, in microseconds (median of 5 runs of 2,000).
+ *    Characters come from DIR/gb-chars when present, else from the
+ *    generated scene's crops.
+ * 2. A whole `anpr read` of a 1280x720 frame on the model backend
+ *    (localisation, segmentation, classification, grammar), in ms per
+ *    frame: the generated scene, and DIR/us-scenes frames of that size.
+ * One thread, one core.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "anpr/anpr.h"
+#include "anpr/classify.h"
+#include "anpr/image.h"
+#include "anpr/read.h"
+#include "scenes.h"
+
+static double now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median5(double *v)
+{
+	qsort(v, 5, sizeof(double), cmp_double);
+	return v[2];
+}
+
+#define NCHARS 64
+
+int main(int argc, char **argv)
+{
+	const char *data = NULL;
+	static struct anpr_image imgs[NCHARS];
+	static uint8_t tiles[NCHARS][ANPR_TILE_IN];
+	struct anpr_plate_read plates[ANPR_READ_MAX_PLATES];
+	struct anpr_read_opts opts = {ANPR_COUNTRY_GB, NULL};
+	double t_full[5], t_cls[5], t_frame[5];
+	float p[ANPR_NCLASS];
+	char err[512], path[4096];
+	anpr_pipe *pipe;
+	uint8_t *scene;
+	int n = 0, i, r, np, nframes = 0;
+	volatile float sink = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--data") && i + 1 < argc) {
+			data = argv[++i];
+		} else {
+			fprintf(stderr, "usage: bench_read [--data DIR]\n");
+			return 2;
+		}
+	}
+	if (data) { /* every 20th tile of gb-chars */
+		FILE *f;
+		char line[512];
+
+		snprintf(path, sizeof(path), "%s/gb-chars/truth.csv", data);
+		f = fopen(path, "r");
+		for (i = 0; f && fgets(line, sizeof(line), f) && n < NCHARS; i++) {
+			char *comma = strchr(line, ',');
+
+			if (i == 0 || i % 20 || !comma)
+				continue;
+			*comma = 0;
+			snprintf(path, sizeof(path), "%s/gb-chars/%s", data, line);
+			if (!anpr_image_load(path, &imgs[n], err, sizeof(err)))
+				n++;
+		}
+		if (f)
+			fclose(f);
+	}
+	if (!n) { /* no data: 32x48 cut-outs of the generated scene */
+		scene = malloc(1280 * 720);
+		scene_make(scene, 1280, 720, 5, 2026);
+		for (n = 0; n < NCHARS; n++) {
+			imgs[n].width = 32;
+			imgs[n].height = 48;
+			imgs[n].pixels = malloc(32 * 48);
+			for (i = 0; i < 48; i++)
+				memcpy(imgs[n].pixels + i * 32, scene + (size_t)(300 + i) * 1280 + 200 + 13 * n, 32);
+		}
+		free(scene);
+	}
+	for (r = 0; r < 5; r++) {
+		double t0 = now_us();
+		int k;
+
+		for (k = 0; k < 2000; k++) {
+			const struct anpr_image *im = &imgs[k % n];
+
+			anpr_char_tile_image(im->pixels, im->width, im->height, im->width, tiles[k % n]);
+			anpr_classify(&anpr_classifier_default, tiles[k % n], p);
+			sink += p[0];
+		}
+		t_full[r] = (now_us() - t0) / 2000;
+		t0 = now_us();
+		for (k = 0; k < 2000; k++) {
+			anpr_classify(&anpr_classifier_default, tiles[k % n], p);
+			sink += p[1];
+		}
+		t_cls[r] = (now_us() - t0) / 2000;
+	}
+	printf("bench_read: one character (%s tiles, %d hidden units): tile + classify %.2f us, classify %.2f us "
+	       "(target <= 20 us)\n",
+	       data ? "gb-chars" : "generated", anpr_classifier_default.nhid, median5(t_full), median5(t_cls));
+
+	if (anpr_pipe_open(&pipe, "model", err, sizeof(err))) {
+		fprintf(stderr, "bench_read: %s\n", err);
+		return 1;
+	}
+	scene = malloc(1280 * 720);
+	scene_make(scene, 1280, 720, 5, 2026);
+	for (r = 0; r < 5; r++) {
+		double t0 = now_us();
+
+		anpr_read_frame(&opts, pipe, scene, 1280, 720, plates, ANPR_READ_MAX_PLATES, &np);
+		t_frame[r] = (now_us() - t0) / 1e3;
+	}
+	printf("bench_read: read of the generated 1280x720 scene (model backend): %.2f ms per frame (target <= 15 ms)\n",
+	       median5(t_frame));
+	free(scene);
+	if (data) {
+		FILE *f;
+		char line[512];
+		double total = 0, worst = 0;
+
+		snprintf(path, sizeof(path), "%s/us-scenes/truth.csv", data);
+		f = fopen(path, "r");
+		for (i = 0; f && fgets(line, sizeof(line), f); i++) {
+			char *comma = strchr(line, ',');
+			struct anpr_image im;
+			double t0, ms;
+
+			if (i == 0 || !comma)
+				continue;
+			*comma = 0;
+			snprintf(path, sizeof(path), "%s/us-scenes/%s", data, line);
+			if (anpr_image_load(path, &im, err, sizeof(err)))
+				continue;
+			if (im.width == 1280 && im.height == 720) {
+				t0 = now_us();
+				anpr_read_frame(&opts, pipe, im.pixels, im.width, im.height, plates, ANPR_READ_MAX_PLATES,
+						&np);
+				ms = (now_us() - t0) / 1e3;
+				total += ms;
+				worst = ms > worst ? ms : worst;
+				nframes++;
+			}
+			anpr_image_free(&im);
+		}
+		if (f)
+			fclose(f);
+		if (nframes)
+			printf("bench_read: read of %d real 1280x720 frames (us-scenes, model backend): mean %.2f ms, "
+			       "worst %.2f ms per frame\n",
+			       nframes, total / nframes, worst);
+	}
+	anpr_pipe_close(pipe);
+	for (i = 0; i < n; i++)
+		free(imgs[i].pixels);
+	return sink < -1;
+}
