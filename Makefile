@@ -206,10 +206,12 @@ synth: | $(BUILD)
 	@sed -n '/=== design hierarchy ===/,$$p' $(BUILD)/synth_up5k.stat | grep -E "SB_|cells" | head -12
 
 eval: $(BUILD)/locate_eval $(BUILD)/read_eval
-	@[ -d $(DATA)/eu-scenes ] || { echo "eval: $(DATA) not found"; exit 0; }
-	./$(BUILD)/read_eval --data $(DATA)
-	./$(BUILD)/locate_eval --preset up5k $(DATA)/eu-scenes $(DATA)/us-scenes
-	./$(BUILD)/locate_eval --preset large $(DATA)/eu-scenes $(DATA)/us-scenes
+	@if [ ! -d $(DATA)/eu-scenes ]; then echo "eval: $(DATA) not found: nothing to measure"; else \
+		set -e; \
+		./$(BUILD)/read_eval --data $(DATA); \
+		./$(BUILD)/locate_eval --preset up5k $(DATA)/eu-scenes $(DATA)/us-scenes; \
+		./$(BUILD)/locate_eval --preset large $(DATA)/eu-scenes $(DATA)/us-scenes; \
+	fi
 
 # the anpr read / classify command-line contract; real images join in when $(DATA) exists
 read-test: $(BUILD)/anpr

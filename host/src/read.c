@@ -73,11 +73,29 @@ static double cand_score(const struct anpr_text_cand *c)
 	return c->logp + LEN_BONUS * (double)strlen(c->text) + (c->grammatical ? GRAMMAR_BONUS : 0);
 }
 
+/* The probability that a reading is right: its characters as the classifier
+ * gave them, and each slot it skips not a character (at least JUNK_FLOOR,
+ * as in the reading itself). */
+static float confidence(const float (*raw)[ANPR_NCLASS], const float (*floored)[ANPR_NCLASS], int n,
+			const struct anpr_text_cand *c)
+{
+	double p = 1;
+	int slot, k = 0;
+
+	for (slot = 0; slot < n; slot++) {
+		if (c->used >> slot & 1)
+			p *= raw[slot][anpr_char_class(c->text[k++])];
+		else
+			p *= floored[slot][ANPR_CLASS_JUNK];
+	}
+	return (float)p;
+}
+
 /* Read one segmentation hypothesis; returns its score, -INFINITY if unread. */
 static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigned ox, unsigned oy,
 		       struct anpr_plate_read *out)
 {
-	float probs[ANPR_SEG_MAX_CHARS][ANPR_NCLASS];
+	float probs[ANPR_SEG_MAX_CHARS][ANPR_NCLASS], raw[ANPR_SEG_MAX_CHARS][ANPR_NCLASS];
 	struct anpr_text_cand cands[ANPR_READ_MAX_CANDS * 2];
 	int order[ANPR_READ_MAX_CANDS * 2], n, i, j, k, slot;
 	double best;
@@ -87,6 +105,7 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 		const float *p = classify_box(r, &hyp->chars[i], hyp->inverted, tmp);
 
 		memcpy(probs[i], p, sizeof(probs[i]));
+		memcpy(raw[i], p, sizeof(raw[i]));
 		if (probs[i][ANPR_CLASS_JUNK] < JUNK_FLOOR) {
 			float scale = (1 - JUNK_FLOOR) / (1 - probs[i][ANPR_CLASS_JUNK]);
 
@@ -107,7 +126,7 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 	best = cand_score(&cands[order[0]]);
 	memset(out, 0, sizeof(*out));
 	strcpy(out->text, cands[order[0]].text);
-	out->confidence = (float)exp(cands[order[0]].logp);
+	out->confidence = confidence(raw, probs, hyp->nchars, &cands[order[0]]);
 	out->format = cands[order[0]].format;
 	out->rows = hyp->rows;
 	out->score = best;
@@ -115,7 +134,7 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 		struct anpr_text_alt *a = &out->cands[out->ncands++];
 
 		strcpy(a->text, cands[order[i]].text);
-		a->confidence = (float)exp(cands[order[i]].logp);
+		a->confidence = confidence(raw, probs, hyp->nchars, &cands[order[i]]);
 	}
 	/* each character: its slot's box and the probability of its class */
 	for (slot = 0, k = 0; slot < hyp->nchars && k < ANPR_MAX_TEXT && out->text[k]; slot++) {
@@ -125,7 +144,7 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 			continue;
 		c = &out->chars[k];
 		c->c = out->text[k];
-		c->confidence = probs[slot][anpr_char_class(c->c)];
+		c->confidence = raw[slot][anpr_char_class(c->c)];
 		c->box = hyp->chars[slot];
 		c->box.x = (uint16_t)(c->box.x + ox);
 		c->box.y = (uint16_t)(c->box.y + oy);

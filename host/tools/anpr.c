@@ -216,7 +216,7 @@ static int read_cmd(int argc, char **argv)
 				n = rc;
 				rc = 0;
 			} else {
-				snprintf(err, sizeof(err), "%s (a --crop image is at most %d pixels a side)",
+				snprintf(err, sizeof(err), "%s (a --crop image is 4 to %d pixels a side)",
 					 anpr_strerror(rc), ANPR_SEG_MAX_SIDE);
 			}
 		} else {
