@@ -26,10 +26,15 @@
  * programme over (position, last slot considered) keeping the K best distinct
  * prefixes per cell: how a prefix was reached does not change how it can be
  * continued, so keeping only its best way is exact. Merging every pattern's
- * K best gives the overall K best distinct texts. A cheap K = 1 pass gives
- * each pattern's best score; patterns are run best bound first and the rest
- * skipped once the K-th best candidate beats their bound, which keeps a call
- * with all EU formats well under the time a frame allows.
+ * K best gives the overall K best distinct texts.
+ *
+ * Most of that work can be skipped without changing the result. A K = 1
+ * programme run backwards bounds what the rest of a pattern can still add
+ * from each (position, slot); patterns run best bound first, and once the
+ * list holds K readings a pattern whose bound cannot reach the K-th is not
+ * run, nor, inside a run, a prefix whose best completion cannot: neither
+ * could place a reading. That keeps a call with every EU format at tens of
+ * microseconds (10 slots: about 30 us for K = 5, 60 us for K = 16).
  */
 #include <math.h>
 #include <stdint.h>
@@ -42,10 +47,12 @@
 #define NSYM 36                 /* characters: classes 0-35 */
 #define BEST_BIT (1ull << 36)   /* set flag: only the slot's best character */
 #define ALL_CHARS ((1ull << NSYM) - 1)
-#define MAX_SETS 96             /* distinct position sets over all formats */
+#define SETW 2                  /* 64-bit words of a bitmap over the sets */
+#define MAX_SETS (64 * SETW)    /* distinct position sets over all formats */
 #define MAX_PATS 400            /* fixed-length patterns over all formats */
 #define MAX_ITEMS 16            /* positions of one alternative before expansion */
-#define ANY_MAX 10              /* longest text under ANPR_COUNTRY_ANY */
+
+#define LN2 0.69314718055994530942
 
 #define C_GB 1u
 #define C_EU 2u
@@ -56,31 +63,51 @@ struct format {
 	struct anpr_format_info info;
 };
 
-/* GB letter sets: I and Q are never issued; Z only in Northern Irish codes */
-#define GL "[A-HJ-PR-Y]"     /* area codes and serial letters */
-#define GY "[A-HJ-NPR-TV-Y]" /* prefix and suffix year letters: no I, O, Q, U, Z */
+/*
+ * The formats. Letter exclusions are those the issuing rules state; where a
+ * rule could not be confirmed the set is left wide (a format too narrow loses
+ * real plates, one a little too wide only loses some look-alike help).
+ *
+ * GB (DVLA): I and Q are never issued; Z only in Northern Irish codes, and
+ * as the second memory-tag letter of current plates (BZ07DFG). The current
+ * age identifier is any two digits: so far only 02-29 and 51-79 are issued,
+ * but 30-49 / 80-99 come from 2030 on and show plates (YR99JEP) are on the
+ * road already. Prefix/suffix year letters skip I, O, Q, U, Z. Dateless
+ * marks: 1-2 letters with 1-9999, or 3 letters with 1-999, either way round,
+ * never a leading 0. Northern Ireland: a code with I or Z (AZ..YZ, IA, IB,
+ * IG, IJ, IL, IW, JI, OI, UI, XI) and 1-9999, the code optionally after a
+ * serial letter (ABZ 1234) or, reversed, after the number (1 IA).
+ */
+#define GL "[A-HJ-PR-Y]"     /* GB area codes and serial letters */
+#define GY "[A-HJ-NPR-TV-Y]" /* prefix and suffix year letters */
 #define N3 "[1-9]#{0,2}"     /* 1-999 */
 #define N4 "[1-9]#{0,3}"     /* 1-9999 */
-/* Polish voivodeship, area and vehicle-series letters (no B D I O Z in the series) */
+/* Poland: voivodeship letter, area letters (no Q), then the vehicle series in
+ * the regulation's layouts, whose letters are never B D I O Z (they read as
+ * digits). Area of 2 letters: 5 characters; of 3 letters: 4. */
 #define PV "[BCDEFGKLNOPRSTWZ]"
 #define PA "[A-PR-Z]"
 #define PS "[ACEFGHJ-NPR-Y]"
-/* Austria: no Q anywhere */
+/* Austria (KDV 1967): district of 1-2 letters; then digits and 1-3 letters
+ * (serials of 3-6 characters), or a personalised letters-then-digits serial;
+ * no Q anywhere, no leading 0 in the digits. */
 #define AL "[A-PR-Z]"
 #define AD AL "{1,2}"
-/* France: SIV has no I, O, U; the old FNI series no I, O */
+/* France: SIV (2009) has no I, O, U; the old FNI number, 1-3 letters (no I,
+ * O) and the departement (01-95, 2A, 2B, 971-976). */
 #define FS "[A-HJ-NP-TV-Z]"
 #define FF "[A-HJ-NP-Z]{1,3}"
-/* Netherlands: sidecodes 1-3 (1951-78), 4-6 (consonants, no C Q), 7 on (no Y either) */
+/* Netherlands (RDW sidecodes 1-14): sidecodes 1-3 (1951-78) never used C I O
+ * Q W Y; from 4 only consonants, never C or Q; from 7 no Y either. */
 #define NL1 "[ABD-HJ-NPR-VXZ]"
 #define NL4 "[BDFGHJ-NPR-TV-Z]"
 #define NL7 "[BDFGHJ-NPR-TV-XZ]"
-/* Switzerland: canton code, then 1-999999 */
+/* Switzerland: the 26 canton codes, then 1-999999 */
 #define CHN "[1-9]#{0,5}"
 
-/* Table order decides the name reported when several formats accept a text. */
+/* Table order decides the name reported when several formats accept a text:
+ * GB first, then the countries the brief names, then the rest. */
 static const struct format formats[] = {
-	/* Great Britain and Northern Ireland */
 	{C_GB | C_EU, {"gb-current", "[A-HJ-PR-Y][A-HJ-PR-Z]##[A-HJ-PR-Z]{3}", 0, "BZ07DFG"}},
 	{C_GB | C_EU, {"gb-prefix", GY N3 GL "{3}", 0, "W606KCB"}},
 	{C_GB | C_EU, {"gb-suffix", GL "{3}" N3 GY, 0, "HWR413T"}},
@@ -91,11 +118,17 @@ static const struct format formats[] = {
 	  GL "?[A-HJ-PR-Y]Z" N4 "|" GL "?I[ABGJLW]" N4 "|" GL "?[JOUX]I" N4 "|" N4 "[A-HJ-PR-Y]Z|" N4
 	     "I[ABGJLW]|" N4 "[JOUX]I",
 	  0, "ABZ1234"}},
+	/* vehicles of unknown age */
 	{C_GB | C_EU, {"gb-q", "Q" N3 GL "{3}", 0, "Q123ABC"}},
-	/* EU and neighbours */
+	/* Slovakia: district, 3 digits, 2 letters (also the 2023 national series) */
 	{C_EU, {"sk", "@@###@@", 0, "RK115AN"}},
+	/* Czechia: region number, region letter (14 regions), then a series
+	 * character (never G, O, Q, W) and 4 digits; before 2001, a district of
+	 * 2-3 letters and 4 digits */
 	{C_EU, {"cz", "[1-9][ABCEHJKLMPSTUZ][0-9A-FH-NPR-VX-Z]####", 0, "1B80338"}},
 	{C_EU, {"cz-old", "@{2,3}####", 0, "BZM2227"}},
+	/* Germany (FZV): district of 1-3 letters, 1-2 letters, 1-9999, E
+	 * (electric) or H (historic) after; 8 characters in all at most */
 	{C_EU, {"de", "@{2,5}[1-9]#{0,3}[EH]?", 8, "MAE2821"}},
 	{C_EU,
 	 {"pl",
@@ -109,31 +142,42 @@ static const struct format formats[] = {
 	     "{1,2}|" AD "[1-9]####" AL "|" AL "{3,7}[1-9]#{0,4}|" AL "{2}[1-9]#{1,4}",
 	  8, "ZE248KJ"}},
 	{C_EU, {"fr-siv", FS "{2}###" FS "{2}", 0, "AB123CD"}},
-	{C_EU,
-	 {"fr-fni", N4 FF "##|" N4 FF "2[AB]|" N4 FF "97[1-6]", 0, "123ABC45"}},
+	{C_EU, {"fr-fni", N4 FF "##|" N4 FF "2[AB]|" N4 FF "97[1-6]", 0, "123ABC45"}},
 	{C_EU,
 	 {"nl",
 	  NL1 "{2}####|####" NL1 "{2}|##" NL1 "{2}##|" NL4 "{2}##" NL4 "{2}|" NL4 "{4}##|##" NL4
 	      "{4}|##" NL7 "{3}#|#" NL7 "{3}##|" NL7 "{2}###" NL7 "|" NL7 "###" NL7 "{2}|" NL7
 	      "{3}##" NL7 "|" NL7 "##" NL7 "{3}|#" NL7 "{2}###|###" NL7 "{2}#",
 	  0, "GBB01B"}},
+	/* Italy (1994): no I, O, Q, U */
 	{C_EU, {"it", "[A-HJ-NPR-TV-Z]{2}###[A-HJ-NPR-TV-Z]{2}", 0, "EX123AB"}},
+	/* Spain: since 2000, 4 digits and 3 consonants (no vowels, Q or N-tilde);
+	 * 1971-2000, province, 4 digits, 1-2 letters */
 	{C_EU, {"es", "####[BCDFGHJ-NPR-TV-Z]{3}", 0, "1234BCD"}},
 	{C_EU, {"es-old", "@{1,2}####@{1,2}", 0, "M1234AB"}},
+	/* Hungary: 3 letters 3 digits; since 2022, 4 letters 3 digits */
 	{C_EU, {"hu", "@@@###|@@@@###", 0, "AEAB123"}},
+	/* Belgium: 1-ABC-123 (2010), 123-ABC (2008), ABC-123 (1973) */
 	{C_EU, {"be", "[1-9]@@@###|@@@###|###@@@", 0, "1ABC123"}},
 	{C_EU,
 	 {"ch",
 	  "A[GIR]" CHN "|B[ELS]" CHN "|FR" CHN "|G[ELR]" CHN "|JU" CHN "|LU" CHN "|N[EW]" CHN
 	  "|OW" CHN "|S[GHOZ]" CHN "|T[GI]" CHN "|UR" CHN "|V[DS]" CHN "|Z[GH]" CHN,
 	  0, "ZH123456"}},
+	/* Denmark and Norway: 2 letters, 10000-99999 */
 	{C_EU, {"dk-no", "@@[1-9]####", 0, "AB12345"}},
+	/* Sweden: no I, Q, V; since 2019 the last may be a letter (not O) */
 	{C_EU, {"se", "[A-HJ-PR-UW-Z]{3}##[0-9A-HJ-NPR-UW-Z]", 0, "ABC12D"}},
 	{C_EU, {"fi", "@{2,3}[1-9]#{0,2}", 0, "ABC123"}},
+	/* Portugal: AA-00-AA (2020), 00-AA-00 (2005), 00-00-AA (1992), AA-00-00 */
 	{C_EU, {"pt", "@@##@@|##@@##|####@@|@@####", 0, "AA00AA"}},
+	/* Romania: county, 2 digits (Bucharest: 2-3), 3 letters; no Q */
 	{C_EU, {"ro", "[A-PR-Z]{1,2}##[A-PR-Z]{3}|B###[A-PR-Z]{3}", 0, "CJ12ABC"}},
+	/* Croatia: city, 3-4 digits, 1-2 letters (no Q W X Y) */
 	{C_EU, {"hr", "@@#{3,4}[A-PR-VZ]{1,2}", 0, "ZG1234AB"}},
+	/* Ireland: year (2 digits, 3 from 2013), county code, 1-6 digits */
 	{C_EU, {"ie", "##[12]?[CDGKLMORSTW][DEHKLMNOSWXY]?[1-9]#{0,5}", 0, "191D12345"}},
+	/* Bulgaria and Greece: only the letters Cyrillic/Greek share with Latin */
 	{C_EU, {"bg", "[ABCEHKMOPTXY]{1,2}####[ABCEHKMOPTXY]{2}", 0, "CA1234AB"}},
 	{C_EU, {"gr", "[ABEHIKMNOPTXYZ]{3}[1-9]###", 0, "IKA1234"}},
 	{C_EU, {"lt", "@@@###", 0, "KLM123"}},
@@ -157,7 +201,7 @@ struct pat {
 	int16_t dead;               /* folded into a longer pattern */
 };
 
-enum { CG, CE, CA, NCOUNTRY }; /* per-country pattern lists, in enum anpr_country order */
+#define NCOUNTRY 3 /* per-country tables, in enum anpr_country order */
 
 static struct {
 	uint64_t sets[MAX_SETS];
@@ -166,7 +210,10 @@ static struct {
 	int npats;
 	int16_t list[NCOUNTRY][MAX_PATS]; /* live patterns of each country, table order */
 	int nlist[NCOUNTRY];
-	int bad; /* a format failed to parse or the tables overflowed (tests catch it) */
+	uint64_t used_sets[NCOUNTRY][SETW]; /* the sets each country's patterns use */
+	uint64_t sets_of[NSYM][SETW];       /* the sets that allow each character */
+	double ln_c[256], inv_c[256];       /* ln and 1/ of 1 + (i + 0.5) / 256 */
+	int bad; /* a format failed to parse or the tables overflowed: see anpr_grammar_format */
 } tab;
 
 static once_flag tab_once = ONCE_FLAG_INIT;
@@ -338,6 +385,31 @@ static void fold(struct pat *p)
 	}
 }
 
+/* Natural log of x > 0 (normal), accurate to a few units in the last place:
+ * split off the binary exponent, then the atanh series on a mantissa in
+ * [sqrt(1/2), sqrt(2)). Only builds the tables ln_prob uses. */
+static double ln_slow(double x)
+{
+	double m, s, s2;
+	uint64_t b;
+	int e;
+
+	memcpy(&b, &x, sizeof(b));
+	e = (int)(b >> 52) - 1023;
+	b = (b & 0xfffffffffffffull) | 0x3ff0000000000000ull;
+	memcpy(&m, &b, sizeof(m));
+	if (m > 1.4142135623730951) {
+		m *= 0.5;
+		e++;
+	}
+	s = (m - 1) / (m + 1);
+	s2 = s * s;
+	return e * LN2 +
+	       2 * s *
+		       (1 + s2 * (1. / 3 + s2 * (1. / 5 + s2 * (1. / 7 + s2 * (1. / 9 + s2 * (1. / 11 +
+		       s2 * (1. / 13 + s2 * (1. / 15 + s2 * (1. / 17 + s2 * (1. / 19))))))))));
+}
+
 static void build_tables(void)
 {
 	static const unsigned cbit[NCOUNTRY] = {C_GB, C_EU, C_ANY};
@@ -347,6 +419,7 @@ static void build_tables(void)
 
 	for (f = 0; f < NFORMATS; f++) {
 		const char *s = formats[f].info.pattern;
+		int before = tab.npats;
 
 		for (;;) {
 			const char *e = strchr(s, '|');
@@ -363,13 +436,31 @@ static void build_tables(void)
 				break;
 			s = e + 1;
 		}
+		if (tab.npats == before)
+			tab.bad = 1;
 	}
 	for (i = 0; i < tab.npats; i++)
 		fold(&tab.pats[i]);
 	for (c = 0; c < NCOUNTRY; c++)
-		for (i = 0; i < tab.npats; i++)
-			if (!tab.pats[i].dead && (formats[tab.pats[i].fmt].countries & cbit[c]))
-				tab.list[c][tab.nlist[c]++] = (int16_t)i;
+		for (i = 0; i < tab.npats; i++) {
+			const struct pat *p = &tab.pats[i];
+
+			if (p->dead || !(formats[p->fmt].countries & cbit[c]))
+				continue;
+			tab.list[c][tab.nlist[c]++] = (int16_t)i;
+			for (f = 0; f < p->len; f++)
+				tab.used_sets[c][p->set[f] / 64] |= 1ull << p->set[f] % 64;
+		}
+	for (c = 0; c < NSYM; c++)
+		for (i = 0; i < tab.nsets; i++)
+			if (tab.sets[i] >> c & 1)
+				tab.sets_of[c][i / 64] |= 1ull << i % 64;
+	for (i = 0; i < 256; i++) {
+		double x = 1 + (i + 0.5) / 256;
+
+		tab.ln_c[i] = ln_slow(x);
+		tab.inv_c[i] = 1 / x;
+	}
 }
 
 static void tables(void)
@@ -407,29 +498,71 @@ const struct anpr_format_info *anpr_grammar_format(enum anpr_country c, int i)
 
 	if ((unsigned)c >= NCOUNTRY || i < 0)
 		return NULL;
+	tables();
+	if (tab.bad)
+		return NULL;
 	for (f = 0; f < NFORMATS; f++)
 		if (f != FMT_NONE && (formats[f].countries & cbit[c]) && i-- == 0)
 			return &formats[f].info;
 	return NULL;
 }
 
+/* Whether live pattern p accepts the len symbols sym[]. */
+static int pat_accepts(const struct pat *p, const uint8_t *sym, int len)
+{
+	int j;
+
+	if (len > p->len || !(p->accept >> len & 1))
+		return 0;
+	for (j = 0; j < len && (tab.sets[p->set[j]] >> sym[j] & 1); j++)
+		;
+	return j == len;
+}
+
 /* The earliest format of country c (not "none") accepting the len symbols
  * sym[], or -1. */
 static int accepting_format(int c, const uint8_t *sym, int len)
 {
-	int i, j;
+	int i;
 
 	for (i = 0; i < tab.nlist[c]; i++) {
 		const struct pat *p = &tab.pats[tab.list[c][i]];
 
-		if (p->fmt == FMT_NONE || len > p->len || !(p->accept & (1u << len)))
-			continue;
-		for (j = 0; j < len && (tab.sets[p->set[j]] >> sym[j] & 1); j++)
-			;
-		if (j == len)
+		if (p->fmt != FMT_NONE && pat_accepts(p, sym, len))
 			return p->fmt;
 	}
 	return -1;
+}
+
+/* text as symbols; returns its length, or -1 if it is not 0-12 of A-Z0-9. */
+static int text_syms(const char *text, uint8_t *sym)
+{
+	int len;
+
+	for (len = 0; text[len]; len++) {
+		if (len == ANPR_MAX_TEXT || sym_of(text[len]) < 0)
+			return -1;
+		sym[len] = (uint8_t)sym_of(text[len]);
+	}
+	return len;
+}
+
+int anpr_grammar_format_accepts(const struct anpr_format_info *f, const char *text)
+{
+	uint8_t sym[ANPR_MAX_TEXT];
+	int fi, i, len;
+
+	if (!f || !text || (len = text_syms(text, sym)) < 0)
+		return 0;
+	for (fi = 0; fi < NFORMATS && &formats[fi].info != f; fi++)
+		;
+	if (fi == NFORMATS)
+		return 0;
+	tables();
+	for (i = 0; i < tab.npats; i++)
+		if (!tab.pats[i].dead && tab.pats[i].fmt == fi && pat_accepts(&tab.pats[i], sym, len))
+			return 1;
+	return 0;
 }
 
 int anpr_grammar_accepts(enum anpr_country c, const char *text, const char **format)
@@ -437,13 +570,8 @@ int anpr_grammar_accepts(enum anpr_country c, const char *text, const char **for
 	uint8_t sym[ANPR_MAX_TEXT];
 	int len, f;
 
-	if (!text || (unsigned)c >= NCOUNTRY)
+	if (!text || (unsigned)c >= NCOUNTRY || (len = text_syms(text, sym)) < 0)
 		return 0;
-	for (len = 0; text[len]; len++) {
-		if (len == ANPR_MAX_TEXT || sym_of(text[len]) < 0)
-			return 0;
-		sym[len] = (uint8_t)sym_of(text[len]);
-	}
 	tables();
 	f = accepting_format((int)c, sym, len);
 	if (f < 0)
@@ -455,33 +583,25 @@ int anpr_grammar_accepts(enum anpr_country c, const char *text, const char **for
 
 /* ---- reading ---- */
 
-/* Natural log of a probability clamped to [1e-30, 1]. Written out so that
- * the library needs no libm: frexp-style split, then the atanh series on a
- * mantissa in [sqrt(1/2), sqrt(2)), accurate to a few units in the last place. */
+/* Natural log of a probability clamped to [1e-30, 1] (NaN: 1e-30), to about
+ * 1e-16: a table for the top 8 bits of the mantissa, a short log1p series for
+ * the rest. Written out so that the library needs no libm. */
 static double ln_prob(float p)
 {
-	double x = p, m, s, s2;
-	uint64_t b;
-	int e;
+	uint32_t b;
+	unsigned i;
+	double m, r;
 
-	if (!(x >= 1e-30))
-		x = 1e-30;
-	if (x > 1)
-		x = 1;
-	memcpy(&b, &x, sizeof(b));
-	e = (int)(b >> 52) - 1023;
-	b = (b & 0xfffffffffffffull) | 0x3ff0000000000000ull;
-	memcpy(&m, &b, sizeof(m));
-	if (m > 1.4142135623730951) {
-		m *= 0.5;
-		e++;
-	}
-	s = (m - 1) / (m + 1);
-	s2 = s * s;
-	return e * 0.69314718055994530942 +
-	       2 * s *
-		       (1 + s2 * (1. / 3 + s2 * (1. / 5 + s2 * (1. / 7 + s2 * (1. / 9 + s2 * (1. / 11 +
-		       s2 * (1. / 13 + s2 * (1. / 15 + s2 * (1. / 17 + s2 * (1. / 19))))))))));
+	if (!(p >= 1e-30f))
+		p = 1e-30f;
+	if (p > 1)
+		p = 1;
+	memcpy(&b, &p, sizeof(b));
+	i = b >> 15 & 255;
+	m = 1 + (b & 0x7fffff) * (1.0 / 8388608);
+	r = m * tab.inv_c[i] - 1; /* |r| <= 1/512 */
+	return ((int)(b >> 23) - 127) * LN2 + tab.ln_c[i] +
+	       r * (1 - r * (1. / 2 - r * (1. / 3 - r * (1. / 4 - r * (1. / 5)))));
 }
 
 struct ent {
@@ -505,44 +625,69 @@ struct work {
 	double base;                                /* sum of log p(junk) */
 	double gain[ANPR_MAX_SLOTS][NSYM];          /* log p(class) - log p(junk) */
 	uint8_t order[ANPR_MAX_SLOTS][NSYM];        /* classes by falling gain */
-	double top1[MAX_SETS][ANPR_MAX_SLOTS];      /* best gain a set allows per slot */
+	float top1[MAX_SETS][ANPR_MAX_SLOTS];       /* best gain a set allows per slot (bounds only) */
 	struct klist row[2][ANPR_MAX_SLOTS];
+	double rest[ANPR_MAX_TEXT + 1][ANPR_MAX_SLOTS + 1]; /* pat_rest of the pattern at hand */
 	double bound[MAX_PATS];
 	int16_t heap[MAX_PATS];
 	struct cand g[ANPR_MAX_READINGS];           /* the best so far, best first */
 	int ng;
 };
 
-static void prepare(struct work *w, const float *probs)
+/* Lowest set bit of a nonzero word. */
+static int low_bit(uint64_t x)
 {
-	int i, c, j;
+#if defined(__GNUC__)
+	return __builtin_ctzll(x);
+#else
+	int b = 0;
+
+	while (!(x & 1))
+		x >>= 1, b++;
+	return b;
+#endif
+}
+
+/* Gains, classes by falling gain, and for each set country c uses the best
+ * gain it allows at each slot. */
+static void prepare(struct work *w, const float *probs, int c)
+{
+	int i, j, s;
 
 	w->base = 0;
 	for (i = 0; i < w->n; i++) {
 		const float *p = probs + (size_t)i * ANPR_NCLASS;
-		double lj = ln_prob(p[ANPR_CLASS_JUNK]);
+		double lj = ln_prob(p[ANPR_CLASS_JUNK]), g[NSYM], v;
+		uint64_t todo[SETW];
 		uint8_t *o = w->order[i];
 
 		w->base += lj;
-		for (c = 0; c < NSYM; c++) {
-			double g = ln_prob(p[c]) - lj;
-
+		for (s = 0; s < NSYM; s++) {
+			v = ln_prob(p[s]) - lj;
 			/* insertion sort, stable: ties keep the lower class first */
-			for (j = c; j > 0 && w->gain[i][o[j - 1]] < g; j--)
+			for (j = s; j > 0 && g[j - 1] < v; j--) {
+				g[j] = g[j - 1];
 				o[j] = o[j - 1];
-			o[j] = (uint8_t)c;
-			w->gain[i][c] = g;
+			}
+			g[j] = v;
+			o[j] = (uint8_t)s;
+			w->gain[i][s] = v;
 		}
-	}
-	for (j = 0; j < tab.nsets; j++) {
-		uint64_t m = tab.sets[j];
+		/* walk down the classes; a set's best is the first class it allows */
+		memcpy(todo, tab.used_sets[c], sizeof(todo));
+		for (j = 0; j < NSYM; j++) {
+			uint64_t left = 0;
 
-		for (i = 0; i < w->n; i++) {
-			const uint8_t *o = w->order[i];
+			for (s = 0; s < SETW; s++) {
+				uint64_t x = todo[s] & tab.sets_of[o[j]][s];
 
-			for (c = 0; !(m >> o[c] & 1); c++)
-				;
-			w->top1[j][i] = w->gain[i][o[c]];
+				todo[s] &= ~x;
+				left |= todo[s];
+				for (; x; x &= x - 1)
+					w->top1[s * 64 + low_bit(x)][i] = (float)g[j];
+			}
+			if (!left)
+				break;
 		}
 	}
 }
@@ -564,31 +709,43 @@ static int top_classes(const struct work *w, int i, int set, uint8_t *cls)
 	return n;
 }
 
-/* The best score any text of pattern p can reach (a K = 1 run). */
-static double pat_bound(const struct work *w, const struct pat *p)
+#define NEG (-1e30) /* "cannot be done": finite, so sums need no tests */
+
+/* rest[j][x]: at least the most that positions j.. of pattern p can still
+ * add to a reading using only slots x.. (the text may stop at any length the
+ * pattern accepts); below NEG / 2 when it cannot be finished. Only the x from
+ * which the shortest accepted length is still reachable are filled; those are
+ * the only ones run_pat asks for. Built from the float table, so 1e-3 is
+ * added: more than the rounding of 12 gains within +-100 can lose. Returns
+ * rest[0][0], the pattern's bound. */
+static double pat_rest(const struct work *w, const struct pat *p,
+		       double rest[ANPR_MAX_TEXT + 1][ANPR_MAX_SLOTS + 1])
 {
-	double a[ANPR_MAX_SLOTS + 1], b[ANPR_MAX_SLOTS + 1], *prev = a, *cur = b, *t, best = -HUGE_VAL;
-	int n = w->n, jmax = p->len < n ? p->len : n, i, j;
+	int n = w->n, j, x;
 
 	if (p->kmin > n)
-		return -HUGE_VAL;
-	/* x = i + 1 indexes "slots 0..i considered"; row 0 is the empty prefix */
-	for (i = 0; i <= n; i++)
-		prev[i] = 0;
-	for (j = 1; j <= jmax; j++) {
-		const double *g = w->top1[p->set[j - 1]];
+		return NEG;
+	for (j = p->len; j >= 0; j--) {
+		int lo = j, hi = n - (p->kmin > j ? p->kmin - j : 0);
+		double *r = rest[j];
 
-		cur[j - 1] = -HUGE_VAL;
-		for (i = j; i <= n; i++) {
-			double v = prev[i - 1] + g[i - 1];
+		if (lo > hi)
+			continue;
+		/* x = n: no slot left, the text ends here; a row short of kmin
+		 * may not skip its last possible slot */
+		if (hi == n)
+			r[n] = p->accept >> j & 1 ? 1e-3 : NEG;
+		else
+			r[hi + 1] = NEG;
+		for (x = hi < n ? hi : n - 1; x >= lo; x--) {
+			double v = NEG; /* slot x read as position j */
 
-			cur[i] = v > cur[i - 1] ? v : cur[i - 1];
+			if (j < p->len)
+				v = w->top1[p->set[j]][x] + rest[j + 1][x + 1];
+			r[x] = v > r[x + 1] ? v : r[x + 1];
 		}
-		if ((p->accept >> j & 1) && cur[n] > best)
-			best = cur[n];
-		t = prev, prev = cur, cur = t;
 	}
-	return best;
+	return rest[0][0];
 }
 
 /* Add (s, code, used) to the k-best distinct list l; a text already there
@@ -652,35 +809,64 @@ static void g_add(struct work *w, const struct ent *e, int len, int pat)
 		w->ng++;
 }
 
-/* The k best distinct texts of pattern pi, merged into w->g. */
+/* Least score a reading must reach to enter the list: -HUGE_VAL while it
+ * has room; a little below its last otherwise (ties decide by pattern). */
+static double g_floor(const struct work *w)
+{
+	return w->ng < w->k ? -HUGE_VAL : w->g[w->k - 1].e.s - 1e-3;
+}
+
+/* The k best distinct texts of pattern pi, merged into w->g. A prefix whose
+ * best completion cannot reach the list is dropped: it could only lead to
+ * readings the list would refuse. */
 static void run_pat(struct work *w, int pi)
 {
 	static const struct klist empty = {1, {{0, 0, 0}}};
 	const struct pat *p = &tab.pats[pi];
 	struct klist *prev = w->row[0], *cur = w->row[1], *t;
 	int n = w->n, k = w->k, jmax = p->len < n ? p->len : n, i, j, a, b;
+	double(*rest)[ANPR_MAX_SLOTS + 1] = w->rest;
 	uint8_t cls[ANPR_MAX_READINGS];
 
+	pat_rest(w, p, rest);
 	for (j = 1; j <= jmax; j++) {
 		int lo = j - 1, hi = n - 1 - (p->kmin > j ? p->kmin - j : 0);
 
 		for (i = lo; i <= hi; i++) {
 			struct klist *c = &cur[i];
 			const struct klist *pv = j == 1 ? &empty : &prev[i - 1];
+			const double *g = w->gain[i];
+			double need = g_floor(w); /* least score a prefix here must have */
 			int nc = top_classes(w, i, p->set[j - 1], cls);
 
-			/* slot i skipped: the row's texts so far, unchanged */
-			if (i > lo) {
-				c->n = cur[i - 1].n;
-				memcpy(c->e, cur[i - 1].e, (size_t)c->n * sizeof(c->e[0]));
-			} else {
-				c->n = 0;
+			if (rest[j][i + 1] < NEG / 2)
+				need = HUGE_VAL; /* cannot be finished */
+			else if (need > -HUGE_VAL)
+				need -= rest[j][i + 1];
+
+			/* slot i skipped: the row's texts so far that can still make it */
+			c->n = 0;
+			if (i > lo)
+				while (c->n < cur[i - 1].n && cur[i - 1].e[c->n].s >= need) {
+					c->e[c->n] = cur[i - 1].e[c->n];
+					c->n++;
+				}
+			/* slot i read: only pairs (a, b) with (a+1)(b+1) <= k can be among
+			 * the k best; both lists fall, so the first too low ends a loop */
+			for (a = 0; a < pv->n; a++) {
+				const struct ent *e = &pv->e[a];
+
+				if (e->s + g[cls[0]] < need ||
+				    (c->n == k && e->s + g[cls[0]] <= c->e[k - 1].s))
+					break;
+				for (b = 0; b < nc && (a + 1) * (b + 1) <= k; b++) {
+					double v = e->s + g[cls[b]];
+
+					if (v < need || (c->n == k && v <= c->e[k - 1].s))
+						break;
+					kl_add(c, k, v, e->code * 37 + cls[b] + 1u, e->used | 1u << i);
+				}
 			}
-			/* slot i read: only pairs (a, b) with (a+1)(b+1) <= k can be among the k best */
-			for (a = 0; a < pv->n; a++)
-				for (b = 0; b < nc && (a + 1) * (b + 1) <= k; b++)
-					kl_add(c, k, pv->e[a].s + w->gain[i][cls[b]],
-					       pv->e[a].code * 37 + cls[b] + 1u, pv->e[a].used | 1u << i);
 		}
 		if ((p->accept >> j & 1) && hi == n - 1)
 			for (a = 0; a < cur[n - 1].n; a++)
@@ -712,35 +898,46 @@ static void heap_down(struct work *w, int n, int i)
 	}
 }
 
+/* Write the candidates of w->g to out: grammatical ones first, then the
+ * others, each group in w->g's order (falling logp). */
 static void emit(const struct work *w, int c, struct anpr_text_cand *out)
 {
-	int i, j;
+	int fmt[ANPR_MAX_READINGS], i, j, pass, no = 0;
+	uint8_t sym[ANPR_MAX_READINGS][ANPR_MAX_TEXT];
 
 	for (i = 0; i < w->ng; i++) {
 		const struct cand *g = &w->g[i];
-		struct anpr_text_cand *o = &out[i];
-		uint8_t sym[ANPR_MAX_TEXT];
 		uint64_t code = g->e.code;
-		int f = tab.pats[g->pat].fmt;
 
 		for (j = g->len - 1; j >= 0; j--, code /= 37)
-			sym[j] = (uint8_t)(code % 37 - 1);
-		for (j = 0; j < g->len; j++)
-			o->text[j] = (char)(sym[j] < 10 ? '0' + sym[j] : 'A' + sym[j] - 10);
-		o->text[g->len] = '\0';
-		o->logp = w->base + g->e.s;
-		o->used = g->e.used;
-		/* an unconstrained reading some format accepts is grammatical, whichever
-		 * programme found it first */
-		if (f == FMT_NONE) {
-			int a = accepting_format(c, sym, g->len);
+			sym[i][j] = (uint8_t)(code % 37 - 1);
+		fmt[i] = tab.pats[g->pat].fmt;
+		/* an unconstrained reading some format accepts is grammatical: the
+		 * format's own programme finds it at the same logp, so this only
+		 * matters when exact ties cut that reading from the format's list */
+		if (fmt[i] == FMT_NONE) {
+			int a = accepting_format(c, sym[i], g->len);
 
 			if (a >= 0)
-				f = a;
+				fmt[i] = a;
 		}
-		o->format = formats[f].info.name;
-		o->grammatical = f != FMT_NONE;
 	}
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < w->ng; i++) {
+			const struct cand *g = &w->g[i];
+			struct anpr_text_cand *o = &out[no];
+
+			if ((fmt[i] == FMT_NONE) != pass)
+				continue;
+			for (j = 0; j < g->len; j++)
+				o->text[j] = (char)(sym[i][j] < 10 ? '0' + sym[i][j] : 'A' + sym[i][j] - 10);
+			o->text[g->len] = '\0';
+			o->logp = w->base + g->e.s;
+			o->used = g->e.used;
+			o->format = formats[fmt[i]].info.name;
+			o->grammatical = fmt[i] != FMT_NONE;
+			no++;
+		}
 }
 
 int anpr_grammar_read(enum anpr_country c, const float *probs, int n, struct anpr_text_cand *out,
@@ -757,11 +954,11 @@ int anpr_grammar_read(enum anpr_country c, const float *probs, int n, struct anp
 	w.n = n < ANPR_MAX_SLOTS ? n : ANPR_MAX_SLOTS;
 	w.k = max < ANPR_MAX_READINGS ? max : ANPR_MAX_READINGS;
 	w.ng = 0;
-	prepare(&w, probs);
+	prepare(&w, probs, ci);
 
 	np = tab.nlist[ci];
 	for (i = 0; i < np; i++) {
-		w.bound[i] = pat_bound(&w, &tab.pats[tab.list[ci][i]]);
+		w.bound[i] = pat_rest(&w, &tab.pats[tab.list[ci][i]], w.rest);
 		w.heap[i] = (int16_t)i;
 	}
 	for (i = np / 2 - 1; i >= 0; i--)
@@ -769,8 +966,7 @@ int anpr_grammar_read(enum anpr_country c, const float *probs, int n, struct anp
 	while (np > 0) {
 		int top = w.heap[0];
 
-		if (w.bound[top] == -HUGE_VAL ||
-		    (w.ng == w.k && w.bound[top] < w.g[w.k - 1].e.s))
+		if (w.bound[top] < NEG / 2 || w.bound[top] < g_floor(&w))
 			break;
 		run_pat(&w, tab.list[ci][top]);
 		w.heap[0] = w.heap[--np];

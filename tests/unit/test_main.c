@@ -10,12 +10,23 @@
 
 #include "tests.h"
 
+uint64_t test_rng_state = 1;
+
+uint64_t test_rnd(void)
+{
+	test_rng_state ^= test_rng_state << 13;
+	test_rng_state ^= test_rng_state >> 7;
+	test_rng_state ^= test_rng_state << 17;
+	return test_rng_state;
+}
+
 int main(void)
 {
 	int (*const reg[])(void) = {
 		register_model_suite,
 		register_records_suite,
 		register_image_suite,
+		register_grammar_suite,
 		register_read_suite,
 	};
 	unsigned failures, tests_failed, suites_failed;

@@ -285,16 +285,6 @@ static void test_bad(void)
 	expect_bad(t, sizeof(t), "character box");
 }
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	/* xorshift64: fixed seed, so a failure reproduces */
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 /*
  * Random bytes, biased towards plausible records so the deeper checks are
@@ -307,9 +297,9 @@ static void test_random(void)
 	unsigned viol = 0, ok[3] = {0, 0, 0}, incomplete = 0, nbad = 0;
 	unsigned long it;
 
-	rng_state = 0x9e3779b97f4a7c15ull;
+	test_rng_state = 0x9e3779b97f4a7c15ull;
 	for (it = 0; it < ITER; it++) {
-		size_t len = (size_t)(rnd() % 200), used = 0, i;
+		size_t len = (size_t)(test_rnd() % 200), used = 0, i;
 		uint8_t *b = malloc(len ? len : 1);
 		struct anpr_record rec;
 		const char *why = NULL;
@@ -318,14 +308,14 @@ static void test_random(void)
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(b);
 		for (i = 0; i < len; i++)
-			b[i] = (uint8_t)rnd();
-		if (len && rnd() % 4)
-			b[0] = (uint8_t)(ANPR_REC_FRAME + rnd() % 3);
-		if (len > 1 && b[0] == ANPR_REC_FRAME && rnd() % 2)
+			b[i] = (uint8_t)test_rnd();
+		if (len && test_rnd() % 4)
+			b[0] = (uint8_t)(ANPR_REC_FRAME + test_rnd() % 3);
+		if (len > 1 && b[0] == ANPR_REC_FRAME && test_rnd() % 2)
 			b[1] = ANPR_PROTO_VERSION;
-		if (len >= ANPR_CAND_HDR_LEN && b[0] == ANPR_REC_CAND && rnd() % 2) {
+		if (len >= ANPR_CAND_HDR_LEN && b[0] == ANPR_REC_CAND && test_rnd() % 2) {
 			/* small crop, box inside it, sane segmentation header */
-			unsigned cw = 1 + (unsigned)(rnd() % 6), ch = 1 + (unsigned)(rnd() % 6);
+			unsigned cw = 1 + (unsigned)(test_rnd() % 6), ch = 1 + (unsigned)(test_rnd() % 6);
 			size_t seg = ANPR_CAND_HDR_LEN + (size_t)cw * ch;
 
 			put16(b + ANPR_CAND_OFF_CROP_X, 10);
@@ -337,11 +327,11 @@ static void test_random(void)
 			put16(b + ANPR_CAND_OFF_BOX_W, cw);
 			put16(b + ANPR_CAND_OFF_BOX_H, ch);
 			if (seg + 1 < len) {
-				b[seg] = (uint8_t)(1 + rnd() % 2);
-				b[seg + 1] = (uint8_t)(rnd() % 4);
+				b[seg] = (uint8_t)(1 + test_rnd() % 2);
+				b[seg + 1] = (uint8_t)(test_rnd() % 4);
 			}
 			for (i = seg + ANPR_SEG_HDR_LEN; i + 8 <= len; i += 8)
-				if (rnd() % 8) {
+				if (test_rnd() % 8) {
 					put16(b + i, 10);
 					put16(b + i + 2, 10);
 					put16(b + i + 4, cw);
@@ -410,9 +400,9 @@ static void test_chunked_reader(void)
 	CU_ASSERT_FATAL(n <= sizeof(stream));
 	expect = 6;
 
-	rng_state = 12345;
+	test_rng_state = 12345;
 	while (fed < n) {
-		size_t k = 1 + (size_t)(rnd() % 17);
+		size_t k = 1 + (size_t)(test_rnd() % 17);
 
 		k = k < n - fed ? k : n - fed;
 		memcpy(acc + have, stream + fed, k);

@@ -10,6 +10,13 @@
 int register_model_suite(void);
 int register_records_suite(void);
 int register_image_suite(void);
+int register_grammar_suite(void);
 int register_read_suite(void);
+
+/* The tests' random numbers: xorshift64 from a seed the test sets, so a
+ * failure reproduces. */
+#include <stdint.h>
+extern uint64_t test_rng_state;
+uint64_t test_rnd(void);
 
 #endif /* ANPR_TESTS_H */

@@ -61,16 +61,24 @@ struct anpr_text_cand {
  * is impossible and every logp is finite. Only the first ANPR_MAX_SLOTS slots
  * are considered.
  *
- * Writes up to max (at most ANPR_MAX_READINGS) candidates to out, highest logp
- * first, with distinct texts: a text reached by several formats or slot
+ * The candidates are the max (at most ANPR_MAX_READINGS) readings of highest
+ * logp, with distinct texts: a text reached by several formats or slot
  * choices appears once, with its best logp and the format of that reading
  * (the earliest in the table when formats tie). Under gb and eu the
- * unconstrained readings are candidates too (each slot either its best
- * non-junk class or skipped, 2..ANPR_MAX_TEXT characters): when no format
- * accepts such a text it comes back with format "none" and grammatical 0, so
- * that the caller can still take a confident plate no format knows (a
- * cherished UK plate, a country not covered). Under any, every candidate is
- * 2-10 characters of any class, format "any", grammatical 1.
+ * unconstrained readings compete too (each slot either its best non-junk
+ * class or skipped, 2..ANPR_MAX_TEXT characters): when no format accepts such
+ * a text it comes back with format "none" and grammatical 0, so that the
+ * caller can still take a confident plate no format knows (a cherished UK
+ * plate, a country not covered). Under any, every candidate is 2-10
+ * characters of any class, format "any", grammatical 1.
+ *
+ * Order in out: the grammatical candidates first, then the others, each group
+ * by falling logp. So out[0] is the grammar's reading whenever there is one
+ * among them, even where the classifier alone prefers a look-alike the format
+ * forbids (whose ungrammatical reading then follows, with a higher logp); a
+ * caller that would take a confident ungrammatical plate compares logp.
+ *
+ * Uses about 46 KB of stack and no other memory.
  *
  * Returns the number of candidates written: 0 when no reading is possible
  * (n < 2) or max < 1; ANPR_ERR_ARG for an unknown country or a NULL probs or
@@ -91,12 +99,18 @@ int anpr_grammar_accepts(enum anpr_country c, const char *text, const char **for
 struct anpr_format_info {
 	const char *name;    /* as in anpr_text_cand.format */
 	const char *pattern; /* the positions, in the notation of grammar.c */
-	int max_len;         /* longest text accepted, when the notation alone allows longer; 0: none */
+	int max_len;         /* longest text accepted where the notation allows longer; 0: none */
 	const char *example; /* a plate it accepts */
 };
 
 /* The i-th format (0-based, table order) of country c, or NULL past the last
- * one or for an unknown country. For listing the formats and for tests. */
+ * one or for an unknown country. Also NULL for every i if the built-in tables
+ * are broken (a pattern that does not parse, tables too small): a defect the
+ * unit tests catch, never a run-time condition. For listing and for tests. */
 const struct anpr_format_info *anpr_grammar_format(enum anpr_country c, int i);
+
+/* 1 if format f (from anpr_grammar_format) itself accepts text, whatever
+ * earlier format also does; 0 otherwise or for a NULL or unknown f. */
+int anpr_grammar_format_accepts(const struct anpr_format_info *f, const char *text);
 
 #endif /* ANPR_GRAMMAR_H */
