@@ -153,13 +153,14 @@ $(BUILD)/read_eval: $(call obj,tools/read_eval.c tools/dataset.c $(HOST_SRC)) $(
 	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
 
 # speed of reading: one character, a whole 1280x720 frame (make bench)
-$(BUILD)/bench_read: $(call obj,tools/bench_read.c $(HOST_SRC)) $(VL_OBJ_up5k)
+$(BUILD)/bench_read: $(call obj,tools/bench_read.c tools/dataset.c $(HOST_SRC)) $(VL_OBJ_up5k)
 	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
 
 # the classifier's trainer; `make train` rewrites host/src/classifier_weights.c
 TRAIN_ARGS ?= --epochs 25 --hidden 256 --augment 0.6 --seed 1
-$(BUILD)/train: $(call obj,tools/train.c tools/dataset.c host/src/segment.c host/src/classify.c host/src/image.c)
-	$(CC) $^ $(PNG_LIBS) -lm -o $@
+$(BUILD)/train: $(call obj,tools/train.c tools/dataset.c host/src/segment.c host/src/classify.c host/src/image.c \
+                   host/src/records.c)
+	$(CC) $^ $(PNG_LIBS) -o $@
 
 train: $(BUILD)/train
 	@[ -d $(DATA)/gb-chars ] || { echo "train: $(DATA) not found: the classifier trains on its gb-chars, uk-crops and br-crops"; exit 1; }

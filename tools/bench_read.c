@@ -21,6 +21,7 @@
 #include "anpr/classify.h"
 #include "anpr/image.h"
 #include "anpr/read.h"
+#include "dataset.h"
 #include "scenes.h"
 
 static double now_us(void)
@@ -70,23 +71,18 @@ int main(int argc, char **argv)
 		}
 	}
 	if (data) { /* every 20th tile of gb-chars */
-		FILE *f;
-		char line[512];
+		struct truth_row *rows;
+		int nrows;
 
-		snprintf(path, sizeof(path), "%s/gb-chars/truth.csv", data);
-		f = fopen(path, "r");
-		for (i = 0; f && fgets(line, sizeof(line), f) && n < NCHARS; i++) {
-			char *comma = strchr(line, ',');
-
-			if (i == 0 || i % 20 || !comma)
-				continue;
-			*comma = 0;
-			snprintf(path, sizeof(path), "%s/gb-chars/%s", data, line);
+		snprintf(path, sizeof(path), "%s/gb-chars", data);
+		nrows = dataset_load(path, &rows);
+		for (i = 19; i < nrows && n < NCHARS; i += 20) {
+			snprintf(path, sizeof(path), "%s/gb-chars/%s", data, rows[i].file);
 			if (!anpr_image_load(path, &imgs[n], err, sizeof(err)))
 				n++;
 		}
-		if (f)
-			fclose(f);
+		if (nrows > 0)
+			free(rows);
 	}
 	if (!n) { /* no data: 32x48 cut-outs of the generated scene */
 		scene = malloc(1280 * 720);
@@ -139,21 +135,17 @@ int main(int argc, char **argv)
 	       median5(t_frame));
 	free(scene);
 	if (data) {
-		FILE *f;
-		char line[512];
+		struct truth_row *rows;
 		double total = 0, worst = 0;
+		int nrows;
 
-		snprintf(path, sizeof(path), "%s/us-scenes/truth.csv", data);
-		f = fopen(path, "r");
-		for (i = 0; f && fgets(line, sizeof(line), f); i++) {
-			char *comma = strchr(line, ',');
+		snprintf(path, sizeof(path), "%s/us-scenes", data);
+		nrows = dataset_load(path, &rows);
+		for (i = 0; i < nrows; i++) {
 			struct anpr_image im;
 			double t0, ms;
 
-			if (i == 0 || !comma)
-				continue;
-			*comma = 0;
-			snprintf(path, sizeof(path), "%s/us-scenes/%s", data, line);
+			snprintf(path, sizeof(path), "%s/us-scenes/%s", data, rows[i].file);
 			if (anpr_image_load(path, &im, err, sizeof(err)))
 				continue;
 			if (im.width == 1280 && im.height == 720) {
@@ -167,8 +159,8 @@ int main(int argc, char **argv)
 			}
 			anpr_image_free(&im);
 		}
-		if (f)
-			fclose(f);
+		if (nrows > 0)
+			free(rows);
 		if (nframes)
 			printf("bench_read: read of %d real 1280x720 frames (us-scenes, model backend): mean %.2f ms, "
 			       "worst %.2f ms per frame\n",

@@ -19,16 +19,10 @@
 
 static double iou(const struct anpr_box *a, int bx, int by, int bw, int bh)
 {
-	int x0 = a->x > bx ? a->x : bx, y0 = a->y > by ? a->y : by;
-	int x1 = (a->x + a->w < bx + bw) ? a->x + a->w : bx + bw;
-	int y1 = (a->y + a->h < by + bh) ? a->y + a->h : by + bh;
-	double inter, uni;
+	struct anpr_box b = {(uint16_t)bx, (uint16_t)by, (uint16_t)bw, (uint16_t)bh};
+	double inter = (double)anpr_box_overlap(a, &b);
 
-	if (x1 <= x0 || y1 <= y0)
-		return 0;
-	inter = (double)(x1 - x0) * (y1 - y0);
-	uni = (double)a->w * a->h + (double)bw * bh - inter;
-	return inter / uni;
+	return inter ? inter / ((double)a->w * a->h + (double)bw * bh - inter) : 0;
 }
 
 struct setting {

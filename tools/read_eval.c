@@ -83,15 +83,6 @@ static void print_tally(const char *set, const char *what, const struct tally *t
 	       100.0 * t->found / t->n, t->ms / t->n);
 }
 
-static int area_overlap(const struct anpr_box *b, const struct truth_row *r)
-{
-	int x0 = b->x > r->x ? b->x : r->x, y0 = b->y > r->y ? b->y : r->y;
-	int x1 = b->x + b->w < r->x + r->w ? b->x + b->w : r->x + r->w;
-	int y1 = b->y + b->h < r->y + r->h ? b->y + b->h : r->y + r->h;
-
-	return x1 > x0 && y1 > y0 ? (x1 - x0) * (y1 - y0) : 0;
-}
-
 static int eval_set(const char *data, const char *set, const char *backend, int verbose)
 {
 	struct truth_row *rows;
@@ -123,7 +114,8 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 		struct anpr_plate_read plates[ANPR_READ_MAX_PLATES];
 		char key[64], got[2] = {0};
 		const char *read = NULL;
-		int np = 0, k, best = -1, bo = 0;
+		int np = 0, k, best = -1;
+		unsigned long bo = 0;
 		double t0;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, rows[i].file);
@@ -152,7 +144,9 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 		if (!tiles && np) {
 			best = 0;
 			for (k = 0; rows[i].has_box && k < np; k++) {
-				int o = area_overlap(&plates[k].box, &rows[i]);
+				struct anpr_box t = {(uint16_t)rows[i].x, (uint16_t)rows[i].y, (uint16_t)rows[i].w,
+						     (uint16_t)rows[i].h};
+				unsigned long o = anpr_box_overlap(&plates[k].box, &t);
 
 				if (o > bo) {
 					bo = o;

@@ -118,13 +118,10 @@ static void add_sample(int src, const struct anpr_box *box, int inv, int label, 
 
 static int iou_pct(const struct anpr_box *a, const struct anpr_box *b)
 {
-	int x0 = a->x > b->x ? a->x : b->x, y0 = a->y > b->y ? a->y : b->y;
-	int x1 = a->x + a->w < b->x + b->w ? a->x + a->w : b->x + b->w;
-	int y1 = a->y + a->h < b->y + b->h ? a->y + a->h : b->y + b->h;
-	int in = x1 > x0 && y1 > y0 ? (x1 - x0) * (y1 - y0) : 0;
-	int un = a->w * a->h + b->w * b->h - in;
+	unsigned long in = anpr_box_overlap(a, b);
+	unsigned long un = (unsigned long)a->w * a->h + (unsigned long)b->w * b->h - in;
 
-	return un ? in * 100 / un : 0;
+	return un ? (int)(in * 100 / un) : 0;
 }
 
 /* Load one set's truth.csv and its images: gb-chars tiles become samples,
@@ -132,28 +129,20 @@ static int iou_pct(const struct anpr_box *a, const struct anpr_box *b)
  * Returns the number of samples added. */
 static int load_set(const char *data, int set, int *crops)
 {
-	char path[4096], line[1024];
-	FILE *f;
-	int before = nsamples;
+	char dir[4096], path[4400], err[512];
+	struct truth_row *rows;
+	int before = nsamples, n, i;
 
-	snprintf(path, sizeof(path), "%s/%s/truth.csv", data, set_dir[set]);
-	f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "train: %s: cannot open\n", path);
+	snprintf(dir, sizeof(dir), "%s/%s", data, set_dir[set]);
+	n = dataset_load(dir, &rows);
+	if (n < 0)
 		exit(1);
-	}
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return 0;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *file = strtok(line, ","), *text = strtok(NULL, ",\r\n"), err[512];
+	for (i = 0; i < n; i++) {
+		const char *file = rows[i].file, *text = rows[i].text;
 		struct anpr_image img;
 		int s, test;
 
-		if (!file || !text)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/%s", data, set_dir[set], file);
+		snprintf(path, sizeof(path), "%s/%s", dir, file);
 		if (anpr_image_load(path, &img, err, sizeof(err))) {
 			fprintf(stderr, "train: %s\n", err);
 			continue;
@@ -178,18 +167,18 @@ static int load_set(const char *data, int set, int *crops)
 			}
 			c = &crops_[ncrops];
 			c->nhyp = anpr_segment(img.pixels, img.width, img.height, img.width, c->hyp, ANPR_SEG_MAX_HYP);
-			if (c->nhyp <= 0 || strlen(text) >= sizeof(c->text)) {
+			if (c->nhyp <= 0) {
 				anpr_image_free(&img);
 				continue;
 			}
-			strcpy(c->text, text);
+			strcpy(c->text, text); /* both 32 bytes */
 			c->set = set;
 			c->test = dataset_held_out(text);
 			c->src = add_src(&img);
 			ncrops++;
 		}
 	}
-	fclose(f);
+	free(rows);
 	return nsamples - before;
 }
 
@@ -422,7 +411,7 @@ static void augment(const struct sample *sm, uint8_t *tile)
 	static uint8_t a[AUG_MAX], b[AUG_MAX];
 	const struct anpr_image *im = &srcs[sm->src].img;
 	struct anpr_box box = sm->box;
-	int m = box.h * 3 / 10 + 2, rx, ry, rw, rh, x, y, ink_dark = !sm->inv;
+	int m = box.h * 3 / 10 + 2, rx, ry, rw, rh, x, y;
 	uint8_t *cur = a;
 
 	rx = box.x - m < 0 ? 0 : box.x - m;
@@ -481,7 +470,6 @@ static void augment(const struct sample *sm, uint8_t *tile)
 				cur[y * rw + x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v + 0.5f);
 			}
 	}
-	(void)ink_dark;
 	anpr_char_tile(cur, (unsigned)rw, (unsigned)rh, (size_t)rw, &box, sm->inv, tile);
 }
 

@@ -8,15 +8,13 @@
 #include "anpr/anpr.h"
 #include "anpr/read.h"
 
+/* Do a and b share at least half of the smaller one? */
 static int overlap(const struct anpr_box *a, const struct anpr_box *b)
 {
-	int x0 = a->x > b->x ? a->x : b->x, y0 = a->y > b->y ? a->y : b->y;
-	int x1 = a->x + a->w < b->x + b->w ? a->x + a->w : b->x + b->w;
-	int y1 = a->y + a->h < b->y + b->h ? a->y + a->h : b->y + b->h;
-	int in = x1 > x0 && y1 > y0 ? (x1 - x0) * (y1 - y0) : 0;
-	int small = a->w * a->h < b->w * b->h ? a->w * a->h : b->w * b->h;
+	unsigned long small = (unsigned long)a->w * a->h < (unsigned long)b->w * b->h ?
+				      (unsigned long)a->w * a->h : (unsigned long)b->w * b->h;
 
-	return small && in * 2 >= small;
+	return small && anpr_box_overlap(a, b) * 2 >= small;
 }
 
 int anpr_read_frame(const struct anpr_read_opts *opts, anpr_pipe *p, const uint8_t *px, unsigned w, unsigned h,

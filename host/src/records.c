@@ -121,3 +121,12 @@ enum anpr_rec_status anpr_rec_parse(const uint8_t *b, size_t len, struct anpr_re
 		return bad(used, why, "record type");
 	}
 }
+
+unsigned long anpr_box_overlap(const struct anpr_box *a, const struct anpr_box *b)
+{
+	unsigned x0 = a->x > b->x ? a->x : b->x, y0 = a->y > b->y ? a->y : b->y;
+	unsigned x1 = a->x + a->w < b->x + b->w ? a->x + a->w : b->x + b->w;
+	unsigned y1 = a->y + a->h < b->y + b->h ? a->y + a->h : b->y + b->h;
+
+	return x1 > x0 && y1 > y0 ? (unsigned long)(x1 - x0) * (y1 - y0) : 0;
+}

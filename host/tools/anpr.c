@@ -90,15 +90,6 @@ static void print_result(const char *name, unsigned w, unsigned h,
 	}
 }
 
-static int usage(void)
-{
-	fprintf(stderr, "usage: anpr locate [--backend model|sim|usb[:ARGS]] [--json] (--demo | FILE...)\n"
-			"       anpr read [--backend model|sim|usb[:ARGS]] [--country gb|eu|any] [--crop] [--json] FILE...\n"
-			"       anpr classify [--json] FILE...\n"
-			"       anpr demo\n");
-	return 2;
-}
-
 /* A file that could not be read: a JSON error line, or a message on stderr. */
 static void file_error(const char *name, const char *why, int json)
 {
@@ -108,9 +99,20 @@ static void file_error(const char *name, const char *why, int json)
 		printf(",\"error\":");
 		json_str(why);
 		printf("}\n");
+	} else if (!strncmp(why, name, strlen(name))) { /* the loader's reasons name the file */
+		fprintf(stderr, "anpr: %s\n", why);
 	} else {
 		fprintf(stderr, "anpr: %s: %s\n", name, why);
 	}
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: anpr locate [--backend model|sim|usb[:ARGS]] [--json] (--demo | FILE...)\n"
+			"       anpr read [--backend model|sim|usb[:ARGS]] [--country gb|eu|any] [--crop] [--json] FILE...\n"
+			"       anpr classify [--json] FILE...\n"
+			"       anpr demo\n");
+	return 2;
 }
 
 static void print_box(const struct anpr_box *b)
@@ -336,30 +338,14 @@ static int locate(int argc, char **argv)
 				return 1;
 			scene_make(img.pixels, 1280, 720, 5, 2026);
 		} else if (anpr_image_load(argv[i], &img, err, sizeof(err))) {
-			if (json) {
-				printf("{\"file\":");
-				json_str(argv[i]);
-				printf(",\"error\":");
-				json_str(err);
-				printf("}\n");
-			} else {
-				fprintf(stderr, "anpr: %s\n", err);
-			}
+			file_error(argv[i], err, json);
 			status = 1;
 			continue;
 		}
 		t0 = now_ms();
 		rc = anpr_pipe_run(p, img.pixels, img.width, img.height, &r);
 		if (rc) {
-			if (json) {
-				printf("{\"file\":");
-				json_str(name);
-				printf(",\"error\":");
-				json_str(anpr_pipe_errmsg(p));
-				printf("}\n");
-			} else {
-				fprintf(stderr, "anpr: %s: %s\n", name, anpr_pipe_errmsg(p));
-			}
+			file_error(name, anpr_pipe_errmsg(p), json);
 			status = 1;
 		} else {
 			print_result(name, img.width, img.height, &r, now_ms() - t0, json);

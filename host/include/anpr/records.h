@@ -50,6 +50,9 @@ struct anpr_record {
 	} u;
 };
 
+/* Pixels boxes a and b have in common (0 when they do not meet). */
+unsigned long anpr_box_overlap(const struct anpr_box *a, const struct anpr_box *b);
+
 enum anpr_rec_status {
 	ANPR_REC_OK = 0,         /* one record parsed */
 	ANPR_REC_INCOMPLETE = 1, /* more bytes needed */
