@@ -25,7 +25,7 @@ WARN       := -Wall -Wextra -Werror
 OPT        ?= -O2 -g
 INC        := -Ihost/include -Isim/model
 PNG_CFLAGS := $(shell pkg-config --cflags libpng 2>/dev/null)
-PNG_LIBS   := $(shell pkg-config --libs libpng 2>/dev/null) -lm
+PNG_LIBS   := $(shell pkg-config --libs libpng 2>/dev/null) -lm -lpthread
 CFLAGS     := $(CSTD) $(WARN) $(OPT) $(INC) -Isim $(PNG_CFLAGS)
 # the test build: AddressSanitizer + UndefinedBehaviorSanitizer
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -37,7 +37,9 @@ MODEL_SRC := sim/model/anpr_model.c
 # reading plates: segmentation, classifier (its trained weights), grammar
 READ_SRC  := host/src/segment.c host/src/classify.c host/src/classifier_weights.c host/src/grammar.c \
              host/src/read.c
-LIB_SRC   := host/src/image.c host/src/records.c $(READ_SRC)
+# hotlists and alerts
+HOT_SRC   := host/src/hotlist.c host/src/hotlive.c host/src/alert.c host/src/json.c
+LIB_SRC   := host/src/image.c host/src/records.c $(READ_SRC) $(HOT_SRC)
 HOST_SRC  := $(LIB_SRC) host/src/pipe.c host/src/transport_model.c host/src/transport_sim.c \
              host/src/read_frame.c sim/scenes.c $(MODEL_SRC)
 RTL       := $(wildcard rtl/*.v) rtl/anpr_protocol.vh

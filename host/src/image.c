@@ -155,3 +155,29 @@ void anpr_image_free(struct anpr_image *img)
 	free(img->pixels);
 	img->pixels = NULL;
 }
+
+int anpr_image_png(const uint8_t *px, unsigned w, unsigned h, size_t stride, void **out, size_t *len)
+{
+	png_image pi;
+	png_alloc_size_t n = 0;
+	void *buf;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.version = PNG_IMAGE_VERSION;
+	pi.width = w;
+	pi.height = h;
+	pi.format = PNG_FORMAT_GRAY;
+	if (!w || !h || stride > 0x7fffffff ||
+	    !png_image_write_to_memory(&pi, NULL, &n, 0, px, (png_int_32)stride, NULL))
+		return -1;
+	buf = malloc(n);
+	if (!buf)
+		return -1;
+	if (!png_image_write_to_memory(&pi, buf, &n, 0, px, (png_int_32)stride, NULL)) {
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}

@@ -145,6 +145,11 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 		c = &out->chars[k];
 		c->c = out->text[k];
 		c->confidence = raw[slot][anpr_char_class(c->c)];
+		for (j = 0; j < ANPR_CLASS_JUNK; j++) /* the runner-up, for fuzzy hotlist matching */
+			if (j != anpr_char_class(c->c) && (!c->alt || raw[slot][j] > c->alt_confidence)) {
+				c->alt = anpr_class_char(j);
+				c->alt_confidence = raw[slot][j];
+			}
 		c->box = hyp->chars[slot];
 		c->box.x = (uint16_t)(c->box.x + ox);
 		c->box.y = (uint16_t)(c->box.y + oy);

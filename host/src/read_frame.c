@@ -20,6 +20,13 @@ static int overlap(const struct anpr_box *a, const struct anpr_box *b)
 int anpr_read_frame(const struct anpr_read_opts *opts, anpr_pipe *p, const uint8_t *px, unsigned w, unsigned h,
 		    struct anpr_plate_read *out, int max, int *n)
 {
+	return anpr_read_frame_each(opts, p, px, w, h, out, max, n, NULL, NULL);
+}
+
+int anpr_read_frame_each(const struct anpr_read_opts *opts, anpr_pipe *p, const uint8_t *px, unsigned w,
+			 unsigned h, struct anpr_plate_read *out, int max, int *n,
+			 void (*on_plate)(void *ctx, const struct anpr_plate_read *pl), void *ctx)
+{
 	static _Thread_local struct anpr_frame_result res;
 	int rc, i, j, k;
 
@@ -33,6 +40,8 @@ int anpr_read_frame(const struct anpr_read_opts *opts, anpr_pipe *p, const uint8
 
 		if (anpr_read_crop(opts, c->pixels, c->crop.w, c->crop.h, c->crop.w, c->crop.x, c->crop.y, c, &pr) != 1)
 			continue;
+		if (on_plate)
+			on_plate(ctx, &pr);
 		/* one plate per place (and per text): keep the better reading */
 		for (j = 0; j < *n; j++)
 			if (overlap(&out[j].box, &pr.box) || !strcmp(out[j].text, pr.text))

@@ -3,8 +3,11 @@
  *
  *   anpr locate [--backend model|sim|usb[:ARGS]] [--json] FILE...
  *   anpr locate [--backend ...] [--json] --demo
- *   anpr read [--backend model|sim|usb[:ARGS]] [--country gb|eu|any] [--crop] [--json] FILE...
+ *   anpr read [--backend model|sim|usb[:ARGS]] [--country gb|eu|any] [--crop] [--json]
+ *             [--hotlist [NAME=]FILE]... [hotlist and alert options] (FILE... | --files-from LIST)
  *   anpr classify [--json] FILE...
+ *   anpr hotlist check [--strict] [--lookalike CLASSES] [NAME=]FILE...
+ *   anpr alerts --connect unix:PATH|tcp:HOST:PORT [--count N] [--retry SECONDS]
  *   anpr demo
  *
  * locate: runs each image (PNG or PGM) through the vision pipeline and
@@ -14,19 +17,29 @@
  * read: the registrations in each image (a whole frame, localised on the
  * backend; or with --crop, an image that is already a plate). classify:
  * the character in each single-character tile. The JSON lines of read and
- * classify are a contract (docs/reading.md).
+ * classify are a contract (docs/reading.md). With --hotlist, each plate
+ * of read's JSON gains its "hits", and a hit raises an alert: a JSON line
+ * on stdout and on the alert socket (docs/hotlists.md). hotlist check:
+ * validate lists and print their statistics. alerts: subscribe to an
+ * alert socket and print its lines.
  * Exit status: 0, or 1 if any file failed (the others are still processed),
  * 2 on bad usage.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "anpr/alert.h"
 #include "anpr/anpr.h"
 #include "anpr/classify.h"
 #include "anpr/grammar.h"
+#include "anpr/hotlist.h"
 #include "anpr/image.h"
+#include "anpr/json.h"
 #include "anpr/pipe.h"
 #include "anpr/read.h"
 #include "anpr/segment.h"
@@ -42,18 +55,7 @@ static double now_ms(void)
 
 static void json_str(const char *s)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	anpr_json_fput(stdout, s);
 }
 
 static void print_result(const char *name, unsigned w, unsigned h,
@@ -108,11 +110,23 @@ static void file_error(const char *name, const char *why, int json)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: anpr locate [--backend model|sim|usb[:ARGS]] [--json] (--demo | FILE...)\n"
-			"       anpr read [--backend model|sim|usb[:ARGS]] [--country gb|eu|any] [--crop] [--json] FILE...\n"
-			"       anpr classify [--json] FILE...\n"
-			"       anpr demo\n");
+	fprintf(stderr,
+		"usage: anpr locate [--backend model|sim|usb[:ARGS]] [--json] (--demo | FILE...)\n"
+		"       anpr read [--backend model|sim|usb[:ARGS]] [--country gb|eu|any] [--crop] [--json]\n"
+		"                 [--hotlist [NAME=]FILE]... [--strict] [--fuzzy N] [--indel] [--lookalike CLASSES]\n"
+		"                 [--hotlist-watch SECONDS] [--camera NAME] [--alert-listen unix:PATH|tcp:HOST:PORT]\n"
+		"                 [--alert-holdoff SECONDS] (FILE... | --files-from LIST|-)\n"
+		"       anpr classify [--json] FILE...\n"
+		"       anpr hotlist check [--strict] [--lookalike CLASSES] [NAME=]FILE...\n"
+		"       anpr alerts --connect unix:PATH|tcp:HOST:PORT [--count N] [--retry SECONDS]\n"
+		"       anpr demo\n");
 	return 2;
+}
+
+static void to_stderr(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "anpr: %s\n", msg);
 }
 
 static void print_box(const struct anpr_box *b)
@@ -120,8 +134,38 @@ static void print_box(const struct anpr_box *b)
 	printf("[%u,%u,%u,%u]", b->x, b->y, b->w, b->h);
 }
 
+#define MAX_HITS 8
+
+/* The hits of each plate; hot NULL: no hotlists (no "hits" in the JSON). */
+struct plate_hits {
+	int n;
+	struct anpr_hot_hit hit[MAX_HITS];
+};
+
+static void print_hits(const struct plate_hits *ph)
+{
+	printf(",\"hits\":[");
+	for (int k = 0; k < ph->n; k++) {
+		const struct anpr_hot_hit *x = &ph->hit[k];
+
+		printf("%s{\"list\":", k ? "," : "");
+		json_str(x->list);
+		printf(",\"vrm\":");
+		json_str(x->vrm);
+		printf(",\"category\":");
+		json_str(x->category);
+		printf(",\"priority\":%d,\"rule\":\"%s\",\"distance\":%d,\"action\":", x->priority,
+		       anpr_hot_rule_name(x->rule), x->distance);
+		json_str(x->action);
+		printf(",\"read\":");
+		json_str(x->read);
+		printf("}");
+	}
+	printf("]");
+}
+
 static void print_plates(const char *name, unsigned w, unsigned h, const struct anpr_plate_read *pl, int n,
-			 double ms, int json)
+			 const struct plate_hits *hits, double ms, int json)
 {
 	int i, k;
 
@@ -136,6 +180,12 @@ static void print_plates(const char *name, unsigned w, unsigned h, const struct 
 				printf("%s%s %.3f", k == 1 ? "  (or " : ", ", pl[i].cands[k].text,
 				       pl[i].cands[k].confidence);
 			printf("%s  %.2f ms\n", pl[i].ncands > 1 ? ")" : "", ms);
+			for (k = 0; hits && k < hits[i].n; k++)
+				printf("  HIT %s: %s (%s, priority %d: %s) by rule %s, distance %d, read as %s\n",
+				       hits[i].hit[k].list, hits[i].hit[k].vrm, hits[i].hit[k].category,
+				       hits[i].hit[k].priority, hits[i].hit[k].action,
+				       anpr_hot_rule_name(hits[i].hit[k].rule), hits[i].hit[k].distance,
+				       hits[i].hit[k].read);
 		}
 		return;
 	}
@@ -162,81 +212,452 @@ static void print_plates(const char *name, unsigned w, unsigned h, const struct 
 			print_box(&pl[i].chars[k].box);
 			printf("}");
 		}
-		printf("]}");
+		printf("]");
+		if (hits)
+			print_hits(&hits[i]);
+		printf("}");
 	}
 	printf("],\"ms\":%.2f}\n", ms);
 }
 
+/* ---- read: hotlists and alerts ---- */
+
+#define HOLDOFF_SLOTS 256
+
+/* What the per-plate callback needs while one frame is read. */
+struct alerting {
+	anpr_hotlive *live;
+	const anpr_hotset *set;   /* acquired for the frame */
+	anpr_alert_server *server;
+	const char *camera, *file;
+	double time;              /* the frame's capture time */
+	unsigned long frame;      /* frame number in this run */
+	int plate;                /* plates read so far in the frame */
+	const struct anpr_image *img;
+	double holdoff;           /* seconds an entry is not alerted again on this camera */
+	struct {
+		char key[96];
+		double t;
+	} recent[HOLDOFF_SLOTS];  /* the last alerts, for the hold-off */
+	int nrecent;
+	unsigned long alerts;
+};
+
+/* Was this entry alerted within the hold-off? Records it if not. */
+static int held_off(struct alerting *al, const struct anpr_hot_hit *h)
+{
+	char key[96];
+	int i;
+
+	snprintf(key, sizeof(key), "%s\n%s", h->list, h->vrm);
+	for (i = 0; i < al->nrecent; i++)
+		if (!strcmp(al->recent[i].key, key))
+			break;
+	if (i < al->nrecent && al->time - al->recent[i].t < al->holdoff)
+		return 1;
+	if (i == al->nrecent) {
+		if (al->nrecent < HOLDOFF_SLOTS) {
+			al->nrecent++;
+		} else { /* replace the oldest */
+			i = 0;
+			for (int k = 1; k < HOLDOFF_SLOTS; k++)
+				if (al->recent[k].t < al->recent[i].t)
+					i = k;
+		}
+		snprintf(al->recent[i].key, sizeof(al->recent[i].key), "%s", key);
+	}
+	al->recent[i].t = al->time;
+	return 0;
+}
+
+static double wall_time(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A plate was read: check it, raise an alert per new hit. */
+static void alert_plate(void *ctx, const struct anpr_plate_read *pl)
+{
+	struct alerting *al = ctx;
+	struct anpr_hot_hit hits[MAX_HITS];
+	int n = anpr_hotset_match(al->set, pl, anpr_hot_today(), hits, MAX_HITS), k;
+	int plate = al->plate++;
+
+	for (k = 0; k < n; k++) {
+		struct anpr_alert a = {0};
+		char capture[160], when[32], *line;
+		const struct anpr_box *b = &pl->box;
+		size_t len;
+
+		if (held_off(al, &hits[k]))
+			continue;
+		anpr_alert_time(al->time, when);
+		snprintf(capture, sizeof(capture), "%s-%s-%lu-%d", al->camera, when, al->frame, plate);
+		a.camera = al->camera;
+		a.capture = capture;
+		a.time = al->time;
+		a.file = al->file;
+		a.plate = pl;
+		a.hit = &hits[k];
+		if (b->w && b->h && b->x + b->w <= al->img->width && b->y + b->h <= al->img->height) {
+			a.patch = al->img->pixels + (size_t)b->y * al->img->width + b->x;
+			a.patch_w = b->w;
+			a.patch_h = b->h;
+			a.patch_stride = al->img->width;
+		}
+		if (anpr_alert_json(&a, &line, &len)) {
+			fprintf(stderr, "anpr: alert for %s: out of memory\n", pl->text);
+			continue;
+		}
+		fwrite(line, 1, len, stdout);
+		fflush(stdout);
+		if (al->server)
+			anpr_alert_server_send(al->server, line, len);
+		free(line);
+		al->alerts++;
+	}
+}
+
+/* The next file name: argv's, or LIST's lines ("-": stdin). NULL at the end. */
+static const char *next_file(FILE *list, char *buf, size_t size, char **argv, int *i, int argc)
+{
+	if (!list)
+		return *i < argc ? argv[(*i)++] : NULL;
+	while (fgets(buf, (int)size, list)) {
+		size_t n = strlen(buf);
+
+		while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			buf[--n] = 0;
+		if (n)
+			return buf;
+	}
+	return NULL;
+}
+
+static int parse_num(const char *opt, const char *arg, double lo, double hi, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(arg, &end);
+	if (errno || end == arg || *end || *v < lo || *v > hi) {
+		fprintf(stderr, "anpr: %s %s: expected a number from %g to %g\n", opt, arg, lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
 static int read_cmd(int argc, char **argv)
 {
-	const char *backend = "model";
+	const char *backend = "model", *files_from = NULL, *listen = NULL;
 	struct anpr_read_opts opts = {ANPR_COUNTRY_GB, NULL};
-	struct anpr_plate_read plates[ANPR_READ_MAX_PLATES];
-	int json = 0, crop = 0, status = 0, a, i, rc;
+	static struct anpr_plate_read plates[ANPR_READ_MAX_PLATES];
+	static struct plate_hits hits[ANPR_READ_MAX_PLATES];
+	static struct alerting al;
+	struct anpr_hot_source src[ANPR_HOT_MAX_LISTS];
+	struct anpr_hot_opts hopts;
+	int json = 0, crop = 0, status = 0, a, i, rc, nsrc = 0;
+	double watch = 1, v;
 	anpr_pipe *p = NULL;
-	char err[512];
+	FILE *list = NULL;
+	char err[512], line[4096];
+	const char *file;
 
+	anpr_hot_opts_init(&hopts);
+	hopts.report = to_stderr;
+	al.camera = "cam0";
+	al.holdoff = 60;
 	for (a = 0; a < argc && argv[a][0] == '-' && argv[a][1] == '-'; a++) {
-		if (!strcmp(argv[a], "--backend") && a + 1 < argc) {
-			backend = argv[++a];
-		} else if (!strcmp(argv[a], "--country") && a + 1 < argc) {
-			if (anpr_country_parse(argv[++a], &opts.country)) {
-				fprintf(stderr, "anpr: --country %s: expected gb, eu or any\n", argv[a]);
+		const char *opt = argv[a], *arg = a + 1 < argc ? argv[a + 1] : NULL;
+
+		if (!strcmp(opt, "--crop")) {
+			crop = 1;
+		} else if (!strcmp(opt, "--json")) {
+			json = 1;
+		} else if (!strcmp(opt, "--strict")) {
+			hopts.strict = 1;
+		} else if (!strcmp(opt, "--indel")) {
+			hopts.indel = 1;
+		} else if (!arg) {
+			return usage();
+		} else if (a++, !strcmp(opt, "--backend")) {
+			backend = arg;
+		} else if (!strcmp(opt, "--country")) {
+			if (anpr_country_parse(arg, &opts.country)) {
+				fprintf(stderr, "anpr: --country %s: expected gb, eu or any\n", arg);
 				return 2;
 			}
-		} else if (!strcmp(argv[a], "--crop")) {
-			crop = 1;
-		} else if (!strcmp(argv[a], "--json")) {
-			json = 1;
+		} else if (!strcmp(opt, "--hotlist")) {
+			if (nsrc == ANPR_HOT_MAX_LISTS || anpr_hot_source_parse(arg, &src[nsrc])) {
+				fprintf(stderr, "anpr: --hotlist %s: expected [NAME=]FILE (at most %d lists, names of "
+						"1 to 63 bytes)\n", arg, ANPR_HOT_MAX_LISTS);
+				return 2;
+			}
+			nsrc++;
+		} else if (!strcmp(opt, "--fuzzy")) {
+			if (parse_num(opt, arg, 0, ANPR_HOT_MAX_VRM, &v) || v != (int)v)
+				return 2;
+			hopts.fuzzy = (int)v;
+		} else if (!strcmp(opt, "--lookalike")) {
+			hopts.lookalike = arg;
+		} else if (!strcmp(opt, "--hotlist-watch")) {
+			if (parse_num(opt, arg, 0, 3600, &watch))
+				return 2;
+		} else if (!strcmp(opt, "--camera")) {
+			al.camera = arg;
+		} else if (!strcmp(opt, "--alert-listen")) {
+			listen = arg;
+		} else if (!strcmp(opt, "--alert-holdoff")) {
+			if (parse_num(opt, arg, 0, 86400, &al.holdoff))
+				return 2;
+		} else if (!strcmp(opt, "--files-from")) {
+			files_from = arg;
 		} else {
 			return usage();
 		}
 	}
-	if (a == argc)
+	if ((a == argc) == !files_from || (listen && !nsrc))
 		return usage();
+	if (nsrc) {
+		struct anpr_hot_stats st;
+
+		anpr_hotlive_block_sighup(); /* before any thread: the watcher takes it */
+		rc = anpr_hotlive_open(&al.live, src, nsrc, &hopts, &st);
+		if (rc) {
+			fprintf(stderr, "anpr: the hotlists were not loaded (%s)\n", anpr_strerror(rc));
+			return 1;
+		}
+		fprintf(stderr, "anpr: hotlists: %ld entries in %d list(s), %ld bad row(s), %ld duplicate(s) merged, "
+				"%ld expired, %.0f ms\n",
+			st.entries, st.nlists, st.bad, st.duplicates, st.expired, st.load_ms);
+		if (anpr_hotlive_watch(al.live, (int)(watch * 1000), 1)) {
+			fprintf(stderr, "anpr: no hotlist watcher\n");
+			anpr_hotlive_close(al.live);
+			return 1;
+		}
+	}
+	if (listen) {
+		rc = anpr_alert_server_open(&al.server, listen, to_stderr, NULL, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "anpr: --alert-listen %s\n", err);
+			anpr_hotlive_close(al.live);
+			return 1;
+		}
+		fprintf(stderr, "anpr: alerts on %s\n", listen);
+	}
+	if (files_from) {
+		list = strcmp(files_from, "-") ? fopen(files_from, "r") : stdin;
+		if (!list) {
+			fprintf(stderr, "anpr: --files-from %s: %s\n", files_from, strerror(errno));
+			status = 1;
+			goto out;
+		}
+	}
 	if (!crop) {
 		rc = anpr_pipe_open(&p, backend, err, sizeof(err));
 		if (rc) {
 			fprintf(stderr, "anpr: %s (%s)\n", err, anpr_strerror(rc));
-			return 1;
+			status = 1;
+			goto out;
 		}
 	}
-	for (i = a; i < argc; i++) {
+	i = a;
+	while ((file = next_file(list, line, sizeof(line), argv, &i, argc))) {
 		struct anpr_image img;
 		double t0;
 		int n = 0;
 
-		if (anpr_image_load(argv[i], &img, err, sizeof(err))) {
-			file_error(argv[i], err, json);
+		if (anpr_image_load(file, &img, err, sizeof(err))) {
+			file_error(file, err, json);
+			fflush(stdout);
 			status = 1;
 			continue;
 		}
 		t0 = now_ms();
+		al.time = wall_time();
+		al.frame++;
+		al.plate = 0;
+		al.file = file;
+		al.img = &img;
+		al.set = al.live ? anpr_hotlive_acquire(al.live) : NULL;
 		if (crop) {
 			rc = anpr_read_crop(&opts, img.pixels, img.width, img.height, img.width, 0, 0, NULL, plates);
 			if (rc >= 0) {
 				n = rc;
 				rc = 0;
+				if (n && al.set)
+					alert_plate(&al, &plates[0]);
 			} else {
 				snprintf(err, sizeof(err), "%s (a --crop image is 4 to %d pixels a side)",
 					 anpr_strerror(rc), ANPR_SEG_MAX_SIDE);
 			}
 		} else {
-			rc = anpr_read_frame(&opts, p, img.pixels, img.width, img.height, plates,
-					     ANPR_READ_MAX_PLATES, &n);
+			rc = anpr_read_frame_each(&opts, p, img.pixels, img.width, img.height, plates,
+						  ANPR_READ_MAX_PLATES, &n, al.set ? alert_plate : NULL, &al);
 			if (rc)
 				snprintf(err, sizeof(err), "%s", anpr_pipe_errmsg(p));
 		}
+		for (int k = 0; al.set && k < n; k++)
+			hits[k].n = anpr_hotset_match(al.set, &plates[k], anpr_hot_today(), hits[k].hit, MAX_HITS);
+		if (al.set)
+			anpr_hotlive_release(al.live, al.set);
+		al.set = NULL;
 		if (rc) {
-			file_error(argv[i], err, json);
+			file_error(file, err, json);
 			status = 1;
 		} else {
-			print_plates(argv[i], img.width, img.height, plates, n, now_ms() - t0, json);
+			print_plates(file, img.width, img.height, plates, n, al.live ? hits : NULL, now_ms() - t0, json);
 		}
+		fflush(stdout);
 		anpr_image_free(&img);
 	}
+	if (list && ferror(list)) {
+		fprintf(stderr, "anpr: --files-from %s: read error\n", files_from);
+		status = 1;
+	}
+out:
+	if (list && list != stdin)
+		fclose(list);
 	anpr_pipe_close(p);
+	anpr_alert_server_close(al.server, 2000);
+	anpr_hotlive_close(al.live);
 	return status;
+}
+
+/* anpr hotlist check: load the lists as read would, print statistics. */
+static int hotlist_cmd(int argc, char **argv)
+{
+	struct anpr_hot_source src[ANPR_HOT_MAX_LISTS];
+	struct anpr_hot_opts o;
+	struct anpr_hot_stats st;
+	anpr_hotset *s = NULL;
+	int a, n = 0, rc;
+
+	if (argc < 1 || strcmp(argv[0], "check"))
+		return usage();
+	anpr_hot_opts_init(&o);
+	o.report = to_stderr;
+	o.indel = 1; /* as big as a set gets */
+	for (a = 1; a < argc && argv[a][0] == '-' && argv[a][1] == '-'; a++) {
+		if (!strcmp(argv[a], "--strict"))
+			o.strict = 1;
+		else if (!strcmp(argv[a], "--lookalike") && a + 1 < argc)
+			o.lookalike = argv[++a];
+		else
+			return usage();
+	}
+	for (; a < argc; a++) {
+		if (n == ANPR_HOT_MAX_LISTS || anpr_hot_source_parse(argv[a], &src[n])) {
+			fprintf(stderr, "anpr: %s: expected [NAME=]FILE (at most %d lists)\n", argv[a], ANPR_HOT_MAX_LISTS);
+			return 2;
+		}
+		n++;
+	}
+	if (!n)
+		return usage();
+	rc = anpr_hotset_load(src, n, &o, &s, &st);
+	for (int i = 0; i < st.nlists; i++) {
+		const struct anpr_hot_list_stats *l = &st.list[i];
+
+		if (l->refused)
+			printf("%s (%s): refused\n", l->name, src[i].path);
+		else
+			printf("%s (%s): %ld row(s), %ld entr%s in force, %ld bad, %ld duplicate(s) merged, %ld expired\n",
+			       l->name, src[i].path, l->rows, l->entries, l->entries == 1 ? "y" : "ies", l->bad,
+			       l->duplicates, l->expired);
+	}
+	if (rc) {
+		printf("not loaded: %s\n", anpr_strerror(rc));
+		return 1;
+	}
+	printf("in all: %ld row(s), %ld entries, %ld bad, %ld duplicate(s) merged, %ld expired\n", st.rows, st.entries,
+	       st.bad, st.duplicates, st.expired);
+	printf("by priority:");
+	for (int k = 1; k <= ANPR_HOT_MAX_PRIORITY; k++)
+		if (st.priority_count[k])
+			printf(" %d:%ld", k, st.priority_count[k]);
+	printf("\nby length:");
+	for (int k = 1; k <= ANPR_HOT_MAX_VRM; k++)
+		if (st.len_count[k])
+			printf(" %d:%ld", k, st.len_count[k]);
+	printf("\nmemory: %zu bytes (%.1f per entry, indel index included), loaded in %.1f ms\n", st.bytes,
+	       st.entries ? (double)st.bytes / (double)st.entries : 0.0, st.load_ms);
+	anpr_hotset_free(s);
+	return st.bad ? 1 : 0;
+}
+
+static void pause_s(double s)
+{
+	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+
+	nanosleep(&ts, NULL);
+}
+
+/* anpr alerts: a subscriber; prints each alert line as it comes. */
+static int alerts_cmd(int argc, char **argv)
+{
+	const char *addr = NULL;
+	double count = 0, retry = 0;
+	unsigned long got = 0;
+	char err[512];
+
+	for (int a = 0; a < argc; a++) {
+		if (!strcmp(argv[a], "--connect") && a + 1 < argc) {
+			addr = argv[++a];
+		} else if (!strcmp(argv[a], "--count") && a + 1 < argc) {
+			if (parse_num("--count", argv[++a], 1, 1e12, &count))
+				return 2;
+		} else if (!strcmp(argv[a], "--retry") && a + 1 < argc) {
+			if (parse_num("--retry", argv[++a], 0, 3600, &retry))
+				return 2;
+		} else {
+			return usage();
+		}
+	}
+	if (!addr)
+		return usage();
+	for (;;) {
+		int fd = anpr_alert_connect(addr, err, sizeof(err));
+		FILE *f;
+
+		if (fd < 0) {
+			fprintf(stderr, "anpr: %s\n", err);
+			if (retry <= 0)
+				return 1;
+			pause_s(retry);
+			continue;
+		}
+		fprintf(stderr, "anpr: subscribed to %s\n", addr);
+		f = fdopen(fd, "r");
+		if (!f) {
+			close(fd);
+			return 1;
+		}
+		{
+			char *buf = NULL;
+			size_t cap = 0;
+			ssize_t n;
+
+			while ((n = getline(&buf, &cap, f)) > 0) {
+				fwrite(buf, 1, (size_t)n, stdout);
+				fflush(stdout);
+				if (count > 0 && ++got >= (unsigned long)count) {
+					free(buf);
+					fclose(f);
+					return 0;
+				}
+			}
+			free(buf);
+		}
+		fclose(f);
+		fprintf(stderr, "anpr: %s closed the connection\n", addr);
+		if (retry <= 0)
+			return 1;
+		pause_s(retry);
+	}
 }
 
 static int classify_cmd(int argc, char **argv)
@@ -412,6 +833,10 @@ int main(int argc, char **argv)
 		return read_cmd(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "classify"))
 		return classify_cmd(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "hotlist"))
+		return hotlist_cmd(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "alerts"))
+		return alerts_cmd(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "demo"))
 		return demo();
 	return usage();

@@ -21,6 +21,10 @@ int anpr_image_load(const char *path, struct anpr_image *img, char *err, size_t 
 /* Free the pixels of an image loaded by anpr_image_load. */
 void anpr_image_free(struct anpr_image *img);
 
+/* Encode w x h gray pixels (stride bytes per row) as a PNG in memory:
+ * *out (malloc'd, the caller frees) and *len. Returns 0, or -1. */
+int anpr_image_png(const uint8_t *px, unsigned w, unsigned h, size_t stride, void **out, size_t *len);
+
 /* Largest image accepted, per side: larger files are refused, not loaded. */
 #define ANPR_IMAGE_MAX_SIDE 8192
 

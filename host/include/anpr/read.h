@@ -29,6 +29,8 @@
 struct anpr_char_read {
 	char c;
 	float confidence;
+	char alt;             /* the runner-up character, 0 if none */
+	float alt_confidence; /* its probability */
 	struct anpr_box box; /* frame pixels */
 };
 
@@ -73,5 +75,12 @@ int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigne
  * and anpr_pipe_errmsg says why). */
 int anpr_read_frame(const struct anpr_read_opts *opts, anpr_pipe *p, const uint8_t *px, unsigned w, unsigned h,
 		    struct anpr_plate_read *out, int max, int *n);
+
+/* The same, calling on_plate(ctx, plate) with each plate as soon as it is
+ * read, before the frame's other candidates are (alerts need not wait for
+ * the whole frame). A plate may be called and later merged away. */
+int anpr_read_frame_each(const struct anpr_read_opts *opts, anpr_pipe *p, const uint8_t *px, unsigned w,
+			 unsigned h, struct anpr_plate_read *out, int max, int *n,
+			 void (*on_plate)(void *ctx, const struct anpr_plate_read *pl), void *ctx);
 
 #endif /* ANPR_READ_H */

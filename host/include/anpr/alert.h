@@ -1,0 +1,66 @@
+/*
+ * anpr/alert.h - alerts: a read that hit a hotlist, as one JSON line, and
+ * a local socket that control-room clients subscribe to.
+ *
+ * An alert carries the capture record's reference, the VRM read (with its
+ * confidence and box), the list entry and the rule that matched, the
+ * camera, the capture time and the plate patch (a PNG, base64). The line
+ * format is in docs/hotlists.md.
+ *
+ * The alert server listens on a Unix socket ("unix:PATH") or TCP
+ * ("tcp:HOST:PORT"); every connected subscriber gets every alert line
+ * from the moment it connects. A send never blocks the reader: what a slow
+ * subscriber cannot take at once is queued (up to 8 MB, then it is
+ * dropped with a message) and written by the server's thread.
+ */
+#ifndef ANPR_ALERT_H
+#define ANPR_ALERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "anpr/hotlist.h"
+#include "anpr/read.h"
+
+struct anpr_alert {
+	const char *camera;
+	const char *capture;  /* the capture record's reference */
+	double time;          /* capture time, seconds since 1970 UTC */
+	const char *file;     /* the frame's file, or NULL */
+	const struct anpr_plate_read *plate;
+	const struct anpr_hot_hit *hit;
+	const uint8_t *patch; /* the plate patch, gray (NULL: none) */
+	unsigned patch_w, patch_h;
+	size_t patch_stride;
+};
+
+/* The alert as one JSON line ending in a newline, in *line (malloc'd, the
+ * caller frees) of *len bytes. Returns ANPR_OK or ANPR_ERR_NOMEM. */
+int anpr_alert_json(const struct anpr_alert *a, char **line, size_t *len);
+
+/* "2026-11-24T10:15:00.123Z" for t seconds since 1970 (out: 32 bytes). */
+void anpr_alert_time(double t, char *out);
+
+typedef struct anpr_alert_server anpr_alert_server;
+
+/* Listen on addr ("unix:PATH" or "tcp:HOST:PORT"). report, if not NULL,
+ * gets one line per subscriber that comes or goes. Returns ANPR_OK, or
+ * ANPR_ERR_ARG / ANPR_ERR_IO with the reason in err. */
+int anpr_alert_server_open(anpr_alert_server **out, const char *addr, void (*report)(void *ctx, const char *msg),
+			   void *ctx, char *err, size_t errlen);
+
+/* Send one line to every subscriber (and take in any that are waiting to
+ * connect first, so none misses it). Returns the number of subscribers. */
+int anpr_alert_server_send(anpr_alert_server *s, const char *line, size_t len);
+
+/* Subscribers connected now. */
+int anpr_alert_server_subscribers(anpr_alert_server *s);
+
+/* Flush what is queued (waiting at most timeout_ms), then close. */
+void anpr_alert_server_close(anpr_alert_server *s, int timeout_ms);
+
+/* Connect to a server as a subscriber: a socket to read lines from, or -1
+ * with the reason in err. */
+int anpr_alert_connect(const char *addr, char *err, size_t errlen);
+
+#endif /* ANPR_ALERT_H */

@@ -1,0 +1,474 @@
+/*
+ * alert.c - alert lines and the alert server (anpr/alert.h).
+ *
+ * The server: a listening socket, a thread that polls it and the
+ * subscribers, and a self-pipe to wake that thread. Sending happens on the
+ * caller's thread (straight into each subscriber's socket, which does not
+ * block); what a socket cannot take is queued and written by the thread
+ * when the socket drains. One mutex guards the subscriber list.
+ */
+#define _GNU_SOURCE /* accept4, pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "anpr/alert.h"
+#include "anpr/anpr.h"
+#include "anpr/image.h"
+#include "anpr/json.h"
+
+#define MAX_SUBSCRIBERS 64
+#define MAX_QUEUE (8u << 20) /* bytes queued for one subscriber */
+
+void anpr_alert_time(double t, char *out)
+{
+	time_t s = (time_t)floor(t);
+	int ms = (int)((t - (double)s) * 1000);
+	struct tm tm;
+
+	char buf[96];
+
+	gmtime_r(&s, &tm);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms > 999 ? 999 : ms);
+	snprintf(out, 32, "%.31s", buf);
+}
+
+static void sb_date(struct anpr_sb *b, int32_t days)
+{
+	time_t t = (time_t)days * 86400;
+	struct tm tm;
+
+	if (days == ANPR_HOT_NO_EXPIRY) {
+		anpr_sb_printf(b, "null");
+		return;
+	}
+	gmtime_r(&t, &tm);
+	anpr_sb_printf(b, "\"%04d-%02d-%02d\"", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int anpr_alert_json(const struct anpr_alert *a, char **line, size_t *len)
+{
+	const struct anpr_hot_hit *h = a->hit;
+	const struct anpr_box *bx = &a->plate->box;
+	struct anpr_sb b = {0};
+	char when[32];
+
+	anpr_alert_time(a->time, when);
+	anpr_sb_printf(&b, "{\"alert\":\"hotlist\",\"capture\":");
+	anpr_sb_json_str(&b, a->capture);
+	anpr_sb_printf(&b, ",\"time\":\"%s\",\"camera\":", when);
+	anpr_sb_json_str(&b, a->camera);
+	if (a->file) {
+		anpr_sb_printf(&b, ",\"file\":");
+		anpr_sb_json_str(&b, a->file);
+	}
+	anpr_sb_printf(&b, ",\"vrm\":");
+	anpr_sb_json_str(&b, a->plate->text);
+	anpr_sb_printf(&b, ",\"confidence\":%.4f,\"box\":[%u,%u,%u,%u],\"hit\":{\"list\":", a->plate->confidence,
+		       bx->x, bx->y, bx->w, bx->h);
+	anpr_sb_json_str(&b, h->list);
+	anpr_sb_printf(&b, ",\"vrm\":");
+	anpr_sb_json_str(&b, h->vrm);
+	anpr_sb_printf(&b, ",\"category\":");
+	anpr_sb_json_str(&b, h->category);
+	anpr_sb_printf(&b, ",\"priority\":%d,\"action\":", h->priority);
+	anpr_sb_json_str(&b, h->action);
+	anpr_sb_printf(&b, ",\"source\":");
+	anpr_sb_json_str(&b, h->source);
+	anpr_sb_printf(&b, ",\"valid_until\":");
+	sb_date(&b, h->valid_until);
+	anpr_sb_printf(&b, ",\"note\":");
+	anpr_sb_json_str(&b, h->note);
+	anpr_sb_printf(&b, ",\"rule\":\"%s\",\"distance\":%d,\"read\":", anpr_hot_rule_name(h->rule), h->distance);
+	anpr_sb_json_str(&b, h->read);
+	anpr_sb_printf(&b, ",\"read_confidence\":%.4f}", h->confidence);
+	if (a->patch && a->patch_w && a->patch_h) {
+		void *png;
+		size_t n;
+
+		if (anpr_image_png(a->patch, a->patch_w, a->patch_h, a->patch_stride, &png, &n)) {
+			anpr_sb_free(&b);
+			return ANPR_ERR_NOMEM;
+		}
+		anpr_sb_printf(&b, ",\"patch\":{\"format\":\"png\",\"width\":%u,\"height\":%u,\"base64\":\"", a->patch_w,
+			       a->patch_h);
+		anpr_sb_base64(&b, png, n);
+		anpr_sb_printf(&b, "\"}");
+		free(png);
+	}
+	anpr_sb_printf(&b, "}\n");
+	if (b.err) {
+		anpr_sb_free(&b);
+		return ANPR_ERR_NOMEM;
+	}
+	*line = b.p;
+	*len = b.len;
+	return ANPR_OK;
+}
+
+/* ---- addresses ---- */
+
+/* A socket for addr, bound and listening (server) or connected (client). */
+static int open_addr(const char *addr, int server, char *err, size_t errlen)
+{
+	int fd = -1;
+
+	if (!strncmp(addr, "unix:", 5)) {
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+		const char *path = addr + 5;
+
+		if (!*path || strlen(path) >= sizeof(sa.sun_path)) {
+			snprintf(err, errlen, "%s: a socket path of 1 to %zu bytes", addr, sizeof(sa.sun_path) - 1);
+			return -1;
+		}
+		strcpy(sa.sun_path, path);
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			goto sys;
+		if (server) {
+			struct sockaddr_un probe = sa;
+			int c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+			/* a socket file nobody listens on is a leftover: replace it */
+			if (c >= 0 && connect(c, (struct sockaddr *)&probe, sizeof(probe)) && errno == ECONNREFUSED)
+				unlink(path);
+			if (c >= 0)
+				close(c);
+			if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 16))
+				goto sys;
+		} else if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+			goto sys;
+		}
+		return fd;
+	}
+	if (!strncmp(addr, "tcp:", 4)) {
+		char host[256];
+		const char *colon = strrchr(addr + 4, ':');
+		struct addrinfo hints = {0}, *ai = NULL, *p;
+		int rc;
+
+		if (!colon || colon == addr + 4 || (size_t)(colon - addr - 4) >= sizeof(host) || !colon[1]) {
+			snprintf(err, errlen, "%s: expected tcp:HOST:PORT", addr);
+			return -1;
+		}
+		memcpy(host, addr + 4, (size_t)(colon - addr - 4));
+		host[colon - addr - 4] = 0;
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_flags = server ? AI_PASSIVE : 0;
+		rc = getaddrinfo(host, colon + 1, &hints, &ai);
+		if (rc) {
+			snprintf(err, errlen, "%s: %s", addr, gai_strerror(rc));
+			return -1;
+		}
+		for (p = ai; p; p = p->ai_next) {
+			int one = 1;
+
+			fd = socket(p->ai_family, p->ai_socktype | SOCK_CLOEXEC, p->ai_protocol);
+			if (fd < 0)
+				continue;
+			if (server) {
+				setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+				if (!bind(fd, p->ai_addr, p->ai_addrlen) && !listen(fd, 16))
+					break;
+			} else if (!connect(fd, p->ai_addr, p->ai_addrlen)) {
+				break;
+			}
+			close(fd);
+			fd = -1;
+		}
+		freeaddrinfo(ai);
+		if (fd < 0)
+			goto sys;
+		return fd;
+	}
+	snprintf(err, errlen, "%s: expected unix:PATH or tcp:HOST:PORT", addr);
+	return -1;
+sys:
+	snprintf(err, errlen, "%s: %s", addr, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+int anpr_alert_connect(const char *addr, char *err, size_t errlen)
+{
+	return open_addr(addr, 0, err, errlen);
+}
+
+/* ---- the server ---- */
+
+struct subscriber {
+	int fd;
+	char *q; /* bytes not yet written */
+	size_t qlen, qcap;
+};
+
+struct anpr_alert_server {
+	int lfd, wake[2];
+	char *unix_path;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	struct subscriber sub[MAX_SUBSCRIBERS];
+	int nsub, stop;
+	void (*report)(void *ctx, const char *msg);
+	void *ctx;
+};
+
+static void say(anpr_alert_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(anpr_alert_server *s, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (!s->report)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	s->report(s->ctx, msg);
+}
+
+static void drop(anpr_alert_server *s, int i, const char *why)
+{
+	close(s->sub[i].fd);
+	free(s->sub[i].q);
+	say(s, "alert subscriber %d gone (%s); %d left", s->sub[i].fd, why, s->nsub - 1);
+	s->sub[i] = s->sub[--s->nsub];
+}
+
+/* Take in waiting subscribers (mutex held). */
+static void accept_all(anpr_alert_server *s)
+{
+	for (;;) {
+		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0)
+			return;
+		if (s->nsub == MAX_SUBSCRIBERS) {
+			say(s, "alert subscriber refused: already %d", MAX_SUBSCRIBERS);
+			close(fd);
+			continue;
+		}
+		s->sub[s->nsub++] = (struct subscriber){fd, NULL, 0, 0};
+		say(s, "alert subscriber %d connected (%d in all)", fd, s->nsub);
+	}
+}
+
+/* Write what subscriber i has queued (mutex held); 0, or -1 if dropped. */
+static int flush(anpr_alert_server *s, int i)
+{
+	struct subscriber *c = &s->sub[i];
+
+	while (c->qlen) {
+		ssize_t n = send(c->fd, c->q, c->qlen, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n <= 0) {
+			drop(s, i, n < 0 ? strerror(errno) : "closed");
+			return -1;
+		}
+		memmove(c->q, c->q + n, c->qlen - (size_t)n);
+		c->qlen -= (size_t)n;
+	}
+	return 0;
+}
+
+static void *server_main(void *arg)
+{
+	anpr_alert_server *s = arg;
+
+	for (;;) {
+		struct pollfd pf[MAX_SUBSCRIBERS + 2];
+		int n = 0;
+
+		pthread_mutex_lock(&s->mu);
+		if (s->stop) {
+			pthread_mutex_unlock(&s->mu);
+			return NULL;
+		}
+		pf[n++] = (struct pollfd){s->wake[0], POLLIN, 0};
+		pf[n++] = (struct pollfd){s->lfd, POLLIN, 0};
+		for (int i = 0; i < s->nsub; i++)
+			pf[n++] = (struct pollfd){s->sub[i].fd, (short)(POLLIN | (s->sub[i].qlen ? POLLOUT : 0)), 0};
+		pthread_mutex_unlock(&s->mu);
+		if (poll(pf, (nfds_t)n, 1000) < 0 && errno != EINTR)
+			return NULL;
+		if (pf[0].revents) {
+			char buf[64];
+
+			while (read(s->wake[0], buf, sizeof(buf)) > 0)
+				;
+		}
+		pthread_mutex_lock(&s->mu);
+		if (pf[1].revents)
+			accept_all(s);
+		/* subscribers by fd: the list may have changed while polling */
+		for (int k = 2; k < n; k++) {
+			int i;
+
+			for (i = 0; i < s->nsub && s->sub[i].fd != pf[k].fd; i++)
+				;
+			if (i == s->nsub || !pf[k].revents)
+				continue;
+			if (pf[k].revents & POLLIN) { /* subscribers do not talk: EOF or noise */
+				char buf[256];
+				ssize_t r = recv(s->sub[i].fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+				if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+					drop(s, i, "disconnected");
+					continue;
+				}
+			}
+			if (pf[k].revents & (POLLERR | POLLHUP)) {
+				drop(s, i, "hung up");
+				continue;
+			}
+			if (pf[k].revents & POLLOUT)
+				flush(s, i);
+		}
+		pthread_mutex_unlock(&s->mu);
+	}
+}
+
+int anpr_alert_server_open(anpr_alert_server **out, const char *addr, void (*report)(void *ctx, const char *msg),
+			   void *ctx, char *err, size_t errlen)
+{
+	anpr_alert_server *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (!s)
+		return ANPR_ERR_NOMEM;
+	s->report = report;
+	s->ctx = ctx;
+	s->lfd = open_addr(addr, 1, err, errlen);
+	if (s->lfd < 0) {
+		free(s);
+		return ANPR_ERR_IO;
+	}
+	if (!strncmp(addr, "unix:", 5))
+		s->unix_path = strdup(addr + 5);
+	if (pipe2(s->wake, O_CLOEXEC | O_NONBLOCK)) {
+		snprintf(err, errlen, "%s: %s", addr, strerror(errno));
+		close(s->lfd);
+		free(s->unix_path);
+		free(s);
+		return ANPR_ERR_IO;
+	}
+	fcntl(s->lfd, F_SETFL, fcntl(s->lfd, F_GETFL) | O_NONBLOCK);
+	pthread_mutex_init(&s->mu, NULL);
+	if (pthread_create(&s->thread, NULL, server_main, s)) {
+		snprintf(err, errlen, "%s: no thread", addr);
+		close(s->lfd);
+		close(s->wake[0]);
+		close(s->wake[1]);
+		free(s->unix_path);
+		free(s);
+		return ANPR_ERR_NOMEM;
+	}
+	*out = s;
+	return ANPR_OK;
+}
+
+int anpr_alert_server_send(anpr_alert_server *s, const char *line, size_t len)
+{
+	int queued = 0, n;
+
+	pthread_mutex_lock(&s->mu);
+	accept_all(s);
+	for (int i = 0; i < s->nsub; i++) {
+		struct subscriber *c = &s->sub[i];
+
+		if (c->qlen + len > MAX_QUEUE) {
+			drop(s, i--, "too slow: 8 MB of alerts queued");
+			continue;
+		}
+		if (c->qlen + len > c->qcap) {
+			size_t cap = c->qcap ? c->qcap : 4096;
+			char *q;
+
+			while (cap < c->qlen + len)
+				cap *= 2;
+			q = realloc(c->q, cap);
+			if (!q) {
+				drop(s, i--, "out of memory");
+				continue;
+			}
+			c->q = q;
+			c->qcap = cap;
+		}
+		memcpy(c->q + c->qlen, line, len);
+		c->qlen += len;
+		if (flush(s, i)) {
+			i--;
+			continue;
+		}
+		queued |= c->qlen > 0;
+	}
+	n = s->nsub;
+	pthread_mutex_unlock(&s->mu);
+	if (queued) /* the thread writes the rest when the sockets drain */
+		(void)!write(s->wake[1], "", 1);
+	return n;
+}
+
+int anpr_alert_server_subscribers(anpr_alert_server *s)
+{
+	int n;
+
+	pthread_mutex_lock(&s->mu);
+	accept_all(s);
+	n = s->nsub;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}
+
+void anpr_alert_server_close(anpr_alert_server *s, int timeout_ms)
+{
+	if (!s)
+		return;
+	for (int waited = 0; waited < timeout_ms; waited += 10) {
+		int pending = 0;
+		struct timespec ts = {0, 10000000L};
+
+		pthread_mutex_lock(&s->mu);
+		for (int i = 0; i < s->nsub; i++)
+			pending |= s->sub[i].qlen > 0;
+		pthread_mutex_unlock(&s->mu);
+		if (!pending)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	pthread_mutex_lock(&s->mu);
+	s->stop = 1;
+	pthread_mutex_unlock(&s->mu);
+	(void)!write(s->wake[1], "", 1);
+	pthread_join(s->thread, NULL);
+	for (int i = 0; i < s->nsub; i++) {
+		close(s->sub[i].fd);
+		free(s->sub[i].q);
+	}
+	close(s->lfd);
+	close(s->wake[0]);
+	close(s->wake[1]);
+	if (s->unix_path)
+		unlink(s->unix_path);
+	free(s->unix_path);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}

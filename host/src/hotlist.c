@@ -1,0 +1,1379 @@
+/*
+ * hotlist.c - loading lists of vehicles of interest and matching reads
+ * against them (anpr/hotlist.h; the format and the index: docs/hotlists.md).
+ *
+ * Loading: each file is read whole (and checked not to have changed while
+ * it was read) and parsed line by line into rows: a packed VRM and the
+ * index of its interned metadata (list, category, priority, action,
+ * source, expiry, note). Indexing: rows are counting-sorted by the hash of
+ * their canonical VRM and laid out in that order in a linear-probing table
+ * (a VRM listed twice in one list meets its twin there and is merged);
+ * then, for the indel rule, slot numbers are counting-sorted into buckets
+ * by each one-deletion variant of their canonical VRM.
+ *
+ * A VRM is packed 6 bits a character, first character lowest: '0'-'9' are
+ * 1-10, 'A'-'Z' 11-36, 0 ends it. Ten characters fit 60 bits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "anpr/anpr.h"
+#include "anpr/hotlist.h"
+
+#define FIELD_LOW 0x041041041041041ULL /* the lowest bit of each 6-bit field */
+#define MAX_FIELD 256                   /* bytes of a category, action or source */
+#define NFIELDS 7
+#define MAX_HITS_SCAN 64                /* hits collected before ranking */
+#define DOUBT 0.5f                      /* a character below this confidence is doubtful */
+
+/* ---- packed VRMs ---- */
+
+static int code_of(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0' + 1;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 11;
+	return 0;
+}
+
+static char char_of(unsigned code)
+{
+	return code >= 11 ? (char)('A' + code - 11) : (char)('0' + code - 1);
+}
+
+static uint64_t pack(const char *s)
+{
+	uint64_t k = 0;
+
+	for (int i = 0; s[i]; i++)
+		k |= (uint64_t)code_of(s[i]) << (6 * i);
+	return k;
+}
+
+static void unpack(uint64_t k, char *s)
+{
+	int i = 0;
+
+	for (; k; k >>= 6)
+		s[i++] = char_of((unsigned)(k & 63));
+	s[i] = 0;
+}
+
+static int klen(uint64_t k)
+{
+	return k ? (64 - __builtin_clzll(k) + 5) / 6 : 0;
+}
+
+static unsigned field(uint64_t k, int p)
+{
+	return (unsigned)(k >> (6 * p) & 63);
+}
+
+/* k without its character p */
+static uint64_t kdel(uint64_t k, int p)
+{
+	uint64_t lo = p ? k & ((1ULL << (6 * p)) - 1) : 0;
+
+	return lo | (k >> (6 * (p + 1))) << (6 * p);
+}
+
+/* characters in which a and b differ */
+static int ndiff(uint64_t a, uint64_t b)
+{
+	uint64_t x = a ^ b;
+
+	x |= x >> 1 | x >> 2 | x >> 3 | x >> 4 | x >> 5;
+	return __builtin_popcountll(x & FIELD_LOW);
+}
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ x >> 31;
+}
+
+static uint32_t bucket_of(uint64_t k, uint32_t nb)
+{
+	return (uint32_t)(((mix(k) >> 32) * nb) >> 32);
+}
+
+/* ---- the set ---- */
+
+struct meta {
+	uint32_t category, action, source, note; /* offsets into the string pool */
+	int32_t valid_until;
+	uint16_t list;
+	uint8_t priority;
+};
+
+/* An entry: its packed VRM (60 bits) with, in the top 4 bits, how far it
+ * lies past its home slot (15: 15 or more), and its metadata index; 12
+ * bytes. Entries lie in order of their home, so a probe from home h stops
+ * at the first entry whose home is past h. */
+struct slot {
+	uint64_t key;
+	uint32_t meta;
+} __attribute__((packed, aligned(4)));
+
+#define KEY_BITS 0x0fffffffffffffffULL
+#define DISP_SHIFT 60
+#define DISP_MAX 15
+
+struct anpr_hotset {
+	uint16_t canon2[4096];         /* canonical codes of two packed characters */
+	uint32_t n;                    /* entries */
+	uint32_t home, nslots;         /* home slots (hash range); slots (home + overflow) */
+	struct slot *slot;             /* linear probing by canonical VRM; key 0: empty */
+	uint32_t nvb, nvar;            /* indel index: buckets, items */
+	uint32_t *vdir, *var;          /* nvb + 1 bucket starts; nvar slot numbers */
+	struct meta *metas;
+	uint32_t nmetas;
+	char *strs;                    /* the string pool: offset 0 is "" */
+	size_t nstrs;
+	char names[ANPR_HOT_MAX_LISTS][64];
+	int fuzzy, indel;
+	struct anpr_hot_stats st;
+};
+
+static uint64_t canon(const anpr_hotset *s, uint64_t k)
+{
+	uint64_t c = 0;
+
+	for (int sh = 0; k; k >>= 12, sh += 12)
+		c |= (uint64_t)s->canon2[k & 4095] << sh;
+	return c;
+}
+
+/* canonical codes from a class spec such as "0ODQ,1I,2Z" */
+static int canon_init(anpr_hotset *s, const char *spec, char *why)
+{
+	uint8_t c1[64], seen[64] = {0};
+	const char *p = spec;
+
+	for (int i = 0; i < 64; i++)
+		c1[i] = (uint8_t)i;
+	while (*p) {
+		int first = 0;
+
+		for (; *p && *p != ','; p++) {
+			int c = code_of(*p >= 'a' && *p <= 'z' ? (char)(*p - 32) : *p);
+
+			if (!c) {
+				snprintf(why, 96, "look-alike classes: '%c' is not a letter or digit", *p);
+				return -1;
+			}
+			if (seen[c]) {
+				snprintf(why, 96, "look-alike classes: '%c' is in two classes", *p);
+				return -1;
+			}
+			seen[c] = 1;
+			if (!first)
+				first = c;
+			c1[c] = (uint8_t)first;
+		}
+		if (*p)
+			p++;
+	}
+	for (int i = 0; i < 4096; i++)
+		s->canon2[i] = (uint16_t)(c1[i & 63] | c1[i >> 6] << 6);
+	return 0;
+}
+
+const char *anpr_hot_rule_name(enum anpr_hot_rule r)
+{
+	return r == ANPR_HOT_EXACT ? "exact" : r == ANPR_HOT_LOOKALIKE ? "lookalike" : "indel";
+}
+
+void anpr_hot_opts_init(struct anpr_hot_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->fuzzy = 1;
+	o->today = -1;
+}
+
+int anpr_hot_source_parse(const char *arg, struct anpr_hot_source *src)
+{
+	const char *eq = strchr(arg, '='), *base, *end;
+	size_t n;
+
+	memset(src, 0, sizeof(*src));
+	if (eq) { /* NAME=FILE */
+		base = arg;
+		end = eq;
+		src->path = eq + 1;
+	} else {
+		base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
+		end = base + strlen(base);
+		if (end - base > 4 && !strcmp(end - 4, ".csv"))
+			end -= 4;
+		src->path = arg;
+	}
+	n = (size_t)(end - base);
+	if (!n || n >= sizeof(src->name) || !*src->path)
+		return ANPR_ERR_ARG;
+	memcpy(src->name, base, n);
+	return ANPR_OK;
+}
+
+/* ---- dates ---- */
+
+static int32_t days_from_civil(int y, int m, int d)
+{
+	int era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int32_t anpr_hot_date(const char *s, size_t len)
+{
+	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
+
+	if (len != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (size_t i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return -1;
+	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return -1;
+	return days_from_civil(y, m, d);
+}
+
+int32_t anpr_hot_today(void)
+{
+	return (int32_t)(time(NULL) / 86400);
+}
+
+/* ---- VRM normalisation ---- */
+
+int anpr_hot_normalise(const char *vrm, size_t len, char *out, char *why)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = vrm[i];
+
+		if (c == ' ' || c == '\t' || c == '-' || c == '.' || c == '_')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 32);
+		if (!code_of(c)) {
+			if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7f)
+				snprintf(why, 96, "vrm: '%c' is not a letter or digit", c);
+			else
+				snprintf(why, 96, "vrm: byte 0x%02x is not a letter or digit", (unsigned char)c);
+			return -1;
+		}
+		if (n == ANPR_HOT_MAX_VRM) {
+			snprintf(why, 96, "vrm: more than %d letters and digits", ANPR_HOT_MAX_VRM);
+			return -1;
+		}
+		out[n++] = c;
+	}
+	out[n] = 0;
+	if (!n) {
+		snprintf(why, 96, "vrm: empty");
+		return -1;
+	}
+	return n;
+}
+
+/* ---- the builder: rows, interned strings and metadata ---- */
+
+struct row {
+	uint64_t key;
+	uint32_t meta, line;
+};
+
+struct builder {
+	const struct anpr_hot_opts *o;
+	anpr_hotset *s;
+	int32_t today;
+	struct row *rows;
+	size_t nrows, caprows;
+	size_t capstrs;
+	uint32_t *strtab; /* open addressing over string offsets (0: empty slot) */
+	size_t strtab_cap, nstrtab;
+	size_t capmetas;
+	uint32_t *metatab; /* open addressing over metadata indices + 1 */
+	size_t metatab_cap;
+	const char *paths[ANPR_HOT_MAX_LISTS];
+	int nomem;
+};
+
+static void say(const struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(const struct builder *b, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!b->o->report)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	b->o->report(b->o->ctx, msg);
+}
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	return h;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 16;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	q = realloc(*p, c * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+static int rehash_strs(struct builder *b)
+{
+	size_t cap = b->strtab_cap ? b->strtab_cap * 2 : 1024;
+	uint32_t *t = calloc(cap, sizeof(*t));
+
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < b->strtab_cap; i++) {
+		uint32_t off = b->strtab[i];
+		size_t j;
+
+		if (!off)
+			continue;
+		j = hash_bytes(b->s->strs + off, strlen(b->s->strs + off)) & (cap - 1);
+		while (t[j])
+			j = (j + 1) & (cap - 1);
+		t[j] = off;
+	}
+	free(b->strtab);
+	b->strtab = t;
+	b->strtab_cap = cap;
+	return 0;
+}
+
+/* The pool offset of string p[0..n) (interned), or UINT32_MAX. */
+static uint32_t intern(struct builder *b, const char *p, size_t n)
+{
+	anpr_hotset *s = b->s;
+	size_t j;
+
+	if (!n)
+		return 0;
+	if ((b->nstrtab + 1) * 2 > b->strtab_cap && rehash_strs(b))
+		return UINT32_MAX;
+	j = hash_bytes(p, n) & (b->strtab_cap - 1);
+	for (; b->strtab[j]; j = (j + 1) & (b->strtab_cap - 1)) {
+		const char *q = s->strs + b->strtab[j];
+
+		if (!strncmp(q, p, n) && !q[n])
+			return b->strtab[j];
+	}
+	if (s->nstrs + n + 1 > UINT32_MAX || grow((void **)&s->strs, &b->capstrs, s->nstrs + n + 1, 1))
+		return UINT32_MAX;
+	memcpy(s->strs + s->nstrs, p, n);
+	s->strs[s->nstrs + n] = 0;
+	b->strtab[j] = (uint32_t)s->nstrs;
+	b->nstrtab++;
+	s->nstrs += n + 1;
+	return b->strtab[j];
+}
+
+static uint64_t hash_meta(const struct meta *m)
+{
+	return mix(((uint64_t)m->category << 32 | m->action) ^ mix((uint64_t)m->source << 32 | m->note) ^
+		   mix((uint64_t)(uint32_t)m->valid_until << 24 | (uint64_t)m->list << 8 | m->priority));
+}
+
+static int same_meta(const struct meta *a, const struct meta *b)
+{
+	return a->category == b->category && a->action == b->action && a->source == b->source &&
+	       a->note == b->note && a->valid_until == b->valid_until && a->list == b->list &&
+	       a->priority == b->priority;
+}
+
+/* The index of metadata m (interned), or UINT32_MAX. */
+static uint32_t intern_meta(struct builder *b, const struct meta *m)
+{
+	anpr_hotset *s = b->s;
+	size_t j;
+
+	if ((s->nmetas + 1) * 2 > b->metatab_cap) {
+		size_t cap = b->metatab_cap ? b->metatab_cap * 2 : 1024;
+		uint32_t *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return UINT32_MAX;
+		for (uint32_t i = 0; i < s->nmetas; i++) {
+			j = hash_meta(&s->metas[i]) & (cap - 1);
+			while (t[j])
+				j = (j + 1) & (cap - 1);
+			t[j] = i + 1;
+		}
+		free(b->metatab);
+		b->metatab = t;
+		b->metatab_cap = cap;
+	}
+	j = hash_meta(m) & (b->metatab_cap - 1);
+	for (; b->metatab[j]; j = (j + 1) & (b->metatab_cap - 1))
+		if (same_meta(&s->metas[b->metatab[j] - 1], m))
+			return b->metatab[j] - 1;
+	if (s->nmetas == UINT32_MAX - 1 || grow((void **)&s->metas, &b->capmetas, s->nmetas + 1, sizeof(*m)))
+		return UINT32_MAX;
+	s->metas[s->nmetas] = *m;
+	b->metatab[j] = s->nmetas + 1;
+	return s->nmetas++;
+}
+
+/* ---- CSV ---- */
+
+/* Length of the valid UTF-8 prefix of p[0..n) without control characters
+ * other than tab; n if it is all valid. */
+static size_t utf8_valid(const unsigned char *p, size_t n, const char **why)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = p[i], need, cp;
+
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t') || c == 0x7f) {
+				*why = c ? "a control character" : "a NUL byte (binary data?)";
+				return i;
+			}
+			i++;
+			continue;
+		}
+		*why = "not valid UTF-8";
+		if (c >= 0xc2 && c <= 0xdf)
+			need = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			need = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			need = 3, cp = c & 0x07;
+		else
+			return i;
+		if (i + need >= n)
+			return i;
+		for (unsigned k = 1; k <= need; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		}
+		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return i;
+		i += need + 1;
+	}
+	return n;
+}
+
+/* Split line[0..n) into fields (quotes: "a ""b"", c" -> a "b", c) written
+ * into buf; start[k] and len[k] locate field k. Returns the number of
+ * fields, or -1 with *why. */
+static int split(const char *line, size_t n, char *buf, size_t *start, size_t *len, const char **why)
+{
+	size_t i = 0, o = 0;
+	int nf = 0;
+
+	for (;;) {
+		int quoted = i < n && line[i] == '"';
+
+		if (nf == NFIELDS + 1) {
+			/* too many: count the rest without keeping them */
+			for (; i < n; i++)
+				nf += line[i] == ',';
+			return nf;
+		}
+		start[nf] = o;
+		if (quoted) {
+			for (i++;; i++) {
+				if (i == n) {
+					*why = "a quoted field without its closing quote";
+					return -1;
+				}
+				if (line[i] == '"') {
+					if (i + 1 < n && line[i + 1] == '"')
+						i++;
+					else
+						break;
+				}
+				buf[o++] = line[i];
+			}
+			i++;
+			if (i < n && line[i] != ',') {
+				*why = "text after a quoted field's closing quote";
+				return -1;
+			}
+		} else {
+			for (; i < n && line[i] != ','; i++) {
+				if (line[i] == '"') {
+					*why = "a quote inside an unquoted field";
+					return -1;
+				}
+				buf[o++] = line[i];
+			}
+		}
+		len[nf] = o - start[nf];
+		nf++;
+		if (i == n)
+			return nf;
+		i++; /* the comma */
+	}
+}
+
+static void trim(const char *buf, size_t *start, size_t *len)
+{
+	while (*len && (buf[*start] == ' ' || buf[*start] == '\t'))
+		(*start)++, (*len)--;
+	while (*len && (buf[*start + *len - 1] == ' ' || buf[*start + *len - 1] == '\t'))
+		(*len)--;
+}
+
+static const char *const field_names[NFIELDS] = {"vrm", "category", "priority", "action", "source", "valid_until",
+						 "note"};
+
+/* Parse one data row; returns 0 (row added or expired), -1 bad (reported),
+ * -2 out of memory. */
+static int parse_row(struct builder *b, int list, const char *path, unsigned long lineno, const char *line,
+		     size_t n)
+{
+	struct anpr_hot_list_stats *ls = &b->s->st.list[list];
+	char buf[ANPR_HOT_MAX_ROW], vrm[ANPR_HOT_MAX_VRM + 1], why[96];
+	size_t start[NFIELDS + 1], len[NFIELDS + 1];
+	const char *reason = NULL;
+	struct meta m = {0};
+	unsigned long pri = 0;
+	int nf, k;
+
+	if (n > ANPR_HOT_MAX_ROW) {
+		snprintf(why, sizeof(why), "a row of %zu bytes (at most %d)", n, ANPR_HOT_MAX_ROW);
+		reason = why;
+	} else if (utf8_valid((const unsigned char *)line, n, &reason) == n) {
+		reason = NULL;
+		nf = split(line, n, buf, start, len, &reason);
+		if (nf >= 0 && nf != NFIELDS) {
+			snprintf(why, sizeof(why), "%d fields, expected %d (%s)", nf, NFIELDS, ANPR_HOT_HEADER);
+			reason = why;
+		}
+	}
+	for (k = 0; !reason && k < NFIELDS; k++) {
+		trim(buf, &start[k], &len[k]);
+		if (k != 6 && len[k] > MAX_FIELD) {
+			snprintf(why, sizeof(why), "%s: longer than %d bytes", field_names[k], MAX_FIELD);
+			reason = why;
+		}
+	}
+	if (!reason && anpr_hot_normalise(buf + start[0], len[0], vrm, why) < 0)
+		reason = why;
+	if (!reason && !len[1])
+		reason = "category: empty";
+	if (!reason) {
+		for (k = 0; k < (int)len[2] && pri <= ANPR_HOT_MAX_PRIORITY; k++)
+			pri = buf[start[2] + k] >= '0' && buf[start[2] + k] <= '9' ? pri * 10 + (unsigned)(buf[start[2] + k] - '0')
+										      : 1000;
+		if (!len[2] || pri < 1 || pri > ANPR_HOT_MAX_PRIORITY) {
+			snprintf(why, sizeof(why), "priority: '%.*s' is not a whole number from 1 (most urgent) to %d",
+				 (int)(len[2] > 16 ? 16 : len[2]), buf + start[2], ANPR_HOT_MAX_PRIORITY);
+			reason = why;
+		}
+	}
+	if (!reason) {
+		m.valid_until = len[5] ? anpr_hot_date(buf + start[5], len[5]) : ANPR_HOT_NO_EXPIRY;
+		if (m.valid_until < 0) {
+			snprintf(why, sizeof(why), "valid_until: '%.*s' is not a date YYYY-MM-DD",
+				 (int)(len[5] > 16 ? 16 : len[5]), buf + start[5]);
+			reason = why;
+		}
+	}
+	ls->rows++;
+	if (reason) {
+		say(b, "%s:%lu: %s", path, lineno, reason);
+		ls->bad++;
+		return -1;
+	}
+	if (m.valid_until < b->today) {
+		ls->expired++;
+		return 0;
+	}
+	m.list = (uint16_t)list;
+	m.priority = (uint8_t)pri;
+	m.category = intern(b, buf + start[1], len[1]);
+	m.action = intern(b, buf + start[3], len[3]);
+	m.source = intern(b, buf + start[4], len[4]);
+	m.note = intern(b, buf + start[6], len[6]);
+	if (m.category == UINT32_MAX || m.action == UINT32_MAX || m.source == UINT32_MAX || m.note == UINT32_MAX)
+		return -2;
+	if (grow((void **)&b->rows, &b->caprows, b->nrows + 1, sizeof(struct row)))
+		return -2;
+	b->rows[b->nrows].key = pack(vrm);
+	b->rows[b->nrows].meta = intern_meta(b, &m);
+	b->rows[b->nrows].line = lineno > UINT32_MAX ? UINT32_MAX : (uint32_t)lineno;
+	if (b->rows[b->nrows].meta == UINT32_MAX)
+		return -2;
+	b->nrows++;
+	return 0;
+}
+
+/* Parse one list; returns ANPR_OK, ANPR_ERR_ARG (refused, reported) or
+ * ANPR_ERR_NOMEM. */
+static int parse_list(struct builder *b, const struct anpr_hot_text *t)
+{
+	struct anpr_hot_list_stats *ls;
+	size_t pos = 0, hl = strlen(ANPR_HOT_HEADER), first_row = b->nrows;
+	unsigned long lineno = 1;
+	const char *d = t->data;
+	int list = b->s->st.nlists;
+
+	if (list == ANPR_HOT_MAX_LISTS) {
+		say(b, "%s: more than %d lists", t->path, ANPR_HOT_MAX_LISTS);
+		return ANPR_ERR_ARG;
+	}
+	for (int i = 0; i < list; i++)
+		if (!strcmp(b->s->names[i], t->name)) {
+			say(b, "%s: a second list named '%s' (name lists with --hotlist NAME=FILE)", t->path, t->name);
+			return ANPR_ERR_ARG;
+		}
+	ls = &b->s->st.list[list];
+	memset(ls, 0, sizeof(*ls));
+	snprintf(ls->name, sizeof(ls->name), "%s", t->name);
+	snprintf(b->s->names[list], sizeof(b->s->names[list]), "%s", t->name);
+	b->paths[list] = t->path;
+	b->s->st.nlists++;
+	if (t->len >= 3 && !memcmp(d, "\xef\xbb\xbf", 3)) /* a byte order mark */
+		pos = 3;
+	if (pos == t->len) {
+		say(b, "%s: empty file (expected the header line %s)", t->path, ANPR_HOT_HEADER);
+		ls->refused = 1;
+		return ANPR_ERR_ARG;
+	}
+	{
+		const char *nl = memchr(d + pos, '\n', t->len - pos);
+		size_t n = (nl ? (size_t)(nl - d) : t->len) - pos;
+
+		if (n && d[pos + n - 1] == '\r')
+			n--;
+		if (n != hl || memcmp(d + pos, ANPR_HOT_HEADER, hl)) {
+			const char *why = "";
+
+			if (utf8_valid((const unsigned char *)d + pos, n, &why) < n)
+				say(b, "%s:1: not a hotlist: the first line has %s (expected the header line %s)", t->path,
+				    why, ANPR_HOT_HEADER);
+			else
+				say(b, "%s:1: the header line is '%.*s%s', expected %s", t->path, (int)(n > 80 ? 80 : n),
+				    d + pos, n > 80 ? "..." : "", ANPR_HOT_HEADER);
+			ls->refused = 1;
+			return ANPR_ERR_ARG;
+		}
+		pos = nl ? (size_t)(nl - d) + 1 : t->len;
+	}
+	while (pos < t->len) {
+		const char *nl = memchr(d + pos, '\n', t->len - pos);
+		size_t end = nl ? (size_t)(nl - d) : t->len, n = end - pos;
+		int rc;
+
+		lineno++;
+		if (n && d[pos + n - 1] == '\r')
+			n--;
+		if (n) {
+			rc = parse_row(b, list, t->path, lineno, d + pos, n);
+			if (rc == -2)
+				return ANPR_ERR_NOMEM;
+		}
+		pos = end + 1;
+	}
+	if (ls->bad && b->o->strict) {
+		say(b, "%s: refused (--strict): %ld bad row(s) of %ld", t->path, ls->bad, ls->rows);
+		b->nrows = first_row;
+		ls->refused = 1;
+		return ANPR_ERR_ARG;
+	}
+	return ANPR_OK;
+}
+
+/* ---- sorting, merging, indexing ---- */
+
+static int32_t later(int32_t a, int32_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Row r repeats the VRM of the entry in slot k, in the same list: merge
+ * it into that entry (the more urgent row's words, the later expiry) and
+ * say so. Returns 0, or -1 (no memory). */
+static int merge_into(struct builder *b, struct slot *k, uint32_t kline, const struct row *r)
+{
+	anpr_hotset *s = b->s;
+	const struct meta *mr = &s->metas[r->meta];
+	struct meta m = s->metas[k->meta];
+	char vrm[ANPR_HOT_MAX_VRM + 1];
+	uint32_t idx;
+
+	if (mr->priority < m.priority) {
+		m.category = mr->category;
+		m.action = mr->action;
+		m.source = mr->source;
+		m.note = mr->note;
+		m.priority = mr->priority;
+	}
+	m.valid_until = later(m.valid_until, mr->valid_until);
+	idx = intern_meta(b, &m);
+	if (idx == UINT32_MAX)
+		return -1;
+	k->meta = idx;
+	s->st.list[m.list].duplicates++;
+	unpack(r->key, vrm);
+	say(b, "%s:%u: %s is already listed at line %u: merged (priority %u)", b->paths[m.list], r->line, vrm, kline,
+	    s->metas[idx].priority);
+	return 0;
+}
+
+/* Sort n values by bucket (0 .. nb - 1) without scattering writes over
+ * memory: gen() is called twice with the same items, first to count them
+ * into 256 partitions of consecutive buckets, then to lay them out by
+ * partition in tmp as (bucket << 32 | value); each partition, small enough
+ * for the cache, is then counted out by bucket into out. dir, if not
+ * NULL, gets nb + 1 bucket starts. */
+struct gen {
+	const anpr_hotset *s;
+	const struct row *rows;
+	size_t nrows;
+};
+
+typedef void gen_fn(const struct gen *g, uint32_t nb, int pass, int shift, uint64_t *part, uint64_t *tmp);
+
+static void gen_rows(const struct gen *g, uint32_t nb, int pass, int shift, uint64_t *part, uint64_t *tmp)
+{
+	for (size_t i = 0; i < g->nrows; i++) {
+		uint32_t b = bucket_of(canon(g->s, g->rows[i].key), nb);
+
+		if (pass == 0)
+			part[b >> shift]++;
+		else
+			tmp[part[b >> shift]++] = (uint64_t)b << 32 | i;
+	}
+}
+
+static void gen_variants(const struct gen *g, uint32_t nb, int pass, int shift, uint64_t *part, uint64_t *tmp)
+{
+	const anpr_hotset *s = g->s;
+
+	for (uint32_t e = 0; e < s->nslots; e++) {
+		uint64_t c = s->slot[e].key ? canon(s, s->slot[e].key & KEY_BITS) : 0;
+		int l = klen(c);
+
+		for (int p = 0; l > 1 && p < l; p++) {
+			uint32_t b;
+
+			if (p && field(c, p) == field(c, p - 1))
+				continue; /* the same variant as p - 1 */
+			b = bucket_of(kdel(c, p), nb);
+			if (pass == 0)
+				part[b >> shift]++;
+			else
+				tmp[part[b >> shift]++] = (uint64_t)b << 32 | e;
+		}
+	}
+}
+
+static int bucket_sort(const struct gen *g, gen_fn *gen, uint64_t n, uint32_t nb, uint32_t *dir, uint32_t *out)
+{
+	uint64_t part[257] = {0}, *tmp = malloc((n ? n : 1) * sizeof(*tmp)), sum = 0;
+	int shift = 0;
+	uint32_t *count;
+
+	while (((uint64_t)nb - 1) >> shift >= 256)
+		shift++;
+	count = calloc((size_t)1 << shift, sizeof(*count));
+	if (!tmp || !count) {
+		free(tmp);
+		free(count);
+		return -1;
+	}
+	gen(g, nb, 0, shift, part, tmp);
+	for (int i = 0; i < 257; i++) {
+		uint64_t c = part[i];
+
+		part[i] = sum;
+		sum += c;
+	}
+	gen(g, nb, 1, shift, part, tmp); /* part[i] is now partition i's end */
+	for (int i = 0; i < 256; i++) {
+		uint64_t lo = i ? part[i - 1] : 0, hi = part[i], base = (uint64_t)i << shift;
+		uint64_t width = base >= nb ? 0 : nb - base < (1ULL << shift) ? nb - base : 1ULL << shift;
+		uint32_t at = (uint32_t)lo;
+
+		memset(count, 0, ((size_t)1 << shift) * sizeof(*count));
+		for (uint64_t j = lo; j < hi; j++)
+			count[(tmp[j] >> 32) - base]++;
+		for (uint64_t k = 0; k < width; k++) {
+			uint32_t c = count[k];
+
+			if (dir)
+				dir[base + k] = at;
+			count[k] = at;
+			at += c;
+		}
+		for (uint64_t j = lo; j < hi; j++)
+			out[count[(tmp[j] >> 32) - base]++] = (uint32_t)tmp[j];
+	}
+	if (dir)
+		dir[nb] = (uint32_t)n;
+	free(tmp);
+	free(count);
+	return 0;
+}
+
+static int build_index(struct builder *b, size_t n)
+{
+	anpr_hotset *s = b->s;
+	struct gen g = {s, b->rows, n};
+	uint32_t *order = malloc((n ? n : 1) * sizeof(*order)), pos = 0, *glines = NULL, placed = 0;
+	size_t cap, glcap = 0;
+
+	if (n > UINT32_MAX / 2 || !order) {
+		free(order);
+		return -1;
+	}
+	/* entries in order of their home slot, each placed at its home or the
+	 * first free slot after it: linear probing, laid out in one pass. A
+	 * VRM listed twice in one list lies in its home's group: merged. */
+	s->n = (uint32_t)n;
+	s->home = (uint32_t)(n + n / 3 + 1); /* 3/4 full */
+	cap = (size_t)s->home + 64;
+	s->slot = calloc(cap, sizeof(*s->slot));
+	if (!s->slot || bucket_sort(&g, gen_rows, n, s->home, NULL, order)) {
+		free(order);
+		return -1;
+	}
+	for (size_t i = 0, group = 0, last = UINT32_MAX; i < n; i++) {
+		const struct row *r = &b->rows[order[i]];
+		uint32_t h = bucket_of(canon(s, r->key), s->home), list = s->metas[r->meta].list;
+		size_t k;
+
+		if (h != last) {
+			pos = h > pos ? h : pos;
+			group = pos;
+			last = h;
+		}
+		for (k = group; k < pos; k++)
+			if ((s->slot[k].key & KEY_BITS) == r->key && s->metas[s->slot[k].meta].list == list)
+				break;
+		if (k < pos) {
+			if (merge_into(b, &s->slot[k], glines[k - group], r)) {
+				free(order);
+				free(glines);
+				return -1;
+			}
+			continue;
+		}
+		if (grow((void **)&glines, &glcap, pos - group + 1, sizeof(*glines))) {
+			free(order);
+			return -1;
+		}
+		glines[pos - group] = r->line; /* for the message if it comes again */
+		if (pos + 1 >= cap) { /* a cluster ran past the end: more overflow */
+			struct slot *x = realloc(s->slot, (cap + 64) * sizeof(*x));
+
+			if (!x) {
+				free(order);
+				free(glines);
+				return -1;
+			}
+			memset(x + cap, 0, 64 * sizeof(*x));
+			s->slot = x;
+			cap += 64;
+		}
+		s->slot[pos].key = r->key | (uint64_t)(pos - h < DISP_MAX ? pos - h : DISP_MAX) << DISP_SHIFT;
+		s->slot[pos].meta = r->meta;
+		pos++;
+		placed++;
+	}
+	free(order);
+	free(glines);
+	s->n = placed;
+	s->nslots = pos > s->home ? pos + 1 : s->home + 1; /* a final empty slot ends every probe */
+	if (!s->indel)
+		return 0;
+
+	/* the indel index: slot numbers by each distinct one-deletion variant */
+	{
+		uint64_t nvar = 0;
+
+		for (uint32_t e = 0; e < s->nslots; e++) {
+			uint64_t c = s->slot[e].key ? canon(s, s->slot[e].key & KEY_BITS) : 0;
+			int l = klen(c);
+
+			for (int p = 0; l > 1 && p < l; p++)
+				nvar += !p || field(c, p) != field(c, p - 1);
+		}
+		if (nvar >= UINT32_MAX)
+			return -1;
+		s->nvar = (uint32_t)nvar;
+		s->nvb = (uint32_t)(nvar / 4 + 1);
+		s->vdir = malloc(((size_t)s->nvb + 1) * sizeof(*s->vdir));
+		s->var = malloc((nvar ? nvar : 1) * sizeof(*s->var));
+		if (!s->vdir || !s->var || bucket_sort(&g, gen_variants, nvar, s->nvb, s->vdir, s->var))
+			return -1;
+	}
+	return 0;
+}
+
+static int finish(struct builder *b)
+{
+	anpr_hotset *s = b->s;
+	struct anpr_hot_stats *st = &s->st;
+	void *p;
+
+	if (build_index(b, b->nrows))
+		return ANPR_ERR_NOMEM;
+	/* give back what the builder over-allocated */
+	if (s->nmetas && (p = realloc(s->metas, s->nmetas * sizeof(*s->metas))))
+		s->metas = p;
+	if ((p = realloc(s->strs, s->nstrs ? s->nstrs : 1)))
+		s->strs = p;
+	for (int i = 0; i < st->nlists; i++) {
+		st->rows += st->list[i].rows;
+		st->bad += st->list[i].bad;
+		st->duplicates += st->list[i].duplicates;
+		st->expired += st->list[i].expired;
+	}
+	for (uint32_t e = 0; e < s->nslots; e++) {
+		const struct meta *m = &s->metas[s->slot[e].meta];
+
+		if (!s->slot[e].key)
+			continue;
+		st->list[m->list].entries++;
+		st->len_count[klen(s->slot[e].key & KEY_BITS)]++;
+		st->priority_count[m->priority]++;
+	}
+	st->entries = s->n;
+	st->variants = s->nvar;
+	if ((p = realloc(s->slot, (size_t)s->nslots * sizeof(*s->slot))))
+		s->slot = p;
+	st->bytes = sizeof(*s) + (size_t)s->nslots * sizeof(*s->slot) + (size_t)s->nvar * sizeof(*s->var) +
+		    (s->vdir ? ((size_t)s->nvb + 1) * sizeof(*s->vdir) : 0) + s->nmetas * sizeof(*s->metas) + s->nstrs;
+	return ANPR_OK;
+}
+
+static void builder_free(struct builder *b)
+{
+	free(b->rows);
+	free(b->strtab);
+	free(b->metatab);
+}
+
+void anpr_hotset_free(anpr_hotset *s)
+{
+	if (!s)
+		return;
+	free(s->slot);
+	free(s->vdir);
+	free(s->var);
+	free(s->metas);
+	free(s->strs);
+	free(s);
+}
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* Read a whole file, refusing one that changes while it is read. */
+static int read_file(const struct builder *b, const char *path, char **data, size_t *len)
+{
+	for (int attempt = 0; attempt < 3; attempt++) {
+		struct stat before, after;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		size_t got = 0, cap;
+		char *buf;
+
+		if (fd < 0) {
+			say(b, "%s: %s", path, strerror(errno));
+			return ANPR_ERR_IO;
+		}
+		if (fstat(fd, &before) || !S_ISREG(before.st_mode)) {
+			say(b, "%s: %s", path, S_ISDIR(before.st_mode) ? "a directory" : "not a regular file");
+			close(fd);
+			return ANPR_ERR_IO;
+		}
+		cap = (size_t)before.st_size + 1;
+		buf = malloc(cap);
+		if (!buf) {
+			close(fd);
+			return ANPR_ERR_NOMEM;
+		}
+		for (;;) {
+			ssize_t r;
+
+			if (got == cap) { /* grew while read */
+				got = SIZE_MAX;
+				break;
+			}
+			r = read(fd, buf + got, cap - got);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0) {
+				say(b, "%s: %s", path, strerror(errno));
+				free(buf);
+				close(fd);
+				return ANPR_ERR_IO;
+			}
+			if (!r)
+				break;
+			got += (size_t)r;
+		}
+		if (got != SIZE_MAX && !fstat(fd, &after) && after.st_size == before.st_size &&
+		    got == (size_t)before.st_size && after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
+		    after.st_mtim.tv_nsec == before.st_mtim.tv_nsec) {
+			close(fd);
+			*data = buf;
+			*len = got;
+			return ANPR_OK;
+		}
+		free(buf);
+		close(fd);
+	}
+	say(b, "%s: refused: the file changed while it was read (write lists aside and rename them into place)", path);
+	return ANPR_ERR_IO;
+}
+
+static int load(const struct anpr_hot_source *src, const struct anpr_hot_text *txt, int n,
+		const struct anpr_hot_opts *o, anpr_hotset **out, struct anpr_hot_stats *st)
+{
+	struct builder b = {0};
+	double t0 = now_ms();
+	char why[96];
+	int rc = ANPR_OK;
+
+	*out = NULL;
+	b.o = o;
+	b.today = o->today >= 0 ? o->today : anpr_hot_today();
+	b.s = calloc(1, sizeof(*b.s));
+	if (!b.s)
+		return ANPR_ERR_NOMEM;
+	b.s->fuzzy = o->fuzzy < 0 ? 0 : o->fuzzy;
+	b.s->indel = o->indel;
+	if (canon_init(b.s, o->lookalike ? o->lookalike : ANPR_HOT_CLASSES, why)) {
+		say(&b, "%s", why);
+		rc = ANPR_ERR_ARG;
+	}
+	if (!rc && intern(&b, "", 0) != 0) /* offset 0 is the empty string */
+		rc = ANPR_ERR_NOMEM;
+	if (!rc && grow((void **)&b.s->strs, &b.capstrs, 1, 1))
+		rc = ANPR_ERR_NOMEM;
+	if (!rc)
+		b.s->strs[b.s->nstrs++] = 0;
+	for (int i = 0; i < n && rc != ANPR_ERR_NOMEM; i++) {
+		struct anpr_hot_text t;
+		char *data = NULL;
+		int r;
+
+		if (src) {
+			t.name = src[i].name;
+			t.path = src[i].path;
+			r = read_file(&b, src[i].path, &data, &t.len);
+			if (r) {
+				if (b.s->st.nlists < ANPR_HOT_MAX_LISTS) {
+					struct anpr_hot_list_stats *ls = &b.s->st.list[b.s->st.nlists++];
+
+					memset(ls, 0, sizeof(*ls));
+					snprintf(ls->name, sizeof(ls->name), "%s", t.name);
+					ls->refused = 1;
+				}
+				rc = rc ? rc : r;
+				continue;
+			}
+			t.data = data;
+		} else {
+			t = txt[i];
+		}
+		r = parse_list(&b, &t);
+		free(data);
+		if (r)
+			rc = rc ? rc : r;
+	}
+	b.s->st.parse_ms = now_ms() - t0;
+	if (!rc)
+		rc = finish(&b);
+	b.s->st.load_ms = now_ms() - t0;
+	if (st)
+		*st = b.s->st;
+	builder_free(&b);
+	if (rc) {
+		anpr_hotset_free(b.s);
+		return rc;
+	}
+	*out = b.s;
+	return ANPR_OK;
+}
+
+int anpr_hotset_load(const struct anpr_hot_source *src, int n, const struct anpr_hot_opts *o, anpr_hotset **out,
+		     struct anpr_hot_stats *st)
+{
+	return load(src, NULL, n, o, out, st);
+}
+
+int anpr_hotset_load_text(const struct anpr_hot_text *t, int n, const struct anpr_hot_opts *o, anpr_hotset **out,
+			  struct anpr_hot_stats *st)
+{
+	return load(NULL, t, n, o, out, st);
+}
+
+long anpr_hotset_size(const anpr_hotset *s)
+{
+	return s ? (long)s->n : 0;
+}
+
+const struct anpr_hot_stats *anpr_hotset_stats(const anpr_hotset *s)
+{
+	return &s->st;
+}
+
+/* ---- lookup ---- */
+
+struct found {
+	uint32_t entry;
+	enum anpr_hot_rule rule;
+	int distance;
+	int query; /* which text found it */
+};
+
+struct hitset {
+	struct found f[MAX_HITS_SCAN];
+	int n;
+};
+
+static void add_hit(struct hitset *h, uint32_t e, enum anpr_hot_rule rule, int distance, int query)
+{
+	for (int i = 0; i < h->n; i++)
+		if (h->f[i].entry == e) {
+			if (distance < h->f[i].distance) {
+				h->f[i].rule = rule;
+				h->f[i].distance = distance;
+				h->f[i].query = query;
+			}
+			return;
+		}
+	if (h->n < MAX_HITS_SCAN)
+		h->f[h->n++] = (struct found){e, rule, distance, query};
+}
+
+static int live(const anpr_hotset *s, uint32_t e, int32_t today)
+{
+	return s->metas[s->slot[e].meta].valid_until >= today;
+}
+
+/* The entries whose canonical VRM is c (home h): call each with its slot. */
+#define FOR_HOME(s, c, h, i, k)                                                                     \
+	for (uint32_t i = (h), _d; ((k) = (s)->slot[i].key) != 0; i++)                              \
+		if ((_d = (uint32_t)((k) >> DISP_SHIFT)) < DISP_MAX && i - _d > (h))                 \
+			break;                                                                      \
+		else if ((_d < DISP_MAX && i - _d < (h)) || (((k) &= KEY_BITS), canon((s), (k)) != (c))) \
+			continue;                                                                   \
+		else
+
+/* Every hit of the packed read r (canonical c) by the set's rules. */
+static void find(const anpr_hotset *s, uint64_t r, int exact_only, int32_t today, struct hitset *h, int query)
+{
+	uint64_t c = canon(s, r), k, vc[ANPR_HOT_MAX_VRM], vr[ANPR_HOT_MAX_VRM];
+	uint32_t vh[ANPR_HOT_MAX_VRM], home, vb = 0;
+	int fuzzy = exact_only ? 0 : s->fuzzy, l = klen(c), nv = 0;
+
+	if (!s->n)
+		return;
+	home = bucket_of(c, s->home);
+	if (!exact_only && s->indel) { /* start every memory access the indel rule needs */
+		for (int p = 0; l > 1 && p < l; p++) {
+			if (p && field(c, p) == field(c, p - 1))
+				continue;
+			vc[nv] = kdel(c, p);
+			vr[nv] = kdel(r, p);
+			vh[nv] = bucket_of(vc[nv], s->home);
+			__builtin_prefetch(&s->slot[vh[nv]]);
+			nv++;
+		}
+		vb = bucket_of(c, s->nvb);
+		__builtin_prefetch(&s->vdir[vb]);
+	}
+	FOR_HOME(s, c, home, i, k) {
+		int d = ndiff(k, r);
+
+		if (d <= fuzzy && live(s, i, today))
+			add_hit(h, i, d ? ANPR_HOT_LOOKALIKE : ANPR_HOT_EXACT, d, query);
+	}
+	if (exact_only || !s->indel)
+		return;
+	/* one extra character in the read: the read less each character */
+	for (int v = 0; v < nv; v++) {
+		FOR_HOME(s, vc[v], vh[v], i, k) {
+			int d = ndiff(k, vr[v]);
+
+			if (d <= fuzzy && live(s, i, today))
+				add_hit(h, i, ANPR_HOT_INDEL, 1 + d, query);
+		}
+	}
+	/* one character missing from the read: entries one deletion away */
+	if (l >= ANPR_HOT_MAX_VRM)
+		return;
+	for (uint32_t j = s->vdir[vb]; j < s->vdir[vb + 1]; j++)
+		__builtin_prefetch(&s->slot[s->var[j]]);
+	for (uint32_t j = s->vdir[vb]; j < s->vdir[vb + 1]; j++) {
+		uint32_t e = s->var[j];
+		uint64_t ek = s->slot[e].key & KEY_BITS, ec = canon(s, ek);
+		int best = 99;
+
+		if (klen(ec) != l + 1)
+			continue;
+		for (int p = 0; p <= l; p++)
+			if (kdel(ec, p) == c) {
+				int d = ndiff(kdel(ek, p), r);
+
+				best = d < best ? d : best;
+			}
+		if (best <= fuzzy && live(s, e, today))
+			add_hit(h, e, ANPR_HOT_INDEL, 1 + best, query);
+	}
+}
+
+static int rank_cmp(const void *pa, const void *pb)
+{
+	const struct anpr_hot_hit *a = pa, *b = pb;
+
+	if (a->priority != b->priority)
+		return a->priority - b->priority;
+	if (a->distance != b->distance)
+		return a->distance - b->distance;
+	if (a->confidence != b->confidence)
+		return a->confidence > b->confidence ? -1 : 1;
+	if (a->list != b->list)
+		return strcmp(a->list, b->list);
+	return a->entry < b->entry ? -1 : a->entry > b->entry;
+}
+
+static int emit(const anpr_hotset *s, const struct hitset *h, char (*texts)[ANPR_HOT_MAX_VRM + 3],
+		const float *conf, struct anpr_hot_hit *hits, int max)
+{
+	struct anpr_hot_hit all[MAX_HITS_SCAN];
+	int n = 0;
+
+	for (int i = 0; i < h->n; i++) {
+		const struct found *f = &h->f[i];
+		const struct meta *m = &s->metas[s->slot[f->entry].meta];
+		struct anpr_hot_hit *x = &all[n++];
+
+		x->list = s->names[m->list];
+		x->category = s->strs + m->category;
+		x->action = s->strs + m->action;
+		x->source = s->strs + m->source;
+		x->note = s->strs + m->note;
+		unpack(s->slot[f->entry].key & KEY_BITS, x->vrm);
+		memcpy(x->read, texts[f->query], sizeof(x->read));
+		x->priority = m->priority;
+		x->valid_until = m->valid_until;
+		x->rule = f->rule;
+		x->distance = f->distance;
+		x->confidence = conf[f->query];
+		x->entry = f->entry;
+	}
+	qsort(all, (size_t)n, sizeof(all[0]), rank_cmp);
+	n = n < max ? n : max;
+	memcpy(hits, all, (size_t)(n > 0 ? n : 0) * sizeof(all[0]));
+	return n;
+}
+
+int anpr_hotset_lookup(const anpr_hotset *s, const char *text, int exact_only, int32_t today,
+		       struct anpr_hot_hit *hits, int max)
+{
+	char t[1][ANPR_HOT_MAX_VRM + 3], why[96];
+	float one = 1;
+	struct hitset h;
+
+	h.n = 0;
+	if (!s || anpr_hot_normalise(text, strlen(text), t[0], why) < 0)
+		return 0;
+	find(s, pack(t[0]), exact_only, today, &h, 0);
+	return emit(s, &h, t, &one, hits, max);
+}
+
+#define MAX_QUERIES (ANPR_READ_MAX_CANDS + 4)
+
+int anpr_hotset_match(const anpr_hotset *s, const struct anpr_plate_read *pl, int32_t today,
+		      struct anpr_hot_hit *hits, int max)
+{
+	char texts[MAX_QUERIES][ANPR_HOT_MAX_VRM + 3], why[96];
+	float conf[MAX_QUERIES];
+	int nq = 0;
+	struct hitset h;
+
+	h.n = 0;
+	if (!s)
+		return 0;
+	/* the reader's candidate texts, best first */
+	for (int i = 0; i < pl->ncands && nq < MAX_QUERIES; i++) {
+		if (anpr_hot_normalise(pl->cands[i].text, strlen(pl->cands[i].text), texts[nq], why) < 0)
+			continue;
+		conf[nq] = pl->cands[i].confidence;
+		find(s, pack(texts[nq]), 0, today, &h, nq);
+		nq++;
+	}
+	if (!pl->ncands && anpr_hot_normalise(pl->text, strlen(pl->text), texts[0], why) > 0) {
+		conf[0] = pl->confidence;
+		find(s, pack(texts[0]), 0, today, &h, 0);
+		nq = 1;
+	}
+	/* the best text with one doubtful character replaced by its runner-up */
+	if (nq && (int)strlen(texts[0]) == pl->nchars) {
+		for (int k = 0; k < pl->nchars && nq < MAX_QUERIES; k++) {
+			const struct anpr_char_read *c = &pl->chars[k];
+
+			if (c->confidence >= DOUBT || !c->alt || c->alt == texts[0][k])
+				continue;
+			memcpy(texts[nq], texts[0], sizeof(texts[0]));
+			texts[nq][k] = c->alt;
+			conf[nq] = c->confidence > 0 ? conf[0] * c->alt_confidence / c->confidence : 0;
+			find(s, pack(texts[nq]), 0, today, &h, nq);
+			nq++;
+		}
+	}
+	return emit(s, &h, texts, conf, hits, max);
+}

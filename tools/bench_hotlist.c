@@ -1,0 +1,393 @@
+/*
+ * bench_hotlist.c - hotlist figures (make bench; docs/PERFORMANCE.md 7).
+ *
+ *   build/bench_hotlist [--entries N] [--dir DIR] [--queries Q]
+ *
+ * Writes N (default 10,000,000) generated entries as four CSV lists in DIR
+ * (default: a fresh directory under /tmp, removed afterwards): UK current,
+ * prefix, suffix, dateless and Northern Ireland VRMs with realistic
+ * metadata (some notes, expiry dates, a few expired and duplicate rows).
+ * Then, on one core:
+ *
+ *   1. load: files read, parsed, merged and indexed (indel index included),
+ *      in seconds; memory of the set per entry in force (its arrays, all
+ *      counted) and the process's peak resident size;
+ *   2. exact lookup: ns per lookup, mean and 99th percentile, Q lookups of
+ *      half listed, half unlisted VRMs at random;
+ *   3. fuzzy lookup (look-alikes up to 1, indel on): Q lookups of listed
+ *      VRMs with one look-alike substitution, one deletion, one insertion,
+ *      and of unlisted VRMs: mean, 99th percentile, and the share of
+ *      unlisted VRMs that hit anything (false hits);
+ *   4. plate reads checked per second (5 candidate texts and a doubtful
+ *      character each);
+ *   5. the longest a lookup waited while the whole set was reloaded.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "anpr/anpr.h"
+#include "anpr/hotlist.h"
+
+static double now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)((rng >> 32) * n >> 32);
+}
+
+static char letter(void)
+{
+	static const char L[] = "ABCDEFGHJKLMNOPRSTUVWXY"; /* UK: no I, Q, Z in most places */
+
+	return L[rnd(sizeof(L) - 1)];
+}
+
+static char digit(void)
+{
+	return (char)('0' + rnd(10));
+}
+
+/* A random UK VRM in one of the formats, by their rough shares on the road. */
+static void vrm(char *s)
+{
+	uint32_t k = rnd(100);
+	int n = 0;
+
+	if (k < 85) { /* AB12CDE */
+		s[n++] = letter(), s[n++] = letter(), s[n++] = digit(), s[n++] = digit();
+		s[n++] = letter(), s[n++] = letter(), s[n++] = letter();
+	} else if (k < 90) { /* A123BCD */
+		s[n++] = letter(), s[n++] = digit(), s[n++] = digit(), s[n++] = digit();
+		s[n++] = letter(), s[n++] = letter(), s[n++] = letter();
+	} else if (k < 95) { /* ABC123D */
+		s[n++] = letter(), s[n++] = letter(), s[n++] = letter(), s[n++] = digit();
+		s[n++] = digit(), s[n++] = digit(), s[n++] = letter();
+	} else if (k < 98) { /* ABC123 */
+		s[n++] = letter(), s[n++] = letter(), s[n++] = letter(), s[n++] = digit();
+		s[n++] = digit(), s[n++] = digit();
+	} else { /* ABZ1234 */
+		s[n++] = letter(), s[n++] = letter(), s[n++] = 'Z', s[n++] = digit();
+		s[n++] = digit(), s[n++] = digit(), s[n++] = digit();
+	}
+	s[n] = 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct timing {
+	double mean, p50, p99, max;
+};
+
+static struct timing summarise(double *t, long n, double total)
+{
+	struct timing r;
+
+	qsort(t, (size_t)n, sizeof(double), cmp_double);
+	r.mean = total / (double)n;
+	r.p50 = t[n / 2];
+	r.p99 = t[n * 99 / 100];
+	r.max = t[n - 1];
+	return r;
+}
+
+static void mutate(const char *in, char *out, int how)
+{
+	static const char *pairs[] = {"0O", "O0", "1I", "I1", "5S", "S5", "8B", "B8", "2Z", "Z2", "6G", "G6", "D0", "Q0"};
+	int l = (int)strlen(in), p = (int)rnd((uint32_t)l), n = 0;
+
+	strcpy(out, in);
+	if (how == 0) { /* a look-alike substitution where one exists */
+		for (int tries = 0; tries < l; tries++, p = (p + 1) % l)
+			for (unsigned k = 0; k < sizeof(pairs) / sizeof(pairs[0]); k++)
+				if (in[p] == pairs[k][0]) {
+					out[p] = pairs[k][1];
+					return;
+				}
+	} else if (how == 1) { /* a character lost */
+		memmove(out + p, out + p + 1, (size_t)(l - p));
+	} else { /* a character too many */
+		for (int i = 0; i <= l; i++) {
+			if (i == p)
+				out[n++] = rnd(2) ? letter() : digit();
+			if (i < l)
+				out[n++] = in[i];
+		}
+		out[n] = 0;
+	}
+}
+
+static void quiet(void *ctx, const char *msg)
+{
+	long *n = ctx;
+
+	(*n)++;
+	if (*n <= 3)
+		fprintf(stderr, "  (list message) %s\n", msg);
+}
+
+struct reloader {
+	anpr_hotlive *live;
+	int done;
+	double ms;
+};
+
+static void *reload_main(void *arg)
+{
+	struct reloader *r = arg;
+	double t0 = now_ns();
+
+	anpr_hotlive_reload(r->live, NULL);
+	r->ms = (now_ns() - t0) / 1e6;
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const char *names[4] = {"stolen", "uninsured", "wanted", "serious"};
+	static const int share[4] = {40, 40, 10, 10};
+	static const char *actions[5] = {"stop and check", "do not stop: report", "stop: arrest",
+					 "intelligence only", "seize"};
+	long n = 10000000, nq = 1000000, msgs = 0;
+	char dir[256] = "", path[4][300], (*listed)[12];
+	struct anpr_hot_source src[4];
+	struct anpr_hot_opts o;
+	struct anpr_hot_stats st;
+	struct anpr_hot_hit hits[8];
+	anpr_hotlive *live;
+	const anpr_hotset *s;
+	int32_t today = anpr_hot_today();
+	int own_dir = 0;
+	double *t, total, t0;
+	struct rusage ru;
+
+	for (int a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--entries") && a + 1 < argc)
+			n = atol(argv[++a]);
+		else if (!strcmp(argv[a], "--queries") && a + 1 < argc)
+			nq = atol(argv[++a]);
+		else if (!strcmp(argv[a], "--dir") && a + 1 < argc)
+			snprintf(dir, sizeof(dir), "%s", argv[++a]);
+		else {
+			fprintf(stderr, "usage: bench_hotlist [--entries N] [--queries Q] [--dir DIR]\n");
+			return 2;
+		}
+	}
+	if (n < 100 || nq < 100) {
+		fprintf(stderr, "bench_hotlist: at least 100 entries and queries\n");
+		return 2;
+	}
+	if (!*dir) {
+		snprintf(dir, sizeof(dir), "/tmp/bench_hotlist.XXXXXX");
+		if (!mkdtemp(dir)) {
+			perror("mkdtemp");
+			return 1;
+		}
+		own_dir = 1;
+	}
+	listed = malloc((size_t)n * sizeof(*listed));
+	t = malloc((size_t)nq * sizeof(*t));
+	if (!listed || !t)
+		return 1;
+
+	/* the lists */
+	t0 = now_ns();
+	for (int f = 0, row = 0; f < 4; f++) {
+		long rows = n * share[f] / 100;
+		FILE *fp;
+
+		snprintf(path[f], sizeof(path[f]), "%s/%s.csv", dir, names[f]);
+		fp = fopen(path[f], "w");
+		if (!fp) {
+			perror(path[f]);
+			return 1;
+		}
+		fprintf(fp, "%s\n", ANPR_HOT_HEADER);
+		for (long i = 0; i < rows; i++, row++) {
+			char date[16] = "";
+			uint32_t k = rnd(1000);
+
+			vrm(listed[row]);
+			if (k < 300) { /* an expiry within two years; 1 in 300 already past */
+				time_t when = (time_t)(today + (k == 0 ? -30 : (int)rnd(730) + 1)) * 86400;
+				struct tm tm;
+
+				gmtime_r(&when, &tm);
+				strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+			}
+			fprintf(fp, "%c%c%c%c %s,%s,%u,%s,%s,%s,", listed[row][0], listed[row][1], listed[row][2],
+				listed[row][3], listed[row] + 4, names[f], 1 + rnd(5), actions[rnd(5)],
+				rnd(3) ? "PNC" : "local force", date);
+			if (k >= 950) /* one row in 20 has a note */
+				fprintf(fp, "\"case %08u, seen %s\"", rnd(100000000), listed[row]);
+			fputc('\n', fp);
+		}
+		fclose(fp);
+		src[f].path = path[f];
+		snprintf(src[f].name, sizeof(src[f].name), "%s", names[f]);
+	}
+	printf("bench_hotlist: %ld generated rows in 4 lists (%s), written in %.1f s\n", n, dir,
+	       (now_ns() - t0) / 1e9);
+
+	/* 1. load */
+	anpr_hot_opts_init(&o);
+	o.indel = 1;
+	o.report = quiet;
+	o.ctx = &msgs;
+	if (anpr_hotlive_open(&live, src, 4, &o, &st)) {
+		fprintf(stderr, "bench_hotlist: the lists did not load\n");
+		return 1;
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	printf("1. load: %.2f s (%.2f s reading and parsing) for %ld rows -> %ld entries (%ld duplicates merged, %ld expired dropped); "
+	       "%.1f bytes/entry (%.0f MB, indel index %ld items); peak RSS %.0f MB\n",
+	       st.load_ms / 1e3, st.parse_ms / 1e3, st.rows, st.entries, st.duplicates, st.expired, (double)st.bytes / (double)st.entries,
+	       (double)st.bytes / 1e6, st.variants, (double)ru.ru_maxrss / 1e3);
+
+	s = anpr_hotlive_acquire(live);
+	/* 2. exact */
+	total = 0;
+	for (long i = 0; i < nq; i++) {
+		char q[12];
+		double a;
+
+		if (i & 1)
+			vrm(q);
+		else
+			strcpy(q, listed[rnd((uint32_t)n)]);
+		a = now_ns();
+		anpr_hotset_lookup(s, q, 1, today, hits, 8);
+		t[i] = now_ns() - a;
+		total += t[i];
+	}
+	{
+		struct timing r = summarise(t, nq, total);
+
+		printf("2. exact lookup: mean %.0f ns, p50 %.0f ns, p99 %.0f ns, max %.0f ns (%ld lookups, half listed)\n",
+		       r.mean, r.p50, r.p99, r.max, nq);
+	}
+	/* 3. fuzzy */
+	{
+		long unlisted = 0, false_hits = 0, found = 0, fuzzy_queries = 0;
+
+		total = 0;
+		for (long i = 0; i < nq; i++) {
+			char q[16];
+			const char *from = listed[rnd((uint32_t)n)];
+			int how = (int)(i % 4), nh;
+			double a;
+
+			if (how == 3)
+				vrm(q);
+			else
+				mutate(from, q, how);
+			a = now_ns();
+			nh = anpr_hotset_lookup(s, q, 0, today, hits, 8);
+			t[i] = now_ns() - a;
+			total += t[i];
+			if (how == 3) {
+				unlisted++;
+				false_hits += nh > 0;
+			} else {
+				fuzzy_queries++;
+				for (int k = 0; k < nh; k++)
+					if (!strcmp(hits[k].vrm, from)) {
+						found++;
+						break;
+					}
+			}
+		}
+		struct timing r = summarise(t, nq, total);
+
+		printf("3. fuzzy lookup (look-alike 1, indel): mean %.0f ns, p50 %.0f ns, p99 %.0f ns, max %.0f ns; "
+		       "%.2f%% of mutated listed VRMs found; %.2f%% of random VRMs hit something\n",
+		       r.mean, r.p50, r.p99, r.max, 100.0 * (double)found / (double)fuzzy_queries,
+		       100.0 * (double)false_hits / (double)unlisted);
+	}
+	/* 4. plate reads */
+	{
+		struct anpr_plate_read pl;
+		long reads = nq / 4;
+
+		t0 = now_ns();
+		for (long i = 0; i < reads; i++) {
+			memset(&pl, 0, sizeof(pl));
+			if (i & 1)
+				vrm(pl.text);
+			else
+				strcpy(pl.text, listed[rnd((uint32_t)n)]);
+			pl.ncands = 5;
+			pl.nchars = (int)strlen(pl.text);
+			for (int c = 0; c < 5; c++) {
+				strcpy(pl.cands[c].text, pl.text);
+				if (c)
+					pl.cands[c].text[rnd((uint32_t)pl.nchars)] = digit();
+				pl.cands[c].confidence = 0.9f / (float)(c + 1);
+			}
+			for (int c = 0; c < pl.nchars; c++) {
+				pl.chars[c].c = pl.text[c];
+				pl.chars[c].confidence = c == 2 ? 0.4f : 0.95f;
+				pl.chars[c].alt = letter();
+				pl.chars[c].alt_confidence = 0.3f;
+			}
+			anpr_hotset_match(s, &pl, today, hits, 8);
+		}
+		printf("4. plate reads checked: %.0f per second on one core (5 candidates + 1 doubtful character each)\n",
+		       (double)reads / ((now_ns() - t0) / 1e9));
+	}
+	anpr_hotlive_release(live, s);
+
+	/* 5. lookups during a reload */
+	{
+		struct reloader r = {live, 0, 0};
+		pthread_t th;
+		long i = 0;
+		double worst = 0;
+
+		pthread_create(&th, NULL, reload_main, &r);
+		while (!__atomic_load_n(&r.done, __ATOMIC_ACQUIRE)) {
+			double a = now_ns(), d;
+			const anpr_hotset *x = anpr_hotlive_acquire(live);
+
+			anpr_hotset_lookup(x, listed[rnd((uint32_t)n)], 0, today, hits, 8);
+			anpr_hotlive_release(live, x);
+			d = now_ns() - a;
+			worst = d > worst ? d : worst;
+			i++;
+		}
+		pthread_join(th, NULL);
+		printf("5. reload of all lists: %.2f s aside; %ld lookups meanwhile, the longest %.1f us "
+		       "(acquire + fuzzy lookup + release)\n",
+		       r.ms / 1e3, i, worst / 1e3);
+	}
+	anpr_hotlive_close(live);
+	if (own_dir) {
+		for (int f = 0; f < 4; f++)
+			unlink(path[f]);
+		rmdir(dir);
+	}
+	free(listed);
+	free(t);
+	return 0;
+}
