@@ -28,6 +28,7 @@ int main(void)
 		register_image_suite,
 		register_grammar_suite,
 		register_read_suite,
+		register_hotlist_suite,
 	};
 	unsigned failures, tests_failed, suites_failed;
 	size_t i;
