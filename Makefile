@@ -11,6 +11,7 @@
 #   make bench      speed and memory figures (docs/PERFORMANCE.md)
 #   make build/sim_trace   an image through the RTL with an FST waveform
 #   make synth      Yosys synth_ice40 area of the up5k build
+#   make fuzz       libFuzzer on the record, image and hotlist parsers (FUZZ_SECONDS each)
 #   make eval       reading accuracy and localisation recall on ../shared/data
 #   make train      retrain the character classifier (rewrites its weights)
 #   make clean
@@ -31,7 +32,8 @@ CFLAGS     := $(CSTD) $(WARN) $(OPT) $(INC) -Isim $(PNG_CFLAGS)
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 DEB_PACKAGES := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icestorm iverilog \
-                z3 boolector libusb-1.0-0-dev libpng-dev libcunit1-dev umockdev libumockdev-dev clang
+                z3 boolector libusb-1.0-0-dev libpng-dev libcunit1-dev umockdev libumockdev-dev clang \
+                libclang-rt-14-dev
 
 MODEL_SRC := sim/model/anpr_model.c
 # reading plates: segmentation, classifier (its trained weights), grammar
@@ -55,12 +57,12 @@ VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --to
             --MAKEFLAGS "OPT_FAST=-O3 OPT_SLOW=-O1"
 VL_CXX   := $(CXX) -O2 -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd
 
-.PHONY: all deps run test unit train read-test lint protocol-check module-test sim-test formal bench synth eval clean help
+.PHONY: all deps run test unit train read-test hotlist-test fuzz fuzz-regress lint protocol-check module-test sim-test formal bench synth eval clean help
 
 all: $(BUILD)/anpr $(BUILD)/read_eval $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k $(BUILD)/bench_pipeline
 
 help:
-	@sed -n '4,16p' Makefile
+	@sed -n '4,17p' Makefile
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -172,7 +174,8 @@ train: $(BUILD)/train
 $(BUILD)/bench_pipeline: $(call obj,tools/bench_pipeline.c sim/scenes.c $(MODEL_SRC) $(LIB_SRC)) $(VL_OBJ_up5k)
 	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
 
-bench: $(BUILD)/bench_pipeline $(BUILD)/locate_eval $(BUILD)/bench_read
+bench: $(BUILD)/bench_pipeline $(BUILD)/locate_eval $(BUILD)/bench_read $(BUILD)/bench_hotlist
+	./$(BUILD)/bench_hotlist
 	./$(BUILD)/bench_read $(if $(wildcard $(DATA)/us-scenes),--data $(DATA),)
 	./$(BUILD)/bench_pipeline $(if $(wildcard $(DATA)/us-scenes),--data $(DATA),)
 	@[ -d $(DATA)/eu-scenes ] && ./$(BUILD)/locate_eval --preset up5k $(DATA)/eu-scenes $(DATA)/us-scenes || true
@@ -220,7 +223,42 @@ eval: $(BUILD)/locate_eval $(BUILD)/read_eval
 read-test: $(BUILD)/anpr
 	tests/read/run.sh $(BUILD) $(DATA)
 
-test: deps protocol-check unit lint formal sim-test read-test run
+# hotlists and alerts through the anpr tool, on a generated frame
+$(BUILD)/mkscene: $(call obj,tests/hotlist/mkscene.c sim/scenes.c)
+	$(CC) $^ -o $@
+
+hotlist-test: $(BUILD)/anpr $(BUILD)/mkscene
+	tests/hotlist/run.sh $(BUILD)
+
+# hotlist figures over 10 million generated entries (make bench)
+$(BUILD)/bench_hotlist: $(call obj,tools/bench_hotlist.c $(HOST_SRC)) $(VL_OBJ_up5k)
+	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+
+# libFuzzer targets (clang). `make fuzz` explores for FUZZ_SECONDS each from
+# the seed corpora (tests/fuzz/corpus) into build/corpus; `make fuzz-regress`
+# (in make test) replays the seeds only.
+FUZZ_SECONDS ?= 60
+FUZZ_CC := clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(CSTD) $(INC) $(PNG_CFLAGS)
+$(BUILD)/fuzz_records: tests/fuzz/fuzz_records.c host/src/records.c | $(BUILD)
+	$(FUZZ_CC) $^ -o $@
+$(BUILD)/fuzz_image: tests/fuzz/fuzz_image.c host/src/image.c | $(BUILD)
+	$(FUZZ_CC) $^ $(PNG_LIBS) -o $@
+$(BUILD)/fuzz_hotlist: tests/fuzz/fuzz_hotlist.c host/src/hotlist.c | $(BUILD)
+	$(FUZZ_CC) $^ -o $@
+
+fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist
+	@for t in records image hotlist; do \
+		mkdir -p $(BUILD)/corpus/$$t; \
+		echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+		./$(BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
+			$(BUILD)/corpus/$$t $$( [ -d tests/fuzz/corpus/$$t ] && echo tests/fuzz/corpus/$$t ) \
+			2>&1 | grep -E "^(Done|stat::number_of_executed_units)|ERROR|SUMMARY" || exit 1; \
+	done
+
+fuzz-regress: $(BUILD)/fuzz_hotlist
+	./$(BUILD)/fuzz_hotlist -runs=0 tests/fuzz/corpus/hotlist 2>&1 | tail -1
+
+test: deps protocol-check unit lint formal sim-test read-test hotlist-test fuzz-regress run
 
 clean:
 	rm -rf $(BUILD)

@@ -118,6 +118,114 @@ int anpr_alert_json(const struct anpr_alert *a, char **line, size_t *len)
 	return ANPR_OK;
 }
 
+/* ---- the alerter ---- */
+
+static double clock_s(clockid_t c)
+{
+	struct timespec t;
+
+	clock_gettime(c, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void anpr_alerter_init(struct anpr_alerter *al, const char *camera, FILE *out)
+{
+	memset(al, 0, sizeof(*al));
+	al->camera = camera;
+	al->holdoff = 60;
+	al->out = out;
+}
+
+void anpr_alerter_frame(struct anpr_alerter *al, const anpr_hotset *set, const char *file, const uint8_t *px,
+			unsigned w, unsigned h)
+{
+	al->set = set;
+	al->file = file;
+	al->time = clock_s(CLOCK_REALTIME);
+	al->today = (int32_t)(al->time / 86400);
+	al->frame++;
+	al->plate = 0;
+	al->first_sent = 0;
+	al->px = px;
+	al->w = w;
+	al->h = h;
+}
+
+/* Was this entry alerted within the hold-off? Records it if not. */
+static int held_off(struct anpr_alerter *al, const struct anpr_hot_hit *h)
+{
+	char key[96];
+	int i;
+
+	snprintf(key, sizeof(key), "%s\n%s", h->list, h->vrm);
+	for (i = 0; i < al->nrecent; i++)
+		if (!strcmp(al->recent[i].key, key))
+			break;
+	if (i < al->nrecent && al->time - al->recent[i].t < al->holdoff)
+		return 1;
+	if (i == al->nrecent) {
+		if (al->nrecent < ANPR_ALERT_HOLDOFF_SLOTS) {
+			al->nrecent++;
+		} else { /* forget the oldest */
+			i = 0;
+			for (int k = 1; k < ANPR_ALERT_HOLDOFF_SLOTS; k++)
+				if (al->recent[k].t < al->recent[i].t)
+					i = k;
+		}
+		snprintf(al->recent[i].key, sizeof(al->recent[i].key), "%s", key);
+	}
+	al->recent[i].t = al->time;
+	return 0;
+}
+
+void anpr_alerter_plate(void *ctx, const struct anpr_plate_read *pl)
+{
+	struct anpr_alerter *al = ctx;
+	struct anpr_hot_hit hits[8];
+	int n, plate = al->plate++;
+
+	if (!al->set)
+		return;
+	n = anpr_hotset_match(al->set, pl, al->today, hits, 8);
+	for (int k = 0; k < n; k++) {
+		struct anpr_alert a = {0};
+		const struct anpr_box *b = &pl->box;
+		char capture[160], when[32], *line;
+		size_t len;
+
+		if (held_off(al, &hits[k]))
+			continue;
+		anpr_alert_time(al->time, when);
+		snprintf(capture, sizeof(capture), "%s-%s-%lu-%d", al->camera, when, al->frame, plate);
+		a.camera = al->camera;
+		a.capture = capture;
+		a.time = al->time;
+		a.file = al->file;
+		a.plate = pl;
+		a.hit = &hits[k];
+		if (al->px && b->w && b->h && b->x + b->w <= al->w && b->y + b->h <= al->h) {
+			a.patch = al->px + (size_t)b->y * al->w + b->x;
+			a.patch_w = b->w;
+			a.patch_h = b->h;
+			a.patch_stride = al->w;
+		}
+		if (anpr_alert_json(&a, &line, &len)) {
+			fprintf(stderr, "anpr: alert for %s: out of memory\n", pl->text);
+			continue;
+		}
+		if (al->out) {
+			fwrite(line, 1, len, al->out);
+			fflush(al->out);
+		}
+		if (al->server)
+			anpr_alert_server_send(al->server, line, len);
+		if (!al->first_sent)
+			al->first_sent = clock_s(CLOCK_MONOTONIC);
+		free(line);
+		al->alerts++;
+	}
+}
+
 /* ---- addresses ---- */
 
 /* A socket for addr, bound and listening (server) or connected (client). */

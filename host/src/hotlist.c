@@ -974,10 +974,11 @@ static int finish(struct builder *b)
 		st->expired += st->list[i].expired;
 	}
 	for (uint32_t e = 0; e < s->nslots; e++) {
-		const struct meta *m = &s->metas[s->slot[e].meta];
+		const struct meta *m;
 
 		if (!s->slot[e].key)
 			continue;
+		m = &s->metas[s->slot[e].meta];
 		st->list[m->list].entries++;
 		st->len_count[klen(s->slot[e].key & KEY_BITS)]++;
 		st->priority_count[m->priority]++;

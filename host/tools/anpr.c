@@ -222,105 +222,6 @@ static void print_plates(const char *name, unsigned w, unsigned h, const struct 
 
 /* ---- read: hotlists and alerts ---- */
 
-#define HOLDOFF_SLOTS 256
-
-/* What the per-plate callback needs while one frame is read. */
-struct alerting {
-	anpr_hotlive *live;
-	const anpr_hotset *set;   /* acquired for the frame */
-	anpr_alert_server *server;
-	const char *camera, *file;
-	double time;              /* the frame's capture time */
-	unsigned long frame;      /* frame number in this run */
-	int plate;                /* plates read so far in the frame */
-	const struct anpr_image *img;
-	double holdoff;           /* seconds an entry is not alerted again on this camera */
-	struct {
-		char key[96];
-		double t;
-	} recent[HOLDOFF_SLOTS];  /* the last alerts, for the hold-off */
-	int nrecent;
-	unsigned long alerts;
-};
-
-/* Was this entry alerted within the hold-off? Records it if not. */
-static int held_off(struct alerting *al, const struct anpr_hot_hit *h)
-{
-	char key[96];
-	int i;
-
-	snprintf(key, sizeof(key), "%s\n%s", h->list, h->vrm);
-	for (i = 0; i < al->nrecent; i++)
-		if (!strcmp(al->recent[i].key, key))
-			break;
-	if (i < al->nrecent && al->time - al->recent[i].t < al->holdoff)
-		return 1;
-	if (i == al->nrecent) {
-		if (al->nrecent < HOLDOFF_SLOTS) {
-			al->nrecent++;
-		} else { /* replace the oldest */
-			i = 0;
-			for (int k = 1; k < HOLDOFF_SLOTS; k++)
-				if (al->recent[k].t < al->recent[i].t)
-					i = k;
-		}
-		snprintf(al->recent[i].key, sizeof(al->recent[i].key), "%s", key);
-	}
-	al->recent[i].t = al->time;
-	return 0;
-}
-
-static double wall_time(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/* A plate was read: check it, raise an alert per new hit. */
-static void alert_plate(void *ctx, const struct anpr_plate_read *pl)
-{
-	struct alerting *al = ctx;
-	struct anpr_hot_hit hits[MAX_HITS];
-	int n = anpr_hotset_match(al->set, pl, anpr_hot_today(), hits, MAX_HITS), k;
-	int plate = al->plate++;
-
-	for (k = 0; k < n; k++) {
-		struct anpr_alert a = {0};
-		char capture[160], when[32], *line;
-		const struct anpr_box *b = &pl->box;
-		size_t len;
-
-		if (held_off(al, &hits[k]))
-			continue;
-		anpr_alert_time(al->time, when);
-		snprintf(capture, sizeof(capture), "%s-%s-%lu-%d", al->camera, when, al->frame, plate);
-		a.camera = al->camera;
-		a.capture = capture;
-		a.time = al->time;
-		a.file = al->file;
-		a.plate = pl;
-		a.hit = &hits[k];
-		if (b->w && b->h && b->x + b->w <= al->img->width && b->y + b->h <= al->img->height) {
-			a.patch = al->img->pixels + (size_t)b->y * al->img->width + b->x;
-			a.patch_w = b->w;
-			a.patch_h = b->h;
-			a.patch_stride = al->img->width;
-		}
-		if (anpr_alert_json(&a, &line, &len)) {
-			fprintf(stderr, "anpr: alert for %s: out of memory\n", pl->text);
-			continue;
-		}
-		fwrite(line, 1, len, stdout);
-		fflush(stdout);
-		if (al->server)
-			anpr_alert_server_send(al->server, line, len);
-		free(line);
-		al->alerts++;
-	}
-}
-
 /* The next file name: argv's, or LIST's lines ("-": stdin). NULL at the end. */
 static const char *next_file(FILE *list, char *buf, size_t size, char **argv, int *i, int argc)
 {
@@ -356,7 +257,8 @@ static int read_cmd(int argc, char **argv)
 	struct anpr_read_opts opts = {ANPR_COUNTRY_GB, NULL};
 	static struct anpr_plate_read plates[ANPR_READ_MAX_PLATES];
 	static struct plate_hits hits[ANPR_READ_MAX_PLATES];
-	static struct alerting al;
+	static struct anpr_alerter al;
+	anpr_hotlive *live = NULL;
 	struct anpr_hot_source src[ANPR_HOT_MAX_LISTS];
 	struct anpr_hot_opts hopts;
 	int json = 0, crop = 0, status = 0, a, i, rc, nsrc = 0;
@@ -368,8 +270,7 @@ static int read_cmd(int argc, char **argv)
 
 	anpr_hot_opts_init(&hopts);
 	hopts.report = to_stderr;
-	al.camera = "cam0";
-	al.holdoff = 60;
+	anpr_alerter_init(&al, "cam0", stdout);
 	for (a = 0; a < argc && argv[a][0] == '-' && argv[a][1] == '-'; a++) {
 		const char *opt = argv[a], *arg = a + 1 < argc ? argv[a + 1] : NULL;
 
@@ -425,7 +326,7 @@ static int read_cmd(int argc, char **argv)
 		struct anpr_hot_stats st;
 
 		anpr_hotlive_block_sighup(); /* before any thread: the watcher takes it */
-		rc = anpr_hotlive_open(&al.live, src, nsrc, &hopts, &st);
+		rc = anpr_hotlive_open(&live, src, nsrc, &hopts, &st);
 		if (rc) {
 			fprintf(stderr, "anpr: the hotlists were not loaded (%s)\n", anpr_strerror(rc));
 			return 1;
@@ -433,9 +334,9 @@ static int read_cmd(int argc, char **argv)
 		fprintf(stderr, "anpr: hotlists: %ld entries in %d list(s), %ld bad row(s), %ld duplicate(s) merged, "
 				"%ld expired, %.0f ms\n",
 			st.entries, st.nlists, st.bad, st.duplicates, st.expired, st.load_ms);
-		if (anpr_hotlive_watch(al.live, (int)(watch * 1000), 1)) {
+		if (anpr_hotlive_watch(live, (int)(watch * 1000), 1)) {
 			fprintf(stderr, "anpr: no hotlist watcher\n");
-			anpr_hotlive_close(al.live);
+			anpr_hotlive_close(live);
 			return 1;
 		}
 	}
@@ -443,7 +344,7 @@ static int read_cmd(int argc, char **argv)
 		rc = anpr_alert_server_open(&al.server, listen, to_stderr, NULL, err, sizeof(err));
 		if (rc) {
 			fprintf(stderr, "anpr: --alert-listen %s\n", err);
-			anpr_hotlive_close(al.live);
+			anpr_hotlive_close(live);
 			return 1;
 		}
 		fprintf(stderr, "anpr: alerts on %s\n", listen);
@@ -477,39 +378,35 @@ static int read_cmd(int argc, char **argv)
 			continue;
 		}
 		t0 = now_ms();
-		al.time = wall_time();
-		al.frame++;
-		al.plate = 0;
-		al.file = file;
-		al.img = &img;
-		al.set = al.live ? anpr_hotlive_acquire(al.live) : NULL;
+		anpr_alerter_frame(&al, live ? anpr_hotlive_acquire(live) : NULL, file, img.pixels, img.width,
+				   img.height);
 		if (crop) {
 			rc = anpr_read_crop(&opts, img.pixels, img.width, img.height, img.width, 0, 0, NULL, plates);
 			if (rc >= 0) {
 				n = rc;
 				rc = 0;
 				if (n && al.set)
-					alert_plate(&al, &plates[0]);
+					anpr_alerter_plate(&al, &plates[0]);
 			} else {
 				snprintf(err, sizeof(err), "%s (a --crop image is 4 to %d pixels a side)",
 					 anpr_strerror(rc), ANPR_SEG_MAX_SIDE);
 			}
 		} else {
 			rc = anpr_read_frame_each(&opts, p, img.pixels, img.width, img.height, plates,
-						  ANPR_READ_MAX_PLATES, &n, al.set ? alert_plate : NULL, &al);
+						  ANPR_READ_MAX_PLATES, &n, al.set ? anpr_alerter_plate : NULL, &al);
 			if (rc)
 				snprintf(err, sizeof(err), "%s", anpr_pipe_errmsg(p));
 		}
 		for (int k = 0; al.set && k < n; k++)
-			hits[k].n = anpr_hotset_match(al.set, &plates[k], anpr_hot_today(), hits[k].hit, MAX_HITS);
+			hits[k].n = anpr_hotset_match(al.set, &plates[k], al.today, hits[k].hit, MAX_HITS);
 		if (al.set)
-			anpr_hotlive_release(al.live, al.set);
+			anpr_hotlive_release(live, al.set);
 		al.set = NULL;
 		if (rc) {
 			file_error(file, err, json);
 			status = 1;
 		} else {
-			print_plates(file, img.width, img.height, plates, n, al.live ? hits : NULL, now_ms() - t0, json);
+			print_plates(file, img.width, img.height, plates, n, live ? hits : NULL, now_ms() - t0, json);
 		}
 		fflush(stdout);
 		anpr_image_free(&img);
@@ -523,7 +420,7 @@ out:
 		fclose(list);
 	anpr_pipe_close(p);
 	anpr_alert_server_close(al.server, 2000);
-	anpr_hotlive_close(al.live);
+	anpr_hotlive_close(live);
 	return status;
 }
 

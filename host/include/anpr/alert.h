@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "anpr/hotlist.h"
 #include "anpr/read.h"
@@ -42,6 +43,48 @@ int anpr_alert_json(const struct anpr_alert *a, char **line, size_t *len);
 void anpr_alert_time(double t, char *out);
 
 typedef struct anpr_alert_server anpr_alert_server;
+
+/*
+ * The alerter of one camera: checks each plate read against a hotlist set
+ * and raises an alert per hit at once (anpr_alerter_plate is the on_plate
+ * callback of anpr_read_frame_each), unless the same list entry was
+ * alerted on this camera within the hold-off (the same vehicle in the
+ * next frames). Alerts go to out (a line each, flushed) and the server.
+ */
+#define ANPR_ALERT_HOLDOFF_SLOTS 256
+
+struct anpr_alerter {
+	const char *camera;
+	double holdoff;            /* seconds; default 60 */
+	FILE *out;                 /* alert lines, or NULL */
+	anpr_alert_server *server; /* or NULL */
+	/* the frame being read (anpr_alerter_frame) */
+	const anpr_hotset *set;
+	const char *file;
+	double time;               /* its capture time, seconds since 1970 */
+	int32_t today;
+	unsigned long frame;       /* frames so far */
+	int plate;                 /* plates read so far in the frame */
+	const uint8_t *px;         /* the frame, for the plate patch */
+	unsigned w, h;
+	struct {
+		char key[96];
+		double t;
+	} recent[ANPR_ALERT_HOLDOFF_SLOTS];
+	int nrecent;
+	unsigned long alerts;      /* raised in all */
+	double first_sent;         /* CLOCK_MONOTONIC seconds when the frame's first alert had been sent (0: none) */
+};
+
+void anpr_alerter_init(struct anpr_alerter *al, const char *camera, FILE *out);
+
+/* A new frame (captured now): the set to check against (NULL: none), its
+ * file name (or NULL) and pixels. */
+void anpr_alerter_frame(struct anpr_alerter *al, const anpr_hotset *set, const char *file, const uint8_t *px,
+			unsigned w, unsigned h);
+
+/* Check one plate and raise its alerts (ctx: the alerter). */
+void anpr_alerter_plate(void *ctx, const struct anpr_plate_read *pl);
 
 /* Listen on addr ("unix:PATH" or "tcp:HOST:PORT"). report, if not NULL,
  * gets one line per subscriber that comes or goes. Returns ANPR_OK, or
