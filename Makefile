@@ -75,13 +75,16 @@ $(BUILD) $(BUILD)/obj $(BUILD)/san:
 	mkdir -p $@
 
 # ---- C objects (optimised) and their sanitized twins ----
+# (-MMD: each object also depends on the headers it includes)
 $(BUILD)/obj/%.o: %.c | $(BUILD)/obj
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Isim/verilator -c $< -o $@
+	$(CC) $(CFLAGS) -MMD -MP -Isim/verilator -c $< -o $@
 
 $(BUILD)/san/%.o: %.c | $(BUILD)/san
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) -Isim $(PNG_CFLAGS) -c $< -o $@
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) -Isim $(PNG_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(shell find $(BUILD)/obj $(BUILD)/san -name '*.d' 2>/dev/null)
 
 # the classifier's dot products are the host's inner loop: vectorised
 $(BUILD)/obj/host/src/classify.o: CFLAGS += -O3

@@ -1176,27 +1176,56 @@ struct found {
 	uint32_t entry;
 	enum anpr_hot_rule rule;
 	int distance;
-	int query; /* which text found it */
+	int query;    /* which text found it */
+	int priority; /* of the entry */
+	int list;     /* the entry's list, by load order */
+	float conf;   /* the reader's confidence in the text */
 };
 
+/* The best MAX_HITS_SCAN hits so far, one per entry. */
 struct hitset {
 	struct found f[MAX_HITS_SCAN];
 	int n;
+	const float *conf; /* per query text */
 };
 
-static void add_hit(struct hitset *h, uint32_t e, enum anpr_hot_rule rule, int distance, int query)
+/* Does a rank after b? By priority, distance, the reader's confidence, list
+ * order, entry. */
+static int ranks_after(const struct found *a, const struct found *b)
 {
+	if (a->priority != b->priority)
+		return a->priority > b->priority;
+	if (a->distance != b->distance)
+		return a->distance > b->distance;
+	if (a->conf != b->conf)
+		return a->conf < b->conf;
+	if (a->list != b->list)
+		return a->list > b->list;
+	return a->entry > b->entry;
+}
+
+static void add_hit(const anpr_hotset *s, struct hitset *h, uint32_t e, enum anpr_hot_rule rule, int distance,
+		    int query)
+{
+	const struct meta *m = &s->metas[s->slot[e].meta];
+	struct found x = {e, rule, distance, query, m->priority, m->list, h->conf[query]};
+	int worst = 0;
+
 	for (int i = 0; i < h->n; i++)
 		if (h->f[i].entry == e) {
-			if (distance < h->f[i].distance) {
-				h->f[i].rule = rule;
-				h->f[i].distance = distance;
-				h->f[i].query = query;
-			}
+			if (ranks_after(&h->f[i], &x))
+				h->f[i] = x;
 			return;
 		}
-	if (h->n < MAX_HITS_SCAN)
-		h->f[h->n++] = (struct found){e, rule, distance, query};
+	if (h->n < MAX_HITS_SCAN) {
+		h->f[h->n++] = x;
+		return;
+	}
+	for (int i = 1; i < h->n; i++) /* full: x displaces the worst, if better */
+		if (ranks_after(&h->f[i], &h->f[worst]))
+			worst = i;
+	if (ranks_after(&h->f[worst], &x))
+		h->f[worst] = x;
 }
 
 static int live(const anpr_hotset *s, uint32_t e, int32_t today)
@@ -1225,8 +1254,8 @@ static void find(const anpr_hotset *s, uint64_t r, int exact_only, int32_t today
 	home = bucket_of(c, s->home);
 	if (!exact_only && s->indel) { /* start every memory access the indel rule needs */
 		for (int p = 0; l > 1 && p < l; p++) {
-			if (p && field(c, p) == field(c, p - 1))
-				continue;
+			if (p && field(r, p) == field(r, p - 1))
+				continue; /* the same read as deleting p - 1 */
 			vc[nv] = kdel(c, p);
 			vr[nv] = kdel(r, p);
 			vh[nv] = bucket_of(vc[nv], s->home);
@@ -1240,7 +1269,7 @@ static void find(const anpr_hotset *s, uint64_t r, int exact_only, int32_t today
 		int d = ndiff(k, r);
 
 		if (d <= fuzzy && live(s, i, today))
-			add_hit(h, i, d ? ANPR_HOT_LOOKALIKE : ANPR_HOT_EXACT, d, query);
+			add_hit(s, h, i, d ? ANPR_HOT_LOOKALIKE : ANPR_HOT_EXACT, d, query);
 	}
 	if (exact_only || !s->indel)
 		return;
@@ -1250,7 +1279,7 @@ static void find(const anpr_hotset *s, uint64_t r, int exact_only, int32_t today
 			int d = ndiff(k, vr[v]);
 
 			if (d <= fuzzy && live(s, i, today))
-				add_hit(h, i, ANPR_HOT_INDEL, 1 + d, query);
+				add_hit(s, h, i, ANPR_HOT_INDEL, 1 + d, query);
 		}
 	}
 	/* one character missing from the read: entries one deletion away */
@@ -1272,7 +1301,7 @@ static void find(const anpr_hotset *s, uint64_t r, int exact_only, int32_t today
 				best = d < best ? d : best;
 			}
 		if (best <= fuzzy && live(s, e, today))
-			add_hit(h, e, ANPR_HOT_INDEL, 1 + best, query);
+			add_hit(s, h, e, ANPR_HOT_INDEL, 1 + best, query);
 	}
 }
 
@@ -1286,8 +1315,8 @@ static int rank_cmp(const void *pa, const void *pb)
 		return a->distance - b->distance;
 	if (a->confidence != b->confidence)
 		return a->confidence > b->confidence ? -1 : 1;
-	if (a->list != b->list)
-		return strcmp(a->list, b->list);
+	if (a->list_index != b->list_index)
+		return a->list_index - b->list_index;
 	return a->entry < b->entry ? -1 : a->entry > b->entry;
 }
 
@@ -1303,6 +1332,7 @@ static int emit(const anpr_hotset *s, const struct hitset *h, char (*texts)[ANPR
 		struct anpr_hot_hit *x = &all[n++];
 
 		x->list = s->names[m->list];
+		x->list_index = m->list;
 		x->category = s->strs + m->category;
 		x->action = s->strs + m->action;
 		x->source = s->strs + m->source;
@@ -1330,6 +1360,7 @@ int anpr_hotset_lookup(const anpr_hotset *s, const char *text, int exact_only, i
 	struct hitset h;
 
 	h.n = 0;
+	h.conf = &one;
 	if (!s || anpr_hot_normalise(text, strlen(text), t[0], why) < 0)
 		return 0;
 	find(s, pack(t[0]), exact_only, today, &h, 0);
@@ -1347,6 +1378,7 @@ int anpr_hotset_match(const anpr_hotset *s, const struct anpr_plate_read *pl, in
 	struct hitset h;
 
 	h.n = 0;
+	h.conf = conf;
 	if (!s)
 		return 0;
 	/* the reader's candidate texts, best first */

