@@ -9,6 +9,7 @@
  * users before freeing it. So a lookup sees either the old set or the new
  * one, whole, and never waits for a load.
  */
+#define _GNU_SOURCE /* syscall */
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -16,7 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "anpr/anpr.h"
@@ -211,6 +215,7 @@ static void *watch_main(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	memcpy(seen, l->loaded, sizeof(seen));
+	anpr_hotlive_background();
 	for (;;) {
 		int step = l->interval_ms > 0 ? l->interval_ms : 200, got = 0;
 		struct timespec ts = {step / 1000, (long)(step % 1000) * 1000000L};
@@ -252,6 +257,12 @@ static void *watch_main(void *arg)
 			pending = changed;
 		}
 	}
+}
+
+void anpr_hotlive_background(void)
+{
+	/* Linux: a thread's nice value is its own (setpriority on its id) */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 }
 
 int anpr_hotlive_block_sighup(void)

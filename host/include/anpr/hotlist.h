@@ -190,6 +190,11 @@ int anpr_hotlive_reload(anpr_hotlive *l, struct anpr_hot_stats *st);
 int anpr_hotlive_watch(anpr_hotlive *l, int interval_ms, int sighup);
 int anpr_hotlive_block_sighup(void);
 
+/* Lower the calling thread's scheduling priority (nice 10), so a reload
+ * on a loaded machine yields the core to the readers; the watcher does
+ * this for itself. */
+void anpr_hotlive_background(void);
+
 /* How many sets have been in force (1 after open). */
 unsigned long anpr_hotlive_generation(anpr_hotlive *l);
 
