@@ -1,29 +1,36 @@
 /*
  * train.c - train the character classifier (`make train`).
  *
- *   build/train [--data DIR] [--epochs N] [--hidden N] [--lr X] [--augment P] [--seed N] [--out FILE]
+ *   build/train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] [--batch N]
+ *               [--lr X] [--augment P] [--average F] [--seed N] [--out FILE]
  *
  * Reads DIR (default ../shared/data):
  *   gb-chars/  single-character tiles of real UK plates
  *   uk-crops/  real UK plate crops, br-crops/ Brazilian ones
  * The crops are cut into characters by the host's own segmenter
- * (host/src/segment.c): a crop whose segmentation has as many characters as
- * its truth text gives one labelled sample per character, in order; the
- * segmenter's other boxes that cover no true character are "junk" samples.
+ * (host/src/segment.c): round 0 labels a crop whose best segmentation has
+ * as many characters as its truth text, one sample per character in order;
+ * later rounds align the text to the slots of every hypothesis with the
+ * network of the round before. The segmenter's other boxes that cover no
+ * true character, and the plate just past either end of the text, are
+ * "junk" samples.
  *
  * Each set is split by plate into five folds; fold 0 is held out (gb-chars:
  * by the middle number of the file name, which names the plate; crops: by
  * plate text) and used only to calibrate the softmax temperature and to
  * report held-out accuracy. Every epoch sees every training sample once,
- * augmented with probability --augment (default 0.85): affine warp (rotation, shear, scale), loss of
- * resolution, blur, stroke width (erode/dilate), contrast, noise, partial
- * occlusion, and jitter of the box.
+ * augmented with probability --augment (default 0.6): affine warp
+ * (rotation, shear, scale), loss of resolution, blur, stroke width
+ * (erode/dilate), contrast, noise, partial occlusion, and jitter of the box.
  *
- * The network (ANPR_TILE_IN -> hidden ReLU -> ANPR_NCLASS softmax) is
- * trained in float by SGD with momentum, then quantised to 8-bit weights
- * with a scale per row, and written as C source (default
- * host/src/classifier_weights.c). One thread, one seeded generator: the
- * same data and options give the same file.
+ * The network (anpr/classify.h: two 3x3 convolutions of --c1 and --c2
+ * channels, each max-pooled 2x2, a dense layer of --hidden units, the
+ * ANPR_NCLASS outputs) is trained in float by SGD with momentum; the
+ * weights of the last --average of the last round's epochs are averaged.
+ * It is then quantised (8-bit weights with a scale per output channel,
+ * 7-bit activations calibrated on the training tiles) and written as C
+ * source (default host/src/classifier_weights.c). One thread, one seeded
+ * generator: the same data and options give the same file.
  */
 #include <math.h>
 #include <stdint.h>
@@ -239,11 +246,61 @@ static double align(const struct anpr_classifier *net, const struct crop *c, con
 	return f[n][L];
 }
 
+/* Add box of crop c as a junk sample unless it covers one of the labelled
+ * characters (samples [first, first + L)) by 25 % or a junk sample already
+ * taken from the crop (from first on) by 60 %. */
+static void add_junk(const struct crop *c, const struct anpr_box *box, int inv, int first, int L)
+{
+	int m;
+
+	for (m = first; m < nsamples; m++)
+		if (iou_pct(box, &samples[m].box) >= (m < first + L ? 25 : 60))
+			return;
+	add_sample(c->src, box, inv, ANPR_CLASS_JUNK, c->set, c->test);
+}
+
+/* Junk just past either end of each row of h (the plate's frame, a band, a
+ * bolt, bare plate): a box a character wide, one gap away, the row's
+ * height. */
+static void add_edge_junk(const struct crop *c, const struct anpr_seg_hyp *h, int first, int L)
+{
+	const struct anpr_image *im = &srcs[c->src].img;
+	int r, e, i;
+
+	for (r = 0; r < h->rows; r++) {
+		int a = r ? h->row2 : 0, b = r ? h->nchars : h->row2, y0 = 65535, y1 = 0, wsum = 0, cw, gap;
+		const struct anpr_box *lo = &h->chars[a], *hi = &h->chars[b - 1];
+
+		if (b - a < 2)
+			continue;
+		for (i = a; i < b; i++) {
+			y0 = h->chars[i].y < y0 ? h->chars[i].y : y0;
+			y1 = h->chars[i].y + h->chars[i].h > y1 ? h->chars[i].y + h->chars[i].h : y1;
+			wsum += h->chars[i].w;
+		}
+		cw = wsum / (b - a);
+		gap = (hi->x + hi->w - lo->x - wsum) / (b - a - 1);
+		gap = gap < 1 ? 1 : gap;
+		for (e = 0; e < 2; e++) {
+			int x0 = e ? hi->x + hi->w + gap : lo->x - gap - cw, x1 = x0 + cw;
+			struct anpr_box box;
+
+			x0 = x0 < 0 ? 0 : x0;
+			x1 = x1 > (int)im->width ? (int)im->width : x1;
+			if (x1 - x0 < (cw + 1) / 2)
+				continue;
+			box = (struct anpr_box){(uint16_t)x0, (uint16_t)y0, (uint16_t)(x1 - x0), (uint16_t)(y1 - y0)};
+			add_junk(c, &box, h->inverted, first, L);
+		}
+	}
+}
+
 /* Replace the crop samples: each crop's best-aligned hypothesis gives one
- * sample per character; its other slots, and the other hypotheses' boxes
- * that cover no character, are junk. A crop whose best alignment averages
- * below min_lp per character is left out (a misread truth, an unreadable
- * crop). Returns the number of crops used. */
+ * sample per character; its other slots, the other hypotheses' boxes that
+ * cover no character, and the plate past either end of its rows are junk.
+ * A crop whose best alignment averages below min_lp per character is left
+ * out (a misread truth, an unreadable crop). Returns the number of crops
+ * used. */
 static int align_crops(const struct anpr_classifier *net, double min_lp, int keep)
 {
 	int used = 0, ci;
@@ -269,20 +326,10 @@ static int align_crops(const struct anpr_classifier *net, double min_lp, int kee
 		for (i = 0; i < L; i++)
 			add_sample(c->src, &c->hyp[best].chars[bslot[i]], c->hyp[best].inverted,
 				   anpr_char_class(c->text[i]), c->set, c->test);
-		for (k = 0; k < c->nhyp; k++) {
-			for (j = 0; j < c->hyp[k].nchars; j++) {
-				int hit = 0, m;
-
-				for (i = 0; i < L && !hit; i++)
-					hit = iou_pct(&c->hyp[k].chars[j], &c->hyp[best].chars[bslot[i]]) >= 25;
-				for (m = first; m < nsamples && !hit; m++)
-					hit = samples[m].label == ANPR_CLASS_JUNK &&
-					      iou_pct(&c->hyp[k].chars[j], &samples[m].box) >= 60;
-				if (!hit)
-					add_sample(c->src, &c->hyp[k].chars[j], c->hyp[best].inverted, ANPR_CLASS_JUNK,
-						   c->set, c->test);
-			}
-		}
+		for (k = 0; k < c->nhyp; k++)
+			for (j = 0; j < c->hyp[k].nchars; j++)
+				add_junk(c, &c->hyp[k].chars[j], c->hyp[best].inverted, first, L);
+		add_edge_junk(c, &c->hyp[best], first, L);
 	}
 	return used;
 }
@@ -480,130 +527,430 @@ static void clean_tile(const struct sample *sm, uint8_t *tile)
 	anpr_char_tile(im->pixels, im->width, im->height, im->width, &sm->box, sm->inv, tile);
 }
 
-/* ---- the network in float ---- */
+/* ---- the network in float ----
+ * The same shape as the library's (anpr/classify.h): conv 3x3 (c1), ReLU,
+ * max-pool 2x2, conv 3x3 (c2), ReLU, max-pool 2x2, dense (nh), ReLU, dense
+ * (ANPR_NCLASS). Planes are channels first here; the input is the tile
+ * halved (0..127, as the library feeds it) / 127. */
+#define TW ANPR_TILE_W
+#define TH ANPR_TILE_H
+#define P1W (TW / 2)
+#define P1H (TH / 2)
+#define A1PLANE ((P1H + 2) * (P1W + 2)) /* a pooled conv1 plane with its zero border */
+#define P2W (TW / 4)
+#define P2H (TH / 4)
+#define NPOS2 (P2W * P2H)
+#define MAX_C 64
+#define MAX_H 256
+#define NOUT_PAD 40 /* the library's output layer, padded to a multiple of 8 */
+
 struct net {
-	int nin, nhid;
-	float *w1, *b1, *w2, *b2;          /* weights */
-	float *m1, *mb1, *m2, *mb2;        /* momentum */
+	int c1, c2, nh, nf; /* nf = c2 * NPOS2 inputs of the dense layer */
+	float *w1, *w2, *w3, *w4, *b1, *b2, *b3, *b4;
+	float *par, *grad, *mom; /* all parameters: the weights (nw of them), then the biases */
+	int nw, npar;
 };
 
-static void net_init(struct net *n, int nin, int nhid)
-{
-	float r1 = sqrtf(6.0f / (float)(nin + nhid)), r2 = sqrtf(6.0f / (float)(nhid + ANPR_NCLASS));
-	int i;
+/* One sample's activations, kept for back-propagation. */
+struct act {
+	float x[(TH + 2) * (TW + 2)]; /* zero border */
+	float z1[MAX_C * TH * TW];
+	float a1[MAX_C * A1PLANE]; /* pooled, ReLU, zero border */
+	int i1[MAX_C * P1H * P1W];  /* the z1 each came from, -1 where the ReLU cut */
+	float z2[MAX_C * P1H * P1W];
+	float a2[MAX_C * NPOS2];
+	int i2[MAX_C * NPOS2];
+	float h[MAX_H], out[ANPR_NCLASS];
+};
 
-	n->nin = nin;
-	n->nhid = nhid;
-	n->w1 = calloc((size_t)nin * nhid, sizeof(float));
-	n->m1 = calloc((size_t)nin * nhid, sizeof(float));
-	n->b1 = calloc((size_t)nhid, sizeof(float));
-	n->mb1 = calloc((size_t)nhid, sizeof(float));
-	n->w2 = calloc((size_t)nhid * ANPR_NCLASS, sizeof(float));
-	n->m2 = calloc((size_t)nhid * ANPR_NCLASS, sizeof(float));
-	n->b2 = calloc(ANPR_NCLASS, sizeof(float));
-	n->mb2 = calloc(ANPR_NCLASS, sizeof(float));
-	if (!n->w1 || !n->m1 || !n->b1 || !n->mb1 || !n->w2 || !n->m2 || !n->b2 || !n->mb2) {
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p) {
 		fprintf(stderr, "train: out of memory\n");
 		exit(2);
 	}
-	for (i = 0; i < nin * nhid; i++)
-		n->w1[i] = frand(-r1, r1);
-	for (i = 0; i < nhid * ANPR_NCLASS; i++)
-		n->w2[i] = frand(-r2, r2);
+	return p;
 }
 
-/* One SGD step on (x, label); returns the loss. */
-static float net_step(struct net *n, const uint8_t *tile, int label, float lr)
+static void net_init(struct net *n, int c1, int c2, int nh)
 {
-	float hid[512], out[ANPR_NCLASS], dout[ANPR_NCLASS], dhid[512], mx = -1e30f, sum = 0;
-	const float mom = 0.9f, wd = 1e-4f;
-	float x[ANPR_TILE_IN];
+	float **ptr[8] = {&n->w1, &n->w2, &n->w3, &n->w4, &n->b1, &n->b2, &n->b3, &n->b4};
+	int nf = c2 * NPOS2, size[8] = {9 * c1, 9 * c1 * c2, nf * nh, nh * ANPR_NCLASS, c1, c2, nh, ANPR_NCLASS};
+	int fan[4] = {9, 9 * c1, nf, nh}, i, k, off = 0;
+
+	n->c1 = c1;
+	n->c2 = c2;
+	n->nh = nh;
+	n->nf = nf;
+	for (i = 0; i < 8; i++)
+		off += size[i];
+	n->npar = off;
+	n->nw = size[0] + size[1] + size[2] + size[3];
+	n->par = xcalloc((size_t)off, sizeof(float));
+	n->grad = xcalloc((size_t)off, sizeof(float));
+	n->mom = xcalloc((size_t)off, sizeof(float));
+	for (i = off = 0; i < 8; i++) {
+		*ptr[i] = n->par + off;
+		off += size[i];
+	}
+	for (i = 0; i < 4; i++) { /* He (uniform) */
+		float r = sqrtf(6.0f / (float)fan[i]);
+
+		for (k = 0; k < size[i]; k++)
+			(*ptr[i])[k] = frand(-r, r);
+	}
+}
+
+/* z (cout planes h x w) = b + the 3x3 convolution of in (cin planes of
+ * (h + 2) x (w + 2), zero border); weights [cout][cin][3][3]. */
+static void conv3(const float *in, int cin, int h, int w, const float *wt, const float *b, int cout, float *z)
+{
+	int co, ci, k, y, x;
+
+	for (co = 0; co < cout; co++) {
+		float *zo = z + (size_t)co * h * w;
+
+		for (k = 0; k < h * w; k++)
+			zo[k] = b[co];
+		for (ci = 0; ci < cin; ci++)
+			for (k = 0; k < 9; k++) {
+				float wv = wt[(co * cin + ci) * 9 + k];
+				const float *ip = in + (size_t)ci * (h + 2) * (w + 2) + k / 3 * (w + 2) + k % 3;
+
+				for (y = 0; y < h; y++)
+					for (x = 0; x < w; x++)
+						zo[y * w + x] += wv * ip[y * (w + 2) + x];
+			}
+	}
+}
+
+/* ReLU of the 2x2 max-pool of n planes z (h x w): plane c to a + c * aplane,
+ * rows astride apart; idx (n planes of (h / 2) x (w / 2)) the source. */
+static void pool_relu(const float *z, int n, int h, int w, float *a, int aplane, int astride, int *idx)
+{
+	int c, y, x, k;
+
+	for (c = 0; c < n; c++)
+		for (y = 0; y < h / 2; y++)
+			for (x = 0; x < w / 2; x++) {
+				const float *zp = z + (size_t)c * h * w;
+				int bi = 2 * y * w + 2 * x;
+
+				for (k = 1; k < 4; k++) {
+					int i = (2 * y + k / 2) * w + 2 * x + k % 2;
+
+					bi = zp[i] > zp[bi] ? i : bi;
+				}
+				a[c * aplane + y * astride + x] = zp[bi] > 0 ? zp[bi] : 0;
+				idx[(c * (h / 2) + y) * (w / 2) + x] = zp[bi] > 0 ? bi : -1;
+			}
+}
+
+static void dense(const float *in, int nin, const float *w, const float *b, int nout, float *out, int relu)
+{
 	int i, j;
 
-	for (i = 0; i < n->nin; i++)
-		x[i] = (float)tile[i] / 255;
+	for (j = 0; j < nout; j++) {
+		const float *row = w + (size_t)j * nin;
+		float acc = b[j];
 
-	for (j = 0; j < n->nhid; j++) {
-		const float *row = n->w1 + (size_t)j * n->nin;
-		float acc = n->b1[j];
-
-		for (i = 0; i < n->nin; i++)
-			acc += row[i] * x[i];
-		hid[j] = acc > 0 ? acc : 0;
+		for (i = 0; i < nin; i++)
+			acc += row[i] * in[i];
+		out[j] = relu && acc < 0 ? 0 : acc;
 	}
-	for (j = 0; j < ANPR_NCLASS; j++) {
-		const float *row = n->w2 + (size_t)j * n->nhid;
-		float acc = n->b2[j];
+}
 
-		for (i = 0; i < n->nhid; i++)
-			acc += row[i] * hid[i];
-		out[j] = acc;
-		mx = acc > mx ? acc : mx;
-	}
-	for (j = 0; j < ANPR_NCLASS; j++)
-		sum += (out[j] = expf(out[j] - mx));
-	for (j = 0; j < ANPR_NCLASS; j++)
-		dout[j] = out[j] / sum - (j == label);
-	memset(dhid, 0, sizeof(float) * (size_t)n->nhid);
-	for (j = 0; j < ANPR_NCLASS; j++) {
-		float *row = n->w2 + (size_t)j * n->nhid, *mrow = n->m2 + (size_t)j * n->nhid;
+static void forward(const struct net *n, const uint8_t *tile, struct act *a)
+{
+	int y, x;
 
-		for (i = 0; i < n->nhid; i++) {
-			dhid[i] += row[i] * dout[j];
-			mrow[i] = mom * mrow[i] - lr * (dout[j] * hid[i] + wd * row[i]);
-			row[i] += mrow[i];
+	memset(a->x, 0, sizeof(a->x));
+	for (y = 0; y < TH; y++)
+		for (x = 0; x < TW; x++)
+			a->x[(y + 1) * (TW + 2) + x + 1] = (float)(tile[y * TW + x] >> 1) / 127;
+	conv3(a->x, 1, TH, TW, n->w1, n->b1, n->c1, a->z1);
+	memset(a->a1, 0, sizeof(float) * (size_t)n->c1 * A1PLANE);
+	pool_relu(a->z1, n->c1, TH, TW, a->a1 + P1W + 3, A1PLANE, P1W + 2, a->i1);
+	conv3(a->a1, n->c1, P1H, P1W, n->w2, n->b2, n->c2, a->z2);
+	pool_relu(a->z2, n->c2, P1H, P1W, a->a2, NPOS2, P2W, a->i2);
+	dense(a->a2, n->nf, n->w3, n->b3, n->nh, a->h, 1);
+	dense(a->h, n->nh, n->w4, n->b4, ANPR_NCLASS, a->out, 0);
+}
+
+/* Back through a 3x3 convolution and its pooling: g is the gradient at each
+ * pooled output (as idx), in the convolution's input (see conv3). Adds to
+ * the weights' and biases' gradients gw, gb, and to gin when not NULL. */
+static void conv3_back(const float *in, int cin, int h, int w, const float *wt, int cout, const float *g,
+		       const int *idx, float *gw, float *gb, float *gin)
+{
+	int np = (h / 2) * (w / 2), co, p, ci, k;
+
+	for (co = 0; co < cout; co++)
+		for (p = 0; p < np; p++) {
+			float gv = g[co * np + p];
+			int pos = idx[co * np + p];
+
+			if (pos < 0 || gv == 0)
+				continue;
+			gb[co] += gv;
+			for (ci = 0; ci < cin; ci++) {
+				size_t at = (size_t)ci * (h + 2) * (w + 2) + (size_t)(pos / w) * (w + 2) + pos % w;
+				const float *wk = wt + (co * cin + ci) * 9;
+				float *gk = gw + (co * cin + ci) * 9;
+
+				for (k = 0; k < 9; k++) {
+					size_t off = at + (size_t)(k / 3 * (w + 2) + k % 3);
+
+					gk[k] += gv * in[off];
+					if (gin)
+						gin[off] += gv * wk[k];
+				}
+			}
 		}
-		n->mb2[j] = mom * n->mb2[j] - lr * dout[j];
-		n->b2[j] += n->mb2[j];
-	}
-	for (j = 0; j < n->nhid; j++) {
-		float g = hid[j] > 0 ? dhid[j] : 0, *row, *mrow;
+}
 
-		if (g == 0 && n->mb1[j] == 0)
+/* Back through a dense layer: gw += g in', gb += g, gin += w' g. */
+static void dense_back(const float *in, int nin, const float *w, int nout, const float *g, float *gw, float *gb,
+		       float *gin)
+{
+	int i, j;
+
+	for (j = 0; j < nout; j++) {
+		const float *row = w + (size_t)j * nin;
+		float gv = g[j], *grow = gw + (size_t)j * nin;
+
+		if (gv == 0)
 			continue;
-		row = n->w1 + (size_t)j * n->nin;
-		mrow = n->m1 + (size_t)j * n->nin;
-		for (i = 0; i < n->nin; i++) {
-			mrow[i] = mom * mrow[i] - lr * (g * x[i] + wd * row[i]);
-			row[i] += mrow[i];
+		gb[j] += gv;
+		for (i = 0; i < nin; i++) {
+			grow[i] += gv * in[i];
+			gin[i] += gv * row[i];
 		}
-		n->mb1[j] = mom * n->mb1[j] - lr * g;
-		n->b1[j] += n->mb1[j];
 	}
-	return -logf(out[label] / sum + 1e-12f);
+}
+
+/* The softmax of the logits into p. */
+static void softmax(const float *out, float *p)
+{
+	float mx = out[0], sum = 0;
+	int k;
+
+	for (k = 1; k < ANPR_NCLASS; k++)
+		mx = out[k] > mx ? out[k] : mx;
+	for (k = 0; k < ANPR_NCLASS; k++)
+		sum += (p[k] = expf(out[k] - mx));
+	for (k = 0; k < ANPR_NCLASS; k++)
+		p[k] /= sum;
+}
+
+/* The gradient of the cross-entropy of a (after forward) against label,
+ * added to n->grad; returns the loss. */
+static float backward(struct net *n, const struct act *a, int label)
+{
+	static float da1[MAX_C * A1PLANE], d1[MAX_C * P1H * P1W];
+	float p[ANPR_NCLASS], dh[MAX_H], da2[MAX_C * NPOS2];
+	int nw1 = 9 * n->c1, nw2 = nw1 * n->c2, nw3 = n->nf * n->nh, c, y, x;
+	float *gw1 = n->grad, *gw2 = gw1 + nw1, *gw3 = gw2 + nw2, *gw4 = gw3 + nw3, *gb1 = n->grad + n->nw,
+	      *gb2 = gb1 + n->c1, *gb3 = gb2 + n->c2, *gb4 = gb3 + n->nh;
+
+	softmax(a->out, p);
+	p[label] -= 1;
+	memset(dh, 0, sizeof(dh));
+	dense_back(a->h, n->nh, n->w4, ANPR_NCLASS, p, gw4, gb4, dh);
+	for (x = 0; x < n->nh; x++)
+		dh[x] = a->h[x] > 0 ? dh[x] : 0;
+	memset(da2, 0, sizeof(da2));
+	dense_back(a->a2, n->nf, n->w3, n->nh, dh, gw3, gb3, da2);
+	memset(da1, 0, sizeof(float) * (size_t)n->c1 * A1PLANE);
+	conv3_back(a->a1, n->c1, P1H, P1W, n->w2, n->c2, da2, a->i2, gw2, gb2, da1);
+	for (c = 0; c < n->c1; c++)
+		for (y = 0; y < P1H; y++)
+			for (x = 0; x < P1W; x++)
+				d1[(c * P1H + y) * P1W + x] = da1[c * A1PLANE + (y + 1) * (P1W + 2) + x + 1];
+	conv3_back(a->x, 1, TH, TW, n->w1, n->c1, d1, a->i1, gw1, gb1, NULL);
+	return -logf(p[label] + 1 + 1e-12f);
+}
+
+/* SGD with momentum on the gradient accumulated over a batch of nb samples
+ * (averaged), weight decay on the weights; clears the gradient. */
+static void update(struct net *n, float lr, int nb)
+{
+	const float mom = 0.9f, wd = 1e-4f, inv = 1.0f / (float)nb;
+	int i;
+
+	for (i = 0; i < n->npar; i++) {
+		float g = n->grad[i] * inv + (i < n->nw ? wd * n->par[i] : 0);
+
+		n->mom[i] = mom * n->mom[i] - lr * g;
+		n->par[i] += n->mom[i];
+		n->grad[i] = 0;
+	}
 }
 
 /* ---- quantisation and output ---- */
 struct qnet {
-	int8_t *w1, *w2;
-	float *s1, *s2;
+	int8_t *w[4];     /* conv1, conv2, dense, out: in the library's layouts */
+	int32_t *bias[4], *mul[3];
+	float *sout;
 	struct anpr_classifier c;
 };
 
-static void quantise_rows(const float *w, int rows, int cols, int8_t *q, float *s)
-{
-	int r, i;
+static float act_max[3][MAX_H]; /* per layer and channel: the calibrated top of the activations */
 
-	for (r = 0; r < rows; r++) {
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* v[c * stride] = the largest of unit c's plane activations (n units). */
+static void unit_max(const float *act, int n, int plane, float *v, int stride)
+{
+	int c, p;
+
+	for (c = 0; c < n; c++) {
+		float m = 0;
+
+		for (p = 0; p < plane; p++)
+			m = act[c * plane + p] > m ? act[c * plane + p] : m;
+		v[(size_t)c * stride] = m;
+	}
+}
+
+/* The top of each hidden unit's range over the clean training tiles: the
+ * 99.9th percentile of its per-tile maximum. */
+static void calibrate(const struct net *n)
+{
+	static struct act a;
+	int nunits[3] = {n->c1, n->c2, n->nh}, ntr = 0, l, c, i, k;
+	float *v[3];
+	uint8_t tile[ANPR_TILE_IN];
+
+	for (i = 0; i < nsamples; i++)
+		ntr += !samples[i].test;
+	for (l = 0; l < 3; l++)
+		v[l] = xcalloc((size_t)ntr * nunits[l], sizeof(float));
+	for (i = k = 0; i < nsamples; i++) {
+		if (samples[i].test)
+			continue;
+		clean_tile(&samples[i], tile);
+		forward(n, tile, &a);
+		unit_max(a.a1, n->c1, A1PLANE, v[0] + k, ntr);
+		unit_max(a.a2, n->c2, NPOS2, v[1] + k, ntr);
+		unit_max(a.h, n->nh, 1, v[2] + k, ntr);
+		k++;
+	}
+	for (l = 0; l < 3; l++) {
+		for (c = 0; c < nunits[l]; c++) {
+			float *vc = v[l] + (size_t)c * ntr;
+
+			qsort(vc, (size_t)ntr, sizeof(float), cmp_float);
+			act_max[l][c] = vc[(int)((double)(ntr - 1) * 0.999)];
+			act_max[l][c] = act_max[l][c] > 1e-6f ? act_max[l][c] : 1e-6f;
+		}
+		free(v[l]);
+	}
+}
+
+/* Quantise one layer. w: nout x nin floats (the trainer's order); in_scale:
+ * the value of one input step, per input; src[k]: the trainer's input at
+ * the library's input k (-1: none), for k < nink; nout_pad outputs in the
+ * layout. Writes q (the layout), bias (accumulator units) and the output
+ * scale s (value of one accumulator step), per output. */
+static void quantise_layer(const float *w, const float *b, int nout, int nin, const float *in_scale, const int *src,
+			   int nink, int nout_pad, int8_t *q, int32_t *bias, float *s)
+{
+	int o, k;
+
+	memset(q, 0, (size_t)nink * nout_pad);
+	for (o = 0; o < nout; o++) {
 		float mx = 1e-12f;
 
-		for (i = 0; i < cols; i++)
-			mx = fabsf(w[r * cols + i]) > mx ? fabsf(w[r * cols + i]) : mx;
-		s[r] = mx / 127;
-		for (i = 0; i < cols; i++)
-			q[r * cols + i] = (int8_t)lrintf(w[r * cols + i] / s[r]);
+		for (k = 0; k < nin; k++)
+			mx = fmaxf(mx, fabsf(w[(size_t)o * nin + k] * in_scale[k]));
+		s[o] = mx / 127;
+		/* |bias| < 2^28: the kernels add it to the accumulator in 32 bits */
+		bias[o] = (int32_t)lrint(fmax(-268435455.0, fmin(268435455.0, (double)b[o] / s[o])));
+		for (k = 0; k < nink; k++)
+			if (src[k] >= 0)
+				q[((size_t)(k / 4) * nout_pad + o) * 4 + k % 4] =
+					(int8_t)lrintf(w[(size_t)o * nin + src[k]] * in_scale[src[k]] / s[o]);
 	}
+}
+
+/* The requantisation of a hidden layer: one accumulator step s[o] to the
+ * output's step act_max / 127. */
+static int requantisation(const float *s, const float *top, int nout, int32_t *mul)
+{
+	double rmax = 0;
+	int o, shift = 1;
+
+	for (o = 0; o < nout; o++)
+		rmax = fmax(rmax, (double)s[o] * 127 / top[o]);
+	while (shift < 40 && rmax * ldexp(1, shift + 1) < 1073741824.0)
+		shift++;
+	for (o = 0; o < nout; o++)
+		mul[o] = (int32_t)lrint(fmax(1, (double)s[o] * 127 / top[o] * ldexp(1, shift)));
+	return shift;
 }
 
 static void quantise(const struct net *n, struct qnet *q)
 {
-	q->w1 = malloc((size_t)n->nin * n->nhid);
-	q->w2 = malloc((size_t)n->nhid * ANPR_NCLASS);
-	q->s1 = malloc(sizeof(float) * (size_t)n->nhid);
-	q->s2 = malloc(sizeof(float) * ANPR_NCLASS);
-	quantise_rows(n->w1, n->nhid, n->nin, q->w1, q->s1);
-	quantise_rows(n->w2, ANPR_NCLASS, n->nhid, q->w2, q->s2);
-	q->c = (struct anpr_classifier){n->nin, n->nhid, q->w1, q->s1, n->b1, q->w2, q->s2, n->b2, 1.0f, ""};
+	int c1 = n->c1, c2 = n->c2, nh = n->nh, nin[4] = {9, 9 * c1, n->nf, nh}, nink[4] = {12, 9 * c1, n->nf, nh};
+	int nout[4] = {c1, c2, nh, ANPR_NCLASS}, npad[4] = {c1, c2, nh, NOUT_PAD}, shift[3], l, k;
+	const float *w[4] = {n->w1, n->w2, n->w3, n->w4}, *b[4] = {n->b1, n->b2, n->b3, n->b4};
+	float *in_scale = xcalloc((size_t)n->nf, sizeof(float)), s[MAX_H];
+	int *src = xcalloc((size_t)n->nf, sizeof(int));
+
+	calibrate(n);
+	for (l = 0; l < 4; l++) {
+		for (k = 0; k < nink[l]; k++) {
+			if (l == 0) { /* kernel row, column (the fourth is 0) */
+				src[k] = k % 4 < 3 ? k / 4 * 3 + k % 4 : -1;
+				in_scale[k] = 1.0f / 127;
+			} else if (l == 1) { /* (ky, kx, channel) -> [channel][ky][kx] */
+				src[k] = k % c1 * 9 + k / c1;
+				in_scale[src[k]] = act_max[0][k % c1] / 127;
+			} else if (l == 2) { /* (y, x, channel) -> [channel][y][x] */
+				src[k] = k % c2 * NPOS2 + k / c2;
+				in_scale[src[k]] = act_max[1][k % c2] / 127;
+			} else {
+				src[k] = k;
+				in_scale[k] = act_max[2][k] / 127;
+			}
+		}
+		free(q->w[l]);
+		free(q->bias[l]);
+		q->w[l] = xcalloc((size_t)nink[l] * npad[l], 1);
+		q->bias[l] = xcalloc((size_t)npad[l], sizeof(int32_t));
+		if (l == 3) {
+			free(q->sout);
+			q->sout = xcalloc(ANPR_NCLASS, sizeof(float));
+		}
+		quantise_layer(w[l], b[l], nout[l], nin[l], in_scale, src, nink[l], npad[l], q->w[l], q->bias[l],
+			       l == 3 ? q->sout : s);
+		if (l < 3) {
+			free(q->mul[l]);
+			q->mul[l] = xcalloc((size_t)nout[l], sizeof(int32_t));
+			shift[l] = requantisation(s, act_max[l], nout[l], q->mul[l]);
+		}
+	}
+	free(in_scale);
+	free(src);
+	q->c = (struct anpr_classifier){c1,
+					c2,
+					nh,
+					{q->w[0], q->bias[0], q->mul[0], shift[0]},
+					{q->w[1], q->bias[1], q->mul[1], shift[1]},
+					{q->w[2], q->bias[2], q->mul[2], shift[2]},
+					q->w[3],
+					q->bias[3],
+					q->sout,
+					1.0f,
+					""};
 }
 
 static void write_floats(FILE *f, const char *name, const float *v, int n)
@@ -616,13 +963,15 @@ static void write_floats(FILE *f, const char *name, const float *v, int n)
 	fprintf(f, "\n};\n\n");
 }
 
-static void write_int8(FILE *f, const char *name, const int8_t *v, int n)
+/* An array of n integers of size bytes each (1: int8_t, 4: int32_t). */
+static void write_ints(FILE *f, const char *name, const void *v, int size, int n)
 {
 	int i;
 
-	fprintf(f, "static const int8_t %s[%d] = {", name, n);
+	fprintf(f, "static const int%d_t %s[%d] = {", size * 8, name, n);
 	for (i = 0; i < n; i++)
-		fprintf(f, "%s%d,", i % 20 ? " " : "\n\t", v[i]);
+		fprintf(f, "%s%ld,", i % (size == 1 ? 20 : 8) ? " " : "\n\t",
+			size == 1 ? (long)((const int8_t *)v)[i] : (long)((const int32_t *)v)[i]);
 	fprintf(f, "\n};\n\n");
 }
 
@@ -631,14 +980,22 @@ struct acc {
 	int n, ok;
 };
 
-static void evaluate(const struct anpr_classifier *c, int test, struct acc *per_set, double *nll, float temp)
+/* Accuracy per set (and junk) and the summed NLL over the held-out (test 1)
+ * or training (0) samples' clean tiles, of the quantised network c at
+ * temperature temp, or of the float network f when c is NULL. */
+static void evaluate(const struct anpr_classifier *c, const struct net *f, int test, struct acc *per_set,
+		     double *nll, float temp)
 {
+	static struct act a;
 	uint8_t tile[ANPR_TILE_IN];
 	float p[ANPR_NCLASS];
-	struct anpr_classifier t = *c;
+	struct anpr_classifier t;
 	int i, k;
 
-	t.temperature = temp;
+	if (c) {
+		t = *c;
+		t.temperature = temp;
+	}
 	memset(per_set, 0, sizeof(*per_set) * (NSETS + 1));
 	*nll = 0;
 	for (i = 0; i < nsamples; i++) {
@@ -648,7 +1005,12 @@ static void evaluate(const struct anpr_classifier *c, int test, struct acc *per_
 		if (sm->test != test)
 			continue;
 		clean_tile(sm, tile);
-		anpr_classify(&t, tile, p);
+		if (c) {
+			anpr_classify(&t, tile, p);
+		} else {
+			forward(f, tile, &a);
+			softmax(a.out, p);
+		}
 		for (k = 1; k < ANPR_NCLASS; k++)
 			if (p[k] > p[best])
 				best = k;
@@ -658,13 +1020,13 @@ static void evaluate(const struct anpr_classifier *c, int test, struct acc *per_
 	}
 }
 
-static void report(const char *what, const struct anpr_classifier *c, int test, float temp)
+static void report(const char *what, const struct anpr_classifier *c, const struct net *f, int test, float temp)
 {
 	struct acc a[NSETS + 1];
 	double nll;
 	int s, n = 0;
 
-	evaluate(c, test, a, &nll, temp);
+	evaluate(c, f, test, a, &nll, temp);
 	printf("%s:", what);
 	for (s = 0; s <= NSETS; s++) {
 		printf(" %s %d/%d (%.2f%%)", s < NSETS ? set_dir[s] : "junk", a[s].ok, a[s].n,
@@ -672,24 +1034,24 @@ static void report(const char *what, const struct anpr_classifier *c, int test, 
 		n += a[s].n;
 	}
 	printf(" nll %.4f\n", n ? nll / n : 0.0);
+	fflush(stdout);
 }
 
 /* One round of training: every training sample once per epoch, shuffled,
- * mostly augmented; the learning rate follows a cosine from lr down. */
-static void train_round(struct net *net, int epochs, float lr0, float p_aug)
+ * mostly augmented, in batches of nb; the learning rate follows a cosine
+ * from lr down. The weights after each epoch from avg_from on are averaged
+ * into the result (none when avg_from >= epochs). */
+static void train_round(struct net *net, int epochs, float lr0, float p_aug, int nb, int avg_from)
 {
+	static struct act a;
 	uint8_t tile[ANPR_TILE_IN];
-	int *order = malloc(sizeof(int) * (size_t)(nsamples ? nsamples : 1)), ntrain = 0, i, e;
+	int *order = xcalloc((size_t)nsamples, sizeof(int)), ntrain = 0, i, e, navg = 0;
+	double *avg = xcalloc((size_t)net->npar, sizeof(double));
 
-	if (!order) {
-		fprintf(stderr, "train: out of memory\n");
-		exit(2);
-	}
 	for (i = 0; i < nsamples; i++)
 		if (!samples[i].test)
 			order[ntrain++] = i;
-	printf("training on %d samples (%d held out), %d epochs, %d hidden units\n", ntrain, nsamples - ntrain,
-	       epochs, net->nhid);
+	printf("training on %d samples (%d held out), %d epochs\n", ntrain, nsamples - ntrain, epochs);
 	for (e = 0; e < epochs; e++) {
 		float lr = lr0 * 0.5f * (1 + cosf(3.14159265f * (float)e / (float)epochs)) + lr0 / 50;
 		double loss = 0;
@@ -707,19 +1069,30 @@ static void train_round(struct net *net, int epochs, float lr0, float p_aug)
 				augment(sm, tile);
 			else
 				clean_tile(sm, tile);
-			loss += net_step(net, tile, sm->label, lr);
+			forward(net, tile, &a);
+			loss += backward(net, &a, sm->label);
+			if ((i + 1) % nb == 0 || i == ntrain - 1)
+				update(net, lr, (i + 1) % nb ? (i + 1) % nb : nb);
 		}
 		printf("epoch %d: lr %.5f loss %.4f\n", e + 1, lr, loss / ntrain);
 		fflush(stdout);
+		if (e >= avg_from) {
+			for (i = 0; i < net->npar; i++)
+				avg[i] += net->par[i];
+			navg++;
+		}
 	}
+	for (i = 0; navg && i < net->npar; i++)
+		net->par[i] = (float)(avg[i] / navg);
+	free(avg);
 	free(order);
 }
 
 int main(int argc, char **argv)
 {
 	const char *data = "../shared/data", *out = "host/src/classifier_weights.c";
-	int epochs = 30, nhid = 96, i;
-	float base_lr = 0.001f, p_aug = 0.85f;
+	int epochs = 30, c1 = 8, c2 = 32, nh = 64, nb = 1, i;
+	float base_lr = 0.002f, p_aug = 0.6f, avg = 0.5f;
 	unsigned long seed = 1;
 	int crops[NSETS] = {0}, keep, round, rounds = 2;
 	struct net net;
@@ -733,8 +1106,18 @@ int main(int argc, char **argv)
 			data = argv[++i];
 		else if (!strcmp(argv[i], "--epochs") && i + 1 < argc)
 			epochs = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--c1") && i + 1 < argc)
+			c1 = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--c2") && i + 1 < argc)
+			c2 = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--hidden") && i + 1 < argc)
-			nhid = atoi(argv[++i]);
+			nh = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--batch") && i + 1 < argc)
+			nb = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--average") && i + 1 < argc)
+			avg = strtof(argv[++i], NULL);
+		else if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
+			rounds = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 			seed = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--lr") && i + 1 < argc)
@@ -744,13 +1127,16 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			out = argv[++i];
 		else {
-			fprintf(stderr, "usage: train [--data DIR] [--epochs N] [--hidden N] [--lr X] [--augment P] "
-					"[--seed N] [--out FILE]\n");
+			fprintf(stderr, "usage: train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] "
+					"[--batch N] [--lr X] [--augment P] [--average F] [--seed N] [--out FILE]\n");
 			return 1;
 		}
 	}
-	if (epochs < 1 || nhid < 8 || nhid > 512) {
-		fprintf(stderr, "train: --epochs must be >= 1 and --hidden 8..512\n");
+	if (epochs < 1 || rounds < 1 || nb < 1 || c1 < 8 || c1 > MAX_C || c1 % 8 || c2 < 8 || c2 > MAX_C || c2 % 8 ||
+	    nh < 8 || nh > MAX_H || nh % 8) {
+		fprintf(stderr, "train: --epochs, --rounds, --batch >= 1; --c1, --c2 8..%d and --hidden 8..%d, "
+				"multiples of 8\n",
+			MAX_C, MAX_H);
 		return 1;
 	}
 	rng_state ^= seed * 0x2545f4914f6cdd1dull;
@@ -763,7 +1149,8 @@ int main(int argc, char **argv)
 			printf("%s: %d crops\n", set_dir[i], crops[i]);
 	}
 	keep = nsamples;
-	net_init(&net, ANPR_TILE_IN, nhid);
+	net_init(&net, c1, c2, nh);
+	memset(&q, 0, sizeof(q));
 	for (round = 0; round < rounds; round++) {
 		/* round 0 labels crops whose segmentation has one slot per
 		 * character; later rounds align the text to the slots with the
@@ -771,7 +1158,9 @@ int main(int argc, char **argv)
 		int used = align_crops(round ? &q.c : NULL, -2.5, keep);
 
 		printf("round %d: %d of %d crops aligned\n", round, used, ncrops);
-		train_round(&net, epochs, base_lr, p_aug);
+		train_round(&net, epochs, base_lr, p_aug, nb,
+			    round == rounds - 1 ? epochs - (int)((float)epochs * avg + 0.5f) : epochs);
+		report("held out (float)", NULL, &net, 1, 1);
 		quantise(&net, &q);
 	}
 	for (i = 0; i <= 60; i++) { /* calibrate: the temperature of least held-out NLL */
@@ -779,15 +1168,15 @@ int main(int argc, char **argv)
 		double nll;
 		float t = 0.5f + 0.05f * (float)i;
 
-		evaluate(&q.c, 1, a, &nll, t);
+		evaluate(&q.c, NULL, 1, a, &nll, t);
 		if (nll < best_nll) {
 			best_nll = nll;
 			best_t = t;
 		}
 	}
 	printf("temperature %.2f\n", best_t);
-	report("train (clean)", &q.c, 0, best_t);
-	report("held out", &q.c, 1, best_t);
+	report("train (clean)", &q.c, NULL, 0, best_t);
+	report("held out", &q.c, NULL, 1, best_t);
 
 	f = fopen(out, "w");
 	if (!f) {
@@ -795,24 +1184,32 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(f, "/*\n * classifier_weights.c - generated by tools/train.c; do not edit.\n *\n"
-		   " *   build/train --data DIR --epochs %d (per round, %d rounds) --hidden %d --lr %g --augment %g --seed %lu\n *\n"
+		   " *   build/train --data DIR --epochs %d (per round, %d rounds) --c1 %d --c2 %d --hidden %d --batch %d\n"
+		   " *               --lr %g --augment %g --seed %lu\n *\n"
 		   " * Trained on the training folds (4 of 5, split by plate) of gb-chars, and\n"
 		   " * of the characters the host segmenter cut from uk-crops and br-crops, of\n"
 		   " * the project's development data (OpenALPR benchmark images; see\n"
 		   " * docs/reading.md), with synthetic augmentation.\n */\n"
 		   "#include <stdint.h>\n\n#include \"anpr/classify.h\"\n\n",
-		epochs, rounds, nhid, (double)base_lr, (double)p_aug, seed);
-	write_int8(f, "w1", q.w1, net.nin * nhid);
-	write_floats(f, "s1", q.s1, nhid);
-	write_floats(f, "b1", net.b1, nhid);
-	write_int8(f, "w2", q.w2, nhid * ANPR_NCLASS);
-	write_floats(f, "s2", q.s2, ANPR_NCLASS);
-	write_floats(f, "b2", net.b2, ANPR_NCLASS);
+		epochs, rounds, c1, c2, nh, nb, (double)base_lr, (double)p_aug, seed);
+	write_ints(f, "w1", q.w[0], 1, 12 * c1);
+	write_ints(f, "b1", q.bias[0], 4, c1);
+	write_ints(f, "m1", q.mul[0], 4, c1);
+	write_ints(f, "w2", q.w[1], 1, 9 * c1 * c2);
+	write_ints(f, "b2", q.bias[1], 4, c2);
+	write_ints(f, "m2", q.mul[1], 4, c2);
+	write_ints(f, "w3", q.w[2], 1, net.nf * nh);
+	write_ints(f, "b3", q.bias[2], 4, nh);
+	write_ints(f, "m3", q.mul[2], 4, nh);
+	write_ints(f, "w4", q.w[3], 1, nh * NOUT_PAD);
+	write_ints(f, "b4", q.bias[3], 4, ANPR_NCLASS);
+	write_floats(f, "s4", q.sout, ANPR_NCLASS);
 	fprintf(f, "const struct anpr_classifier anpr_classifier_default = {\n"
-		   "\t%d, %d, w1, s1, b1, w2, s2, b2, %a,\n"
-		   "\t\"make train: --epochs %d --hidden %d --lr %g --augment %g --seed %lu; gb-chars, uk-crops, br-crops "
-		   "training folds\",\n};\n",
-		net.nin, nhid, (double)best_t, epochs, nhid, (double)base_lr, (double)p_aug, seed);
+		   "\t%d, %d, %d,\n\t{w1, b1, m1, %d},\n\t{w2, b2, m2, %d},\n\t{w3, b3, m3, %d},\n\tw4, b4, s4, %a,\n"
+		   "\t\"make train: --epochs %d --rounds %d --c1 %d --c2 %d --hidden %d --batch %d --lr %g --augment %g "
+		   "--seed %lu; gb-chars, uk-crops, br-crops training folds\",\n};\n",
+		c1, c2, nh, q.c.conv1.shift, q.c.conv2.shift, q.c.dense.shift, (double)best_t, epochs, rounds, c1, c2,
+		nh, nb, (double)base_lr, (double)p_aug, seed);
 	if (fclose(f)) {
 		fprintf(stderr, "train: %s: write failed\n", out);
 		return 1;

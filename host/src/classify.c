@@ -7,8 +7,6 @@
 #include "anpr/anpr.h"
 #include "anpr/classify.h"
 
-#define MAX_HIDDEN 512
-
 char anpr_class_char(int k)
 {
 	if (k >= 0 && k < 10)
@@ -29,31 +27,37 @@ int anpr_char_class(char c)
 	return -1;
 }
 
+/* Sub-samples per tile pixel along each axis: as many as source pixels it
+ * covers, from 1 (the character is enlarged) to MAX_SUB. */
+#define MAX_SUB 3
+
 /* Where one sub-sample falls in the source along one axis: the two pixels
- * either side and the weight of the second, clamped to [lo, hi). */
+ * either side and the weight of the second (of 256); i = -1 when it falls
+ * outside the image (paper). The character's span [lo, hi) maps to
+ * [off, off + len) of the tile; the tile's margins show what surrounds it
+ * (neighbours, the plate's edge), within the image's [0, size). */
 struct tap {
-	int i, j;
-	float a;
-	int inside; /* the sub-sample lies on the scaled character, not the margin */
+	int i, j, a;
 };
 
-static void taps(struct tap *t, int n, float off, float len, float scale, int lo, int hi)
+static void taps(struct tap *t, int n, int ns, float off, float scale, int lo, int size)
 {
 	int k, s;
 
 	for (k = 0; k < n; k++) {
-		for (s = 0; s < 3; s++) {
-			struct tap *p = &t[k * 3 + s];
-			float to = (float)k + (0.5f + (float)s) / 3, x = (float)lo + (to - off) / scale - 0.5f;
+		for (s = 0; s < ns; s++) {
+			struct tap *p = &t[k * ns + s];
+			float to = (float)k + (0.5f + (float)s) / (float)ns, x = (float)lo + (to - off) / scale - 0.5f;
 
-			p->inside = !(to < off || to >= off + len);
-			if (x < lo)
-				x = (float)lo;
-			if (x > hi - 1)
-				x = (float)(hi - 1);
+			if (x < -0.5f || x > (float)size - 0.5f) {
+				p->i = p->j = -1;
+				p->a = 0;
+				continue;
+			}
+			x = x < 0 ? 0 : x > (float)(size - 1) ? (float)(size - 1) : x;
 			p->i = (int)x;
-			p->j = p->i + 1 < hi ? p->i + 1 : p->i;
-			p->a = x - (float)p->i;
+			p->j = p->i + 1 < size ? p->i + 1 : p->i;
+			p->a = (int)((x - (float)p->i) * 256 + 0.5f);
 		}
 	}
 }
@@ -61,9 +65,12 @@ static void taps(struct tap *t, int n, float off, float len, float scale, int lo
 int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_box *box,
 		   int inverted, uint8_t *tile)
 {
-	int x0, y0, x1, y1, x, y, lo = 255, hi = 0, bx0, by0, bx1, by1, i, j;
-	float scale, ow, oh, ox, oy, range, thr;
-	struct tap tx[ANPR_TILE_W * 3], ty[ANPR_TILE_H * 3];
+	int x0, y0, x1, y1, x, y, lo = 255, hi = 0, bx0, by0, bx1, by1, ns, range, nrows = 0, k;
+	int rows[2 * ANPR_TILE_H * MAX_SUB], ri[ANPR_TILE_H * MAX_SUB], rj[ANPR_TILE_H * MAX_SUB], nx[ANPR_TILE_W];
+	int32_t hs[2 * ANPR_TILE_H * MAX_SUB][ANPR_TILE_W];
+	float scale, ow, oh, ox, oy;
+	struct tap tx[ANPR_TILE_W * MAX_SUB], ty[ANPR_TILE_H * MAX_SUB];
+	int64_t mul;
 
 	if (!px || !box || !tile || w == 0 || h == 0)
 		return ANPR_ERR_ARG;
@@ -80,11 +87,10 @@ int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, con
 			lo = v < lo ? v : lo;
 			hi = v > hi ? v : hi;
 		}
-	range = hi - lo < 16 ? 16.0f : (float)(hi - lo);
+	range = hi - lo < 16 ? 16 : hi - lo;
 	/* ink's bounding box: trim rows and columns with no pixel past the
 	 * middle grey from the outside in */
-	thr = (float)(lo + hi) / 2;
-#define INK(v) (inverted ? (v) > thr : (v) < thr)
+#define INK(v) (inverted ? 2 * (v) > lo + hi : 2 * (v) < lo + hi)
 	bx0 = x0, bx1 = x1, by0 = y0, by1 = y1;
 	for (;;) {
 		int any = 0;
@@ -126,41 +132,74 @@ int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, con
 	scale = (float)ANPR_TILE_H / (float)(by1 - by0);
 	if ((float)(bx1 - bx0) * scale > (float)ANPR_TILE_W)
 		scale = (float)ANPR_TILE_W / (float)(bx1 - bx0);
+	ns = (int)ceilf(1 / scale - 0.01f);
+	ns = ns < 1 ? 1 : ns > MAX_SUB ? MAX_SUB : ns;
 	ow = (float)(bx1 - bx0) * scale;
 	oh = (float)(by1 - by0) * scale;
 	ox = ((float)ANPR_TILE_W - ow) / 2;
 	oy = ((float)ANPR_TILE_H - oh) / 2;
-	taps(tx, ANPR_TILE_W, ox, ow, scale, bx0, bx1);
-	taps(ty, ANPR_TILE_H, oy, oh, scale, by0, by1);
-	for (i = 0; i < ANPR_TILE_H; i++) {
-		for (j = 0; j < ANPR_TILE_W; j++) {
-			float acc = 0;
-			int si, sj, n = 0;
+	taps(tx, ANPR_TILE_W, ns, ox, scale, bx0, (int)w);
+	taps(ty, ANPR_TILE_H, ns, oy, scale, by0, (int)h);
+	/* separable: each source row the vertical taps read (once, in order)
+	 * sampled at the horizontal taps, then those rows mixed per tile row */
+	for (k = 0; k < ANPR_TILE_H * ns; k++) {
+		int r, *idx[2] = {&ri[k], &rj[k]}, e;
 
-			/* 3 x 3 bilinear samples over the output pixel's footprint */
-			for (si = 0; si < 3; si++) {
-				const struct tap *y = &ty[i * 3 + si];
-				const uint8_t *r0 = px + (size_t)y->i * stride, *r1 = px + (size_t)y->j * stride;
+		if (ty[k].i < 0)
+			continue;
+		for (e = 0; e < 2; e++) {
+			r = e ? ty[k].j : ty[k].i;
+			if (!nrows || r > rows[nrows - 1])
+				rows[nrows++] = r;
+			for (*idx[e] = nrows - 1; rows[*idx[e]] != r; (*idx[e])--)
+				;
+		}
+	}
+	for (x = 0; x < ANPR_TILE_W; x++)
+		for (nx[x] = k = 0; k < ns; k++)
+			nx[x] += tx[x * ns + k].i >= 0;
+	for (k = 0; k < nrows; k++) {
+		const uint8_t *src = px + (size_t)rows[k] * stride;
 
-				if (!y->inside)
-					continue;
-				for (sj = 0; sj < 3; sj++) {
-					const struct tap *x = &tx[j * 3 + sj];
-					float a, b, c, d, v;
+		for (x = 0; x < ANPR_TILE_W; x++) {
+			int32_t acc = 0;
+			int s;
 
-					if (!x->inside)
-						continue;
-					a = r0[x->i];
-					b = r0[x->j];
-					c = r1[x->i];
-					d = r1[x->j];
-					v = (a + (b - a) * x->a) * (1 - y->a) + (c + (d - c) * x->a) * y->a;
-					acc += inverted ? (v - (float)lo) / range : ((float)hi - v) / range;
-					n++;
-				}
+			for (s = 0; s < ns; s++) {
+				const struct tap *t = &tx[x * ns + s];
+
+				if (t->i >= 0)
+					acc += src[t->i] * (256 - t->a) + src[t->j] * t->a;
 			}
-			acc = n ? acc * 255 / 9 : 0;
-			tile[i * ANPR_TILE_W + j] = (uint8_t)(acc <= 0 ? 0 : acc >= 255 ? 255 : acc + 0.5f);
+			hs[k][x] = acc;
+		}
+	}
+	/* ink = (hi - v) / range (or v - lo), times 255 over ns x ns sub-samples
+	 * (those in the margin count as paper), in 32-bit fixed point */
+	mul = (int64_t)((((uint64_t)255 << 32) + (uint64_t)(ns * ns * 65536 * range) / 2) /
+			(uint64_t)(ns * ns * 65536 * range));
+	for (y = 0; y < ANPR_TILE_H; y++) {
+		int32_t acc[ANPR_TILE_W] = {0};
+		int ny = 0, s;
+
+		for (s = 0; s < ns; s++) {
+			const struct tap *t = &ty[y * ns + s];
+			const int32_t *h0, *h1;
+
+			if (t->i < 0)
+				continue;
+			h0 = hs[ri[y * ns + s]];
+			h1 = hs[rj[y * ns + s]];
+			ny++;
+			for (x = 0; x < ANPR_TILE_W; x++)
+				acc[x] += h0[x] * (256 - t->a) + h1[x] * t->a;
+		}
+		for (x = 0; x < ANPR_TILE_W; x++) {
+			int64_t n = (int64_t)ny * nx[x] * 65536,
+				d = inverted ? acc[x] - (int64_t)lo * n : (int64_t)hi * n - acc[x];
+
+			d = d <= 0 ? 0 : (d * mul + ((int64_t)1 << 31)) >> 32;
+			tile[y * ANPR_TILE_W + x] = (uint8_t)(d > 255 ? 255 : d);
 		}
 	}
 	return ANPR_OK;
@@ -194,34 +233,313 @@ int anpr_char_tile_image(const uint8_t *px, unsigned w, unsigned h, size_t strid
 	return anpr_char_tile(px, w, h, stride, &box, anpr_tile_inverted(px, w, h, stride), tile);
 }
 
+/* ---- the network (anpr/classify.h) ----
+ *
+ * Activations are 7-bit (0..127) and laid out channels last (HWC). Each
+ * layer's weights are read in groups of 4 consecutive inputs: for group g
+ * and output o, the 4 bytes w[(g * nout + o) * 4 + 0..3]. The inputs of
+ * one output are, per layer:
+ *   conv1: for each kernel row ky, the tile pixels (x-1, x, x+1) and a
+ *          fourth weight of 0, so one group per kernel row (3 groups);
+ *   conv2: the 3x3 patch of the pooled conv1 output, as (ky, kx, channel),
+ *          9 * c1 inputs (9 * c1 / 4 groups);
+ *   dense: the pooled conv2 output as (y, x, channel), 40 * c2 inputs;
+ *   out:   the nhid dense units, to NOUT_PAD outputs (the last 3 unused).
+ */
+#define P1W (ANPR_TILE_W / 2) /* after the first pooling */
+#define P1H (ANPR_TILE_H / 2)
+#define P2W (ANPR_TILE_W / 4) /* after the second */
+#define P2H (ANPR_TILE_H / 4)
+#define T_STRIDE (ANPR_TILE_W + 4)   /* padded tile row: 1 column left, 3 right */
+#define A_STRIDE (P1W + 2)           /* padded pooled conv1, in pixels */
+#define MAX_C 64
+#define MAX_HID 256
+#define NOUT_PAD 40
+
+/* The kernels, in portable C and (x86, GCC or Clang) AVX2; both give the
+ * same integers: a pair of 7-bit inputs times int8 weights (|w| <= 127)
+ * fits in the 16 bits of vpmaddubsw without saturating.
+ *
+ * dense: acc[o] = sum over the ng groups of in times w, o < nout; with a
+ *   layer l (not NULL), its ReLU outputs requantised to 0..127 into out.
+ * conv: a 3x3 convolution, 2x2 max-pooled, requantised: the pooled
+ *   output (y, x), y < ph, x < pw, reads in + 2y rstride + 2x pstride and
+ *   its 3 neighbours (pstride, rstride, both on): at each, the kernel's 3
+ *   rows (seg bytes each, rstride apart) times w; it goes to
+ *   out + y orow + x nout.
+ * nout is a multiple of 8. */
+struct conv_geom {
+	const uint8_t *in;
+	size_t rstride, orow;
+	int pstride, seg, ph, pw;
+	uint8_t *out;
+};
+
+struct kernels {
+	void (*dense)(const struct anpr_qlayer *l, const int8_t *w, int nout, int ng, const uint8_t *in, int32_t *acc,
+		      uint8_t *out);
+	void (*conv)(const struct anpr_qlayer *l, int nout, const struct conv_geom *g);
+};
+
+static void requant_c(const struct anpr_qlayer *l, int n, const int32_t *acc, uint8_t *out)
+{
+	int o;
+
+	for (o = 0; o < n; o++) {
+		int64_t v = acc[o] + l->bias[o];
+
+		v = v <= 0 ? 0 : (v * l->mul[o] + ((int64_t)1 << (l->shift - 1))) >> l->shift;
+		out[o] = (uint8_t)(v > 127 ? 127 : v);
+	}
+}
+
+/* acc[o] += the ng groups of in times w (group g's weights at w + g gstride) */
+static void dot_c(const int8_t *w, size_t gstride, int nout, int ng, const uint8_t *in, int32_t *acc)
+{
+	int g, o, t;
+
+	for (g = 0; g < ng; g++)
+		for (o = 0; o < nout; o++)
+			for (t = 0; t < 4; t++)
+				acc[o] += (int32_t)w[g * gstride + (size_t)o * 4 + t] * in[g * 4 + t];
+}
+
+static void dense_c(const struct anpr_qlayer *l, const int8_t *w, int nout, int ng, const uint8_t *in,
+		    int32_t *acc, uint8_t *out)
+{
+	memset(acc, 0, sizeof(int32_t) * (size_t)nout);
+	dot_c(w, (size_t)nout * 4, nout, ng, in, acc);
+	if (l)
+		requant_c(l, nout, acc, out);
+}
+
+static void conv_c(const struct anpr_qlayer *l, int nout, const struct conv_geom *g)
+{
+	size_t gstride = (size_t)nout * 4;
+	int32_t acc[MAX_C], m[MAX_C];
+	int ng = g->seg / 4, x, y, k, ky, o;
+
+	for (y = 0; y < g->ph; y++)
+		for (x = 0; x < g->pw; x++) {
+			for (k = 0; k < 4; k++) {
+				const uint8_t *at =
+					g->in + (2 * y + (k >> 1)) * g->rstride + (size_t)(2 * x + (k & 1)) * g->pstride;
+
+				memset(acc, 0, sizeof(int32_t) * (size_t)nout);
+				for (ky = 0; ky < 3; ky++)
+					dot_c(l->w + ky * ng * gstride, gstride, nout, ng, at + ky * g->rstride, acc);
+				for (o = 0; o < nout; o++)
+					m[o] = k == 0 || acc[o] > m[o] ? acc[o] : m[o];
+			}
+			requant_c(l, nout, m, g->out + y * g->orow + (size_t)x * nout);
+		}
+}
+
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_AVX2 1
+#define AVX2 __attribute__((target("avx2"))) static inline
+
+/* 8 outputs: a + the ng groups of in times w (group g at w + g gstride). */
+AVX2 __m256i dot8_avx2(__m256i a, const int8_t *w, size_t gstride, int ng, const uint8_t *in)
+{
+	const __m256i ones = _mm256_set1_epi16(1);
+	int g;
+
+	for (g = 0; g < ng; g++) {
+		int32_t x;
+		__m256i p;
+
+		memcpy(&x, in + 4 * g, 4);
+		p = _mm256_maddubs_epi16(_mm256_set1_epi32(x), _mm256_loadu_si256((const __m256i *)(w + g * gstride)));
+		a = _mm256_add_epi32(a, _mm256_madd_epi16(p, ones));
+	}
+	return a;
+}
+
+/* The same for 16 outputs (w and w + 32 bytes), each input read once. */
+AVX2 void dot16_avx2(__m256i *a, const int8_t *w, size_t gstride, int ng, const uint8_t *in)
+{
+	const __m256i ones = _mm256_set1_epi16(1);
+	__m256i a0 = a[0], a1 = a[1];
+	int g;
+
+	for (g = 0; g < ng; g++) {
+		int32_t x;
+		__m256i b;
+
+		memcpy(&x, in + 4 * g, 4);
+		b = _mm256_set1_epi32(x);
+		a0 = _mm256_add_epi32(
+			a0, _mm256_madd_epi16(
+				    _mm256_maddubs_epi16(b, _mm256_loadu_si256((const __m256i *)(w + g * gstride))), ones));
+		a1 = _mm256_add_epi32(
+			a1, _mm256_madd_epi16(_mm256_maddubs_epi16(
+						      b, _mm256_loadu_si256((const __m256i *)(w + g * gstride + 32))),
+					      ones));
+	}
+	a[0] = a0;
+	a[1] = a1;
+}
+
+/* As requant_c for outputs o..o+7: the products in 64 bits, even and odd
+ * lanes apart. */
+AVX2 void requant8_avx2(const struct anpr_qlayer *l, int o, __m256i v, uint8_t *out)
+{
+	const __m128i sh = _mm_cvtsi32_si128(l->shift);
+	const __m256i rnd = _mm256_set1_epi64x((int64_t)1 << (l->shift - 1)), top = _mm256_set1_epi64x(127);
+	__m256i mul = _mm256_loadu_si256((const __m256i *)(l->mul + o)), ev, od;
+	__m128i p;
+
+	v = _mm256_add_epi32(v, _mm256_loadu_si256((const __m256i *)(l->bias + o)));
+	v = _mm256_max_epi32(v, _mm256_setzero_si256());
+	ev = _mm256_srl_epi64(_mm256_add_epi64(_mm256_mul_epu32(v, mul), rnd), sh);
+	od = _mm256_srl_epi64(
+		_mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(v, 32), _mm256_srli_epi64(mul, 32)), rnd), sh);
+	ev = _mm256_blendv_epi8(ev, top, _mm256_cmpgt_epi64(ev, top));
+	od = _mm256_blendv_epi8(od, top, _mm256_cmpgt_epi64(od, top));
+	v = _mm256_or_si256(ev, _mm256_slli_epi64(od, 32));
+	p = _mm_packus_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+	_mm_storel_epi64((__m128i *)(out + o), _mm_packus_epi16(p, p));
+}
+
+__attribute__((target("avx2"))) static void dense_avx2(const struct anpr_qlayer *l, const int8_t *w, int nout,
+							int ng, const uint8_t *in, int32_t *acc, uint8_t *out)
+{
+	int o;
+
+	for (o = 0; o < nout; o += 8) {
+		__m256i a = dot8_avx2(_mm256_setzero_si256(), w + o * 4, (size_t)nout * 4, ng, in);
+
+		_mm256_storeu_si256((__m256i *)(acc + o), a);
+		if (l)
+			requant8_avx2(l, o, a, out);
+	}
+}
+
+__attribute__((target("avx2"))) static void conv_avx2(const struct anpr_qlayer *l, int nout,
+						       const struct conv_geom *g)
+{
+	const __m256i ones = _mm256_set1_epi16(1);
+	size_t gstride = (size_t)nout * 4;
+	int ng = g->seg / 4, o, x, y, k, ky;
+
+	if (ng == 1) { /* one group per kernel row: 8 outputs' weights stay in registers */
+		for (o = 0; o < nout; o += 8) {
+			const int8_t *w = l->w + o * 4;
+			__m256i w0 = _mm256_loadu_si256((const __m256i *)w),
+				w1 = _mm256_loadu_si256((const __m256i *)(w + gstride)),
+				w2 = _mm256_loadu_si256((const __m256i *)(w + 2 * gstride));
+
+			for (y = 0; y < g->ph; y++)
+				for (x = 0; x < g->pw; x++) {
+					__m256i best = _mm256_set1_epi32(INT32_MIN);
+
+					for (k = 0; k < 4; k++) {
+						const uint8_t *at = g->in + (2 * y + (k >> 1)) * g->rstride +
+								    (size_t)(2 * x + (k & 1)) * g->pstride;
+						int32_t r0, r1, r2;
+						__m256i a;
+
+						memcpy(&r0, at, 4);
+						memcpy(&r1, at + g->rstride, 4);
+						memcpy(&r2, at + 2 * g->rstride, 4);
+						a = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi32(r0), w0), ones);
+						a = _mm256_add_epi32(
+							a, _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi32(r1), w1), ones));
+						a = _mm256_add_epi32(
+							a, _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi32(r2), w2), ones));
+						best = _mm256_max_epi32(best, a);
+					}
+					requant8_avx2(l, o, best, g->out + y * g->orow + (size_t)x * nout);
+				}
+		}
+		return;
+	}
+	for (y = 0; y < g->ph; y++)
+		for (x = 0; x < g->pw; x++) {
+			uint8_t *dst = g->out + y * g->orow + (size_t)x * nout;
+
+			for (o = 0; o < nout; o += 16) { /* 16 outputs at a time; the last 8 alone if nout is odd x 8 */
+				int two = o + 16 <= nout;
+				__m256i best[2] = {_mm256_set1_epi32(INT32_MIN), _mm256_set1_epi32(INT32_MIN)};
+
+				for (k = 0; k < 4; k++) {
+					const uint8_t *at = g->in + (2 * y + (k >> 1)) * g->rstride +
+							    (size_t)(2 * x + (k & 1)) * g->pstride;
+					__m256i a[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
+
+					for (ky = 0; ky < 3; ky++) {
+						const int8_t *w = l->w + ky * ng * gstride + o * 4;
+
+						if (two)
+							dot16_avx2(a, w, gstride, ng, at + ky * g->rstride);
+						else
+							a[0] = dot8_avx2(a[0], w, gstride, ng, at + ky * g->rstride);
+					}
+					best[0] = _mm256_max_epi32(best[0], a[0]);
+					best[1] = _mm256_max_epi32(best[1], a[1]);
+				}
+				requant8_avx2(l, o, best[0], dst);
+				if (two)
+					requant8_avx2(l, o + 8, best[1], dst);
+			}
+		}
+}
+#endif
+
+static const struct kernels kernels_c = {dense_c, conv_c};
+
+static struct kernels pick_kernels(void)
+{
+#ifdef HAVE_AVX2
+	static const struct kernels avx2 = {dense_avx2, conv_avx2};
+
+	if (__builtin_cpu_supports("avx2"))
+		return avx2;
+#endif
+	return kernels_c;
+}
+
+static void run(const struct kernels *kn, const struct anpr_classifier *net, const uint8_t *tile, float *probs)
+{
+	uint8_t tp[(ANPR_TILE_H + 2) * T_STRIDE];
+	uint8_t a1[(P1H + 2) * A_STRIDE * MAX_C], a2[P2H * P2W * MAX_C], hid[MAX_HID];
+	int32_t m[MAX_HID > NOUT_PAD ? MAX_HID : NOUT_PAD];
+	int c1 = net->c1, c2 = net->c2, nh = net->nhid, x, y, k;
+	float mx = -INFINITY, sum = 0;
+	struct conv_geom g1 = {tp, T_STRIDE, (size_t)A_STRIDE * c1, 1, 4, P1H, P1W, a1 + (size_t)(A_STRIDE + 1) * c1},
+			 g2 = {a1, (size_t)A_STRIDE * c1, (size_t)P2W * c2, c1, 3 * c1, P2H, P2W, a2};
+
+	memset(tp, 0, sizeof(tp));
+	for (y = 0; y < ANPR_TILE_H; y++)
+		for (x = 0; x < ANPR_TILE_W; x++)
+			tp[(y + 1) * T_STRIDE + x + 1] = tile[y * ANPR_TILE_W + x] >> 1;
+	memset(a1, 0, (size_t)(P1H + 2) * A_STRIDE * c1);
+	kn->conv(&net->conv1, c1, &g1);
+	kn->conv(&net->conv2, c2, &g2);
+	kn->dense(&net->dense, net->dense.w, nh, P2H * P2W * c2 / 4, a2, m, hid);
+	kn->dense(NULL, net->wout, NOUT_PAD, nh / 4, hid, m, NULL);
+	for (k = 0; k < ANPR_NCLASS; k++) {
+		probs[k] = (float)(m[k] + net->bout[k]) * net->sout[k] / net->temperature;
+		mx = probs[k] > mx ? probs[k] : mx;
+	}
+	for (k = 0; k < ANPR_NCLASS; k++) {
+		probs[k] = expf(probs[k] - mx);
+		sum += probs[k];
+	}
+	for (k = 0; k < ANPR_NCLASS; k++)
+		probs[k] /= sum;
+}
+
 void anpr_classify(const struct anpr_classifier *net, const uint8_t *tile, float *probs)
 {
-	float hid[MAX_HIDDEN], mx = -INFINITY, sum = 0;
-	int i, j, nhid = net->nhid < MAX_HIDDEN ? net->nhid : MAX_HIDDEN;
+	struct kernels kn = pick_kernels();
 
-	for (j = 0; j < nhid; j++) {
-		const int8_t *row = net->w1 + (size_t)j * net->nin;
-		int32_t dot = 0;
-		float acc;
+	run(&kn, net, tile, probs);
+}
 
-		for (i = 0; i < net->nin; i++)
-			dot += (int16_t)row[i] * (int16_t)tile[i];
-		acc = (float)dot * (net->s1[j] / 255) + net->b1[j];
-		hid[j] = acc > 0 ? acc : 0;
-	}
-	for (j = 0; j < ANPR_NCLASS; j++) {
-		const int8_t *row = net->w2 + (size_t)j * net->nhid;
-		float acc = 0;
-
-		for (i = 0; i < nhid; i++)
-			acc += (float)row[i] * hid[i];
-		probs[j] = (acc * net->s2[j] + net->b2[j]) / net->temperature;
-		mx = probs[j] > mx ? probs[j] : mx;
-	}
-	for (j = 0; j < ANPR_NCLASS; j++) {
-		probs[j] = expf(probs[j] - mx);
-		sum += probs[j];
-	}
-	for (j = 0; j < ANPR_NCLASS; j++)
-		probs[j] /= sum;
+void anpr_classify_portable(const struct anpr_classifier *net, const uint8_t *tile, float *probs)
+{
+	run(&kernels_c, net, tile, probs);
 }

@@ -238,6 +238,76 @@ static void test_classify_distribution(void)
 	CU_ASSERT_EQUAL(anpr_class_char(ANPR_CLASS_JUNK), '?');
 }
 
+static int top_class(const float *p)
+{
+	int k, best = 0;
+
+	for (k = 1; k < ANPR_NCLASS; k++)
+		best = p[k] > p[best] ? k : best;
+	return best;
+}
+
+/* The vector kernels (AVX2 where the CPU has it) and the portable C ones
+ * give the same probabilities, bit for bit: on tiles of rings, bars, noise
+ * and saturated ink, where every activation and accumulator is exercised. */
+static void test_classify_kernels_agree(void)
+{
+	static uint8_t img[64 * 64];
+	uint8_t t[ANPR_TILE_IN];
+	float p[ANPR_NCLASS], q[ANPR_NCLASS];
+	uint32_t r = 12345;
+	int n, i;
+
+	for (n = 0; n < 40; n++) {
+		struct anpr_box box = {4, 4, (uint16_t)(10 + n), (uint16_t)(20 + n / 2)};
+
+		memset(img, 200, sizeof(img));
+		glyph(img, 64, 4, 4, 10 + n, 20 + n / 2, 1 + n % 6, (uint8_t)(n * 5));
+		CU_ASSERT_EQUAL(anpr_char_tile(img, 64, 64, 64, &box, n & 1, t), ANPR_OK);
+		if (n % 4 == 3)
+			for (i = 0; i < ANPR_TILE_IN; i++) {
+				r = r * 1103515245u + 12345u;
+				t[i] = n % 8 == 7 ? 255 : (uint8_t)(r >> 24);
+			}
+		anpr_classify(&anpr_classifier_default, t, p);
+		anpr_classify_portable(&anpr_classifier_default, t, q);
+		CU_ASSERT(!memcmp(p, q, sizeof(p)));
+	}
+}
+
+/* What the network says about shapes whose identity is known: a ring is an
+ * O, a 0 or a D; a plain upright bar a 1, an I or junk (a plate's border);
+ * bare paper is junk. */
+static void test_classify_shapes(void)
+{
+	static uint8_t img[60 * 60];
+	uint8_t t[ANPR_TILE_IN];
+	float p[ANPR_NCLASS];
+	struct anpr_box ring = {10, 5, 26, 44}, bar = {10, 5, 7, 44};
+	int k, x, y;
+
+	memset(img, 210, sizeof(img));
+	glyph(img, 60, 10, 5, 26, 44, 6, 30);
+	CU_ASSERT_EQUAL(anpr_char_tile(img, 60, 60, 60, &ring, 0, t), ANPR_OK);
+	anpr_classify(&anpr_classifier_default, t, p);
+	k = top_class(p);
+	CU_ASSERT(k == anpr_char_class('0') || k == anpr_char_class('O') || k == anpr_char_class('D'));
+	CU_ASSERT(p[anpr_char_class('0')] + p[anpr_char_class('O')] + p[anpr_char_class('D')] > 0.8f);
+
+	memset(img, 210, sizeof(img));
+	for (y = 5; y < 49; y++)
+		for (x = 10; x < 17; x++)
+			img[y * 60 + x] = 30;
+	CU_ASSERT_EQUAL(anpr_char_tile(img, 60, 60, 60, &bar, 0, t), ANPR_OK);
+	anpr_classify(&anpr_classifier_default, t, p);
+	k = top_class(p);
+	CU_ASSERT(k == anpr_char_class('1') || k == anpr_char_class('I') || k == ANPR_CLASS_JUNK);
+
+	memset(t, 0, sizeof(t));
+	anpr_classify(&anpr_classifier_default, t, p);
+	CU_ASSERT_EQUAL(top_class(p), ANPR_CLASS_JUNK);
+}
+
 /* Nothing to read is no plate, never an invented one. */
 static void test_read_rejects_blank(void)
 {
@@ -289,6 +359,8 @@ int register_read_suite(void)
 		{"tile: polarity, contrast, scale, loose box", test_tile_invariance},
 		{"tile: aspect kept, bad boxes refused", test_tile_aspect},
 		{"classify: a deterministic distribution", test_classify_distribution},
+		{"classify: vector and portable kernels agree", test_classify_kernels_agree},
+		{"classify: rings, bars and paper", test_classify_shapes},
 		{"read: a blank crop is no plate", test_read_rejects_blank},
 		{"read: reports are self-consistent", test_read_consistent},
 		CU_TEST_INFO_NULL,
