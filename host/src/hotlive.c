@@ -12,6 +12,7 @@
 #define _GNU_SOURCE /* syscall */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
@@ -261,8 +262,18 @@ static void *watch_main(void *arg)
 
 void anpr_hotlive_background(void)
 {
-	/* Linux: a thread's nice value is its own (setpriority on its id) */
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	/* Linux: SCHED_IDLE runs the thread only on time no other thread
+	 * wants (it is preempted at once when one does), so a reload never
+	 * holds up reading; it still makes progress on a saturated machine,
+	 * slowly. Where that is refused, the lowest nice value (a thread's
+	 * own on Linux: setpriority on its id). */
+#ifdef SCHED_IDLE
+	struct sched_param none = {0};
+
+	if (!pthread_setschedparam(pthread_self(), SCHED_IDLE, &none))
+		return;
+#endif
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
 }
 
 int anpr_hotlive_block_sighup(void)

@@ -6,11 +6,17 @@
  * The input is a list file. It is loaded leniently and strictly, with the
  * indel index; then every entry in force must hit itself exactly, and
  * lookups of pieces of the input must not break a promise of hotlist.h.
- * Besides memory errors (the sanitizers), a broken promise aborts.
+ * The same input read as a file (a memfd), in blocks of a size drawn from
+ * the input, must load exactly as it did from memory. Besides memory
+ * errors (the sanitizers), a broken promise aborts.
  */
+#define _GNU_SOURCE /* memfd_create */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "anpr/anpr.h"
 #include "anpr/hotlist.h"
@@ -51,6 +57,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct anpr_hot_stats st;
 	struct anpr_hot_hit hits[8];
 	anpr_hotset *s;
+	struct anpr_hot_stats lenient;
+	long lenient_messages = 0;
+	int lenient_rc = 0;
 
 	for (int strict = 0; strict < 2; strict++) {
 		int rc;
@@ -62,6 +71,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.report = count;
 		messages = 0;
 		rc = anpr_hotset_load_text(&t, 1, &o, &s, &st);
+		if (!strict) {
+			lenient = st;
+			lenient_messages = messages;
+			lenient_rc = rc;
+		}
 		if (rc) {
 			CHECK(!s && messages > 0); /* a refusal is always said */
 			continue;
@@ -90,6 +104,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		}
 		anpr_hotset_free(s);
+	}
+	{
+		int fd = memfd_create("fuzz.csv", 0);
+		char path[64];
+		struct anpr_hot_source src = {"fuzz", path};
+		size_t done = 0;
+		int rc;
+
+		CHECK(fd >= 0);
+		while (done < size) {
+			ssize_t w = write(fd, data + done, size - done);
+
+			CHECK(w > 0);
+			done += (size_t)w;
+		}
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		anpr_hot_opts_init(&o);
+		o.indel = 1;
+		o.today = 20000;
+		o.report = count;
+		o.read_block = ANPR_HOT_MAX_ROW + 2 + (size ? data[size / 2] : 0); /* blocks end all over */
+		messages = 0;
+		rc = anpr_hotset_load(&src, 1, &o, &s, &st);
+		CHECK(rc == lenient_rc && messages == lenient_messages);
+		CHECK(st.rows == lenient.rows && st.bad == lenient.bad && st.entries == lenient.entries &&
+		      st.duplicates == lenient.duplicates && st.expired == lenient.expired);
+		anpr_hotset_free(s);
+		close(fd);
 	}
 	return 0;
 }

@@ -1522,6 +1522,79 @@ static void test_list_order(void)
 	anpr_hotset_free(s);
 }
 
+/*
+ * A file is parsed a block at a time: whatever the block size, and
+ * wherever the blocks split its lines (a byte order mark, CRLF, rows just
+ * under, at and over the 4,096-byte limit, bad rows, no final newline),
+ * it loads exactly as the same text held in memory does: the same
+ * messages, statistics and entries.
+ */
+static void test_load_blocks(void)
+{
+	struct buf b = {0};
+	struct anpr_hot_opts o;
+	struct anpr_hot_stats want, got;
+	struct anpr_hot_hit h[MAXH];
+	struct msgs mwant, mgot;
+	anpr_hotset *s, *f;
+	char path[256];
+
+	put(&b, "\xef\xbb\xbf", 3);
+	put(&b, ANPR_HOT_HEADER "\r\n", strlen(ANPR_HOT_HEADER) + 2);
+	for (int i = 0; i < 60; i++) {
+		/* the row's length before its line end: 29 bytes and the padding */
+		int pad = (int[]){40, 4000, 4096, 4097, 4095, 9000, 100}[i % 7] - 29;
+
+		if (i % 5 == 3)
+			putf(&b, "A%dBAD!,stolen,3,stop,pnc,,\n", i); /* a bad VRM */
+		putf(&b, "AB%02dC%cE,stolen,%d,stop,pnc,,\"", i, 'A' + i % 26, 1 + i % 9);
+		for (int k = 0; k < pad; k++)
+			put(&b, "n", 1);
+		put(&b, i % 2 ? "\"\r\n" : "\"\n", i % 2 ? 3 : 2);
+	}
+	putf(&b, "ZZ99ZZZ,wanted,1,arrest,pnc,,last"); /* no final newline */
+
+	write_list("L.csv", b.p, b.n, path);
+	opts_init(&o, &mwant);
+	{
+		struct anpr_hot_text t = {"L", path, b.p, b.n};
+
+		CU_ASSERT_EQUAL_FATAL(anpr_hotset_load_text(&t, 1, &o, &s, &want), ANPR_OK);
+	}
+	CU_ASSERT(want.bad >= 12 + 8); /* the bad VRMs, and the rows over the limit */
+	CU_ASSERT_EQUAL(lookup(s, "ZZ99ZZZ", h), 1);
+	/* blocks from the smallest (a row and its line end) up by one byte,
+	 * so that some block ends at every offset of the rows near the limit;
+	 * and the default */
+	for (size_t block = 4098; block <= 4098 + 400; block = block == 4098 + 400 ? 0 : block + 1) {
+		struct anpr_hot_source src = {"L", path};
+
+		opts_init(&o, &mgot);
+		o.read_block = block;
+		CU_ASSERT_EQUAL_FATAL(anpr_hotset_load(&src, 1, &o, &f, &got), ANPR_OK);
+		CU_ASSERT_STRING_EQUAL(mgot.text, mwant.text);
+		CU_ASSERT_EQUAL(got.rows, want.rows);
+		CU_ASSERT_EQUAL(got.bad, want.bad);
+		CU_ASSERT_EQUAL(got.entries, want.entries);
+		for (int i = 0; i < 60; i++) {
+			char vrm[24];
+			int n1, n2;
+
+			snprintf(vrm, sizeof(vrm), "AB%02dC%cE", i, 'A' + i % 26);
+			n1 = lookup(s, vrm, h);
+			n2 = lookup(f, vrm, h);
+			CU_ASSERT_EQUAL(n1, n2);
+		}
+		CU_ASSERT_EQUAL_FATAL(lookup(f, "ZZ99ZZZ", h), 1);
+		CU_ASSERT_STRING_EQUAL(h[0].note, "last");
+		anpr_hotset_free(f);
+		if (!block)
+			break;
+	}
+	anpr_hotset_free(s);
+	free(b.p);
+}
+
 int register_hotlist_suite(void)
 {
 	static CU_TestInfo tests[] = {
@@ -1529,6 +1602,7 @@ int register_hotlist_suite(void)
 		{"load: bad VRMs reported path:line, skipped", test_load_bad_vrm},
 		{"load: strict refuses a list with a bad row", test_load_strict},
 		{"load: header, empty file, BOM and CRLF", test_load_header},
+		{"load: a file read in blocks of any size loads as in memory", test_load_blocks},
 		{"load: malformed fields, quoted fields", test_load_fields},
 		{"load: calendar dates", test_load_dates},
 		{"load: duplicates merged within a list only", test_load_duplicates},

@@ -51,6 +51,7 @@ struct anpr_hot_opts {
 	int indel;             /* match one missing or extra character (builds its index) */
 	const char *lookalike; /* classes, "0ODQ,1I,2Z,5S,8B,6G"; NULL: that default */
 	int32_t today;         /* days since 1970-01-01 that loading judges expiry by; <0: the clock */
+	size_t read_block;     /* bytes a file is read in at a time; 0: 1 MB (tests try small ones) */
 	/* Each message (a bad row "path:line: reason", a duplicate, a refused
 	 * file) as one line without its newline; NULL: messages are dropped. */
 	void (*report)(void *ctx, const char *msg);
@@ -190,9 +191,9 @@ int anpr_hotlive_reload(anpr_hotlive *l, struct anpr_hot_stats *st);
 int anpr_hotlive_watch(anpr_hotlive *l, int interval_ms, int sighup);
 int anpr_hotlive_block_sighup(void);
 
-/* Lower the calling thread's scheduling priority (nice 10), so a reload
- * on a loaded machine yields the core to the readers; the watcher does
- * this for itself. */
+/* Put the calling thread in the idle scheduling class (SCHED_IDLE; where
+ * refused, nice 19), so a reload on a loaded machine runs only on time the
+ * readers leave; the watcher does this for itself. */
 void anpr_hotlive_background(void);
 
 /* How many sets have been in force (1 after open). */
