@@ -18,6 +18,7 @@
 #define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,8 +313,11 @@ struct row {
 	uint32_t meta, note, line;
 } __attribute__((packed, aligned(4))); /* 20 bytes */
 
+#define MAX_THREADS 8
+
 struct builder {
 	const struct anpr_hot_opts *o;
+	int threads; /* 1 to MAX_THREADS */
 	anpr_hotset *s;
 	int32_t today;
 	struct row *rows;
@@ -399,12 +403,13 @@ static uint64_t hash_bytes(const char *p, size_t n)
 	return h;
 }
 
-/* Ask for 2 MB pages in a large block not yet touched (the arrays a
- * lookup reads): a lookup's cache miss then costs no page walk (on this
- * project's test machine a random load over 256 MB took 171 instead of
- * 207 ns). Only advice: where the kernel has no huge pages to give,
+/* Ask for 2 MB pages in a large block not yet touched (the slots, which
+ * every lookup reads): a lookup's cache miss then costs no page walk (on
+ * this project's test machine a random load over 256 MB took 171 instead
+ * of 207 ns). Only advice: where the kernel has no huge pages to give,
  * nothing changes. Faulting them in costs the load more kernel time than
- * small pages, so the builder's own arrays do without. */
+ * small pages (0.85 s more for 545 MB there), so the indel index (fuzzy
+ * lookups have time to spare) and the builder's own arrays do without. */
 static void *huge(void *p, size_t bytes)
 {
 	const uintptr_t two_mb = (uintptr_t)2 << 20;
@@ -941,18 +946,22 @@ static int merge_into(struct builder *b, struct slot *k, uint32_t kline, const s
  * into 256 partitions of consecutive buckets, then to lay them out by
  * partition in tmp as (bucket << 32 | value); each partition, small enough
  * for the cache, is then counted out by bucket into out. dir, if not
- * NULL, gets nb + 1 bucket starts. */
+ * NULL, gets nb + 1 bucket starts. The items, and then the partitions,
+ * are shared out in consecutive runs among the threads; the result is the
+ * same as one thread's (within a bucket, values in item order). */
 struct gen {
 	const anpr_hotset *s;
 	const struct row *rows;
 	size_t nrows;
 };
 
-typedef void gen_fn(const struct gen *g, uint32_t nb, int pass, int shift, uint64_t *part, uint64_t *tmp);
+typedef void gen_fn(const struct gen *g, size_t lo, size_t hi, uint32_t nb, int pass, int shift, uint64_t *part,
+		    uint64_t *tmp);
 
-static void gen_rows(const struct gen *g, uint32_t nb, int pass, int shift, uint64_t *part, uint64_t *tmp)
+static void gen_rows(const struct gen *g, size_t lo, size_t hi, uint32_t nb, int pass, int shift, uint64_t *part,
+		     uint64_t *tmp)
 {
-	for (size_t i = 0; i < g->nrows; i++) {
+	for (size_t i = lo; i < hi; i++) {
 		uint32_t b = bucket_of(canon(g->s, g->rows[i].key), nb);
 
 		if (pass == 0)
@@ -962,11 +971,12 @@ static void gen_rows(const struct gen *g, uint32_t nb, int pass, int shift, uint
 	}
 }
 
-static void gen_variants(const struct gen *g, uint32_t nb, int pass, int shift, uint64_t *part, uint64_t *tmp)
+static void gen_variants(const struct gen *g, size_t lo, size_t hi, uint32_t nb, int pass, int shift, uint64_t *part,
+			 uint64_t *tmp)
 {
 	const anpr_hotset *s = g->s;
 
-	for (uint32_t e = 0; e < s->nslots; e++) {
+	for (size_t e = lo; e < hi; e++) {
 		uint64_t c = s->slot[e].key ? canon(s, s->slot[e].key & KEY_BITS) : 0;
 		int l = klen(c);
 
@@ -984,51 +994,108 @@ static void gen_variants(const struct gen *g, uint32_t nb, int pass, int shift, 
 	}
 }
 
-static int bucket_sort(const struct gen *g, gen_fn *gen, uint64_t n, uint32_t nb, uint32_t *dir, uint32_t *out)
+struct sort_job {
+	const struct gen *g;
+	gen_fn *gen;
+	size_t lo, hi;        /* items */
+	uint32_t nb;
+	int shift, pass;      /* pass 0 count, 1 lay out, 2 count out partitions */
+	int plo, phi;         /* partitions of pass 2 */
+	uint64_t part[257];   /* pass 0: counts; pass 1: write positions */
+	const uint64_t *ends; /* pass 2: partition ends (all threads') */
+	uint64_t *tmp;
+	uint32_t *count, *dir, *out;
+};
+
+static void *sort_work(void *arg)
 {
-	uint64_t part[257] = {0}, *tmp = malloc((n ? n : 1) * sizeof(*tmp)), sum = 0;
-	int shift = 0;
-	uint32_t *count;
+	struct sort_job *j = arg;
+
+	if (j->pass < 2) {
+		j->gen(j->g, j->lo, j->hi, j->nb, j->pass, j->shift, j->part, j->tmp);
+		return NULL;
+	}
+	for (int i = j->plo; i < j->phi; i++) {
+		uint64_t lo = i ? j->ends[i - 1] : 0, hi = j->ends[i], base = (uint64_t)i << j->shift;
+		uint64_t width = base >= j->nb ? 0 : j->nb - base < (1ULL << j->shift) ? j->nb - base : 1ULL << j->shift;
+		uint32_t at = (uint32_t)lo;
+
+		memset(j->count, 0, ((size_t)1 << j->shift) * sizeof(*j->count));
+		for (uint64_t k = lo; k < hi; k++)
+			j->count[(j->tmp[k] >> 32) - base]++;
+		for (uint64_t k = 0; k < width; k++) {
+			uint32_t c = j->count[k];
+
+			if (j->dir)
+				j->dir[base + k] = at;
+			j->count[k] = at;
+			at += c;
+		}
+		for (uint64_t k = lo; k < hi; k++)
+			j->out[j->count[(j->tmp[k] >> 32) - base]++] = (uint32_t)j->tmp[k];
+	}
+	return NULL;
+}
+
+/* Run each job of a pass, the first on this thread (all on it if a thread
+ * cannot be made). */
+static void sort_pass(struct sort_job *job, int threads, int pass)
+{
+	pthread_t th[MAX_THREADS];
+	int made[MAX_THREADS] = {0};
+
+	for (int t = 0; t < threads; t++)
+		job[t].pass = pass;
+	for (int t = 1; t < threads; t++)
+		made[t] = !pthread_create(&th[t], NULL, sort_work, &job[t]);
+	sort_work(&job[0]);
+	for (int t = 1; t < threads; t++)
+		if (made[t])
+			pthread_join(th[t], NULL);
+		else
+			sort_work(&job[t]);
+}
+
+static int bucket_sort(const struct gen *g, int threads, gen_fn *gen, size_t items, uint64_t n, uint32_t nb,
+		       uint32_t *dir, uint32_t *out)
+{
+	struct sort_job job[MAX_THREADS];
+	uint64_t *tmp = malloc((n ? n : 1) * sizeof(*tmp)), ends[256], sum = 0;
+	int shift = 0, ok = !!tmp;
 
 	while (((uint64_t)nb - 1) >> shift >= 256)
 		shift++;
-	count = calloc((size_t)1 << shift, sizeof(*count));
-	if (!tmp || !count) {
+	memset(job, 0, sizeof(job));
+	for (int t = 0; t < threads; t++) {
+		job[t] = (struct sort_job){g, gen, items * (size_t)t / threads, items * (size_t)(t + 1) / threads,
+					   nb, shift, 0, 256 * t / threads, 256 * (t + 1) / threads,
+					   {0}, ends, tmp, calloc((size_t)1 << shift, sizeof(uint32_t)), dir, out};
+		ok &= job[t].count != NULL;
+	}
+	if (!ok) {
 		free(tmp);
-		free(count);
+		for (int t = 0; t < threads; t++)
+			free(job[t].count);
 		return -1;
 	}
-	gen(g, nb, 0, shift, part, tmp);
-	for (int i = 0; i < 257; i++) {
-		uint64_t c = part[i];
-
-		part[i] = sum;
-		sum += c;
-	}
-	gen(g, nb, 1, shift, part, tmp); /* part[i] is now partition i's end */
+	sort_pass(job, threads, 0);
+	/* each partition holds the first half's items, then the second's */
 	for (int i = 0; i < 256; i++) {
-		uint64_t lo = i ? part[i - 1] : 0, hi = part[i], base = (uint64_t)i << shift;
-		uint64_t width = base >= nb ? 0 : nb - base < (1ULL << shift) ? nb - base : 1ULL << shift;
-		uint32_t at = (uint32_t)lo;
+		for (int t = 0; t < threads; t++) {
+			uint64_t c = job[t].part[i];
 
-		memset(count, 0, ((size_t)1 << shift) * sizeof(*count));
-		for (uint64_t j = lo; j < hi; j++)
-			count[(tmp[j] >> 32) - base]++;
-		for (uint64_t k = 0; k < width; k++) {
-			uint32_t c = count[k];
-
-			if (dir)
-				dir[base + k] = at;
-			count[k] = at;
-			at += c;
+			job[t].part[i] = sum;
+			sum += c;
 		}
-		for (uint64_t j = lo; j < hi; j++)
-			out[count[(tmp[j] >> 32) - base]++] = (uint32_t)tmp[j];
+		ends[i] = sum;
 	}
+	sort_pass(job, threads, 1);
+	sort_pass(job, threads, 2);
 	if (dir)
 		dir[nb] = (uint32_t)n;
 	free(tmp);
-	free(count);
+	for (int t = 0; t < threads; t++)
+		free(job[t].count);
 	return 0;
 }
 
@@ -1051,7 +1118,7 @@ static int build_index(struct builder *b, size_t n)
 	s->home = (uint32_t)(n + n / 3 + 1); /* 3/4 full */
 	cap = (size_t)s->home + 64;
 	s->slot = huge(calloc(cap, sizeof(*s->slot)), cap * sizeof(*s->slot));
-	if (!s->slot || bucket_sort(&g, gen_rows, n, s->home, NULL, order)) {
+	if (!s->slot || bucket_sort(&g, b->threads, gen_rows, n, n, s->home, NULL, order)) {
 		free(order);
 		return -1;
 	}
@@ -1121,9 +1188,9 @@ static int build_index(struct builder *b, size_t n)
 			return -1;
 		s->nvar = (uint32_t)nvar;
 		s->nvb = (uint32_t)(nvar / 4 + 1);
-		s->vdir = huge(malloc(((size_t)s->nvb + 1) * sizeof(*s->vdir)), ((size_t)s->nvb + 1) * sizeof(*s->vdir));
-		s->var = huge(malloc((nvar ? nvar : 1) * sizeof(*s->var)), nvar * sizeof(*s->var));
-		if (!s->vdir || !s->var || bucket_sort(&g, gen_variants, nvar, s->nvb, s->vdir, s->var))
+		s->vdir = malloc(((size_t)s->nvb + 1) * sizeof(*s->vdir));
+		s->var = malloc((nvar ? nvar : 1) * sizeof(*s->var));
+		if (!s->vdir || !s->var || bucket_sort(&g, b->threads, gen_variants, s->nslots, nvar, s->nvb, s->vdir, s->var))
 			return -1;
 	}
 	return 0;
@@ -1259,54 +1326,266 @@ static int parse_file(struct builder *b, const char *name, const char *path, cha
 	return ANPR_ERR_IO;
 }
 
+/* Parse list i (a file of src, or txt[i]) into b; an unreadable file is
+ * still a (refused) list in the statistics. */
+static int parse_one(struct builder *b, const struct anpr_hot_source *src, const struct anpr_hot_text *txt, int i,
+		     char *buf, size_t block)
+{
+	int r, nl = b->s->st.nlists;
+
+	r = src ? parse_file(b, src[i].name, src[i].path, buf, block) : parse_list(b, &txt[i]);
+	if (r && src && b->s->st.nlists == nl && nl < ANPR_HOT_MAX_LISTS) {
+		struct anpr_hot_list_stats *ls = &b->s->st.list[b->s->st.nlists++];
+
+		memset(ls, 0, sizeof(*ls));
+		snprintf(ls->name, sizeof(ls->name), "%s", src[i].name);
+		ls->refused = 1;
+	}
+	return r;
+}
+
+static int builder_init(struct builder *b, const struct anpr_hot_opts *o)
+{
+	memset(b, 0, sizeof(*b));
+	b->o = o;
+	b->today = o->today >= 0 ? o->today : anpr_hot_today();
+	b->threads = o->threads <= 0 ? 2 : o->threads > MAX_THREADS ? MAX_THREADS : o->threads;
+	b->s = calloc(1, sizeof(*b->s));
+	if (!b->s || grow((void **)&b->s->strs, &b->capstrs, 1, 1))
+		return ANPR_ERR_NOMEM;
+	b->s->strs[b->s->nstrs++] = 0; /* offset 0 is the empty string */
+	return ANPR_OK;
+}
+
+/*
+ * Several lists are parsed at once, each into a builder of its own (a
+ * part) by the load's threads; the parts are then merged in list order
+ * into the one builder (their strings and metadata interned again, their
+ * rows appended), and their messages said in that order. The result is
+ * the same as parsing them one after the other.
+ */
+struct part {
+	struct builder b;
+	struct anpr_hot_opts o; /* the caller's, its messages kept in msgs */
+	char *msgs;
+	size_t nmsgs, capmsgs;
+	int rc;
+};
+
+static void part_say(void *ctx, const char *msg)
+{
+	struct part *p = ctx;
+	size_t n = strlen(msg);
+
+	if (!grow((void **)&p->msgs, &p->capmsgs, p->nmsgs + n + 1, 1)) {
+		memcpy(p->msgs + p->nmsgs, msg, n);
+		p->msgs[p->nmsgs + n] = '\n';
+		p->nmsgs += n + 1;
+	}
+}
+
+struct parse_job {
+	const struct anpr_hot_source *src;
+	const struct anpr_hot_text *txt;
+	struct part *parts;
+	int n, next;
+	size_t block;
+	pthread_mutex_t mu;
+};
+
+static void *parse_work(void *arg)
+{
+	struct parse_job *j = arg;
+	char *buf = j->src ? malloc(j->block) : NULL;
+
+	for (;;) {
+		struct part *p;
+		int i;
+
+		pthread_mutex_lock(&j->mu);
+		i = j->next++;
+		pthread_mutex_unlock(&j->mu);
+		if (i >= j->n)
+			break;
+		p = &j->parts[i];
+		p->rc = j->src && !buf ? ANPR_ERR_NOMEM : parse_one(&p->b, j->src, j->txt, i, buf, j->block);
+	}
+	free(buf);
+	return NULL;
+}
+
+static int by_offset(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Merge part p (a list named name) into b as its next list. */
+static int merge_part(struct builder *b, struct part *p, const char *name)
+{
+	anpr_hotset *s = b->s, *ps = p->b.s;
+	int list = s->st.nlists;
+	uint32_t *old = NULL, *neu = NULL, *meta = NULL, k = 0, nstr = 0;
+	int rc = p->rc;
+
+	if (ps->names[0][0]) { /* it was a list: what list_begin checks across lists */
+		if (list == ANPR_HOT_MAX_LISTS) {
+			say(b, "%s: more than %d lists", p->b.paths[0], ANPR_HOT_MAX_LISTS);
+			return ANPR_ERR_ARG;
+		}
+		for (int i = 0; i < list; i++)
+			if (!strcmp(s->names[i], ps->names[0])) {
+				say(b, "%s: a second list named '%s' (name lists with --hotlist NAME=FILE)", p->b.paths[0],
+				    name);
+				return ANPR_ERR_ARG;
+			}
+	}
+	for (size_t at = 0; at < p->nmsgs;) {
+		const char *nl = memchr(p->msgs + at, '\n', p->nmsgs - at);
+
+		say(b, "%.*s", (int)(nl - (p->msgs + at)), p->msgs + at);
+		at = (size_t)(nl - p->msgs) + 1;
+	}
+	if (!ps->st.nlists || list == ANPR_HOT_MAX_LISTS)
+		return rc;
+	s->st.list[list] = ps->st.list[0];
+	memcpy(s->names[list], ps->names[0], sizeof(s->names[list]));
+	b->paths[list] = p->b.paths[0];
+	s->st.nlists++;
+	if (rc || !p->b.nrows)
+		return rc;
+	/* its strings, in pool order (so old is sorted), interned anew */
+	for (size_t at = 1; at < ps->nstrs; at += strlen(ps->strs + at) + 1)
+		nstr++;
+	old = malloc((nstr ? nstr : 1) * sizeof(*old));
+	neu = malloc((nstr ? nstr : 1) * sizeof(*neu));
+	meta = malloc((ps->nmetas ? ps->nmetas : 1) * sizeof(*meta));
+	if (!old || !neu || !meta || grow((void **)&b->rows, &b->caprows, b->nrows + p->b.nrows, sizeof(struct row)))
+		goto nomem;
+	for (size_t at = 1; at < ps->nstrs; k++) {
+		size_t len = strlen(ps->strs + at);
+
+		old[k] = (uint32_t)at;
+		if ((neu[k] = intern(b, ps->strs + at, len)) == UINT32_MAX)
+			goto nomem;
+		at += len + 1;
+	}
+#define NEW_STR(off) ((off) ? neu[(uint32_t *)bsearch(&(off), old, nstr, sizeof(*old), by_offset) - old] : 0)
+	for (uint32_t i = 0; i < ps->nmetas; i++) {
+		struct meta m = ps->metas[i];
+
+		m.category = NEW_STR(m.category);
+		m.action = NEW_STR(m.action);
+		m.source = NEW_STR(m.source);
+		m.list = (uint16_t)list;
+		if ((meta[i] = intern_meta(b, &m)) == UINT32_MAX)
+			goto nomem;
+	}
+	for (size_t i = 0; i < p->b.nrows; i++) {
+		struct row r = p->b.rows[i];
+
+		r.meta = meta[r.meta];
+		r.note = NEW_STR(r.note);
+		b->rows[b->nrows++] = r;
+	}
+#undef NEW_STR
+	free(old);
+	free(neu);
+	free(meta);
+	return ANPR_OK;
+nomem:
+	free(old);
+	free(neu);
+	free(meta);
+	return ANPR_ERR_NOMEM;
+}
+
+static void part_free(struct part *p)
+{
+	builder_free(&p->b);
+	anpr_hotset_free(p->b.s);
+	free(p->msgs);
+}
+
+/* Parse the n lists into b, in parallel where there are several. */
+static int parse_all(struct builder *b, const struct anpr_hot_source *src, const struct anpr_hot_text *txt, int n,
+		     size_t block)
+{
+	struct parse_job j = {src, txt, NULL, n, 0, block, PTHREAD_MUTEX_INITIALIZER};
+	pthread_t th[MAX_THREADS];
+	int made[MAX_THREADS] = {0}, rc = ANPR_OK;
+
+	if (n == 1 || b->threads == 1) { /* one after the other, into b */
+		char *buf = src ? malloc(block) : NULL;
+
+		for (int i = 0; i < n && rc != ANPR_ERR_NOMEM; i++) {
+			int r = src && !buf ? ANPR_ERR_NOMEM : parse_one(b, src, txt, i, buf, block);
+
+			if (r)
+				rc = rc ? rc : r;
+		}
+		free(buf);
+		return rc;
+	}
+	if (!(j.parts = calloc((size_t)n, sizeof(*j.parts))))
+		return ANPR_ERR_NOMEM;
+	for (int i = 0; i < n; i++) {
+		struct part *p = &j.parts[i];
+
+		p->o = *b->o;
+		p->o.report = part_say;
+		p->o.ctx = p;
+		if (builder_init(&p->b, &p->o))
+			rc = ANPR_ERR_NOMEM;
+	}
+	if (!rc) {
+		for (int t = 1; t < b->threads && t < n; t++)
+			made[t] = !pthread_create(&th[t], NULL, parse_work, &j);
+		parse_work(&j);
+		for (int t = 1; t < b->threads && t < n; t++)
+			if (made[t])
+				pthread_join(th[t], NULL);
+	}
+	for (int i = 0; i < n && rc != ANPR_ERR_NOMEM; i++) {
+		int r = merge_part(b, &j.parts[i], src ? src[i].name : txt[i].name);
+
+		if (r)
+			rc = rc ? rc : r;
+		part_free(&j.parts[i]);
+		memset(&j.parts[i], 0, sizeof(j.parts[i]));
+	}
+	for (int i = 0; i < n; i++)
+		part_free(&j.parts[i]);
+	free(j.parts);
+	return rc;
+}
+
 static int load(const struct anpr_hot_source *src, const struct anpr_hot_text *txt, int n,
 		const struct anpr_hot_opts *o, anpr_hotset **out, struct anpr_hot_stats *st)
 {
-	struct builder b = {0};
+	struct builder b;
 	double t0 = now_ms();
-	char why[96], *buf = NULL;
+	char why[96];
 	size_t block;
-	int rc = ANPR_OK;
+	int rc = builder_init(&b, o);
 
 	*out = NULL;
-	b.o = o;
-	b.today = o->today >= 0 ? o->today : anpr_hot_today();
-	b.s = calloc(1, sizeof(*b.s));
-	if (!b.s)
-		return ANPR_ERR_NOMEM;
+	if (rc) {
+		builder_free(&b);
+		anpr_hotset_free(b.s);
+		return rc;
+	}
 	b.s->fuzzy = o->fuzzy < 0 ? 0 : o->fuzzy;
 	b.s->indel = o->indel;
 	if (canon_init(b.s, o->lookalike ? o->lookalike : ANPR_HOT_CLASSES, why)) {
 		say(&b, "%s", why);
 		rc = ANPR_ERR_ARG;
 	}
-	if (!rc && intern(&b, "", 0) != 0) /* offset 0 is the empty string */
-		rc = ANPR_ERR_NOMEM;
-	if (!rc && grow((void **)&b.s->strs, &b.capstrs, 1, 1))
-		rc = ANPR_ERR_NOMEM;
-	if (!rc)
-		b.s->strs[b.s->nstrs++] = 0;
 	block = o->read_block ? o->read_block : READ_BLOCK;
 	block = block < ANPR_HOT_MAX_ROW + 2 ? ANPR_HOT_MAX_ROW + 2 : block; /* a whole row fits */
-	buf = src ? malloc(block) : NULL;
-	if (src && !buf)
-		rc = ANPR_ERR_NOMEM;
-	for (int i = 0; i < n && rc != ANPR_ERR_NOMEM; i++) {
-		int r, nl = b.s->st.nlists;
-
-		r = src ? parse_file(&b, src[i].name, src[i].path, buf, block) : parse_list(&b, &txt[i]);
-		if (r && src && b.s->st.nlists == nl && nl < ANPR_HOT_MAX_LISTS) {
-			/* refused before it was a list (unreadable): say so in the stats */
-			struct anpr_hot_list_stats *ls = &b.s->st.list[b.s->st.nlists++];
-
-			memset(ls, 0, sizeof(*ls));
-			snprintf(ls->name, sizeof(ls->name), "%s", src[i].name);
-			ls->refused = 1;
-		}
-		if (r)
-			rc = rc ? rc : r;
-	}
-	free(buf);
+	if (!rc && n > 0)
+		rc = parse_all(&b, src, txt, n, block);
 	b.s->st.parse_ms = now_ms() - t0;
 	if (!rc)
 		rc = finish(&b);

@@ -1595,6 +1595,119 @@ static void test_load_blocks(void)
 	free(b.p);
 }
 
+/*
+ * Several lists are parsed at once on the load's threads and merged: the
+ * set, the statistics and every message (in list order) are those of a
+ * load on one thread. The lists share strings and notes, repeat VRMs
+ * within and across lists, have bad rows; one is refused (strict), one
+ * is unreadable, one repeats an earlier list's name.
+ */
+static void test_load_threads(void)
+{
+	struct buf b[5] = {{0}};
+	char paths[6][256];
+	struct anpr_hot_source src[6];
+	struct anpr_hot_stats one, many;
+	static struct msgs m1, m2, m6;
+	struct anpr_hot_opts o;
+	anpr_hotset *s1, *s2;
+	struct anpr_hot_hit h1[MAXH], h2[MAXH];
+	unsigned x = 7;
+
+	for (int f = 0; f < 5; f++) {
+		put(&b[f], HDR, strlen(HDR));
+		for (int i = 0; i < 400; i++) {
+			x = x * 1103515245u + 12345u;
+			if (f == 3 && i == 5)
+				putf(&b[f], "BAD ROW,stolen,x,stop,pnc,,\n"); /* strict refuses this list */
+			if (i % 37 == 0)
+				putf(&b[f], "A%u!,stolen,1,stop,pnc,,\n", x % 100); /* bad */
+			putf(&b[f], "AB%02u%c%cC,%s,%u,%s,%s,%s,%s\n", x % 100, 'A' + (x >> 8) % 6, 'A' + (x >> 12) % 3,
+			     (x >> 3) % 2 ? "stolen" : "wanted", 1 + (x >> 5) % 9, (x >> 7) % 2 ? "stop" : "note",
+			     f % 2 ? "pnc" : "local", (x >> 9) % 4 ? "" : "2031-05-06", (x >> 11) % 3 ? "" : "seen at J14");
+		}
+	}
+	for (int f = 0; f < 6; f++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "t%d.csv", f);
+		if (f < 5)
+			write_list(name, b[f].p, b[f].n, paths[f]);
+		else
+			tmp_path("no-such.csv", paths[f]);
+		src[f].path = paths[f];
+		snprintf(src[f].name, sizeof(src[f].name), "%s", f == 4 ? "l1" : (char[]){'l', (char)('0' + f), 0});
+	}
+	/* l0, l1, l2, l3 (refused if strict), l1 again (refused), l5 unreadable */
+	for (int strict = 0; strict < 2; strict++) {
+		opts_init(&o, &m1);
+		o.strict = strict;
+		o.indel = 1;
+		o.threads = 1;
+		CU_ASSERT_EQUAL(anpr_hotset_load(src, 6, &o, &s1, &one), ANPR_ERR_ARG); /* the first error */
+		CU_ASSERT(said(&m1, paths[4], "a second list named 'l1'"));
+		CU_ASSERT(said(&m1, paths[5], "No such file"));
+		m6 = m1;
+		/* without the two refused files, the rest loads */
+		opts_init(&o, &m1);
+		o.strict = strict;
+		o.indel = 1;
+		o.threads = 1;
+		CU_ASSERT_EQUAL_FATAL(anpr_hotset_load(src, 4, &o, &s1, &one), strict ? ANPR_ERR_ARG : ANPR_OK);
+		for (int threads = 2; threads <= 3; threads++) {
+			opts_init(&o, &m2);
+			o.strict = strict;
+			o.indel = 1;
+			o.threads = threads;
+			CU_ASSERT_EQUAL(anpr_hotset_load(src, 6, &o, &s2, &many), ANPR_ERR_ARG);
+			CU_ASSERT_STRING_EQUAL(m2.text, m6.text);
+			opts_init(&o, &m2);
+			o.strict = strict;
+			o.indel = 1;
+			o.threads = threads;
+			CU_ASSERT_EQUAL_FATAL(anpr_hotset_load(src, 4, &o, &s2, &many), strict ? ANPR_ERR_ARG : ANPR_OK);
+			CU_ASSERT_STRING_EQUAL(m2.text, m1.text);
+			CU_ASSERT_EQUAL(many.rows, one.rows);
+			CU_ASSERT_EQUAL(many.bad, one.bad);
+			CU_ASSERT_EQUAL(many.duplicates, one.duplicates);
+			CU_ASSERT_EQUAL(many.expired, one.expired);
+			CU_ASSERT_EQUAL(many.entries, one.entries);
+			CU_ASSERT_EQUAL(many.bytes, one.bytes);
+			for (int l = 0; l < 4; l++)
+				CU_ASSERT_EQUAL(many.list[l].entries, one.list[l].entries);
+			if (strict) {
+				CU_ASSERT_TRUE(many.list[3].refused);
+				continue;
+			}
+			/* every entry, and near misses, hit the same entries in the same order */
+			for (unsigned v = 0; v < 100 * 6 * 3; v++) {
+				char q[16];
+				int n1, n2;
+
+				snprintf(q, sizeof(q), "AB%02u%c%cC", v % 100, 'A' + v / 100 % 6, 'A' + v / 600);
+				n1 = anpr_hotset_lookup(s1, q, 0, TODAY, h1, MAXH);
+				n2 = anpr_hotset_lookup(s2, q, 0, TODAY, h2, MAXH);
+				CU_ASSERT_EQUAL_FATAL(n1, n2);
+				for (int k = 0; k < n1; k++) {
+					CU_ASSERT_STRING_EQUAL(h1[k].list, h2[k].list);
+					CU_ASSERT_STRING_EQUAL(h1[k].vrm, h2[k].vrm);
+					CU_ASSERT_STRING_EQUAL(h1[k].category, h2[k].category);
+					CU_ASSERT_STRING_EQUAL(h1[k].action, h2[k].action);
+					CU_ASSERT_STRING_EQUAL(h1[k].source, h2[k].source);
+					CU_ASSERT_STRING_EQUAL(h1[k].note, h2[k].note);
+					CU_ASSERT_EQUAL(h1[k].priority, h2[k].priority);
+					CU_ASSERT_EQUAL(h1[k].valid_until, h2[k].valid_until);
+					CU_ASSERT_EQUAL(h1[k].rule, h2[k].rule);
+				}
+			}
+			anpr_hotset_free(s2);
+		}
+		anpr_hotset_free(s1);
+	}
+	for (int f = 0; f < 5; f++)
+		free(b[f].p);
+}
+
 int register_hotlist_suite(void)
 {
 	static CU_TestInfo tests[] = {
@@ -1603,6 +1716,7 @@ int register_hotlist_suite(void)
 		{"load: strict refuses a list with a bad row", test_load_strict},
 		{"load: header, empty file, BOM and CRLF", test_load_header},
 		{"load: a file read in blocks of any size loads as in memory", test_load_blocks},
+		{"load: lists parsed on several threads load as on one", test_load_threads},
 		{"load: malformed fields, quoted fields", test_load_fields},
 		{"load: calendar dates", test_load_dates},
 		{"load: duplicates merged within a list only", test_load_duplicates},

@@ -52,6 +52,7 @@ struct anpr_hot_opts {
 	const char *lookalike; /* classes, "0ODQ,1I,2Z,5S,8B,6G"; NULL: that default */
 	int32_t today;         /* days since 1970-01-01 that loading judges expiry by; <0: the clock */
 	size_t read_block;     /* bytes a file is read in at a time; 0: 1 MB (tests try small ones) */
+	int threads;           /* threads a load may use (lists parsed at once, index sorted); 0: 2 */
 	/* Each message (a bad row "path:line: reason", a duplicate, a refused
 	 * file) as one line without its newline; NULL: messages are dropped. */
 	void (*report)(void *ctx, const char *msg);
