@@ -469,7 +469,7 @@ int main(int argc, char **argv)
 
 		snprintf(sock, sizeof(sock), "unix:%s/alerts.sock", dir);
 		if (anpr_alert_server_open(&srv, sock, NULL, NULL, err, sizeof(err)) ||
-		    (fd = anpr_alert_connect(sock, err, sizeof(err))) < 0) {
+		    (fd = anpr_alert_connect(sock, NULL, 0, err, sizeof(err))) < 0) {
 			fprintf(stderr, "bench_hotlist: %s\n", err);
 			return 1;
 		}

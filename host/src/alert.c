@@ -66,7 +66,8 @@ int anpr_alert_json(const struct anpr_alert *a, char **line, size_t *len)
 	char when[32];
 
 	anpr_alert_time(a->time, when);
-	anpr_sb_printf(&b, "{\"alert\":\"hotlist\",\"capture\":");
+	anpr_sb_printf(&b, "{\"alert\":\"hotlist\",\"run\":\"%s\",\"seq\":%lu,\"capture\":", a->run ? a->run : "",
+		       a->seq);
 	anpr_sb_json_str(&b, a->capture);
 	anpr_sb_printf(&b, ",\"time\":\"%s\",\"camera\":", when);
 	anpr_sb_json_str(&b, a->camera);
@@ -130,10 +131,15 @@ static double clock_s(clockid_t c)
 
 void anpr_alerter_init(struct anpr_alerter *al, const char *camera, FILE *out)
 {
+	struct timespec t;
+
 	memset(al, 0, sizeof(*al));
 	al->camera = camera;
 	al->holdoff = 60;
 	al->out = out;
+	clock_gettime(CLOCK_REALTIME, &t);
+	snprintf(al->run, sizeof(al->run), "%016llx",
+		 (unsigned long long)t.tv_sec * 1000000007ULL ^ (unsigned long long)t.tv_nsec << 20 ^ (unsigned long long)getpid());
 }
 
 void anpr_alerter_frame(struct anpr_alerter *al, const anpr_hotset *set, const char *file, const uint8_t *px,
@@ -197,6 +203,8 @@ void anpr_alerter_plate(void *ctx, const struct anpr_plate_read *pl)
 			continue;
 		anpr_alert_time(al->time, when);
 		snprintf(capture, sizeof(capture), "%s-%s-%lu-%d", al->camera, when, al->frame, plate);
+		a.run = al->run;
+		a.seq = al->alerts + 1;
 		a.camera = al->camera;
 		a.capture = capture;
 		a.time = al->time;
@@ -218,7 +226,7 @@ void anpr_alerter_plate(void *ctx, const struct anpr_plate_read *pl)
 			fflush(al->out);
 		}
 		if (al->server)
-			anpr_alert_server_send(al->server, line, len);
+			anpr_alert_server_post(al->server, al->run, a.seq, line, len);
 		if (!al->first_sent)
 			al->first_sent = clock_s(CLOCK_MONOTONIC);
 		free(line);
@@ -310,9 +318,40 @@ sys:
 	return -1;
 }
 
-int anpr_alert_connect(const char *addr, char *err, size_t errlen)
+int anpr_alert_connect(const char *addr, const char *run, unsigned long seq, char *err, size_t errlen)
 {
-	return open_addr(addr, 0, err, errlen);
+	int fd = open_addr(addr, 0, err, errlen);
+	char req[64];
+	int n;
+
+	if (fd < 0 || !run)
+		return fd;
+	n = snprintf(req, sizeof(req), "resume %.16s %lu\n", run, seq);
+	if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
+		snprintf(err, errlen, "%s: %s", addr, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int anpr_alert_line_seq(const char *line, size_t len, char *run, unsigned long *seq)
+{
+	const char *r = NULL, *q = NULL;
+	size_t head = len < 96 ? len : 96; /* both lead the line */
+
+	for (size_t i = 0; i + 7 <= head; i++) {
+		if (!r && !memcmp(line + i, "\"run\":\"", 7))
+			r = line + i + 7;
+		if (!q && i + 6 <= head && !memcmp(line + i, "\"seq\":", 6))
+			q = line + i + 6;
+	}
+	if (!r || !q || r + ANPR_ALERT_RUN - 1 > line + len || r[ANPR_ALERT_RUN - 1] != '"' || *q < '1' || *q > '9')
+		return 0;
+	memcpy(run, r, ANPR_ALERT_RUN - 1);
+	run[ANPR_ALERT_RUN - 1] = 0;
+	*seq = strtoul(q, NULL, 10);
+	return 1;
 }
 
 /* ---- the server ---- */
@@ -321,6 +360,16 @@ struct subscriber {
 	int fd;
 	char *q; /* bytes not yet written */
 	size_t qlen, qcap;
+	unsigned long first_live; /* seq of the first kept alert sent it live (0: none yet) */
+	char req[64];             /* what it has sent: at most one "resume" line */
+	size_t reqlen;
+	int resumed;
+};
+
+struct kept {
+	unsigned long seq;
+	char *line;
+	size_t len;
 };
 
 struct anpr_alert_server {
@@ -330,6 +379,11 @@ struct anpr_alert_server {
 	pthread_mutex_t mu;
 	struct subscriber sub[MAX_SUBSCRIBERS];
 	int nsub, stop;
+	/* the latest alerts, oldest first from keep[first] (a ring) */
+	char run[ANPR_ALERT_RUN];
+	struct kept keep[ANPR_ALERT_KEEP];
+	int first, nkeep;
+	size_t kept_bytes;
 	void (*report)(void *ctx, const char *msg);
 	void *ctx;
 };
@@ -370,7 +424,8 @@ static void accept_all(anpr_alert_server *s)
 			close(fd);
 			continue;
 		}
-		s->sub[s->nsub++] = (struct subscriber){fd, NULL, 0, 0};
+		memset(&s->sub[s->nsub], 0, sizeof(s->sub[0]));
+		s->sub[s->nsub++].fd = fd;
 		say(s, "alert subscriber %d connected (%d in all)", fd, s->nsub);
 	}
 }
@@ -394,6 +449,98 @@ static int flush(anpr_alert_server *s, int i)
 		memmove(c->q, c->q + n, c->qlen - (size_t)n);
 		c->qlen -= (size_t)n;
 	}
+	return 0;
+}
+
+/* Queue line for subscriber i and write what it can take (mutex held);
+ * 0, or -1 if it was dropped. */
+static int enqueue(anpr_alert_server *s, int i, const char *line, size_t len)
+{
+	struct subscriber *c = &s->sub[i];
+
+	if (c->qlen + len > MAX_QUEUE) {
+		drop(s, i, "too slow: 8 MB of alerts queued");
+		return -1;
+	}
+	if (c->qlen + len > c->qcap) {
+		size_t cap = c->qcap ? c->qcap : 4096;
+		char *q;
+
+		while (cap < c->qlen + len)
+			cap *= 2;
+		q = realloc(c->q, cap);
+		if (!q) {
+			drop(s, i, "out of memory");
+			return -1;
+		}
+		c->q = q;
+		c->qcap = cap;
+	}
+	memcpy(c->q + c->qlen, line, len);
+	c->qlen += len;
+	return flush(s, i);
+}
+
+/* Subscriber i asks to resume after alert seq of run: send it the kept
+ * alerts it has not had, after a "gap" line if some are no longer kept
+ * (mutex held). 0, or -1 if it was dropped. */
+static int resume(anpr_alert_server *s, int i, const char *run, unsigned long seq)
+{
+	struct subscriber *c = &s->sub[i];
+	unsigned long oldest = s->nkeep ? s->keep[s->first].seq : 0, next;
+	int same = !strcmp(run, s->run);
+
+	say(s, "alert subscriber %d resumes after %s #%lu", c->fd, run, seq);
+	if (!s->nkeep)
+		return 0;
+	next = same ? seq + 1 : 1; /* the first it has not had */
+	if (oldest > next) {
+		char gap[160];
+		int n = snprintf(gap, sizeof(gap), "{\"alert\":\"gap\",\"run\":\"%s\",\"from\":%lu,\"to\":%lu}\n", s->run,
+				 next, oldest - 1);
+
+		if (enqueue(s, i, gap, (size_t)n))
+			return -1;
+	}
+	for (int k = 0; k < s->nkeep; k++) {
+		const struct kept *e = &s->keep[(s->first + k) % ANPR_ALERT_KEEP];
+
+		if (e->seq < next || (c->first_live && e->seq >= c->first_live))
+			continue; /* it has had it, or has it queued */
+		if (enqueue(s, i, e->line, e->len))
+			return -1;
+	}
+	return 0;
+}
+
+/* Subscriber i has something to read: its one request line, or noise, or
+ * the end (mutex held). 0, or -1 if it was dropped. */
+static int hear(anpr_alert_server *s, int i)
+{
+	struct subscriber *c = &s->sub[i];
+	char buf[256], run[ANPR_ALERT_RUN];
+	unsigned long seq;
+	ssize_t r = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	char *nl;
+
+	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+		drop(s, i, "disconnected");
+		return -1;
+	}
+	if (r <= 0 || c->resumed)
+		return 0; /* after its request, what it says is ignored */
+	if ((size_t)r > sizeof(c->req) - 1 - c->reqlen)
+		r = (ssize_t)(sizeof(c->req) - 1 - c->reqlen);
+	memcpy(c->req + c->reqlen, buf, (size_t)r);
+	c->reqlen += (size_t)r;
+	c->req[c->reqlen] = 0;
+	nl = strchr(c->req, '\n');
+	if (!nl && c->reqlen < sizeof(c->req) - 1)
+		return 0; /* the rest of the line is to come */
+	c->resumed = 1;
+	if (nl && sscanf(c->req, "resume %16[0-9a-f] %lu", run, &seq) == 2 && strlen(run) == ANPR_ALERT_RUN - 1)
+		return resume(s, i, run, seq);
+	say(s, "alert subscriber %d: ignored what it sent (expected \"resume RUN SEQ\")", c->fd);
 	return 0;
 }
 
@@ -434,15 +581,8 @@ static void *server_main(void *arg)
 				;
 			if (i == s->nsub || !pf[k].revents)
 				continue;
-			if (pf[k].revents & POLLIN) { /* subscribers do not talk: EOF or noise */
-				char buf[256];
-				ssize_t r = recv(s->sub[i].fd, buf, sizeof(buf), MSG_DONTWAIT);
-
-				if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
-					drop(s, i, "disconnected");
-					continue;
-				}
-			}
+			if ((pf[k].revents & POLLIN) && hear(s, i))
+				continue;
 			if (pf[k].revents & (POLLERR | POLLHUP)) {
 				drop(s, i, "hung up");
 				continue;
@@ -493,46 +633,63 @@ int anpr_alert_server_open(anpr_alert_server **out, const char *addr, void (*rep
 	return ANPR_OK;
 }
 
-int anpr_alert_server_send(anpr_alert_server *s, const char *line, size_t len)
+/* Keep alert seq (mutex held); the oldest go past ANPR_ALERT_KEEP lines or
+ * ANPR_ALERT_KEEP_BYTES. */
+static void keep(anpr_alert_server *s, const char *run, unsigned long seq, const char *line, size_t len)
+{
+	char *copy = malloc(len);
+	struct kept *e;
+
+	if (!copy)
+		return;
+	if (strcmp(run, s->run)) { /* a new run: the old one's alerts go */
+		while (s->nkeep) {
+			free(s->keep[s->first].line);
+			s->first = (s->first + 1) % ANPR_ALERT_KEEP;
+			s->nkeep--;
+		}
+		s->kept_bytes = 0;
+		snprintf(s->run, sizeof(s->run), "%s", run);
+	}
+	while (s->nkeep && (s->nkeep == ANPR_ALERT_KEEP || s->kept_bytes + len > ANPR_ALERT_KEEP_BYTES)) {
+		s->kept_bytes -= s->keep[s->first].len;
+		free(s->keep[s->first].line);
+		s->first = (s->first + 1) % ANPR_ALERT_KEEP;
+		s->nkeep--;
+	}
+	memcpy(copy, line, len);
+	e = &s->keep[(s->first + s->nkeep++) % ANPR_ALERT_KEEP];
+	*e = (struct kept){seq, copy, len};
+	s->kept_bytes += len;
+}
+
+int anpr_alert_server_post(anpr_alert_server *s, const char *run, unsigned long seq, const char *line, size_t len)
 {
 	int queued = 0, n;
 
 	pthread_mutex_lock(&s->mu);
 	accept_all(s);
+	if (run && seq)
+		keep(s, run, seq, line, len);
 	for (int i = 0; i < s->nsub; i++) {
-		struct subscriber *c = &s->sub[i];
-
-		if (c->qlen + len > MAX_QUEUE) {
-			drop(s, i--, "too slow: 8 MB of alerts queued");
-			continue;
-		}
-		if (c->qlen + len > c->qcap) {
-			size_t cap = c->qcap ? c->qcap : 4096;
-			char *q;
-
-			while (cap < c->qlen + len)
-				cap *= 2;
-			q = realloc(c->q, cap);
-			if (!q) {
-				drop(s, i--, "out of memory");
-				continue;
-			}
-			c->q = q;
-			c->qcap = cap;
-		}
-		memcpy(c->q + c->qlen, line, len);
-		c->qlen += len;
-		if (flush(s, i)) {
+		if (run && seq && !s->sub[i].first_live)
+			s->sub[i].first_live = seq;
+		if (enqueue(s, i, line, len)) {
 			i--;
 			continue;
 		}
-		queued |= c->qlen > 0;
+		queued |= s->sub[i].qlen > 0;
 	}
 	n = s->nsub;
 	pthread_mutex_unlock(&s->mu);
 	if (queued) /* the thread writes the rest when the sockets drain */
 		(void)!write(s->wake[1], "", 1);
 	return n;
+}
+
+int anpr_alert_server_send(anpr_alert_server *s, const char *line, size_t len)
+{
+	return anpr_alert_server_post(s, NULL, 0, line, len);
 }
 
 int anpr_alert_server_subscribers(anpr_alert_server *s)
@@ -571,6 +728,8 @@ void anpr_alert_server_close(anpr_alert_server *s, int timeout_ms)
 		close(s->sub[i].fd);
 		free(s->sub[i].q);
 	}
+	for (int k = 0; k < s->nkeep; k++)
+		free(s->keep[(s->first + k) % ANPR_ALERT_KEEP].line);
 	close(s->lfd);
 	close(s->wake[0]);
 	close(s->wake[1]);

@@ -7,7 +7,7 @@
  *             [--hotlist [NAME=]FILE]... [hotlist and alert options] (FILE... | --files-from LIST)
  *   anpr classify [--json] FILE...
  *   anpr hotlist check [--strict] [--lookalike CLASSES] [NAME=]FILE...
- *   anpr alerts --connect unix:PATH|tcp:HOST:PORT [--count N] [--retry SECONDS]
+ *   anpr alerts --connect unix:PATH|tcp:HOST:PORT [--count N] [--retry SECONDS] [--after RUN:SEQ]
  *   anpr demo
  *
  * locate: runs each image (PNG or PGM) through the vision pipeline and
@@ -25,6 +25,7 @@
  * Exit status: 0, or 1 if any file failed (the others are still processed),
  * 2 on bad usage.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -118,7 +119,7 @@ static int usage(void)
 		"                 [--alert-holdoff SECONDS] (FILE... | --files-from LIST|-)\n"
 		"       anpr classify [--json] FILE...\n"
 		"       anpr hotlist check [--strict] [--lookalike CLASSES] [NAME=]FILE...\n"
-		"       anpr alerts --connect unix:PATH|tcp:HOST:PORT [--count N] [--retry SECONDS]\n"
+		"       anpr alerts --connect unix:PATH|tcp:HOST:PORT [--count N] [--retry SECONDS] [--after RUN:SEQ]\n"
 		"       anpr demo\n");
 	return 2;
 }
@@ -498,8 +499,8 @@ static int alerts_cmd(int argc, char **argv)
 {
 	const char *addr = NULL;
 	double count = 0, retry = 0;
-	unsigned long got = 0;
-	char err[512];
+	unsigned long got = 0, seq = 0;
+	char err[512], run[ANPR_ALERT_RUN] = "";
 
 	for (int a = 0; a < argc; a++) {
 		if (!strcmp(argv[a], "--connect") && a + 1 < argc) {
@@ -510,6 +511,17 @@ static int alerts_cmd(int argc, char **argv)
 		} else if (!strcmp(argv[a], "--retry") && a + 1 < argc) {
 			if (parse_num("--retry", argv[++a], 0, 3600, &retry))
 				return 2;
+		} else if (!strcmp(argv[a], "--after") && a + 1 < argc) {
+			const char *v = argv[++a], *colon = strchr(v, ':');
+			char *end;
+
+			if (!colon || colon - v != ANPR_ALERT_RUN - 1 || strspn(v, "0123456789abcdef") != ANPR_ALERT_RUN - 1 ||
+			    !isdigit((unsigned char)colon[1]) || (seq = strtoul(colon + 1, &end, 10), *end)) {
+				fprintf(stderr, "anpr: --after: '%s' is not RUN:SEQ (an alert's \"run\" and \"seq\")\n", v);
+				return 2;
+			}
+			memcpy(run, v, ANPR_ALERT_RUN - 1);
+			run[ANPR_ALERT_RUN - 1] = 0;
 		} else {
 			return usage();
 		}
@@ -517,7 +529,8 @@ static int alerts_cmd(int argc, char **argv)
 	if (!addr)
 		return usage();
 	for (;;) {
-		int fd = anpr_alert_connect(addr, err, sizeof(err));
+		/* after a lost connection, resume after the last alert printed */
+		int fd = anpr_alert_connect(addr, *run ? run : NULL, seq, err, sizeof(err));
 		FILE *f;
 
 		if (fd < 0) {
@@ -539,6 +552,13 @@ static int alerts_cmd(int argc, char **argv)
 			ssize_t n;
 
 			while ((n = getline(&buf, &cap, f)) > 0) {
+				char r[ANPR_ALERT_RUN];
+				unsigned long q;
+
+				if (anpr_alert_line_seq(buf, (size_t)n, r, &q) && (strcmp(r, run) || q > seq)) {
+					memcpy(run, r, sizeof(run));
+					seq = q;
+				}
 				fwrite(buf, 1, (size_t)n, stdout);
 				fflush(stdout);
 				if (count > 0 && ++got >= (unsigned long)count) {

@@ -93,8 +93,8 @@ alerts=$(grep '^{"alert"' <<<"$(printf '%s\n' "$(
 check "alerts: one line per hit on stdout, before the frame's line" \
 	test "$(grep -c "\"vrm\":\"$TEXT\"" <<<"$alerts")" -ge 2
 a1=$(grep -m1 "\"list\":\"stolen\"" <<<"$alerts")
-check "alert: capture, time, camera, file, read, list entry, rule, patch" \
-	grep -Eq "^\{\"alert\":\"hotlist\",\"capture\":\"cam0-[^\"]+\",\"time\":\"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\",\"camera\":\"cam0\",\"file\":\"[^\"]*scene.pgm\",\"vrm\":\"$TEXT\",\"confidence\":[0-9.]+,\"box\":\[[0-9,]+\],\"hit\":\{\"list\":\"stolen\",\"vrm\":\"$TEXT\",\"category\":\"stolen\",\"priority\":2,\"action\":\"stop and check\",\"source\":\"PNC\",\"valid_until\":null,\"note\":\"seen, twice\",\"rule\":\"exact\",\"distance\":0,.*\"patch\":\{\"format\":\"png\",\"width\":[0-9]+,\"height\":[0-9]+,\"base64\":\"iVBORw0KGgo[A-Za-z0-9+/=]+\"\}\}$" <<<"$a1"
+check "alert: run, seq, capture, time, camera, file, read, list entry, rule, patch" \
+	grep -Eq "^\{\"alert\":\"hotlist\",\"run\":\"[0-9a-f]{16}\",\"seq\":[12],\"capture\":\"cam0-[^\"]+\",\"time\":\"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\",\"camera\":\"cam0\",\"file\":\"[^\"]*scene.pgm\",\"vrm\":\"$TEXT\",\"confidence\":[0-9.]+,\"box\":\[[0-9,]+\],\"hit\":\{\"list\":\"stolen\",\"vrm\":\"$TEXT\",\"category\":\"stolen\",\"priority\":2,\"action\":\"stop and check\",\"source\":\"PNC\",\"valid_until\":null,\"note\":\"seen, twice\",\"rule\":\"exact\",\"distance\":0,.*\"patch\":\{\"format\":\"png\",\"width\":[0-9]+,\"height\":[0-9]+,\"base64\":\"iVBORw0KGgo[A-Za-z0-9+/=]+\"\}\}$" <<<"$a1"
 b64=$(grep -o '"base64":"[^"]*"' <<<"$a1" | cut -d'"' -f4)
 check "alert: the patch is a whole PNG" bash -c 'base64 -d <<<"$1" > "$2/patch.png" && "$3" read --crop "$2/patch.png" >/dev/null' _ "$b64" "$T" "$ANPR"
 
@@ -151,7 +151,8 @@ printf '%s\n%s,stolen,1,stop,PNC,,\n' "$H" "$TEXT" > "$T/live.new" && mv "$T/liv
 kill -HUP $READER
 check "SIGHUP: the lists are reloaded" wait_for 10 grep -q 'hotlists reloaded (SIGHUP): 1 entries' "$T/reader.err"
 check "reader: frame 2 read" frame 2
-check "frame 2: an alert on stdout" grep -q "^{\"alert\":\"hotlist\",\"capture\":\"gantry-7-.*\"vrm\":\"$TEXT\"" "$T/reader.out"
+check "frame 2: an alert on stdout, the run's first (seq 1)" \
+	grep -Eq "^\{\"alert\":\"hotlist\",\"run\":\"[0-9a-f]{16}\",\"seq\":1,\"capture\":\"gantry-7-.*\"vrm\":\"$TEXT\"" "$T/reader.out"
 check "frame 2: the same alert reaches the unix subscriber" \
 	wait_for 10 grep -q "^{\"alert\":\"hotlist\",.*\"camera\":\"gantry-7\".*\"hit\":{\"list\":\"live\",\"vrm\":\"$TEXT\"" "$T/sub.out"
 check "frame 3 read" frame 3
@@ -189,6 +190,14 @@ if exec 4<>"/dev/tcp/127.0.0.1/$PORT"; then
 	check "tcp: a plain client gets the alert line" grep -q "\"vrm\":\"$TEXT\"" <<<"${lines[0]:-}"
 	check "tcp: --alert-holdoff 0: the same vehicle alerts again" grep -q "\"vrm\":\"$TEXT\"" <<<"${lines[1]:-}"
 	exec 4<&-
+	# a subscriber that lost the connection after seq 1 resumes: it gets seq 2 again
+	run=$(grep -o '"run":"[0-9a-f]*"' <<<"${lines[0]:-}" | cut -d'"' -f4)
+	timeout 20 "$ANPR" alerts --connect "tcp:127.0.0.1:$PORT" --after "$run:1" --count 1 >"$T/resume.out" 2>"$T/resume.err"
+	check "resume: --after RUN:1 gets the alert it missed (seq 2), the same line" \
+		bash -c 'grep -q "\"seq\":2," "$1" && test "$(cat "$1")" = "$2"' _ "$T/resume.out" "${lines[1]:-}"
+	"$ANPR" alerts --connect "tcp:127.0.0.1:$PORT" --after "$run" >/dev/null 2>"$T/resume.err"
+	check "resume: --after without SEQ is a usage error (2) that says why" \
+		bash -c "test $? -eq 2 && grep -q 'is not RUN:SEQ' $T/resume.err"
 else
 	check "tcp: connect to 127.0.0.1:$PORT" false
 fi

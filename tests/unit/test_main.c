@@ -29,6 +29,7 @@ int main(void)
 		register_grammar_suite,
 		register_read_suite,
 		register_hotlist_suite,
+		register_alert_suite,
 	};
 	unsigned failures, tests_failed, suites_failed;
 	size_t i;

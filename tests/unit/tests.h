@@ -13,6 +13,7 @@ int register_image_suite(void);
 int register_grammar_suite(void);
 int register_read_suite(void);
 int register_hotlist_suite(void);
+int register_alert_suite(void);
 
 /* The tests' random numbers: xorshift64 from a seed the test sets, so a
  * failure reproduces. */

@@ -12,6 +12,12 @@
  * from the moment it connects. A send never blocks the reader: what a slow
  * subscriber cannot take at once is queued (up to 8 MB, then it is
  * dropped with a message) and written by the server's thread.
+ *
+ * Alerts are numbered (seq, from 1) within a run of the program (run, an
+ * id drawn at start). The server keeps the latest (ANPR_ALERT_KEEP lines,
+ * at most ANPR_ALERT_KEEP_BYTES): a subscriber that lost its connection
+ * sends "resume RUN SEQ\n" when it connects again and gets every kept
+ * alert it missed, preceded by a "gap" line if some were no longer kept.
  */
 #ifndef ANPR_ALERT_H
 #define ANPR_ALERT_H
@@ -23,7 +29,13 @@
 #include "anpr/hotlist.h"
 #include "anpr/read.h"
 
+#define ANPR_ALERT_KEEP 4096
+#define ANPR_ALERT_KEEP_BYTES (16u << 20)
+#define ANPR_ALERT_RUN 17 /* bytes of a run id: 16 hex digits and a NUL */
+
 struct anpr_alert {
+	const char *run;      /* the program run's id */
+	unsigned long seq;    /* the alert's number in the run, from 1 */
 	const char *camera;
 	const char *capture;  /* the capture record's reference */
 	double time;          /* capture time, seconds since 1970 UTC */
@@ -72,7 +84,8 @@ struct anpr_alerter {
 		double t;
 	} recent[ANPR_ALERT_HOLDOFF_SLOTS];
 	int nrecent;
-	unsigned long alerts;      /* raised in all */
+	unsigned long alerts;      /* raised in all: the last one's seq */
+	char run[ANPR_ALERT_RUN];  /* this run's id */
 	double first_sent;         /* CLOCK_MONOTONIC seconds when the frame's first alert had been sent (0: none) */
 };
 
@@ -96,6 +109,10 @@ int anpr_alert_server_open(anpr_alert_server **out, const char *addr, void (*rep
  * connect first, so none misses it). Returns the number of subscribers. */
 int anpr_alert_server_send(anpr_alert_server *s, const char *line, size_t len);
 
+/* The same for alert seq of run: the line is also kept for subscribers
+ * that resume. */
+int anpr_alert_server_post(anpr_alert_server *s, const char *run, unsigned long seq, const char *line, size_t len);
+
 /* Subscribers connected now. */
 int anpr_alert_server_subscribers(anpr_alert_server *s);
 
@@ -103,7 +120,12 @@ int anpr_alert_server_subscribers(anpr_alert_server *s);
 void anpr_alert_server_close(anpr_alert_server *s, int timeout_ms);
 
 /* Connect to a server as a subscriber: a socket to read lines from, or -1
- * with the reason in err. */
-int anpr_alert_connect(const char *addr, char *err, size_t errlen);
+ * with the reason in err. With run (not NULL), resume after alert seq of
+ * that run: the kept alerts since are sent first. */
+int anpr_alert_connect(const char *addr, const char *run, unsigned long seq, char *err, size_t errlen);
+
+/* The run and seq of an alert line (run: ANPR_ALERT_RUN bytes); 0 if it
+ * has none. */
+int anpr_alert_line_seq(const char *line, size_t len, char *run, unsigned long *seq);
 
 #endif /* ANPR_ALERT_H */
