@@ -161,7 +161,16 @@ int anpr_hotlive_reload(anpr_hotlive *l, struct anpr_hot_stats *st)
 	pthread_mutex_lock(&l->reload_mu);
 	for (int i = 0; i < l->n; i++)
 		sig_of(l->paths[i], &sig[i]);
-	rc = anpr_hotset_load(l->src, l->n, &l->opts, &s, st ? st : &local);
+	{
+		/* a reload shares the machine with the readers: by default it
+		 * leaves them a core (one thread on two cores, two on more) */
+		struct anpr_hot_opts o = l->opts;
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		if (o.threads <= 0)
+			o.threads = cpus > 2 ? 2 : 1;
+		rc = anpr_hotset_load(l->src, l->n, &o, &s, st ? st : &local);
+	}
 	if (rc) {
 		pthread_mutex_unlock(&l->reload_mu);
 		return rc;

@@ -179,7 +179,9 @@ int anpr_hotlive_open(anpr_hotlive **out, const struct anpr_hot_source *src, int
 const anpr_hotset *anpr_hotlive_acquire(anpr_hotlive *l);
 void anpr_hotlive_release(anpr_hotlive *l, const anpr_hotset *s);
 
-/* Reload every list now (any thread but a user of the set). Returns the
+/* Reload every list now (any thread but a user of the set). Unless the
+ * opts set threads, it loads on one thread where the machine has two
+ * cores (two threads on more), leaving a core to the readers. Returns the
  * load's status; st, if not NULL, gets the new set's statistics. */
 int anpr_hotlive_reload(anpr_hotlive *l, struct anpr_hot_stats *st);
 
