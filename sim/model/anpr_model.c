@@ -90,7 +90,7 @@ int anpr_model_params_preset(struct anpr_model_params *p, const char *name)
 		p->max_width = 2048;
 		p->ring_lines = 96;
 		p->crop_max_w = 320;
-		p->crop_max_h = 80;
+		p->crop_max_h = 96;
 		p->slot_bytes = 32768;
 		p->store_slots = 8;
 	} else {
@@ -112,15 +112,16 @@ void anpr_model_cfg_default(const struct anpr_model_params *p, struct anpr_model
 	cfg->edge_thr = 32;
 	cfg->edge_k = 0;
 	cfg->edge_bias = 0;
-	cfg->block_thr = 6;
-	cfg->run_gap = 1;
+	cfg->block_thr = 8;
+	cfg->run_gap = 2;
 	cfg->min_run = 3;
-	cfg->link_tol = 2;
+	cfg->link_tol = 3;
 	cfg->min_w = 32;
 	cfg->max_w = p->crop_max_w - 2 * ANPR_CROP_MX;
 	cfg->min_h = 8;
-	/* room in the ring for the crop margins and the block row of delay */
-	cfg->max_h = p->crop_max_h - 2 * ANPR_CROP_MY - ANPR_BLOCK_H;
+	/* taller components are kept too, their crops cut to the rows still in
+	 * the ring (close_comp): up to 36 rows (up5k) they are whole */
+	cfg->max_h = p->crop_max_h - ANPR_BLOCK_H;
 	cfg->min_aspect4 = 5;
 	cfg->max_aspect = 12;
 	cfg->min_score = 60;
@@ -152,7 +153,7 @@ int anpr_model_cfg_check(const struct anpr_model_params *p, const struct anpr_mo
 		bad = "link_tol";
 	else if (c->min_w > c->max_w || c->max_w + 2 * ANPR_CROP_MX > p->crop_max_w)
 		bad = "max_w";
-	else if (c->min_h > c->max_h || c->max_h + 2 * ANPR_CROP_MY > p->crop_max_h)
+	else if (c->min_h > c->max_h || c->max_h > p->crop_max_h)
 		bad = "max_h";
 	else if (c->min_aspect4 > 255 || c->max_aspect < 1 || c->max_aspect > 255)
 		bad = "aspect";
@@ -169,7 +170,10 @@ anpr_model *anpr_model_new(const struct anpr_model_params *p)
 {
 	anpr_model *m;
 
+	/* a crop cut to the ring (close_comp) has up to ring_lines - ANPR_RING_SLACK rows */
 	if (p->ring_lines < 8 || p->max_width < 16 || p->crop_max_h > p->ring_lines ||
+	    p->slot_bytes < 8 * p->crop_max_h ||
+	    p->crop_max_h + ANPR_RING_SLACK < p->ring_lines ||
 	    p->store_slots < 1 || p->store_slots > ANPR_MAX_SLOTS)
 		return NULL;
 	m = calloc(1, sizeof(*m));
@@ -375,9 +379,9 @@ static void emit_candidate(anpr_model *m, const struct cand *k, unsigned index)
 	unsigned split = 0;
 	struct seg seg = {0};
 
-	/* Pass A: intensity statistics and horizontal edge profiles. */
+	/* Pass A: intensity statistics and the horizontal edge profile of the
+	 * rows. */
 	memset(m->rowc, 0, ch * sizeof(uint16_t));
-	memset(m->colc, 0, cw * sizeof(uint16_t));
 	for (r = 0; r < ch; r++) {
 		const uint8_t *row = p + r * cw;
 
@@ -387,10 +391,8 @@ static void emit_candidate(anpr_model *m, const struct cand *k, unsigned index)
 			sum += v;
 			mn = v < mn ? v : mn;
 			mx = v > mx ? v : mx;
-			if (c >= 1 && c + 1 < cw && absdiff(row[c + 1], row[c - 1]) >= m->cfg.edge_thr) {
+			if (c >= 1 && c + 1 < cw && absdiff(row[c + 1], row[c - 1]) >= m->cfg.edge_thr)
 				m->rowc[r]++;
-				m->colc[c]++;
-			}
 		}
 	}
 	for (r = 0; r < ch; r++)
@@ -398,9 +400,20 @@ static void emit_candidate(anpr_model *m, const struct cand *k, unsigned index)
 	/* Text rows: edge count at least a quarter of the busiest row, gaps
 	 * of two rows bridged (the space between the rows of a two-row plate). */
 	best_cluster(m->rowc, ch, (rmax >> 2) + 1, 2, &ry0, &ry1);
-	/* Text columns: edges in at least 1/8 of the text rows; gaps narrower
-	 * than the text height bridged (spaces between characters). */
-	best_cluster(m->colc, cw, ((ry1 - ry0 + 1) >> 3) + 1, ry1 - ry0 + 1, &rx0, &rx1);
+	/* Pass A2: the same edges per column, counted over the text rows only,
+	 * so that edges above and below the text (bumper, lamps, the plate
+	 * recess) do not widen the text box. */
+	memset(m->colc, 0, cw * sizeof(uint16_t));
+	for (r = ry0; r <= ry1; r++) {
+		const uint8_t *row = p + r * cw;
+
+		for (c = 1; c + 1 < cw; c++)
+			if (absdiff(row[c + 1], row[c - 1]) >= m->cfg.edge_thr)
+				m->colc[c]++;
+	}
+	/* Text columns: edges in more than a quarter of the text rows; gaps
+	 * narrower than the text height bridged (spaces between characters). */
+	best_cluster(m->colc, cw, ((ry1 - ry0 + 1) >> 2) + 1, ry1 - ry0 + 1, &rx0, &rx1);
 	tw = rx1 - rx0 + 1;
 	th = ry1 - ry0 + 1;
 	area = cw * ch;
@@ -517,20 +530,23 @@ static void drop(anpr_model *m)
  *   - else it is added while fewer than max_cands are stored;
  *   - else it replaces the weakest (lowest score, latest of equals) if
  *     better.
- * Rows older than the ring are gone: such a candidate is dropped. */
+ * A crop larger than a slot is first narrowed to fit, 4 pixels off each side
+ * at a time. */
 static void store_candidate(anpr_model *m, unsigned score, unsigned cx, unsigned cy, unsigned cw,
-			    unsigned ch, unsigned y_last)
+			    unsigned ch)
 {
 	const size_t slot_bytes = m->p.slot_bytes;
 	int i, dup = -1, weak = -1, victim;
 	unsigned r;
 	struct cand *k;
 
-	/* The crop must still be whole in the ring with two lines to spare:
-	 * the RTL copies it while the next lines stream in (ANPR_RING_SLACK). */
-	if (cy + m->p.ring_lines < y_last + ANPR_RING_SLACK + 1 || cw * ch > m->p.slot_bytes) {
-		drop(m);
-		return;
+	/* A component merged with its surroundings can give a crop larger
+	 * than a slot: keep its middle (the RTL's S_FIT, a step a cycle). The
+	 * crop keeps at least 8 columns, as slot_bytes >= 8 crop_max_h
+	 * (anpr_model_new). */
+	while (cw * ch > m->p.slot_bytes) {
+		cw -= 8;
+		cx += 4;
 	}
 	for (i = 0; i < (int)m->ncand; i++) {
 		const struct cand *o = &m->cand[i];
@@ -616,7 +632,13 @@ static void close_comp(anpr_model *m, struct comp *k, unsigned y_last)
 	cx1 = cx1 < c->width ? cx1 : c->width - 1;
 	cy1 = y + h - 1 + ANPR_CROP_MY;
 	cy1 = cy1 < y_last ? cy1 : y_last;
-	store_candidate(m, k->sum, cx, cy, cx1 - cx + 1, cy1 - cy + 1, y_last);
+	/* Rows must stay in the ring with two lines to spare while the RTL
+	 * copies them (ANPR_RING_SLACK): a crop reaching higher is cut to start
+	 * at the oldest such row (a component taller than 37 rows loses its
+	 * top). Its bottom, near y_last, is always in the ring. */
+	if (cy + m->p.ring_lines < y_last + ANPR_RING_SLACK + 1)
+		cy = y_last + ANPR_RING_SLACK + 1 - m->p.ring_lines;
+	store_candidate(m, k->sum, cx, cy, cx1 - cx + 1, cy1 - cy + 1);
 }
 
 /* ---- run linking (anpr_linker) ---------------------------------------- */
