@@ -100,8 +100,8 @@ module anpr_pipeline #(
 			$display("SLOT_BYTES (>= 4096) and NSLOTS (<= 8) must be powers of two (instance %m)");
 			$finish;
 		end
-		if (CROP_MAX_H > RING_LINES || CROP_MAX_H + 2 < RING_LINES || 8 * CROP_MAX_H > SLOT_BYTES) begin
-			$display("CROP_MAX_H must be RING_LINES - 2 .. RING_LINES and at most SLOT_BYTES / 8 (instance %m)");
+		if (CROP_MAX_H > RING_LINES || CROP_MAX_H + 2 < RING_LINES || 32 * CROP_MAX_H > SLOT_BYTES) begin
+			$display("CROP_MAX_H must be RING_LINES - 2 .. RING_LINES and at most SLOT_BYTES / 32 (instance %m)");
 			$finish;
 		end
 		if (MAX_W < 16 || MAX_W > 2048) begin

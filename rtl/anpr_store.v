@@ -12,7 +12,8 @@
  *      below, clipped to the frame and to the last line received, and cut
  *      at the top to the rows still in the ring with ANPR_RING_SLACK lines
  *      to spare (a tall component loses its top); a crop larger than a slot
- *      is narrowed to fit, 4 pixels off each side a cycle (S_FIT);
+ *      keeps its middle: the component loses a block at each side a cycle
+ *      until the crop fits (S_FIT);
  *   3. if it overlaps stored candidates of the frame by half the smaller
  *      crop, it is compared with the strongest of them (highest score,
  *      earliest stored of equals) and replaces it if better, else it is
@@ -186,6 +187,7 @@ module anpr_store #(
 	wire [12:0] cwn = cx1 - cx + 1'b1;
 	wire [12:0] chn = cy1 - cy + 1'b1;
 	wire [25:0] area_n = cwn * chn;
+	wire too_big = area_n > (1 << SLOT_AW);
 
 	/* registered candidate */
 	reg [11:0] ccx, ccy, ccw, cch;
@@ -327,23 +329,23 @@ module anpr_store #(
 		S_EVAL: begin
 			if (found != 16'hffff)
 				found <= found + 1'b1;
-			ccx <= cx[11:0];
-			ccy <= cy[11:0];
-			ccw <= cwn[11:0];
-			cch <= chn[11:0];
-			carea <= area_n[19:0];
-			i_reg <= 4'd0;
-			dup_reg <= 1'b0;
-			weak_any_reg <= 1'b0;
 			state_reg <= pass ? S_FIT : S_IDLE;
 		end
 		S_FIT: begin
-			/* a crop larger than a slot keeps its middle */
-			if (carea > (1 << SLOT_AW)) begin
-				ccw <= ccw - 12'd8;
-				ccx <= ccx + 12'd4;
-				carea <= carea - {5'd0, cch, 3'b000};
+			/* a crop larger than a slot keeps its middle: one block off
+			 * each side of the component a cycle (the filter has passed) */
+			if (too_big) begin
+				x0_reg <= x0_reg + 1'b1;
+				x1_reg <= x1_reg - 1'b1;
 			end else begin
+				ccx <= cx[11:0];
+				ccy <= cy[11:0];
+				ccw <= cwn[11:0];
+				cch <= chn[11:0];
+				carea <= area_n[19:0];
+				i_reg <= 4'd0;
+				dup_reg <= 1'b0;
+				weak_any_reg <= 1'b0;
 				state_reg <= S_SCAN;
 			end
 		end

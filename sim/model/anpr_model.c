@@ -172,7 +172,7 @@ anpr_model *anpr_model_new(const struct anpr_model_params *p)
 
 	/* a crop cut to the ring (close_comp) has up to ring_lines - ANPR_RING_SLACK rows */
 	if (p->ring_lines < 8 || p->max_width < 16 || p->crop_max_h > p->ring_lines ||
-	    p->slot_bytes < 8 * p->crop_max_h ||
+	    p->slot_bytes < 32 * p->crop_max_h ||
 	    p->crop_max_h + ANPR_RING_SLACK < p->ring_lines ||
 	    p->store_slots < 1 || p->store_slots > ANPR_MAX_SLOTS)
 		return NULL;
@@ -530,8 +530,7 @@ static void drop(anpr_model *m)
  *   - else it is added while fewer than max_cands are stored;
  *   - else it replaces the weakest (lowest score, latest of equals) if
  *     better.
- * A crop larger than a slot is first narrowed to fit, 4 pixels off each side
- * at a time. */
+ * The crop fits a slot (close_comp). */
 static void store_candidate(anpr_model *m, unsigned score, unsigned cx, unsigned cy, unsigned cw,
 			    unsigned ch)
 {
@@ -540,14 +539,6 @@ static void store_candidate(anpr_model *m, unsigned score, unsigned cx, unsigned
 	unsigned r;
 	struct cand *k;
 
-	/* A component merged with its surroundings can give a crop larger
-	 * than a slot: keep its middle (the RTL's S_FIT, a step a cycle). The
-	 * crop keeps at least 8 columns, as slot_bytes >= 8 crop_max_h
-	 * (anpr_model_new). */
-	while (cw * ch > m->p.slot_bytes) {
-		cw -= 8;
-		cx += 4;
-	}
 	for (i = 0; i < (int)m->ncand; i++) {
 		const struct cand *o = &m->cand[i];
 		unsigned ix0 = cx > o->cx ? cx : o->cx, iy0 = cy > o->cy ? cy : o->cy;
@@ -626,10 +617,7 @@ static void close_comp(anpr_model *m, struct comp *k, unsigned y_last)
 	if (w < c->min_w || w > c->max_w || h < c->min_h || h > c->max_h ||
 	    4 * w < c->min_aspect4 * h || w > c->max_aspect * h || k->sum < c->min_score)
 		return;
-	cx = x >= ANPR_CROP_MX ? x - ANPR_CROP_MX : 0;
 	cy = y >= ANPR_CROP_MY ? y - ANPR_CROP_MY : 0;
-	cx1 = x + w - 1 + ANPR_CROP_MX;
-	cx1 = cx1 < c->width ? cx1 : c->width - 1;
 	cy1 = y + h - 1 + ANPR_CROP_MY;
 	cy1 = cy1 < y_last ? cy1 : y_last;
 	/* Rows must stay in the ring with two lines to spare while the RTL
@@ -638,6 +626,21 @@ static void close_comp(anpr_model *m, struct comp *k, unsigned y_last)
 	 * top). Its bottom, near y_last, is always in the ring. */
 	if (cy + m->p.ring_lines < y_last + ANPR_RING_SLACK + 1)
 		cy = y_last + ANPR_RING_SLACK + 1 - m->p.ring_lines;
+	/* A component merged with its surroundings can give a crop larger than
+	 * a slot: its middle is kept, one block off each side of the component
+	 * a step (the RTL's S_FIT, a step a cycle). A step is taken only while
+	 * the crop is wider than 32 (slot_bytes >= 32 crop_max_h, checked in
+	 * anpr_model_new), so the component is 3 blocks wide or more: it keeps
+	 * one at least. */
+	for (;;) {
+		cx = x >= ANPR_CROP_MX ? x - ANPR_CROP_MX : 0;
+		cx1 = x + w - 1 + ANPR_CROP_MX;
+		cx1 = cx1 < c->width ? cx1 : c->width - 1;
+		if ((cx1 - cx + 1) * (cy1 - cy + 1) <= m->p.slot_bytes)
+			break;
+		x += ANPR_BLOCK_W;
+		w -= 2 * ANPR_BLOCK_W;
+	}
 	store_candidate(m, k->sum, cx, cy, cx1 - cx + 1, cy1 - cy + 1);
 }
 

@@ -247,9 +247,10 @@ static void test_tall_plate_cut(void)
 	CU_ASSERT(bar_plate_crop(128, 64, 16, 96, 9, 47, 8, 7, 96, 45));
 }
 
-/* A crop larger than a slot keeps its middle, 4 columns off each side until
- * it fits. Component 40..271 x 8..39: crop 32..279 x 4..43, 248 x 40 = 9920
- * bytes, narrowed 6 times to 200 x 40 at x 56. */
+/* A crop larger than a slot keeps its middle: its component loses a block
+ * at each side until the crop fits. Component 40..271 x 8..39: crop 32..279
+ * x 4..43, 248 x 40 = 9920 bytes; after 3 steps the component is 64..247
+ * and its crop 56..255, 200 x 40 = 8000 bytes. */
 static void test_wide_crop_narrowed(void)
 {
 	CU_ASSERT(bar_plate_crop(320, 64, 40, 272, 9, 39, 56, 4, 200, 40));
