@@ -50,7 +50,7 @@ RTL       := $(wildcard rtl/*.v) rtl/anpr_protocol.vh
 #   up5k   iCE40 UP5K at up to 1280 wide (the board build)
 #   large  up to 2048 wide, for parts with more memory (1080p)
 P_up5k  := MAX_W=1280 RING_LINES=48 CROP_MAX_W=256 CROP_MAX_H=48 SLOT_BYTES=8192 NSLOTS=8
-P_large := MAX_W=2048 RING_LINES=96 CROP_MAX_W=320 CROP_MAX_H=80 SLOT_BYTES=32768 NSLOTS=8
+P_large := MAX_W=2048 RING_LINES=96 CROP_MAX_W=320 CROP_MAX_H=96 SLOT_BYTES=32768 NSLOTS=8
 
 VL_INC   := /usr/share/verilator/include
 VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --top-module anpr_pipeline -Irtl \

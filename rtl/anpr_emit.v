@@ -7,10 +7,11 @@
  *
  * At the end of a frame each stored candidate is analysed from its slot
  * (the C model's emit_candidate, step for step) and sent:
- *   pass A  whole crop: sum, min, max; per row and per column the pixels
- *           whose horizontal difference |p[c+1] - p[c-1]| >= the frame's edge_thr
- *   scans   text rows = best cluster of rows (row count > max/4, gaps of 2);
- *           text columns = best cluster of columns (count > text height/8,
+ *   pass A  whole crop: sum, min, max; per row the pixels whose horizontal
+ *           difference |p[c+1] - p[c-1]| >= the frame's edge_thr
+ *   scan    text rows = best cluster of rows (row count > max/4, gaps of 2)
+ *   pass A2 text rows, all columns: the same pixels per column
+ *   scans   text columns = best cluster of columns (count > text height/4,
  *           gaps up to the text height); threshold = (mean + (min+max)/2)/2
  *   pass B  text box: dark pixels per row; polarity (dark majority = light
  *           characters); two rows when a nearly empty row splits the middle
@@ -103,7 +104,8 @@ module anpr_emit #(
 			 E_SEG2 = 5'd15,    /* character boxes, bottom row */
 			 E_CHDR = 5'd16,    /* candidate header bytes */
 			 E_CPIX = 5'd17,    /* crop pixels */
-			 E_CSEG = 5'd18;    /* rows, nchars, character boxes */
+			 E_CSEG = 5'd18,    /* rows, nchars, character boxes */
+			 E_PASSA2 = 5'd19;  /* column edge counts over the text rows */
 
 	reg [4:0]     state_reg;
 	reg [15:0]    frame_no_reg;
@@ -392,18 +394,18 @@ module anpr_emit #(
 		rowc_ra = sc_prime_reg ? sc_i_reg[CH_AW-1:0] : sc_i_reg[CH_AW-1:0] + 1'b1;
 		colc_ra = sc_prime_reg ? sc_i_reg[CW_AW-1:0] : sc_i_reg[CW_AW-1:0] + 1'b1;
 		case (state_reg)
-		E_PASSA: begin
+		E_PASSA: if (d_on_reg && d_c_reg == cw_reg - 1'b1) begin
+			rowc_we = 1'b1;
+			rowc_wd = rc_a;
+		end
+		E_PASSA2: begin
 			/* column c-1 gets the edge between pixels c-2 and c, using its
 			 * count read while pixel c-1 was here */
 			colc_ra = d_c_reg[CW_AW-1:0];
 			if (d_on_reg && d_c_reg >= 1) begin
 				colc_we = 1'b1;
 				colc_wa = d_c_reg[CW_AW-1:0] - 1'b1;
-				colc_wd = ((d_r_reg == 0) ? 12'd0 : colc_rd) + {11'd0, abit};
-			end
-			if (d_on_reg && d_c_reg == cw_reg - 1'b1) begin
-				rowc_we = 1'b1;
-				rowc_wd = rc_a;
+				colc_wd = ((d_r_reg == ry0_reg) ? 12'd0 : colc_rd) + {11'd0, abit};
 			end
 		end
 		E_PASSB: if (d_on_reg && d_c_reg == rx1_reg) begin
@@ -678,8 +680,16 @@ module anpr_emit #(
 			cluster_step;
 		end
 		E_COLS_GO: begin
-			scan(12'd0, cw_reg, {3'd0, th[11:3]} + 1'b1, th);
-			state_reg <= E_COLS;
+			walk(ry0_reg, ry1_reg, 12'd0, cw_reg - 1'b1);
+			state_reg <= E_PASSA2;
+		end
+		E_PASSA2: if (d_on_reg) begin
+			h2_reg <= h1_reg;
+			h1_reg <= v;
+			if (d_end_reg) begin
+				scan(12'd0, cw_reg, {2'd0, th[11:2]} + 1'b1, th);
+				state_reg <= E_COLS;
+			end
 		end
 		E_COLS: if (sc_fin_reg) begin
 			if (sc_found_reg) begin

@@ -100,8 +100,8 @@ module anpr_pipeline #(
 			$display("SLOT_BYTES (>= 4096) and NSLOTS (<= 8) must be powers of two (instance %m)");
 			$finish;
 		end
-		if (CROP_MAX_H > RING_LINES) begin
-			$display("CROP_MAX_H must not exceed RING_LINES (instance %m)");
+		if (CROP_MAX_H > RING_LINES || CROP_MAX_H + 2 < RING_LINES || 32 * CROP_MAX_H > SLOT_BYTES) begin
+			$display("CROP_MAX_H must be RING_LINES - 2 .. RING_LINES and at most SLOT_BYTES / 32 (instance %m)");
 			$finish;
 		end
 		if (MAX_W < 16 || MAX_W > 2048) begin
@@ -311,14 +311,17 @@ module anpr_pipeline #(
 	 * RING_SLACK + 1 lines back (anpr_store's ring check): hold 3 lines on.
 	 * Queued or stored-but-uncopied crops need rows from crop_top_min on;
 	 * the crop being copied needs its current row. */
-	wire [12:0] lk_top = ({1'b0, lk_y0, 2'b00} >= 13'd4) ? {1'b0, lk_y0, 2'b00} - 13'd4 : 13'd0;
+	/* the crop top as anpr_store computes it: 4 y0 - 4, or cut to the
+	 * oldest row the ring keeps with its slack (y_last + 3 - RING_LINES) */
+	localparam [12:0] CUT_BACK = RING_LINES - 3;
+	wire [12:0] lk_top0 = ({1'b0, lk_y0, 2'b00} >= 13'd4) ? {1'b0, lk_y0, 2'b00} - 13'd4 : 13'd0;
+	wire [12:0] lk_top = (lk_top0 + RING_LINES < {1'b0, lk_ylast} + 13'd3) ?
+			     {1'b0, lk_ylast} - CUT_BACK : lk_top0;
 	wire        crops_pending = !cf_empty || (!store_idle && !copy_active);
 	/* A close that will never be copied needs no rows: taller than max_h
-	 * (anpr_store's filter), or its top already out of the ring (its ring
-	 * check, ANPR_RING_SLACK = 2). */
+	 * (anpr_store's filter). */
 	wire [12:0] lk_h = {1'b0, lk_y1 - lk_y0 + 1'b1, 2'b00};
-	wire        lk_needs_rows = lk_h <= {1'b0, max_h_q} &&
-				    !(lk_top + RING_LINES < {1'b0, lk_ylast} + 13'd3);
+	wire        lk_needs_rows = lk_h <= {1'b0, max_h_q};
 	reg  [12:0] crop_top_min_reg;
 	reg         crop_top_valid_reg; /* crop_top_min holds a close that needs rows */
 	wire rowend_hazard = rowend_open_reg && ({1'b0, pix_y} >= {1'b0, rowend_y_reg} + 13'd3);

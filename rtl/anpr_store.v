@@ -9,9 +9,11 @@
  *   1. count it (found); its pixel box is (8 x0, 4 y0, 8 (x1-x0+1), 4 (y1-y0+1));
  *      keep it only if its size, aspect and sum pass the cfg_* limits;
  *   2. its crop is the box grown by 8 pixels left and right and 4 above and
- *      below, clipped to the frame and to the last line received; a crop
- *      no longer whole in the ring with ANPR_RING_SLACK lines to spare, or
- *      larger than a slot, is dropped;
+ *      below, clipped to the frame and to the last line received, and cut
+ *      at the top to the rows still in the ring with ANPR_RING_SLACK lines
+ *      to spare (a tall component loses its top); a crop larger than a slot
+ *      keeps its middle: the component loses a block at each side a cycle
+ *      until the crop fits (S_FIT);
  *   3. if it overlaps stored candidates of the frame by half the smaller
  *      crop, it is compared with the strongest of them (highest score,
  *      earliest stored of equals) and replaces it if better, else it is
@@ -112,10 +114,12 @@ module anpr_store #(
 );
 
 	localparam SLACK = 2; /* ANPR_RING_SLACK */
+	/* the oldest row a crop may start at is y_last - CUT_BACK */
+	localparam [12:0] CUT_BACK = RING_LINES - SLACK - 1;
 	localparam NI_W = $clog2(NSLOTS);
 	localparam [RING_AW-1:0] RING_END = RING_LINES * MAX_W;
 	localparam [2:0] S_IDLE = 3'd0, S_EVAL = 3'd1, S_SCAN = 3'd2, S_DECIDE = 3'd3,
-			 S_COPY = 3'd4, S_FLUSH = 3'd5;
+			 S_COPY = 3'd4, S_FLUSH = 3'd5, S_FIT = 3'd6;
 	localparam [2:0] EV_START = 3'd0, EV_FEND = 3'd3;
 	localparam [1:0] MSG_START = 2'd0, MSG_FEND = 2'd1, MSG_ABORT = 2'd2;
 
@@ -158,7 +162,7 @@ module anpr_store #(
 
 	/* slot indices are 4 bits wide outside, NI_W inside; the ring offset is below RING_END */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, meta_idx[3], victim_reg[3], back_off[RING_AW+6:RING_AW], free_idx[3],
+	wire unused = &{1'b0, meta_idx[3], victim_reg[3], back_off[RING_AW+6:RING_AW], free_idx[3], area_n[25:20],
 			ctl_payload[47:33], msg_s_ready};
 	/* verilator lint_on UNUSEDSIGNAL */
 
@@ -173,7 +177,9 @@ module anpr_store #(
 		    h <= {1'b0, cfg_max_h} && {6'd0, w, 2'b00} >= amin && {8'd0, w} <= amax &&
 		    sum_reg >= cfg_min_score;
 	wire [12:0] cx = (x >= 8) ? x - 13'd8 : 13'd0;
-	wire [12:0] cy = (y >= 4) ? y - 13'd4 : 13'd0;
+	wire [12:0] cy0 = (y >= 4) ? y - 13'd4 : 13'd0;
+	wire ring_gone = cy0 + RING_LINES < {1'b0, ylast_reg} + SLACK + 1;
+	wire [12:0] cy = ring_gone ? {1'b0, ylast_reg} - CUT_BACK : cy0;
 	wire [12:0] cx1a = x + w + 13'd7;
 	wire [12:0] cx1 = (cx1a < {1'b0, frame_width}) ? cx1a : {1'b0, frame_width} - 1'b1;
 	wire [12:0] cy1a = y + h + 13'd3;
@@ -181,7 +187,6 @@ module anpr_store #(
 	wire [12:0] cwn = cx1 - cx + 1'b1;
 	wire [12:0] chn = cy1 - cy + 1'b1;
 	wire [25:0] area_n = cwn * chn;
-	wire ring_gone = cy + RING_LINES < {1'b0, ylast_reg} + SLACK + 1;
 	wire too_big = area_n > (1 << SLOT_AW);
 
 	/* registered candidate */
@@ -324,20 +329,23 @@ module anpr_store #(
 		S_EVAL: begin
 			if (found != 16'hffff)
 				found <= found + 1'b1;
-			ccx <= cx[11:0];
-			ccy <= cy[11:0];
-			ccw <= cwn[11:0];
-			cch <= chn[11:0];
-			carea <= area_n[19:0];
-			i_reg <= 4'd0;
-			dup_reg <= 1'b0;
-			weak_any_reg <= 1'b0;
-			if (!pass) begin
-				state_reg <= S_IDLE;
-			end else if (ring_gone || too_big) begin
-				drop_one;
-				state_reg <= S_IDLE;
+			state_reg <= pass ? S_FIT : S_IDLE;
+		end
+		S_FIT: begin
+			/* a crop larger than a slot keeps its middle: one block off
+			 * each side of the component a cycle (the filter has passed) */
+			if (too_big) begin
+				x0_reg <= x0_reg + 1'b1;
+				x1_reg <= x1_reg - 1'b1;
 			end else begin
+				ccx <= cx[11:0];
+				ccy <= cy[11:0];
+				ccw <= cwn[11:0];
+				cch <= chn[11:0];
+				carea <= area_n[19:0];
+				i_reg <= 4'd0;
+				dup_reg <= 1'b0;
+				weak_any_reg <= 1'b0;
 				state_reg <= S_SCAN;
 			end
 		end

@@ -90,7 +90,7 @@ int anpr_model_params_preset(struct anpr_model_params *p, const char *name)
 		p->max_width = 2048;
 		p->ring_lines = 96;
 		p->crop_max_w = 320;
-		p->crop_max_h = 80;
+		p->crop_max_h = 96;
 		p->slot_bytes = 32768;
 		p->store_slots = 8;
 	} else {
@@ -112,15 +112,16 @@ void anpr_model_cfg_default(const struct anpr_model_params *p, struct anpr_model
 	cfg->edge_thr = 32;
 	cfg->edge_k = 0;
 	cfg->edge_bias = 0;
-	cfg->block_thr = 6;
-	cfg->run_gap = 1;
+	cfg->block_thr = 8;
+	cfg->run_gap = 2;
 	cfg->min_run = 3;
-	cfg->link_tol = 2;
+	cfg->link_tol = 3;
 	cfg->min_w = 32;
 	cfg->max_w = p->crop_max_w - 2 * ANPR_CROP_MX;
 	cfg->min_h = 8;
-	/* room in the ring for the crop margins and the block row of delay */
-	cfg->max_h = p->crop_max_h - 2 * ANPR_CROP_MY - ANPR_BLOCK_H;
+	/* taller components are kept too, their crops cut to the rows still in
+	 * the ring (close_comp): up to 36 rows (up5k) they are whole */
+	cfg->max_h = p->crop_max_h - ANPR_BLOCK_H;
 	cfg->min_aspect4 = 5;
 	cfg->max_aspect = 12;
 	cfg->min_score = 60;
@@ -152,7 +153,7 @@ int anpr_model_cfg_check(const struct anpr_model_params *p, const struct anpr_mo
 		bad = "link_tol";
 	else if (c->min_w > c->max_w || c->max_w + 2 * ANPR_CROP_MX > p->crop_max_w)
 		bad = "max_w";
-	else if (c->min_h > c->max_h || c->max_h + 2 * ANPR_CROP_MY > p->crop_max_h)
+	else if (c->min_h > c->max_h || c->max_h > p->crop_max_h)
 		bad = "max_h";
 	else if (c->min_aspect4 > 255 || c->max_aspect < 1 || c->max_aspect > 255)
 		bad = "aspect";
@@ -169,7 +170,10 @@ anpr_model *anpr_model_new(const struct anpr_model_params *p)
 {
 	anpr_model *m;
 
+	/* a crop cut to the ring (close_comp) has up to ring_lines - ANPR_RING_SLACK rows */
 	if (p->ring_lines < 8 || p->max_width < 16 || p->crop_max_h > p->ring_lines ||
+	    p->slot_bytes < 32 * p->crop_max_h ||
+	    p->crop_max_h + ANPR_RING_SLACK < p->ring_lines ||
 	    p->store_slots < 1 || p->store_slots > ANPR_MAX_SLOTS)
 		return NULL;
 	m = calloc(1, sizeof(*m));
@@ -375,9 +379,9 @@ static void emit_candidate(anpr_model *m, const struct cand *k, unsigned index)
 	unsigned split = 0;
 	struct seg seg = {0};
 
-	/* Pass A: intensity statistics and horizontal edge profiles. */
+	/* Pass A: intensity statistics and the horizontal edge profile of the
+	 * rows. */
 	memset(m->rowc, 0, ch * sizeof(uint16_t));
-	memset(m->colc, 0, cw * sizeof(uint16_t));
 	for (r = 0; r < ch; r++) {
 		const uint8_t *row = p + r * cw;
 
@@ -387,10 +391,8 @@ static void emit_candidate(anpr_model *m, const struct cand *k, unsigned index)
 			sum += v;
 			mn = v < mn ? v : mn;
 			mx = v > mx ? v : mx;
-			if (c >= 1 && c + 1 < cw && absdiff(row[c + 1], row[c - 1]) >= m->cfg.edge_thr) {
+			if (c >= 1 && c + 1 < cw && absdiff(row[c + 1], row[c - 1]) >= m->cfg.edge_thr)
 				m->rowc[r]++;
-				m->colc[c]++;
-			}
 		}
 	}
 	for (r = 0; r < ch; r++)
@@ -398,9 +400,20 @@ static void emit_candidate(anpr_model *m, const struct cand *k, unsigned index)
 	/* Text rows: edge count at least a quarter of the busiest row, gaps
 	 * of two rows bridged (the space between the rows of a two-row plate). */
 	best_cluster(m->rowc, ch, (rmax >> 2) + 1, 2, &ry0, &ry1);
-	/* Text columns: edges in at least 1/8 of the text rows; gaps narrower
-	 * than the text height bridged (spaces between characters). */
-	best_cluster(m->colc, cw, ((ry1 - ry0 + 1) >> 3) + 1, ry1 - ry0 + 1, &rx0, &rx1);
+	/* Pass A2: the same edges per column, counted over the text rows only,
+	 * so that edges above and below the text (bumper, lamps, the plate
+	 * recess) do not widen the text box. */
+	memset(m->colc, 0, cw * sizeof(uint16_t));
+	for (r = ry0; r <= ry1; r++) {
+		const uint8_t *row = p + r * cw;
+
+		for (c = 1; c + 1 < cw; c++)
+			if (absdiff(row[c + 1], row[c - 1]) >= m->cfg.edge_thr)
+				m->colc[c]++;
+	}
+	/* Text columns: edges in more than a quarter of the text rows; gaps
+	 * narrower than the text height bridged (spaces between characters). */
+	best_cluster(m->colc, cw, ((ry1 - ry0 + 1) >> 2) + 1, ry1 - ry0 + 1, &rx0, &rx1);
 	tw = rx1 - rx0 + 1;
 	th = ry1 - ry0 + 1;
 	area = cw * ch;
@@ -517,21 +530,15 @@ static void drop(anpr_model *m)
  *   - else it is added while fewer than max_cands are stored;
  *   - else it replaces the weakest (lowest score, latest of equals) if
  *     better.
- * Rows older than the ring are gone: such a candidate is dropped. */
+ * The crop fits a slot (close_comp). */
 static void store_candidate(anpr_model *m, unsigned score, unsigned cx, unsigned cy, unsigned cw,
-			    unsigned ch, unsigned y_last)
+			    unsigned ch)
 {
 	const size_t slot_bytes = m->p.slot_bytes;
 	int i, dup = -1, weak = -1, victim;
 	unsigned r;
 	struct cand *k;
 
-	/* The crop must still be whole in the ring with two lines to spare:
-	 * the RTL copies it while the next lines stream in (ANPR_RING_SLACK). */
-	if (cy + m->p.ring_lines < y_last + ANPR_RING_SLACK + 1 || cw * ch > m->p.slot_bytes) {
-		drop(m);
-		return;
-	}
 	for (i = 0; i < (int)m->ncand; i++) {
 		const struct cand *o = &m->cand[i];
 		unsigned ix0 = cx > o->cx ? cx : o->cx, iy0 = cy > o->cy ? cy : o->cy;
@@ -610,13 +617,31 @@ static void close_comp(anpr_model *m, struct comp *k, unsigned y_last)
 	if (w < c->min_w || w > c->max_w || h < c->min_h || h > c->max_h ||
 	    4 * w < c->min_aspect4 * h || w > c->max_aspect * h || k->sum < c->min_score)
 		return;
-	cx = x >= ANPR_CROP_MX ? x - ANPR_CROP_MX : 0;
 	cy = y >= ANPR_CROP_MY ? y - ANPR_CROP_MY : 0;
-	cx1 = x + w - 1 + ANPR_CROP_MX;
-	cx1 = cx1 < c->width ? cx1 : c->width - 1;
 	cy1 = y + h - 1 + ANPR_CROP_MY;
 	cy1 = cy1 < y_last ? cy1 : y_last;
-	store_candidate(m, k->sum, cx, cy, cx1 - cx + 1, cy1 - cy + 1, y_last);
+	/* Rows must stay in the ring with two lines to spare while the RTL
+	 * copies them (ANPR_RING_SLACK): a crop reaching higher is cut to start
+	 * at the oldest such row (a component taller than 37 rows loses its
+	 * top). Its bottom, near y_last, is always in the ring. */
+	if (cy + m->p.ring_lines < y_last + ANPR_RING_SLACK + 1)
+		cy = y_last + ANPR_RING_SLACK + 1 - m->p.ring_lines;
+	/* A component merged with its surroundings can give a crop larger than
+	 * a slot: its middle is kept, one block off each side of the component
+	 * a step (the RTL's S_FIT, a step a cycle). A step is taken only while
+	 * the crop is wider than 32 (slot_bytes >= 32 crop_max_h, checked in
+	 * anpr_model_new), so the component is 3 blocks wide or more: it keeps
+	 * one at least. */
+	for (;;) {
+		cx = x >= ANPR_CROP_MX ? x - ANPR_CROP_MX : 0;
+		cx1 = x + w - 1 + ANPR_CROP_MX;
+		cx1 = cx1 < c->width ? cx1 : c->width - 1;
+		if ((cx1 - cx + 1) * (cy1 - cy + 1) <= m->p.slot_bytes)
+			break;
+		x += ANPR_BLOCK_W;
+		w -= 2 * ANPR_BLOCK_W;
+	}
+	store_candidate(m, k->sum, cx, cy, cx1 - cx + 1, cy1 - cy + 1);
 }
 
 /* ---- run linking (anpr_linker) ---------------------------------------- */

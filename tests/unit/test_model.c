@@ -204,6 +204,58 @@ static void test_plate_frame(void)
 	anpr_model_free(m);
 }
 
+/* A bar plate (as fill_plate) at [x0, x1) x [y0, y1) of a flat w x h frame
+ * (up5k defaults) through the model; every candidate's crop must hold the
+ * frame's pixels and fit a slot (8192 bytes) and the ring (48 - 2 rows).
+ * Returns whether one crop is exactly (cx, cy, cw, ch). */
+static int bar_plate_crop(unsigned w, unsigned h, unsigned x0, unsigned x1, unsigned y0, unsigned y1,
+			  unsigned cx, unsigned cy, unsigned cw, unsigned ch)
+{
+	uint8_t *px = malloc((size_t)w * h);
+	anpr_model *m = new_model(w, h);
+	struct stream s;
+	int found = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(px);
+	fill_flat(px, w, h);
+	for (unsigned y = y0; y < y1; y++)
+		for (unsigned x = x0; x < x1; x++)
+			px[y * w + x] = ((x - x0) / 2) % 2 ? 230 : 20;
+	anpr_model_push_frame(m, px);
+	parse_pending(m, &s);
+	CU_ASSERT(s.n >= 3);
+	for (size_t i = 1; i + 1 < s.n; i++) {
+		const struct anpr_rec_cand *c = &s.rec[i].u.cand;
+
+		CU_ASSERT(c->crop.w * c->crop.h <= 8192 && c->crop.h <= 48 - ANPR_RING_SLACK);
+		for (unsigned r = 0; r < c->crop.h; r++)
+			CU_ASSERT(!memcmp(c->pixels + r * c->crop.w, px + (c->crop.y + r) * w + c->crop.x,
+					  c->crop.w));
+		found |= c->crop.x == cx && c->crop.y == cy && c->crop.w == cw && c->crop.h == ch;
+	}
+	anpr_model_free(m);
+	free(px);
+	return found;
+}
+
+/* A component taller than the ring holds with its margins (up5k: 37 rows)
+ * is kept, its crop cut at the top to the oldest row the ring keeps with its
+ * slack. Bars on rows 9..46: edges on rows 8..47, block rows 2..11, closed
+ * at y_last 52: the crop starts at 52 + 3 - 48 = 7, not 4, and ends at 51. */
+static void test_tall_plate_cut(void)
+{
+	CU_ASSERT(bar_plate_crop(128, 64, 16, 96, 9, 47, 8, 7, 96, 45));
+}
+
+/* A crop larger than a slot keeps its middle: its component loses a block
+ * at each side until the crop fits. Component 40..271 x 8..39: crop 32..279
+ * x 4..43, 248 x 40 = 9920 bytes; after 3 steps the component is 64..247
+ * and its crop 56..255, 200 x 40 = 8000 bytes. */
+static void test_wide_crop_narrowed(void)
+{
+	CU_ASSERT(bar_plate_crop(320, 64, 40, 272, 9, 39, 56, 4, 200, 40));
+}
+
 /* A flat frame: header and trailer, nothing found, nothing sent. */
 static void test_flat_frame(void)
 {
@@ -600,7 +652,7 @@ static void test_cfg_check(void)
 	expect_reject(c, "max_w");
 	c = d, c.min_w = c.max_w + 1;
 	expect_reject(c, "max_w");
-	c = d, c.max_h = p.crop_max_h - 2 * ANPR_CROP_MY + 1;
+	c = d, c.max_h = p.crop_max_h + 1;
 	expect_reject(c, "max_h");
 	c = d, c.min_h = c.max_h + 1;
 	expect_reject(c, "max_h");
@@ -701,6 +753,8 @@ int register_model_suite(void)
 	static CU_TestInfo tests[] = {
 		{"plate frame: header, candidates, trailer", test_plate_frame},
 		{"flat frame: no candidates", test_flat_frame},
+		{"tall component: crop cut to the ring", test_tall_plate_cut},
+		{"crop larger than a slot: its middle kept", test_wide_crop_narrowed},
 		{"push_frame == per-pixel push", test_push_frame_same_as_pixels},
 		{"consume keeps the rest", test_consume_partial},
 		{"short line ends the frame, rest discarded", test_short_line},
