@@ -2,10 +2,14 @@
  * alert.c - alert lines and the alert server (anpr/alert.h).
  *
  * The server: a listening socket, a thread that polls it and the
- * subscribers, and a self-pipe to wake that thread. Sending happens on the
- * caller's thread (straight into each subscriber's socket, which does not
- * block); what a socket cannot take is queued and written by the thread
- * when the socket drains. One mutex guards the subscriber list.
+ * subscribers, and a self-pipe to wake that thread. Every alert is kept in
+ * a ring (the latest ANPR_ALERT_KEEP); each subscriber has a cursor into
+ * it, the seq of the next alert it is to get, and is topped up from the
+ * ring into a small queue of its own. Posting happens on the caller's
+ * thread (straight into each subscriber's socket, which does not block);
+ * what a socket cannot take stays queued and the thread writes it and
+ * tops the queue up as the socket drains. A subscriber that falls behind
+ * the ring gets a gap line, never a half line. One mutex guards it all.
  */
 #define _GNU_SOURCE /* accept4, pipe2 */
 #include <errno.h>
@@ -29,7 +33,8 @@
 #include "anpr/json.h"
 
 #define MAX_SUBSCRIBERS 64
-#define MAX_QUEUE (8u << 20) /* bytes queued for one subscriber */
+#define QUEUE_FILL (256u << 10) /* a subscriber's queue is topped up to this */
+#define GRACE_MS 100            /* a new subscriber's time to ask to resume */
 
 void anpr_alert_time(double t, char *out)
 {
@@ -326,7 +331,7 @@ int anpr_alert_connect(const char *addr, const char *run, unsigned long seq, cha
 
 	if (fd < 0 || !run)
 		return fd;
-	n = snprintf(req, sizeof(req), "resume %.16s %lu\n", run, seq);
+	n = *run ? snprintf(req, sizeof(req), "resume %.16s %lu\n", run, seq) : snprintf(req, sizeof(req), "subscribe\n");
 	if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
 		snprintf(err, errlen, "%s: %s", addr, strerror(errno));
 		close(fd);
@@ -346,24 +351,33 @@ int anpr_alert_line_seq(const char *line, size_t len, char *run, unsigned long *
 		if (!q && i + 6 <= head && !memcmp(line + i, "\"seq\":", 6))
 			q = line + i + 6;
 	}
-	if (!r || !q || r + ANPR_ALERT_RUN - 1 > line + len || r[ANPR_ALERT_RUN - 1] != '"' || *q < '1' || *q > '9')
+	if (!r || !q || r + ANPR_ALERT_RUN > line + len || r[ANPR_ALERT_RUN - 1] != '"' || q >= line + len ||
+	    *q < '1' || *q > '9')
 		return 0;
 	memcpy(run, r, ANPR_ALERT_RUN - 1);
 	run[ANPR_ALERT_RUN - 1] = 0;
-	*seq = strtoul(q, NULL, 10);
+	*seq = 0;
+	for (; q < line + len && *q >= '0' && *q <= '9'; q++)
+		*seq = *seq * 10 + (unsigned long)(*q - '0');
 	return 1;
 }
 
 /* ---- the server ---- */
 
+enum sub_state {
+	SUB_NEW,  /* connected, may still ask to resume (GRACE_MS) */
+	SUB_FEED, /* gets the ring from its cursor on */
+};
+
 struct subscriber {
 	int fd;
-	char *q; /* bytes not yet written */
+	enum sub_state state;
+	double since;       /* CLOCK_MONOTONIC seconds it connected */
+	unsigned long next; /* seq of the next alert it is to get */
+	char *q;            /* bytes not yet written: whole lines */
 	size_t qlen, qcap;
-	unsigned long first_live; /* seq of the first kept alert sent it live (0: none yet) */
-	char req[64];             /* what it has sent: at most one "resume" line */
+	char req[64];       /* what it has sent: at most one request line */
 	size_t reqlen;
-	int resumed;
 };
 
 struct kept {
@@ -379,13 +393,14 @@ struct anpr_alert_server {
 	pthread_mutex_t mu;
 	struct subscriber sub[MAX_SUBSCRIBERS];
 	int nsub, stop;
+	void (*report)(void *ctx, const char *msg);
+	void *ctx;
 	/* the latest alerts, oldest first from keep[first] (a ring) */
 	char run[ANPR_ALERT_RUN];
+	unsigned long last;  /* the last alert's seq (0: none yet) */
 	struct kept keep[ANPR_ALERT_KEEP];
 	int first, nkeep;
 	size_t kept_bytes;
-	void (*report)(void *ctx, const char *msg);
-	void *ctx;
 };
 
 static void say(anpr_alert_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -411,11 +426,13 @@ static void drop(anpr_alert_server *s, int i, const char *why)
 	s->sub[i] = s->sub[--s->nsub];
 }
 
-/* Take in waiting subscribers (mutex held). */
+/* Take in waiting subscribers (mutex held): they start after the last
+ * alert, unless they ask to resume within GRACE_MS. */
 static void accept_all(anpr_alert_server *s)
 {
 	for (;;) {
 		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct subscriber *c;
 
 		if (fd < 0)
 			return;
@@ -424,8 +441,12 @@ static void accept_all(anpr_alert_server *s)
 			close(fd);
 			continue;
 		}
-		memset(&s->sub[s->nsub], 0, sizeof(s->sub[0]));
-		s->sub[s->nsub++].fd = fd;
+		c = &s->sub[s->nsub++];
+		memset(c, 0, sizeof(*c));
+		c->fd = fd;
+		c->state = SUB_NEW;
+		c->since = clock_s(CLOCK_MONOTONIC);
+		c->next = s->last + 1;
 		say(s, "alert subscriber %d connected (%d in all)", fd, s->nsub);
 	}
 }
@@ -434,34 +455,31 @@ static void accept_all(anpr_alert_server *s)
 static int flush(anpr_alert_server *s, int i)
 {
 	struct subscriber *c = &s->sub[i];
+	size_t done = 0;
 
-	while (c->qlen) {
-		ssize_t n = send(c->fd, c->q, c->qlen, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (done < c->qlen) {
+		ssize_t n = send(c->fd, c->q + done, c->qlen - done, MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
+			break;
 		if (n <= 0) {
 			drop(s, i, n < 0 ? strerror(errno) : "closed");
 			return -1;
 		}
-		memmove(c->q, c->q + n, c->qlen - (size_t)n);
-		c->qlen -= (size_t)n;
+		done += (size_t)n;
 	}
+	memmove(c->q, c->q + done, c->qlen - done);
+	c->qlen -= done;
 	return 0;
 }
 
-/* Queue line for subscriber i and write what it can take (mutex held);
- * 0, or -1 if it was dropped. */
-static int enqueue(anpr_alert_server *s, int i, const char *line, size_t len)
+/* Append line to subscriber i's queue (mutex held); 0, or -1 if dropped. */
+static int queue(anpr_alert_server *s, int i, const char *line, size_t len)
 {
 	struct subscriber *c = &s->sub[i];
 
-	if (c->qlen + len > MAX_QUEUE) {
-		drop(s, i, "too slow: 8 MB of alerts queued");
-		return -1;
-	}
 	if (c->qlen + len > c->qcap) {
 		size_t cap = c->qcap ? c->qcap : 4096;
 		char *q;
@@ -478,56 +496,87 @@ static int enqueue(anpr_alert_server *s, int i, const char *line, size_t len)
 	}
 	memcpy(c->q + c->qlen, line, len);
 	c->qlen += len;
-	return flush(s, i);
-}
-
-/* Subscriber i asks to resume after alert seq of run: send it the kept
- * alerts it has not had, after a "gap" line if some are no longer kept
- * (mutex held). 0, or -1 if it was dropped. */
-static int resume(anpr_alert_server *s, int i, const char *run, unsigned long seq)
-{
-	struct subscriber *c = &s->sub[i];
-	unsigned long oldest = s->nkeep ? s->keep[s->first].seq : 0, next;
-	int same = !strcmp(run, s->run);
-
-	say(s, "alert subscriber %d resumes after %s #%lu", c->fd, run, seq);
-	if (!s->nkeep)
-		return 0;
-	next = same ? seq + 1 : 1; /* the first it has not had */
-	if (oldest > next) {
-		char gap[160];
-		int n = snprintf(gap, sizeof(gap), "{\"alert\":\"gap\",\"run\":\"%s\",\"from\":%lu,\"to\":%lu}\n", s->run,
-				 next, oldest - 1);
-
-		if (enqueue(s, i, gap, (size_t)n))
-			return -1;
-	}
-	for (int k = 0; k < s->nkeep; k++) {
-		const struct kept *e = &s->keep[(s->first + k) % ANPR_ALERT_KEEP];
-
-		if (e->seq < next || (c->first_live && e->seq >= c->first_live))
-			continue; /* it has had it, or has it queued */
-		if (enqueue(s, i, e->line, e->len))
-			return -1;
-	}
 	return 0;
 }
 
+/* The kept alert with the lowest seq >= seq (mutex held; seqs rise along
+ * the ring), or NULL. */
+static const struct kept *kept_from(const anpr_alert_server *s, unsigned long seq)
+{
+	int lo = 0, hi = s->nkeep;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (s->keep[(s->first + mid) % ANPR_ALERT_KEEP].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nkeep ? &s->keep[(s->first + lo) % ANPR_ALERT_KEEP] : NULL;
+}
+
+/* Top subscriber i's queue up from the ring, from its cursor, and write
+ * what the socket takes (mutex held); 0, or -1 if it was dropped. Alerts
+ * between its cursor and the next kept one (no longer kept) are named in
+ * a gap line. */
+static int feed(anpr_alert_server *s, int i)
+{
+	struct subscriber *c = &s->sub[i];
+	const struct kept *e;
+
+	if (c->state != SUB_FEED)
+		return 0;
+again:
+	while (c->qlen < QUEUE_FILL && c->next <= s->last && (e = kept_from(s, c->next))) {
+		if (e->seq > c->next) {
+			char gap[160];
+			int n = snprintf(gap, sizeof(gap), "{\"alert\":\"gap\",\"run\":\"%s\",\"from\":%lu,\"to\":%lu}\n",
+					 s->run, c->next, e->seq - 1);
+
+			say(s, "alert subscriber %d missed alerts %lu to %lu (no longer kept)", c->fd, c->next, e->seq - 1);
+			c->next = e->seq;
+			if (queue(s, i, gap, (size_t)n))
+				return -1;
+		}
+		if (queue(s, i, e->line, e->len))
+			return -1;
+		c->next = e->seq + 1;
+	}
+	if (!c->qlen)
+		return 0;
+	if (flush(s, i))
+		return -1;
+	if (!c->qlen && c->next <= s->last) /* the socket took it all: more */
+		goto again;
+	return 0;
+}
+
+/* Subscriber i is no longer new: it starts from its cursor (mutex held). */
+static int start(anpr_alert_server *s, int i)
+{
+	s->sub[i].state = SUB_FEED;
+	return feed(s, i);
+}
+
 /* Subscriber i has something to read: its one request line, or noise, or
- * the end (mutex held). 0, or -1 if it was dropped. */
+ * the end (mutex held). 0, or -1 if it was dropped. Requests:
+ * "subscribe" (from now) and "resume RUN SEQ" (after that alert); each is
+ * answered with a line saying where the subscriber's alerts start. */
 static int hear(anpr_alert_server *s, int i)
 {
 	struct subscriber *c = &s->sub[i];
-	char buf[256], run[ANPR_ALERT_RUN];
+	char buf[256], run[ANPR_ALERT_RUN], reply[160];
 	unsigned long seq;
 	ssize_t r = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
 	char *nl;
+	int n;
 
 	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
 		drop(s, i, "disconnected");
 		return -1;
 	}
-	if (r <= 0 || c->resumed)
+	if (r <= 0 || c->state != SUB_NEW)
 		return 0; /* after its request, what it says is ignored */
 	if ((size_t)r > sizeof(c->req) - 1 - c->reqlen)
 		r = (ssize_t)(sizeof(c->req) - 1 - c->reqlen);
@@ -537,11 +586,80 @@ static int hear(anpr_alert_server *s, int i)
 	nl = strchr(c->req, '\n');
 	if (!nl && c->reqlen < sizeof(c->req) - 1)
 		return 0; /* the rest of the line is to come */
-	c->resumed = 1;
-	if (nl && sscanf(c->req, "resume %16[0-9a-f] %lu", run, &seq) == 2 && strlen(run) == ANPR_ALERT_RUN - 1)
-		return resume(s, i, run, seq);
-	say(s, "alert subscriber %d: ignored what it sent (expected \"resume RUN SEQ\")", c->fd);
+	if (nl && sscanf(c->req, "resume %16[0-9a-f-] %lu", run, &seq) == 2 &&
+	    (strlen(run) == ANPR_ALERT_RUN - 1 || !strcmp(run, "-"))) {
+		/* another run's subscriber has had none of this run's ("-":
+		 * before any run: one told so when it subscribed) */
+		c->next = !strcmp(run, s->run) ? (seq < s->last ? seq + 1 : s->last + 1) : 1;
+		say(s, "alert subscriber %d resumes after %s #%lu", c->fd, run, seq);
+	} else if (nl && !strncmp(c->req, "subscribe", 9) && (c->req[9] == '\n' || c->req[9] == '\r')) {
+		; /* from its connection on */
+	} else {
+		say(s, "alert subscriber %d: ignored what it sent (expected \"subscribe\" or \"resume RUN SEQ\")", c->fd);
+		return start(s, i);
+	}
+	n = snprintf(reply, sizeof(reply), "{\"alert\":\"subscribed\",\"run\":\"%s\",\"after\":%lu}\n", s->run,
+		     c->next - 1);
+	if (queue(s, i, reply, (size_t)n))
+		return -1;
+	return start(s, i);
+}
+
+/* Keep alert seq (mutex held); the oldest go past ANPR_ALERT_KEEP lines or
+ * ANPR_ALERT_KEEP_BYTES. Returns 0, or -1 (no memory: not kept). */
+static int keep(anpr_alert_server *s, const char *run, unsigned long seq, const char *line, size_t len)
+{
+	char *copy = malloc(len);
+	struct kept *e;
+
+	if (!copy)
+		return -1;
+	if (strcmp(run, s->run)) { /* a new run: the old one's alerts go */
+		while (s->nkeep) {
+			free(s->keep[s->first].line);
+			s->first = (s->first + 1) % ANPR_ALERT_KEEP;
+			s->nkeep--;
+		}
+		s->kept_bytes = 0;
+		snprintf(s->run, sizeof(s->run), "%s", run);
+		for (int i = 0; i < s->nsub; i++)
+			s->sub[i].next = seq;
+	}
+	while (s->nkeep && (s->nkeep == ANPR_ALERT_KEEP || s->kept_bytes + len > ANPR_ALERT_KEEP_BYTES)) {
+		s->kept_bytes -= s->keep[s->first].len;
+		free(s->keep[s->first].line);
+		s->first = (s->first + 1) % ANPR_ALERT_KEEP;
+		s->nkeep--;
+	}
+	memcpy(copy, line, len);
+	e = &s->keep[(s->first + s->nkeep++) % ANPR_ALERT_KEEP];
+	*e = (struct kept){seq, copy, len};
+	s->kept_bytes += len;
+	s->last = seq;
 	return 0;
+}
+
+/* Milliseconds until the first new subscriber's grace ends (mutex held),
+ * or -1: none. New subscribers whose grace has ended start. */
+static int graces(anpr_alert_server *s)
+{
+	double now = clock_s(CLOCK_MONOTONIC);
+	int wait = -1;
+
+	for (int i = 0; i < s->nsub; i++) {
+		double left = s->sub[i].since + GRACE_MS / 1e3 - now;
+
+		if (s->sub[i].state != SUB_NEW)
+			continue;
+		if (left <= 0) {
+			if (start(s, i))
+				i--;
+			continue;
+		}
+		if (wait < 0 || left * 1e3 + 1 < wait)
+			wait = (int)(left * 1e3) + 1;
+	}
+	return wait;
 }
 
 static void *server_main(void *arg)
@@ -550,19 +668,20 @@ static void *server_main(void *arg)
 
 	for (;;) {
 		struct pollfd pf[MAX_SUBSCRIBERS + 2];
-		int n = 0;
+		int n = 0, timeout;
 
 		pthread_mutex_lock(&s->mu);
 		if (s->stop) {
 			pthread_mutex_unlock(&s->mu);
 			return NULL;
 		}
+		timeout = graces(s);
 		pf[n++] = (struct pollfd){s->wake[0], POLLIN, 0};
 		pf[n++] = (struct pollfd){s->lfd, POLLIN, 0};
 		for (int i = 0; i < s->nsub; i++)
 			pf[n++] = (struct pollfd){s->sub[i].fd, (short)(POLLIN | (s->sub[i].qlen ? POLLOUT : 0)), 0};
 		pthread_mutex_unlock(&s->mu);
-		if (poll(pf, (nfds_t)n, 1000) < 0 && errno != EINTR)
+		if (poll(pf, (nfds_t)n, timeout < 0 || timeout > 1000 ? 1000 : timeout) < 0 && errno != EINTR)
 			return NULL;
 		if (pf[0].revents) {
 			char buf[64];
@@ -587,8 +706,8 @@ static void *server_main(void *arg)
 				drop(s, i, "hung up");
 				continue;
 			}
-			if (pf[k].revents & POLLOUT)
-				flush(s, i);
+			if ((pf[k].revents & POLLOUT) && !flush(s, i))
+				feed(s, i);
 		}
 		pthread_mutex_unlock(&s->mu);
 	}
@@ -633,63 +752,26 @@ int anpr_alert_server_open(anpr_alert_server **out, const char *addr, void (*rep
 	return ANPR_OK;
 }
 
-/* Keep alert seq (mutex held); the oldest go past ANPR_ALERT_KEEP lines or
- * ANPR_ALERT_KEEP_BYTES. */
-static void keep(anpr_alert_server *s, const char *run, unsigned long seq, const char *line, size_t len)
-{
-	char *copy = malloc(len);
-	struct kept *e;
-
-	if (!copy)
-		return;
-	if (strcmp(run, s->run)) { /* a new run: the old one's alerts go */
-		while (s->nkeep) {
-			free(s->keep[s->first].line);
-			s->first = (s->first + 1) % ANPR_ALERT_KEEP;
-			s->nkeep--;
-		}
-		s->kept_bytes = 0;
-		snprintf(s->run, sizeof(s->run), "%s", run);
-	}
-	while (s->nkeep && (s->nkeep == ANPR_ALERT_KEEP || s->kept_bytes + len > ANPR_ALERT_KEEP_BYTES)) {
-		s->kept_bytes -= s->keep[s->first].len;
-		free(s->keep[s->first].line);
-		s->first = (s->first + 1) % ANPR_ALERT_KEEP;
-		s->nkeep--;
-	}
-	memcpy(copy, line, len);
-	e = &s->keep[(s->first + s->nkeep++) % ANPR_ALERT_KEEP];
-	*e = (struct kept){seq, copy, len};
-	s->kept_bytes += len;
-}
-
 int anpr_alert_server_post(anpr_alert_server *s, const char *run, unsigned long seq, const char *line, size_t len)
 {
-	int queued = 0, n;
+	int pending = 0, n;
 
 	pthread_mutex_lock(&s->mu);
 	accept_all(s);
-	if (run && seq)
-		keep(s, run, seq, line, len);
+	if (keep(s, run, seq, line, len))
+		say(s, "alert %lu: out of memory, not sent", seq);
 	for (int i = 0; i < s->nsub; i++) {
-		if (run && seq && !s->sub[i].first_live)
-			s->sub[i].first_live = seq;
-		if (enqueue(s, i, line, len)) {
+		if (feed(s, i)) {
 			i--;
 			continue;
 		}
-		queued |= s->sub[i].qlen > 0;
+		pending |= s->sub[i].qlen > 0 || s->sub[i].state == SUB_NEW;
 	}
 	n = s->nsub;
 	pthread_mutex_unlock(&s->mu);
-	if (queued) /* the thread writes the rest when the sockets drain */
+	if (pending) /* the thread writes the rest when the sockets drain */
 		(void)!write(s->wake[1], "", 1);
 	return n;
-}
-
-int anpr_alert_server_send(anpr_alert_server *s, const char *line, size_t len)
-{
-	return anpr_alert_server_post(s, NULL, 0, line, len);
 }
 
 int anpr_alert_server_subscribers(anpr_alert_server *s)
@@ -713,7 +795,7 @@ void anpr_alert_server_close(anpr_alert_server *s, int timeout_ms)
 
 		pthread_mutex_lock(&s->mu);
 		for (int i = 0; i < s->nsub; i++)
-			pending |= s->sub[i].qlen > 0;
+			pending |= s->sub[i].qlen > 0 || (s->sub[i].state == SUB_FEED && s->sub[i].next <= s->last);
 		pthread_mutex_unlock(&s->mu);
 		if (!pending)
 			break;

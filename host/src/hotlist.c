@@ -749,6 +749,7 @@ struct lines {
 	int started;      /* the byte order mark, if any, is behind */
 	int header;       /* the header line is behind */
 	size_t skip;      /* bytes so far of a line too long to keep */
+	const char *why;  /* what is wrong in its first 80 bytes, if it is the first line */
 };
 
 /* Start list t->name; returns ANPR_OK or ANPR_ERR_ARG (refused, reported). */
@@ -839,17 +840,17 @@ static int list_feed(struct lines *L, const char *d, size_t n, int last, size_t 
 			break; /* wait for the rest of the line */
 		if (L->skip || end - pos > ANPR_HOT_MAX_ROW + 1) {
 			/* too long to keep: count it; the row reports its length */
+			if (!L->skip && !L->header) { /* judged by its start, wherever the piece ends */
+				L->why = "";
+				utf8_valid((const unsigned char *)d + pos, end - pos < 80 ? end - pos : 80, &L->why);
+			}
 			L->skip += end - pos;
 			if (nl || last) {
-				const char *why = "";
-				size_t first = end - pos < 80 ? end - pos : 80;
-
 				if (!L->header) { /* a header line this long is no header */
 					L->header = 1;
 					L->lineno++;
-					utf8_valid((const unsigned char *)d + pos, first, &why);
 					say(L->b, "%s:1: not a hotlist: the first line has %zu bytes%s%s (expected the header line %s)",
-					    L->path, L->skip, *why ? " and " : "", why, ANPR_HOT_HEADER);
+					    L->path, L->skip, *L->why ? " and " : "", L->why, ANPR_HOT_HEADER);
 					rc = -1;
 				} else {
 					L->lineno++;
@@ -1364,12 +1365,15 @@ static int builder_init(struct builder *b, const struct anpr_hot_opts *o)
  * rows appended), and their messages said in that order. The result is
  * the same as parsing them one after the other.
  */
+#define PART_MSGS_MAX ((size_t)4 << 20) /* bytes of messages a part keeps */
+
 struct part {
 	struct builder b;
 	struct anpr_hot_opts o; /* the caller's, its messages kept in msgs */
 	char *msgs;
 	size_t nmsgs, capmsgs;
 	int rc;
+	int overflow; /* more messages than it keeps: the list is parsed again, in turn */
 };
 
 static void part_say(void *ctx, const char *msg)
@@ -1377,11 +1381,14 @@ static void part_say(void *ctx, const char *msg)
 	struct part *p = ctx;
 	size_t n = strlen(msg);
 
-	if (!grow((void **)&p->msgs, &p->capmsgs, p->nmsgs + n + 1, 1)) {
-		memcpy(p->msgs + p->nmsgs, msg, n);
-		p->msgs[p->nmsgs + n] = '\n';
-		p->nmsgs += n + 1;
+	if (p->overflow || p->nmsgs + n + 1 > PART_MSGS_MAX ||
+	    grow((void **)&p->msgs, &p->capmsgs, p->nmsgs + n + 1, 1)) {
+		p->overflow = 1;
+		return;
 	}
+	memcpy(p->msgs + p->nmsgs, msg, n);
+	p->msgs[p->nmsgs + n] = '\n';
+	p->nmsgs += n + 1;
 }
 
 struct parse_job {
@@ -1422,7 +1429,7 @@ static int by_offset(const void *a, const void *b)
 }
 
 /* Merge part p (a list named name) into b as its next list. */
-static int merge_part(struct builder *b, struct part *p, const char *name)
+static int merge_part(struct builder *b, struct part *p, const char *name, int file)
 {
 	anpr_hotset *s = b->s, *ps = p->b.s;
 	int list = s->st.nlists;
@@ -1438,6 +1445,13 @@ static int merge_part(struct builder *b, struct part *p, const char *name)
 			if (!strcmp(s->names[i], ps->names[0])) {
 				say(b, "%s: a second list named '%s' (name lists with --hotlist NAME=FILE)", p->b.paths[0],
 				    name);
+				if (file) { /* a refused file is still a list in the statistics, as parse_one has it */
+					struct anpr_hot_list_stats *ls = &s->st.list[s->st.nlists++];
+
+					memset(ls, 0, sizeof(*ls));
+					snprintf(ls->name, sizeof(ls->name), "%s", name);
+					ls->refused = 1;
+				}
 				return ANPR_ERR_ARG;
 			}
 	}
@@ -1548,8 +1562,20 @@ static int parse_all(struct builder *b, const struct anpr_hot_source *src, const
 				pthread_join(th[t], NULL);
 	}
 	for (int i = 0; i < n && rc != ANPR_ERR_NOMEM; i++) {
-		int r = merge_part(b, &j.parts[i], src ? src[i].name : txt[i].name);
+		int r, overflow = j.parts[i].overflow;
 
+		if (overflow) { /* too many messages to keep (a list of mostly bad rows): parse it now, in turn */
+			part_free(&j.parts[i]);
+			memset(&j.parts[i], 0, sizeof(j.parts[i]));
+		}
+		if (!overflow) {
+			r = merge_part(b, &j.parts[i], src ? src[i].name : txt[i].name, src != NULL);
+		} else {
+			char *buf = src ? malloc(block) : NULL;
+
+			r = src && !buf ? ANPR_ERR_NOMEM : parse_one(b, src, txt, i, buf, block);
+			free(buf);
+		}
 		if (r)
 			rc = rc ? rc : r;
 		part_free(&j.parts[i]);

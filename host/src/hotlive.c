@@ -151,6 +151,26 @@ void anpr_hotlive_release(anpr_hotlive *l, const anpr_hotset *s)
 	pthread_mutex_unlock(&l->mu);
 }
 
+/* A load on a thread of its own in the idle scheduling class (the
+ * threads it starts inherit it): it takes no lock a reader takes, so
+ * however long it waits for the CPU, no reader waits for it. */
+struct load_job {
+	const anpr_hotlive *l;
+	struct anpr_hot_opts o;
+	anpr_hotset *s;
+	struct anpr_hot_stats *st;
+	int rc;
+};
+
+static void *load_main(void *arg)
+{
+	struct load_job *j = arg;
+
+	anpr_hotlive_background();
+	j->rc = anpr_hotset_load(j->l->src, j->l->n, &j->o, &j->s, j->st);
+	return NULL;
+}
+
 int anpr_hotlive_reload(anpr_hotlive *l, struct anpr_hot_stats *st)
 {
 	struct anpr_hot_stats local;
@@ -164,12 +184,18 @@ int anpr_hotlive_reload(anpr_hotlive *l, struct anpr_hot_stats *st)
 	{
 		/* a reload shares the machine with the readers: by default it
 		 * leaves them a core (one thread on two cores, two on more) */
-		struct anpr_hot_opts o = l->opts;
+		struct load_job j = {l, l->opts, NULL, st ? st : &local, 0};
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		pthread_t th;
 
-		if (o.threads <= 0)
-			o.threads = cpus > 2 ? 2 : 1;
-		rc = anpr_hotset_load(l->src, l->n, &o, &s, st ? st : &local);
+		if (j.o.threads <= 0)
+			j.o.threads = cpus > 2 ? 2 : 1;
+		if (!pthread_create(&th, NULL, load_main, &j))
+			pthread_join(th, NULL);
+		else /* no thread to spare: load here */
+			j.rc = anpr_hotset_load(l->src, l->n, &j.o, &j.s, j.st);
+		rc = j.rc;
+		s = j.s;
 	}
 	if (rc) {
 		pthread_mutex_unlock(&l->reload_mu);
@@ -225,7 +251,6 @@ static void *watch_main(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	memcpy(seen, l->loaded, sizeof(seen));
-	anpr_hotlive_background();
 	for (;;) {
 		int step = l->interval_ms > 0 ? l->interval_ms : 200, got = 0;
 		struct timespec ts = {step / 1000, (long)(step % 1000) * 1000000L};

@@ -529,8 +529,9 @@ static int alerts_cmd(int argc, char **argv)
 	if (!addr)
 		return usage();
 	for (;;) {
-		/* after a lost connection, resume after the last alert printed */
-		int fd = anpr_alert_connect(addr, *run ? run : NULL, seq, err, sizeof(err));
+		/* subscribe, or after a lost connection resume after the last
+		 * alert printed (or the place the server last gave) */
+		int fd = anpr_alert_connect(addr, run, seq, err, sizeof(err));
 		FILE *f;
 
 		if (fd < 0) {
@@ -555,7 +556,22 @@ static int alerts_cmd(int argc, char **argv)
 				char r[ANPR_ALERT_RUN];
 				unsigned long q;
 
-				if (anpr_alert_line_seq(buf, (size_t)n, r, &q) && (strcmp(r, run) || q > seq)) {
+				if (buf[n - 1] != '\n')
+					break; /* cut off by the connection closing: it comes again */
+				static const char sub[] = "{\"alert\":\"subscribed\",";
+
+				if (!strncmp(buf, sub, sizeof(sub) - 1)) { /* where this connection starts */
+					if (sscanf(buf, "{\"alert\":\"subscribed\",\"run\":\"%16[0-9a-f]\",\"after\":%lu}", r, &q) == 2)
+						memcpy(run, r, sizeof(run));
+					else if (sscanf(buf, "{\"alert\":\"subscribed\",\"run\":\"\",\"after\":%lu}", &q) == 1)
+						strcpy(run, "-"); /* no alert yet: later, all of the run */
+					else
+						continue;
+					seq = q;
+					fprintf(stderr, "anpr: %s: alerts of run %s after #%lu\n", addr, run, seq);
+					continue;
+				}
+				if (anpr_alert_line_seq(buf, (size_t)n, r, &q)) {
 					memcpy(run, r, sizeof(run));
 					seq = q;
 				}

@@ -82,9 +82,11 @@ static void putf(struct buf *b, const char *fmt, ...)
 /* ---- messages through opts.report ---- */
 
 struct msgs {
-	char text[16384]; /* each message and a newline */
+	char text[16384]; /* each message and a newline, as far as they fit */
 	size_t n;
 	int count;
+	uint64_t hash;    /* of every message, in order */
+	char last[1024];  /* the last message */
 };
 
 static void on_msg(void *ctx, const char *msg)
@@ -93,6 +95,9 @@ static void on_msg(void *ctx, const char *msg)
 	size_t len = strlen(msg);
 
 	m->count++;
+	for (size_t i = 0; i <= len; i++)
+		m->hash = (m->hash ^ (unsigned char)msg[i]) * 1099511628211ULL;
+	snprintf(m->last, sizeof(m->last), "%s\n", msg);
 	if (m->n + len + 2 > sizeof(m->text))
 		return;
 	memcpy(m->text + m->n, msg, len);
@@ -1607,7 +1612,7 @@ static void test_load_threads(void)
 	struct buf b[5] = {{0}};
 	char paths[6][256];
 	struct anpr_hot_source src[6];
-	struct anpr_hot_stats one, many;
+	static struct anpr_hot_stats one, many, one6;
 	static struct msgs m1, m2, m6;
 	struct anpr_hot_opts o;
 	anpr_hotset *s1, *s2;
@@ -1616,6 +1621,9 @@ static void test_load_threads(void)
 
 	for (int f = 0; f < 5; f++) {
 		put(&b[f], HDR, strlen(HDR));
+		if (f == 2) /* more messages than a thread keeps (4 MB): the list is parsed again in turn */
+			for (int i = 0; i < 70000; i++)
+				putf(&b[f], "%d?,stolen,1,stop,pnc,,\n", i);
 		for (int i = 0; i < 400; i++) {
 			x = x * 1103515245u + 12345u;
 			if (f == 3 && i == 5)
@@ -1644,9 +1652,8 @@ static void test_load_threads(void)
 		o.strict = strict;
 		o.indel = 1;
 		o.threads = 1;
-		CU_ASSERT_EQUAL(anpr_hotset_load(src, 6, &o, &s1, &one), ANPR_ERR_ARG); /* the first error */
-		CU_ASSERT(said(&m1, paths[4], "a second list named 'l1'"));
-		CU_ASSERT(said(&m1, paths[5], "No such file"));
+		CU_ASSERT_EQUAL(anpr_hotset_load(src, 6, &o, &s1, &one6), ANPR_ERR_ARG); /* the first error */
+		CU_ASSERT(strstr(m1.last, paths[5]) && strstr(m1.last, "No such file")); /* the last word */
 		m6 = m1;
 		/* without the two refused files, the rest loads */
 		opts_init(&o, &m1);
@@ -1661,12 +1668,24 @@ static void test_load_threads(void)
 			o.threads = threads;
 			CU_ASSERT_EQUAL(anpr_hotset_load(src, 6, &o, &s2, &many), ANPR_ERR_ARG);
 			CU_ASSERT_STRING_EQUAL(m2.text, m6.text);
+			CU_ASSERT_EQUAL(m2.count, m6.count);
+			CU_ASSERT_EQUAL(m2.hash, m6.hash);
+			CU_ASSERT_EQUAL_FATAL(many.nlists, one6.nlists);
+			for (int l = 0; l < one6.nlists; l++) { /* each list's place, name and fate */
+				CU_ASSERT_STRING_EQUAL(many.list[l].name, one6.list[l].name);
+				CU_ASSERT_EQUAL(many.list[l].refused, one6.list[l].refused);
+				CU_ASSERT_EQUAL(many.list[l].rows, one6.list[l].rows);
+				CU_ASSERT_EQUAL(many.list[l].bad, one6.list[l].bad);
+			}
 			opts_init(&o, &m2);
 			o.strict = strict;
 			o.indel = 1;
 			o.threads = threads;
 			CU_ASSERT_EQUAL_FATAL(anpr_hotset_load(src, 4, &o, &s2, &many), strict ? ANPR_ERR_ARG : ANPR_OK);
 			CU_ASSERT_STRING_EQUAL(m2.text, m1.text);
+			CU_ASSERT_EQUAL(m2.count, m1.count);
+			CU_ASSERT_EQUAL(m2.hash, m1.hash);
+			CU_ASSERT(m1.count > 70000);
 			CU_ASSERT_EQUAL(many.rows, one.rows);
 			CU_ASSERT_EQUAL(many.bad, one.bad);
 			CU_ASSERT_EQUAL(many.duplicates, one.duplicates);

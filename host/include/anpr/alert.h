@@ -15,9 +15,13 @@
  *
  * Alerts are numbered (seq, from 1) within a run of the program (run, an
  * id drawn at start). The server keeps the latest (ANPR_ALERT_KEEP lines,
- * at most ANPR_ALERT_KEEP_BYTES): a subscriber that lost its connection
- * sends "resume RUN SEQ\n" when it connects again and gets every kept
- * alert it missed, preceded by a "gap" line if some were no longer kept.
+ * at most ANPR_ALERT_KEEP_BYTES) and sends each subscriber every alert in
+ * order from its place, none twice; a "gap" line names any it can no
+ * longer have. A subscriber may send one request when it connects:
+ * "subscribe\n" (from now) or "resume RUN SEQ\n" (after that alert), and
+ * is answered {"alert":"subscribed","run":RUN,"after":SEQ} saying where it
+ * starts (RUN "" before the first alert; resume then with RUN "-"). One that sends nothing gets the alerts raised from its
+ * connection on, from 100 ms after it (its time to ask).
  */
 #ifndef ANPR_ALERT_H
 #define ANPR_ALERT_H
@@ -105,12 +109,10 @@ void anpr_alerter_plate(void *ctx, const struct anpr_plate_read *pl);
 int anpr_alert_server_open(anpr_alert_server **out, const char *addr, void (*report)(void *ctx, const char *msg),
 			   void *ctx, char *err, size_t errlen);
 
-/* Send one line to every subscriber (and take in any that are waiting to
- * connect first, so none misses it). Returns the number of subscribers. */
-int anpr_alert_server_send(anpr_alert_server *s, const char *line, size_t len);
-
-/* The same for alert seq of run: the line is also kept for subscribers
- * that resume. */
+/* Post alert seq of run (seqs rise by one): it is kept, and sent to every
+ * subscriber (taking in any waiting to connect first, so none misses it)
+ * as far as its socket takes it at once; the server's thread writes the
+ * rest. Never blocks on a subscriber. Returns the number of subscribers. */
 int anpr_alert_server_post(anpr_alert_server *s, const char *run, unsigned long seq, const char *line, size_t len);
 
 /* Subscribers connected now. */
@@ -120,8 +122,8 @@ int anpr_alert_server_subscribers(anpr_alert_server *s);
 void anpr_alert_server_close(anpr_alert_server *s, int timeout_ms);
 
 /* Connect to a server as a subscriber: a socket to read lines from, or -1
- * with the reason in err. With run (not NULL), resume after alert seq of
- * that run: the kept alerts since are sent first. */
+ * with the reason in err. run NULL: no request (alerts from now on); run
+ * "": "subscribe"; otherwise resume after alert seq of run. */
 int anpr_alert_connect(const char *addr, const char *run, unsigned long seq, char *err, size_t errlen);
 
 /* The run and seq of an alert line (run: ANPR_ALERT_RUN bytes); 0 if it

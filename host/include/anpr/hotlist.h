@@ -195,8 +195,9 @@ int anpr_hotlive_watch(anpr_hotlive *l, int interval_ms, int sighup);
 int anpr_hotlive_block_sighup(void);
 
 /* Put the calling thread in the idle scheduling class (SCHED_IDLE; where
- * refused, nice 19), so a reload on a loaded machine runs only on time the
- * readers leave; the watcher does this for itself. */
+ * refused, nice 19), so that it runs only on time other threads leave. A
+ * reload's load runs so, on a thread of its own that takes no lock the
+ * readers take. */
 void anpr_hotlive_background(void);
 
 /* How many sets have been in force (1 after open). */
