@@ -8,10 +8,9 @@
  * format is in docs/hotlists.md.
  *
  * The alert server listens on a Unix socket ("unix:PATH") or TCP
- * ("tcp:HOST:PORT"); every connected subscriber gets every alert line
- * from the moment it connects. A send never blocks the reader: what a slow
- * subscriber cannot take at once is queued (up to 8 MB, then it is
- * dropped with a message) and written by the server's thread.
+ * ("tcp:HOST:PORT"). A post never blocks the reader: what a subscriber
+ * cannot take at once is written by the server's thread as its socket
+ * drains.
  *
  * Alerts are numbered (seq, from 1) within a run of the program (run, an
  * id drawn at start). The server keeps the latest (ANPR_ALERT_KEEP lines,
