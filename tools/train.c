@@ -189,61 +189,23 @@ static int load_set(const char *data, int set, int *crops)
 	return nsamples - before;
 }
 
-/* The best reading of c's text from hypothesis hyp: each character on one
- * slot, in order, the slots between and around skipped as junk. With a net,
- * scored by its log probabilities; without one, only a hypothesis with
- * exactly as many slots as characters aligns (score 0). Returns the score
- * (-1e30 if impossible) and the slot of each character in slot_of. */
+/* The best reading of c's text from hypothesis hyp (dataset_align); without
+ * a net, only a hypothesis with exactly as many slots as characters aligns
+ * (score 0). */
 static double align(const struct anpr_classifier *net, const struct crop *c, const struct anpr_seg_hyp *hyp,
 		    int *slot_of)
 {
 	const struct anpr_image *im = &srcs[c->src].img;
-	int n = hyp->nchars, L = (int)strlen(c->text), i, j;
-	static double f[ANPR_SEG_MAX_CHARS + 1][33];
-	static char took[ANPR_SEG_MAX_CHARS + 1][33];
-	float lp[ANPR_SEG_MAX_CHARS][ANPR_NCLASS];
+	int i, L = (int)strlen(c->text);
 
-	if (L > n || L > 32)
-		return -1e30;
 	if (!net) {
-		if (n != L)
+		if (hyp->nchars != L)
 			return -1e30;
 		for (i = 0; i < L; i++)
 			slot_of[i] = i;
 		return 0;
 	}
-	for (i = 0; i < n; i++) {
-		uint8_t tile[ANPR_TILE_IN];
-		int k;
-
-		anpr_char_tile(im->pixels, im->width, im->height, im->width, &hyp->chars[i], hyp->inverted, tile);
-		anpr_classify(net, tile, lp[i]);
-		for (k = 0; k < ANPR_NCLASS; k++)
-			lp[i][k] = logf(lp[i][k] + 1e-9f);
-	}
-	for (i = 0; i <= n; i++)
-		for (j = 0; j <= L; j++) {
-			f[i][j] = -1e30;
-			if (i == 0) {
-				f[i][j] = j == 0 ? 0 : -1e30;
-				continue;
-			}
-			if (f[i - 1][j] > -1e29) {
-				f[i][j] = f[i - 1][j] + lp[i - 1][ANPR_CLASS_JUNK];
-				took[i][j] = 0;
-			}
-			if (j > 0 && f[i - 1][j - 1] > -1e29 &&
-			    f[i - 1][j - 1] + lp[i - 1][anpr_char_class(c->text[j - 1])] > f[i][j]) {
-				f[i][j] = f[i - 1][j - 1] + lp[i - 1][anpr_char_class(c->text[j - 1])];
-				took[i][j] = 1;
-			}
-		}
-	if (f[n][L] < -1e29)
-		return -1e30;
-	for (i = n, j = L; i > 0; i--)
-		if (took[i][j])
-			slot_of[--j] = i - 1;
-	return f[n][L];
+	return dataset_align(net, im->pixels, im->width, im->height, hyp, c->text, slot_of, NULL);
 }
 
 /* Add box of crop c as a junk sample unless it covers one of the labelled
@@ -745,18 +707,24 @@ static void softmax(const float *out, float *p)
 		p[k] /= sum;
 }
 
+/* Per class, the weight of its samples' gradients (--balance). */
+static float class_weight[ANPR_NCLASS];
+
 /* The gradient of the cross-entropy of a (after forward) against label,
- * added to n->grad; returns the loss. */
+ * times the label's class_weight, added to n->grad; returns the loss. */
 static float backward(struct net *n, const struct act *a, int label)
 {
 	static float da1[MAX_C * A1PLANE], d1[MAX_C * P1H * P1W];
-	float p[ANPR_NCLASS], dh[MAX_H], da2[MAX_C * NPOS2];
+	float p[ANPR_NCLASS], dh[MAX_H], da2[MAX_C * NPOS2], loss;
 	int nw1 = 9 * n->c1, nw2 = nw1 * n->c2, nw3 = n->nf * n->nh, c, y, x;
 	float *gw1 = n->grad, *gw2 = gw1 + nw1, *gw3 = gw2 + nw2, *gw4 = gw3 + nw3, *gb1 = n->grad + n->nw,
 	      *gb2 = gb1 + n->c1, *gb3 = gb2 + n->c2, *gb4 = gb3 + n->nh;
 
 	softmax(a->out, p);
+	loss = -logf(p[label] + 1e-12f);
 	p[label] -= 1;
+	for (c = 0; c < ANPR_NCLASS; c++)
+		p[c] *= class_weight[label];
 	memset(dh, 0, sizeof(dh));
 	dense_back(a->h, n->nh, n->w4, ANPR_NCLASS, p, gw4, gb4, dh);
 	for (x = 0; x < n->nh; x++)
@@ -770,7 +738,7 @@ static float backward(struct net *n, const struct act *a, int label)
 			for (x = 0; x < P1W; x++)
 				d1[(c * P1H + y) * P1W + x] = da1[c * A1PLANE + (y + 1) * (P1W + 2) + x + 1];
 	conv3_back(a->x, 1, TH, TW, n->w1, n->c1, d1, a->i1, gw1, gb1, NULL);
-	return -logf(p[label] + 1 + 1e-12f);
+	return loss;
 }
 
 /* SGD with momentum on the gradient accumulated over a batch of nb samples
@@ -1041,16 +1009,25 @@ static void report(const char *what, const struct anpr_classifier *c, const stru
  * mostly augmented, in batches of nb; the learning rate follows a cosine
  * from lr down. The weights after each epoch from avg_from on are averaged
  * into the result (none when avg_from >= epochs). */
-static void train_round(struct net *net, int epochs, float lr0, float p_aug, int nb, int avg_from)
+static void train_round(struct net *net, int epochs, float lr0, float p_aug, int nb, int avg_from, float balance)
 {
 	static struct act a;
 	uint8_t tile[ANPR_TILE_IN];
-	int *order = xcalloc((size_t)nsamples, sizeof(int)), ntrain = 0, i, e, navg = 0;
+	int *order = xcalloc((size_t)nsamples, sizeof(int)), ntrain = 0, i, e, navg = 0, count[ANPR_NCLASS] = {0}, nc = 0;
 	double *avg = xcalloc((size_t)net->npar, sizeof(double));
 
 	for (i = 0; i < nsamples; i++)
-		if (!samples[i].test)
+		if (!samples[i].test) {
 			order[ntrain++] = i;
+			nc += !count[samples[i].label]++;
+		}
+	/* a class's weight is (its share / an even share)^-balance, within 1/4..4:
+	 * the grammar, not the classifier, should know that 0 is commoner than O */
+	for (i = 0; i < ANPR_NCLASS; i++) {
+		float w = count[i] ? powf((float)count[i] * (float)nc / (float)ntrain, -balance) : 1;
+
+		class_weight[i] = w < 0.25f ? 0.25f : w > 4 ? 4 : w;
+	}
 	printf("training on %d samples (%d held out), %d epochs\n", ntrain, nsamples - ntrain, epochs);
 	for (e = 0; e < epochs; e++) {
 		float lr = lr0 * 0.5f * (1 + cosf(3.14159265f * (float)e / (float)epochs)) + lr0 / 50;
@@ -1092,7 +1069,7 @@ int main(int argc, char **argv)
 {
 	const char *data = "../shared/data", *out = "host/src/classifier_weights.c";
 	int epochs = 30, c1 = 8, c2 = 32, nh = 64, nb = 1, i;
-	float base_lr = 0.002f, p_aug = 0.6f, avg = 0.5f;
+	float base_lr = 0.002f, p_aug = 0.6f, avg = 0.5f, balance = 0;
 	unsigned long seed = 1;
 	int crops[NSETS] = {0}, keep, round, rounds = 2;
 	struct net net;
@@ -1124,11 +1101,13 @@ int main(int argc, char **argv)
 			base_lr = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--augment") && i + 1 < argc)
 			p_aug = strtof(argv[++i], NULL);
+		else if (!strcmp(argv[i], "--balance") && i + 1 < argc)
+			balance = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			out = argv[++i];
 		else {
 			fprintf(stderr, "usage: train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] "
-					"[--batch N] [--lr X] [--augment P] [--average F] [--seed N] [--out FILE]\n");
+					"[--batch N] [--lr X] [--augment P] [--average F] [--balance B] [--seed N] [--out FILE]\n");
 			return 1;
 		}
 	}
@@ -1159,7 +1138,7 @@ int main(int argc, char **argv)
 
 		printf("round %d: %d of %d crops aligned\n", round, used, ncrops);
 		train_round(&net, epochs, base_lr, p_aug, nb,
-			    round == rounds - 1 ? epochs - (int)((float)epochs * avg + 0.5f) : epochs);
+			    round == rounds - 1 ? epochs - (int)((float)epochs * avg + 0.5f) : epochs, balance);
 		report("held out (float)", NULL, &net, 1, 1);
 		quantise(&net, &q);
 	}

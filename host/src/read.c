@@ -25,6 +25,14 @@
  * few of the things segmentation picks up around a plate (bands, bolts,
  * borders), so its "junk" is not trusted below this. */
 #define JUNK_FLOOR 0.05f
+/* ... and for a slot whose height is out of line with its row's (more than
+ * ODD_HIGH or under ODD_LOW times the row's median height: a plate's
+ * frame, a bolt, a sticker), this one. */
+#ifndef JUNK_ODD
+#define JUNK_ODD 0.5f
+#endif
+#define ODD_HIGH 1.35f
+#define ODD_LOW 0.6f
 
 #define CACHE_MAX 96
 
@@ -91,27 +99,46 @@ static float confidence(const float (*raw)[ANPR_NCLASS], const float (*floored)[
 	return (float)p;
 }
 
+/* The median height of slots [a, b) of hyp (the upper one of an even count). */
+static int median_height(const struct anpr_seg_hyp *hyp, int a, int b)
+{
+	int h[ANPR_SEG_MAX_CHARS], n = 0, i, j;
+
+	for (i = a; i < b; i++) {
+		for (j = n++; j > 0 && h[j - 1] > hyp->chars[i].h; j--)
+			h[j] = h[j - 1];
+		h[j] = hyp->chars[i].h;
+	}
+	return n ? h[n / 2] : 0;
+}
+
 /* Read one segmentation hypothesis; returns its score, -INFINITY if unread. */
 static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigned ox, unsigned oy,
 		       struct anpr_plate_read *out)
 {
 	float probs[ANPR_SEG_MAX_CHARS][ANPR_NCLASS], raw[ANPR_SEG_MAX_CHARS][ANPR_NCLASS];
 	struct anpr_text_cand cands[ANPR_READ_MAX_CANDS * 2];
-	int order[ANPR_READ_MAX_CANDS * 2], n, i, j, k, slot;
+	int order[ANPR_READ_MAX_CANDS * 2], n, i, j, k, slot, med;
 	double best;
+	float floor;
 
+	memset(out, 0, sizeof(*out));
 	for (i = 0; i < hyp->nchars; i++) {
 		float tmp[ANPR_NCLASS];
 		const float *p = classify_box(r, &hyp->chars[i], hyp->inverted, tmp);
 
 		memcpy(probs[i], p, sizeof(probs[i]));
 		memcpy(raw[i], p, sizeof(raw[i]));
-		if (probs[i][ANPR_CLASS_JUNK] < JUNK_FLOOR) {
-			float scale = (1 - JUNK_FLOOR) / (1 - probs[i][ANPR_CLASS_JUNK]);
+		floor = JUNK_FLOOR;
+		med = median_height(hyp, i < hyp->row2 ? 0 : hyp->row2, i < hyp->row2 ? hyp->row2 : hyp->nchars);
+		if ((float)hyp->chars[i].h > ODD_HIGH * (float)med || (float)hyp->chars[i].h < ODD_LOW * (float)med)
+			floor = JUNK_ODD;
+		if (probs[i][ANPR_CLASS_JUNK] < floor) {
+			float scale = (1 - floor) / (1 - probs[i][ANPR_CLASS_JUNK]);
 
 			for (j = 0; j < ANPR_CLASS_JUNK; j++)
 				probs[i][j] *= scale;
-			probs[i][ANPR_CLASS_JUNK] = JUNK_FLOOR;
+			probs[i][ANPR_CLASS_JUNK] = floor;
 		}
 	}
 	n = anpr_grammar_read(r->opts->country, &probs[0][0], hyp->nchars, cands,
@@ -123,8 +150,20 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 			order[j] = order[j - 1];
 		order[j] = i;
 	}
+	/* the best-scoring text that is confident enough for its kind comes
+	 * first: a doubtful ungrammatical reading does not hide a sound one */
+	for (i = 0; i < n; i++) {
+		float conf = confidence(raw, probs, hyp->nchars, &cands[order[i]]);
+
+		if (conf >= (cands[order[i]].grammatical ? MIN_CONF_GRAMMAR : MIN_CONF_NONE))
+			break;
+	}
+	if (i == n)
+		i = 0; /* none: rejected below */
+	for (k = order[i]; i > 0; i--)
+		order[i] = order[i - 1];
+	order[0] = k;
 	best = cand_score(&cands[order[0]]);
-	memset(out, 0, sizeof(*out));
 	strcpy(out->text, cands[order[0]].text);
 	out->confidence = confidence(raw, probs, hyp->nchars, &cands[order[0]]);
 	out->format = cands[order[0]].format;
@@ -174,13 +213,57 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 	return best;
 }
 
+/* Read each of the n hypotheses of a crop; the best into *best (its score
+ * returned, -INFINITY if none was read), each into all[i] when all is not
+ * NULL (score in all[i].score). */
+static double read_each(struct reader *r, const struct anpr_read_opts *opts, const uint8_t *px, unsigned w,
+			unsigned h, size_t stride, unsigned ox, unsigned oy, const struct anpr_seg_hyp *hyps, int n,
+			struct anpr_plate_read *best, struct anpr_plate_read *all)
+{
+	struct anpr_plate_read cur;
+	double best_score = -INFINITY;
+	int i;
+
+	r->opts = opts;
+	r->net = opts->net ? opts->net : &anpr_classifier_default;
+	r->px = px;
+	r->w = w;
+	r->h = h;
+	r->stride = stride;
+	r->ncache = 0;
+	for (i = 0; i < n; i++) {
+		double s = read_hyp(r, &hyps[i], ox, oy, &cur);
+
+		cur.score = s;
+		if (all)
+			all[i] = cur;
+		if (s > best_score) {
+			best_score = s;
+			*best = cur;
+		}
+	}
+	return best_score;
+}
+
+int anpr_read_hyps(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h, size_t stride,
+		   const struct anpr_seg_hyp *hyps, int n, struct anpr_plate_read *out)
+{
+	static _Thread_local struct reader r;
+	struct anpr_plate_read best;
+
+	if (!opts || !px || !hyps || !out || n < 0)
+		return ANPR_ERR_ARG;
+	read_each(&r, opts, px, w, h, stride, 0, 0, hyps, n, &best, out);
+	return n;
+}
+
 int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h, size_t stride,
 		   unsigned ox, unsigned oy, const struct anpr_rec_cand *hint, struct anpr_plate_read *out)
 {
 	static _Thread_local struct reader r; /* large: off the stack, one per thread */
 	struct anpr_seg_hyp hyps[ANPR_SEG_MAX_HYP + 1];
-	struct anpr_plate_read cur, best;
-	double best_score = -INFINITY;
+	struct anpr_plate_read best;
+	double best_score;
 	int n, i;
 
 	if (!opts || !px || !out)
@@ -204,21 +287,7 @@ int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigne
 				f->row2 = i;
 		}
 	}
-	r.opts = opts;
-	r.net = opts->net ? opts->net : &anpr_classifier_default;
-	r.px = px;
-	r.w = w;
-	r.h = h;
-	r.stride = stride;
-	r.ncache = 0;
-	for (i = 0; i < n; i++) {
-		double s = read_hyp(&r, &hyps[i], ox, oy, &cur);
-
-		if (s > best_score) {
-			best_score = s;
-			best = cur;
-		}
-	}
+	best_score = read_each(&r, opts, px, w, h, stride, ox, oy, hyps, n, &best, NULL);
 	if (best_score == -INFINITY)
 		return 0;
 	if (hint) {

@@ -306,7 +306,7 @@ static int split_box(const struct work *wk, const struct comp *c, int k, struct 
  * broken characters lying over a member. Writes up to max boxes. */
 static int row_boxes(const struct work *wk, const struct row *r, struct comp *out, int max)
 {
-	int widths[ANPR_SEG_MAX_CHARS], nw = 0, ref, i, j, n = 0;
+	int widths[ANPR_SEG_MAX_CHARS], nw = 0, ref, i, j, m, n = 0;
 	int hm = r->hsum / r->n;
 
 	for (i = 0; i < r->n; i++) {
@@ -326,7 +326,7 @@ static int row_boxes(const struct work *wk, const struct row *r, struct comp *ou
 	ref = nw ? widths[nw / 2] : hm * 6 / 10;
 	for (i = 0; i < r->n && n < max; i++) {
 		struct comp c = wk->comps[r->idx[i]];
-		int k = 1, m;
+		int k = 1;
 
 		/* absorb small pieces inside the row band overlapping this box */
 		for (m = 0; m < wk->ncomps; m++) {
@@ -343,7 +343,7 @@ static int row_boxes(const struct work *wk, const struct row *r, struct comp *ou
 			c.y0 = p->y0 < c.y0 ? p->y0 : c.y0;
 			c.y1 = p->y1 > c.y1 ? p->y1 : c.y1;
 		}
-		if (cw(&c) * 10 > ref * 16 && cw(&c) * 10 > ch(&c) * 9)
+		if (cw(&c) * 10 > ref * 16 && cw(&c) * 10 > ch(&c) * 7)
 			k = (cw(&c) + ref / 2) / ref;
 		if (k < 1)
 			k = 1;
@@ -356,7 +356,24 @@ static int row_boxes(const struct work *wk, const struct row *r, struct comp *ou
 		else
 			out[n++] = c;
 	}
-	return n;
+	/* two boxes over one character (a blob split, and a piece of it in its
+	 * own right): the one nearer the row's height is kept */
+	for (i = 0, j = 0; i < n; i++) {
+		const struct comp *c = &out[i];
+
+		for (m = 0; m < j; m++) {
+			const struct comp *p = &out[m];
+			int ov = (p->x1 < c->x1 ? p->x1 : c->x1) - (p->x0 > c->x0 ? p->x0 : c->x0) + 1;
+
+			if (ov * 2 > (cw(p) < cw(c) ? cw(p) : cw(c)))
+				break;
+		}
+		if (m == j)
+			out[j++] = *c;
+		else if (abs(ch(c) - hm) < abs(ch(&out[m]) - hm))
+			out[m] = *c;
+	}
+	return j;
 }
 
 static int left_of(const struct comp *a, const struct comp *b)
@@ -446,9 +463,9 @@ static void keep(struct anpr_seg_hyp *out, int *n, int max, const struct anpr_se
 /* The rows of one binarisation: each chain's best single-row hypothesis and,
  * where a second chain lines up above or below, the two-row one. */
 static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsigned ch_, struct anpr_seg_hyp *out,
-		    int *nout, int max)
+		    int *nout, int max, int *band)
 {
-	int cand[MAX_COMPS], ncand = 0, i, j, nrows = 0;
+	int cand[MAX_COMPS], ncand = 0, i, j, nrows = 0, best = -(1 << 30);
 	static const int max_rows = 32;
 	struct row rows[32];
 
@@ -479,6 +496,11 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 		struct anpr_seg_hyp h;
 		int n = row_boxes(wk, &rows[i], boxes, ANPR_SEG_MAX_CHARS), s = row_score(wk, &rows[i]) + bonus;
 
+		if (band && rows[i].n >= 3 && s > best) {
+			best = s;
+			band[0] = rows[i].y0;
+			band[1] = rows[i].y1;
+		}
 		emit(wk, boxes, n, n, 1, inverted, s, cw_, ch_, &h);
 		keep(out, nout, max, &h);
 		for (j = 0; j < nrows; j++) {
@@ -612,10 +634,26 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 					bin[y * W + x] = (int)wk->g[y * W + x] * area + off * area < (int)s;
 				}
 			}
+			int band[2] = {-1, -1};
+
 			erase_lines(bin, W, H);
 			memset(wk->comps, 0, sizeof(wk->comps));
 			label(wk, bin);
-			rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max);
+			rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, band);
+			if (band[0] >= 0) {
+				/* again with the ink outside the best row's band cleared:
+				 * characters joined above or below (to the plate's frame, a
+				 * line of small print) come loose */
+				int m = (band[1] - band[0] + 1) / 16 + 1, ya = band[0] - m, yb = band[1] + m;
+
+				if (ya > 0)
+					memset(bin, 0, (size_t)ya * W);
+				if (yb < H - 1)
+					memset(bin + (size_t)(yb + 1) * W, 0, (size_t)(H - 1 - yb) * W);
+				memset(wk->comps, 0, sizeof(wk->comps));
+				label(wk, bin);
+				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, NULL);
+			}
 		}
 	}
 out_free:
