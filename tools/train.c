@@ -12,8 +12,8 @@
  * as many characters as its truth text, one sample per character in order;
  * later rounds align the text to the slots of every hypothesis with the
  * network of the round before. The segmenter's other boxes that cover no
- * true character, and the plate just past either end of the text, are
- * "junk" samples.
+ * true character, the plate just past either end of the text, and boxes
+ * straddling two neighbouring characters are "junk" samples.
  *
  * Each set is split by plate into five folds; fold 0 is held out (gb-chars:
  * by the middle number of the file name, which names the plate; crops: by
@@ -257,6 +257,28 @@ static void add_edge_junk(const struct crop *c, const struct anpr_seg_hyp *h, in
 	}
 }
 
+/* Junk between each two neighbouring characters (samples [first, first + L)
+ * in reading order, on one row): from the middle of one to the middle of the
+ * next, the pair's height: what a segmenter that cut in the wrong places
+ * offers. */
+static void add_straddle_junk(const struct crop *c, int first, int L)
+{
+	int i;
+
+	for (i = first; i + 1 < first + L; i++) {
+		const struct anpr_box *a = &samples[i].box, *b = &samples[i + 1].box;
+		int x0 = a->x + a->w / 2, x1 = b->x + b->w / 2, y0 = a->y < b->y ? a->y : b->y;
+		int y1 = a->y + a->h > b->y + b->h ? a->y + a->h : b->y + b->h;
+		struct anpr_box box;
+
+		if (x1 - x0 < 2 || b->x < a->x + a->w / 2 || y1 - y0 > 2 * (a->h > b->h ? a->h : b->h) ||
+		    abs((a->y + a->h / 2) - (b->y + b->h / 2)) * 2 > a->h)
+			continue; /* overlapping, or on two rows */
+		box = (struct anpr_box){(uint16_t)x0, (uint16_t)y0, (uint16_t)(x1 - x0), (uint16_t)(y1 - y0)};
+		add_sample(c->src, &box, samples[i].inv, ANPR_CLASS_JUNK, c->set, c->test);
+	}
+}
+
 /* Replace the crop samples: each crop's best-aligned hypothesis gives one
  * sample per character; its other slots, the other hypotheses' boxes that
  * cover no character, and the plate past either end of its rows are junk.
@@ -292,6 +314,7 @@ static int align_crops(const struct anpr_classifier *net, double min_lp, int kee
 			for (j = 0; j < c->hyp[k].nchars; j++)
 				add_junk(c, &c->hyp[k].chars[j], c->hyp[best].inverted, first, L);
 		add_edge_junk(c, &c->hyp[best], first, L);
+		add_straddle_junk(c, first, L);
 	}
 	return used;
 }
@@ -707,24 +730,18 @@ static void softmax(const float *out, float *p)
 		p[k] /= sum;
 }
 
-/* Per class, the weight of its samples' gradients (--balance). */
-static float class_weight[ANPR_NCLASS];
-
 /* The gradient of the cross-entropy of a (after forward) against label,
- * times the label's class_weight, added to n->grad; returns the loss. */
+ * added to n->grad; returns the loss. */
 static float backward(struct net *n, const struct act *a, int label)
 {
 	static float da1[MAX_C * A1PLANE], d1[MAX_C * P1H * P1W];
-	float p[ANPR_NCLASS], dh[MAX_H], da2[MAX_C * NPOS2], loss;
+	float p[ANPR_NCLASS], dh[MAX_H], da2[MAX_C * NPOS2];
 	int nw1 = 9 * n->c1, nw2 = nw1 * n->c2, nw3 = n->nf * n->nh, c, y, x;
 	float *gw1 = n->grad, *gw2 = gw1 + nw1, *gw3 = gw2 + nw2, *gw4 = gw3 + nw3, *gb1 = n->grad + n->nw,
 	      *gb2 = gb1 + n->c1, *gb3 = gb2 + n->c2, *gb4 = gb3 + n->nh;
 
 	softmax(a->out, p);
-	loss = -logf(p[label] + 1e-12f);
 	p[label] -= 1;
-	for (c = 0; c < ANPR_NCLASS; c++)
-		p[c] *= class_weight[label];
 	memset(dh, 0, sizeof(dh));
 	dense_back(a->h, n->nh, n->w4, ANPR_NCLASS, p, gw4, gb4, dh);
 	for (x = 0; x < n->nh; x++)
@@ -738,7 +755,7 @@ static float backward(struct net *n, const struct act *a, int label)
 			for (x = 0; x < P1W; x++)
 				d1[(c * P1H + y) * P1W + x] = da1[c * A1PLANE + (y + 1) * (P1W + 2) + x + 1];
 	conv3_back(a->x, 1, TH, TW, n->w1, n->c1, d1, a->i1, gw1, gb1, NULL);
-	return loss;
+	return -logf(p[label] + 1 + 1e-12f);
 }
 
 /* SGD with momentum on the gradient accumulated over a batch of nb samples
@@ -1009,25 +1026,16 @@ static void report(const char *what, const struct anpr_classifier *c, const stru
  * mostly augmented, in batches of nb; the learning rate follows a cosine
  * from lr down. The weights after each epoch from avg_from on are averaged
  * into the result (none when avg_from >= epochs). */
-static void train_round(struct net *net, int epochs, float lr0, float p_aug, int nb, int avg_from, float balance)
+static void train_round(struct net *net, int epochs, float lr0, float p_aug, int nb, int avg_from)
 {
 	static struct act a;
 	uint8_t tile[ANPR_TILE_IN];
-	int *order = xcalloc((size_t)nsamples, sizeof(int)), ntrain = 0, i, e, navg = 0, count[ANPR_NCLASS] = {0}, nc = 0;
+	int *order = xcalloc((size_t)nsamples, sizeof(int)), ntrain = 0, i, e, navg = 0;
 	double *avg = xcalloc((size_t)net->npar, sizeof(double));
 
 	for (i = 0; i < nsamples; i++)
-		if (!samples[i].test) {
+		if (!samples[i].test)
 			order[ntrain++] = i;
-			nc += !count[samples[i].label]++;
-		}
-	/* a class's weight is (its share / an even share)^-balance, within 1/4..4:
-	 * the grammar, not the classifier, should know that 0 is commoner than O */
-	for (i = 0; i < ANPR_NCLASS; i++) {
-		float w = count[i] ? powf((float)count[i] * (float)nc / (float)ntrain, -balance) : 1;
-
-		class_weight[i] = w < 0.25f ? 0.25f : w > 4 ? 4 : w;
-	}
 	printf("training on %d samples (%d held out), %d epochs\n", ntrain, nsamples - ntrain, epochs);
 	for (e = 0; e < epochs; e++) {
 		float lr = lr0 * 0.5f * (1 + cosf(3.14159265f * (float)e / (float)epochs)) + lr0 / 50;
@@ -1069,7 +1077,7 @@ int main(int argc, char **argv)
 {
 	const char *data = "../shared/data", *out = "host/src/classifier_weights.c";
 	int epochs = 30, c1 = 8, c2 = 32, nh = 64, nb = 1, i;
-	float base_lr = 0.002f, p_aug = 0.6f, avg = 0.5f, balance = 0;
+	float base_lr = 0.002f, p_aug = 0.6f, avg = 0.5f;
 	unsigned long seed = 1;
 	int crops[NSETS] = {0}, keep, round, rounds = 2;
 	struct net net;
@@ -1101,13 +1109,11 @@ int main(int argc, char **argv)
 			base_lr = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--augment") && i + 1 < argc)
 			p_aug = strtof(argv[++i], NULL);
-		else if (!strcmp(argv[i], "--balance") && i + 1 < argc)
-			balance = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			out = argv[++i];
 		else {
 			fprintf(stderr, "usage: train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] "
-					"[--batch N] [--lr X] [--augment P] [--average F] [--balance B] [--seed N] [--out FILE]\n");
+					"[--batch N] [--lr X] [--augment P] [--average F] [--seed N] [--out FILE]\n");
 			return 1;
 		}
 	}
@@ -1138,7 +1144,7 @@ int main(int argc, char **argv)
 
 		printf("round %d: %d of %d crops aligned\n", round, used, ncrops);
 		train_round(&net, epochs, base_lr, p_aug, nb,
-			    round == rounds - 1 ? epochs - (int)((float)epochs * avg + 0.5f) : epochs, balance);
+			    round == rounds - 1 ? epochs - (int)((float)epochs * avg + 0.5f) : epochs);
 		report("held out (float)", NULL, &net, 1, 1);
 		quantise(&net, &q);
 	}

@@ -17,6 +17,9 @@
 #ifndef GRAMMAR_BONUS
 #define GRAMMAR_BONUS 3.0
 #endif
+#ifndef KIND_CHANGE
+#define KIND_CHANGE 1.0
+#endif
 /* Least confidence of a reading some format accepts, and of one none does. */
 #define MIN_CONF_GRAMMAR 0.02
 #define MIN_CONF_NONE 0.5
@@ -76,9 +79,26 @@ static const float *classify_box(struct reader *r, const struct anpr_box *b, int
 	return r->cache[r->ncache++].p;
 }
 
+/* Changes between letters and digits along a text. */
+static int kind_changes(const char *t)
+{
+	int n = 0;
+
+	for (; t[0] && t[1]; t++)
+		n += (t[0] >= 'A') != (t[1] >= 'A');
+	return n;
+}
+
 static double cand_score(const struct anpr_text_cand *c)
 {
-	return c->logp + LEN_BONUS * (double)strlen(c->text) + (c->grammatical ? GRAMMAR_BONUS : 0);
+	double s = c->logp + LEN_BONUS * (double)strlen(c->text) + (c->grammatical ? GRAMMAR_BONUS : 0);
+
+	/* a reading no format describes ("any", "none"): plates group their
+	 * letters and their digits, so each change from one to the other costs
+	 * a little (a slot between 1 and I is read as its neighbours' kind) */
+	if (c->format && (!strcmp(c->format, "any") || !strcmp(c->format, "none")))
+		s -= KIND_CHANGE * kind_changes(c->text);
+	return s;
 }
 
 /* The probability that a reading is right: its characters as the classifier

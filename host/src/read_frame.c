@@ -10,13 +10,15 @@
 
 /* The frame region read besides a candidate's crop: its plate box widened
  * by 1/WIDEN_X of its width left and right, 1/WIDEN_Y of its height above
- * and below. */
+ * and below; not when the crop read as fewer than WIDEN_MIN_CHARS
+ * characters. */
 #ifndef WIDEN_X
 #define WIDEN_X 10
 #endif
 #ifndef WIDEN_Y
 #define WIDEN_Y 3
 #endif
+#define WIDEN_MIN_CHARS 4
 
 /* Do a and b share at least half of the smaller one? */
 static int overlap(const struct anpr_box *a, const struct anpr_box *b)
@@ -27,9 +29,10 @@ static int overlap(const struct anpr_box *a, const struct anpr_box *b)
 	return small && anpr_box_overlap(a, b) * 2 >= small;
 }
 
-/* Read one candidate: its crop as sent, and the plate box widened by a
- * margin straight from the frame (a crop cut tight to the characters
- * leaves the segmenter no paper around them); the better reading wins. */
+/* Read one candidate: its crop as sent and, unless that read as a scrap
+ * of fewer than WIDEN_MIN_CHARS characters, the plate box widened by a margin straight from the frame
+ * (a crop cut tight to the characters leaves the segmenter no paper around
+ * them); the better reading wins. */
 static int read_cand(const struct anpr_read_opts *opts, const struct anpr_rec_cand *c, const uint8_t *px,
 		     unsigned w, unsigned h, struct anpr_plate_read *pr)
 {
@@ -40,6 +43,8 @@ static int read_cand(const struct anpr_read_opts *opts, const struct anpr_rec_ca
 
 	if (rc < 0 || !px)
 		return rc;
+	if (rc == 1 && pr->nchars < WIDEN_MIN_CHARS)
+		return rc; /* a scrap (most of a frame's false candidates): not worth a second read */
 	x0 = c->box.x > mx ? c->box.x - mx : 0;
 	y0 = c->box.y > my ? c->box.y - my : 0;
 	x1 = c->box.x + c->box.w + mx < (int)w ? c->box.x + c->box.w + mx : (int)w;
