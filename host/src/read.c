@@ -20,6 +20,9 @@
 #ifndef KIND_CHANGE
 #define KIND_CHANGE 1.0
 #endif
+#ifndef LONG_RUN
+#define LONG_RUN 1.0
+#endif
 /* Least confidence of a reading some format accepts, and of one none does. */
 #define MIN_CONF_GRAMMAR 0.02
 #define MIN_CONF_NONE 0.5
@@ -89,15 +92,30 @@ static int kind_changes(const char *t)
 	return n;
 }
 
+/* Digits past the 4th of each run of digits. */
+static int long_digits(const char *t)
+{
+	int n = 0, run = 0;
+
+	for (; *t; t++) {
+		run = *t < 'A' ? run + 1 : 0;
+		n += run > 4;
+	}
+	return n;
+}
+
 static double cand_score(const struct anpr_text_cand *c)
 {
 	double s = c->logp + LEN_BONUS * (double)strlen(c->text) + (c->grammatical ? GRAMMAR_BONUS : 0);
 
-	/* a reading no format describes ("any", "none"): plates group their
-	 * letters and their digits, so each change from one to the other costs
-	 * a little (a slot between 1 and I is read as its neighbours' kind) */
-	if (c->format && (!strcmp(c->format, "any") || !strcmp(c->format, "none")))
-		s -= KIND_CHANGE * kind_changes(c->text);
+	/* under --country any no format describes a reading; but plates group
+	 * their letters and their digits, so each change from one to the other
+	 * costs a little (a slot between 1 and I is read as its neighbours'
+	 * kind), and so does each digit past the 4th of a run (few formats have
+	 * runs of 5 or more: in grammar.c's table, pl, ch, dk-no and ie). Not for
+	 * "none" under gb or eu: a cherished plate (C4RSUK) mixes them freely. */
+	if (c->format && !strcmp(c->format, "any"))
+		s -= KIND_CHANGE * kind_changes(c->text) + LONG_RUN * long_digits(c->text);
 	return s;
 }
 
