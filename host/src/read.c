@@ -31,14 +31,6 @@
  * few of the things segmentation picks up around a plate (bands, bolts,
  * borders), so its "junk" is not trusted below this. */
 #define JUNK_FLOOR 0.05f
-/* ... and for a slot whose height is out of line with its row's (more than
- * ODD_HIGH or under ODD_LOW times the row's median height: a plate's
- * frame, a bolt, a sticker), this one. */
-#ifndef JUNK_ODD
-#define JUNK_ODD 0.5f
-#endif
-#define ODD_HIGH 1.35f
-#define ODD_LOW 0.6f
 
 #define CACHE_MAX 96
 
@@ -137,28 +129,14 @@ static float confidence(const float (*raw)[ANPR_NCLASS], const float (*floored)[
 	return (float)p;
 }
 
-/* The median height of slots [a, b) of hyp (the upper one of an even count). */
-static int median_height(const struct anpr_seg_hyp *hyp, int a, int b)
-{
-	int h[ANPR_SEG_MAX_CHARS], n = 0, i, j;
-
-	for (i = a; i < b; i++) {
-		for (j = n++; j > 0 && h[j - 1] > hyp->chars[i].h; j--)
-			h[j] = h[j - 1];
-		h[j] = hyp->chars[i].h;
-	}
-	return n ? h[n / 2] : 0;
-}
-
 /* Read one segmentation hypothesis; returns its score, -INFINITY if unread. */
 static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigned ox, unsigned oy,
 		       struct anpr_plate_read *out)
 {
 	float probs[ANPR_SEG_MAX_CHARS][ANPR_NCLASS], raw[ANPR_SEG_MAX_CHARS][ANPR_NCLASS];
 	struct anpr_text_cand cands[ANPR_READ_MAX_CANDS * 2];
-	int order[ANPR_READ_MAX_CANDS * 2], n, i, j, k, slot, med;
+	int order[ANPR_READ_MAX_CANDS * 2], n, i, j, k, slot;
 	double best;
-	float floor;
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < hyp->nchars; i++) {
@@ -167,16 +145,12 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 
 		memcpy(probs[i], p, sizeof(probs[i]));
 		memcpy(raw[i], p, sizeof(raw[i]));
-		floor = JUNK_FLOOR;
-		med = median_height(hyp, i < hyp->row2 ? 0 : hyp->row2, i < hyp->row2 ? hyp->row2 : hyp->nchars);
-		if ((float)hyp->chars[i].h > ODD_HIGH * (float)med || (float)hyp->chars[i].h < ODD_LOW * (float)med)
-			floor = JUNK_ODD;
-		if (probs[i][ANPR_CLASS_JUNK] < floor) {
-			float scale = (1 - floor) / (1 - probs[i][ANPR_CLASS_JUNK]);
+		if (probs[i][ANPR_CLASS_JUNK] < JUNK_FLOOR) {
+			float scale = (1 - JUNK_FLOOR) / (1 - probs[i][ANPR_CLASS_JUNK]);
 
 			for (j = 0; j < ANPR_CLASS_JUNK; j++)
 				probs[i][j] *= scale;
-			probs[i][ANPR_CLASS_JUNK] = floor;
+			probs[i][ANPR_CLASS_JUNK] = JUNK_FLOOR;
 		}
 	}
 	n = anpr_grammar_read(r->opts->country, &probs[0][0], hyp->nchars, cands,
