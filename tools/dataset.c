@@ -1,6 +1,7 @@
 /*
  * dataset.c - truth.csv files and folds (dataset.h).
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,4 +94,53 @@ void dataset_tile_key(const char *file, char *key, int keylen)
 		memcpy(key, a + 1, (size_t)(b - a - 1));
 		key[b - a - 1] = 0;
 	}
+}
+
+double dataset_align(const struct anpr_classifier *net, const uint8_t *px, unsigned w, unsigned h,
+		     const struct anpr_seg_hyp *hyp, const char *text, int *slot_of, float *minp)
+{
+	int n = hyp->nchars, L = (int)strlen(text), i, j;
+	static double f[ANPR_SEG_MAX_CHARS + 1][33];
+	static char took[ANPR_SEG_MAX_CHARS + 1][33];
+	float lp[ANPR_SEG_MAX_CHARS][ANPR_NCLASS];
+
+	if (L > n || L > 32)
+		return -1e30;
+	for (i = 0; i < n; i++) {
+		uint8_t tile[ANPR_TILE_IN];
+		int k;
+
+		anpr_char_tile(px, w, h, w, &hyp->chars[i], hyp->inverted, tile);
+		anpr_classify(net, tile, lp[i]);
+		for (k = 0; k < ANPR_NCLASS; k++)
+			lp[i][k] = logf(lp[i][k] + 1e-9f);
+	}
+	for (i = 0; i <= n; i++)
+		for (j = 0; j <= L; j++) {
+			f[i][j] = -1e30;
+			if (i == 0) {
+				f[i][j] = j == 0 ? 0 : -1e30;
+				continue;
+			}
+			if (f[i - 1][j] > -1e29) {
+				f[i][j] = f[i - 1][j] + lp[i - 1][ANPR_CLASS_JUNK];
+				took[i][j] = 0;
+			}
+			if (j > 0 && f[i - 1][j - 1] > -1e29 &&
+			    f[i - 1][j - 1] + lp[i - 1][anpr_char_class(text[j - 1])] > f[i][j]) {
+				f[i][j] = f[i - 1][j - 1] + lp[i - 1][anpr_char_class(text[j - 1])];
+				took[i][j] = 1;
+			}
+		}
+	if (f[n][L] < -1e29)
+		return -1e30;
+	if (minp)
+		*minp = 1;
+	for (i = n, j = L; i > 0; i--)
+		if (took[i][j]) {
+			slot_of[--j] = i - 1;
+			if (minp && expf(lp[i - 1][anpr_char_class(text[j])]) < *minp)
+				*minp = expf(lp[i - 1][anpr_char_class(text[j])]);
+		}
+	return f[n][L];
 }

@@ -11,6 +11,9 @@
 #ifndef ANPR_DATASET_H
 #define ANPR_DATASET_H
 
+#include "anpr/classify.h"
+#include "anpr/segment.h"
+
 struct truth_row {
 	char file[256];
 	char text[32];
@@ -27,5 +30,13 @@ int dataset_held_out(const char *key);
 
 /* The plate key of a gb-chars tile file name (its middle number). */
 void dataset_tile_key(const char *file, char *key, int keylen);
+
+/* The best reading of text from hypothesis hyp of a w x h crop (stride w):
+ * each character on one slot, in order, the slots between and around
+ * skipped as junk, scored by net's log probabilities. Returns the score
+ * (-1e30 if impossible), the slot of each character in slot_of and, when
+ * minp is not NULL, the least probability of a character read. */
+double dataset_align(const struct anpr_classifier *net, const uint8_t *px, unsigned w, unsigned h,
+		     const struct anpr_seg_hyp *hyp, const char *text, int *slot_of, float *minp);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * read_eval.c - reading accuracy on the development data (`make eval`).
  *
- *   build/read_eval [--data DIR] [--backend B] [--verbose] [SET...]
+ *   build/read_eval [--data DIR] [--backend B] [--verbose] [--why] [SET...]
  *
  * Runs the same library calls as `anpr read` and `anpr classify` over the
  * sets of DIR (default ../shared/data):
@@ -16,6 +16,16 @@
  * held-out fold alone (plates the classifier was not trained on: see
  * tools/train.c). In a scene the plate compared is the read plate whose box
  * overlaps the truth box most (the best plate if none does).
+ *
+ * --why sorts each miss into a bucket, printed with it and counted per set
+ * (a scene's plate box from truth.csv is read as a crop, widened by a
+ * tenth, to tell localisation from reading):
+ *   seg      no segmentation hypothesis has a slot for every character of
+ *            the truth where the classifier gives it at least 1 %
+ *   cls      one has, but no hypothesis reads the truth
+ *   grammar  a hypothesis has the truth among its candidates, not first
+ *   choice   a hypothesis reads the truth, another one wins
+ *   loc      (scenes) the truth box read as a crop gives the truth
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,10 +93,109 @@ static void print_tally(const char *set, const char *what, const struct tally *t
 	       100.0 * t->found / t->n, t->ms / t->n);
 }
 
-static int eval_set(const char *data, const char *set, const char *backend, int verbose)
+enum { WHY_SEG, WHY_CLS, WHY_GRAMMAR, WHY_CHOICE, WHY_LOC, NWHY };
+static const char *const why_name[NWHY] = {"seg", "cls", "grammar", "choice", "loc"};
+
+/* The bucket of a crop read wrongly (--why), with the slots of its
+ * best-aligned hypothesis printed. */
+static int why_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h,
+		    const char *truth)
+{
+	struct anpr_seg_hyp hyps[ANPR_SEG_MAX_HYP];
+	struct anpr_plate_read reads[ANPR_SEG_MAX_HYP];
+	int n = anpr_segment(px, w, h, w, hyps, ANPR_SEG_MAX_HYP), i, k, best = -1, win = -1, why = WHY_SEG;
+	int slot_of[32], bslot[32] = {0}, L = (int)strlen(truth);
+	float bminp = 0;
+
+	if (n <= 0 || anpr_read_hyps(opts, px, w, h, w, hyps, n, reads) != n)
+		return WHY_SEG;
+	for (i = 0; i < n; i++) {
+		float minp = 0;
+
+		if (win < 0 || reads[i].score > reads[win].score)
+			win = i;
+		if (dataset_align(&anpr_classifier_default, px, w, h, &hyps[i], truth, slot_of, &minp) > -1e29 &&
+		    minp > bminp) {
+			bminp = minp;
+			best = i;
+			memcpy(bslot, slot_of, sizeof(bslot));
+		}
+	}
+	if (best >= 0 && bminp >= 0.01f)
+		why = WHY_CLS;
+	for (i = 0; i < n; i++) {
+		for (k = 1; k < reads[i].ncands; k++)
+			if (!strcmp(reads[i].cands[k].text, truth) && why < WHY_GRAMMAR)
+				why = WHY_GRAMMAR;
+		if (!strcmp(reads[i].text, truth))
+			why = WHY_CHOICE;
+	}
+	printf("      %s: %d hypotheses; won %d (%s, score %.2f)", why_name[why], n, win, reads[win].text,
+	       reads[win].score);
+	if (best >= 0)
+		printf("; best aligned %d (%d slots, least p %.3f, read %s, score %.2f):", best, hyps[best].nchars,
+		       bminp, reads[best].text, reads[best].score);
+	printf("\n");
+	if (best >= 0) {
+		printf("       ");
+		for (i = 0, k = 0; i < hyps[best].nchars; i++) {
+			uint8_t tile[ANPR_TILE_IN];
+			float pr[ANPR_NCLASS];
+			int a = 0, b, j;
+
+			anpr_char_tile(px, w, h, w, &hyps[best].chars[i], hyps[best].inverted, tile);
+			anpr_classify(&anpr_classifier_default, tile, pr);
+			for (j = 1; j < ANPR_NCLASS; j++)
+				if (pr[j] > pr[a])
+					a = j;
+			b = !a;
+			for (j = 0; j < ANPR_NCLASS; j++)
+				if (j != a && pr[j] > pr[b])
+					b = j;
+			printf(" [%c %c%.2f %c%.2f]", k < L && bslot[k] == i ? truth[k] : '-',
+			       a == ANPR_CLASS_JUNK ? '~' : anpr_class_char(a), pr[a],
+			       b == ANPR_CLASS_JUNK ? '~' : anpr_class_char(b), pr[b]);
+			k += k < L && bslot[k] == i;
+		}
+		printf("\n");
+	}
+	return why;
+}
+
+/* --why for a scene: the truth box, widened by a tenth, read as a crop. */
+static int why_scene(const struct anpr_read_opts *opts, const struct anpr_image *img, const struct truth_row *t)
+{
+	int mx = t->w / 10, my = t->h / 10, x0 = t->x - mx, y0 = t->y - my, x1 = t->x + t->w + mx,
+	    y1 = t->y + t->h + my, y, why;
+	struct anpr_plate_read pr;
+	uint8_t *crop;
+
+	x0 = x0 < 0 ? 0 : x0;
+	y0 = y0 < 0 ? 0 : y0;
+	x1 = x1 > (int)img->width ? (int)img->width : x1;
+	y1 = y1 > (int)img->height ? (int)img->height : y1;
+	if (x1 - x0 < 4 || y1 - y0 < 4 || !(crop = malloc((size_t)(x1 - x0) * (size_t)(y1 - y0))))
+		return WHY_SEG;
+	for (y = y0; y < y1; y++)
+		memcpy(crop + (size_t)(y - y0) * (size_t)(x1 - x0), img->pixels + (size_t)y * img->width + x0,
+		       (size_t)(x1 - x0));
+	if (anpr_read_crop(opts, crop, (unsigned)(x1 - x0), (unsigned)(y1 - y0), (size_t)(x1 - x0), 0, 0, NULL,
+			   &pr) == 1 &&
+	    !strcmp(pr.text, t->text)) {
+		printf("      loc: the truth box read as a crop gives the truth\n");
+		why = WHY_LOC;
+	} else {
+		why = why_crop(opts, crop, (unsigned)(x1 - x0), (unsigned)(y1 - y0), t->text);
+	}
+	free(crop);
+	return why;
+}
+
+static int eval_set(const char *data, const char *set, const char *backend, int verbose, int why)
 {
 	struct truth_row *rows;
 	struct tally all = {0}, held = {0};
+	int whys[NWHY] = {0};
 	struct anpr_read_opts opts = {ANPR_COUNTRY_GB, NULL};
 	int crops = !strcmp(set, "uk-crops") || !strcmp(set, "br-crops"), tiles = !strcmp(set, "gb-chars");
 	char dir[4096], path[4400], err[512];
@@ -164,10 +273,19 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 			count(&held, rows[i].text, read, now_ms() - t0);
 		if (verbose && (!read || strcmp(read, rows[i].text)))
 			printf("    %s: truth %s read %s\n", rows[i].file, rows[i].text, read ? read : "(nothing)");
+		if (why && !tiles && (!read || strcmp(read, rows[i].text)))
+			whys[crops ? why_crop(&opts, img.pixels, img.width, img.height, rows[i].text)
+				   : why_scene(&opts, &img, &rows[i])]++;
 		anpr_image_free(&img);
 	}
 	print_tally(set, "all", &all);
 	print_tally(set, "held-out", &held);
+	if (why && !tiles) {
+		printf("  %-10s misses   ", set);
+		for (i = 0; i < NWHY; i++)
+			printf(" %s %d", why_name[i], whys[i]);
+		printf("\n");
+	}
 	anpr_pipe_close(p);
 	free(rows);
 	return 0;
@@ -177,7 +295,7 @@ int main(int argc, char **argv)
 {
 	static const char *const all_sets[] = {"uk-crops", "br-crops", "eu-scenes", "us-scenes", "gb-chars"};
 	const char *data = "../shared/data", *backend = "model";
-	int verbose = 0, i, status = 0, nsets = 0;
+	int verbose = 0, why = 0, i, status = 0, nsets = 0;
 	const char *sets[8];
 
 	for (i = 1; i < argc; i++) {
@@ -187,10 +305,12 @@ int main(int argc, char **argv)
 			backend = argv[++i];
 		else if (!strcmp(argv[i], "--verbose"))
 			verbose = 1;
+		else if (!strcmp(argv[i], "--why"))
+			verbose = why = 1;
 		else if (argv[i][0] != '-' && nsets < 8)
 			sets[nsets++] = argv[i];
 		else {
-			fprintf(stderr, "usage: read_eval [--data DIR] [--backend B] [--verbose] [SET...]\n");
+			fprintf(stderr, "usage: read_eval [--data DIR] [--backend B] [--verbose] [--why] [SET...]\n");
 			return 2;
 		}
 	}
@@ -199,6 +319,6 @@ int main(int argc, char **argv)
 			sets[nsets++] = all_sets[i];
 	printf("reading accuracy on %s (backend %s)\n", data, backend);
 	for (i = 0; i < nsets; i++)
-		status |= eval_set(data, sets[i], backend, verbose);
+		status |= eval_set(data, sets[i], backend, verbose, why);
 	return status;
 }

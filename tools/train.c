@@ -12,8 +12,8 @@
  * as many characters as its truth text, one sample per character in order;
  * later rounds align the text to the slots of every hypothesis with the
  * network of the round before. The segmenter's other boxes that cover no
- * true character, and the plate just past either end of the text, are
- * "junk" samples.
+ * true character, the plate just past either end of the text, and boxes
+ * straddling two neighbouring characters are "junk" samples.
  *
  * Each set is split by plate into five folds; fold 0 is held out (gb-chars:
  * by the middle number of the file name, which names the plate; crops: by
@@ -189,61 +189,23 @@ static int load_set(const char *data, int set, int *crops)
 	return nsamples - before;
 }
 
-/* The best reading of c's text from hypothesis hyp: each character on one
- * slot, in order, the slots between and around skipped as junk. With a net,
- * scored by its log probabilities; without one, only a hypothesis with
- * exactly as many slots as characters aligns (score 0). Returns the score
- * (-1e30 if impossible) and the slot of each character in slot_of. */
+/* The best reading of c's text from hypothesis hyp (dataset_align); without
+ * a net, only a hypothesis with exactly as many slots as characters aligns
+ * (score 0). */
 static double align(const struct anpr_classifier *net, const struct crop *c, const struct anpr_seg_hyp *hyp,
 		    int *slot_of)
 {
 	const struct anpr_image *im = &srcs[c->src].img;
-	int n = hyp->nchars, L = (int)strlen(c->text), i, j;
-	static double f[ANPR_SEG_MAX_CHARS + 1][33];
-	static char took[ANPR_SEG_MAX_CHARS + 1][33];
-	float lp[ANPR_SEG_MAX_CHARS][ANPR_NCLASS];
+	int i, L = (int)strlen(c->text);
 
-	if (L > n || L > 32)
-		return -1e30;
 	if (!net) {
-		if (n != L)
+		if (hyp->nchars != L)
 			return -1e30;
 		for (i = 0; i < L; i++)
 			slot_of[i] = i;
 		return 0;
 	}
-	for (i = 0; i < n; i++) {
-		uint8_t tile[ANPR_TILE_IN];
-		int k;
-
-		anpr_char_tile(im->pixels, im->width, im->height, im->width, &hyp->chars[i], hyp->inverted, tile);
-		anpr_classify(net, tile, lp[i]);
-		for (k = 0; k < ANPR_NCLASS; k++)
-			lp[i][k] = logf(lp[i][k] + 1e-9f);
-	}
-	for (i = 0; i <= n; i++)
-		for (j = 0; j <= L; j++) {
-			f[i][j] = -1e30;
-			if (i == 0) {
-				f[i][j] = j == 0 ? 0 : -1e30;
-				continue;
-			}
-			if (f[i - 1][j] > -1e29) {
-				f[i][j] = f[i - 1][j] + lp[i - 1][ANPR_CLASS_JUNK];
-				took[i][j] = 0;
-			}
-			if (j > 0 && f[i - 1][j - 1] > -1e29 &&
-			    f[i - 1][j - 1] + lp[i - 1][anpr_char_class(c->text[j - 1])] > f[i][j]) {
-				f[i][j] = f[i - 1][j - 1] + lp[i - 1][anpr_char_class(c->text[j - 1])];
-				took[i][j] = 1;
-			}
-		}
-	if (f[n][L] < -1e29)
-		return -1e30;
-	for (i = n, j = L; i > 0; i--)
-		if (took[i][j])
-			slot_of[--j] = i - 1;
-	return f[n][L];
+	return dataset_align(net, im->pixels, im->width, im->height, hyp, c->text, slot_of, NULL);
 }
 
 /* Add box of crop c as a junk sample unless it covers one of the labelled
@@ -295,6 +257,28 @@ static void add_edge_junk(const struct crop *c, const struct anpr_seg_hyp *h, in
 	}
 }
 
+/* Junk between each two neighbouring characters (samples [first, first + L)
+ * in reading order, on one row): from the middle of one to the middle of the
+ * next, the pair's height: what a segmenter that cut in the wrong places
+ * offers. */
+static void add_straddle_junk(const struct crop *c, int first, int L)
+{
+	int i;
+
+	for (i = first; i + 1 < first + L; i++) {
+		const struct anpr_box *a = &samples[i].box, *b = &samples[i + 1].box;
+		int x0 = a->x + a->w / 2, x1 = b->x + b->w / 2, y0 = a->y < b->y ? a->y : b->y;
+		int y1 = a->y + a->h > b->y + b->h ? a->y + a->h : b->y + b->h;
+		struct anpr_box box;
+
+		if (x1 - x0 < 2 || b->x < a->x + a->w / 2 || y1 - y0 > 2 * (a->h > b->h ? a->h : b->h) ||
+		    abs((a->y + a->h / 2) - (b->y + b->h / 2)) * 2 > a->h)
+			continue; /* overlapping, or on two rows */
+		box = (struct anpr_box){(uint16_t)x0, (uint16_t)y0, (uint16_t)(x1 - x0), (uint16_t)(y1 - y0)};
+		add_sample(c->src, &box, samples[i].inv, ANPR_CLASS_JUNK, c->set, c->test);
+	}
+}
+
 /* Replace the crop samples: each crop's best-aligned hypothesis gives one
  * sample per character; its other slots, the other hypotheses' boxes that
  * cover no character, and the plate past either end of its rows are junk.
@@ -330,6 +314,7 @@ static int align_crops(const struct anpr_classifier *net, double min_lp, int kee
 			for (j = 0; j < c->hyp[k].nchars; j++)
 				add_junk(c, &c->hyp[k].chars[j], c->hyp[best].inverted, first, L);
 		add_edge_junk(c, &c->hyp[best], first, L);
+		add_straddle_junk(c, first, L);
 	}
 	return used;
 }

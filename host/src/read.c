@@ -17,6 +17,12 @@
 #ifndef GRAMMAR_BONUS
 #define GRAMMAR_BONUS 3.0
 #endif
+#ifndef KIND_CHANGE
+#define KIND_CHANGE 1.0
+#endif
+#ifndef LONG_RUN
+#define LONG_RUN 1.0
+#endif
 /* Least confidence of a reading some format accepts, and of one none does. */
 #define MIN_CONF_GRAMMAR 0.02
 #define MIN_CONF_NONE 0.5
@@ -68,9 +74,41 @@ static const float *classify_box(struct reader *r, const struct anpr_box *b, int
 	return r->cache[r->ncache++].p;
 }
 
+/* Changes between letters and digits along a text. */
+static int kind_changes(const char *t)
+{
+	int n = 0;
+
+	for (; t[0] && t[1]; t++)
+		n += (t[0] >= 'A') != (t[1] >= 'A');
+	return n;
+}
+
+/* Digits past the 4th of each run of digits. */
+static int long_digits(const char *t)
+{
+	int n = 0, run = 0;
+
+	for (; *t; t++) {
+		run = *t < 'A' ? run + 1 : 0;
+		n += run > 4;
+	}
+	return n;
+}
+
 static double cand_score(const struct anpr_text_cand *c)
 {
-	return c->logp + LEN_BONUS * (double)strlen(c->text) + (c->grammatical ? GRAMMAR_BONUS : 0);
+	double s = c->logp + LEN_BONUS * (double)strlen(c->text) + (c->grammatical ? GRAMMAR_BONUS : 0);
+
+	/* under --country any no format describes a reading; but plates group
+	 * their letters and their digits, so each change from one to the other
+	 * costs a little (a slot between 1 and I is read as its neighbours'
+	 * kind), and so does each digit past the 4th of a run (few formats have
+	 * runs of 5 or more: in grammar.c's table, pl, ch, dk-no and ie). Not for
+	 * "none" under gb or eu: a cherished plate (C4RSUK) mixes them freely. */
+	if (c->format && !strcmp(c->format, "any"))
+		s -= KIND_CHANGE * kind_changes(c->text) + LONG_RUN * long_digits(c->text);
+	return s;
 }
 
 /* The probability that a reading is right: its characters as the classifier
@@ -100,6 +138,7 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 	int order[ANPR_READ_MAX_CANDS * 2], n, i, j, k, slot;
 	double best;
 
+	memset(out, 0, sizeof(*out));
 	for (i = 0; i < hyp->nchars; i++) {
 		float tmp[ANPR_NCLASS];
 		const float *p = classify_box(r, &hyp->chars[i], hyp->inverted, tmp);
@@ -123,8 +162,20 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 			order[j] = order[j - 1];
 		order[j] = i;
 	}
+	/* the best-scoring text that is confident enough for its kind comes
+	 * first: a doubtful ungrammatical reading does not hide a sound one */
+	for (i = 0; i < n; i++) {
+		float conf = confidence(raw, probs, hyp->nchars, &cands[order[i]]);
+
+		if (conf >= (cands[order[i]].grammatical ? MIN_CONF_GRAMMAR : MIN_CONF_NONE))
+			break;
+	}
+	if (i == n)
+		i = 0; /* none: rejected below */
+	for (k = order[i]; i > 0; i--)
+		order[i] = order[i - 1];
+	order[0] = k;
 	best = cand_score(&cands[order[0]]);
-	memset(out, 0, sizeof(*out));
 	strcpy(out->text, cands[order[0]].text);
 	out->confidence = confidence(raw, probs, hyp->nchars, &cands[order[0]]);
 	out->format = cands[order[0]].format;
@@ -174,13 +225,57 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 	return best;
 }
 
+/* Read each of the n hypotheses of a crop; the best into *best (its score
+ * returned, -INFINITY if none was read), each into all[i] when all is not
+ * NULL (score in all[i].score). */
+static double read_each(struct reader *r, const struct anpr_read_opts *opts, const uint8_t *px, unsigned w,
+			unsigned h, size_t stride, unsigned ox, unsigned oy, const struct anpr_seg_hyp *hyps, int n,
+			struct anpr_plate_read *best, struct anpr_plate_read *all)
+{
+	struct anpr_plate_read cur;
+	double best_score = -INFINITY;
+	int i;
+
+	r->opts = opts;
+	r->net = opts->net ? opts->net : &anpr_classifier_default;
+	r->px = px;
+	r->w = w;
+	r->h = h;
+	r->stride = stride;
+	r->ncache = 0;
+	for (i = 0; i < n; i++) {
+		double s = read_hyp(r, &hyps[i], ox, oy, &cur);
+
+		cur.score = s;
+		if (all)
+			all[i] = cur;
+		if (s > best_score) {
+			best_score = s;
+			*best = cur;
+		}
+	}
+	return best_score;
+}
+
+int anpr_read_hyps(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h, size_t stride,
+		   const struct anpr_seg_hyp *hyps, int n, struct anpr_plate_read *out)
+{
+	static _Thread_local struct reader r;
+	struct anpr_plate_read best;
+
+	if (!opts || !px || !hyps || !out || n < 0)
+		return ANPR_ERR_ARG;
+	read_each(&r, opts, px, w, h, stride, 0, 0, hyps, n, &best, out);
+	return n;
+}
+
 int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h, size_t stride,
 		   unsigned ox, unsigned oy, const struct anpr_rec_cand *hint, struct anpr_plate_read *out)
 {
 	static _Thread_local struct reader r; /* large: off the stack, one per thread */
 	struct anpr_seg_hyp hyps[ANPR_SEG_MAX_HYP + 1];
-	struct anpr_plate_read cur, best;
-	double best_score = -INFINITY;
+	struct anpr_plate_read best;
+	double best_score;
 	int n, i;
 
 	if (!opts || !px || !out)
@@ -204,21 +299,7 @@ int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigne
 				f->row2 = i;
 		}
 	}
-	r.opts = opts;
-	r.net = opts->net ? opts->net : &anpr_classifier_default;
-	r.px = px;
-	r.w = w;
-	r.h = h;
-	r.stride = stride;
-	r.ncache = 0;
-	for (i = 0; i < n; i++) {
-		double s = read_hyp(&r, &hyps[i], ox, oy, &cur);
-
-		if (s > best_score) {
-			best_score = s;
-			best = cur;
-		}
-	}
+	best_score = read_each(&r, opts, px, w, h, stride, ox, oy, hyps, n, &best, NULL);
 	if (best_score == -INFINITY)
 		return 0;
 	if (hint) {

@@ -8,6 +8,18 @@
 #include "anpr/anpr.h"
 #include "anpr/read.h"
 
+/* The frame region read besides a candidate's crop: its plate box widened
+ * by 1/WIDEN_X of its width left and right, 1/WIDEN_Y of its height above
+ * and below; not when the crop read as fewer than WIDEN_MIN_CHARS
+ * characters. */
+#ifndef WIDEN_X
+#define WIDEN_X 10
+#endif
+#ifndef WIDEN_Y
+#define WIDEN_Y 3
+#endif
+#define WIDEN_MIN_CHARS 4
+
 /* Do a and b share at least half of the smaller one? */
 static int overlap(const struct anpr_box *a, const struct anpr_box *b)
 {
@@ -15,6 +27,42 @@ static int overlap(const struct anpr_box *a, const struct anpr_box *b)
 				      (unsigned long)a->w * a->h : (unsigned long)b->w * b->h;
 
 	return small && anpr_box_overlap(a, b) * 2 >= small;
+}
+
+/* Read one candidate: its crop as sent and, unless that read as a scrap
+ * of fewer than WIDEN_MIN_CHARS characters, the plate box widened by a margin straight from the frame
+ * (a crop cut tight to the characters leaves the segmenter no paper around
+ * them); the better reading wins. */
+static int read_cand(const struct anpr_read_opts *opts, const struct anpr_rec_cand *c, const uint8_t *px,
+		     unsigned w, unsigned h, struct anpr_plate_read *pr)
+{
+	struct anpr_rec_cand wide = *c;
+	struct anpr_plate_read alt;
+	int rc = anpr_read_crop(opts, c->pixels, c->crop.w, c->crop.h, c->crop.w, c->crop.x, c->crop.y, c, pr);
+	int mx = c->box.w / WIDEN_X + 1, my = c->box.h / WIDEN_Y + 1, x0, y0, x1, y1, i;
+
+	if (rc < 0 || !px)
+		return rc;
+	if (rc == 1 && pr->nchars < WIDEN_MIN_CHARS)
+		return rc; /* a scrap (most of a frame's false candidates): not worth a second read */
+	x0 = c->box.x > mx ? c->box.x - mx : 0;
+	y0 = c->box.y > my ? c->box.y - my : 0;
+	x1 = c->box.x + c->box.w + mx < (int)w ? c->box.x + c->box.w + mx : (int)w;
+	y1 = c->box.y + c->box.h + my < (int)h ? c->box.y + c->box.h + my : (int)h;
+	if (x1 - x0 < 4 || y1 - y0 < 4 || x1 - x0 > ANPR_SEG_MAX_SIDE || y1 - y0 > ANPR_SEG_MAX_SIDE)
+		return rc;
+	wide.crop = (struct anpr_box){(uint16_t)x0, (uint16_t)y0, (uint16_t)(x1 - x0), (uint16_t)(y1 - y0)};
+	for (i = 0; i < c->nchars; i++) /* the FPGA's boxes, if they lie inside */
+		if (c->chars[i].x < x0 || c->chars[i].y < y0 || c->chars[i].x + c->chars[i].w > x1 ||
+		    c->chars[i].y + c->chars[i].h > y1)
+			wide.nchars = 0;
+	if (anpr_read_crop(opts, px + (size_t)y0 * w + x0, (unsigned)(x1 - x0), (unsigned)(y1 - y0), w,
+			   (unsigned)x0, (unsigned)y0, &wide, &alt) == 1 &&
+	    (rc != 1 || alt.score > pr->score)) {
+		*pr = alt;
+		rc = 1;
+	}
+	return rc;
 }
 
 int anpr_read_frame(const struct anpr_read_opts *opts, anpr_pipe *p, const uint8_t *px, unsigned w, unsigned h,
@@ -38,7 +86,7 @@ int anpr_read_frame_each(const struct anpr_read_opts *opts, anpr_pipe *p, const 
 		const struct anpr_rec_cand *c = &res.cands[i];
 		struct anpr_plate_read pr;
 
-		if (anpr_read_crop(opts, c->pixels, c->crop.w, c->crop.h, c->crop.w, c->crop.x, c->crop.y, c, &pr) != 1)
+		if (read_cand(opts, c, px, w, h, &pr) != 1)
 			continue;
 		if (on_plate)
 			on_plate(ctx, &pr);

@@ -21,6 +21,7 @@
 #define WORK_MIN_H 48  /* crops lower than this are enlarged to it */
 #define WORK_MAX_H 128 /* and higher ones reduced to it */
 #define MAX_COMPS 512  /* components considered per binarisation */
+#define NOFFSETS 3      /* binarisation thresholds (anpr_segment) */
 
 struct comp {
 	int x0, y0, x1, y1; /* inclusive bounds, working pixels */
@@ -31,9 +32,10 @@ struct comp {
 struct work {
 	int w, h;          /* working size */
 	int sx, sy;        /* working = crop * s / 256 (8.8 fixed point) */
-	uint8_t *g;        /* working gray, text made dark */
 	uint8_t *src;      /* working gray as resampled */
 	uint32_t *integ;   /* (w + 1) x (h + 1) integral image of src */
+	int32_t *wsum;     /* per pixel: the sum of src over its local-mean window */
+	int32_t *warea;    /* and the window's area */
 	int *lab;          /* component label per pixel, -1 background */
 	int *parent;       /* union-find over provisional labels */
 	struct comp comps[MAX_COMPS];
@@ -93,13 +95,15 @@ static int find(int *parent, int i)
 	return i;
 }
 
-/* Label the 4-connected dark pixels of bin (1 = text) into wk->comps. */
-static void label(struct work *wk, const uint8_t *bin)
+/* Label the 4-connected dark pixels of bin (1 = text) in rows [y0, y1) into
+ * wk->comps (the other rows hold no ink; their labels are left as they were). */
+static void label(struct work *wk, const uint8_t *bin, int y0, int y1)
 {
-	int W = wk->w, H = wk->h, x, y, next = 0, i;
+	int W = wk->w, x, y, next = 0, i;
 	int *lab = wk->lab, *par = wk->parent;
 
-	for (y = 0; y < H; y++) {
+	memset(wk->comps, 0, sizeof(wk->comps));
+	for (y = y0; y < y1; y++) {
 		for (x = 0; x < W; x++) {
 			int idx = y * W + x, l = -1, u = -1;
 
@@ -109,7 +113,7 @@ static void label(struct work *wk, const uint8_t *bin)
 			}
 			if (x > 0 && lab[idx - 1] >= 0)
 				l = lab[idx - 1];
-			if (y > 0 && lab[idx - W] >= 0)
+			if (y > y0 && lab[idx - W] >= 0)
 				u = lab[idx - W];
 			if (l < 0 && u < 0) {
 				par[next] = next;
@@ -132,7 +136,7 @@ static void label(struct work *wk, const uint8_t *bin)
 	for (i = 0; i < next; i++)
 		if (par[i] == i)
 			par[i] = wk->ncomps < MAX_COMPS ? -(wk->ncomps++) - 2 : -1;
-	for (y = 0; y < H; y++) {
+	for (y = y0; y < y1; y++) {
 		for (x = 0; x < W; x++) {
 			int idx = y * W + x, r, ci;
 			struct comp *c;
@@ -306,7 +310,7 @@ static int split_box(const struct work *wk, const struct comp *c, int k, struct 
  * broken characters lying over a member. Writes up to max boxes. */
 static int row_boxes(const struct work *wk, const struct row *r, struct comp *out, int max)
 {
-	int widths[ANPR_SEG_MAX_CHARS], nw = 0, ref, i, j, n = 0;
+	int widths[ANPR_SEG_MAX_CHARS], nw = 0, ref, i, j, m, n = 0;
 	int hm = r->hsum / r->n;
 
 	for (i = 0; i < r->n; i++) {
@@ -324,9 +328,11 @@ static int row_boxes(const struct work *wk, const struct row *r, struct comp *ou
 			widths[j - 1] = t;
 		}
 	ref = nw ? widths[nw / 2] : hm * 6 / 10;
+	if (ref * 10 > hm * 6) /* where most characters ran together, their height tells */
+		ref = hm * 6 / 10;
 	for (i = 0; i < r->n && n < max; i++) {
 		struct comp c = wk->comps[r->idx[i]];
-		int k = 1, m;
+		int k = 1;
 
 		/* absorb small pieces inside the row band overlapping this box */
 		for (m = 0; m < wk->ncomps; m++) {
@@ -343,7 +349,7 @@ static int row_boxes(const struct work *wk, const struct row *r, struct comp *ou
 			c.y0 = p->y0 < c.y0 ? p->y0 : c.y0;
 			c.y1 = p->y1 > c.y1 ? p->y1 : c.y1;
 		}
-		if (cw(&c) * 10 > ref * 16 && cw(&c) * 10 > ch(&c) * 9)
+		if (cw(&c) * 10 > ref * 16 && cw(&c) * 10 > ch(&c) * 7)
 			k = (cw(&c) + ref / 2) / ref;
 		if (k < 1)
 			k = 1;
@@ -356,7 +362,24 @@ static int row_boxes(const struct work *wk, const struct row *r, struct comp *ou
 		else
 			out[n++] = c;
 	}
-	return n;
+	/* two boxes over one character (a blob split, and a piece of it in its
+	 * own right): the one nearer the row's height is kept */
+	for (i = 0, j = 0; i < n; i++) {
+		const struct comp *c = &out[i];
+
+		for (m = 0; m < j; m++) {
+			const struct comp *p = &out[m];
+			int ov = (p->x1 < c->x1 ? p->x1 : c->x1) - (p->x0 > c->x0 ? p->x0 : c->x0) + 1;
+
+			if (ov * 2 > (cw(p) < cw(c) ? cw(p) : cw(c)))
+				break;
+		}
+		if (m == j)
+			out[j++] = *c;
+		else if (abs(ch(c) - hm) < abs(ch(&out[m]) - hm))
+			out[m] = *c;
+	}
+	return j;
 }
 
 static int left_of(const struct comp *a, const struct comp *b)
@@ -446,9 +469,9 @@ static void keep(struct anpr_seg_hyp *out, int *n, int max, const struct anpr_se
 /* The rows of one binarisation: each chain's best single-row hypothesis and,
  * where a second chain lines up above or below, the two-row one. */
 static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsigned ch_, struct anpr_seg_hyp *out,
-		    int *nout, int max)
+		    int *nout, int max, int *band)
 {
-	int cand[MAX_COMPS], ncand = 0, i, j, nrows = 0;
+	int cand[MAX_COMPS], ncand = 0, i, j, nrows = 0, best = -(1 << 30);
 	static const int max_rows = 32;
 	struct row rows[32];
 
@@ -479,6 +502,11 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 		struct anpr_seg_hyp h;
 		int n = row_boxes(wk, &rows[i], boxes, ANPR_SEG_MAX_CHARS), s = row_score(wk, &rows[i]) + bonus;
 
+		if (band && rows[i].n >= 3 && s > best) {
+			best = s;
+			band[0] = rows[i].y0;
+			band[1] = rows[i].y1;
+		}
 		emit(wk, boxes, n, n, 1, inverted, s, cw_, ch_, &h);
 		keep(out, nout, max, &h);
 		for (j = 0; j < nrows; j++) {
@@ -498,6 +526,27 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 			keep(out, nout, max, &h);
 		}
 	}
+}
+
+/* Morphological opening of bin (W x H) with a 3x3 cross; tmp is W x H. */
+static void open_bin(uint8_t *bin, uint8_t *tmp, int W, int H)
+{
+	int x, y;
+
+	for (y = 0; y < H; y++)
+		for (x = 0; x < W; x++) {
+			const uint8_t *p = bin + y * W + x;
+
+			tmp[y * W + x] = *p && (x == 0 || p[-1]) && (x == W - 1 || p[1]) && (y == 0 || p[-W]) &&
+					 (y == H - 1 || p[W]);
+		}
+	for (y = 0; y < H; y++)
+		for (x = 0; x < W; x++) {
+			const uint8_t *p = tmp + y * W + x;
+
+			bin[y * W + x] = *p || (x > 0 && p[-1]) || (x < W - 1 && p[1]) || (y > 0 && p[-W]) ||
+					 (y < H - 1 && p[W]);
+		}
 }
 
 /* Erase plate borders and shadows: horizontal runs longer than the crop
@@ -530,9 +579,9 @@ static void erase_lines(uint8_t *bin, int W, int H)
 int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out,
 		 int max)
 {
-	static const int offsets[] = {3, 8, 14}; /* percent of the crop's contrast below the local mean */
+	static const int offsets[NOFFSETS] = {3, 8, 14}; /* percent of the crop's contrast below the local mean */
 	struct work *wk;
-	uint8_t *bin;
+	uint8_t *bin, *tmp;
 	int n = 0, pol, t, x, y, W, H, lo, hi, hist[256] = {0}, acc, r, dark_paper;
 	size_t npx;
 
@@ -553,13 +602,15 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 	wk->h = H;
 	wk->sx = (int)((W * 256 + w / 2) / w);
 	wk->sy = (int)((H * 256 + h / 2) / h);
-	wk->g = malloc(npx);
 	wk->src = malloc(npx);
 	bin = malloc(npx);
+	tmp = malloc(npx);
 	wk->integ = malloc((size_t)(W + 1) * (H + 1) * sizeof(uint32_t));
+	wk->wsum = malloc(npx * sizeof(int32_t));
+	wk->warea = malloc(npx * sizeof(int32_t));
 	wk->lab = malloc(npx * sizeof(int));
 	wk->parent = malloc(npx * sizeof(int));
-	if (!wk->g || !wk->src || !bin || !wk->integ || !wk->lab || !wk->parent) {
+	if (!wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->lab || !wk->parent) {
 		n = ANPR_ERR_NOMEM;
 		goto out_free;
 	}
@@ -578,51 +629,80 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 		acc += hist[x];
 	dark_paper = acc * 2 > (int)npx;
 	r = H / 3; /* half the local-mean window */
-	for (pol = 0; pol < 2; pol++) {
-		for (y = 0; y < H; y++)
-			for (x = 0; x < W; x++)
-				wk->g[y * W + x] = pol ? (uint8_t)(255 - wk->src[y * W + x]) : wk->src[y * W + x];
-		for (x = 0; x <= W; x++)
-			wk->integ[x] = 0;
-		for (y = 1; y <= H; y++) {
-			uint32_t rs = 0;
+	/* the sum and area of each pixel's window, from an integral image */
+	for (x = 0; x <= W; x++)
+		wk->integ[x] = 0;
+	for (y = 1; y <= H; y++) {
+		uint32_t rs = 0;
 
-			wk->integ[(size_t)y * (W + 1)] = 0;
-			for (x = 1; x <= W; x++) {
-				rs += wk->g[(y - 1) * W + x - 1];
-				wk->integ[(size_t)y * (W + 1) + x] = wk->integ[(size_t)(y - 1) * (W + 1) + x] + rs;
-			}
+		wk->integ[(size_t)y * (W + 1)] = 0;
+		for (x = 1; x <= W; x++) {
+			rs += wk->src[(y - 1) * W + x - 1];
+			wk->integ[(size_t)y * (W + 1) + x] = wk->integ[(size_t)(y - 1) * (W + 1) + x] + rs;
 		}
-		for (t = 0; t < (int)(sizeof(offsets) / sizeof(offsets[0])); t++) {
+	}
+	for (y = 0; y < H; y++) {
+		int ya = y - r < 0 ? 0 : y - r, yb = y + r + 1 > H ? H : y + r + 1;
+
+		for (x = 0; x < W; x++) {
+			int xa = x - r < 0 ? 0 : x - r, xb = x + r + 1 > W ? W : x + r + 1;
+
+			wk->wsum[y * W + x] = (int32_t)(wk->integ[(size_t)yb * (W + 1) + xb] -
+							wk->integ[(size_t)ya * (W + 1) + xb] -
+							wk->integ[(size_t)yb * (W + 1) + xa] +
+							wk->integ[(size_t)ya * (W + 1) + xa]);
+			wk->warea[y * W + x] = (yb - ya) * (xb - xa);
+		}
+	}
+	for (pol = 0; pol < 2; pol++) {
+		for (t = 0; t < NOFFSETS; t++) {
 			int off = offsets[t] * (hi - lo) / 100;
+			size_t i;
 
 			if (off < 2)
 				off = 2;
-			for (y = 0; y < H; y++) {
-				int ya = y - r < 0 ? 0 : y - r, yb = y + r + 1 > H ? H : y + r + 1;
+			/* ink: darker than the window's mean by more than off, i.e.
+			 * g * area + off * area < sum; in the light-on-dark polarity g
+			 * is 255 - src and the sum 255 * area - sum */
+			for (i = 0; i < npx; i++) {
+				int32_t a = wk->warea[i], s = wk->wsum[i], g = wk->src[i];
 
-				for (x = 0; x < W; x++) {
-					int xa = x - r < 0 ? 0 : x - r, xb = x + r + 1 > W ? W : x + r + 1;
-					uint32_t s = wk->integ[(size_t)yb * (W + 1) + xb] -
-						     wk->integ[(size_t)ya * (W + 1) + xb] -
-						     wk->integ[(size_t)yb * (W + 1) + xa] +
-						     wk->integ[(size_t)ya * (W + 1) + xa];
-					int area = (yb - ya) * (xb - xa);
-
-					bin[y * W + x] = (int)wk->g[y * W + x] * area + off * area < (int)s;
-				}
+				bin[i] = pol ? s + off * a < g * a : g * a + off * a < s;
 			}
+			int band[2] = {-1, -1};
+
 			erase_lines(bin, W, H);
-			memset(wk->comps, 0, sizeof(wk->comps));
-			label(wk, bin);
-			rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max);
+			label(wk, bin, 0, H);
+			rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, band);
+			if (band[0] >= 0) {
+				/* again with the ink outside the best row's band cleared:
+				 * characters joined above or below (to the plate's frame, a
+				 * line of small print) come loose */
+				int m = (band[1] - band[0] + 1) / 16 + 1, ya = band[0] - m, yb = band[1] + m;
+
+				ya = ya < 0 ? 0 : ya;
+				yb = yb > H - 1 ? H - 1 : yb;
+				memset(bin, 0, (size_t)ya * W);
+				memset(bin + (size_t)(yb + 1) * W, 0, (size_t)(H - 1 - yb) * W);
+				label(wk, bin, ya, yb + 1);
+				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, NULL);
+			}
+			if (t == NOFFSETS - 1) {
+				/* at the highest threshold, opened too (eroded, then dilated,
+				 * 3x3 cross): characters joined by thin bridges come apart */
+				open_bin(bin, tmp, W, H);
+				label(wk, bin, 0, H);
+				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, NULL);
+			}
 		}
 	}
 out_free:
-	free(wk->g);
 	free(wk->src);
 	free(bin);
+	free(tmp);
 	free(wk->integ);
+	free(wk->wsum);
+	free(wk->warea);
 	free(wk->lab);
 	free(wk->parent);
 	free(wk);

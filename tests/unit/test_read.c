@@ -94,6 +94,28 @@ static void segment_drawn(int rows, int nchars, int inverted)
 	check_hyp(&h[0], &d);
 }
 
+/* Characters joined in pairs by thin bridges (dirt, a screw's shadow, a
+ * blurred gap) come apart in some hypothesis. */
+static void test_segment_bridged(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct drawn d;
+	int n, i, k, x, found = 0;
+
+	plate(px, 1, 7, 0, &d);
+	for (i = 0; i + 1 < d.n; i += 2) /* 1-pixel bridges at mid-height */
+		for (x = d.box[i].x + d.box[i].w; x < d.box[i + 1].x; x++)
+			px[(d.box[i].y + d.box[i].h / 2) * PW + x] = 30;
+	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	for (k = 0; k < n && !found; k++) {
+		found = h[k].nchars == d.n;
+		for (i = 0; found && i < d.n; i++)
+			found = near(&h[k].chars[i], &d.box[i], 2);
+	}
+	CU_ASSERT(found);
+}
+
 static void test_segment_one_row(void)
 {
 	segment_drawn(1, 7, 0);
@@ -348,10 +370,38 @@ static void test_read_consistent(void)
 		CU_ASSERT(out.cands[i].confidence <= 1);
 }
 
+/* anpr_read_hyps reads each hypothesis alone; anpr_read_crop's reading is
+ * the best-scoring of them. */
+static void test_read_hyps(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_read_opts opts = {ANPR_COUNTRY_ANY, NULL};
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct anpr_plate_read each[ANPR_SEG_MAX_HYP], out;
+	struct drawn d;
+	int n, i, best = -1, rc;
+
+	plate(px, 1, 6, 0, &d);
+	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	CU_ASSERT_FATAL(n >= 1);
+	CU_ASSERT_EQUAL(anpr_read_hyps(&opts, px, PW, PH, PW, h, n, each), n);
+	for (i = 0; i < n; i++)
+		if (each[i].score > -INFINITY && (best < 0 || each[i].score > each[best].score))
+			best = i;
+	rc = anpr_read_crop(&opts, px, PW, PH, PW, 0, 0, NULL, &out);
+	CU_ASSERT_EQUAL(rc, best >= 0);
+	if (rc == 1 && best >= 0) {
+		CU_ASSERT_STRING_EQUAL(out.text, each[best].text);
+		CU_ASSERT_DOUBLE_EQUAL(out.score, each[best].score, 1e-9);
+	}
+	CU_ASSERT_EQUAL(anpr_read_hyps(NULL, px, PW, PH, PW, h, n, each), ANPR_ERR_ARG);
+}
+
 int register_read_suite(void)
 {
 	static CU_TestInfo tests[] = {
 		{"segment: one row of characters, in order", test_segment_one_row},
+		{"segment: characters joined by thin bridges", test_segment_bridged},
 		{"segment: light characters on a dark plate", test_segment_inverted},
 		{"segment: two rows, top row first", test_segment_two_rows},
 		{"segment: a 60x15 crop", test_segment_small_crop},
@@ -363,6 +413,7 @@ int register_read_suite(void)
 		{"classify: rings, bars and paper", test_classify_shapes},
 		{"read: a blank crop is no plate", test_read_rejects_blank},
 		{"read: reports are self-consistent", test_read_consistent},
+		{"read: each hypothesis alone, the best is the crop's", test_read_hyps},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_SuiteInfo suites[] = {

@@ -22,6 +22,7 @@
 #include "anpr/grammar.h"
 #include "anpr/pipe.h"
 #include "anpr/records.h"
+#include "anpr/segment.h"
 
 #define ANPR_READ_MAX_CANDS 5   /* alternative texts kept per plate */
 #define ANPR_READ_MAX_PLATES 16 /* plates per frame */
@@ -67,6 +68,13 @@ struct anpr_read_opts {
  * ANPR_ERR_NOMEM. */
 int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h, size_t stride,
 		   unsigned ox, unsigned oy, const struct anpr_rec_cand *hint, struct anpr_plate_read *out);
+
+/* Diagnostics: read each of the n segmentation hypotheses of a crop (as
+ * anpr_read_crop does before choosing) into out[0..n); out[i].score is
+ * -INFINITY when hypothesis i gave no acceptable reading (its text may
+ * still be filled). Returns n or ANPR_ERR_ARG. */
+int anpr_read_hyps(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h, size_t stride,
+		   const struct anpr_seg_hyp *hyps, int n, struct anpr_plate_read *out);
 
 /* Read every plate of one frame: localise on the pipe's backend, then
  * anpr_read_crop each candidate it sends. Overlapping reads are merged (the
