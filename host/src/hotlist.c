@@ -274,18 +274,33 @@ int32_t anpr_hot_today(void)
 
 /* ---- VRM normalisation ---- */
 
+/* What each byte is in a VRM: the character it stands for (upper case), 1
+ * for a separator to drop, 0 for a byte no VRM has. */
+static const char vrm_byte[256] = {
+	['\t'] = 1, [' '] = 1, ['-'] = 1, ['.'] = 1, ['_'] = 1,
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7',
+	['8'] = '8', ['9'] = '9',
+	['A'] = 'A', ['B'] = 'B', ['C'] = 'C', ['D'] = 'D', ['E'] = 'E', ['F'] = 'F', ['G'] = 'G', ['H'] = 'H',
+	['I'] = 'I', ['J'] = 'J', ['K'] = 'K', ['L'] = 'L', ['M'] = 'M', ['N'] = 'N', ['O'] = 'O', ['P'] = 'P',
+	['Q'] = 'Q', ['R'] = 'R', ['S'] = 'S', ['T'] = 'T', ['U'] = 'U', ['V'] = 'V', ['W'] = 'W', ['X'] = 'X',
+	['Y'] = 'Y', ['Z'] = 'Z',
+	['a'] = 'A', ['b'] = 'B', ['c'] = 'C', ['d'] = 'D', ['e'] = 'E', ['f'] = 'F', ['g'] = 'G', ['h'] = 'H',
+	['i'] = 'I', ['j'] = 'J', ['k'] = 'K', ['l'] = 'L', ['m'] = 'M', ['n'] = 'N', ['o'] = 'O', ['p'] = 'P',
+	['q'] = 'Q', ['r'] = 'R', ['s'] = 'S', ['t'] = 'T', ['u'] = 'U', ['v'] = 'V', ['w'] = 'W', ['x'] = 'X',
+	['y'] = 'Y', ['z'] = 'Z',
+};
+
 int anpr_hot_normalise(const char *vrm, size_t len, char *out, char *why)
 {
 	int n = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		char c = vrm[i];
+		char c = vrm_byte[(unsigned char)vrm[i]];
 
-		if (c == ' ' || c == '\t' || c == '-' || c == '.' || c == '_')
+		if (c == 1)
 			continue;
-		if (c >= 'a' && c <= 'z')
-			c = (char)(c - 32);
-		if (!code_of(c)) {
+		if (!c) {
+			c = vrm[i];
 			if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7f)
 				snprintf(why, 96, "vrm: '%c' is not a letter or digit", c);
 			else
@@ -1746,11 +1761,20 @@ static void find(const anpr_hotset *s, uint64_t r, int exact_only, int32_t today
 		vb = bucket_of(c, s->nvb);
 		__builtin_prefetch(&s->vdir[vb]);
 	}
-	FOR_HOME(s, c, home, i, k) {
-		int d = ndiff(k, r);
+	if (!fuzzy) { /* exact: the same packed VRM, so the same home; no classes to compare */
+		for (uint32_t i = home, d; (k = s->slot[i].key) != 0; i++) {
+			if ((d = (uint32_t)(k >> DISP_SHIFT)) < DISP_MAX && i - d > home)
+				break;
+			if ((k & KEY_BITS) == r && live(s, i, today))
+				add_hit(s, h, i, ANPR_HOT_EXACT, 0, query);
+		}
+	} else {
+		FOR_HOME(s, c, home, i, k) {
+			int d = ndiff(k, r);
 
-		if (d <= fuzzy && live(s, i, today))
-			add_hit(s, h, i, d ? ANPR_HOT_LOOKALIKE : ANPR_HOT_EXACT, d, query);
+			if (d <= fuzzy && live(s, i, today))
+				add_hit(s, h, i, d ? ANPR_HOT_LOOKALIKE : ANPR_HOT_EXACT, d, query);
+		}
 	}
 	if (exact_only || !s->indel)
 		return;
@@ -1804,13 +1828,13 @@ static int rank_cmp(const void *pa, const void *pb)
 static int emit(const anpr_hotset *s, const struct hitset *h, char (*texts)[ANPR_HOT_MAX_VRM + 3],
 		const float *conf, struct anpr_hot_hit *hits, int max)
 {
-	struct anpr_hot_hit all[MAX_HITS_SCAN];
+	struct anpr_hot_hit all[MAX_HITS_SCAN], *out = h->n <= max ? hits : all; /* (all: to keep the best max) */
 	int n = 0;
 
 	for (int i = 0; i < h->n; i++) {
 		const struct found *f = &h->f[i];
 		const struct meta *m = &s->metas[s->slot[f->entry].meta];
-		struct anpr_hot_hit *x = &all[n++];
+		struct anpr_hot_hit *x = &out[n++];
 
 		x->list = s->names[m->list];
 		x->list_index = m->list;
@@ -1828,9 +1852,11 @@ static int emit(const anpr_hotset *s, const struct hitset *h, char (*texts)[ANPR
 		x->entry = f->entry;
 	}
 	if (n > 1)
-		qsort(all, (size_t)n, sizeof(all[0]), rank_cmp);
-	n = n < max ? n : max;
-	memcpy(hits, all, (size_t)(n > 0 ? n : 0) * sizeof(all[0]));
+		qsort(out, (size_t)n, sizeof(out[0]), rank_cmp);
+	if (out == all) {
+		n = max > 0 ? max : 0;
+		memcpy(hits, all, (size_t)n * sizeof(all[0]));
+	}
 	return n;
 }
 
