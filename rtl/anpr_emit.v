@@ -23,7 +23,8 @@
  *   msg_*      frame messages from anpr_store, in stream order, with the
  *              frame's own counters and settings: the emitter may still be
  *              sending one frame while the next streams in
- *   meta_*, slot_*   the candidate store; free_* returns sent slots
+ *   meta_*, slot_*   the candidate store (a slot read waits for slot_gnt);
+ *              free_* returns sent slots
  *
  * Candidates of the frame go out best first: highest score, earliest
  * stored of equals (the C model's emit_store).
@@ -61,6 +62,7 @@ module anpr_emit #(
 	input  wire [11:0]     meta_ch,
 	output wire            slot_re,
 	output wire [SA_W-1:0] slot_raddr,
+	input  wire            slot_gnt,
 	input  wire [7:0]      slot_rdata,
 
 	output wire [7:0]      m_axis_rec_tdata,
@@ -188,10 +190,13 @@ module anpr_emit #(
 	reg [11:0]     d_r_reg, d_c_reg;
 	reg            d_end_reg;           /* ... the rectangle's last */
 	wire [SA_W-1:0] cw_ext = {{SA_W-12{1'b0}}, cw_reg};
-	wire           wk_go = wk_on_reg && (state_reg != E_CPIX || ob_room);
+	/* the walker moves when the slot RAM grants its read (the store's
+	 * writes go first) */
+	wire           wk_want = wk_on_reg && (state_reg != E_CPIX || ob_room);
+	wire           wk_go = wk_want && slot_gnt;
 	wire           wk_last = (wk_r_reg == wk_r1_reg) && (wk_c_reg == wk_c1_reg);
 
-	assign slot_re = wk_go;
+	assign slot_re = wk_want;
 	assign slot_raddr = wk_a_reg;
 
 	/* ---- scans over a profile RAM, read one index ahead ---- */

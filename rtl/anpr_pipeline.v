@@ -3,9 +3,11 @@
 `default_nettype none
 /*
  * anpr_pipeline - the FPGA vision pipeline: camera pixels in, plate
- * candidate records out. Technology-independent (generic RAMs; the iCE40
- * board top with SPRAM is later work); docs/architecture.md has the block
- * diagram.
+ * candidate records out. Technology-independent: the row ring and the
+ * candidate slots are single-port RAMs of 16-bit words (anpr_ram_sp8 on
+ * anpr_spram, the UP5K's SPRAM when built with ANPR_ICE40), the rest
+ * simple dual-port RAMs (anpr_ram_sdp, block RAM); docs/architecture.md has
+ * the block diagram and the memory map.
  *
  *   video in -> anpr_framer -> anpr_sobel -> anpr_blocks -> anpr_evq
  *            -> anpr_linker -> anpr_store -> anpr_emit -> records out
@@ -104,8 +106,8 @@ module anpr_pipeline #(
 			$display("CROP_MAX_H must be RING_LINES - 2 .. RING_LINES and at most SLOT_BYTES / 32 (instance %m)");
 			$finish;
 		end
-		if (MAX_W < 16 || MAX_W > 2048) begin
-			$display("MAX_W out of range 16..2048 (instance %m)");
+		if (MAX_W < 16 || MAX_W > 2048 || MAX_W % 2 != 0) begin
+			$display("MAX_W must be even and in 16..2048: the ring packs two pixels a word (instance %m)");
 			$finish;
 		end
 	end
@@ -245,18 +247,19 @@ module anpr_pipeline #(
 	);
 	assign {close_base, close_ylast, close_sum, close_y1, close_y0, close_x1, close_x0} = cf_out;
 
-	/* ---- row ring ---- */
-	wire               ring_re;
+	/* ---- row ring: two pixels a word of single-port RAM (SPRAM on the
+	 * UP5K); the store's reads wait for the framer's writes ---- */
+	wire               ring_re, ring_gnt;
 	wire [RING_AW-1:0] ring_raddr;
 	wire [7:0]         ring_rdata;
 
-	anpr_ram_sdp #(.DATA_W(8), .ADDR_W(RING_AW), .DEPTH(RING_LINES * MAX_W)) ring (
-		.clk(clk), .we(ring_we), .waddr(ring_waddr), .wdata(pix_data),
-		.re(ring_re), .raddr(ring_raddr), .rdata(ring_rdata)
+	anpr_ram_sp8 #(.ADDR_W(RING_AW), .DEPTH(RING_LINES * MAX_W)) ring (
+		.clk(clk), .rst(rst), .we(ring_we), .waddr(ring_waddr), .wdata(pix_data), .wlast(pix_eol),
+		.re(ring_re), .raddr(ring_raddr), .gnt(ring_gnt), .rdata(ring_rdata)
 	);
 
 	/* ---- store and emitter ---- */
-	wire            copy_active, slot_re;
+	wire            copy_active, slot_re, slot_gnt;
 	wire [Y_W-1:0]  copy_row;
 	wire [3:0]      meta_idx, free_idx;
 	wire [15:0]     meta_score;
@@ -277,7 +280,7 @@ module anpr_pipeline #(
 		.frame_width(frame_width), .cfg_min_w(min_w_q), .cfg_max_w(max_w_q),
 		.cfg_min_h(min_h_q), .cfg_max_h(max_h_q), .cfg_min_aspect4(min_aspect4_q),
 		.cfg_max_aspect(max_aspect_q), .cfg_min_score(min_score_q), .cfg_max_cands(max_cands_q),
-		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_rdata(ring_rdata),
+		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_gnt(ring_gnt), .ring_rdata(ring_rdata),
 		.idle(store_idle), .copy_active(copy_active), .copy_row(copy_row),
 		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
 		.ctl_payload(ctl_payload), .ctl_tfull(ctl_tfull), .frame_height(frame_height),
@@ -288,7 +291,7 @@ module anpr_pipeline #(
 		.meta_idx(meta_idx), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
 		.meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
 		.meta_cw(meta_cw), .meta_ch(meta_ch),
-		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rdata(slot_rdata)
+		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata)
 	);
 
 	anpr_emit #(.Y_W(Y_W), .SLOT_AW(SLOT_AW), .SA_W(SA_W), .CROP_MAX_W(CROP_MAX_W),
@@ -300,7 +303,7 @@ module anpr_pipeline #(
 		.meta_idx(meta_idx), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
 		.meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
 		.meta_cw(meta_cw), .meta_ch(meta_ch),
-		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rdata(slot_rdata),
+		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata),
 		.m_axis_rec_tdata(m_axis_rec_tdata), .m_axis_rec_tvalid(m_axis_rec_tvalid),
 		.m_axis_rec_tready(m_axis_rec_tready), .m_axis_rec_tlast(m_axis_rec_tlast),
 		.idle(emit_idle), .sts_candidates(sts_candidates)

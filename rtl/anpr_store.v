@@ -27,9 +27,11 @@
  *
  * Ports
  *   close_*    components from anpr_linker
- *   ring_*     read port of the row ring
+ *   ring_*     read port of the row ring (anpr_ram_sp8: a read waits
+ *              for ring_gnt, the copy with it)
  *   meta_*     read port of slot metadata for anpr_emit (combinational)
- *   slot_r*    read port of the slot memory for anpr_emit
+ *   slot_*     read port of the slot memory for anpr_emit (anpr_ram_sp8:
+ *              the store's writes go first, a read waits for slot_gnt)
  *   ctl_*      frame control from anpr_linker, in order with the closes
  *   msg_*      frame messages to anpr_emit (a FIFO: the emitter may still be
  *              sending one frame while the store fills with the next)
@@ -74,6 +76,7 @@ module anpr_store #(
 
 	output wire               ring_re,
 	output wire [RING_AW-1:0] ring_raddr,
+	input  wire               ring_gnt,
 	input  wire [7:0]         ring_rdata,
 
 	output wire               idle,
@@ -110,6 +113,7 @@ module anpr_store #(
 
 	input  wire               slot_re,
 	input  wire [SA_W-1:0]    slot_raddr,
+	output wire               slot_gnt,
 	output wire [7:0]         slot_rdata
 );
 
@@ -236,7 +240,7 @@ module anpr_store #(
 	reg [11:0]        r_reg, c_reg;
 	reg [RING_AW-1:0] rb_reg;
 	reg [SA_W-1:0]    sa_reg;
-	reg               wv_reg;
+	reg               wv_reg, wl_reg; /* a byte for the slot, the crop's last */
 	reg [SA_W-1:0]    wa_reg;
 	wire [Y_W-1:0]    back = ylast_reg - ccy[Y_W-1:0];  /* lines from the crop top to y_last */
 	wire [RING_AW+6:0] back_off = back * MAX_W;
@@ -289,9 +293,9 @@ module anpr_store #(
 		.s_ready(msg_s_ready), .m_data(msg), .m_valid(msg_valid), .m_ready(msg_ready), .count(msg_count)
 	);
 
-	anpr_ram_sdp #(.DATA_W(8), .ADDR_W(SA_W), .DEPTH(NSLOTS << SLOT_AW)) slots (
-		.clk(clk), .we(wv_reg), .waddr(wa_reg), .wdata(ring_rdata),
-		.re(slot_re), .raddr(slot_raddr), .rdata(slot_rdata)
+	anpr_ram_sp8 #(.ADDR_W(SA_W), .DEPTH(NSLOTS << SLOT_AW)) slots (
+		.clk(clk), .rst(rst), .we(wv_reg), .waddr(wa_reg), .wdata(ring_rdata), .wlast(wl_reg),
+		.re(slot_re), .raddr(slot_raddr), .gnt(slot_gnt), .rdata(slot_rdata)
 	);
 
 	task drop_one;
@@ -304,6 +308,7 @@ module anpr_store #(
 
 	always @(posedge clk) begin
 		wv_reg <= 1'b0;
+		wl_reg <= 1'b0;
 		case (state_reg)
 		S_IDLE: if (ctl_take) begin
 			/* frame control, after every close of the frame */
@@ -394,7 +399,7 @@ module anpr_store #(
 			c_reg <= 12'd0;
 			rb_reg <= rb0;
 		end
-		S_COPY: begin
+		S_COPY: if (ring_gnt) begin
 			if (c_reg == 12'd0 && r_reg == 12'd0) begin
 				m_valid[victim_reg[NI_W-1:0]] <= 1'b1;
 				m_tag[victim_reg[NI_W-1:0]] <= tag_reg;
@@ -411,6 +416,7 @@ module anpr_store #(
 				wa_reg <= sa_reg;
 			end
 			wv_reg <= 1'b1;
+			wl_reg <= (c_reg + 1'b1 == ccw) && (r_reg + 1'b1 == cch);
 			sa_reg <= ((c_reg == 12'd0 && r_reg == 12'd0) ?
 				   {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}} : sa_reg) + 1'b1;
 			if (c_reg + 1'b1 == ccw) begin
