@@ -23,7 +23,8 @@
  *   msg_*      frame messages from anpr_store, in stream order, with the
  *              frame's own counters and settings: the emitter may still be
  *              sending one frame while the next streams in
- *   meta_*, slot_*   the candidate store (a slot read waits for slot_gnt);
+ *   meta_*, slot_*   the candidate store (a metadata read waits for meta_gnt,
+ *              a slot read for slot_gnt);
  *              free_* returns sent slots
  *
  * Candidates of the frame go out best first: highest score, earliest
@@ -52,6 +53,7 @@ module anpr_emit #(
 	output wire            free_tag_valid,
 	output wire            free_tag,
 	output reg  [3:0]      meta_idx,
+	input  wire            meta_gnt,
 	input  wire            meta_valid,
 	input  wire            meta_tag,
 	input  wire [7:0]      meta_seq,
@@ -613,8 +615,9 @@ module anpr_emit #(
 				state_reg <= E_IDLE;
 			end
 		end
-		E_PICK: begin
-			/* best score first; of equals, the earliest stored */
+		E_PICK: if (meta_gnt) begin
+			/* best score first; of equals, the earliest stored (the
+			 * metadata port is the store's while it scans its slots) */
 			if (pick_i_reg < NSLOTS) begin
 				if (meta_valid && meta_tag == tag_reg &&
 				    (!best_any_reg || meta_score > score_reg ||
@@ -634,7 +637,7 @@ module anpr_emit #(
 				state_reg <= E_LOAD;
 			end
 		end
-		E_LOAD: begin
+		E_LOAD: if (meta_gnt) begin
 			cx_reg <= meta_cx;
 			cy_reg <= meta_cy;
 			cw_reg <= meta_cw;

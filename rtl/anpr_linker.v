@@ -162,60 +162,62 @@ module anpr_linker #(
 	assign s_ev_ready = (state_reg == L_IDLE);
 	assign idle = (state_reg == L_IDLE) && !close_valid && !ctl_valid;
 
+	/* Write data: a freed slot only clears its valid bit (the fields of a
+	 * slot that is not valid are never read), so each table's fields come
+	 * from one of three places: a run's slot, the run merged or stacked,
+	 * or the word read back. */
+	wire [S_W-1:0] w_run = pack(1'b1, 1'b1, rx0, rx1, rx0, rx1, rby, rby, rsum);
+	wire [S_W-1:0] w_merge = pack(1'b1, 1'b1, m_x0_reg, m_x1_reg, m_x0_reg, m_x1_reg, m_y0_reg, rby,
+				      sat16(m_sum_reg));
+	wire [S_W-1:0] w_stack = pack(1'b1, 1'b1, bmin(`F_X0(rd1), rx0), bmax(`F_X1(rd1), rx1), rx0, rx1,
+				      `F_Y0(rd1), rby, sat16({5'd0, `F_SUM(rd1)} + {5'd0, rsum}));
+	wire [S_W-1:0] d0 = (state_reg != L_RUN_END) ? rd0 : m_found_reg ? w_merge : w_run;
+	wire [S_W-1:0] d1 = (state_reg == L_RUN) ? w_stack : (state_reg == L_RUN_END) ? w_run : rd1;
+	reg            v0, v1, t01;
+	/* valid and touched are set apart; a close does not send lx0..lx1 */
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire unused = &{1'b0, d0[1:0], d1[1:0], cw[2+4*BX_W-1:2+2*BX_W]};
+	/* verilator lint_on UNUSEDSIGNAL */
+
 	always @* begin
 		we0 = 1'b0;
 		we1 = 1'b0;
 		wa0 = s;
 		wa1 = s;
-		wd0 = rd0;
-		wd1 = rd1;
+		v0 = 1'b0;
+		v1 = 1'b0;
+		t01 = 1'b1;
 		case (state_reg)
 		L_CLEAR: begin
 			we0 = 1'b1;
 			we1 = 1'b1;
-			wd0 = {S_W{1'b0}};
-			wd1 = {S_W{1'b0}};
 		end
 		L_RUN: if (idx_reg != 5'd31) begin /* 31: priming read, no data yet */
 			/* merged slots die now; the merge target is written at the end */
-			if (ov0 && m_found_reg) begin
-				we0 = 1'b1;
-				wd0 = {S_W{1'b0}};
-			end
-			if (st1 && !s_done_reg) begin
-				we1 = 1'b1;
-				wd1 = pack(1'b1, 1'b1, bmin(`F_X0(rd1), rx0), bmax(`F_X1(rd1), rx1), rx0, rx1,
-					   `F_Y0(rd1), rby, sat16({5'd0, `F_SUM(rd1)} + {5'd0, rsum}));
-			end
+			we0 = ov0 && m_found_reg;
+			we1 = st1 && !s_done_reg;
+			v1 = 1'b1;
 		end
 		L_RUN_END: begin
-			if (m_found_reg) begin
-				we0 = 1'b1;
-				wa0 = m_slot_reg;
-				wd0 = pack(1'b1, 1'b1, m_x0_reg, m_x1_reg, m_x0_reg, m_x1_reg, m_y0_reg, rby,
-					   sat16(m_sum_reg));
-			end else if (f0_found_reg) begin
-				we0 = 1'b1;
-				wa0 = f0_slot_reg;
-				wd0 = pack(1'b1, 1'b1, rx0, rx1, rx0, rx1, rby, rby, rsum);
-			end
-			if (!s_done_reg && f1_found_reg) begin
-				we1 = 1'b1;
-				wa1 = f1_slot_reg;
-				wd1 = pack(1'b1, 1'b1, rx0, rx1, rx0, rx1, rby, rby, rsum);
-			end
+			we0 = m_found_reg || f0_found_reg;
+			wa0 = m_found_reg ? m_slot_reg : f0_slot_reg;
+			v0 = 1'b1;
+			we1 = !s_done_reg && f1_found_reg;
+			wa1 = f1_slot_reg;
+			v1 = 1'b1;
 		end
 		L_CDATA: if (!close_valid || close_ready) begin
 			/* closed: slot freed; kept: touched cleared for the next row */
-			if (`F_V(cw)) begin
-				we0 = !idx_reg[4];
-				we1 = idx_reg[4];
-				wd0 = do_close ? {S_W{1'b0}} : {cw[S_W-1:2], 1'b0, 1'b1};
-				wd1 = wd0;
-			end
+			we0 = `F_V(cw) && !idx_reg[4];
+			we1 = `F_V(cw) && idx_reg[4];
+			v0 = !do_close;
+			v1 = !do_close;
+			t01 = 1'b0;
 		end
 		default: ;
 		endcase
+		wd0 = {d0[S_W-1:2], t01, v0};
+		wd1 = {d1[S_W-1:2], t01, v1};
 	end
 
 	always @(posedge clk) begin

@@ -264,7 +264,7 @@ module anpr_pipeline #(
 	wire [3:0]      meta_idx, free_idx;
 	wire [15:0]     meta_score;
 	wire [7:0]      slot_rdata, meta_seq;
-	wire            meta_valid, meta_tag, free_valid, free_tag_valid, free_tag;
+	wire            meta_gnt, meta_valid, meta_tag, free_valid, free_tag_valid, free_tag;
 	wire [65:0]     msg;
 	wire            msg_valid, msg_ready, msg_pending;
 	wire [11:0]     meta_cx, meta_cy, meta_cw, meta_ch;
@@ -288,7 +288,7 @@ module anpr_pipeline #(
 		.msg_pending(msg_pending),
 		.free_valid(free_valid), .free_idx(free_idx), .free_tag_valid(free_tag_valid),
 		.free_tag(free_tag), .sts_dropped(sts_dropped),
-		.meta_idx(meta_idx), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
+		.meta_idx(meta_idx), .meta_gnt(meta_gnt), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
 		.meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
 		.meta_cw(meta_cw), .meta_ch(meta_ch),
 		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata)
@@ -300,7 +300,7 @@ module anpr_pipeline #(
 		.msg(msg), .msg_valid(msg_valid), .msg_ready(msg_ready),
 		.free_valid(free_valid), .free_idx(free_idx), .free_tag_valid(free_tag_valid),
 		.free_tag(free_tag),
-		.meta_idx(meta_idx), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
+		.meta_idx(meta_idx), .meta_gnt(meta_gnt), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
 		.meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
 		.meta_cw(meta_cw), .meta_ch(meta_ch),
 		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata),

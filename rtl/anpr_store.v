@@ -29,7 +29,8 @@
  *   close_*    components from anpr_linker
  *   ring_*     read port of the row ring (anpr_ram_sp8: a read waits
  *              for ring_gnt, the copy with it)
- *   meta_*     read port of slot metadata for anpr_emit (combinational)
+ *   meta_*     read port of slot metadata for anpr_emit (combinational),
+ *              shared with the slot scan: valid while meta_gnt
  *   slot_*     read port of the slot memory for anpr_emit (anpr_ram_sp8:
  *              the store's writes go first, a read waits for slot_gnt)
  *   ctl_*      frame control from anpr_linker, in order with the closes
@@ -102,6 +103,7 @@ module anpr_store #(
 	output reg  [31:0]        sts_dropped,
 
 	input  wire [3:0]         meta_idx,
+	output wire               meta_gnt,
 	output wire               meta_valid,
 	output wire               meta_tag,
 	output wire [7:0]         meta_seq,
@@ -155,14 +157,20 @@ module anpr_store #(
 	reg [11:0] m_cw [0:NSLOTS-1];
 	reg [11:0] m_ch [0:NSLOTS-1];
 
-	assign meta_valid = m_valid[meta_idx[NI_W-1:0]];
-	assign meta_tag = m_tag[meta_idx[NI_W-1:0]];
-	assign meta_seq = m_seq[meta_idx[NI_W-1:0]];
-	assign meta_score = m_score[meta_idx[NI_W-1:0]];
-	assign meta_cx = m_cx[meta_idx[NI_W-1:0]];
-	assign meta_cy = m_cy[meta_idx[NI_W-1:0]];
-	assign meta_cw = m_cw[meta_idx[NI_W-1:0]];
-	assign meta_ch = m_ch[meta_idx[NI_W-1:0]];
+	/* one read port on the metadata, shared: the slot scan (S_SCAN) has
+	 * it, the emitter otherwise (meta_gnt) */
+	reg  [3:0]      i_reg;
+	wire            scanning = (state_reg == S_SCAN);
+	wire [NI_W-1:0] mi = scanning ? i_reg[NI_W-1:0] : meta_idx[NI_W-1:0];
+	assign meta_gnt = !scanning;
+	assign meta_valid = m_valid[mi];
+	assign meta_tag = m_tag[mi];
+	assign meta_seq = m_seq[mi];
+	assign meta_score = m_score[mi];
+	assign meta_cx = m_cx[mi];
+	assign meta_cy = m_cy[mi];
+	assign meta_cw = m_cw[mi];
+	assign meta_ch = m_ch[mi];
 
 	/* slot indices are 4 bits wide outside, NI_W inside; the ring offset is below RING_END */
 	/* verilator lint_off UNUSEDSIGNAL */
@@ -199,14 +207,13 @@ module anpr_store #(
 
 	/* ---- S_SCAN: over all slots, the current frame's: the strongest
 	 * overlapping candidate and the weakest ---- */
-	reg  [3:0]  i_reg;
 	reg         dup_reg, weak_any_reg;
 	reg  [3:0]  dup_idx_reg, vmin_reg;
 	reg  [15:0] dup_score_reg, weak_score_reg;
 	reg  [7:0]  dup_seq_reg, weak_seq_reg;
-	wire        mine = m_valid[i_reg[NI_W-1:0]] && m_tag[i_reg[NI_W-1:0]] == tag_reg;
-	wire [15:0] i_score = m_score[i_reg[NI_W-1:0]];
-	wire [7:0]  i_seq = m_seq[i_reg[NI_W-1:0]];
+	wire        mine = meta_valid && meta_tag == tag_reg;
+	wire [15:0] i_score = meta_score;
+	wire [7:0]  i_seq = meta_seq;
 	/* the lowest free slot */
 	reg         free_any;
 	reg  [3:0]  free_slot;
@@ -220,17 +227,17 @@ module anpr_store #(
 				free_slot = fi[3:0];
 			end
 	end
-	wire [12:0] ox1 = m_cx[i_reg[NI_W-1:0]] + m_cw[i_reg[NI_W-1:0]];
-	wire [12:0] oy1 = m_cy[i_reg[NI_W-1:0]] + m_ch[i_reg[NI_W-1:0]];
+	wire [12:0] ox1 = meta_cx + meta_cw;
+	wire [12:0] oy1 = meta_cy + meta_ch;
 	wire [12:0] nx1 = ccx + ccw;
 	wire [12:0] ny1 = ccy + cch;
-	wire [11:0] ix0 = (ccx > m_cx[i_reg[NI_W-1:0]]) ? ccx : m_cx[i_reg[NI_W-1:0]];
-	wire [11:0] iy0 = (ccy > m_cy[i_reg[NI_W-1:0]]) ? ccy : m_cy[i_reg[NI_W-1:0]];
+	wire [11:0] ix0 = (ccx > meta_cx) ? ccx : meta_cx;
+	wire [11:0] iy0 = (ccy > meta_cy) ? ccy : meta_cy;
 	wire [12:0] ix1 = (nx1 < ox1) ? nx1 : ox1;
 	wire [12:0] iy1 = (ny1 < oy1) ? ny1 : oy1;
 	wire [12:0] iw = ix1 - {1'b0, ix0};
 	wire [12:0] ih = iy1 - {1'b0, iy0};
-	wire [19:0] oarea = m_cw[i_reg[NI_W-1:0]] * m_ch[i_reg[NI_W-1:0]];
+	wire [19:0] oarea = meta_cw * meta_ch;
 	wire [19:0] sarea = (carea < oarea) ? carea : oarea;
 	wire [26:0] inter2 = {iw, 1'b0} * ih;
 	wire overlap = ix1 > {1'b0, ix0} && iy1 > {1'b0, iy0} && inter2 >= {7'd0, sarea};
