@@ -154,15 +154,17 @@ module anpr_emit #(
 	reg            inv_reg;
 	reg [21:0]     dark_reg;
 	reg [4:0]      nch_reg;
-	/* character boxes of the candidate: a block RAM of {band, w, x},
-	 * written by the segmentation scans, read in order by the output */
-	reg            chr_we;
-	reg [24:0]     chr_wd;
-	wire [24:0]    chr_rd;
-	reg [3:0]      chr_ra_reg; /* the character chr_rd holds */
-	wire [11:0]    chx_rd = chr_rd[11:0];
-	wire [11:0]    chw_rd = chr_rd[23:12];
-	wire           chb_rd = chr_rd[24];
+	/* character boxes of the candidate: a block RAM of {last column,
+	 * first column}, written by the segmentation scans, read in order by
+	 * the output; the bottom text row's come after the top row's nch1 */
+	reg              chr_we;
+	reg [2*CW_AW-1:0] chr_wd;
+	wire [2*CW_AW-1:0] chr_rd;
+	reg [3:0]        chr_ra_reg; /* the character chr_rd holds */
+	reg [4:0]        nch1_reg;   /* characters in the top (or only) row */
+	wire [11:0]      chx_rd = {{12-CW_AW{1'b0}}, chr_rd[CW_AW-1:0]};
+	wire [11:0]      chw_rd = {{12-CW_AW{1'b0}}, chr_rd[2*CW_AW-1:CW_AW]} - chx_rd + 1'b1;
+	wire             chb_rd = {1'b0, chr_ra_reg} >= nch1_reg;
 	reg [7:0]      h1_reg, h2_reg;
 	wire [11:0]    tw = rx1_reg - rx0_reg + 1'b1;
 	wire [11:0]    th = ry1_reg - ry0_reg + 1'b1;
@@ -177,12 +179,15 @@ module anpr_emit #(
 	anpr_ram_sdp #(.DATA_W(12), .ADDR_W(CH_AW), .DEPTH(CROP_MAX_H)) rowc (
 		.clk(clk), .we(rowc_we), .waddr(rowc_wa), .wdata(rowc_wd),
 		.re(1'b1), .raddr(rowc_ra), .rdata(rowc_rd));
-	anpr_ram_sdp #(.DATA_W(12), .ADDR_W(CW_AW), .DEPTH(CROP_MAX_W)) colc (
-		.clk(clk), .we(colc_we), .waddr(colc_wa), .wdata(colc_wd),
-		.re(1'b1), .raddr(colc_ra), .rdata(colc_rd));
-	anpr_ram_sdp #(.DATA_W(12), .ADDR_W(CW_AW), .DEPTH(CROP_MAX_W)) col2 (
-		.clk(clk), .we(col2_we), .waddr(colc_wa), .wdata(colc_wd),
-		.re(1'b1), .raddr(colc_ra), .rdata(col2_rd));
+	/* column counts are at most the crop's height: CC_W bits; both text
+	 * rows' in one RAM */
+	localparam CC_W = CH_AW + 1;
+	wire [CC_W-1:0] colc_q, col2_q;
+	anpr_ram_sdp2 #(.DATA_W(CC_W), .ADDR_W(CW_AW), .DEPTH(CROP_MAX_W)) cols (
+		.clk(clk), .we_a(colc_we), .we_b(col2_we), .waddr(colc_wa), .wdata(colc_wd[CC_W-1:0]),
+		.re(1'b1), .raddr(colc_ra), .rdata_a(colc_q), .rdata_b(col2_q));
+	assign colc_rd = {{12-CC_W{1'b0}}, colc_q};
+	assign col2_rd = {{12-CC_W{1'b0}}, col2_q};
 
 	/* ---- raster walker: reads a rectangle of the slot, a pixel a cycle ---- */
 	reg            wk_on_reg;
@@ -278,14 +283,14 @@ module anpr_emit #(
 	/* the box bytes wait a cycle when the RAM still holds the previous character */
 	wire        chr_ready = (bi_reg < 9'd2) || (chr_ra_reg == sj);
 
-	anpr_ram_sdp #(.DATA_W(25), .ADDR_W(4)) chars (
+	anpr_ram_sdp #(.DATA_W(2 * CW_AW), .ADDR_W(4)) chars (
 		.clk(clk), .we(chr_we), .waddr(nch_reg[3:0]), .wdata(chr_wd),
 		.re(1'b1), .raddr(sj), .rdata(chr_rd));
 	wire [8:0]  seg_len = 9'd2 + {1'b0, nch_reg, 3'b000};
 
 	/* bits that shifts and fixed layouts leave out */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7], m_pl[63:Y_W+34]};
+	wire unused = &{1'b0, colc_wd[11:CC_W], thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7], m_pl[63:Y_W+34]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
 	always @* begin
@@ -503,11 +508,13 @@ module anpr_emit #(
 		end
 	endtask
 
-	/* the character a seg_band step keeps (written in the same cycle) */
+	/* the character a seg_band step keeps (written in the same cycle):
+	 * columns sc_start .. sc_i - 1 */
+	wire [CW_AW-1:0] sc_i_m1 = sc_i_reg[CW_AW-1:0] - 1'b1;
 	always @* begin
 		chr_we = (state_reg == E_SEG1 || state_reg == E_SEG2) && sc_step && !seg_fg &&
 			 sc_open_reg && seg_keep;
-		chr_wd = {state_reg == E_SEG2, sc_i_reg - sc_start_reg, sc_start_reg};
+		chr_wd = {sc_i_m1, sc_start_reg[CW_AW-1:0]};
 	end
 
 	/* one step of seg_band (C model) */
@@ -772,6 +779,7 @@ module anpr_emit #(
 			end
 		end
 		E_SEG1: if (sc_fin_reg) begin
+			nch1_reg <= nch_reg;
 			if (split_reg != 0) begin
 				scan(rx0_reg, rx1_reg + 1'b1, 12'd0, 12'd0);
 				state_reg <= E_SEG2;

@@ -33,8 +33,7 @@
  */
 module anpr_linker #(
 	parameter X_W = 11,
-	parameter Y_W = 12,
-	parameter RING_AW = 16
+	parameter Y_W = 12
 ) (
 	input  wire               clk,
 	input  wire               rst,
@@ -51,7 +50,6 @@ module anpr_linker #(
 	output reg  [Y_W-3:0]     close_y1,
 	output reg  [15:0]        close_sum,
 	output reg  [Y_W-1:0]     close_ylast,
-	output reg  [RING_AW-1:0] close_base,
 	input  wire               store_idle,
 
 	output reg                ctl_valid,
@@ -101,8 +99,14 @@ module anpr_linker #(
 	wire [3:0]     ra = (state_reg == L_RUN) ? idx_reg[3:0] + 1'b1 : idx_reg[3:0];
 	wire           re = 1'b1;
 
-	anpr_ram_sdp #(.DATA_W(S_W), .ADDR_W(4)) tab0 (
-		.clk(clk), .we(we0), .waddr(wa0), .wdata(wd0), .re(re), .raddr(ra), .rdata(rd0));
+	/* table 0 keeps no lx0..lx1 (merging does not use them): its RAM word
+	 * is S_W - 2 BX_W bits, read back with zeros in their place */
+	localparam LX_LO = 2 + 2 * BX_W, LX_HI = 2 + 4 * BX_W;
+	wire [S_W-2*BX_W-1:0] rd0_q;
+	anpr_ram_sdp #(.DATA_W(S_W - 2 * BX_W), .ADDR_W(4)) tab0 (
+		.clk(clk), .we(we0), .waddr(wa0), .wdata({wd0[S_W-1:LX_HI], wd0[LX_LO-1:0]}), .re(re), .raddr(ra),
+		.rdata(rd0_q));
+	assign rd0 = {rd0_q[S_W-2*BX_W-1:LX_LO], {2*BX_W{1'b0}}, rd0_q[LX_LO-1:0]};
 	anpr_ram_sdp #(.DATA_W(S_W), .ADDR_W(4)) tab1 (
 		.clk(clk), .we(we1), .waddr(wa1), .wdata(wd1), .re(re), .raddr(ra), .rdata(rd1));
 
@@ -176,7 +180,7 @@ module anpr_linker #(
 	reg            v0, v1, t01;
 	/* valid and touched are set apart; a close does not send lx0..lx1 */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, d0[1:0], d1[1:0], cw[2+4*BX_W-1:2+2*BX_W]};
+	wire unused = &{1'b0, d0[1:0], d1[1:0], cw[2+4*BX_W-1:2+2*BX_W], wd0[LX_HI-1:LX_LO]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
 	always @* begin
@@ -310,7 +314,6 @@ module anpr_linker #(
 				close_y1 <= `F_Y1(cw);
 				close_sum <= `F_SUM(cw);
 				close_ylast <= close_all_reg ? ev_reg[Y_W-1:0] - 1'b1 : ev_reg[Y_W-1:0];
-				close_base <= ev_reg[Y_W+RING_AW-1:Y_W];
 			end
 			idx_reg <= idx_reg + 1'b1;
 			if (idx_reg == 5'd31) begin

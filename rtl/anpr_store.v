@@ -29,8 +29,10 @@
  *   close_*    components from anpr_linker
  *   ring_*     read port of the row ring (anpr_ram_sp8: a read waits
  *              for ring_gnt, the copy with it)
- *   meta_*     read port of slot metadata for anpr_emit (combinational),
- *              shared with the slot scan: valid while meta_gnt
+ *   meta_*     read port of slot metadata for anpr_emit, shared with the
+ *              slot scan: meta_seq .. meta_ch are those of slot meta_idx
+ *              while meta_gnt (a block RAM, read a cycle after meta_idx
+ *              is set, when the scan does not have the port)
  *   slot_*     read port of the slot memory for anpr_emit (anpr_ram_sp8:
  *              the store's writes go first, a read waits for slot_gnt)
  *   ctl_*      frame control from anpr_linker, in order with the closes
@@ -50,7 +52,9 @@ module anpr_store #(
 	parameter RING_AW = 16,
 	parameter SLOT_AW = 13,
 	parameter NSLOTS = 8,
-	parameter SA_W = 16
+	parameter SA_W = 16,
+	parameter CW_W = 9,
+	parameter CH_W = 7
 ) (
 	input  wire               clk,
 	input  wire               rst,
@@ -63,7 +67,6 @@ module anpr_store #(
 	input  wire [Y_W-3:0]     close_y1,
 	input  wire [15:0]        close_sum,
 	input  wire [Y_W-1:0]     close_ylast,
-	input  wire [RING_AW-1:0] close_base,
 
 	input  wire [Y_W-1:0]     frame_width,
 	input  wire [11:0]        cfg_min_w,
@@ -125,7 +128,7 @@ module anpr_store #(
 	localparam NI_W = $clog2(NSLOTS);
 	localparam [RING_AW-1:0] RING_END = RING_LINES * MAX_W;
 	localparam [2:0] S_IDLE = 3'd0, S_EVAL = 3'd1, S_SCAN = 3'd2, S_DECIDE = 3'd3,
-			 S_COPY = 3'd4, S_FLUSH = 3'd5, S_FIT = 3'd6;
+			 S_COPY = 3'd4, S_FLUSH = 3'd5, S_FIT = 3'd6, S_RING = 3'd7;
 	localparam [2:0] EV_START = 3'd0, EV_FEND = 3'd3;
 	localparam [1:0] MSG_START = 2'd0, MSG_FEND = 2'd1, MSG_ABORT = 2'd2;
 
@@ -136,7 +139,6 @@ module anpr_store #(
 	reg [Y_W-3:0]     y0_reg, y1_reg;
 	reg [15:0]        sum_reg;
 	reg [Y_W-1:0]     ylast_reg;
-	reg [RING_AW-1:0] base_reg;
 
 	wire       msg_room; /* the message FIFO can take one more */
 
@@ -150,31 +152,38 @@ module anpr_store #(
 	/* slot metadata */
 	reg [NSLOTS-1:0] m_valid;
 	reg [NSLOTS-1:0] m_tag;
-	reg [7:0]  m_seq [0:NSLOTS-1];
-	reg [15:0] m_score [0:NSLOTS-1];
-	reg [11:0] m_cx [0:NSLOTS-1];
-	reg [11:0] m_cy [0:NSLOTS-1];
-	reg [11:0] m_cw [0:NSLOTS-1];
-	reg [11:0] m_ch [0:NSLOTS-1];
+	/* the rest in a block RAM: {seq, score, cx, cy, cw, ch}; a crop is at
+	 * most CROP_MAX_W x CROP_MAX_H (CW_W, CH_W bits) */
+	localparam MD_W = 8 + 16 + X_W + 12 + CW_W + CH_W;
+	reg             md_we;
+	wire [MD_W-1:0] md_q;
 
-	/* one read port on the metadata, shared: the slot scan (S_SCAN) has
-	 * it, the emitter otherwise (meta_gnt) */
+	/* one read port on the metadata RAM, shared: the slot scan (S_SCAN)
+	 * has it, the emitter otherwise; the word read arrives a cycle later */
 	reg  [3:0]      i_reg;
 	wire            scanning = (state_reg == S_SCAN);
 	wire [NI_W-1:0] mi = scanning ? i_reg[NI_W-1:0] : meta_idx[NI_W-1:0];
-	assign meta_gnt = !scanning;
-	assign meta_valid = m_valid[mi];
-	assign meta_tag = m_tag[mi];
-	assign meta_seq = m_seq[mi];
-	assign meta_score = m_score[mi];
-	assign meta_cx = m_cx[mi];
-	assign meta_cy = m_cy[mi];
-	assign meta_cw = m_cw[mi];
-	assign meta_ch = m_ch[mi];
+	reg  [NI_W-1:0] mi_reg;   /* the slot md_q holds */
+	reg             mi_e_reg; /* ... read for the emitter */
+	assign meta_gnt = mi_e_reg && mi_reg == meta_idx[NI_W-1:0];
+	assign meta_valid = m_valid[meta_idx[NI_W-1:0]];
+	assign meta_tag = m_tag[meta_idx[NI_W-1:0]];
+	wire [CW_W-1:0] md_cw;
+	wire [CH_W-1:0] md_ch;
+	wire [X_W-1:0]  md_cx;
+	assign {meta_seq, meta_score, md_cx, meta_cy, md_cw, md_ch} = md_q;
+	assign meta_cx = {{12-X_W{1'b0}}, md_cx};
+	assign meta_cw = {{12-CW_W{1'b0}}, md_cw};
+	assign meta_ch = {{12-CH_W{1'b0}}, md_ch};
+
+	anpr_ram_sdp #(.DATA_W(MD_W), .ADDR_W(NI_W)) meta (
+		.clk(clk), .we(md_we), .waddr(victim_reg[NI_W-1:0]),
+		.wdata({seq_reg, sum_reg, ccx[X_W-1:0], ccy, ccw[CW_W-1:0], cch[CH_W-1:0]}),
+		.re(1'b1), .raddr(mi), .rdata(md_q));
 
 	/* slot indices are 4 bits wide outside, NI_W inside; the ring offset is below RING_END */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, meta_idx[3], victim_reg[3], back_off[RING_AW+6:RING_AW], free_idx[3], area_n[25:20],
+	wire unused = &{1'b0, meta_idx[3], victim_reg[3], free_idx[3], area_n[25:20],
 			ctl_payload[47:33], msg_s_ready};
 	/* verilator lint_on UNUSEDSIGNAL */
 
@@ -211,7 +220,9 @@ module anpr_store #(
 	reg  [3:0]  dup_idx_reg, vmin_reg;
 	reg  [15:0] dup_score_reg, weak_score_reg;
 	reg  [7:0]  dup_seq_reg, weak_seq_reg;
-	wire        mine = meta_valid && meta_tag == tag_reg;
+	/* the scan reads slot i_reg while it decides on slot i_reg - 1 */
+	wire [3:0]  si = i_reg - 1'b1;
+	wire        mine = (i_reg != 0) && m_valid[si[NI_W-1:0]] && m_tag[si[NI_W-1:0]] == tag_reg;
 	wire [15:0] i_score = meta_score;
 	wire [7:0]  i_seq = meta_seq;
 	/* the lowest free slot */
@@ -249,10 +260,14 @@ module anpr_store #(
 	reg [SA_W-1:0]    sa_reg;
 	reg               wv_reg, wl_reg; /* a byte for the slot, the crop's last */
 	reg [SA_W-1:0]    wa_reg;
-	wire [Y_W-1:0]    back = ylast_reg - ccy[Y_W-1:0];  /* lines from the crop top to y_last */
-	wire [RING_AW+6:0] back_off = back * MAX_W;
-	wire [RING_AW-1:0] rb0 = (base_reg >= back_off[RING_AW-1:0]) ? base_reg - back_off[RING_AW-1:0] :
-				 base_reg + RING_END - back_off[RING_AW-1:0];
+	/* S_RING: the crop top's ring address, (ccy mod RING_LINES) * MAX_W
+	 * (a frame's line y is at (y mod RING_LINES) * MAX_W): 8 steps of
+	 * restoring division, then 8 of shift and add */
+	reg [3:0]          rk_reg;
+	reg [11:0]         rr_reg;  /* ccy, then its remainder, shifted out MSB first */
+	reg [19:0]         rd_reg;  /* RING_LINES << (7 - step) */
+	reg [RING_AW-1:0]  ra_reg;  /* the product so far */
+	wire               rd_fits = {8'd0, rr_reg} >= rd_reg;
 
 	assign ring_re = (state_reg == S_COPY);
 	assign ring_raddr = rb_reg + {{RING_AW-12{1'b0}}, ccx} + {{RING_AW-12{1'b0}}, c_reg};
@@ -313,7 +328,13 @@ module anpr_store #(
 		end
 	endtask
 
+	/* the metadata goes in with the copy's first byte */
+	always @*
+		md_we = (state_reg == S_COPY) && ring_gnt && c_reg == 12'd0 && r_reg == 12'd0;
+
 	always @(posedge clk) begin
+		mi_reg <= mi;
+		mi_e_reg <= !scanning;
 		wv_reg <= 1'b0;
 		wl_reg <= 1'b0;
 		case (state_reg)
@@ -335,7 +356,6 @@ module anpr_store #(
 			y1_reg <= close_y1;
 			sum_reg <= close_sum;
 			ylast_reg <= close_ylast;
-			base_reg <= close_base;
 			state_reg <= S_EVAL;
 		end
 		S_EVAL: begin
@@ -355,6 +375,24 @@ module anpr_store #(
 				ccw <= cwn[11:0];
 				cch <= chn[11:0];
 				carea <= area_n[19:0];
+				rk_reg <= 4'd0;
+				rr_reg <= cy[11:0];
+				rd_reg <= RING_LINES << 7;
+				ra_reg <= {RING_AW{1'b0}};
+				state_reg <= S_RING;
+			end
+		end
+		S_RING: begin
+			rk_reg <= rk_reg + 1'b1;
+			if (!rk_reg[3]) begin
+				if (rd_fits)
+					rr_reg <= rr_reg - rd_reg[11:0];
+				rd_reg <= rd_reg >> 1;
+			end else begin
+				ra_reg <= {ra_reg[RING_AW-2:0], 1'b0} + (rr_reg[7] ? MAX_W[RING_AW-1:0] : {RING_AW{1'b0}});
+				rr_reg <= {rr_reg[10:0], 1'b0};
+			end
+			if (rk_reg == 4'd15) begin
 				i_reg <= 4'd0;
 				dup_reg <= 1'b0;
 				weak_any_reg <= 1'b0;
@@ -367,19 +405,19 @@ module anpr_store #(
 			if (mine && overlap && (!dup_reg || i_score > dup_score_reg ||
 			    (i_score == dup_score_reg && i_seq < dup_seq_reg))) begin
 				dup_reg <= 1'b1;
-				dup_idx_reg <= i_reg;
+				dup_idx_reg <= si;
 				dup_score_reg <= i_score;
 				dup_seq_reg <= i_seq;
 			end
 			if (mine && (!weak_any_reg || i_score < weak_score_reg ||
 			    (i_score == weak_score_reg && i_seq > weak_seq_reg))) begin
 				weak_any_reg <= 1'b1;
-				vmin_reg <= i_reg;
+				vmin_reg <= si;
 				weak_score_reg <= i_score;
 				weak_seq_reg <= i_seq;
 			end
 			i_reg <= i_reg + 1'b1;
-			if (i_reg == NSLOTS - 1)
+			if (i_reg == NSLOTS)
 				state_reg <= S_DECIDE;
 		end
 		S_DECIDE: begin
@@ -404,19 +442,13 @@ module anpr_store #(
 			end
 			r_reg <= 12'd0;
 			c_reg <= 12'd0;
-			rb_reg <= rb0;
+			rb_reg <= ra_reg;
 		end
 		S_COPY: if (ring_gnt) begin
 			if (c_reg == 12'd0 && r_reg == 12'd0) begin
 				m_valid[victim_reg[NI_W-1:0]] <= 1'b1;
 				m_tag[victim_reg[NI_W-1:0]] <= tag_reg;
-				m_seq[victim_reg[NI_W-1:0]] <= seq_reg;
 				seq_reg <= seq_reg + 1'b1;
-				m_score[victim_reg[NI_W-1:0]] <= sum_reg;
-				m_cx[victim_reg[NI_W-1:0]] <= ccx;
-				m_cy[victim_reg[NI_W-1:0]] <= ccy;
-				m_cw[victim_reg[NI_W-1:0]] <= ccw;
-				m_ch[victim_reg[NI_W-1:0]] <= cch;
 				sa_reg <= {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
 				wa_reg <= {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
 			end else begin
