@@ -78,6 +78,15 @@ module anpr_emit #(
 
 	`include "anpr_protocol.vh"
 
+	/* coordinates and counts inside a crop (at most CROP_MAX_W x
+	 * CROP_MAX_H) and their sums: C_W bits */
+	localparam C_W = ((CW_AW > CH_AW) ? CW_AW : CH_AW) + 1;
+
+	function [11:0] x12;
+		input [C_W-1:0] a;
+		x12 = {{12-C_W{1'b0}}, a};
+	endfunction
+
 	localparam [1:0] MSG_START = 2'd0, MSG_FEND = 2'd1;
 
 	/* message fields (anpr_store) */
@@ -145,12 +154,13 @@ module anpr_emit #(
 
 	/* ---- the candidate being analysed ---- */
 	reg [15:0]     score_reg;
-	reg [11:0]     cx_reg, cy_reg, cw_reg, ch_reg;
+	reg [11:0]     cx_reg, cy_reg;
+	reg [C_W-1:0]  cw_reg, ch_reg;
 	reg [SA_W-1:0] sbase_reg;
 	reg [21:0]     sum_reg;
 	reg [7:0]      mn_reg, mx_reg, thr_reg;
-	reg [11:0]     rmax_reg, rc_reg;
-	reg [11:0]     ry0_reg, ry1_reg, rx0_reg, rx1_reg, split_reg;
+	reg [C_W-1:0]     rmax_reg, rc_reg;
+	reg [C_W-1:0]     ry0_reg, ry1_reg, rx0_reg, rx1_reg, split_reg;
 	reg            inv_reg;
 	reg [21:0]     dark_reg;
 	reg [4:0]      nch_reg;
@@ -162,21 +172,21 @@ module anpr_emit #(
 	wire [2*CW_AW-1:0] chr_rd;
 	reg [3:0]        chr_ra_reg; /* the character chr_rd holds */
 	reg [4:0]        nch1_reg;   /* characters in the top (or only) row */
-	wire [11:0]      chx_rd = {{12-CW_AW{1'b0}}, chr_rd[CW_AW-1:0]};
-	wire [11:0]      chw_rd = {{12-CW_AW{1'b0}}, chr_rd[2*CW_AW-1:CW_AW]} - chx_rd + 1'b1;
+	wire [C_W-1:0]      chx_rd = {{C_W-CW_AW{1'b0}}, chr_rd[CW_AW-1:0]};
+	wire [C_W-1:0]      chw_rd = {{C_W-CW_AW{1'b0}}, chr_rd[2*CW_AW-1:CW_AW]} - chx_rd + 1'b1;
 	wire             chb_rd = {1'b0, chr_ra_reg} >= nch1_reg;
 	reg [7:0]      h1_reg, h2_reg;
-	wire [11:0]    tw = rx1_reg - rx0_reg + 1'b1;
-	wire [11:0]    th = ry1_reg - ry0_reg + 1'b1;
+	wire [C_W-1:0]    tw = rx1_reg - rx0_reg + 1'b1;
+	wire [C_W-1:0]    th = ry1_reg - ry0_reg + 1'b1;
 
 	/* ---- profile RAMs: row counts, column counts of both text rows ---- */
 	reg             rowc_we, colc_we, col2_we;
 	reg [CH_AW-1:0] rowc_wa, rowc_ra;
 	reg [CW_AW-1:0] colc_wa, colc_ra;
-	reg [11:0]      rowc_wd, colc_wd;
-	wire [11:0]     rowc_rd, colc_rd, col2_rd;
+	reg [C_W-1:0]      rowc_wd, colc_wd;
+	wire [C_W-1:0]     rowc_rd, colc_rd, col2_rd;
 
-	anpr_ram_sdp #(.DATA_W(12), .ADDR_W(CH_AW), .DEPTH(CROP_MAX_H)) rowc (
+	anpr_ram_sdp #(.DATA_W(C_W), .ADDR_W(CH_AW), .DEPTH(CROP_MAX_H)) rowc (
 		.clk(clk), .we(rowc_we), .waddr(rowc_wa), .wdata(rowc_wd),
 		.re(1'b1), .raddr(rowc_ra), .rdata(rowc_rd));
 	/* column counts are at most the crop's height: CC_W bits; both text
@@ -186,17 +196,17 @@ module anpr_emit #(
 	anpr_ram_sdp2 #(.DATA_W(CC_W), .ADDR_W(CW_AW), .DEPTH(CROP_MAX_W)) cols (
 		.clk(clk), .we_a(colc_we), .we_b(col2_we), .waddr(colc_wa), .wdata(colc_wd[CC_W-1:0]),
 		.re(1'b1), .raddr(colc_ra), .rdata_a(colc_q), .rdata_b(col2_q));
-	assign colc_rd = {{12-CC_W{1'b0}}, colc_q};
-	assign col2_rd = {{12-CC_W{1'b0}}, col2_q};
+	assign colc_rd = {{C_W-CC_W{1'b0}}, colc_q};
+	assign col2_rd = {{C_W-CC_W{1'b0}}, col2_q};
 
 	/* ---- raster walker: reads a rectangle of the slot, a pixel a cycle ---- */
 	reg            wk_on_reg;
-	reg [11:0]     wk_r_reg, wk_c_reg, wk_r1_reg, wk_c0_reg, wk_c1_reg;
+	reg [C_W-1:0]     wk_r_reg, wk_c_reg, wk_r1_reg, wk_c0_reg, wk_c1_reg;
 	reg [SA_W-1:0] wk_a_reg, wk_rs_reg; /* address of (r, c) and of (r, c0) */
 	reg            d_on_reg;            /* data stage holds a pixel */
-	reg [11:0]     d_r_reg, d_c_reg;
+	reg [C_W-1:0]     d_r_reg, d_c_reg;
 	reg            d_end_reg;           /* ... the rectangle's last */
-	wire [SA_W-1:0] cw_ext = {{SA_W-12{1'b0}}, cw_reg};
+	wire [SA_W-1:0] cw_ext = {{SA_W-C_W{1'b0}}, cw_reg};
 	/* the walker moves when the slot RAM grants its read (the store's
 	 * writes go first) */
 	wire           wk_want = wk_on_reg && (state_reg != E_CPIX || ob_room);
@@ -208,9 +218,9 @@ module anpr_emit #(
 
 	/* ---- scans over a profile RAM, read one index ahead ---- */
 	reg        sc_prime_reg, sc_fin_reg;
-	reg [11:0] sc_i_reg, sc_n_reg, sc_thr_reg, sc_gap_reg;
+	reg [C_W-1:0] sc_i_reg, sc_n_reg, sc_thr_reg, sc_gap_reg;
 	reg        sc_open_reg, sc_found_reg;
-	reg [11:0] sc_start_reg, sc_last_reg, sc_lo_reg, sc_hi_reg, sc_peak_reg;
+	reg [C_W-1:0] sc_start_reg, sc_last_reg, sc_lo_reg, sc_hi_reg, sc_peak_reg;
 	reg [21:0] sc_sum_reg, sc_best_reg;
 	wire       sc_step = !sc_prime_reg && !sc_fin_reg;
 
@@ -229,57 +239,57 @@ module anpr_emit #(
 	wire [7:0]  v = slot_rdata;
 	wire [7:0]  adiff = (v > h2_reg) ? v - h2_reg : h2_reg - v;
 	wire        abit = (d_c_reg >= 2) && (adiff >= edge_thr_reg);
-	wire [11:0] rc_a = ((d_c_reg == 0) ? 12'd0 : rc_reg) + {11'd0, abit};
+	wire [C_W-1:0] rc_a = ((d_c_reg == 0) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, abit};
 	/* the row maximum including the row ending now */
-	wire [11:0] rmax_last = (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg) ? rc_a : rmax_reg;
+	wire [C_W-1:0] rmax_last = (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg) ? rc_a : rmax_reg;
 	wire        dark = v < thr_reg;
-	wire [11:0] rc_b = ((d_c_reg == rx0_reg) ? 12'd0 : rc_reg) + {11'd0, dark};
+	wire [C_W-1:0] rc_b = ((d_c_reg == rx0_reg) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, dark};
 	wire        band2 = (split_reg != 0) && (d_r_reg > split_reg);
 	wire        fg = dark ^ inv_reg;
 	reg         fw_on_reg, fw_b2_reg;   /* pass C: the previous write, forwarded */
-	reg [11:0]  fw_c_reg, fw_v_reg;
-	wire [11:0] col_old = (fw_on_reg && fw_c_reg == d_c_reg && fw_b2_reg == band2) ? fw_v_reg :
+	reg [C_W-1:0]  fw_c_reg, fw_v_reg;
+	wire [C_W-1:0] col_old = (fw_on_reg && fw_c_reg == d_c_reg && fw_b2_reg == band2) ? fw_v_reg :
 			      band2 ? col2_rd : colc_rd;
 	wire        band_first = band2 ? (d_r_reg == split_reg + 1'b1) : (d_r_reg == ry0_reg);
-	wire [11:0] col_new = (band_first ? 12'd0 : col_old) + {11'd0, fg};
+	wire [C_W-1:0] col_new = (band_first ? {C_W{1'b0}} : col_old) + {{C_W-1{1'b0}}, fg};
 	wire        c_skip = (split_reg != 0) && (d_r_reg == split_reg);
 
 	/* ---- cluster scan step ---- */
 	wire        sc_at_end = (sc_i_reg == sc_n_reg);
-	wire [11:0] sc_v_raw = (state_reg == E_ROWS || state_reg == E_SPLIT) ? rowc_rd :
+	wire [C_W-1:0] sc_v_raw = (state_reg == E_ROWS || state_reg == E_SPLIT) ? rowc_rd :
 			       (state_reg == E_SEG2) ? col2_rd : colc_rd;
 	/* the first and last column hold no count (pass A does not write them) */
-	wire [11:0] sc_v = (state_reg == E_COLS && (sc_i_reg == 0 || sc_i_reg == sc_n_reg - 1'b1)) ?
-			   12'd0 : sc_v_raw;
+	wire [C_W-1:0] sc_v = (state_reg == E_COLS && (sc_i_reg == 0 || sc_i_reg == sc_n_reg - 1'b1)) ?
+			   {C_W{1'b0}} : sc_v_raw;
 	wire        sc_q = !sc_at_end && sc_v >= sc_thr_reg;
 	wire        sc_close = sc_open_reg && (sc_at_end ||
 			       (sc_q && sc_i_reg - sc_last_reg > sc_gap_reg + 1'b1) ||
 			       (!sc_q && sc_i_reg - sc_last_reg > sc_gap_reg));
 	wire        sc_better = sc_close && sc_sum_reg > sc_best_reg;
 	/* split search */
-	wire [11:0] rfg = inv_reg ? tw - rowc_rd : rowc_rd;
+	wire [C_W-1:0] rfg = inv_reg ? tw - rowc_rd : rowc_rd;
 	/* character boxes: band height, run test */
-	wire [11:0] seg_bh = (state_reg == E_SEG2) ? ry1_reg - split_reg :
+	wire [C_W-1:0] seg_bh = (state_reg == E_SEG2) ? ry1_reg - split_reg :
 			     (split_reg != 0) ? split_reg - ry0_reg : th;
-	wire        seg_fg = (sc_i_reg <= rx1_reg) && (sc_v_raw >= {4'd0, seg_bh[11:4]} + 1'b1);
-	wire [13:0] peak3 = {1'b0, sc_peak_reg, 1'b0} + {2'b00, sc_peak_reg};
+	wire        seg_fg = (sc_i_reg <= rx1_reg) && (sc_v_raw >= {4'd0, seg_bh[C_W-1:4]} + 1'b1);
+	wire [C_W+1:0] peak3 = {1'b0, sc_peak_reg, 1'b0} + {2'b00, sc_peak_reg};
 	wire        seg_keep = (sc_i_reg - sc_start_reg >= 2) && (peak3 >= {2'b00, seg_bh}) &&
 			       (nch_reg < 5'd16);
 
 	/* ---- plate box: text box grown by 5/16 of its height above and below ---- */
-	wire [15:0] th5 = {2'b00, th, 2'b00} + {4'b0000, th};
-	wire [11:0] ey = th5[15:4];
-	wire [11:0] pby = (ry0_reg >= ey) ? ry0_reg - ey : 12'd0;
-	wire [11:0] pbye = (ry1_reg + ey < ch_reg) ? ry1_reg + ey : ch_reg - 1'b1;
-	wire [11:0] pbh = pbye - pby + 1'b1;
+	wire [C_W+3:0] th5 = {2'b00, th, 2'b00} + {4'b0000, th};
+	wire [C_W-1:0] ey = th5[C_W+3:4];
+	wire [C_W-1:0] pby = (ry0_reg >= ey) ? ry0_reg - ey : {C_W{1'b0}};
+	wire [C_W-1:0] pbye = (ry1_reg + ey < ch_reg) ? ry1_reg + ey : ch_reg - 1'b1;
+	wire [C_W-1:0] pbh = pbye - pby + 1'b1;
 
 	/* ---- bytes of the fixed parts ---- */
 	reg  [7:0]  fix_byte;
 	reg  [15:0] field;
 	wire [8:0]  sb = bi_reg - 9'd2;       /* byte within the character boxes */
 	wire [3:0]  sj = sb[6:3];             /* character */
-	wire [11:0] chy = chb_rd ? split_reg + 1'b1 : ry0_reg;
-	wire [11:0] chh = chb_rd ? ry1_reg - split_reg : (split_reg != 0) ? split_reg - ry0_reg : th;
+	wire [C_W-1:0] chy = chb_rd ? split_reg + 1'b1 : ry0_reg;
+	wire [C_W-1:0] chh = chb_rd ? ry1_reg - split_reg : (split_reg != 0) ? split_reg - ry0_reg : th;
 	/* the box bytes wait a cycle when the RAM still holds the previous character */
 	wire        chr_ready = (bi_reg < 9'd2) || (chr_ra_reg == sj);
 
@@ -290,7 +300,7 @@ module anpr_emit #(
 
 	/* bits that shifts and fixed layouts leave out */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, colc_wd[11:CC_W], thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7], m_pl[63:Y_W+34]};
+	wire unused = &{1'b0, colc_wd[C_W-1:CC_W], meta_cw[11:C_W], meta_ch[11:C_W], thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7], m_pl[63:Y_W+34]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
 	always @* begin
@@ -329,14 +339,14 @@ module anpr_emit #(
 			case (bi_reg[4:1])
 			4'd1: field = frame_no_reg;
 			4'd2: field = score_reg;
-			4'd3: field = {4'd0, cx_reg + rx0_reg};
-			4'd4: field = {4'd0, cy_reg + pby};
-			4'd5: field = {4'd0, tw};
-			4'd6: field = {4'd0, pbh};
+			4'd3: field = {4'd0, cx_reg + x12(rx0_reg)};
+			4'd4: field = {4'd0, cy_reg + x12(pby)};
+			4'd5: field = {4'd0, x12(tw)};
+			4'd6: field = {4'd0, x12(pbh)};
 			4'd7: field = {4'd0, cx_reg};
 			4'd8: field = {4'd0, cy_reg};
-			4'd9: field = {4'd0, cw_reg};
-			4'd10: field = {4'd0, ch_reg};
+			4'd9: field = {4'd0, x12(cw_reg)};
+			4'd10: field = {4'd0, x12(ch_reg)};
 			default: field = 16'd0;
 			endcase
 			fix_byte = bi_reg[0] ? field[15:8] : field[7:0];
@@ -350,10 +360,10 @@ module anpr_emit #(
 		end
 		E_CSEG: begin
 			case (sb[2:1])
-			2'd0: field = {4'd0, cx_reg + chx_rd};
-			2'd1: field = {4'd0, cy_reg + chy};
-			2'd2: field = {4'd0, chw_rd};
-			default: field = {4'd0, chh};
+			2'd0: field = {4'd0, cx_reg + x12(chx_rd)};
+			2'd1: field = {4'd0, cy_reg + x12(chy)};
+			2'd2: field = {4'd0, x12(chw_rd)};
+			default: field = {4'd0, x12(chh)};
 			endcase
 			fix_byte = sb[0] ? field[15:8] : field[7:0];
 			if (bi_reg == 9'd0)
@@ -400,8 +410,8 @@ module anpr_emit #(
 		col2_we = 1'b0;
 		rowc_wa = d_r_reg[CH_AW-1:0];
 		colc_wa = d_c_reg[CW_AW-1:0];
-		rowc_wd = 12'd0;
-		colc_wd = 12'd0;
+		rowc_wd = {C_W{1'b0}};
+		colc_wd = {C_W{1'b0}};
 		/* scans read one index ahead; the priming cycle reads the first */
 		rowc_ra = sc_prime_reg ? sc_i_reg[CH_AW-1:0] : sc_i_reg[CH_AW-1:0] + 1'b1;
 		colc_ra = sc_prime_reg ? sc_i_reg[CW_AW-1:0] : sc_i_reg[CW_AW-1:0] + 1'b1;
@@ -417,7 +427,7 @@ module anpr_emit #(
 			if (d_on_reg && d_c_reg >= 1) begin
 				colc_we = 1'b1;
 				colc_wa = d_c_reg[CW_AW-1:0] - 1'b1;
-				colc_wd = ((d_r_reg == ry0_reg) ? 12'd0 : colc_rd) + {11'd0, abit};
+				colc_wd = ((d_r_reg == ry0_reg) ? {C_W{1'b0}} : colc_rd) + {{C_W-1{1'b0}}, abit};
 			end
 		end
 		E_PASSB: if (d_on_reg && d_c_reg == rx1_reg) begin
@@ -446,15 +456,15 @@ module anpr_emit #(
 	assign free_tag = m_tag;
 
 	task walk;
-		input [11:0] r0, r1, c0, c1;
+		input [C_W-1:0] r0, r1, c0, c1;
 		/* the product is 24 bits; a crop's offset fits its slot */
 		/* verilator lint_off UNUSEDSIGNAL */
-		reg [23:0] off;
+		reg [2*C_W-1:0] off;
 		/* verilator lint_on UNUSEDSIGNAL */
 		reg [SA_W-1:0] a;
 		begin
-			off = r0 * cw_reg + {12'd0, c0};
-			a = sbase_reg + off[SA_W-1:0]; /* a crop fits its slot: off < 2**SLOT_AW */
+			off = r0 * cw_reg + {{C_W{1'b0}}, c0};
+			a = sbase_reg + {{SA_W-SLOT_AW{1'b0}}, off[SLOT_AW-1:0]}; /* a crop fits its slot: off < 2**SLOT_AW */
 			wk_on_reg <= 1'b1;
 			wk_r_reg <= r0;
 			wk_r1_reg <= r1;
@@ -467,7 +477,7 @@ module anpr_emit #(
 	endtask
 
 	task scan;
-		input [11:0] i0, n, thr, gap;
+		input [C_W-1:0] i0, n, thr, gap;
 		begin
 			sc_prime_reg <= 1'b1;
 			sc_fin_reg <= 1'b0;
@@ -496,9 +506,9 @@ module anpr_emit #(
 				if (!sc_open_reg || sc_close) begin
 					sc_open_reg <= 1'b1;
 					sc_start_reg <= sc_i_reg;
-					sc_sum_reg <= {10'd0, sc_v};
+					sc_sum_reg <= {{22-C_W{1'b0}}, sc_v};
 				end else begin
-					sc_sum_reg <= sc_sum_reg + {10'd0, sc_v};
+					sc_sum_reg <= sc_sum_reg + {{22-C_W{1'b0}}, sc_v};
 				end
 				sc_last_reg <= sc_i_reg;
 			end
@@ -647,19 +657,19 @@ module anpr_emit #(
 		E_LOAD: if (meta_gnt) begin
 			cx_reg <= meta_cx;
 			cy_reg <= meta_cy;
-			cw_reg <= meta_cw;
-			ch_reg <= meta_ch;
+			cw_reg <= meta_cw[C_W-1:0];
+			ch_reg <= meta_ch[C_W-1:0];
 			sbase_reg <= {best_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
 			sum_reg <= 22'd0;
 			mn_reg <= 8'hff;
 			mx_reg <= 8'd0;
-			rmax_reg <= 12'd0;
+			rmax_reg <= {C_W{1'b0}};
 			wk_on_reg <= 1'b1;
-			wk_r_reg <= 12'd0;
-			wk_r1_reg <= meta_ch - 1'b1;
-			wk_c_reg <= 12'd0;
-			wk_c0_reg <= 12'd0;
-			wk_c1_reg <= meta_cw - 1'b1;
+			wk_r_reg <= {C_W{1'b0}};
+			wk_r1_reg <= meta_ch[C_W-1:0] - 1'b1;
+			wk_c_reg <= {C_W{1'b0}};
+			wk_c0_reg <= {C_W{1'b0}};
+			wk_c1_reg <= meta_cw[C_W-1:0] - 1'b1;
 			wk_a_reg <= {best_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
 			wk_rs_reg <= {best_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
 			state_reg <= E_PASSA;
@@ -676,13 +686,13 @@ module anpr_emit #(
 			if (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg)
 				rmax_reg <= rc_a;
 			if (d_end_reg) begin
-				ry0_reg <= 12'd0;
+				ry0_reg <= {C_W{1'b0}};
 				ry1_reg <= ch_reg - 1'b1;
-				rx0_reg <= 12'd0;
+				rx0_reg <= {C_W{1'b0}};
 				rx1_reg <= cw_reg - 1'b1;
 				state_reg <= E_ROWS;
 				/* rmax of the last row is not in rmax_reg yet */
-				scan(12'd0, ch_reg, {2'b00, rmax_last[11:2]} + 1'b1, 12'd2);
+				scan({C_W{1'b0}}, ch_reg, {2'b00, rmax_last[C_W-1:2]} + 1'b1, {{C_W-2{1'b0}}, 2'd2});
 			end
 		end
 		E_ROWS: if (sc_fin_reg) begin
@@ -695,14 +705,14 @@ module anpr_emit #(
 			cluster_step;
 		end
 		E_COLS_GO: begin
-			walk(ry0_reg, ry1_reg, 12'd0, cw_reg - 1'b1);
+			walk(ry0_reg, ry1_reg, {C_W{1'b0}}, cw_reg - 1'b1);
 			state_reg <= E_PASSA2;
 		end
 		E_PASSA2: if (d_on_reg) begin
 			h2_reg <= h1_reg;
 			h1_reg <= v;
 			if (d_end_reg) begin
-				scan(12'd0, cw_reg, {2'd0, th[11:2]} + 1'b1, th);
+				scan({C_W{1'b0}}, cw_reg, {2'd0, th[C_W-1:2]} + 1'b1, th);
 				state_reg <= E_COLS;
 			end
 		end
@@ -742,9 +752,9 @@ module anpr_emit #(
 		end
 		E_SPLIT_GO: begin
 			inv_reg <= {dark_reg, 1'b0} > tw * th;
-			split_reg <= 12'd0;
+			split_reg <= {C_W{1'b0}};
 			if (th >= 16) begin
-				scan(ry0_reg + {2'b00, th[11:2]}, ry1_reg - {2'b00, th[11:2]}, 12'd0, 12'd0);
+				scan(ry0_reg + {2'b00, th[C_W-1:2]}, ry1_reg - {2'b00, th[C_W-1:2]}, {C_W{1'b0}}, {C_W{1'b0}});
 				sc_best_reg <= 22'hffff;
 				state_reg <= E_SPLIT;
 			end else begin
@@ -753,12 +763,12 @@ module anpr_emit #(
 			end
 		end
 		E_SPLIT: if (sc_fin_reg) begin
-			split_reg <= (sc_best_reg > {14'd0, tw[11:4]}) ? 12'd0 : sc_lo_reg;
+			split_reg <= (sc_best_reg > {{26-C_W{1'b0}}, tw[C_W-1:4]}) ? {C_W{1'b0}} : sc_lo_reg;
 			walk(ry0_reg, ry1_reg, rx0_reg, rx1_reg);
 			state_reg <= E_PASSC;
 		end else if (sc_step) begin
-			if ({10'd0, rfg} < sc_best_reg) begin
-				sc_best_reg <= {10'd0, rfg};
+			if ({{22-C_W{1'b0}}, rfg} < sc_best_reg) begin
+				sc_best_reg <= {{22-C_W{1'b0}}, rfg};
 				sc_lo_reg <= sc_i_reg;
 			end
 			sc_i_reg <= sc_i_reg + 1'b1;
@@ -774,14 +784,14 @@ module anpr_emit #(
 			end
 			if (d_end_reg) begin
 				nch_reg <= 5'd0;
-				scan(rx0_reg, rx1_reg + 1'b1, 12'd0, 12'd0);
+				scan(rx0_reg, rx1_reg + 1'b1, {C_W{1'b0}}, {C_W{1'b0}});
 				state_reg <= E_SEG1;
 			end
 		end
 		E_SEG1: if (sc_fin_reg) begin
 			nch1_reg <= nch_reg;
 			if (split_reg != 0) begin
-				scan(rx0_reg, rx1_reg + 1'b1, 12'd0, 12'd0);
+				scan(rx0_reg, rx1_reg + 1'b1, {C_W{1'b0}}, {C_W{1'b0}});
 				state_reg <= E_SEG2;
 			end else begin
 				bi_reg <= 9'd0;
@@ -799,7 +809,7 @@ module anpr_emit #(
 		E_CHDR: if (ob_push) begin
 			bi_reg <= bi_reg + 1'b1;
 			if (bi_reg == ANPR_CAND_HDR_LEN - 1) begin
-				walk(12'd0, ch_reg - 1'b1, 12'd0, cw_reg - 1'b1);
+				walk({C_W{1'b0}}, ch_reg - 1'b1, {C_W{1'b0}}, cw_reg - 1'b1);
 				state_reg <= E_CPIX;
 			end
 		end
