@@ -228,7 +228,8 @@ module anpr_emit #(
 	reg [4:0]  dv_i_reg;
 	reg [21:0] dv_n_reg, dv_r_reg;
 	reg [6:0]  dv_q_reg; /* the mean is at most 255: only the low quotient bits are kept */
-	reg [19:0] dv_d_reg;
+	reg [19:0] dv_d_reg; /* the divisor, the crop's area, summed a row at a time in
+			      * pass A (a multiplier fewer) */
 	wire [22:0] dv_sh = {dv_r_reg, dv_n_reg[21]};
 	wire        dv_ge = dv_sh >= {3'b000, dv_d_reg};
 	/* threshold = (mean + (min + max) / 2) / 2; the mean's last quotient bit is dv_ge */
@@ -661,6 +662,7 @@ module anpr_emit #(
 			ch_reg <= meta_ch[C_W-1:0];
 			sbase_reg <= {best_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
 			sum_reg <= 22'd0;
+			dv_d_reg <= 20'd0;
 			mn_reg <= 8'hff;
 			mx_reg <= 8'd0;
 			rmax_reg <= {C_W{1'b0}};
@@ -683,6 +685,8 @@ module anpr_emit #(
 			h2_reg <= h1_reg;
 			h1_reg <= v;
 			rc_reg <= rc_a;
+			if (d_c_reg == cw_reg - 1'b1)
+				dv_d_reg <= dv_d_reg + {{20-C_W{1'b0}}, cw_reg};
 			if (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg)
 				rmax_reg <= rc_a;
 			if (d_end_reg) begin
@@ -725,7 +729,6 @@ module anpr_emit #(
 			dv_n_reg <= sum_reg;
 			dv_q_reg <= 7'd0;
 			dv_r_reg <= 22'd0;
-			dv_d_reg <= cw_reg * ch_reg;
 			state_reg <= E_DIV;
 		end else if (sc_step) begin
 			cluster_step;

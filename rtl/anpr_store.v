@@ -184,7 +184,7 @@ module anpr_store #(
 	/* slot indices are 4 bits wide outside, NI_W inside; the ring offset is below RING_END */
 	/* verilator lint_off UNUSEDSIGNAL */
 	wire unused = &{1'b0, meta_idx[3], victim_reg[3], free_idx[3], area_n[25:20],
-			ctl_payload[47:33], msg_s_ready};
+			ctl_payload[47:33], msg_s_ready, mpl[63:MQ_W]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
 	/* ---- S_EVAL: geometry and filter, from the latched component ---- */
@@ -306,14 +306,20 @@ module anpr_store #(
 		end
 		endcase
 	end
-	wire [3:0] msg_count;
-	wire       msg_s_ready; /* msg_room is stricter */
-	assign msg_room = !msg_count[2];
+	/* Two messages queued at most (registers: the queue is too small for
+	 * a block RAM), of the bits a START uses (MQ_W); the rest are zero. */
+	localparam MQ_W = 2 * Y_W + 33;
+	wire [2:0]      msg_count;
+	wire            msg_s_ready; /* msg_room is stricter */
+	wire [MQ_W-1:0] msg_pl;
+	assign msg_room = (msg_count < 3'd2);
 	assign msg_pending = (msg_count != 0);
-	anpr_fifo #(.DATA_W(66), .ADDR_W(2)) msgq (
-		.clk(clk), .rst(rst), .s_data({mtype, mpl}), .s_valid(ctl_take),
-		.s_ready(msg_s_ready), .m_data(msg), .m_valid(msg_valid), .m_ready(msg_ready), .count(msg_count)
+	anpr_fifo #(.DATA_W(2 + MQ_W), .ADDR_W(1)) msgq (
+		.clk(clk), .rst(rst), .s_data({mtype, mpl[MQ_W-1:0]}), .s_valid(ctl_take),
+		.s_ready(msg_s_ready), .m_data({msg[65:64], msg_pl}), .m_valid(msg_valid), .m_ready(msg_ready),
+		.count(msg_count)
 	);
+	assign msg[63:0] = {{64-MQ_W{1'b0}}, msg_pl};
 
 	anpr_ram_sp8 #(.ADDR_W(SA_W), .DEPTH(NSLOTS << SLOT_AW)) slots (
 		.clk(clk), .rst(rst), .we(wv_reg), .waddr(wa_reg), .wdata(ring_rdata), .wlast(wl_reg),
