@@ -81,6 +81,8 @@ module anpr_emit #(
 	/* coordinates and counts inside a crop (at most CROP_MAX_W x
 	 * CROP_MAX_H) and their sums: C_W bits */
 	localparam C_W = ((CW_AW > CH_AW) ? CW_AW : CH_AW) + 1;
+	/* sums of counts (at most one per pixel of a crop): SS_W bits */
+	localparam SS_W = SLOT_AW + 1;
 
 	function [11:0] x12;
 		input [C_W-1:0] a;
@@ -118,7 +120,8 @@ module anpr_emit #(
 			 E_CHDR = 5'd16,    /* candidate header bytes */
 			 E_CPIX = 5'd17,    /* crop pixels */
 			 E_CSEG = 5'd18,    /* rows, nchars, character boxes */
-			 E_PASSA2 = 5'd19;  /* column edge counts over the text rows */
+			 E_PASSA2 = 5'd19,  /* column edge counts over the text rows */
+			 E_LOAD2 = 5'd20;   /* start pass A */
 
 	reg [4:0]     state_reg;
 	reg [15:0]    frame_no_reg;
@@ -162,7 +165,7 @@ module anpr_emit #(
 	reg [C_W-1:0]     rmax_reg, rc_reg;
 	reg [C_W-1:0]     ry0_reg, ry1_reg, rx0_reg, rx1_reg, split_reg;
 	reg            inv_reg;
-	reg [21:0]     dark_reg;
+	reg [SS_W-1:0] dark_reg;
 	reg [4:0]      nch_reg;
 	/* character boxes of the candidate: a block RAM of {last column,
 	 * first column}, written by the segmentation scans, read in order by
@@ -221,7 +224,7 @@ module anpr_emit #(
 	reg [C_W-1:0] sc_i_reg, sc_n_reg, sc_thr_reg, sc_gap_reg;
 	reg        sc_open_reg, sc_found_reg;
 	reg [C_W-1:0] sc_start_reg, sc_last_reg, sc_lo_reg, sc_hi_reg, sc_peak_reg;
-	reg [21:0] sc_sum_reg, sc_best_reg;
+	reg [SS_W-1:0] sc_sum_reg, sc_best_reg;
 	wire       sc_step = !sc_prime_reg && !sc_fin_reg;
 
 	/* ---- divider ---- */
@@ -456,41 +459,95 @@ module anpr_emit #(
 	assign free_tag_valid = msg_valid && msg_ready && m_type != MSG_START && m_type != MSG_FEND;
 	assign free_tag = m_tag;
 
-	task walk;
-		input [C_W-1:0] r0, r1, c0, c1;
-		/* the product is 24 bits; a crop's offset fits its slot */
-		/* verilator lint_off UNUSEDSIGNAL */
-		reg [2*C_W-1:0] off;
-		/* verilator lint_on UNUSEDSIGNAL */
-		reg [SA_W-1:0] a;
-		begin
-			off = r0 * cw_reg + {{C_W{1'b0}}, c0};
-			a = sbase_reg + {{SA_W-SLOT_AW{1'b0}}, off[SLOT_AW-1:0]}; /* a crop fits its slot: off < 2**SLOT_AW */
-			wk_on_reg <= 1'b1;
-			wk_r_reg <= r0;
-			wk_r1_reg <= r1;
-			wk_c_reg <= c0;
-			wk_c0_reg <= c0;
-			wk_c1_reg <= c1;
-			wk_a_reg <= a;
-			wk_rs_reg <= a;
-		end
-	endtask
 
-	task scan;
-		input [C_W-1:0] i0, n, thr, gap;
-		begin
-			sc_prime_reg <= 1'b1;
-			sc_fin_reg <= 1'b0;
-			sc_i_reg <= i0;
-			sc_n_reg <= n;
-			sc_thr_reg <= thr;
-			sc_gap_reg <= gap;
-			sc_open_reg <= 1'b0;
-			sc_found_reg <= 1'b0;
-			sc_best_reg <= 22'd0;
+	/* ---- walker and scan starts: one place each, on one of a few
+	 * rectangles and profiles ---- */
+	localparam [1:0] WK_CROP = 2'd0, /* the whole crop */
+			 WK_ROWS = 2'd1, /* the text rows, all columns */
+			 WK_BOX = 2'd2;  /* the text box */
+	localparam [1:0] SC_ROWS = 2'd0, /* row counts: text rows */
+			 SC_COLS = 2'd1, /* column counts: text columns */
+			 SC_SPLIT = 2'd2, /* row counts: the row between two text rows */
+			 SC_SEG = 2'd3;  /* column counts: character boxes */
+	reg       wk_start, sc_start;
+	reg [1:0] wk_kind, sc_kind;
+	always @* begin
+		wk_start = 1'b0;
+		wk_kind = WK_BOX;
+		sc_start = 1'b0;
+		sc_kind = SC_SEG;
+		case (state_reg)
+		E_LOAD2: begin
+			wk_start = 1'b1;
+			wk_kind = WK_CROP;
 		end
-	endtask
+		E_PASSA: begin
+			sc_start = d_on_reg && d_end_reg;
+			sc_kind = SC_ROWS;
+		end
+		E_COLS_GO: begin
+			wk_start = 1'b1;
+			wk_kind = WK_ROWS;
+		end
+		E_PASSA2: begin
+			sc_start = d_on_reg && d_end_reg;
+			sc_kind = SC_COLS;
+		end
+		E_DIV: wk_start = (dv_i_reg == 5'd0);
+		E_SPLIT_GO: begin
+			wk_start = !(th >= 16);
+			sc_start = (th >= 16);
+			sc_kind = SC_SPLIT;
+		end
+		E_SPLIT: wk_start = sc_fin_reg;
+		E_PASSC: sc_start = d_on_reg && d_end_reg;
+		E_SEG1: sc_start = sc_fin_reg && (split_reg != 0);
+		E_CHDR: begin
+			wk_start = ob_push && (bi_reg == ANPR_CAND_HDR_LEN - 1);
+			wk_kind = WK_CROP;
+		end
+		default: ;
+		endcase
+	end
+
+	wire [C_W-1:0] wk_r0 = (wk_kind == WK_CROP) ? {C_W{1'b0}} : ry0_reg;
+	wire [C_W-1:0] wk_r1 = (wk_kind == WK_CROP) ? ch_reg - 1'b1 : ry1_reg;
+	wire [C_W-1:0] wk_c0 = (wk_kind == WK_BOX) ? rx0_reg : {C_W{1'b0}};
+	wire [C_W-1:0] wk_c1 = (wk_kind == WK_BOX) ? rx1_reg : cw_reg - 1'b1;
+	/* the product is 2 C_W bits; a crop's offset fits its slot (SLOT_AW bits) */
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire [2*C_W-1:0] wk_off = wk_r0 * cw_reg + {{C_W{1'b0}}, wk_c0};
+	/* verilator lint_on UNUSEDSIGNAL */
+	wire [SA_W-1:0]  wk_a0 = sbase_reg + {{SA_W-SLOT_AW{1'b0}}, wk_off[SLOT_AW-1:0]};
+
+	/* scans: first index, end, threshold, gap */
+	reg [C_W-1:0] sc_i0, sc_n0, sc_thr0, sc_gap0;
+	always @* begin
+		sc_i0 = rx0_reg;
+		sc_n0 = rx1_reg + 1'b1;
+		sc_thr0 = {C_W{1'b0}};
+		sc_gap0 = {C_W{1'b0}};
+		case (sc_kind)
+		SC_ROWS: begin
+			/* rmax of the last row is not in rmax_reg yet */
+			sc_i0 = {C_W{1'b0}};
+			sc_n0 = ch_reg;
+			sc_thr0 = {2'b00, rmax_last[C_W-1:2]} + 1'b1;
+			sc_gap0 = {{C_W-2{1'b0}}, 2'd2};
+		end
+		SC_COLS: begin
+			sc_i0 = {C_W{1'b0}};
+			sc_n0 = cw_reg;
+			sc_thr0 = {2'd0, th[C_W-1:2]} + 1'b1;
+			sc_gap0 = th;
+		end
+		SC_SPLIT: begin
+			sc_i0 = ry0_reg + {2'b00, th[C_W-1:2]};
+			sc_n0 = ry1_reg - {2'b00, th[C_W-1:2]};
+		end
+		default: ;
+		endcase
+	end
 
 	/* one step of best_cluster (C model) */
 	task cluster_step;
@@ -507,9 +564,9 @@ module anpr_emit #(
 				if (!sc_open_reg || sc_close) begin
 					sc_open_reg <= 1'b1;
 					sc_start_reg <= sc_i_reg;
-					sc_sum_reg <= {{22-C_W{1'b0}}, sc_v};
+					sc_sum_reg <= {{SS_W-C_W{1'b0}}, sc_v};
 				end else begin
-					sc_sum_reg <= sc_sum_reg + {{22-C_W{1'b0}}, sc_v};
+					sc_sum_reg <= sc_sum_reg + {{SS_W-C_W{1'b0}}, sc_v};
 				end
 				sc_last_reg <= sc_i_reg;
 			end
@@ -573,6 +630,17 @@ module anpr_emit #(
 				wk_c_reg <= wk_c_reg + 1'b1;
 				wk_a_reg <= wk_a_reg + 1'b1;
 			end
+		end
+
+		if (wk_start) begin
+			wk_on_reg <= 1'b1;
+			wk_r_reg <= wk_r0;
+			wk_r1_reg <= wk_r1;
+			wk_c_reg <= wk_c0;
+			wk_c0_reg <= wk_c0;
+			wk_c1_reg <= wk_c1;
+			wk_a_reg <= wk_a0;
+			wk_rs_reg <= wk_a0;
 		end
 
 		/* scans: the priming cycle only reads */
@@ -666,16 +734,9 @@ module anpr_emit #(
 			mn_reg <= 8'hff;
 			mx_reg <= 8'd0;
 			rmax_reg <= {C_W{1'b0}};
-			wk_on_reg <= 1'b1;
-			wk_r_reg <= {C_W{1'b0}};
-			wk_r1_reg <= meta_ch[C_W-1:0] - 1'b1;
-			wk_c_reg <= {C_W{1'b0}};
-			wk_c0_reg <= {C_W{1'b0}};
-			wk_c1_reg <= meta_cw[C_W-1:0] - 1'b1;
-			wk_a_reg <= {best_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
-			wk_rs_reg <= {best_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
-			state_reg <= E_PASSA;
+			state_reg <= E_LOAD2;
 		end
+		E_LOAD2: state_reg <= E_PASSA;
 		E_PASSA: if (d_on_reg) begin
 			sum_reg <= sum_reg + {14'd0, v};
 			if (v < mn_reg)
@@ -695,8 +756,6 @@ module anpr_emit #(
 				rx0_reg <= {C_W{1'b0}};
 				rx1_reg <= cw_reg - 1'b1;
 				state_reg <= E_ROWS;
-				/* rmax of the last row is not in rmax_reg yet */
-				scan({C_W{1'b0}}, ch_reg, {2'b00, rmax_last[C_W-1:2]} + 1'b1, {{C_W-2{1'b0}}, 2'd2});
 			end
 		end
 		E_ROWS: if (sc_fin_reg) begin
@@ -709,14 +768,12 @@ module anpr_emit #(
 			cluster_step;
 		end
 		E_COLS_GO: begin
-			walk(ry0_reg, ry1_reg, {C_W{1'b0}}, cw_reg - 1'b1);
 			state_reg <= E_PASSA2;
 		end
 		E_PASSA2: if (d_on_reg) begin
 			h2_reg <= h1_reg;
 			h1_reg <= v;
 			if (d_end_reg) begin
-				scan({C_W{1'b0}}, cw_reg, {2'd0, th[C_W-1:2]} + 1'b1, th);
 				state_reg <= E_COLS;
 			end
 		end
@@ -742,14 +799,13 @@ module anpr_emit #(
 			if (dv_i_reg == 5'd0) begin
 				/* threshold = (mean + (min + max) / 2) / 2 */
 				thr_reg <= thr_sum[8:1];
-				dark_reg <= 22'd0;
-				walk(ry0_reg, ry1_reg, rx0_reg, rx1_reg);
+				dark_reg <= {SS_W{1'b0}};
 				state_reg <= E_PASSB;
 			end
 		end
 		E_PASSB: if (d_on_reg) begin
 			rc_reg <= rc_b;
-			dark_reg <= dark_reg + {21'd0, dark};
+			dark_reg <= dark_reg + {{SS_W-1{1'b0}}, dark};
 			if (d_end_reg)
 				state_reg <= E_SPLIT_GO;
 		end
@@ -757,21 +813,17 @@ module anpr_emit #(
 			inv_reg <= {dark_reg, 1'b0} > tw * th;
 			split_reg <= {C_W{1'b0}};
 			if (th >= 16) begin
-				scan(ry0_reg + {2'b00, th[C_W-1:2]}, ry1_reg - {2'b00, th[C_W-1:2]}, {C_W{1'b0}}, {C_W{1'b0}});
-				sc_best_reg <= 22'hffff;
 				state_reg <= E_SPLIT;
 			end else begin
-				walk(ry0_reg, ry1_reg, rx0_reg, rx1_reg);
 				state_reg <= E_PASSC;
 			end
 		end
 		E_SPLIT: if (sc_fin_reg) begin
-			split_reg <= (sc_best_reg > {{26-C_W{1'b0}}, tw[C_W-1:4]}) ? {C_W{1'b0}} : sc_lo_reg;
-			walk(ry0_reg, ry1_reg, rx0_reg, rx1_reg);
+			split_reg <= (sc_best_reg > {{SS_W-C_W+4{1'b0}}, tw[C_W-1:4]}) ? {C_W{1'b0}} : sc_lo_reg;
 			state_reg <= E_PASSC;
 		end else if (sc_step) begin
-			if ({{22-C_W{1'b0}}, rfg} < sc_best_reg) begin
-				sc_best_reg <= {{22-C_W{1'b0}}, rfg};
+			if ({{SS_W-C_W{1'b0}}, rfg} < sc_best_reg) begin
+				sc_best_reg <= {{SS_W-C_W{1'b0}}, rfg};
 				sc_lo_reg <= sc_i_reg;
 			end
 			sc_i_reg <= sc_i_reg + 1'b1;
@@ -787,14 +839,12 @@ module anpr_emit #(
 			end
 			if (d_end_reg) begin
 				nch_reg <= 5'd0;
-				scan(rx0_reg, rx1_reg + 1'b1, {C_W{1'b0}}, {C_W{1'b0}});
 				state_reg <= E_SEG1;
 			end
 		end
 		E_SEG1: if (sc_fin_reg) begin
 			nch1_reg <= nch_reg;
 			if (split_reg != 0) begin
-				scan(rx0_reg, rx1_reg + 1'b1, {C_W{1'b0}}, {C_W{1'b0}});
 				state_reg <= E_SEG2;
 			end else begin
 				bi_reg <= 9'd0;
@@ -812,7 +862,6 @@ module anpr_emit #(
 		E_CHDR: if (ob_push) begin
 			bi_reg <= bi_reg + 1'b1;
 			if (bi_reg == ANPR_CAND_HDR_LEN - 1) begin
-				walk({C_W{1'b0}}, ch_reg - 1'b1, {C_W{1'b0}}, cw_reg - 1'b1);
 				state_reg <= E_CPIX;
 			end
 		end
@@ -833,6 +882,19 @@ module anpr_emit #(
 		end
 		default: state_reg <= E_IDLE;
 		endcase
+
+		if (sc_start) begin
+			sc_prime_reg <= 1'b1;
+			sc_fin_reg <= 1'b0;
+			sc_i_reg <= sc_i0;
+			sc_n_reg <= sc_n0;
+			sc_thr_reg <= sc_thr0;
+			sc_gap_reg <= sc_gap0;
+			sc_open_reg <= 1'b0;
+			sc_found_reg <= 1'b0;
+			/* the split search looks for a minimum */
+			sc_best_reg <= (sc_kind == SC_SPLIT) ? {SS_W{1'b1}} : {SS_W{1'b0}};
+		end
 
 		if (rst) begin
 			state_reg <= E_IDLE;

@@ -178,12 +178,12 @@ module anpr_store #(
 
 	anpr_ram_sdp #(.DATA_W(MD_W), .ADDR_W(NI_W)) meta (
 		.clk(clk), .we(md_we), .waddr(victim_reg[NI_W-1:0]),
-		.wdata({seq_reg, sum_reg, ccx[X_W-1:0], ccy, ccw[CW_W-1:0], cch[CH_W-1:0]}),
+		.wdata({seq_reg, sum_reg, ccx[X_W-1:0], ccy, ccw, cch}),
 		.re(1'b1), .raddr(mi), .rdata(md_q));
 
 	/* slot indices are 4 bits wide outside, NI_W inside; the ring offset is below RING_END */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, meta_idx[3], victim_reg[3], free_idx[3], area_n[25:20],
+	wire unused = &{1'b0, meta_idx[3], victim_reg[3], free_idx[3], area_n[25:SLOT_AW+1],
 			ctl_payload[47:33], msg_s_ready, mpl[63:MQ_W]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
@@ -211,8 +211,10 @@ module anpr_store #(
 	wire too_big = area_n > (1 << SLOT_AW);
 
 	/* registered candidate */
-	reg [11:0] ccx, ccy, ccw, cch;
-	reg [19:0] carea;
+	reg [11:0]     ccx, ccy;
+	reg [CW_W-1:0] ccw;      /* a crop is at most CROP_MAX_W x CROP_MAX_H */
+	reg [CH_W-1:0] cch;
+	reg [SLOT_AW:0] carea;   /* ... and at most a slot */
 
 	/* ---- S_SCAN: over all slots, the current frame's: the strongest
 	 * overlapping candidate and the weakest ---- */
@@ -240,8 +242,8 @@ module anpr_store #(
 	end
 	wire [12:0] ox1 = meta_cx + meta_cw;
 	wire [12:0] oy1 = meta_cy + meta_ch;
-	wire [12:0] nx1 = ccx + ccw;
-	wire [12:0] ny1 = ccy + cch;
+	wire [12:0] nx1 = {1'b0, ccx} + {{13-CW_W{1'b0}}, ccw};
+	wire [12:0] ny1 = {1'b0, ccy} + {{13-CH_W{1'b0}}, cch};
 	wire [11:0] ix0 = (ccx > meta_cx) ? ccx : meta_cx;
 	wire [11:0] iy0 = (ccy > meta_cy) ? ccy : meta_cy;
 	wire [12:0] ix1 = (nx1 < ox1) ? nx1 : ox1;
@@ -249,13 +251,15 @@ module anpr_store #(
 	wire [12:0] iw = ix1 - {1'b0, ix0};
 	wire [12:0] ih = iy1 - {1'b0, iy0};
 	wire [19:0] oarea = meta_cw * meta_ch;
-	wire [19:0] sarea = (carea < oarea) ? carea : oarea;
+	wire [19:0] carea_x = {{19-SLOT_AW{1'b0}}, carea};
+	wire [19:0] sarea = (carea_x < oarea) ? carea_x : oarea;
 	wire [26:0] inter2 = {iw, 1'b0} * ih;
 	wire overlap = ix1 > {1'b0, ix0} && iy1 > {1'b0, iy0} && inter2 >= {7'd0, sarea};
 
 	/* ---- S_COPY ---- */
 	reg [3:0]         victim_reg;
-	reg [11:0]        r_reg, c_reg;
+	reg [CH_W-1:0]    r_reg;
+	reg [CW_W-1:0]    c_reg;
 	reg [RING_AW-1:0] rb_reg;
 	reg [SA_W-1:0]    sa_reg;
 	reg               wv_reg, wl_reg; /* a byte for the slot, the crop's last */
@@ -270,9 +274,9 @@ module anpr_store #(
 	wire               rd_fits = {8'd0, rr_reg} >= rd_reg;
 
 	assign ring_re = (state_reg == S_COPY);
-	assign ring_raddr = rb_reg + {{RING_AW-12{1'b0}}, ccx} + {{RING_AW-12{1'b0}}, c_reg};
+	assign ring_raddr = rb_reg + {{RING_AW-12{1'b0}}, ccx} + {{RING_AW-CW_W{1'b0}}, c_reg};
 	assign copy_active = (state_reg == S_COPY);
-	assign copy_row = ccy[Y_W-1:0] + r_reg[Y_W-1:0];
+	assign copy_row = ccy[Y_W-1:0] + {{Y_W-CH_W{1'b0}}, r_reg};
 	/* A frame takes the tag of the frame before last: it starts only when
 	 * every slot of that frame has been sent or dropped. */
 	wire old_busy = |(m_valid & (m_tag ^ {NSLOTS{tag_reg}}));
@@ -336,7 +340,7 @@ module anpr_store #(
 
 	/* the metadata goes in with the copy's first byte */
 	always @*
-		md_we = (state_reg == S_COPY) && ring_gnt && c_reg == 12'd0 && r_reg == 12'd0;
+		md_we = (state_reg == S_COPY) && ring_gnt && c_reg == 0 && r_reg == 0;
 
 	always @(posedge clk) begin
 		mi_reg <= mi;
@@ -378,9 +382,9 @@ module anpr_store #(
 			end else begin
 				ccx <= cx[11:0];
 				ccy <= cy[11:0];
-				ccw <= cwn[11:0];
-				cch <= chn[11:0];
-				carea <= area_n[19:0];
+				ccw <= cwn[CW_W-1:0];
+				cch <= chn[CH_W-1:0];
+				carea <= area_n[SLOT_AW:0];
 				rk_reg <= 4'd0;
 				rr_reg <= cy[11:0];
 				rd_reg <= RING_LINES << 7;
@@ -446,12 +450,12 @@ module anpr_store #(
 				if (sum_reg <= weak_score_reg)
 					state_reg <= S_IDLE;
 			end
-			r_reg <= 12'd0;
-			c_reg <= 12'd0;
+			r_reg <= {CH_W{1'b0}};
+			c_reg <= {CW_W{1'b0}};
 			rb_reg <= ra_reg;
 		end
 		S_COPY: if (ring_gnt) begin
-			if (c_reg == 12'd0 && r_reg == 12'd0) begin
+			if (c_reg == 0 && r_reg == 0) begin
 				m_valid[victim_reg[NI_W-1:0]] <= 1'b1;
 				m_tag[victim_reg[NI_W-1:0]] <= tag_reg;
 				seq_reg <= seq_reg + 1'b1;
@@ -462,10 +466,10 @@ module anpr_store #(
 			end
 			wv_reg <= 1'b1;
 			wl_reg <= (c_reg + 1'b1 == ccw) && (r_reg + 1'b1 == cch);
-			sa_reg <= ((c_reg == 12'd0 && r_reg == 12'd0) ?
+			sa_reg <= ((c_reg == 0 && r_reg == 0) ?
 				   {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}} : sa_reg) + 1'b1;
 			if (c_reg + 1'b1 == ccw) begin
-				c_reg <= 12'd0;
+				c_reg <= {CW_W{1'b0}};
 				r_reg <= r_reg + 1'b1;
 				rb_reg <= (rb_reg + MAX_W >= RING_END) ? rb_reg + MAX_W - RING_END : rb_reg + MAX_W;
 				if (r_reg + 1'b1 == cch)
