@@ -234,8 +234,8 @@ $(BUILD)/anpr_icebreaker.asc: $(BUILD)/anpr_icebreaker.json bitstreams/icebreake
 	timeout 3600 nextpnr-ice40 --up5k --package sg48 --pcf bitstreams/icebreaker.pcf --json $< --asc $@ \
 		--freq 30 --timing-allow-fail --seed $(NEXTPNR_SEED) --report $(BUILD)/nextpnr_icebreaker.json \
 		-l $(BUILD)/nextpnr_icebreaker.log -q || \
-		{ grep -E "ICESTORM_(LC|RAM|DSP)|SPRAM|ERROR" $(BUILD)/nextpnr_icebreaker.log; exit 1; }
-	@grep -E "ICESTORM_(LC|RAM|DSP)|SPRAM|Max frequency" $(BUILD)/nextpnr_icebreaker.log
+		{ grep -E "ICESTORM_(LC|RAM|DSP|SPRAM): |ERROR" $(BUILD)/nextpnr_icebreaker.log; exit 1; }
+	@grep -E "ICESTORM_(LC|RAM|DSP|SPRAM): |Max frequency" $(BUILD)/nextpnr_icebreaker.log
 
 $(BUILD)/anpr_icebreaker.bin: $(BUILD)/anpr_icebreaker.asc
 	icepack $< $@

@@ -20,9 +20,10 @@
  *      dropped; else, below cfg_max_cands, it takes a free slot (waiting
  *      for the emitter to free one); else it replaces the weakest (lowest
  *      score, latest stored of equals) if better;
- *   4. its crop is copied from the row ring into the slot, one pixel a
- *      cycle. While copying, copy_row tells the framer which ring row must
- *      not be overwritten yet.
+ *   4. its crop is copied from the row ring into the slot, up to one pixel
+ *      a cycle (a read waits for ring_gnt), from the crop top's ring
+ *      address (S_RING). While copying, copy_row tells the framer which
+ *      ring row must not be overwritten yet.
  * Every choice here is the C model's (store_candidate, close_comp).
  *
  * Ports
