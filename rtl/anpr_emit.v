@@ -99,7 +99,7 @@ module anpr_emit #(
 	wire [7:0]     m_dropped = m_pl[Y_W+23:Y_W+16];
 	wire [7:0]     m_byte = m_pl[Y_W+31:Y_W+24]; /* FEND: edge_thr; ABORT: flags */
 	wire           m_tfull = m_pl[Y_W+32];
-	wire           m_tag = m_pl[Y_W+33];
+	wire           m_tag = m_pl[Y_W+33];       /* FEND, ABORT: the frame's slot tag */
 
 	localparam [4:0] E_IDLE = 5'd0,
 			 E_HDR = 5'd1,      /* frame header bytes */
@@ -128,13 +128,11 @@ module anpr_emit #(
 	reg [7:0]     flags_reg;
 	reg [15:0]    errors_reg;
 	reg [7:0]     emitted_reg;
-	reg [31:0]    time_reg;
-	reg [Y_W-1:0] lines_reg;
-	reg [7:0]     drop_t_reg;
-	reg [15:0]    found_reg;
-	reg [Y_W-1:0] w_reg, h_reg;
-	reg [7:0]     edge_thr_reg;
-	reg           tag_reg;
+	/* The message being handled stays at the head of the queue until its
+	 * record is out (msg_ready): its fields are read there, not copied. */
+	wire [31:0]    m_time = m_pl[31:0];
+	wire [Y_W-1:0] m_w = m_pl[32+Y_W:33];
+	wire [Y_W-1:0] m_h = m_pl[32+2*Y_W:33+Y_W];
 	reg [7:0]     seq_best_reg;
 	reg [3:0]     pick_i_reg, best_reg;
 	reg           best_any_reg;
@@ -242,7 +240,7 @@ module anpr_emit #(
 	/* ---- data-stage values of the passes ---- */
 	wire [7:0]  v = slot_rdata;
 	wire [7:0]  adiff = (v > h2_reg) ? v - h2_reg : h2_reg - v;
-	wire        abit = (d_c_reg >= 2) && (adiff >= edge_thr_reg);
+	wire        abit = (d_c_reg >= 2) && (adiff >= m_byte);
 	wire [C_W-1:0] rc_a = ((d_c_reg == 0) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, abit};
 	/* the row maximum including the row ending now */
 	wire [C_W-1:0] rmax_last = (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg) ? rc_a : rmax_reg;
@@ -304,7 +302,7 @@ module anpr_emit #(
 
 	/* bits that shifts and fixed layouts leave out */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, colc_wd[C_W-1:CC_W], meta_cw[11:C_W], meta_ch[11:C_W], thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7], m_pl[63:Y_W+34]};
+	wire unused = &{1'b0, colc_wd[C_W-1:CC_W], meta_cw[11:C_W], meta_ch[11:C_W], thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7], m_pl[63:33+2*Y_W]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
 	always @* begin
@@ -316,26 +314,26 @@ module anpr_emit #(
 			4'd1: fix_byte = ANPR_PROTO_VERSION[7:0];
 			4'd2: fix_byte = frame_no_reg[7:0];
 			4'd3: fix_byte = frame_no_reg[15:8];
-			4'd4: fix_byte = w_reg[7:0];
-			4'd5: fix_byte = {{16-Y_W{1'b0}}, w_reg[Y_W-1:8]};
-			4'd6: fix_byte = h_reg[7:0];
-			4'd7: fix_byte = {{16-Y_W{1'b0}}, h_reg[Y_W-1:8]};
-			4'd8: fix_byte = time_reg[7:0];
-			4'd9: fix_byte = time_reg[15:8];
-			4'd10: fix_byte = time_reg[23:16];
-			default: fix_byte = time_reg[31:24];
+			4'd4: fix_byte = m_w[7:0];
+			4'd5: fix_byte = {{16-Y_W{1'b0}}, m_w[Y_W-1:8]};
+			4'd6: fix_byte = m_h[7:0];
+			4'd7: fix_byte = {{16-Y_W{1'b0}}, m_h[Y_W-1:8]};
+			4'd8: fix_byte = m_time[7:0];
+			4'd9: fix_byte = m_time[15:8];
+			4'd10: fix_byte = m_time[23:16];
+			default: fix_byte = m_time[31:24];
 			endcase
 		E_TRL: case (bi_reg[3:0])
 			4'd0: fix_byte = ANPR_REC_END[7:0];
 			4'd1: fix_byte = flags_reg;
 			4'd2: fix_byte = frame_no_reg[7:0];
 			4'd3: fix_byte = frame_no_reg[15:8];
-			4'd4: fix_byte = found_reg[7:0];
-			4'd5: fix_byte = found_reg[15:8];
+			4'd4: fix_byte = m_found[7:0];
+			4'd5: fix_byte = m_found[15:8];
 			4'd6: fix_byte = emitted_reg;
-			4'd7: fix_byte = drop_t_reg;
-			4'd8: fix_byte = lines_reg[7:0];
-			4'd9: fix_byte = {{16-Y_W{1'b0}}, lines_reg[Y_W-1:8]};
+			4'd7: fix_byte = m_dropped;
+			4'd8: fix_byte = m_lines[7:0];
+			4'd9: fix_byte = {{16-Y_W{1'b0}}, m_lines[Y_W-1:8]};
 			4'd10: fix_byte = errors_reg[7:0];
 			default: fix_byte = errors_reg[15:8];
 			endcase
@@ -450,13 +448,16 @@ module anpr_emit #(
 		endcase
 	end
 
-	assign msg_ready = (state_reg == E_IDLE);
+	/* a START leaves the queue with the FRAME record's last byte, an FEND or
+	 * ABORT with the END record's */
+	assign msg_ready = ob_push && ((state_reg == E_HDR && bi_reg == ANPR_FRAME_LEN - 1) ||
+				       (state_reg == E_TRL && bi_reg == ANPR_END_LEN - 1));
 	assign idle = (state_reg == E_IDLE) && (ob_n == 0);
 	/* a slot is returned as its last byte is written; a dropped frame's
 	 * slots as its abort message is taken */
 	assign free_valid = (state_reg == E_CSEG) && ob_push && (bi_reg == seg_len - 1'b1);
 	assign free_idx = best_reg;
-	assign free_tag_valid = msg_valid && msg_ready && m_type != MSG_START && m_type != MSG_FEND;
+	assign free_tag_valid = (state_reg == E_IDLE) && msg_valid && m_type != MSG_START && m_type != MSG_FEND;
 	assign free_tag = m_tag;
 
 
@@ -652,15 +653,9 @@ module anpr_emit #(
 		case (state_reg)
 		E_IDLE: if (msg_valid) begin
 			bi_reg <= 9'd0;
-			lines_reg <= m_lines;
-			found_reg <= m_found;
-			drop_t_reg <= m_dropped;
 			case (m_type)
 			MSG_START: begin
 				frame_no_reg <= frame_no_reg + 1'b1;
-				time_reg <= m_pl[31:0];
-				w_reg <= m_pl[32+Y_W:33];
-				h_reg <= m_pl[32+2*Y_W:33+Y_W];
 				if (m_pl[32]) begin
 					flags_reg <= flags_reg | ANPR_END_F_OVERRUN[7:0];
 					if (errors_reg != 16'hffff)
@@ -670,8 +665,6 @@ module anpr_emit #(
 				state_reg <= E_HDR;
 			end
 			MSG_FEND: begin
-				edge_thr_reg <= m_byte;
-				tag_reg <= m_tag;
 				if (m_tfull)
 					flags_reg <= flags_reg | ANPR_END_F_TABLE_FULL[7:0];
 				pick_i_reg <= 4'd0;
@@ -705,7 +698,7 @@ module anpr_emit #(
 			/* best score first; of equals, the earliest stored (the
 			 * metadata port is the store's while it scans its slots) */
 			if (pick_i_reg < NSLOTS) begin
-				if (meta_valid && meta_tag == tag_reg &&
+				if (meta_valid && meta_tag == m_tag &&
 				    (!best_any_reg || meta_score > score_reg ||
 				     (meta_score == score_reg && meta_seq < seq_best_reg))) begin
 					best_any_reg <= 1'b1;

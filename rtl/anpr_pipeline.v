@@ -167,9 +167,9 @@ module anpr_pipeline #(
 	anpr_sobel #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) sobel (
 		.clk(clk), .take(take), .pix_valid(pix_valid), .pix_data(pix_data), .pix_x(pix_x),
 		.pix_y(pix_y), .pix_eol(pix_eol),
-		.cfg_edge_thr(frame_start ? cfg_edge_thr : edge_thr_q),
-		.cfg_edge_k(frame_start ? cfg_edge_k : edge_k_q),
-		.cfg_edge_bias(frame_start ? cfg_edge_bias : edge_bias_q),
+		/* the frame's own settings: the SOF pixel, which latches them, is
+		 * in row 0, which has no gradient */
+		.cfg_edge_thr(edge_thr_q), .cfg_edge_k(edge_k_q), .cfg_edge_bias(edge_bias_q),
 		.e_valid(e_valid), .e_bit(e_bit), .e_col(e_col), .e_row(e_row)
 	);
 
