@@ -227,12 +227,13 @@ module anpr_emit #(
 
 	/* ---- divider ---- */
 	reg [4:0]  dv_i_reg;
-	reg [21:0] dv_n_reg, dv_r_reg;
+	reg [SS_W-1:0] dv_r_reg; /* the remainder, below the divisor; the dividend is sum_reg,
+				  * shifted out MSB first */
 	reg [6:0]  dv_q_reg; /* the mean is at most 255: only the low quotient bits are kept */
-	reg [19:0] dv_d_reg; /* the divisor, the crop's area, summed a row at a time in
+	reg [SS_W-1:0] dv_d_reg; /* the divisor, the crop's area (at most a slot), summed a row at a time in
 			      * pass A (a multiplier fewer) */
-	wire [22:0] dv_sh = {dv_r_reg, dv_n_reg[21]};
-	wire        dv_ge = dv_sh >= {3'b000, dv_d_reg};
+	wire [SS_W:0] dv_sh = {dv_r_reg, sum_reg[21]};
+	wire          dv_ge = dv_sh >= {1'b0, dv_d_reg};
 	/* threshold = (mean + (min + max) / 2) / 2; the mean's last quotient bit is dv_ge */
 	wire [8:0]  mid = ({1'b0, mn_reg} + {1'b0, mx_reg}) >> 1;
 	wire [8:0]  thr_sum = {1'b0, dv_q_reg[6:0], dv_ge} + mid;
@@ -723,7 +724,7 @@ module anpr_emit #(
 			ch_reg <= meta_ch[C_W-1:0];
 			sbase_reg <= {best_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
 			sum_reg <= 22'd0;
-			dv_d_reg <= 20'd0;
+			dv_d_reg <= {SS_W{1'b0}};
 			mn_reg <= 8'hff;
 			mx_reg <= 8'd0;
 			rmax_reg <= {C_W{1'b0}};
@@ -740,7 +741,7 @@ module anpr_emit #(
 			h1_reg <= v;
 			rc_reg <= rc_a;
 			if (d_c_reg == cw_reg - 1'b1)
-				dv_d_reg <= dv_d_reg + {{20-C_W{1'b0}}, cw_reg};
+				dv_d_reg <= dv_d_reg + {{SS_W-C_W{1'b0}}, cw_reg};
 			if (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg)
 				rmax_reg <= rc_a;
 			if (d_end_reg) begin
@@ -776,18 +777,17 @@ module anpr_emit #(
 				rx1_reg <= sc_hi_reg;
 			end
 			dv_i_reg <= 5'd21;
-			dv_n_reg <= sum_reg;
 			dv_q_reg <= 7'd0;
-			dv_r_reg <= 22'd0;
+			dv_r_reg <= {SS_W{1'b0}};
 			state_reg <= E_DIV;
 		end else if (sc_step) begin
 			cluster_step;
 		end
 		E_DIV: begin
 			/* restoring division, one quotient bit a cycle, MSB first */
-			dv_r_reg <= dv_ge ? dv_sh[21:0] - {2'b00, dv_d_reg} : dv_sh[21:0];
+			dv_r_reg <= dv_ge ? dv_sh[SS_W-1:0] - dv_d_reg : dv_sh[SS_W-1:0];
 			dv_q_reg <= {dv_q_reg[5:0], dv_ge};
-			dv_n_reg <= {dv_n_reg[20:0], 1'b0};
+			sum_reg <= {sum_reg[20:0], 1'b0};
 			dv_i_reg <= dv_i_reg - 1'b1;
 			if (dv_i_reg == 5'd0) begin
 				/* threshold = (mean + (min + max) / 2) / 2 */
