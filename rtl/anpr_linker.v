@@ -83,13 +83,15 @@ module anpr_linker #(
 	reg [4:0]  idx_reg;
 	reg        close_all_reg;
 	reg        frame_tfull_reg; /* a block row of this frame lost runs */
-	reg [50:0] ev_reg;
+	/* The event being handled stays at the head of the event queue until
+	 * it is done (s_ev_ready): it is read there, not copied. */
+	wire [50:0] ev = s_ev;
 
 	/* the run being linked */
-	wire [BX_W-1:0] rx0 = ev_reg[BX_W-1:0];
-	wire [BX_W-1:0] rx1 = ev_reg[2*BX_W-1:BX_W];
-	wire [15:0]     rsum = ev_reg[2*BX_W+15:2*BX_W];
-	wire [BY_W-1:0] rby = ev_reg[2*BX_W+16+BY_W-1:2*BX_W+16];
+	wire [BX_W-1:0] rx0 = ev[BX_W-1:0];
+	wire [BX_W-1:0] rx1 = ev[2*BX_W-1:BX_W];
+	wire [15:0]     rsum = ev[2*BX_W+15:2*BX_W];
+	wire [BY_W-1:0] rby = ev[2*BX_W+16+BY_W-1:2*BX_W+16];
 
 	/* table RAMs */
 	reg            we0, we1;
@@ -163,7 +165,10 @@ module anpr_linker #(
 	wire [S_W-1:0] cw = idx_reg[4] ? rd1 : rd0;
 	wire do_close = `F_V(cw) && (close_all_reg || !`F_T(cw));
 
-	assign s_ev_ready = (state_reg == L_IDLE);
+	/* an event is done with its last state: a run's slot written, a block
+	 * row's closes handed over, frame control handed over */
+	assign s_ev_ready = (state_reg == L_RUN_END) || (state_reg == L_RDONE && !close_valid) ||
+			    (state_reg == L_CTL && !ctl_valid && !close_valid && store_idle);
 	assign idle = (state_reg == L_IDLE) && !close_valid && !ctl_valid;
 
 	/* Write data: a freed slot only clears its valid bit (the fields of a
@@ -233,7 +238,6 @@ module anpr_linker #(
 			ctl_valid <= 1'b0;
 		case (state_reg)
 		L_IDLE: if (s_ev_valid) begin
-			ev_reg <= s_ev;
 			idx_reg <= 5'd0;
 			close_all_reg <= 1'b0;
 			case (s_ev[50:48])
@@ -313,7 +317,7 @@ module anpr_linker #(
 				close_y0 <= `F_Y0(cw);
 				close_y1 <= `F_Y1(cw);
 				close_sum <= `F_SUM(cw);
-				close_ylast <= close_all_reg ? ev_reg[Y_W-1:0] - 1'b1 : ev_reg[Y_W-1:0];
+				close_ylast <= close_all_reg ? ev[Y_W-1:0] - 1'b1 : ev[Y_W-1:0];
 			end
 			idx_reg <= idx_reg + 1'b1;
 			if (idx_reg == 5'd31) begin
@@ -330,8 +334,8 @@ module anpr_linker #(
 		end
 		L_CTL: if (!ctl_valid && !close_valid && store_idle) begin
 			ctl_valid <= 1'b1;
-			ctl_type <= ev_reg[50:48];
-			ctl_payload <= ev_reg[47:0];
+			ctl_type <= ev[50:48];
+			ctl_payload <= ev[47:0];
 			ctl_tfull <= frame_tfull_reg;
 			state_reg <= L_IDLE;
 		end
