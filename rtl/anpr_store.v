@@ -137,9 +137,8 @@ module anpr_store #(
 
 	/* the component being stored */
 	reg [X_W-4:0]     x0_reg, x1_reg;
-	reg [Y_W-3:0]     y0_reg, y1_reg;
-	reg [15:0]        sum_reg;
-	reg [Y_W-1:0]     ylast_reg;
+	/* y0, y1, sum and y_last are read at the head of the close queue: a
+	 * close leaves it (close_ready) when it is dropped or its copy starts */
 
 	wire       msg_room; /* the message FIFO can take one more */
 
@@ -179,7 +178,7 @@ module anpr_store #(
 
 	anpr_ram_sdp #(.DATA_W(MD_W), .ADDR_W(NI_W)) meta (
 		.clk(clk), .we(md_we), .waddr(victim_reg[NI_W-1:0]),
-		.wdata({seq_reg, sum_reg, ccx[X_W-1:0], ccy, ccw, cch}),
+		.wdata({seq_reg, close_sum, ccx[X_W-1:0], ccy, ccw, cch}),
 		.re(1'b1), .raddr(mi), .rdata(md_q));
 
 	/* slot indices are 4 bits wide outside, NI_W inside; the ring offset is below RING_END */
@@ -191,21 +190,21 @@ module anpr_store #(
 	/* ---- S_EVAL: geometry and filter, from the latched component ---- */
 	wire [12:0] x = {{13-X_W{1'b0}}, x0_reg, 3'b000};
 	wire [12:0] w = {{13-X_W{1'b0}}, x1_reg - x0_reg + 1'b1, 3'b000};
-	wire [12:0] y = {{13-Y_W{1'b0}}, y0_reg, 2'b00};
-	wire [12:0] h = {{13-Y_W{1'b0}}, y1_reg - y0_reg + 1'b1, 2'b00};
+	wire [12:0] y = {{13-Y_W{1'b0}}, close_y0, 2'b00};
+	wire [12:0] h = {{13-Y_W{1'b0}}, close_y1 - close_y0 + 1'b1, 2'b00};
 	wire [20:0] amin = cfg_min_aspect4 * h;
 	wire [20:0] amax = cfg_max_aspect * h;
 	wire pass = w >= {1'b0, cfg_min_w} && w <= {1'b0, cfg_max_w} && h >= {1'b0, cfg_min_h} &&
 		    h <= {1'b0, cfg_max_h} && {6'd0, w, 2'b00} >= amin && {8'd0, w} <= amax &&
-		    sum_reg >= cfg_min_score;
+		    close_sum >= cfg_min_score;
 	wire [12:0] cx = (x >= 8) ? x - 13'd8 : 13'd0;
 	wire [12:0] cy0 = (y >= 4) ? y - 13'd4 : 13'd0;
-	wire ring_gone = cy0 + RING_LINES < {1'b0, ylast_reg} + SLACK + 1;
-	wire [12:0] cy = ring_gone ? {1'b0, ylast_reg} - CUT_BACK : cy0;
+	wire ring_gone = cy0 + RING_LINES < {1'b0, close_ylast} + SLACK + 1;
+	wire [12:0] cy = ring_gone ? {1'b0, close_ylast} - CUT_BACK : cy0;
 	wire [12:0] cx1a = x + w + 13'd7;
 	wire [12:0] cx1 = (cx1a < {1'b0, frame_width}) ? cx1a : {1'b0, frame_width} - 1'b1;
 	wire [12:0] cy1a = y + h + 13'd3;
-	wire [12:0] cy1 = (cy1a < {1'b0, ylast_reg}) ? cy1a : {1'b0, ylast_reg};
+	wire [12:0] cy1 = (cy1a < {1'b0, close_ylast}) ? cy1a : {1'b0, close_ylast};
 	wire [12:0] cwn = cx1 - cx + 1'b1;
 	wire [12:0] chn = cy1 - cy + 1'b1;
 	wire [25:0] area_n = cwn * chn;
@@ -281,7 +280,13 @@ module anpr_store #(
 	/* A frame takes the tag of the frame before last: it starts only when
 	 * every slot of that frame has been sent or dropped. */
 	wire old_busy = |(m_valid & (m_tag ^ {NSLOTS{tag_reg}}));
-	assign close_ready = (state_reg == S_IDLE) && !ctl_valid;
+	wire close_start = (state_reg == S_IDLE) && close_valid && !ctl_valid;
+	/* the close leaves the queue when it is dropped (the filter, or a
+	 * weaker duplicate or rank) or when its copy starts (md_we) */
+	wire close_drop = (state_reg == S_EVAL && !pass) ||
+			  (state_reg == S_DECIDE && (dup_reg ? close_sum <= dup_score_reg :
+			   (ncand >= cfg_max_cands && close_sum <= weak_score_reg)));
+	assign close_ready = close_drop || md_we;
 	assign ctl_ready = (state_reg == S_IDLE) && msg_room && !(ctl_type == EV_START && old_busy);
 	wire ctl_take = ctl_valid && ctl_ready;
 	assign idle = (state_reg == S_IDLE);
@@ -360,13 +365,9 @@ module anpr_store #(
 			end else if (ctl_type != EV_FEND) begin
 				sts_dropped <= sts_dropped + {28'd0, ncand};
 			end
-		end else if (close_valid && close_ready) begin
+		end else if (close_start) begin
 			x0_reg <= close_x0;
 			x1_reg <= close_x1;
-			y0_reg <= close_y0;
-			y1_reg <= close_y1;
-			sum_reg <= close_sum;
-			ylast_reg <= close_ylast;
 			state_reg <= S_EVAL;
 		end
 		S_EVAL: begin
@@ -436,7 +437,7 @@ module anpr_store #(
 			if (dup_reg) begin
 				drop_one;
 				victim_reg <= dup_idx_reg;
-				if (sum_reg <= dup_score_reg)
+				if (close_sum <= dup_score_reg)
 					state_reg <= S_IDLE;
 			end else if (ncand < cfg_max_cands) begin
 				/* a free slot: the emitter frees the last frame's as it sends them */
@@ -448,7 +449,7 @@ module anpr_store #(
 			end else begin
 				drop_one;
 				victim_reg <= vmin_reg;
-				if (sum_reg <= weak_score_reg)
+				if (close_sum <= weak_score_reg)
 					state_reg <= S_IDLE;
 			end
 			r_reg <= {CH_W{1'b0}};
