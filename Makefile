@@ -11,6 +11,7 @@
 #   make bench      speed and memory figures (docs/PERFORMANCE.md)
 #   make build/sim_trace   an image through the RTL with an FST waveform
 #   make synth      Yosys synth_ice40 area of the up5k build
+#   make bitstream  the iCEBreaker (UP5K) bitstream: yosys, nextpnr-ice40, icepack
 #   make fuzz       libFuzzer on the record, image and hotlist parsers (FUZZ_SECONDS each)
 #   make eval       reading accuracy and localisation recall on ../shared/data
 #   make train      retrain the character classifier (rewrites its weights)
@@ -57,12 +58,12 @@ VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --to
             --MAKEFLAGS "OPT_FAST=-O3 OPT_SLOW=-O1"
 VL_CXX   := $(CXX) -O2 -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd
 
-.PHONY: all deps run test unit train read-test hotlist-test fuzz fuzz-regress lint protocol-check module-test sim-test formal bench synth eval clean help
+.PHONY: all deps run test unit train read-test hotlist-test fuzz fuzz-regress lint protocol-check module-test sim-test formal bench synth bitstream eval clean help
 
 all: $(BUILD)/anpr $(BUILD)/read_eval $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k $(BUILD)/bench_pipeline
 
 help:
-	@sed -n '4,17p' Makefile
+	@sed -n '4,18p' Makefile
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -205,14 +206,40 @@ lint:
 	@iverilog -g2005 -Irtl -o /dev/null rtl/anpr_*.v && echo "lint: Icarus (-g2005) accepts the RTL"
 	@yosys -q -p "read_verilog -Irtl $(filter %.v,$(RTL)); hierarchy -top anpr_pipeline; proc" && \
 		echo "lint: Yosys reads and elaborates the RTL"
+	@yosys -q -p "read_verilog -DANPR_ICE40 -Irtl $(BOARD_RTL); read_verilog -lib +/ice40/cells_sim.v; \
+		hierarchy -top anpr_icebreaker; proc" && \
+		echo "lint: Yosys elaborates the iCEBreaker top (rtl/board/) with SB_SPRAM256KA"
 
 formal:
 	tests/formal/run.sh $(BUILD)
 
-# area of the up5k build on the iCE40 UP5K (no place and route yet: bitstreams/README.md)
+# area of the pipeline alone (cfg_* free) on the iCE40 UP5K, per module in build/synth_up5k.stat
 synth: | $(BUILD)
 	timeout 1800 yosys -q -l $(BUILD)/synth_up5k.log bitstreams/synth_up5k.ys
-	@sed -n '/=== design hierarchy ===/,$$p' $(BUILD)/synth_up5k.stat | grep -E "SB_|cells" | head -12
+	@sed -n '/=== design hierarchy ===/,$$p' $(BUILD)/synth_up5k.stat | grep -E "SB_|cells" | head -14
+
+# the iCEBreaker bitstream (bitstreams/README.md): synthesis of the board top,
+# place and route for the UP5K-SG48 at 30 MHz, icepack. Reports in build/:
+# board_icebreaker.stat (cells), nextpnr_icebreaker.log (utilisation, Fmax),
+# nextpnr_icebreaker.json. NEXTPNR_SEED picks the placement seed.
+NEXTPNR_SEED ?= 1
+BOARD_RTL := $(filter %.v,$(RTL)) rtl/board/anpr_icebreaker.v
+bitstream: $(BUILD)/anpr_icebreaker.bin
+
+$(BUILD)/anpr_icebreaker.json: $(BOARD_RTL) rtl/anpr_protocol.vh bitstreams/board_icebreaker.ys | $(BUILD)
+	timeout 1800 yosys -q -l $(BUILD)/board_icebreaker.log bitstreams/board_icebreaker.ys
+	@grep -E "SB_" $(BUILD)/board_icebreaker.stat
+
+$(BUILD)/anpr_icebreaker.asc: $(BUILD)/anpr_icebreaker.json bitstreams/icebreaker.pcf
+	timeout 3600 nextpnr-ice40 --up5k --package sg48 --pcf bitstreams/icebreaker.pcf --json $< --asc $@ \
+		--freq 30 --timing-allow-fail --seed $(NEXTPNR_SEED) --report $(BUILD)/nextpnr_icebreaker.json \
+		-l $(BUILD)/nextpnr_icebreaker.log -q || \
+		{ grep -E "ICESTORM_(LC|RAM|DSP|SPRAM): |ERROR" $(BUILD)/nextpnr_icebreaker.log; exit 1; }
+	@grep -E "ICESTORM_(LC|RAM|DSP|SPRAM): |Max frequency" $(BUILD)/nextpnr_icebreaker.log
+
+$(BUILD)/anpr_icebreaker.bin: $(BUILD)/anpr_icebreaker.asc
+	icepack $< $@
+	@ls -l $@
 
 eval: $(BUILD)/locate_eval $(BUILD)/read_eval
 	@if [ ! -d $(DATA)/eu-scenes ]; then echo "eval: $(DATA) not found: nothing to measure"; else \

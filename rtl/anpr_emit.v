@@ -23,7 +23,9 @@
  *   msg_*      frame messages from anpr_store, in stream order, with the
  *              frame's own counters and settings: the emitter may still be
  *              sending one frame while the next streams in
- *   meta_*, slot_*   the candidate store; free_* returns sent slots
+ *   meta_*, slot_*   the candidate store (a metadata read waits for meta_gnt,
+ *              a slot read for slot_gnt);
+ *              free_* returns sent slots
  *
  * Candidates of the frame go out best first: highest score, earliest
  * stored of equals (the C model's emit_store).
@@ -51,6 +53,7 @@ module anpr_emit #(
 	output wire            free_tag_valid,
 	output wire            free_tag,
 	output reg  [3:0]      meta_idx,
+	input  wire            meta_gnt,
 	input  wire            meta_valid,
 	input  wire            meta_tag,
 	input  wire [7:0]      meta_seq,
@@ -61,6 +64,7 @@ module anpr_emit #(
 	input  wire [11:0]     meta_ch,
 	output wire            slot_re,
 	output wire [SA_W-1:0] slot_raddr,
+	input  wire            slot_gnt,
 	input  wire [7:0]      slot_rdata,
 
 	output wire [7:0]      m_axis_rec_tdata,
@@ -74,6 +78,17 @@ module anpr_emit #(
 
 	`include "anpr_protocol.vh"
 
+	/* coordinates and counts inside a crop (at most CROP_MAX_W x
+	 * CROP_MAX_H) and their sums: C_W bits */
+	localparam C_W = ((CW_AW > CH_AW) ? CW_AW : CH_AW) + 1;
+	/* sums of counts (at most one per pixel of a crop): SS_W bits */
+	localparam SS_W = SLOT_AW + 1;
+
+	function [11:0] x12;
+		input [C_W-1:0] a;
+		x12 = {{12-C_W{1'b0}}, a};
+	endfunction
+
 	localparam [1:0] MSG_START = 2'd0, MSG_FEND = 2'd1;
 
 	/* message fields (anpr_store) */
@@ -84,7 +99,7 @@ module anpr_emit #(
 	wire [7:0]     m_dropped = m_pl[Y_W+23:Y_W+16];
 	wire [7:0]     m_byte = m_pl[Y_W+31:Y_W+24]; /* FEND: edge_thr; ABORT: flags */
 	wire           m_tfull = m_pl[Y_W+32];
-	wire           m_tag = m_pl[Y_W+33];
+	wire           m_tag = m_pl[Y_W+33];       /* FEND, ABORT: the frame's slot tag */
 
 	localparam [4:0] E_IDLE = 5'd0,
 			 E_HDR = 5'd1,      /* frame header bytes */
@@ -105,20 +120,19 @@ module anpr_emit #(
 			 E_CHDR = 5'd16,    /* candidate header bytes */
 			 E_CPIX = 5'd17,    /* crop pixels */
 			 E_CSEG = 5'd18,    /* rows, nchars, character boxes */
-			 E_PASSA2 = 5'd19;  /* column edge counts over the text rows */
+			 E_PASSA2 = 5'd19,  /* column edge counts over the text rows */
+			 E_LOAD2 = 5'd20;   /* start pass A */
 
 	reg [4:0]     state_reg;
 	reg [15:0]    frame_no_reg;
 	reg [7:0]     flags_reg;
 	reg [15:0]    errors_reg;
 	reg [7:0]     emitted_reg;
-	reg [31:0]    time_reg;
-	reg [Y_W-1:0] lines_reg;
-	reg [7:0]     drop_t_reg;
-	reg [15:0]    found_reg;
-	reg [Y_W-1:0] w_reg, h_reg;
-	reg [7:0]     edge_thr_reg;
-	reg           tag_reg;
+	/* The message being handled stays at the head of the queue until its
+	 * record is out (msg_ready): its fields are read there, not copied. */
+	wire [31:0]    m_time = m_pl[31:0];
+	wire [Y_W-1:0] m_w = m_pl[32+Y_W:33];
+	wire [Y_W-1:0] m_h = m_pl[32+2*Y_W:33+Y_W];
 	reg [7:0]     seq_best_reg;
 	reg [3:0]     pick_i_reg, best_reg;
 	reg           best_any_reg;
@@ -141,74 +155,85 @@ module anpr_emit #(
 
 	/* ---- the candidate being analysed ---- */
 	reg [15:0]     score_reg;
-	reg [11:0]     cx_reg, cy_reg, cw_reg, ch_reg;
+	reg [11:0]     cx_reg, cy_reg;
+	reg [C_W-1:0]  cw_reg, ch_reg;
 	reg [SA_W-1:0] sbase_reg;
 	reg [21:0]     sum_reg;
 	reg [7:0]      mn_reg, mx_reg, thr_reg;
-	reg [11:0]     rmax_reg, rc_reg;
-	reg [11:0]     ry0_reg, ry1_reg, rx0_reg, rx1_reg, split_reg;
+	reg [C_W-1:0]     rmax_reg, rc_reg;
+	reg [C_W-1:0]     ry0_reg, ry1_reg, rx0_reg, rx1_reg, split_reg;
 	reg            inv_reg;
-	reg [21:0]     dark_reg;
+	reg [SS_W-1:0] dark_reg;
 	reg [4:0]      nch_reg;
-	/* character boxes of the candidate: a block RAM of {band, w, x},
-	 * written by the segmentation scans, read in order by the output */
-	reg            chr_we;
-	reg [24:0]     chr_wd;
-	wire [24:0]    chr_rd;
-	reg [3:0]      chr_ra_reg; /* the character chr_rd holds */
-	wire [11:0]    chx_rd = chr_rd[11:0];
-	wire [11:0]    chw_rd = chr_rd[23:12];
-	wire           chb_rd = chr_rd[24];
+	/* character boxes of the candidate: a block RAM of {last column,
+	 * first column}, written by the segmentation scans, read in order by
+	 * the output; the bottom text row's come after the top row's nch1 */
+	reg              chr_we;
+	reg [2*CW_AW-1:0] chr_wd;
+	wire [2*CW_AW-1:0] chr_rd;
+	reg [3:0]        chr_ra_reg; /* the character chr_rd holds */
+	reg [4:0]        nch1_reg;   /* characters in the top (or only) row */
+	wire [C_W-1:0]      chx_rd = {{C_W-CW_AW{1'b0}}, chr_rd[CW_AW-1:0]};
+	wire [C_W-1:0]      chw_rd = {{C_W-CW_AW{1'b0}}, chr_rd[2*CW_AW-1:CW_AW]} - chx_rd + 1'b1;
+	wire             chb_rd = {1'b0, chr_ra_reg} >= nch1_reg;
 	reg [7:0]      h1_reg, h2_reg;
-	wire [11:0]    tw = rx1_reg - rx0_reg + 1'b1;
-	wire [11:0]    th = ry1_reg - ry0_reg + 1'b1;
+	wire [C_W-1:0]    tw = rx1_reg - rx0_reg + 1'b1;
+	wire [C_W-1:0]    th = ry1_reg - ry0_reg + 1'b1;
 
 	/* ---- profile RAMs: row counts, column counts of both text rows ---- */
 	reg             rowc_we, colc_we, col2_we;
 	reg [CH_AW-1:0] rowc_wa, rowc_ra;
 	reg [CW_AW-1:0] colc_wa, colc_ra;
-	reg [11:0]      rowc_wd, colc_wd;
-	wire [11:0]     rowc_rd, colc_rd, col2_rd;
+	reg [C_W-1:0]      rowc_wd, colc_wd;
+	wire [C_W-1:0]     rowc_rd, colc_rd, col2_rd;
 
-	anpr_ram_sdp #(.DATA_W(12), .ADDR_W(CH_AW), .DEPTH(CROP_MAX_H)) rowc (
+	anpr_ram_sdp #(.DATA_W(C_W), .ADDR_W(CH_AW), .DEPTH(CROP_MAX_H)) rowc (
 		.clk(clk), .we(rowc_we), .waddr(rowc_wa), .wdata(rowc_wd),
 		.re(1'b1), .raddr(rowc_ra), .rdata(rowc_rd));
-	anpr_ram_sdp #(.DATA_W(12), .ADDR_W(CW_AW), .DEPTH(CROP_MAX_W)) colc (
-		.clk(clk), .we(colc_we), .waddr(colc_wa), .wdata(colc_wd),
-		.re(1'b1), .raddr(colc_ra), .rdata(colc_rd));
-	anpr_ram_sdp #(.DATA_W(12), .ADDR_W(CW_AW), .DEPTH(CROP_MAX_W)) col2 (
-		.clk(clk), .we(col2_we), .waddr(colc_wa), .wdata(colc_wd),
-		.re(1'b1), .raddr(colc_ra), .rdata(col2_rd));
+	/* column counts are at most the crop's height: CC_W bits; both text
+	 * rows' in one RAM */
+	localparam CC_W = CH_AW + 1;
+	wire [CC_W-1:0] colc_q, col2_q;
+	anpr_ram_sdp2 #(.DATA_W(CC_W), .ADDR_W(CW_AW), .DEPTH(CROP_MAX_W)) cols (
+		.clk(clk), .we_a(colc_we), .we_b(col2_we), .waddr(colc_wa), .wdata(colc_wd[CC_W-1:0]),
+		.re(1'b1), .raddr(colc_ra), .rdata_a(colc_q), .rdata_b(col2_q));
+	assign colc_rd = {{C_W-CC_W{1'b0}}, colc_q};
+	assign col2_rd = {{C_W-CC_W{1'b0}}, col2_q};
 
 	/* ---- raster walker: reads a rectangle of the slot, a pixel a cycle ---- */
 	reg            wk_on_reg;
-	reg [11:0]     wk_r_reg, wk_c_reg, wk_r1_reg, wk_c0_reg, wk_c1_reg;
+	reg [C_W-1:0]     wk_r_reg, wk_c_reg, wk_r1_reg, wk_c0_reg, wk_c1_reg;
 	reg [SA_W-1:0] wk_a_reg, wk_rs_reg; /* address of (r, c) and of (r, c0) */
 	reg            d_on_reg;            /* data stage holds a pixel */
-	reg [11:0]     d_r_reg, d_c_reg;
+	reg [C_W-1:0]     d_r_reg, d_c_reg;
 	reg            d_end_reg;           /* ... the rectangle's last */
-	wire [SA_W-1:0] cw_ext = {{SA_W-12{1'b0}}, cw_reg};
-	wire           wk_go = wk_on_reg && (state_reg != E_CPIX || ob_room);
+	wire [SA_W-1:0] cw_ext = {{SA_W-C_W{1'b0}}, cw_reg};
+	/* the walker moves when the slot RAM grants its read (the store's
+	 * writes go first) */
+	wire           wk_want = wk_on_reg && (state_reg != E_CPIX || ob_room);
+	wire           wk_go = wk_want && slot_gnt;
 	wire           wk_last = (wk_r_reg == wk_r1_reg) && (wk_c_reg == wk_c1_reg);
 
-	assign slot_re = wk_go;
+	assign slot_re = wk_want;
 	assign slot_raddr = wk_a_reg;
 
 	/* ---- scans over a profile RAM, read one index ahead ---- */
 	reg        sc_prime_reg, sc_fin_reg;
-	reg [11:0] sc_i_reg, sc_n_reg, sc_thr_reg, sc_gap_reg;
+	reg [C_W-1:0] sc_i_reg, sc_n_reg, sc_thr_reg, sc_gap_reg;
 	reg        sc_open_reg, sc_found_reg;
-	reg [11:0] sc_start_reg, sc_last_reg, sc_lo_reg, sc_hi_reg, sc_peak_reg;
-	reg [21:0] sc_sum_reg, sc_best_reg;
+	reg [C_W-1:0] sc_start_reg, sc_last_reg, sc_lo_reg, sc_hi_reg, sc_peak_reg;
+	reg [SS_W-1:0] sc_sum_reg, sc_best_reg;
 	wire       sc_step = !sc_prime_reg && !sc_fin_reg;
 
 	/* ---- divider ---- */
 	reg [4:0]  dv_i_reg;
-	reg [21:0] dv_n_reg, dv_r_reg;
+	reg [SS_W-1:0] dv_r_reg; /* the remainder, below the divisor; the dividend is sum_reg,
+				  * shifted out MSB first */
 	reg [6:0]  dv_q_reg; /* the mean is at most 255: only the low quotient bits are kept */
-	reg [19:0] dv_d_reg;
-	wire [22:0] dv_sh = {dv_r_reg, dv_n_reg[21]};
-	wire        dv_ge = dv_sh >= {3'b000, dv_d_reg};
+	reg [SS_W-1:0] dv_d_reg; /* the divisor, the crop's area (at most a slot), summed a row at a time in
+			      * pass A (a multiplier fewer) */
+	wire [SS_W:0] dv_sh = {dv_r_reg, sum_reg[21]};
+	wire          dv_ge = dv_sh >= {1'b0, dv_d_reg};
 	/* threshold = (mean + (min + max) / 2) / 2; the mean's last quotient bit is dv_ge */
 	wire [8:0]  mid = ({1'b0, mn_reg} + {1'b0, mx_reg}) >> 1;
 	wire [8:0]  thr_sum = {1'b0, dv_q_reg[6:0], dv_ge} + mid;
@@ -216,69 +241,69 @@ module anpr_emit #(
 	/* ---- data-stage values of the passes ---- */
 	wire [7:0]  v = slot_rdata;
 	wire [7:0]  adiff = (v > h2_reg) ? v - h2_reg : h2_reg - v;
-	wire        abit = (d_c_reg >= 2) && (adiff >= edge_thr_reg);
-	wire [11:0] rc_a = ((d_c_reg == 0) ? 12'd0 : rc_reg) + {11'd0, abit};
+	wire        abit = (d_c_reg >= 2) && (adiff >= m_byte);
+	wire [C_W-1:0] rc_a = ((d_c_reg == 0) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, abit};
 	/* the row maximum including the row ending now */
-	wire [11:0] rmax_last = (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg) ? rc_a : rmax_reg;
+	wire [C_W-1:0] rmax_last = (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg) ? rc_a : rmax_reg;
 	wire        dark = v < thr_reg;
-	wire [11:0] rc_b = ((d_c_reg == rx0_reg) ? 12'd0 : rc_reg) + {11'd0, dark};
+	wire [C_W-1:0] rc_b = ((d_c_reg == rx0_reg) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, dark};
 	wire        band2 = (split_reg != 0) && (d_r_reg > split_reg);
 	wire        fg = dark ^ inv_reg;
 	reg         fw_on_reg, fw_b2_reg;   /* pass C: the previous write, forwarded */
-	reg [11:0]  fw_c_reg, fw_v_reg;
-	wire [11:0] col_old = (fw_on_reg && fw_c_reg == d_c_reg && fw_b2_reg == band2) ? fw_v_reg :
+	reg [C_W-1:0]  fw_c_reg, fw_v_reg;
+	wire [C_W-1:0] col_old = (fw_on_reg && fw_c_reg == d_c_reg && fw_b2_reg == band2) ? fw_v_reg :
 			      band2 ? col2_rd : colc_rd;
 	wire        band_first = band2 ? (d_r_reg == split_reg + 1'b1) : (d_r_reg == ry0_reg);
-	wire [11:0] col_new = (band_first ? 12'd0 : col_old) + {11'd0, fg};
+	wire [C_W-1:0] col_new = (band_first ? {C_W{1'b0}} : col_old) + {{C_W-1{1'b0}}, fg};
 	wire        c_skip = (split_reg != 0) && (d_r_reg == split_reg);
 
 	/* ---- cluster scan step ---- */
 	wire        sc_at_end = (sc_i_reg == sc_n_reg);
-	wire [11:0] sc_v_raw = (state_reg == E_ROWS || state_reg == E_SPLIT) ? rowc_rd :
+	wire [C_W-1:0] sc_v_raw = (state_reg == E_ROWS || state_reg == E_SPLIT) ? rowc_rd :
 			       (state_reg == E_SEG2) ? col2_rd : colc_rd;
 	/* the first and last column hold no count (pass A does not write them) */
-	wire [11:0] sc_v = (state_reg == E_COLS && (sc_i_reg == 0 || sc_i_reg == sc_n_reg - 1'b1)) ?
-			   12'd0 : sc_v_raw;
+	wire [C_W-1:0] sc_v = (state_reg == E_COLS && (sc_i_reg == 0 || sc_i_reg == sc_n_reg - 1'b1)) ?
+			   {C_W{1'b0}} : sc_v_raw;
 	wire        sc_q = !sc_at_end && sc_v >= sc_thr_reg;
 	wire        sc_close = sc_open_reg && (sc_at_end ||
 			       (sc_q && sc_i_reg - sc_last_reg > sc_gap_reg + 1'b1) ||
 			       (!sc_q && sc_i_reg - sc_last_reg > sc_gap_reg));
 	wire        sc_better = sc_close && sc_sum_reg > sc_best_reg;
 	/* split search */
-	wire [11:0] rfg = inv_reg ? tw - rowc_rd : rowc_rd;
+	wire [C_W-1:0] rfg = inv_reg ? tw - rowc_rd : rowc_rd;
 	/* character boxes: band height, run test */
-	wire [11:0] seg_bh = (state_reg == E_SEG2) ? ry1_reg - split_reg :
+	wire [C_W-1:0] seg_bh = (state_reg == E_SEG2) ? ry1_reg - split_reg :
 			     (split_reg != 0) ? split_reg - ry0_reg : th;
-	wire        seg_fg = (sc_i_reg <= rx1_reg) && (sc_v_raw >= {4'd0, seg_bh[11:4]} + 1'b1);
-	wire [13:0] peak3 = {1'b0, sc_peak_reg, 1'b0} + {2'b00, sc_peak_reg};
+	wire        seg_fg = (sc_i_reg <= rx1_reg) && (sc_v_raw >= {4'd0, seg_bh[C_W-1:4]} + 1'b1);
+	wire [C_W+1:0] peak3 = {1'b0, sc_peak_reg, 1'b0} + {2'b00, sc_peak_reg};
 	wire        seg_keep = (sc_i_reg - sc_start_reg >= 2) && (peak3 >= {2'b00, seg_bh}) &&
 			       (nch_reg < 5'd16);
 
 	/* ---- plate box: text box grown by 5/16 of its height above and below ---- */
-	wire [15:0] th5 = {2'b00, th, 2'b00} + {4'b0000, th};
-	wire [11:0] ey = th5[15:4];
-	wire [11:0] pby = (ry0_reg >= ey) ? ry0_reg - ey : 12'd0;
-	wire [11:0] pbye = (ry1_reg + ey < ch_reg) ? ry1_reg + ey : ch_reg - 1'b1;
-	wire [11:0] pbh = pbye - pby + 1'b1;
+	wire [C_W+3:0] th5 = {2'b00, th, 2'b00} + {4'b0000, th};
+	wire [C_W-1:0] ey = th5[C_W+3:4];
+	wire [C_W-1:0] pby = (ry0_reg >= ey) ? ry0_reg - ey : {C_W{1'b0}};
+	wire [C_W-1:0] pbye = (ry1_reg + ey < ch_reg) ? ry1_reg + ey : ch_reg - 1'b1;
+	wire [C_W-1:0] pbh = pbye - pby + 1'b1;
 
 	/* ---- bytes of the fixed parts ---- */
 	reg  [7:0]  fix_byte;
 	reg  [15:0] field;
 	wire [8:0]  sb = bi_reg - 9'd2;       /* byte within the character boxes */
 	wire [3:0]  sj = sb[6:3];             /* character */
-	wire [11:0] chy = chb_rd ? split_reg + 1'b1 : ry0_reg;
-	wire [11:0] chh = chb_rd ? ry1_reg - split_reg : (split_reg != 0) ? split_reg - ry0_reg : th;
+	wire [C_W-1:0] chy = chb_rd ? split_reg + 1'b1 : ry0_reg;
+	wire [C_W-1:0] chh = chb_rd ? ry1_reg - split_reg : (split_reg != 0) ? split_reg - ry0_reg : th;
 	/* the box bytes wait a cycle when the RAM still holds the previous character */
 	wire        chr_ready = (bi_reg < 9'd2) || (chr_ra_reg == sj);
 
-	anpr_ram_sdp #(.DATA_W(25), .ADDR_W(4)) chars (
+	anpr_ram_sdp #(.DATA_W(2 * CW_AW), .ADDR_W(4)) chars (
 		.clk(clk), .we(chr_we), .waddr(nch_reg[3:0]), .wdata(chr_wd),
 		.re(1'b1), .raddr(sj), .rdata(chr_rd));
 	wire [8:0]  seg_len = 9'd2 + {1'b0, nch_reg, 3'b000};
 
 	/* bits that shifts and fixed layouts leave out */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7], m_pl[63:Y_W+34]};
+	wire unused = &{1'b0, colc_wd[C_W-1:CC_W], meta_cw[11:C_W], meta_ch[11:C_W], thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7], m_pl[63:33+2*Y_W]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
 	always @* begin
@@ -290,26 +315,26 @@ module anpr_emit #(
 			4'd1: fix_byte = ANPR_PROTO_VERSION[7:0];
 			4'd2: fix_byte = frame_no_reg[7:0];
 			4'd3: fix_byte = frame_no_reg[15:8];
-			4'd4: fix_byte = w_reg[7:0];
-			4'd5: fix_byte = {{16-Y_W{1'b0}}, w_reg[Y_W-1:8]};
-			4'd6: fix_byte = h_reg[7:0];
-			4'd7: fix_byte = {{16-Y_W{1'b0}}, h_reg[Y_W-1:8]};
-			4'd8: fix_byte = time_reg[7:0];
-			4'd9: fix_byte = time_reg[15:8];
-			4'd10: fix_byte = time_reg[23:16];
-			default: fix_byte = time_reg[31:24];
+			4'd4: fix_byte = m_w[7:0];
+			4'd5: fix_byte = {{16-Y_W{1'b0}}, m_w[Y_W-1:8]};
+			4'd6: fix_byte = m_h[7:0];
+			4'd7: fix_byte = {{16-Y_W{1'b0}}, m_h[Y_W-1:8]};
+			4'd8: fix_byte = m_time[7:0];
+			4'd9: fix_byte = m_time[15:8];
+			4'd10: fix_byte = m_time[23:16];
+			default: fix_byte = m_time[31:24];
 			endcase
 		E_TRL: case (bi_reg[3:0])
 			4'd0: fix_byte = ANPR_REC_END[7:0];
 			4'd1: fix_byte = flags_reg;
 			4'd2: fix_byte = frame_no_reg[7:0];
 			4'd3: fix_byte = frame_no_reg[15:8];
-			4'd4: fix_byte = found_reg[7:0];
-			4'd5: fix_byte = found_reg[15:8];
+			4'd4: fix_byte = m_found[7:0];
+			4'd5: fix_byte = m_found[15:8];
 			4'd6: fix_byte = emitted_reg;
-			4'd7: fix_byte = drop_t_reg;
-			4'd8: fix_byte = lines_reg[7:0];
-			4'd9: fix_byte = {{16-Y_W{1'b0}}, lines_reg[Y_W-1:8]};
+			4'd7: fix_byte = m_dropped;
+			4'd8: fix_byte = m_lines[7:0];
+			4'd9: fix_byte = {{16-Y_W{1'b0}}, m_lines[Y_W-1:8]};
 			4'd10: fix_byte = errors_reg[7:0];
 			default: fix_byte = errors_reg[15:8];
 			endcase
@@ -317,14 +342,14 @@ module anpr_emit #(
 			case (bi_reg[4:1])
 			4'd1: field = frame_no_reg;
 			4'd2: field = score_reg;
-			4'd3: field = {4'd0, cx_reg + rx0_reg};
-			4'd4: field = {4'd0, cy_reg + pby};
-			4'd5: field = {4'd0, tw};
-			4'd6: field = {4'd0, pbh};
+			4'd3: field = {4'd0, cx_reg + x12(rx0_reg)};
+			4'd4: field = {4'd0, cy_reg + x12(pby)};
+			4'd5: field = {4'd0, x12(tw)};
+			4'd6: field = {4'd0, x12(pbh)};
 			4'd7: field = {4'd0, cx_reg};
 			4'd8: field = {4'd0, cy_reg};
-			4'd9: field = {4'd0, cw_reg};
-			4'd10: field = {4'd0, ch_reg};
+			4'd9: field = {4'd0, x12(cw_reg)};
+			4'd10: field = {4'd0, x12(ch_reg)};
 			default: field = 16'd0;
 			endcase
 			fix_byte = bi_reg[0] ? field[15:8] : field[7:0];
@@ -338,10 +363,10 @@ module anpr_emit #(
 		end
 		E_CSEG: begin
 			case (sb[2:1])
-			2'd0: field = {4'd0, cx_reg + chx_rd};
-			2'd1: field = {4'd0, cy_reg + chy};
-			2'd2: field = {4'd0, chw_rd};
-			default: field = {4'd0, chh};
+			2'd0: field = {4'd0, cx_reg + x12(chx_rd)};
+			2'd1: field = {4'd0, cy_reg + x12(chy)};
+			2'd2: field = {4'd0, x12(chw_rd)};
+			default: field = {4'd0, x12(chh)};
 			endcase
 			fix_byte = sb[0] ? field[15:8] : field[7:0];
 			if (bi_reg == 9'd0)
@@ -388,8 +413,8 @@ module anpr_emit #(
 		col2_we = 1'b0;
 		rowc_wa = d_r_reg[CH_AW-1:0];
 		colc_wa = d_c_reg[CW_AW-1:0];
-		rowc_wd = 12'd0;
-		colc_wd = 12'd0;
+		rowc_wd = {C_W{1'b0}};
+		colc_wd = {C_W{1'b0}};
 		/* scans read one index ahead; the priming cycle reads the first */
 		rowc_ra = sc_prime_reg ? sc_i_reg[CH_AW-1:0] : sc_i_reg[CH_AW-1:0] + 1'b1;
 		colc_ra = sc_prime_reg ? sc_i_reg[CW_AW-1:0] : sc_i_reg[CW_AW-1:0] + 1'b1;
@@ -405,7 +430,7 @@ module anpr_emit #(
 			if (d_on_reg && d_c_reg >= 1) begin
 				colc_we = 1'b1;
 				colc_wa = d_c_reg[CW_AW-1:0] - 1'b1;
-				colc_wd = ((d_r_reg == ry0_reg) ? 12'd0 : colc_rd) + {11'd0, abit};
+				colc_wd = ((d_r_reg == ry0_reg) ? {C_W{1'b0}} : colc_rd) + {{C_W-1{1'b0}}, abit};
 			end
 		end
 		E_PASSB: if (d_on_reg && d_c_reg == rx1_reg) begin
@@ -424,50 +449,107 @@ module anpr_emit #(
 		endcase
 	end
 
-	assign msg_ready = (state_reg == E_IDLE);
+	/* a START leaves the queue with the FRAME record's last byte, an FEND or
+	 * ABORT with the END record's */
+	assign msg_ready = ob_push && ((state_reg == E_HDR && bi_reg == ANPR_FRAME_LEN - 1) ||
+				       (state_reg == E_TRL && bi_reg == ANPR_END_LEN - 1));
 	assign idle = (state_reg == E_IDLE) && (ob_n == 0);
 	/* a slot is returned as its last byte is written; a dropped frame's
 	 * slots as its abort message is taken */
 	assign free_valid = (state_reg == E_CSEG) && ob_push && (bi_reg == seg_len - 1'b1);
 	assign free_idx = best_reg;
-	assign free_tag_valid = msg_valid && msg_ready && m_type != MSG_START && m_type != MSG_FEND;
+	assign free_tag_valid = (state_reg == E_IDLE) && msg_valid && m_type != MSG_START && m_type != MSG_FEND;
 	assign free_tag = m_tag;
 
-	task walk;
-		input [11:0] r0, r1, c0, c1;
-		/* the product is 24 bits; a crop's offset fits its slot */
-		/* verilator lint_off UNUSEDSIGNAL */
-		reg [23:0] off;
-		/* verilator lint_on UNUSEDSIGNAL */
-		reg [SA_W-1:0] a;
-		begin
-			off = r0 * cw_reg + {12'd0, c0};
-			a = sbase_reg + off[SA_W-1:0]; /* a crop fits its slot: off < 2**SLOT_AW */
-			wk_on_reg <= 1'b1;
-			wk_r_reg <= r0;
-			wk_r1_reg <= r1;
-			wk_c_reg <= c0;
-			wk_c0_reg <= c0;
-			wk_c1_reg <= c1;
-			wk_a_reg <= a;
-			wk_rs_reg <= a;
-		end
-	endtask
 
-	task scan;
-		input [11:0] i0, n, thr, gap;
-		begin
-			sc_prime_reg <= 1'b1;
-			sc_fin_reg <= 1'b0;
-			sc_i_reg <= i0;
-			sc_n_reg <= n;
-			sc_thr_reg <= thr;
-			sc_gap_reg <= gap;
-			sc_open_reg <= 1'b0;
-			sc_found_reg <= 1'b0;
-			sc_best_reg <= 22'd0;
+	/* ---- walker and scan starts: one place each, on one of a few
+	 * rectangles and profiles ---- */
+	localparam [1:0] WK_CROP = 2'd0, /* the whole crop */
+			 WK_ROWS = 2'd1, /* the text rows, all columns */
+			 WK_BOX = 2'd2;  /* the text box */
+	localparam [1:0] SC_ROWS = 2'd0, /* row counts: text rows */
+			 SC_COLS = 2'd1, /* column counts: text columns */
+			 SC_SPLIT = 2'd2, /* row counts: the row between two text rows */
+			 SC_SEG = 2'd3;  /* column counts: character boxes */
+	reg       wk_start, sc_start;
+	reg [1:0] wk_kind, sc_kind;
+	always @* begin
+		wk_start = 1'b0;
+		wk_kind = WK_BOX;
+		sc_start = 1'b0;
+		sc_kind = SC_SEG;
+		case (state_reg)
+		E_LOAD2: begin
+			wk_start = 1'b1;
+			wk_kind = WK_CROP;
 		end
-	endtask
+		E_PASSA: begin
+			sc_start = d_on_reg && d_end_reg;
+			sc_kind = SC_ROWS;
+		end
+		E_COLS_GO: begin
+			wk_start = 1'b1;
+			wk_kind = WK_ROWS;
+		end
+		E_PASSA2: begin
+			sc_start = d_on_reg && d_end_reg;
+			sc_kind = SC_COLS;
+		end
+		E_DIV: wk_start = (dv_i_reg == 5'd0);
+		E_SPLIT_GO: begin
+			wk_start = !(th >= 16);
+			sc_start = (th >= 16);
+			sc_kind = SC_SPLIT;
+		end
+		E_SPLIT: wk_start = sc_fin_reg;
+		E_PASSC: sc_start = d_on_reg && d_end_reg;
+		E_SEG1: sc_start = sc_fin_reg && (split_reg != 0);
+		E_CHDR: begin
+			wk_start = ob_push && (bi_reg == ANPR_CAND_HDR_LEN - 1);
+			wk_kind = WK_CROP;
+		end
+		default: ;
+		endcase
+	end
+
+	wire [C_W-1:0] wk_r0 = (wk_kind == WK_CROP) ? {C_W{1'b0}} : ry0_reg;
+	wire [C_W-1:0] wk_r1 = (wk_kind == WK_CROP) ? ch_reg - 1'b1 : ry1_reg;
+	wire [C_W-1:0] wk_c0 = (wk_kind == WK_BOX) ? rx0_reg : {C_W{1'b0}};
+	wire [C_W-1:0] wk_c1 = (wk_kind == WK_BOX) ? rx1_reg : cw_reg - 1'b1;
+	/* the product is 2 C_W bits; a crop's offset fits its slot (SLOT_AW bits) */
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire [2*C_W-1:0] wk_off = wk_r0 * cw_reg + {{C_W{1'b0}}, wk_c0};
+	/* verilator lint_on UNUSEDSIGNAL */
+	wire [SA_W-1:0]  wk_a0 = sbase_reg + {{SA_W-SLOT_AW{1'b0}}, wk_off[SLOT_AW-1:0]};
+
+	/* scans: first index, end, threshold, gap */
+	reg [C_W-1:0] sc_i0, sc_n0, sc_thr0, sc_gap0;
+	always @* begin
+		sc_i0 = rx0_reg;
+		sc_n0 = rx1_reg + 1'b1;
+		sc_thr0 = {C_W{1'b0}};
+		sc_gap0 = {C_W{1'b0}};
+		case (sc_kind)
+		SC_ROWS: begin
+			/* rmax of the last row is not in rmax_reg yet */
+			sc_i0 = {C_W{1'b0}};
+			sc_n0 = ch_reg;
+			sc_thr0 = {2'b00, rmax_last[C_W-1:2]} + 1'b1;
+			sc_gap0 = {{C_W-2{1'b0}}, 2'd2};
+		end
+		SC_COLS: begin
+			sc_i0 = {C_W{1'b0}};
+			sc_n0 = cw_reg;
+			sc_thr0 = {2'd0, th[C_W-1:2]} + 1'b1;
+			sc_gap0 = th;
+		end
+		SC_SPLIT: begin
+			sc_i0 = ry0_reg + {2'b00, th[C_W-1:2]};
+			sc_n0 = ry1_reg - {2'b00, th[C_W-1:2]};
+		end
+		default: ;
+		endcase
+	end
 
 	/* one step of best_cluster (C model) */
 	task cluster_step;
@@ -484,9 +566,9 @@ module anpr_emit #(
 				if (!sc_open_reg || sc_close) begin
 					sc_open_reg <= 1'b1;
 					sc_start_reg <= sc_i_reg;
-					sc_sum_reg <= {10'd0, sc_v};
+					sc_sum_reg <= {{SS_W-C_W{1'b0}}, sc_v};
 				end else begin
-					sc_sum_reg <= sc_sum_reg + {10'd0, sc_v};
+					sc_sum_reg <= sc_sum_reg + {{SS_W-C_W{1'b0}}, sc_v};
 				end
 				sc_last_reg <= sc_i_reg;
 			end
@@ -496,11 +578,13 @@ module anpr_emit #(
 		end
 	endtask
 
-	/* the character a seg_band step keeps (written in the same cycle) */
+	/* the character a seg_band step keeps (written in the same cycle):
+	 * columns sc_start .. sc_i - 1 */
+	wire [CW_AW-1:0] sc_i_m1 = sc_i_reg[CW_AW-1:0] - 1'b1;
 	always @* begin
 		chr_we = (state_reg == E_SEG1 || state_reg == E_SEG2) && sc_step && !seg_fg &&
 			 sc_open_reg && seg_keep;
-		chr_wd = {state_reg == E_SEG2, sc_i_reg - sc_start_reg, sc_start_reg};
+		chr_wd = {sc_i_m1, sc_start_reg[CW_AW-1:0]};
 	end
 
 	/* one step of seg_band (C model) */
@@ -550,6 +634,17 @@ module anpr_emit #(
 			end
 		end
 
+		if (wk_start) begin
+			wk_on_reg <= 1'b1;
+			wk_r_reg <= wk_r0;
+			wk_r1_reg <= wk_r1;
+			wk_c_reg <= wk_c0;
+			wk_c0_reg <= wk_c0;
+			wk_c1_reg <= wk_c1;
+			wk_a_reg <= wk_a0;
+			wk_rs_reg <= wk_a0;
+		end
+
 		/* scans: the priming cycle only reads */
 		if (sc_prime_reg)
 			sc_prime_reg <= 1'b0;
@@ -559,15 +654,9 @@ module anpr_emit #(
 		case (state_reg)
 		E_IDLE: if (msg_valid) begin
 			bi_reg <= 9'd0;
-			lines_reg <= m_lines;
-			found_reg <= m_found;
-			drop_t_reg <= m_dropped;
 			case (m_type)
 			MSG_START: begin
 				frame_no_reg <= frame_no_reg + 1'b1;
-				time_reg <= m_pl[31:0];
-				w_reg <= m_pl[32+Y_W:33];
-				h_reg <= m_pl[32+2*Y_W:33+Y_W];
 				if (m_pl[32]) begin
 					flags_reg <= flags_reg | ANPR_END_F_OVERRUN[7:0];
 					if (errors_reg != 16'hffff)
@@ -577,8 +666,6 @@ module anpr_emit #(
 				state_reg <= E_HDR;
 			end
 			MSG_FEND: begin
-				edge_thr_reg <= m_byte;
-				tag_reg <= m_tag;
 				if (m_tfull)
 					flags_reg <= flags_reg | ANPR_END_F_TABLE_FULL[7:0];
 				pick_i_reg <= 4'd0;
@@ -608,10 +695,11 @@ module anpr_emit #(
 				state_reg <= E_IDLE;
 			end
 		end
-		E_PICK: begin
-			/* best score first; of equals, the earliest stored */
+		E_PICK: if (meta_gnt) begin
+			/* best score first; of equals, the earliest stored (the
+			 * metadata port is the store's while it scans its slots) */
 			if (pick_i_reg < NSLOTS) begin
-				if (meta_valid && meta_tag == tag_reg &&
+				if (meta_valid && meta_tag == m_tag &&
 				    (!best_any_reg || meta_score > score_reg ||
 				     (meta_score == score_reg && meta_seq < seq_best_reg))) begin
 					best_any_reg <= 1'b1;
@@ -629,26 +717,20 @@ module anpr_emit #(
 				state_reg <= E_LOAD;
 			end
 		end
-		E_LOAD: begin
+		E_LOAD: if (meta_gnt) begin
 			cx_reg <= meta_cx;
 			cy_reg <= meta_cy;
-			cw_reg <= meta_cw;
-			ch_reg <= meta_ch;
+			cw_reg <= meta_cw[C_W-1:0];
+			ch_reg <= meta_ch[C_W-1:0];
 			sbase_reg <= {best_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
 			sum_reg <= 22'd0;
+			dv_d_reg <= {SS_W{1'b0}};
 			mn_reg <= 8'hff;
 			mx_reg <= 8'd0;
-			rmax_reg <= 12'd0;
-			wk_on_reg <= 1'b1;
-			wk_r_reg <= 12'd0;
-			wk_r1_reg <= meta_ch - 1'b1;
-			wk_c_reg <= 12'd0;
-			wk_c0_reg <= 12'd0;
-			wk_c1_reg <= meta_cw - 1'b1;
-			wk_a_reg <= {best_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
-			wk_rs_reg <= {best_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
-			state_reg <= E_PASSA;
+			rmax_reg <= {C_W{1'b0}};
+			state_reg <= E_LOAD2;
 		end
+		E_LOAD2: state_reg <= E_PASSA;
 		E_PASSA: if (d_on_reg) begin
 			sum_reg <= sum_reg + {14'd0, v};
 			if (v < mn_reg)
@@ -658,16 +740,16 @@ module anpr_emit #(
 			h2_reg <= h1_reg;
 			h1_reg <= v;
 			rc_reg <= rc_a;
+			if (d_c_reg == cw_reg - 1'b1)
+				dv_d_reg <= dv_d_reg + {{SS_W-C_W{1'b0}}, cw_reg};
 			if (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg)
 				rmax_reg <= rc_a;
 			if (d_end_reg) begin
-				ry0_reg <= 12'd0;
+				ry0_reg <= {C_W{1'b0}};
 				ry1_reg <= ch_reg - 1'b1;
-				rx0_reg <= 12'd0;
+				rx0_reg <= {C_W{1'b0}};
 				rx1_reg <= cw_reg - 1'b1;
 				state_reg <= E_ROWS;
-				/* rmax of the last row is not in rmax_reg yet */
-				scan(12'd0, ch_reg, {2'b00, rmax_last[11:2]} + 1'b1, 12'd2);
 			end
 		end
 		E_ROWS: if (sc_fin_reg) begin
@@ -680,14 +762,12 @@ module anpr_emit #(
 			cluster_step;
 		end
 		E_COLS_GO: begin
-			walk(ry0_reg, ry1_reg, 12'd0, cw_reg - 1'b1);
 			state_reg <= E_PASSA2;
 		end
 		E_PASSA2: if (d_on_reg) begin
 			h2_reg <= h1_reg;
 			h1_reg <= v;
 			if (d_end_reg) begin
-				scan(12'd0, cw_reg, {2'd0, th[11:2]} + 1'b1, th);
 				state_reg <= E_COLS;
 			end
 		end
@@ -697,53 +777,46 @@ module anpr_emit #(
 				rx1_reg <= sc_hi_reg;
 			end
 			dv_i_reg <= 5'd21;
-			dv_n_reg <= sum_reg;
 			dv_q_reg <= 7'd0;
-			dv_r_reg <= 22'd0;
-			dv_d_reg <= cw_reg * ch_reg;
+			dv_r_reg <= {SS_W{1'b0}};
 			state_reg <= E_DIV;
 		end else if (sc_step) begin
 			cluster_step;
 		end
 		E_DIV: begin
 			/* restoring division, one quotient bit a cycle, MSB first */
-			dv_r_reg <= dv_ge ? dv_sh[21:0] - {2'b00, dv_d_reg} : dv_sh[21:0];
+			dv_r_reg <= dv_ge ? dv_sh[SS_W-1:0] - dv_d_reg : dv_sh[SS_W-1:0];
 			dv_q_reg <= {dv_q_reg[5:0], dv_ge};
-			dv_n_reg <= {dv_n_reg[20:0], 1'b0};
+			sum_reg <= {sum_reg[20:0], 1'b0};
 			dv_i_reg <= dv_i_reg - 1'b1;
 			if (dv_i_reg == 5'd0) begin
 				/* threshold = (mean + (min + max) / 2) / 2 */
 				thr_reg <= thr_sum[8:1];
-				dark_reg <= 22'd0;
-				walk(ry0_reg, ry1_reg, rx0_reg, rx1_reg);
+				dark_reg <= {SS_W{1'b0}};
 				state_reg <= E_PASSB;
 			end
 		end
 		E_PASSB: if (d_on_reg) begin
 			rc_reg <= rc_b;
-			dark_reg <= dark_reg + {21'd0, dark};
+			dark_reg <= dark_reg + {{SS_W-1{1'b0}}, dark};
 			if (d_end_reg)
 				state_reg <= E_SPLIT_GO;
 		end
 		E_SPLIT_GO: begin
 			inv_reg <= {dark_reg, 1'b0} > tw * th;
-			split_reg <= 12'd0;
+			split_reg <= {C_W{1'b0}};
 			if (th >= 16) begin
-				scan(ry0_reg + {2'b00, th[11:2]}, ry1_reg - {2'b00, th[11:2]}, 12'd0, 12'd0);
-				sc_best_reg <= 22'hffff;
 				state_reg <= E_SPLIT;
 			end else begin
-				walk(ry0_reg, ry1_reg, rx0_reg, rx1_reg);
 				state_reg <= E_PASSC;
 			end
 		end
 		E_SPLIT: if (sc_fin_reg) begin
-			split_reg <= (sc_best_reg > {14'd0, tw[11:4]}) ? 12'd0 : sc_lo_reg;
-			walk(ry0_reg, ry1_reg, rx0_reg, rx1_reg);
+			split_reg <= (sc_best_reg > {{SS_W-C_W+4{1'b0}}, tw[C_W-1:4]}) ? {C_W{1'b0}} : sc_lo_reg;
 			state_reg <= E_PASSC;
 		end else if (sc_step) begin
-			if ({10'd0, rfg} < sc_best_reg) begin
-				sc_best_reg <= {10'd0, rfg};
+			if ({{SS_W-C_W{1'b0}}, rfg} < sc_best_reg) begin
+				sc_best_reg <= {{SS_W-C_W{1'b0}}, rfg};
 				sc_lo_reg <= sc_i_reg;
 			end
 			sc_i_reg <= sc_i_reg + 1'b1;
@@ -759,13 +832,12 @@ module anpr_emit #(
 			end
 			if (d_end_reg) begin
 				nch_reg <= 5'd0;
-				scan(rx0_reg, rx1_reg + 1'b1, 12'd0, 12'd0);
 				state_reg <= E_SEG1;
 			end
 		end
 		E_SEG1: if (sc_fin_reg) begin
+			nch1_reg <= nch_reg;
 			if (split_reg != 0) begin
-				scan(rx0_reg, rx1_reg + 1'b1, 12'd0, 12'd0);
 				state_reg <= E_SEG2;
 			end else begin
 				bi_reg <= 9'd0;
@@ -783,7 +855,6 @@ module anpr_emit #(
 		E_CHDR: if (ob_push) begin
 			bi_reg <= bi_reg + 1'b1;
 			if (bi_reg == ANPR_CAND_HDR_LEN - 1) begin
-				walk(12'd0, ch_reg - 1'b1, 12'd0, cw_reg - 1'b1);
 				state_reg <= E_CPIX;
 			end
 		end
@@ -804,6 +875,19 @@ module anpr_emit #(
 		end
 		default: state_reg <= E_IDLE;
 		endcase
+
+		if (sc_start) begin
+			sc_prime_reg <= 1'b1;
+			sc_fin_reg <= 1'b0;
+			sc_i_reg <= sc_i0;
+			sc_n_reg <= sc_n0;
+			sc_thr_reg <= sc_thr0;
+			sc_gap_reg <= sc_gap0;
+			sc_open_reg <= 1'b0;
+			sc_found_reg <= 1'b0;
+			/* the split search looks for a minimum */
+			sc_best_reg <= (sc_kind == SC_SPLIT) ? {SS_W{1'b1}} : {SS_W{1'b0}};
+		end
 
 		if (rst) begin
 			state_reg <= E_IDLE;

@@ -13,14 +13,13 @@
  * Event word: {type[2:0], payload[47:0]}
  *   EV_START   {.., overrun[32], time[31:0]}
  *   EV_RUN     {.., by, sum[15:0], x1, x0}        (x0 in the low bits)
- *   EV_ROWEND  {.., ring_base, y_last}
- *   EV_FEND    {.., ring_base, lines}
+ *   EV_ROWEND  {.., y_last}
+ *   EV_FEND    {.., lines}
  *   EV_ABORT   {.., flags[7:0], lines}
  */
 module anpr_evq #(
 	parameter X_W = 11,
 	parameter Y_W = 12,
-	parameter RING_AW = 16,
 	parameter Q_AW = 4
 ) (
 	input  wire             clk,
@@ -42,7 +41,6 @@ module anpr_evq #(
 	input  wire [Y_W-3:0]   run_by,
 	input  wire             rowend,
 	input  wire [Y_W-1:0]   rowend_y,
-	input  wire [RING_AW-1:0] ring_base,
 	input  wire             ev_fend,
 	input  wire             ev_abort,
 	input  wire [7:0]       ev_abort_flags,
@@ -64,8 +62,8 @@ module anpr_evq #(
 	assign pl_in[0] = {15'd0, ev_start_overrun, ev_time};
 	assign pl_in[1] = {{48-16-2*(X_W-3)-(Y_W-2){1'b0}}, run_by, run_a_sum, run_a_x1, run_a_x0};
 	assign pl_in[2] = {{48-16-2*(X_W-3)-(Y_W-2){1'b0}}, run_by, run_b_sum, run_b_x1, run_b_x0};
-	assign pl_in[3] = {{48-RING_AW-Y_W{1'b0}}, ring_base, rowend_y};
-	assign pl_in[4] = {{48-RING_AW-Y_W{1'b0}}, ring_base, ev_lines};
+	assign pl_in[3] = {{48-Y_W{1'b0}}, rowend_y};
+	assign pl_in[4] = {{48-Y_W{1'b0}}, ev_lines};
 	assign pl_in[5] = {{48-8-Y_W{1'b0}}, ev_abort_flags, ev_lines};
 
 	/* lowest pending index goes first */
@@ -91,12 +89,29 @@ module anpr_evq #(
 	wire push = |pend_reg && q_ready;
 	wire [Q_AW+1:0] q_count;
 
-	anpr_fifo #(.DATA_W(51), .ADDR_W(Q_AW)) q (
+	/* The queue keeps the payload bits an event can use (a run's: PL_W);
+	 * the rest of the 48 are zero. */
+	localparam PL_W = 16 + 2 * (X_W - 3) + (Y_W - 2);
+	wire [47:0]     first_pl = pl_reg[first_i];
+	wire [PL_W-1:0] q_pl;
+
+	anpr_fifo #(.DATA_W(3 + PL_W), .ADDR_W(Q_AW)) q (
 		.clk(clk), .rst(rst),
-		.s_data({first_type, pl_reg[first_i]}), .s_valid(|pend_reg), .s_ready(q_ready),
-		.m_data(m_ev), .m_valid(m_ev_valid), .m_ready(m_ev_ready),
+		.s_data({first_type, first_pl[PL_W-1:0]}), .s_valid(|pend_reg), .s_ready(q_ready),
+		.m_data({m_ev[50:48], q_pl}), .m_valid(m_ev_valid), .m_ready(m_ev_ready),
 		.count(q_count)
 	);
+	assign m_ev[47:0] = {{48-PL_W{1'b0}}, q_pl};
+
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire unused = &{1'b0, first_pl[47:PL_W]}; /* zero for every event */
+	/* verilator lint_on UNUSEDSIGNAL */
+
+	initial
+		if (PL_W < 33 || PL_W < 8 + Y_W || PL_W > 48) begin
+			$display("anpr_evq: a START or ABORT payload does not fit PL_W bits (instance %m)");
+			$finish;
+		end
 
 	assign busy = |pend_reg;
 	assign q_empty = (q_count == 0);

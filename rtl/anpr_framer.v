@@ -29,8 +29,7 @@
  *   cfg_width/height  frame size, sampled at each start of frame
  *   pix_*           an accepted pixel of a frame: valid, value, position,
  *                   eol = this pixel completes its line
- *   ring_*          the ring write port, and the base address of the line
- *                   being written
+ *   ring_*          the ring write port (line y at (y mod RING_LINES) * MAX_W)
  *   ev_*            one-cycle event strobes (see anpr_evq)
  *   sts_*           status counters since reset
  */
@@ -66,7 +65,6 @@ module anpr_framer #(
 
 	output wire               ring_we,
 	output wire [RING_AW-1:0] ring_waddr,
-	output wire [RING_AW-1:0] ring_line_base,
 
 	output wire               ev_start,
 	output wire               ev_start_overrun,
@@ -125,7 +123,6 @@ module anpr_framer #(
 
 	assign ring_we = pix_valid;
 	assign ring_waddr = base + {{RING_AW-X_W{1'b0}}, x};
-	assign ring_line_base = base;
 
 	assign ev_start = frame_start;
 	assign ev_start_overrun = overrun_reg;

@@ -33,8 +33,7 @@
  */
 module anpr_linker #(
 	parameter X_W = 11,
-	parameter Y_W = 12,
-	parameter RING_AW = 16
+	parameter Y_W = 12
 ) (
 	input  wire               clk,
 	input  wire               rst,
@@ -51,7 +50,6 @@ module anpr_linker #(
 	output reg  [Y_W-3:0]     close_y1,
 	output reg  [15:0]        close_sum,
 	output reg  [Y_W-1:0]     close_ylast,
-	output reg  [RING_AW-1:0] close_base,
 	input  wire               store_idle,
 
 	output reg                ctl_valid,
@@ -85,13 +83,15 @@ module anpr_linker #(
 	reg [4:0]  idx_reg;
 	reg        close_all_reg;
 	reg        frame_tfull_reg; /* a block row of this frame lost runs */
-	reg [50:0] ev_reg;
+	/* The event being handled stays at the head of the event queue until
+	 * it is done (s_ev_ready): it is read there, not copied. */
+	wire [50:0] ev = s_ev;
 
 	/* the run being linked */
-	wire [BX_W-1:0] rx0 = ev_reg[BX_W-1:0];
-	wire [BX_W-1:0] rx1 = ev_reg[2*BX_W-1:BX_W];
-	wire [15:0]     rsum = ev_reg[2*BX_W+15:2*BX_W];
-	wire [BY_W-1:0] rby = ev_reg[2*BX_W+16+BY_W-1:2*BX_W+16];
+	wire [BX_W-1:0] rx0 = ev[BX_W-1:0];
+	wire [BX_W-1:0] rx1 = ev[2*BX_W-1:BX_W];
+	wire [15:0]     rsum = ev[2*BX_W+15:2*BX_W];
+	wire [BY_W-1:0] rby = ev[2*BX_W+16+BY_W-1:2*BX_W+16];
 
 	/* table RAMs */
 	reg            we0, we1;
@@ -101,8 +101,14 @@ module anpr_linker #(
 	wire [3:0]     ra = (state_reg == L_RUN) ? idx_reg[3:0] + 1'b1 : idx_reg[3:0];
 	wire           re = 1'b1;
 
-	anpr_ram_sdp #(.DATA_W(S_W), .ADDR_W(4)) tab0 (
-		.clk(clk), .we(we0), .waddr(wa0), .wdata(wd0), .re(re), .raddr(ra), .rdata(rd0));
+	/* table 0 keeps no lx0..lx1 (merging does not use them): its RAM word
+	 * is S_W - 2 BX_W bits, read back with zeros in their place */
+	localparam LX_LO = 2 + 2 * BX_W, LX_HI = 2 + 4 * BX_W;
+	wire [S_W-2*BX_W-1:0] rd0_q;
+	anpr_ram_sdp #(.DATA_W(S_W - 2 * BX_W), .ADDR_W(4)) tab0 (
+		.clk(clk), .we(we0), .waddr(wa0), .wdata({wd0[S_W-1:LX_HI], wd0[LX_LO-1:0]}), .re(re), .raddr(ra),
+		.rdata(rd0_q));
+	assign rd0 = {rd0_q[S_W-2*BX_W-1:LX_LO], {2*BX_W{1'b0}}, rd0_q[LX_LO-1:0]};
 	anpr_ram_sdp #(.DATA_W(S_W), .ADDR_W(4)) tab1 (
 		.clk(clk), .we(we1), .waddr(wa1), .wdata(wd1), .re(re), .raddr(ra), .rdata(rd1));
 
@@ -159,63 +165,68 @@ module anpr_linker #(
 	wire [S_W-1:0] cw = idx_reg[4] ? rd1 : rd0;
 	wire do_close = `F_V(cw) && (close_all_reg || !`F_T(cw));
 
-	assign s_ev_ready = (state_reg == L_IDLE);
+	/* an event is done with its last state: a run's slot written, a block
+	 * row's closes handed over, frame control handed over */
+	assign s_ev_ready = (state_reg == L_RUN_END) || (state_reg == L_RDONE && !close_valid) ||
+			    (state_reg == L_CTL && !ctl_valid && !close_valid && store_idle);
 	assign idle = (state_reg == L_IDLE) && !close_valid && !ctl_valid;
+
+	/* Write data: a freed slot only clears its valid bit (the fields of a
+	 * slot that is not valid are never read), so each table's fields come
+	 * from one of three places: a run's slot, the run merged or stacked,
+	 * or the word read back. */
+	wire [S_W-1:0] w_run = pack(1'b1, 1'b1, rx0, rx1, rx0, rx1, rby, rby, rsum);
+	wire [S_W-1:0] w_merge = pack(1'b1, 1'b1, m_x0_reg, m_x1_reg, m_x0_reg, m_x1_reg, m_y0_reg, rby,
+				      sat16(m_sum_reg));
+	wire [S_W-1:0] w_stack = pack(1'b1, 1'b1, bmin(`F_X0(rd1), rx0), bmax(`F_X1(rd1), rx1), rx0, rx1,
+				      `F_Y0(rd1), rby, sat16({5'd0, `F_SUM(rd1)} + {5'd0, rsum}));
+	wire [S_W-1:0] d0 = (state_reg != L_RUN_END) ? rd0 : m_found_reg ? w_merge : w_run;
+	wire [S_W-1:0] d1 = (state_reg == L_RUN) ? w_stack : (state_reg == L_RUN_END) ? w_run : rd1;
+	reg            v0, v1, t01;
+	/* valid and touched are set apart; a close does not send lx0..lx1 */
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire unused = &{1'b0, d0[1:0], d1[1:0], cw[2+4*BX_W-1:2+2*BX_W], wd0[LX_HI-1:LX_LO]};
+	/* verilator lint_on UNUSEDSIGNAL */
 
 	always @* begin
 		we0 = 1'b0;
 		we1 = 1'b0;
 		wa0 = s;
 		wa1 = s;
-		wd0 = rd0;
-		wd1 = rd1;
+		v0 = 1'b0;
+		v1 = 1'b0;
+		t01 = 1'b1;
 		case (state_reg)
 		L_CLEAR: begin
 			we0 = 1'b1;
 			we1 = 1'b1;
-			wd0 = {S_W{1'b0}};
-			wd1 = {S_W{1'b0}};
 		end
 		L_RUN: if (idx_reg != 5'd31) begin /* 31: priming read, no data yet */
 			/* merged slots die now; the merge target is written at the end */
-			if (ov0 && m_found_reg) begin
-				we0 = 1'b1;
-				wd0 = {S_W{1'b0}};
-			end
-			if (st1 && !s_done_reg) begin
-				we1 = 1'b1;
-				wd1 = pack(1'b1, 1'b1, bmin(`F_X0(rd1), rx0), bmax(`F_X1(rd1), rx1), rx0, rx1,
-					   `F_Y0(rd1), rby, sat16({5'd0, `F_SUM(rd1)} + {5'd0, rsum}));
-			end
+			we0 = ov0 && m_found_reg;
+			we1 = st1 && !s_done_reg;
+			v1 = 1'b1;
 		end
 		L_RUN_END: begin
-			if (m_found_reg) begin
-				we0 = 1'b1;
-				wa0 = m_slot_reg;
-				wd0 = pack(1'b1, 1'b1, m_x0_reg, m_x1_reg, m_x0_reg, m_x1_reg, m_y0_reg, rby,
-					   sat16(m_sum_reg));
-			end else if (f0_found_reg) begin
-				we0 = 1'b1;
-				wa0 = f0_slot_reg;
-				wd0 = pack(1'b1, 1'b1, rx0, rx1, rx0, rx1, rby, rby, rsum);
-			end
-			if (!s_done_reg && f1_found_reg) begin
-				we1 = 1'b1;
-				wa1 = f1_slot_reg;
-				wd1 = pack(1'b1, 1'b1, rx0, rx1, rx0, rx1, rby, rby, rsum);
-			end
+			we0 = m_found_reg || f0_found_reg;
+			wa0 = m_found_reg ? m_slot_reg : f0_slot_reg;
+			v0 = 1'b1;
+			we1 = !s_done_reg && f1_found_reg;
+			wa1 = f1_slot_reg;
+			v1 = 1'b1;
 		end
 		L_CDATA: if (!close_valid || close_ready) begin
 			/* closed: slot freed; kept: touched cleared for the next row */
-			if (`F_V(cw)) begin
-				we0 = !idx_reg[4];
-				we1 = idx_reg[4];
-				wd0 = do_close ? {S_W{1'b0}} : {cw[S_W-1:2], 1'b0, 1'b1};
-				wd1 = wd0;
-			end
+			we0 = `F_V(cw) && !idx_reg[4];
+			we1 = `F_V(cw) && idx_reg[4];
+			v0 = !do_close;
+			v1 = !do_close;
+			t01 = 1'b0;
 		end
 		default: ;
 		endcase
+		wd0 = {d0[S_W-1:2], t01, v0};
+		wd1 = {d1[S_W-1:2], t01, v1};
 	end
 
 	always @(posedge clk) begin
@@ -227,7 +238,6 @@ module anpr_linker #(
 			ctl_valid <= 1'b0;
 		case (state_reg)
 		L_IDLE: if (s_ev_valid) begin
-			ev_reg <= s_ev;
 			idx_reg <= 5'd0;
 			close_all_reg <= 1'b0;
 			case (s_ev[50:48])
@@ -307,8 +317,7 @@ module anpr_linker #(
 				close_y0 <= `F_Y0(cw);
 				close_y1 <= `F_Y1(cw);
 				close_sum <= `F_SUM(cw);
-				close_ylast <= close_all_reg ? ev_reg[Y_W-1:0] - 1'b1 : ev_reg[Y_W-1:0];
-				close_base <= ev_reg[Y_W+RING_AW-1:Y_W];
+				close_ylast <= close_all_reg ? ev[Y_W-1:0] - 1'b1 : ev[Y_W-1:0];
 			end
 			idx_reg <= idx_reg + 1'b1;
 			if (idx_reg == 5'd31) begin
@@ -325,8 +334,8 @@ module anpr_linker #(
 		end
 		L_CTL: if (!ctl_valid && !close_valid && store_idle) begin
 			ctl_valid <= 1'b1;
-			ctl_type <= ev_reg[50:48];
-			ctl_payload <= ev_reg[47:0];
+			ctl_type <= ev[50:48];
+			ctl_payload <= ev[47:0];
 			ctl_tfull <= frame_tfull_reg;
 			state_reg <= L_IDLE;
 		end

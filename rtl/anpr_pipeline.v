@@ -3,9 +3,11 @@
 `default_nettype none
 /*
  * anpr_pipeline - the FPGA vision pipeline: camera pixels in, plate
- * candidate records out. Technology-independent (generic RAMs; the iCE40
- * board top with SPRAM is later work); docs/architecture.md has the block
- * diagram.
+ * candidate records out. Technology-independent: the row ring and the
+ * candidate slots are single-port RAMs of 16-bit words (anpr_ram_sp8 on
+ * anpr_spram, the UP5K's SPRAM when built with ANPR_ICE40), the rest
+ * simple dual-port RAMs (anpr_ram_sdp, block RAM); docs/architecture.md has
+ * the block diagram and the memory map.
  *
  *   video in -> anpr_framer -> anpr_sobel -> anpr_blocks -> anpr_evq
  *            -> anpr_linker -> anpr_store -> anpr_emit -> records out
@@ -104,8 +106,12 @@ module anpr_pipeline #(
 			$display("CROP_MAX_H must be RING_LINES - 2 .. RING_LINES and at most SLOT_BYTES / 32 (instance %m)");
 			$finish;
 		end
-		if (MAX_W < 16 || MAX_W > 2048) begin
-			$display("MAX_W out of range 16..2048 (instance %m)");
+		if (RING_LINES < 16 || RING_LINES > 128) begin
+			$display("RING_LINES out of range 16..128 (anpr_store's ring row arithmetic) (instance %m)");
+			$finish;
+		end
+		if (MAX_W < 16 || MAX_W > 2048 || MAX_W % 2 != 0) begin
+			$display("MAX_W must be even and in 16..2048: the ring packs two pixels a word (instance %m)");
 			$finish;
 		end
 	end
@@ -130,7 +136,7 @@ module anpr_pipeline #(
 	wire [7:0]         pix_data;
 	wire [X_W-1:0]     pix_x;
 	wire [Y_W-1:0]     pix_y, frame_width, frame_height;
-	wire [RING_AW-1:0] ring_waddr, ring_line_base;
+	wire [RING_AW-1:0] ring_waddr;
 	wire               ev_start, ev_start_overrun, ev_fend, ev_abort;
 	wire [7:0]         ev_abort_flags;
 	wire [Y_W-1:0]     ev_lines;
@@ -146,7 +152,7 @@ module anpr_pipeline #(
 		.hold(hold), .be_idle(be_idle), .cfg_width(cfg_width), .cfg_height(cfg_height),
 		.frame_start(frame_start), .pix_valid(pix_valid), .pix_data(pix_data), .pix_x(pix_x),
 		.pix_y(pix_y), .pix_eol(pix_eol), .frame_width(frame_width), .frame_height(frame_height),
-		.ring_we(ring_we), .ring_waddr(ring_waddr), .ring_line_base(ring_line_base),
+		.ring_we(ring_we), .ring_waddr(ring_waddr),
 		.ev_start(ev_start), .ev_start_overrun(ev_start_overrun), .ev_fend(ev_fend),
 		.ev_abort(ev_abort), .ev_abort_flags(ev_abort_flags), .ev_lines(ev_lines),
 		.sts_frames(sts_frames), .sts_frames_ok(sts_frames_ok), .sts_frames_bad(sts_frames_bad),
@@ -161,9 +167,9 @@ module anpr_pipeline #(
 	anpr_sobel #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) sobel (
 		.clk(clk), .take(take), .pix_valid(pix_valid), .pix_data(pix_data), .pix_x(pix_x),
 		.pix_y(pix_y), .pix_eol(pix_eol),
-		.cfg_edge_thr(frame_start ? cfg_edge_thr : edge_thr_q),
-		.cfg_edge_k(frame_start ? cfg_edge_k : edge_k_q),
-		.cfg_edge_bias(frame_start ? cfg_edge_bias : edge_bias_q),
+		/* the frame's own settings: the SOF pixel, which latches them, is
+		 * in row 0, which has no gradient */
+		.cfg_edge_thr(edge_thr_q), .cfg_edge_k(edge_k_q), .cfg_edge_bias(edge_bias_q),
 		.e_valid(e_valid), .e_bit(e_bit), .e_col(e_col), .e_row(e_row)
 	);
 
@@ -186,12 +192,12 @@ module anpr_pipeline #(
 	wire        evq_busy, evq_empty, ev_valid, ev_ready;
 	wire [50:0] ev;
 
-	anpr_evq #(.X_W(X_W), .Y_W(Y_W), .RING_AW(RING_AW)) evq (
+	anpr_evq #(.X_W(X_W), .Y_W(Y_W)) evq (
 		.clk(clk), .rst(rst), .busy(evq_busy), .q_empty(evq_empty),
 		.ev_start(ev_start), .ev_start_overrun(ev_start_overrun), .ev_time(cycles_reg),
 		.run_a(run_a), .run_a_x0(run_a_x0), .run_a_x1(run_a_x1), .run_a_sum(run_a_sum),
 		.run_b(run_b), .run_b_x0(run_b_x0), .run_b_x1(run_b_x1), .run_b_sum(run_b_sum),
-		.run_by(run_by), .rowend(rowend), .rowend_y(pix_y), .ring_base(ring_line_base),
+		.run_by(run_by), .rowend(rowend), .rowend_y(pix_y),
 		.ev_fend(ev_fend), .ev_abort(ev_abort), .ev_abort_flags(ev_abort_flags), .ev_lines(ev_lines),
 		.m_ev(ev), .m_ev_valid(ev_valid), .m_ev_ready(ev_ready)
 	);
@@ -202,7 +208,6 @@ module anpr_pipeline #(
 	wire [Y_W-3:0]     close_y0, close_y1;
 	wire [15:0]        close_sum;
 	wire [Y_W-1:0]     close_ylast;
-	wire [RING_AW-1:0] close_base;
 	wire [2:0]         ctl_type;
 	wire [47:0]        ctl_payload;
 	wire               ctl_tfull;
@@ -214,14 +219,13 @@ module anpr_pipeline #(
 	wire [Y_W-3:0]     lk_y0, lk_y1;
 	wire [15:0]        lk_sum;
 	wire [Y_W-1:0]     lk_ylast;
-	wire [RING_AW-1:0] lk_base;
 
-	anpr_linker #(.X_W(X_W), .Y_W(Y_W), .RING_AW(RING_AW)) linker (
+	anpr_linker #(.X_W(X_W), .Y_W(Y_W)) linker (
 		.clk(clk), .rst(rst), .s_ev(ev), .s_ev_valid(ev_valid), .s_ev_ready(ev_ready),
 		.cfg_link_tol(link_tol_q),
 		.close_valid(lk_close_valid), .close_ready(lk_close_ready), .close_x0(lk_x0),
 		.close_x1(lk_x1), .close_y0(lk_y0), .close_y1(lk_y1), .close_sum(lk_sum),
-		.close_ylast(lk_ylast), .close_base(lk_base), .store_idle(store_idle && cf_empty),
+		.close_ylast(lk_ylast), .store_idle(store_idle && cf_empty),
 		.rowend_done(rowend_done),
 		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
 		.ctl_payload(ctl_payload), .ctl_tfull(ctl_tfull), .tfull(tfull), .runs_lost(runs_lost),
@@ -232,36 +236,37 @@ module anpr_pipeline #(
 	 * never held by a crop copy; the earliest crop row they may need is
 	 * tracked (crop_top_min) to hold the input only when that row is due
 	 * to be overwritten ---- */
-	localparam CF_W = 2 * (X_W - 3) + 2 * (Y_W - 2) + 16 + Y_W + RING_AW;
+	localparam CF_W = 2 * (X_W - 3) + 2 * (Y_W - 2) + 16 + Y_W;
 	wire [CF_W-1:0] cf_out;
 	wire [6:0]      cf_count;
 	wire            cf_empty = (cf_count == 0);
 
 	anpr_fifo #(.DATA_W(CF_W), .ADDR_W(5)) closeq (
 		.clk(clk), .rst(rst),
-		.s_data({lk_base, lk_ylast, lk_sum, lk_y1, lk_y0, lk_x1, lk_x0}),
+		.s_data({lk_ylast, lk_sum, lk_y1, lk_y0, lk_x1, lk_x0}),
 		.s_valid(lk_close_valid), .s_ready(lk_close_ready),
 		.m_data(cf_out), .m_valid(close_valid), .m_ready(close_ready), .count(cf_count)
 	);
-	assign {close_base, close_ylast, close_sum, close_y1, close_y0, close_x1, close_x0} = cf_out;
+	assign {close_ylast, close_sum, close_y1, close_y0, close_x1, close_x0} = cf_out;
 
-	/* ---- row ring ---- */
-	wire               ring_re;
+	/* ---- row ring: two pixels a word of single-port RAM (SPRAM on the
+	 * UP5K); the store's reads wait for the framer's writes ---- */
+	wire               ring_re, ring_gnt;
 	wire [RING_AW-1:0] ring_raddr;
 	wire [7:0]         ring_rdata;
 
-	anpr_ram_sdp #(.DATA_W(8), .ADDR_W(RING_AW), .DEPTH(RING_LINES * MAX_W)) ring (
-		.clk(clk), .we(ring_we), .waddr(ring_waddr), .wdata(pix_data),
-		.re(ring_re), .raddr(ring_raddr), .rdata(ring_rdata)
+	anpr_ram_sp8 #(.ADDR_W(RING_AW), .DEPTH(RING_LINES * MAX_W)) ring (
+		.clk(clk), .rst(rst), .we(ring_we), .waddr(ring_waddr), .wdata(pix_data), .wlast(pix_eol),
+		.re(ring_re), .raddr(ring_raddr), .gnt(ring_gnt), .rdata(ring_rdata)
 	);
 
 	/* ---- store and emitter ---- */
-	wire            copy_active, slot_re;
+	wire            copy_active, slot_re, slot_gnt;
 	wire [Y_W-1:0]  copy_row;
 	wire [3:0]      meta_idx, free_idx;
 	wire [15:0]     meta_score;
 	wire [7:0]      slot_rdata, meta_seq;
-	wire            meta_valid, meta_tag, free_valid, free_tag_valid, free_tag;
+	wire            meta_gnt, meta_valid, meta_tag, free_valid, free_tag_valid, free_tag;
 	wire [65:0]     msg;
 	wire            msg_valid, msg_ready, msg_pending;
 	wire [11:0]     meta_cx, meta_cy, meta_cw, meta_ch;
@@ -269,15 +274,16 @@ module anpr_pipeline #(
 	wire            emit_idle;
 
 	anpr_store #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W), .RING_LINES(RING_LINES),
-		     .RING_AW(RING_AW), .SLOT_AW(SLOT_AW), .NSLOTS(NSLOTS), .SA_W(SA_W)) store (
+		     .RING_AW(RING_AW), .SLOT_AW(SLOT_AW), .NSLOTS(NSLOTS), .SA_W(SA_W),
+		     .CW_W(CW_AW + 1), .CH_W(CH_AW + 1)) store (
 		.clk(clk), .rst(rst),
 		.close_valid(close_valid), .close_ready(close_ready), .close_x0(close_x0),
 		.close_x1(close_x1), .close_y0(close_y0), .close_y1(close_y1), .close_sum(close_sum),
-		.close_ylast(close_ylast), .close_base(close_base),
+		.close_ylast(close_ylast),
 		.frame_width(frame_width), .cfg_min_w(min_w_q), .cfg_max_w(max_w_q),
 		.cfg_min_h(min_h_q), .cfg_max_h(max_h_q), .cfg_min_aspect4(min_aspect4_q),
 		.cfg_max_aspect(max_aspect_q), .cfg_min_score(min_score_q), .cfg_max_cands(max_cands_q),
-		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_rdata(ring_rdata),
+		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_gnt(ring_gnt), .ring_rdata(ring_rdata),
 		.idle(store_idle), .copy_active(copy_active), .copy_row(copy_row),
 		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
 		.ctl_payload(ctl_payload), .ctl_tfull(ctl_tfull), .frame_height(frame_height),
@@ -285,10 +291,10 @@ module anpr_pipeline #(
 		.msg_pending(msg_pending),
 		.free_valid(free_valid), .free_idx(free_idx), .free_tag_valid(free_tag_valid),
 		.free_tag(free_tag), .sts_dropped(sts_dropped),
-		.meta_idx(meta_idx), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
+		.meta_idx(meta_idx), .meta_gnt(meta_gnt), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
 		.meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
 		.meta_cw(meta_cw), .meta_ch(meta_ch),
-		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rdata(slot_rdata)
+		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata)
 	);
 
 	anpr_emit #(.Y_W(Y_W), .SLOT_AW(SLOT_AW), .SA_W(SA_W), .CROP_MAX_W(CROP_MAX_W),
@@ -297,10 +303,10 @@ module anpr_pipeline #(
 		.msg(msg), .msg_valid(msg_valid), .msg_ready(msg_ready),
 		.free_valid(free_valid), .free_idx(free_idx), .free_tag_valid(free_tag_valid),
 		.free_tag(free_tag),
-		.meta_idx(meta_idx), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
+		.meta_idx(meta_idx), .meta_gnt(meta_gnt), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
 		.meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
 		.meta_cw(meta_cw), .meta_ch(meta_ch),
-		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rdata(slot_rdata),
+		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata),
 		.m_axis_rec_tdata(m_axis_rec_tdata), .m_axis_rec_tvalid(m_axis_rec_tvalid),
 		.m_axis_rec_tready(m_axis_rec_tready), .m_axis_rec_tlast(m_axis_rec_tlast),
 		.idle(emit_idle), .sts_candidates(sts_candidates)

@@ -49,13 +49,11 @@ module anpr_sobel #(
 	wire [7:0] row1, row2; /* rows y-1 and y-2 at column pix_x */
 	wire [X_W-1:0] ahead = (pix_valid && !pix_eol) ? pix_x + 1'b1 : {X_W{1'b0}};
 
-	anpr_ram_sdp #(.DATA_W(8), .ADDR_W(X_W), .DEPTH(MAX_W)) lb1 (
-		.clk(clk), .we(pix_valid), .waddr(pix_x), .wdata(pix_data),
-		.re(take), .raddr(ahead), .rdata(row1)
-	);
-	anpr_ram_sdp #(.DATA_W(8), .ADDR_W(X_W), .DEPTH(MAX_W)) lb2 (
-		.clk(clk), .we(pix_valid), .waddr(pix_x), .wdata(row1),
-		.re(take), .raddr(ahead), .rdata(row2)
+	/* both line buffers in one RAM of 16-bit words (same addresses):
+	 * row y goes in as row y-1, row y-1 as row y-2 */
+	anpr_ram_sdp #(.DATA_W(16), .ADDR_W(X_W), .DEPTH(MAX_W)) lb (
+		.clk(clk), .we(pix_valid), .waddr(pix_x), .wdata({row1, pix_data}),
+		.re(take), .raddr(ahead), .rdata({row2, row1})
 	);
 
 	/* column sums a + 2b + c of the two previous columns */

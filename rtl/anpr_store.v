@@ -20,16 +20,22 @@
  *      dropped; else, below cfg_max_cands, it takes a free slot (waiting
  *      for the emitter to free one); else it replaces the weakest (lowest
  *      score, latest stored of equals) if better;
- *   4. its crop is copied from the row ring into the slot, one pixel a
- *      cycle. While copying, copy_row tells the framer which ring row must
- *      not be overwritten yet.
+ *   4. its crop is copied from the row ring into the slot, up to one pixel
+ *      a cycle (a read waits for ring_gnt), from the crop top's ring
+ *      address (S_RING). While copying, copy_row tells the framer which
+ *      ring row must not be overwritten yet.
  * Every choice here is the C model's (store_candidate, close_comp).
  *
  * Ports
  *   close_*    components from anpr_linker
- *   ring_*     read port of the row ring
- *   meta_*     read port of slot metadata for anpr_emit (combinational)
- *   slot_r*    read port of the slot memory for anpr_emit
+ *   ring_*     read port of the row ring (anpr_ram_sp8: a read waits
+ *              for ring_gnt, the copy with it)
+ *   meta_*     read port of slot metadata for anpr_emit, shared with the
+ *              slot scan: meta_seq .. meta_ch are those of slot meta_idx
+ *              while meta_gnt (a block RAM, read a cycle after meta_idx
+ *              is set, when the scan does not have the port)
+ *   slot_*     read port of the slot memory for anpr_emit (anpr_ram_sp8:
+ *              the store's writes go first, a read waits for slot_gnt)
  *   ctl_*      frame control from anpr_linker, in order with the closes
  *   msg_*      frame messages to anpr_emit (a FIFO: the emitter may still be
  *              sending one frame while the store fills with the next)
@@ -47,7 +53,9 @@ module anpr_store #(
 	parameter RING_AW = 16,
 	parameter SLOT_AW = 13,
 	parameter NSLOTS = 8,
-	parameter SA_W = 16
+	parameter SA_W = 16,
+	parameter CW_W = 9,
+	parameter CH_W = 7
 ) (
 	input  wire               clk,
 	input  wire               rst,
@@ -60,7 +68,6 @@ module anpr_store #(
 	input  wire [Y_W-3:0]     close_y1,
 	input  wire [15:0]        close_sum,
 	input  wire [Y_W-1:0]     close_ylast,
-	input  wire [RING_AW-1:0] close_base,
 
 	input  wire [Y_W-1:0]     frame_width,
 	input  wire [11:0]        cfg_min_w,
@@ -74,6 +81,7 @@ module anpr_store #(
 
 	output wire               ring_re,
 	output wire [RING_AW-1:0] ring_raddr,
+	input  wire               ring_gnt,
 	input  wire [7:0]         ring_rdata,
 
 	output wire               idle,
@@ -99,6 +107,7 @@ module anpr_store #(
 	output reg  [31:0]        sts_dropped,
 
 	input  wire [3:0]         meta_idx,
+	output wire               meta_gnt,
 	output wire               meta_valid,
 	output wire               meta_tag,
 	output wire [7:0]         meta_seq,
@@ -110,6 +119,7 @@ module anpr_store #(
 
 	input  wire               slot_re,
 	input  wire [SA_W-1:0]    slot_raddr,
+	output wire               slot_gnt,
 	output wire [7:0]         slot_rdata
 );
 
@@ -119,7 +129,7 @@ module anpr_store #(
 	localparam NI_W = $clog2(NSLOTS);
 	localparam [RING_AW-1:0] RING_END = RING_LINES * MAX_W;
 	localparam [2:0] S_IDLE = 3'd0, S_EVAL = 3'd1, S_SCAN = 3'd2, S_DECIDE = 3'd3,
-			 S_COPY = 3'd4, S_FLUSH = 3'd5, S_FIT = 3'd6;
+			 S_COPY = 3'd4, S_FLUSH = 3'd5, S_FIT = 3'd6, S_RING = 3'd7;
 	localparam [2:0] EV_START = 3'd0, EV_FEND = 3'd3;
 	localparam [1:0] MSG_START = 2'd0, MSG_FEND = 2'd1, MSG_ABORT = 2'd2;
 
@@ -127,10 +137,8 @@ module anpr_store #(
 
 	/* the component being stored */
 	reg [X_W-4:0]     x0_reg, x1_reg;
-	reg [Y_W-3:0]     y0_reg, y1_reg;
-	reg [15:0]        sum_reg;
-	reg [Y_W-1:0]     ylast_reg;
-	reg [RING_AW-1:0] base_reg;
+	/* y0, y1, sum and y_last are read at the head of the close queue: a
+	 * close leaves it (close_ready) when it is dropped or its copy starts */
 
 	wire       msg_room; /* the message FIFO can take one more */
 
@@ -144,65 +152,81 @@ module anpr_store #(
 	/* slot metadata */
 	reg [NSLOTS-1:0] m_valid;
 	reg [NSLOTS-1:0] m_tag;
-	reg [7:0]  m_seq [0:NSLOTS-1];
-	reg [15:0] m_score [0:NSLOTS-1];
-	reg [11:0] m_cx [0:NSLOTS-1];
-	reg [11:0] m_cy [0:NSLOTS-1];
-	reg [11:0] m_cw [0:NSLOTS-1];
-	reg [11:0] m_ch [0:NSLOTS-1];
+	/* the rest in a block RAM: {seq, score, cx, cy, cw, ch}; a crop is at
+	 * most CROP_MAX_W x CROP_MAX_H (CW_W, CH_W bits) */
+	localparam MD_W = 8 + 16 + X_W + 12 + CW_W + CH_W;
+	reg             md_we;
+	wire [MD_W-1:0] md_q;
 
+	/* one read port on the metadata RAM, shared: the slot scan (S_SCAN)
+	 * has it, the emitter otherwise; the word read arrives a cycle later */
+	reg  [3:0]      i_reg;
+	wire            scanning = (state_reg == S_SCAN);
+	wire [NI_W-1:0] mi = scanning ? i_reg[NI_W-1:0] : meta_idx[NI_W-1:0];
+	reg  [NI_W-1:0] mi_reg;   /* the slot md_q holds */
+	reg             mi_e_reg; /* ... read for the emitter */
+	assign meta_gnt = mi_e_reg && mi_reg == meta_idx[NI_W-1:0];
 	assign meta_valid = m_valid[meta_idx[NI_W-1:0]];
 	assign meta_tag = m_tag[meta_idx[NI_W-1:0]];
-	assign meta_seq = m_seq[meta_idx[NI_W-1:0]];
-	assign meta_score = m_score[meta_idx[NI_W-1:0]];
-	assign meta_cx = m_cx[meta_idx[NI_W-1:0]];
-	assign meta_cy = m_cy[meta_idx[NI_W-1:0]];
-	assign meta_cw = m_cw[meta_idx[NI_W-1:0]];
-	assign meta_ch = m_ch[meta_idx[NI_W-1:0]];
+	wire [CW_W-1:0] md_cw;
+	wire [CH_W-1:0] md_ch;
+	wire [X_W-1:0]  md_cx;
+	assign {meta_seq, meta_score, md_cx, meta_cy, md_cw, md_ch} = md_q;
+	assign meta_cx = {{12-X_W{1'b0}}, md_cx};
+	assign meta_cw = {{12-CW_W{1'b0}}, md_cw};
+	assign meta_ch = {{12-CH_W{1'b0}}, md_ch};
+
+	anpr_ram_sdp #(.DATA_W(MD_W), .ADDR_W(NI_W)) meta (
+		.clk(clk), .we(md_we), .waddr(victim_reg[NI_W-1:0]),
+		.wdata({seq_reg, close_sum, ccx[X_W-1:0], ccy, ccw, cch}),
+		.re(1'b1), .raddr(mi), .rdata(md_q));
 
 	/* slot indices are 4 bits wide outside, NI_W inside; the ring offset is below RING_END */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, meta_idx[3], victim_reg[3], back_off[RING_AW+6:RING_AW], free_idx[3], area_n[25:20],
-			ctl_payload[47:33], msg_s_ready};
+	wire unused = &{1'b0, meta_idx[3], victim_reg[3], free_idx[3], area_n[25:SLOT_AW+1],
+			ctl_payload[47:33], msg_s_ready, mpl[63:MQ_W]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
 	/* ---- S_EVAL: geometry and filter, from the latched component ---- */
 	wire [12:0] x = {{13-X_W{1'b0}}, x0_reg, 3'b000};
 	wire [12:0] w = {{13-X_W{1'b0}}, x1_reg - x0_reg + 1'b1, 3'b000};
-	wire [12:0] y = {{13-Y_W{1'b0}}, y0_reg, 2'b00};
-	wire [12:0] h = {{13-Y_W{1'b0}}, y1_reg - y0_reg + 1'b1, 2'b00};
+	wire [12:0] y = {{13-Y_W{1'b0}}, close_y0, 2'b00};
+	wire [12:0] h = {{13-Y_W{1'b0}}, close_y1 - close_y0 + 1'b1, 2'b00};
 	wire [20:0] amin = cfg_min_aspect4 * h;
 	wire [20:0] amax = cfg_max_aspect * h;
 	wire pass = w >= {1'b0, cfg_min_w} && w <= {1'b0, cfg_max_w} && h >= {1'b0, cfg_min_h} &&
 		    h <= {1'b0, cfg_max_h} && {6'd0, w, 2'b00} >= amin && {8'd0, w} <= amax &&
-		    sum_reg >= cfg_min_score;
+		    close_sum >= cfg_min_score;
 	wire [12:0] cx = (x >= 8) ? x - 13'd8 : 13'd0;
 	wire [12:0] cy0 = (y >= 4) ? y - 13'd4 : 13'd0;
-	wire ring_gone = cy0 + RING_LINES < {1'b0, ylast_reg} + SLACK + 1;
-	wire [12:0] cy = ring_gone ? {1'b0, ylast_reg} - CUT_BACK : cy0;
+	wire ring_gone = cy0 + RING_LINES < {1'b0, close_ylast} + SLACK + 1;
+	wire [12:0] cy = ring_gone ? {1'b0, close_ylast} - CUT_BACK : cy0;
 	wire [12:0] cx1a = x + w + 13'd7;
 	wire [12:0] cx1 = (cx1a < {1'b0, frame_width}) ? cx1a : {1'b0, frame_width} - 1'b1;
 	wire [12:0] cy1a = y + h + 13'd3;
-	wire [12:0] cy1 = (cy1a < {1'b0, ylast_reg}) ? cy1a : {1'b0, ylast_reg};
+	wire [12:0] cy1 = (cy1a < {1'b0, close_ylast}) ? cy1a : {1'b0, close_ylast};
 	wire [12:0] cwn = cx1 - cx + 1'b1;
 	wire [12:0] chn = cy1 - cy + 1'b1;
 	wire [25:0] area_n = cwn * chn;
 	wire too_big = area_n > (1 << SLOT_AW);
 
 	/* registered candidate */
-	reg [11:0] ccx, ccy, ccw, cch;
-	reg [19:0] carea;
+	reg [11:0]     ccx, ccy;
+	reg [CW_W-1:0] ccw;      /* a crop is at most CROP_MAX_W x CROP_MAX_H */
+	reg [CH_W-1:0] cch;
+	reg [SLOT_AW:0] carea;   /* ... and at most a slot */
 
 	/* ---- S_SCAN: over all slots, the current frame's: the strongest
 	 * overlapping candidate and the weakest ---- */
-	reg  [3:0]  i_reg;
 	reg         dup_reg, weak_any_reg;
 	reg  [3:0]  dup_idx_reg, vmin_reg;
 	reg  [15:0] dup_score_reg, weak_score_reg;
 	reg  [7:0]  dup_seq_reg, weak_seq_reg;
-	wire        mine = m_valid[i_reg[NI_W-1:0]] && m_tag[i_reg[NI_W-1:0]] == tag_reg;
-	wire [15:0] i_score = m_score[i_reg[NI_W-1:0]];
-	wire [7:0]  i_seq = m_seq[i_reg[NI_W-1:0]];
+	/* the scan reads slot i_reg while it decides on slot i_reg - 1 */
+	wire [3:0]  si = i_reg - 1'b1;
+	wire        mine = (i_reg != 0) && m_valid[si[NI_W-1:0]] && m_tag[si[NI_W-1:0]] == tag_reg;
+	wire [15:0] i_score = meta_score;
+	wire [7:0]  i_seq = meta_seq;
 	/* the lowest free slot */
 	reg         free_any;
 	reg  [3:0]  free_slot;
@@ -216,41 +240,53 @@ module anpr_store #(
 				free_slot = fi[3:0];
 			end
 	end
-	wire [12:0] ox1 = m_cx[i_reg[NI_W-1:0]] + m_cw[i_reg[NI_W-1:0]];
-	wire [12:0] oy1 = m_cy[i_reg[NI_W-1:0]] + m_ch[i_reg[NI_W-1:0]];
-	wire [12:0] nx1 = ccx + ccw;
-	wire [12:0] ny1 = ccy + cch;
-	wire [11:0] ix0 = (ccx > m_cx[i_reg[NI_W-1:0]]) ? ccx : m_cx[i_reg[NI_W-1:0]];
-	wire [11:0] iy0 = (ccy > m_cy[i_reg[NI_W-1:0]]) ? ccy : m_cy[i_reg[NI_W-1:0]];
+	wire [12:0] ox1 = meta_cx + meta_cw;
+	wire [12:0] oy1 = meta_cy + meta_ch;
+	wire [12:0] nx1 = {1'b0, ccx} + {{13-CW_W{1'b0}}, ccw};
+	wire [12:0] ny1 = {1'b0, ccy} + {{13-CH_W{1'b0}}, cch};
+	wire [11:0] ix0 = (ccx > meta_cx) ? ccx : meta_cx;
+	wire [11:0] iy0 = (ccy > meta_cy) ? ccy : meta_cy;
 	wire [12:0] ix1 = (nx1 < ox1) ? nx1 : ox1;
 	wire [12:0] iy1 = (ny1 < oy1) ? ny1 : oy1;
 	wire [12:0] iw = ix1 - {1'b0, ix0};
 	wire [12:0] ih = iy1 - {1'b0, iy0};
-	wire [19:0] oarea = m_cw[i_reg[NI_W-1:0]] * m_ch[i_reg[NI_W-1:0]];
-	wire [19:0] sarea = (carea < oarea) ? carea : oarea;
+	wire [19:0] oarea = meta_cw * meta_ch;
+	wire [19:0] carea_x = {{19-SLOT_AW{1'b0}}, carea};
+	wire [19:0] sarea = (carea_x < oarea) ? carea_x : oarea;
 	wire [26:0] inter2 = {iw, 1'b0} * ih;
 	wire overlap = ix1 > {1'b0, ix0} && iy1 > {1'b0, iy0} && inter2 >= {7'd0, sarea};
 
 	/* ---- S_COPY ---- */
 	reg [3:0]         victim_reg;
-	reg [11:0]        r_reg, c_reg;
+	reg [CH_W-1:0]    r_reg;
+	reg [CW_W-1:0]    c_reg;
 	reg [RING_AW-1:0] rb_reg;
 	reg [SA_W-1:0]    sa_reg;
-	reg               wv_reg;
+	reg               wv_reg, wl_reg; /* a byte for the slot, the crop's last */
 	reg [SA_W-1:0]    wa_reg;
-	wire [Y_W-1:0]    back = ylast_reg - ccy[Y_W-1:0];  /* lines from the crop top to y_last */
-	wire [RING_AW+6:0] back_off = back * MAX_W;
-	wire [RING_AW-1:0] rb0 = (base_reg >= back_off[RING_AW-1:0]) ? base_reg - back_off[RING_AW-1:0] :
-				 base_reg + RING_END - back_off[RING_AW-1:0];
+	/* S_RING: the crop top's ring address, (ccy mod RING_LINES) * MAX_W
+	 * (a frame's line y is at (y mod RING_LINES) * MAX_W): 8 steps of
+	 * restoring division, then 8 of shift and add */
+	reg [3:0]          rk_reg;
+	reg [11:0]         rr_reg;  /* ccy, then its remainder, shifted out MSB first */
+	reg [19:0]         rd_reg;  /* RING_LINES << (7 - step) */
+	reg [RING_AW-1:0]  ra_reg;  /* the product so far */
+	wire               rd_fits = {8'd0, rr_reg} >= rd_reg;
 
 	assign ring_re = (state_reg == S_COPY);
-	assign ring_raddr = rb_reg + {{RING_AW-12{1'b0}}, ccx} + {{RING_AW-12{1'b0}}, c_reg};
+	assign ring_raddr = rb_reg + {{RING_AW-12{1'b0}}, ccx} + {{RING_AW-CW_W{1'b0}}, c_reg};
 	assign copy_active = (state_reg == S_COPY);
-	assign copy_row = ccy[Y_W-1:0] + r_reg[Y_W-1:0];
+	assign copy_row = ccy[Y_W-1:0] + {{Y_W-CH_W{1'b0}}, r_reg};
 	/* A frame takes the tag of the frame before last: it starts only when
 	 * every slot of that frame has been sent or dropped. */
 	wire old_busy = |(m_valid & (m_tag ^ {NSLOTS{tag_reg}}));
-	assign close_ready = (state_reg == S_IDLE) && !ctl_valid;
+	wire close_start = (state_reg == S_IDLE) && close_valid && !ctl_valid;
+	/* the close leaves the queue when it is dropped (the filter, or a
+	 * weaker duplicate or rank) or when its copy starts (md_we) */
+	wire close_drop = (state_reg == S_EVAL && !pass) ||
+			  (state_reg == S_DECIDE && (dup_reg ? close_sum <= dup_score_reg :
+			   (ncand >= cfg_max_cands && close_sum <= weak_score_reg)));
+	assign close_ready = close_drop || md_we;
 	assign ctl_ready = (state_reg == S_IDLE) && msg_room && !(ctl_type == EV_START && old_busy);
 	wire ctl_take = ctl_valid && ctl_ready;
 	assign idle = (state_reg == S_IDLE);
@@ -280,18 +316,24 @@ module anpr_store #(
 		end
 		endcase
 	end
-	wire [3:0] msg_count;
-	wire       msg_s_ready; /* msg_room is stricter */
-	assign msg_room = !msg_count[2];
+	/* Two messages queued at most (registers: the queue is too small for
+	 * a block RAM), of the bits a START uses (MQ_W); the rest are zero. */
+	localparam MQ_W = 2 * Y_W + 33;
+	wire [2:0]      msg_count;
+	wire            msg_s_ready; /* msg_room is stricter */
+	wire [MQ_W-1:0] msg_pl;
+	assign msg_room = (msg_count < 3'd2);
 	assign msg_pending = (msg_count != 0);
-	anpr_fifo #(.DATA_W(66), .ADDR_W(2)) msgq (
-		.clk(clk), .rst(rst), .s_data({mtype, mpl}), .s_valid(ctl_take),
-		.s_ready(msg_s_ready), .m_data(msg), .m_valid(msg_valid), .m_ready(msg_ready), .count(msg_count)
+	anpr_fifo #(.DATA_W(2 + MQ_W), .ADDR_W(1)) msgq (
+		.clk(clk), .rst(rst), .s_data({mtype, mpl[MQ_W-1:0]}), .s_valid(ctl_take),
+		.s_ready(msg_s_ready), .m_data({msg[65:64], msg_pl}), .m_valid(msg_valid), .m_ready(msg_ready),
+		.count(msg_count)
 	);
+	assign msg[63:0] = {{64-MQ_W{1'b0}}, msg_pl};
 
-	anpr_ram_sdp #(.DATA_W(8), .ADDR_W(SA_W), .DEPTH(NSLOTS << SLOT_AW)) slots (
-		.clk(clk), .we(wv_reg), .waddr(wa_reg), .wdata(ring_rdata),
-		.re(slot_re), .raddr(slot_raddr), .rdata(slot_rdata)
+	anpr_ram_sp8 #(.ADDR_W(SA_W), .DEPTH(NSLOTS << SLOT_AW)) slots (
+		.clk(clk), .rst(rst), .we(wv_reg), .waddr(wa_reg), .wdata(ring_rdata), .wlast(wl_reg),
+		.re(slot_re), .raddr(slot_raddr), .gnt(slot_gnt), .rdata(slot_rdata)
 	);
 
 	task drop_one;
@@ -302,8 +344,15 @@ module anpr_store #(
 		end
 	endtask
 
+	/* the metadata goes in with the copy's first byte */
+	always @*
+		md_we = (state_reg == S_COPY) && ring_gnt && c_reg == 0 && r_reg == 0;
+
 	always @(posedge clk) begin
+		mi_reg <= mi;
+		mi_e_reg <= !scanning;
 		wv_reg <= 1'b0;
+		wl_reg <= 1'b0;
 		case (state_reg)
 		S_IDLE: if (ctl_take) begin
 			/* frame control, after every close of the frame */
@@ -316,14 +365,9 @@ module anpr_store #(
 			end else if (ctl_type != EV_FEND) begin
 				sts_dropped <= sts_dropped + {28'd0, ncand};
 			end
-		end else if (close_valid && close_ready) begin
+		end else if (close_start) begin
 			x0_reg <= close_x0;
 			x1_reg <= close_x1;
-			y0_reg <= close_y0;
-			y1_reg <= close_y1;
-			sum_reg <= close_sum;
-			ylast_reg <= close_ylast;
-			base_reg <= close_base;
 			state_reg <= S_EVAL;
 		end
 		S_EVAL: begin
@@ -340,9 +384,27 @@ module anpr_store #(
 			end else begin
 				ccx <= cx[11:0];
 				ccy <= cy[11:0];
-				ccw <= cwn[11:0];
-				cch <= chn[11:0];
-				carea <= area_n[19:0];
+				ccw <= cwn[CW_W-1:0];
+				cch <= chn[CH_W-1:0];
+				carea <= area_n[SLOT_AW:0];
+				rk_reg <= 4'd0;
+				rr_reg <= cy[11:0];
+				rd_reg <= RING_LINES << 7;
+				ra_reg <= {RING_AW{1'b0}};
+				state_reg <= S_RING;
+			end
+		end
+		S_RING: begin
+			rk_reg <= rk_reg + 1'b1;
+			if (!rk_reg[3]) begin
+				if (rd_fits)
+					rr_reg <= rr_reg - rd_reg[11:0];
+				rd_reg <= rd_reg >> 1;
+			end else begin
+				ra_reg <= {ra_reg[RING_AW-2:0], 1'b0} + (rr_reg[7] ? MAX_W[RING_AW-1:0] : {RING_AW{1'b0}});
+				rr_reg <= {rr_reg[10:0], 1'b0};
+			end
+			if (rk_reg == 4'd15) begin
 				i_reg <= 4'd0;
 				dup_reg <= 1'b0;
 				weak_any_reg <= 1'b0;
@@ -355,19 +417,19 @@ module anpr_store #(
 			if (mine && overlap && (!dup_reg || i_score > dup_score_reg ||
 			    (i_score == dup_score_reg && i_seq < dup_seq_reg))) begin
 				dup_reg <= 1'b1;
-				dup_idx_reg <= i_reg;
+				dup_idx_reg <= si;
 				dup_score_reg <= i_score;
 				dup_seq_reg <= i_seq;
 			end
 			if (mine && (!weak_any_reg || i_score < weak_score_reg ||
 			    (i_score == weak_score_reg && i_seq > weak_seq_reg))) begin
 				weak_any_reg <= 1'b1;
-				vmin_reg <= i_reg;
+				vmin_reg <= si;
 				weak_score_reg <= i_score;
 				weak_seq_reg <= i_seq;
 			end
 			i_reg <= i_reg + 1'b1;
-			if (i_reg == NSLOTS - 1)
+			if (i_reg == NSLOTS)
 				state_reg <= S_DECIDE;
 		end
 		S_DECIDE: begin
@@ -375,7 +437,7 @@ module anpr_store #(
 			if (dup_reg) begin
 				drop_one;
 				victim_reg <= dup_idx_reg;
-				if (sum_reg <= dup_score_reg)
+				if (close_sum <= dup_score_reg)
 					state_reg <= S_IDLE;
 			end else if (ncand < cfg_max_cands) begin
 				/* a free slot: the emitter frees the last frame's as it sends them */
@@ -387,34 +449,29 @@ module anpr_store #(
 			end else begin
 				drop_one;
 				victim_reg <= vmin_reg;
-				if (sum_reg <= weak_score_reg)
+				if (close_sum <= weak_score_reg)
 					state_reg <= S_IDLE;
 			end
-			r_reg <= 12'd0;
-			c_reg <= 12'd0;
-			rb_reg <= rb0;
+			r_reg <= {CH_W{1'b0}};
+			c_reg <= {CW_W{1'b0}};
+			rb_reg <= ra_reg;
 		end
-		S_COPY: begin
-			if (c_reg == 12'd0 && r_reg == 12'd0) begin
+		S_COPY: if (ring_gnt) begin
+			if (c_reg == 0 && r_reg == 0) begin
 				m_valid[victim_reg[NI_W-1:0]] <= 1'b1;
 				m_tag[victim_reg[NI_W-1:0]] <= tag_reg;
-				m_seq[victim_reg[NI_W-1:0]] <= seq_reg;
 				seq_reg <= seq_reg + 1'b1;
-				m_score[victim_reg[NI_W-1:0]] <= sum_reg;
-				m_cx[victim_reg[NI_W-1:0]] <= ccx;
-				m_cy[victim_reg[NI_W-1:0]] <= ccy;
-				m_cw[victim_reg[NI_W-1:0]] <= ccw;
-				m_ch[victim_reg[NI_W-1:0]] <= cch;
 				sa_reg <= {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
 				wa_reg <= {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
 			end else begin
 				wa_reg <= sa_reg;
 			end
 			wv_reg <= 1'b1;
-			sa_reg <= ((c_reg == 12'd0 && r_reg == 12'd0) ?
+			wl_reg <= (c_reg + 1'b1 == ccw) && (r_reg + 1'b1 == cch);
+			sa_reg <= ((c_reg == 0 && r_reg == 0) ?
 				   {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}} : sa_reg) + 1'b1;
 			if (c_reg + 1'b1 == ccw) begin
-				c_reg <= 12'd0;
+				c_reg <= {CW_W{1'b0}};
 				r_reg <= r_reg + 1'b1;
 				rb_reg <= (rb_reg + MAX_W >= RING_END) ? rb_reg + MAX_W - RING_END : rb_reg + MAX_W;
 				if (r_reg + 1'b1 == cch)

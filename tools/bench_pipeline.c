@@ -650,7 +650,7 @@ static void bench_memory(void)
 	       "docs/PERFORMANCE.md) ==\n");
 	for (unsigned k = 0; k < 2; k++) {
 		struct anpr_model_params p;
-		unsigned bx_w, s_w, ring_aw;
+		unsigned bx_w, s_w, cw_aw, ch_aw, c_w, md_w;
 		double total = 0;
 
 		anpr_model_params_preset(&p, presets[k]);
@@ -658,16 +658,19 @@ static void bench_memory(void)
 			printf("   WARNING: the up5k preset differs from this simulator's parameters\n");
 		bx_w = clog2(p.max_width) - 3;
 		s_w = 2 + 4 * bx_w + 2 * 10 + 16;
-		ring_aw = clog2(p.ring_lines * p.max_width); /* the close queue holds a ring address */
-		/* bits; BRAM blocks (each RAM of the group mapped on its own); spram: a
-		 * single big RAM that could go to UP5K SPRAM (16K x 16 each) */
+		cw_aw = clog2(p.crop_max_w);
+		ch_aw = clog2(p.crop_max_h);
+		c_w = (cw_aw > ch_aw ? cw_aw : ch_aw) + 1; /* anpr_emit C_W */
+		md_w = 8 + 16 + clog2(p.max_width) + 12 + (cw_aw + 1) + (ch_aw + 1); /* anpr_store MD_W */
+		/* bits; BRAM blocks (each RAM of the group mapped on its own); spram:
+		 * the RAMs on UP5K SPRAM (16K x 16 each, two bytes a word) */
 		struct {
 			const char *what, *where;
 			double bits;
 			unsigned blocks, spram;
 		} m[] = {
-			{"Sobel line buffers 2 x MAX_W x 8", "anpr_sobel lb1, lb2", 2.0 * p.max_width * 8,
-			 2 * bram4k(p.max_width, 8), 0},
+			{"Sobel line buffers MAX_W x 16", "anpr_sobel lb", 2.0 * p.max_width * 8,
+			 bram4k(p.max_width, 16), 0},
 			{"block accumulators ceil(MAX_W/8) x 6", "anpr_blocks acc",
 			 (double)((p.max_width + 7) / 8) * 6, bram4k((p.max_width + 7) / 8, 6), 0},
 			{"row ring RING_LINES x MAX_W x 8", "anpr_pipeline ring",
@@ -678,16 +681,19 @@ static void bench_memory(void)
 			 (double)p.store_slots * p.slot_bytes * 8,
 			 bram4k((double)p.store_slots * p.slot_bytes, 8),
 			 (unsigned)(((double)p.store_slots * p.slot_bytes + 32767) / 32768)},
-			{"profile RAMs (CROP_MAX_H + 2 CROP_MAX_W) x 12", "anpr_emit rowc, colc, col2",
-			 (double)(p.crop_max_h + 2 * p.crop_max_w) * 12,
-			 bram4k(p.crop_max_h, 12) + 2 * bram4k(p.crop_max_w, 12), 0},
-			{"linker tables 2 x 16 x S_W", "anpr_linker tab0, tab1", 2.0 * 16 * s_w,
-			 2 * bram4k(16, s_w), 0},
-			{"event FIFO 16 x 51", "anpr_evq q (anpr_fifo)", 16.0 * 51, bram4k(16, 51), 0},
-			{"frame messages 4 x 66", "anpr_store msgq (anpr_fifo)", 4.0 * 66, bram4k(4, 66), 0},
-			{"close queue 32 x CF_W", "anpr_pipeline closeq (anpr_fifo)", 32.0 * (2 * bx_w + 20 + 16 + 12 + ring_aw),
-			 bram4k(32, 2 * bx_w + 20 + 16 + 12 + ring_aw), 0},
-			{"character boxes 16 x 25", "anpr_emit chars", 16.0 * 25, bram4k(16, 25), 0},
+			{"slot metadata NSLOTS x MD_W", "anpr_store meta", (double)p.store_slots * md_w,
+			 bram4k(p.store_slots, md_w), 0},
+			{"profiles CROP_MAX_H x C_W + CROP_MAX_W x 2 CC_W", "anpr_emit rowc, cols",
+			 (double)p.crop_max_h * c_w + (double)p.crop_max_w * 2 * (ch_aw + 1),
+			 bram4k(p.crop_max_h, c_w) + bram4k(p.crop_max_w, 2 * (ch_aw + 1)), 0},
+			{"linker tables 16 x (S_W - 2 BX_W) + 16 x S_W", "anpr_linker tab0, tab1",
+			 16.0 * (2 * s_w - 2 * bx_w), bram4k(16, s_w - 2 * bx_w) + bram4k(16, s_w), 0},
+			{"event FIFO 16 x (3 + PL_W)", "anpr_evq q (anpr_fifo)", 16.0 * (3 + 16 + 2 * bx_w + 10),
+			 bram4k(16, 3 + 16 + 2 * bx_w + 10), 0},
+			{"close queue 32 x CF_W", "anpr_pipeline closeq (anpr_fifo)", 32.0 * (2 * bx_w + 20 + 16 + 12),
+			 bram4k(32, 2 * bx_w + 20 + 16 + 12), 0},
+			{"character boxes 16 x 2 clog2(CROP_MAX_W)", "anpr_emit chars", 16.0 * 2 * cw_aw,
+			 bram4k(16, 2 * cw_aw), 0},
 		};
 		unsigned blocks = 0, spram = 0, rest = 0;
 		printf("5  preset %s (MAX_W %u, RING_LINES %u, CROP_MAX %ux%u, SLOT_BYTES %u, NSLOTS %u; "

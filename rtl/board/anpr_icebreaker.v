@@ -1,0 +1,115 @@
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+/*
+ * anpr_icebreaker - board top for the 1BitSquared iCEBreaker (v1.0):
+ * Lattice iCE40UP5K-SG48, 12 MHz oscillator on pin 35. Pins, the PLL, the
+ * power-on reset and the pipeline; no other logic.
+ *
+ * Clock: the 12 MHz oscillator through the PLL (SB_PLL40_PAD) to 30 MHz,
+ * one pixel per clock at most: 1280x720 at 25 fps is 23.04 Mpixel/s, which
+ * leaves 30 % for the input holds and the time between frames
+ * (docs/PERFORMANCE.md, the timing figure). The same clock leaves on
+ * clk_out (a DDR output register, so the pin carries the clock itself) for
+ * the devices on both streams, which are synchronous to it.
+ *
+ * Reset: held until the PLL has locked and 2**16 cycles have passed, and
+ * while the user button (BTN_N) is pressed.
+ *
+ * Pixel input (PMOD1A data, PMOD1B control): the pipeline's AXI4-Stream
+ * video sink on pins, as is: vid_d = tdata, vid_valid = tvalid, vid_sof =
+ * tuser[0], vid_eol = tlast, vid_ready = tready (an output). Whatever
+ * drives it must honour vid_ready: a camera that cannot be stalled needs a
+ * FIFO in front (docs/architecture.md section 5). There is no camera
+ * interface on this board; a camera bridge or a pattern source drives it.
+ *
+ * Record output (PMOD2, PMOD1B control): the AXI4-Stream of record bytes,
+ * rec_d = tdata, rec_valid = tvalid, rec_last = tlast, rec_ready = tready
+ * (an input), e.g. to the parallel FIFO port of a USB bridge (FT245-style
+ * with a little glue outside this board). The USB bridge, the register file
+ * that will drive cfg_* and read sts_*, and the host `usb` backend are a
+ * later issue: until then cfg_* are tied to the C model's defaults at
+ * 1280x720 (anpr_model_cfg_default) and sts_* are not read (sts_idle
+ * lights the green LED while the pipeline is busy).
+ *
+ * Pins: bitstreams/icebreaker.pcf. PMOD2 is shared with the snap-off
+ * LED/button section: snap it off (or leave its buttons alone) to use it.
+ */
+module anpr_icebreaker (
+	input  wire       clk_12m,      /* 35 */
+	input  wire       btn_n,        /* 10, user button, low when pressed */
+	output wire       ledg_n,       /* 37, green LED, lit when low */
+
+	input  wire [7:0] vid_d,        /* PMOD1A */
+	input  wire       vid_valid,    /* PMOD1B */
+	input  wire       vid_sof,
+	input  wire       vid_eol,
+	output wire       vid_ready,
+
+	output wire [7:0] rec_d,        /* PMOD2 */
+	output wire       rec_valid,    /* PMOD1B */
+	output wire       rec_last,
+	input  wire       rec_ready,
+
+	output wire       clk_out       /* PMOD1B, the pipeline clock */
+);
+
+	wire clk, pll_lock;
+
+	/* 12 MHz x 80 / 32 = 30 MHz (icepll -i 12 -o 30) */
+	SB_PLL40_PAD #(
+		.FEEDBACK_PATH("SIMPLE"),
+		.DIVR(4'b0000),
+		.DIVF(7'b1001111),
+		.DIVQ(3'b101),
+		.FILTER_RANGE(3'b001)
+	) pll (
+		.PACKAGEPIN(clk_12m), .PLLOUTGLOBAL(clk), .LOCK(pll_lock),
+		.RESETB(1'b1), .BYPASS(1'b0)
+	);
+
+	/* the clock to the stream devices: a DDR output, 1 then 0 */
+	SB_IO #(.PIN_TYPE(6'b010000)) clk_pin (
+		.PACKAGE_PIN(clk_out), .OUTPUT_CLK(clk), .CLOCK_ENABLE(1'b1),
+		.D_OUT_0(1'b1), .D_OUT_1(1'b0)
+	);
+
+	/* power-on reset: the button synchronised, then a counter */
+	reg [1:0]  btn_sync_reg = 2'b00;
+	reg [16:0] por_reg = 17'd0;
+	wire       rst = !por_reg[16];
+
+	always @(posedge clk) begin
+		btn_sync_reg <= {btn_sync_reg[0], btn_n};
+		if (!pll_lock || !btn_sync_reg[1])
+			por_reg <= 17'd0;
+		else if (rst)
+			por_reg <= por_reg + 1'b1;
+	end
+
+	wire sts_idle;
+
+	anpr_pipeline #(
+		.MAX_W(1280), .RING_LINES(48), .CROP_MAX_W(256), .CROP_MAX_H(48),
+		.SLOT_BYTES(8192), .NSLOTS(8)
+	) pipeline (
+		.clk(clk), .rst(rst),
+		.s_axis_video_tdata(vid_d), .s_axis_video_tvalid(vid_valid),
+		.s_axis_video_tready(vid_ready), .s_axis_video_tuser(vid_sof),
+		.s_axis_video_tlast(vid_eol),
+		.m_axis_rec_tdata(rec_d), .m_axis_rec_tvalid(rec_valid),
+		.m_axis_rec_tready(rec_ready), .m_axis_rec_tlast(rec_last),
+		/* anpr_model_cfg_default, up5k preset, 1280x720 */
+		.cfg_width(12'd1280), .cfg_height(12'd720), .cfg_edge_thr(8'd32), .cfg_edge_k(8'd0),
+		.cfg_edge_bias(8'd0), .cfg_block_thr(6'd8), .cfg_run_gap(2'd2), .cfg_min_run(4'd3),
+		.cfg_link_tol(3'd3), .cfg_min_w(12'd32), .cfg_max_w(12'd240), .cfg_min_h(12'd8),
+		.cfg_max_h(12'd44), .cfg_min_aspect4(8'd5), .cfg_max_aspect(8'd12),
+		.cfg_min_score(16'd60), .cfg_max_cands(4'd8),
+		.sts_frames(), .sts_frames_ok(), .sts_frames_bad(), .sts_discarded(),
+		.sts_candidates(), .sts_dropped(), .sts_runs_lost(), .sts_idle(sts_idle)
+	);
+
+	assign ledg_n = sts_idle;
+
+endmodule
+`resetall
