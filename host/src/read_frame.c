@@ -10,8 +10,8 @@
 
 /* The frame region read besides a candidate's crop: its plate box widened
  * by 1/WIDEN_X of its width left and right, 1/WIDEN_Y of its height above
- * and below; not when the crop read as fewer than WIDEN_MIN_CHARS
- * characters. */
+ * and below; only when the crop read as a plate of WIDEN_MIN_CHARS
+ * characters or more. */
 #ifndef WIDEN_X
 #define WIDEN_X 10
 #endif
@@ -29,10 +29,12 @@ static int overlap(const struct anpr_box *a, const struct anpr_box *b)
 	return small && anpr_box_overlap(a, b) * 2 >= small;
 }
 
-/* Read one candidate: its crop as sent and, unless that read as a scrap
- * of fewer than WIDEN_MIN_CHARS characters, the plate box widened by a margin straight from the frame
- * (a crop cut tight to the characters leaves the segmenter no paper around
- * them); the better reading wins. */
+/* Read one candidate: its crop as sent and, when that read as a plate of at
+ * least WIDEN_MIN_CHARS characters, the plate box widened by a margin
+ * straight from the frame (a crop cut tight to the characters leaves the
+ * segmenter no paper around them); the better reading wins. A crop rejected
+ * as not a plate is not read again: over eu-scenes and us-scenes its widened
+ * read gave only scraps of 2 characters, never the truth. */
 static int read_cand(const struct anpr_read_opts *opts, const struct anpr_rec_cand *c, const uint8_t *px,
 		     unsigned w, unsigned h, struct anpr_plate_read *pr)
 {
@@ -41,10 +43,8 @@ static int read_cand(const struct anpr_read_opts *opts, const struct anpr_rec_ca
 	int rc = anpr_read_crop(opts, c->pixels, c->crop.w, c->crop.h, c->crop.w, c->crop.x, c->crop.y, c, pr);
 	int mx = c->box.w / WIDEN_X + 1, my = c->box.h / WIDEN_Y + 1, x0, y0, x1, y1, i;
 
-	if (rc < 0 || !px)
-		return rc;
-	if (rc == 1 && pr->nchars < WIDEN_MIN_CHARS)
-		return rc; /* a scrap (most of a frame's false candidates): not worth a second read */
+	if (rc != 1 || !px || pr->nchars < WIDEN_MIN_CHARS)
+		return rc; /* not a plate, or a scrap (most of a frame's false candidates) */
 	x0 = c->box.x > mx ? c->box.x - mx : 0;
 	y0 = c->box.y > my ? c->box.y - my : 0;
 	x1 = c->box.x + c->box.w + mx < (int)w ? c->box.x + c->box.w + mx : (int)w;
@@ -58,10 +58,8 @@ static int read_cand(const struct anpr_read_opts *opts, const struct anpr_rec_ca
 			wide.nchars = 0;
 	if (anpr_read_crop(opts, px + (size_t)y0 * w + x0, (unsigned)(x1 - x0), (unsigned)(y1 - y0), w,
 			   (unsigned)x0, (unsigned)y0, &wide, &alt) == 1 &&
-	    (rc != 1 || alt.score > pr->score)) {
+	    alt.score > pr->score)
 		*pr = alt;
-		rc = 1;
-	}
 	return rc;
 }
 

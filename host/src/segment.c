@@ -29,6 +29,11 @@ struct comp {
 	int label;
 };
 
+struct run {
+	int x0, x1, y; /* inclusive, working pixels */
+	int l;         /* provisional label */
+};
+
 struct work {
 	int w, h;          /* working size */
 	int sx, sy;        /* working = crop * s / 256 (8.8 fixed point) */
@@ -38,6 +43,7 @@ struct work {
 	int32_t *warea;    /* and the window's area */
 	int *lab;          /* component label per pixel, -1 background */
 	int *parent;       /* union-find over provisional labels */
+	struct run *runs;  /* runs of ink, at most (w + 1) / 2 a row */
 	struct comp comps[MAX_COMPS];
 	int ncomps;
 };
@@ -96,37 +102,55 @@ static int find(int *parent, int i)
 }
 
 /* Label the 4-connected dark pixels of bin (1 = text) in rows [y0, y1) into
- * wk->comps (the other rows hold no ink; their labels are left as they were). */
+ * wk->comps (the other rows hold no ink; their labels are left as they were).
+ * By runs of ink: each run is joined to the runs of the row above that it
+ * touches (union-find, the smaller label the root), so a component's index
+ * follows the raster order of its first pixel. */
 static void label(struct work *wk, const uint8_t *bin, int y0, int y1)
 {
-	int W = wk->w, x, y, next = 0, i;
+	int W = wk->w, x, y, next = 0, nr = 0, p = 0, pe = 0, i;
 	int *lab = wk->lab, *par = wk->parent;
+	struct run *runs = wk->runs;
 
 	memset(wk->comps, 0, sizeof(wk->comps));
 	for (y = y0; y < y1; y++) {
-		for (x = 0; x < W; x++) {
-			int idx = y * W + x, l = -1, u = -1;
+		const uint8_t *row = bin + (size_t)y * W;
+		int rs = nr;
 
-			if (!bin[idx]) {
-				lab[idx] = -1;
+		for (x = 0; x < W;) {
+			int s, l = -1, q;
+
+			if (!row[x]) {
+				x++;
 				continue;
 			}
-			if (x > 0 && lab[idx - 1] >= 0)
-				l = lab[idx - 1];
-			if (y > y0 && lab[idx - W] >= 0)
-				u = lab[idx - W];
-			if (l < 0 && u < 0) {
-				par[next] = next;
-				lab[idx] = next++;
-			} else if (l >= 0 && u >= 0) {
-				int a = find(par, l), b = find(par, u);
+			for (s = x; x < W && row[x]; x++)
+				;
+			while (p < pe && runs[p].x1 < s)
+				p++;
+			for (q = p; q < pe && runs[q].x0 <= x - 1; q++) {
+				int a = find(par, runs[q].l);
 
-				lab[idx] = a < b ? a : b;
-				par[a > b ? a : b] = a < b ? a : b;
-			} else {
-				lab[idx] = l >= 0 ? l : u;
+				if (l < 0) {
+					l = a;
+				} else if (a < l) {
+					par[l] = a;
+					l = a;
+				} else if (a > l) {
+					par[a] = l;
+				}
 			}
+			if (l < 0) {
+				par[next] = next;
+				l = next++;
+			}
+			runs[nr].x0 = s;
+			runs[nr].x1 = x - 1;
+			runs[nr].y = y;
+			runs[nr++].l = l;
 		}
+		p = rs;
+		pe = nr;
 	}
 	/* flatten every label onto its root, then number the roots: a root
 	 * holds -(component index) - 2, or -1 past MAX_COMPS (ignored) */
@@ -136,36 +160,34 @@ static void label(struct work *wk, const uint8_t *bin, int y0, int y1)
 	for (i = 0; i < next; i++)
 		if (par[i] == i)
 			par[i] = wk->ncomps < MAX_COMPS ? -(wk->ncomps++) - 2 : -1;
-	for (y = y0; y < y1; y++) {
-		for (x = 0; x < W; x++) {
-			int idx = y * W + x, r, ci;
-			struct comp *c;
+	if (y1 > y0)
+		memset(lab + (size_t)y0 * W, 0xff, (size_t)(y1 - y0) * W * sizeof(*lab)); /* -1 */
+	for (i = 0; i < nr; i++) {
+		const struct run *rn = &runs[i];
+		int r = rn->l, ci, *d = lab + (size_t)rn->y * W;
+		struct comp *c;
 
-			if (lab[idx] < 0)
-				continue;
-			r = lab[idx];
-			if (par[r] >= 0)
-				r = par[r];
-			ci = -par[r] - 2;
-			if (ci < 0) {
-				lab[idx] = -1; /* beyond MAX_COMPS: ignored */
-				continue;
-			}
-			lab[idx] = ci;
-			c = &wk->comps[ci];
-			if (c->area == 0) {
-				c->x0 = c->x1 = x;
-				c->y0 = c->y1 = y;
-				c->label = ci;
-			}
-			c->area++;
-			if (x < c->x0)
-				c->x0 = x;
-			if (x > c->x1)
-				c->x1 = x;
-			if (y > c->y1)
-				c->y1 = y;
+		if (par[r] >= 0)
+			r = par[r];
+		ci = -par[r] - 2;
+		if (ci < 0)
+			continue; /* beyond MAX_COMPS: ignored */
+		for (x = rn->x0; x <= rn->x1; x++)
+			d[x] = ci;
+		c = &wk->comps[ci];
+		if (c->area == 0) {
+			c->x0 = rn->x0;
+			c->x1 = rn->x1;
+			c->y0 = c->y1 = rn->y;
+			c->label = ci;
 		}
+		c->area += rn->x1 - rn->x0 + 1;
+		if (rn->x0 < c->x0)
+			c->x0 = rn->x0;
+		if (rn->x1 > c->x1)
+			c->x1 = rn->x1;
+		if (rn->y > c->y1)
+			c->y1 = rn->y;
 	}
 }
 
@@ -528,25 +550,34 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 	}
 }
 
-/* Morphological opening of bin (W x H) with a 3x3 cross; tmp is W x H. */
+/* Morphological opening of bin (W x H, values 0 and 1) with a 3x3 cross;
+ * tmp is W x H. Past the edges, erosion sees ink and dilation paper: each
+ * is given the pixel itself there, which is the same. */
 static void open_bin(uint8_t *bin, uint8_t *tmp, int W, int H)
 {
-	int x, y;
+	int x, y, pass;
 
-	for (y = 0; y < H; y++)
-		for (x = 0; x < W; x++) {
-			const uint8_t *p = bin + y * W + x;
+	for (pass = 0; pass < 2; pass++) {
+		const uint8_t *in = pass ? tmp : bin;
+		uint8_t *out = pass ? bin : tmp;
 
-			tmp[y * W + x] = *p && (x == 0 || p[-1]) && (x == W - 1 || p[1]) && (y == 0 || p[-W]) &&
-					 (y == H - 1 || p[W]);
+		for (y = 0; y < H; y++) {
+			const uint8_t *r = in + (size_t)y * W, *u = y > 0 ? r - W : r, *d = y < H - 1 ? r + W : r;
+			uint8_t *o = out + (size_t)y * W;
+
+			if (!pass) { /* erosion */
+				o[0] = r[0] & r[1] & u[0] & d[0];
+				for (x = 1; x < W - 1; x++)
+					o[x] = r[x - 1] & r[x] & r[x + 1] & u[x] & d[x];
+				o[W - 1] = r[W - 2] & r[W - 1] & u[W - 1] & d[W - 1];
+			} else { /* dilation */
+				o[0] = r[0] | r[1] | u[0] | d[0];
+				for (x = 1; x < W - 1; x++)
+					o[x] = r[x - 1] | r[x] | r[x + 1] | u[x] | d[x];
+				o[W - 1] = r[W - 2] | r[W - 1] | u[W - 1] | d[W - 1];
+			}
 		}
-	for (y = 0; y < H; y++)
-		for (x = 0; x < W; x++) {
-			const uint8_t *p = tmp + y * W + x;
-
-			bin[y * W + x] = *p || (x > 0 && p[-1]) || (x < W - 1 && p[1]) || (y > 0 && p[-W]) ||
-					 (y < H - 1 && p[W]);
-		}
+	}
 }
 
 /* Erase plate borders and shadows: horizontal runs longer than the crop
@@ -554,17 +585,24 @@ static void open_bin(uint8_t *bin, uint8_t *tmp, int W, int H)
  * the crop. Characters touching a border come loose from it. */
 static void erase_lines(uint8_t *bin, int W, int H)
 {
-	int x, y, run;
+	int x, y, L = H * 9 / 10 + 1; /* the shortest run erased */
 
+	/* a run of L or more covers a multiple of L: only the runs through
+	 * those pixels are measured */
 	for (y = 0; y < H; y++) {
-		for (x = 0, run = 0; x <= W; x++) {
-			if (x < W && bin[y * W + x]) {
-				run++;
+		uint8_t *row = bin + (size_t)y * W;
+
+		for (x = 0; x < W; x += L) {
+			int s = x, e = x;
+
+			if (!row[x])
 				continue;
-			}
-			if (run * 10 > H * 9)
-				memset(bin + y * W + x - run, 0, (size_t)run);
-			run = 0;
+			while (s > 0 && row[s - 1])
+				s--;
+			while (e < W - 1 && row[e + 1])
+				e++;
+			if (e - s + 1 >= L)
+				memset(row + s, 0, (size_t)(e - s + 1));
 		}
 	}
 	for (x = 0; x < W; x++) {
@@ -610,7 +648,9 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 	wk->warea = malloc(npx * sizeof(int32_t));
 	wk->lab = malloc(npx * sizeof(int));
 	wk->parent = malloc(npx * sizeof(int));
-	if (!wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->lab || !wk->parent) {
+	wk->runs = malloc((size_t)H * ((W + 1) / 2) * sizeof(struct run));
+	if (!wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->lab || !wk->parent ||
+	    !wk->runs) {
 		n = ANPR_ERR_NOMEM;
 		goto out_free;
 	}
@@ -705,6 +745,7 @@ out_free:
 	free(wk->warea);
 	free(wk->lab);
 	free(wk->parent);
+	free(wk->runs);
 	free(wk);
 	return n;
 }
