@@ -2,6 +2,7 @@
  * read.c - from crops and frames to registrations (anpr/read.h).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "anpr/anpr.h"
@@ -23,6 +24,13 @@
 #ifndef LONG_RUN
 #define LONG_RUN 1.0
 #endif
+/* Geometry of the boxes a reading uses (geom_cost). */
+#ifndef EDGE_COST
+#define EDGE_COST 0.7
+#endif
+#define ROW_H_LO 0.75
+#define ROW_H_HI 1.25
+#define ROW_BASE 0.25
 /* Least confidence of a reading some format accepts, and of one none does. */
 #define MIN_CONF_GRAMMAR 0.02
 #define MIN_CONF_NONE 0.5
@@ -111,6 +119,57 @@ static double cand_score(const struct anpr_text_cand *c)
 	return s;
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* What the boxes a reading uses cost for looking like junk rather than a
+ * plate's characters: EDGE_COST for each box touching the crop's left or
+ * right edge, and for each touching its top or bottom edge that is also out
+ * of line with the row (height under ROW_H_LO or over ROW_H_HI of the median
+ * of the row's boxes read, or its bottom further than ROW_BASE of that
+ * height from their median bottom). A character cut by the crop's top or
+ * bottom is common in a tight crop; a band or a border reaching the edge
+ * seldom has a character's height. */
+static double geom_cost(const struct reader *r, const struct anpr_seg_hyp *hyp, uint32_t used)
+{
+	double cost = 0;
+	int row;
+
+	for (row = 0; row < 2; row++) {
+		int a = row ? hyp->row2 : 0, b = row ? hyp->nchars : hyp->row2;
+		int hs[ANPR_SEG_MAX_CHARS], bs[ANPR_SEG_MAX_CHARS], m = 0, s, mh, mb;
+
+		for (s = a; s < b; s++)
+			if (used >> s & 1) {
+				hs[m] = hyp->chars[s].h;
+				bs[m++] = hyp->chars[s].y + hyp->chars[s].h;
+			}
+		if (!m)
+			continue;
+		qsort(hs, (size_t)m, sizeof(int), cmp_int);
+		qsort(bs, (size_t)m, sizeof(int), cmp_int);
+		mh = hs[m / 2];
+		mb = bs[m / 2];
+		for (s = a; s < b; s++) {
+			const struct anpr_box *c = &hyp->chars[s];
+			int inrow = c->h >= ROW_H_LO * mh && c->h <= ROW_H_HI * mh &&
+				    abs(c->y + c->h - mb) <= ROW_BASE * mh;
+
+			if (!(used >> s & 1))
+				continue;
+			if (c->x == 0 || c->x + c->w >= r->w)
+				cost += EDGE_COST;
+			if ((c->y == 0 || c->y + c->h >= r->h) && !inrow)
+				cost += EDGE_COST;
+		}
+	}
+	return cost;
+}
+
 /* The probability that a reading is right: its characters as the classifier
  * gave them, and each slot it skips not a character (at least JUNK_FLOOR,
  * as in the reading itself). */
@@ -136,7 +195,7 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 	float probs[ANPR_SEG_MAX_CHARS][ANPR_NCLASS], raw[ANPR_SEG_MAX_CHARS][ANPR_NCLASS];
 	struct anpr_text_cand cands[ANPR_READ_MAX_CANDS * 2];
 	int order[ANPR_READ_MAX_CANDS * 2], n, i, j, k, slot;
-	double best;
+	double best, sc[ANPR_READ_MAX_CANDS * 2];
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < hyp->nchars; i++) {
@@ -157,8 +216,10 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 			      (int)(sizeof(cands) / sizeof(cands[0])));
 	if (n <= 0)
 		return -INFINITY;
+	for (i = 0; i < n; i++)
+		sc[i] = cand_score(&cands[i]) - geom_cost(r, hyp, cands[i].used);
 	for (i = 0; i < n; i++) { /* by score, best first */
-		for (j = i; j > 0 && cand_score(&cands[order[j - 1]]) < cand_score(&cands[i]); j--)
+		for (j = i; j > 0 && sc[order[j - 1]] < sc[i]; j--)
 			order[j] = order[j - 1];
 		order[j] = i;
 	}
@@ -175,7 +236,7 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 	for (k = order[i]; i > 0; i--)
 		order[i] = order[i - 1];
 	order[0] = k;
-	best = cand_score(&cands[order[0]]);
+	best = sc[order[0]];
 	strcpy(out->text, cands[order[0]].text);
 	out->confidence = confidence(raw, probs, hyp->nchars, &cands[order[0]]);
 	out->format = cands[order[0]].format;
