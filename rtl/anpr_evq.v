@@ -35,9 +35,6 @@ module anpr_evq #(
 	input  wire [X_W-4:0]   run_a_x1,
 	input  wire [15:0]      run_a_sum,
 	input  wire             run_b,
-	input  wire [X_W-4:0]   run_b_x0,
-	input  wire [X_W-4:0]   run_b_x1,
-	input  wire [15:0]      run_b_sum,
 	input  wire [Y_W-3:0]   run_by,
 	input  wire             rowend,
 	input  wire [Y_W-1:0]   rowend_y,
@@ -61,7 +58,10 @@ module anpr_evq #(
 	wire [47:0] pl_in [0:5];
 	assign pl_in[0] = {15'd0, ev_start_overrun, ev_time};
 	assign pl_in[1] = {{48-16-2*(X_W-3)-(Y_W-2){1'b0}}, run_by, run_a_sum, run_a_x1, run_a_x0};
-	assign pl_in[2] = {{48-16-2*(X_W-3)-(Y_W-2){1'b0}}, run_by, run_b_sum, run_b_x1, run_b_x0};
+	/* run_b's run is the one the run detector holds after that pixel
+	 * (run_a_x0, run_a_x1, run_a_sum), unchanged while an event is
+	 * pending (busy holds the front end): only its block row is kept */
+	assign pl_in[2] = {{48-16-2*(X_W-3)-(Y_W-2){1'b0}}, run_by, 16'd0, {2*(X_W-3){1'b0}}};
 	assign pl_in[3] = {{48-Y_W{1'b0}}, rowend_y};
 	assign pl_in[4] = {{48-Y_W{1'b0}}, ev_lines};
 	assign pl_in[5] = {{48-8-Y_W{1'b0}}, ev_abort_flags, ev_lines};
@@ -92,7 +92,8 @@ module anpr_evq #(
 	/* The queue keeps the payload bits an event can use (a run's: PL_W);
 	 * the rest of the 48 are zero. */
 	localparam PL_W = 16 + 2 * (X_W - 3) + (Y_W - 2);
-	wire [47:0]     first_pl = pl_reg[first_i];
+	wire [47:0]     first_pl = (first_i == 3'd2) ?
+				   {pl_reg[2][47:16+2*(X_W-3)], run_a_sum, run_a_x1, run_a_x0} : pl_reg[first_i];
 	wire [PL_W-1:0] q_pl;
 
 	anpr_fifo #(.DATA_W(3 + PL_W), .ADDR_W(Q_AW)) q (
