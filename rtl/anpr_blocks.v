@@ -23,7 +23,10 @@
  * Ports
  *   e_*      edge decisions from anpr_sobel
  *   pix_eol  the accepted pixel completes its line
- *   run_*    run events: blocks x0..x1 of block row by, edge sum
+ *   run_*    run events: blocks x0..x1 of block row by, edge sum; run_a
+ *            carries its run (run_a_x0, run_a_x1, run_a_sum), run_b's is in
+ *            those same registers from the next cycle on (the front end is
+ *            held until anpr_evq has queued it)
  */
 module anpr_blocks #(
 	parameter X_W = 11,
@@ -50,9 +53,6 @@ module anpr_blocks #(
 	output wire [X_W-4:0]   run_a_x1,
 	output wire [15:0]      run_a_sum,
 	output wire             run_b,
-	output wire [X_W-4:0]   run_b_x0,
-	output wire [X_W-4:0]   run_b_x1,
-	output wire [15:0]      run_b_sum,
 	output wire             rowend,
 	output wire [Y_W-3:0]   run_by
 );
@@ -116,9 +116,6 @@ module anpr_blocks #(
 
 	assign rowend = row_done;
 	assign run_b = row_done && open_n && long_n;
-	assign run_b_x0 = x0_n;
-	assign run_b_x1 = last_n;
-	assign run_b_sum = sum_n;
 	assign run_by = e_row[Y_W-1:2];
 
 	always @(posedge clk)

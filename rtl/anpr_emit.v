@@ -288,7 +288,6 @@ module anpr_emit #(
 
 	/* ---- bytes of the fixed parts ---- */
 	reg  [7:0]  fix_byte;
-	reg  [15:0] field;
 	wire [8:0]  sb = bi_reg - 9'd2;       /* byte within the character boxes */
 	wire [3:0]  sj = sb[6:3];             /* character */
 	wire [C_W-1:0] chy = chb_rd ? split_reg + 1'b1 : ry0_reg;
@@ -301,6 +300,38 @@ module anpr_emit #(
 		.re(1'b1), .raddr(sj), .rdata(chr_rd));
 	wire [8:0]  seg_len = 9'd2 + {1'b0, nch_reg, 3'b000};
 
+	/* The 12-bit fields of a candidate header (fields 3 to 10) and of a
+	 * character box (fields 0 to 3) are a base (cx, cy or 0) plus an
+	 * offset inside the crop: one adder for all of them. */
+	wire [3:0]  fld = (state_reg == E_CSEG) ? {2'b00, sb[2:1]} : bi_reg[4:1];
+	reg  [11:0] fld_base;
+	reg  [C_W-1:0] fld_off;
+	always @* begin
+		fld_base = 12'd0;
+		fld_off = {C_W{1'b0}};
+		if (state_reg == E_CSEG) begin
+			case (fld[1:0])
+			2'd0: begin fld_base = cx_reg; fld_off = chx_rd; end
+			2'd1: begin fld_base = cy_reg; fld_off = chy; end
+			2'd2: fld_off = chw_rd;
+			default: fld_off = chh;
+			endcase
+		end else begin
+			case (fld)
+			4'd3: begin fld_base = cx_reg; fld_off = rx0_reg; end
+			4'd4: begin fld_base = cy_reg; fld_off = pby; end
+			4'd5: fld_off = tw;
+			4'd6: fld_off = pbh;
+			4'd7: fld_base = cx_reg;
+			4'd8: fld_base = cy_reg;
+			4'd9: fld_off = cw_reg;
+			4'd10: fld_off = ch_reg;
+			default: ;
+			endcase
+		end
+	end
+	wire [15:0] field = {4'd0, fld_base + x12(fld_off)};
+
 	/* bits that shifts and fixed layouts leave out */
 	/* verilator lint_off UNUSEDSIGNAL */
 	wire unused = &{1'b0, colc_wd[C_W-1:CC_W], meta_cw[11:C_W], meta_ch[11:C_W], thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7], m_pl[63:33+2*Y_W]};
@@ -308,7 +339,6 @@ module anpr_emit #(
 
 	always @* begin
 		fix_byte = 8'd0;
-		field = 16'd0;
 		case (state_reg)
 		E_HDR: case (bi_reg[3:0])
 			4'd0: fix_byte = ANPR_REC_FRAME[7:0];
@@ -339,35 +369,20 @@ module anpr_emit #(
 			default: fix_byte = errors_reg[15:8];
 			endcase
 		E_CHDR: begin
-			case (bi_reg[4:1])
-			4'd1: field = frame_no_reg;
-			4'd2: field = score_reg;
-			4'd3: field = {4'd0, cx_reg + x12(rx0_reg)};
-			4'd4: field = {4'd0, cy_reg + x12(pby)};
-			4'd5: field = {4'd0, x12(tw)};
-			4'd6: field = {4'd0, x12(pbh)};
-			4'd7: field = {4'd0, cx_reg};
-			4'd8: field = {4'd0, cy_reg};
-			4'd9: field = {4'd0, x12(cw_reg)};
-			4'd10: field = {4'd0, x12(ch_reg)};
-			default: field = 16'd0;
-			endcase
 			fix_byte = bi_reg[0] ? field[15:8] : field[7:0];
 			case (bi_reg[4:0])
 			5'd0: fix_byte = ANPR_REC_CAND[7:0];
 			5'd1: fix_byte = emitted_reg;
+			5'd2: fix_byte = frame_no_reg[7:0];
+			5'd3: fix_byte = frame_no_reg[15:8];
+			5'd4: fix_byte = score_reg[7:0];
+			5'd5: fix_byte = score_reg[15:8];
 			5'd22: fix_byte = thr_reg;
 			5'd23: fix_byte = {6'd0, split_reg != 0, inv_reg};
 			default: ;
 			endcase
 		end
 		E_CSEG: begin
-			case (sb[2:1])
-			2'd0: field = {4'd0, cx_reg + x12(chx_rd)};
-			2'd1: field = {4'd0, cy_reg + x12(chy)};
-			2'd2: field = {4'd0, x12(chw_rd)};
-			default: field = {4'd0, x12(chh)};
-			endcase
 			fix_byte = sb[0] ? field[15:8] : field[7:0];
 			if (bi_reg == 9'd0)
 				fix_byte = (split_reg != 0) ? 8'd2 : 8'd1;

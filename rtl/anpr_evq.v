@@ -35,9 +35,6 @@ module anpr_evq #(
 	input  wire [X_W-4:0]   run_a_x1,
 	input  wire [15:0]      run_a_sum,
 	input  wire             run_b,
-	input  wire [X_W-4:0]   run_b_x0,
-	input  wire [X_W-4:0]   run_b_x1,
-	input  wire [15:0]      run_b_sum,
 	input  wire [Y_W-3:0]   run_by,
 	input  wire             rowend,
 	input  wire [Y_W-1:0]   rowend_y,
@@ -55,13 +52,32 @@ module anpr_evq #(
 			 EV_ABORT = 3'd4;
 
 	reg [5:0]  pend_reg; /* start, run_a, run_b, rowend, fend, abort */
-	reg [47:0] pl_reg [0:5];
+	/* Payload registers, shared by events that never pend together: while
+	 * any event pends the front end is held (busy), so the pending events
+	 * all come from one accepted pixel (or one cut). START's pixel is in
+	 * row 0, which has no edges (no run, no row end); an ABORT's pixel is
+	 * not valid (no run, no row end) and never ends the frame (anpr_framer
+	 * asserts !(ev_fend && ev_abort)). Register 0: START or run_a;
+	 * 1: run_b; 2: row end; 3: FEND or ABORT. */
+	reg [47:0] pl_reg [0:3];
+	function [1:0] pl_slot;
+		input [2:0] ev_i;
+		case (ev_i)
+		3'd0, 3'd1: pl_slot = 2'd0;
+		3'd2: pl_slot = 2'd1;
+		3'd3: pl_slot = 2'd2;
+		default: pl_slot = 2'd3;
+		endcase
+	endfunction
 
 	wire [5:0] in = {ev_abort, ev_fend, rowend, run_b, run_a, ev_start};
 	wire [47:0] pl_in [0:5];
 	assign pl_in[0] = {15'd0, ev_start_overrun, ev_time};
 	assign pl_in[1] = {{48-16-2*(X_W-3)-(Y_W-2){1'b0}}, run_by, run_a_sum, run_a_x1, run_a_x0};
-	assign pl_in[2] = {{48-16-2*(X_W-3)-(Y_W-2){1'b0}}, run_by, run_b_sum, run_b_x1, run_b_x0};
+	/* run_b's run is the one the run detector holds after that pixel
+	 * (run_a_x0, run_a_x1, run_a_sum), unchanged while an event is
+	 * pending (busy holds the front end): only its block row is kept */
+	assign pl_in[2] = {{48-16-2*(X_W-3)-(Y_W-2){1'b0}}, run_by, 16'd0, {2*(X_W-3){1'b0}}};
 	assign pl_in[3] = {{48-Y_W{1'b0}}, rowend_y};
 	assign pl_in[4] = {{48-Y_W{1'b0}}, ev_lines};
 	assign pl_in[5] = {{48-8-Y_W{1'b0}}, ev_abort_flags, ev_lines};
@@ -92,7 +108,8 @@ module anpr_evq #(
 	/* The queue keeps the payload bits an event can use (a run's: PL_W);
 	 * the rest of the 48 are zero. */
 	localparam PL_W = 16 + 2 * (X_W - 3) + (Y_W - 2);
-	wire [47:0]     first_pl = pl_reg[first_i];
+	wire [47:0]     first_pl = (first_i == 3'd2) ?
+				   {pl_reg[1][47:16+2*(X_W-3)], run_a_sum, run_a_x1, run_a_x0} : pl_reg[pl_slot(first_i)];
 	wire [PL_W-1:0] q_pl;
 
 	anpr_fifo #(.DATA_W(3 + PL_W), .ADDR_W(Q_AW)) q (
@@ -119,7 +136,7 @@ module anpr_evq #(
 	always @(posedge clk) begin
 		for (i = 0; i < 6; i = i + 1)
 			if (in[i])
-				pl_reg[i] <= pl_in[i];
+				pl_reg[pl_slot(i[2:0])] <= pl_in[i];
 		pend_reg <= (pend_reg & ~(push ? first : 6'd0)) | in;
 		if (rst)
 			pend_reg <= 6'd0;

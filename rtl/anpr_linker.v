@@ -54,8 +54,8 @@ module anpr_linker #(
 
 	output reg                ctl_valid,
 	input  wire               ctl_ready,
-	output reg  [2:0]         ctl_type,
-	output reg  [47:0]        ctl_payload,
+	output wire [2:0]         ctl_type,
+	output wire [47:0]        ctl_payload,
 	output reg                ctl_tfull,
 
 	output reg                tfull,
@@ -86,6 +86,10 @@ module anpr_linker #(
 	/* The event being handled stays at the head of the event queue until
 	 * it is done (s_ev_ready): it is read there, not copied. */
 	wire [50:0] ev = s_ev;
+	/* ... and so is a frame event handed to anpr_store: it leaves the
+	 * queue when the store takes it */
+	assign ctl_type = ev[50:48];
+	assign ctl_payload = ev[47:0];
 
 	/* the run being linked */
 	wire [BX_W-1:0] rx0 = ev[BX_W-1:0];
@@ -168,7 +172,7 @@ module anpr_linker #(
 	/* an event is done with its last state: a run's slot written, a block
 	 * row's closes handed over, frame control handed over */
 	assign s_ev_ready = (state_reg == L_RUN_END) || (state_reg == L_RDONE && !close_valid) ||
-			    (state_reg == L_CTL && !ctl_valid && !close_valid && store_idle);
+			    (state_reg == L_CTL && ctl_valid && ctl_ready);
 	assign idle = (state_reg == L_IDLE) && !close_valid && !ctl_valid;
 
 	/* Write data: a freed slot only clears its valid bit (the fields of a
@@ -332,12 +336,12 @@ module anpr_linker #(
 			rowend_done <= 1'b1;
 			state_reg <= L_IDLE;
 		end
-		L_CTL: if (!ctl_valid && !close_valid && store_idle) begin
+		L_CTL: if (ctl_valid) begin
+			if (ctl_ready)
+				state_reg <= L_IDLE;
+		end else if (!close_valid && store_idle) begin
 			ctl_valid <= 1'b1;
-			ctl_type <= ev[50:48];
-			ctl_payload <= ev[47:0];
 			ctl_tfull <= frame_tfull_reg;
-			state_reg <= L_IDLE;
 		end
 		default: state_reg <= L_IDLE;
 		endcase

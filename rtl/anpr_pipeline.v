@@ -174,8 +174,8 @@ module anpr_pipeline #(
 	);
 
 	wire           run_a, run_b, rowend;
-	wire [X_W-4:0] run_a_x0, run_a_x1, run_b_x0, run_b_x1;
-	wire [15:0]    run_a_sum, run_b_sum;
+	wire [X_W-4:0] run_a_x0, run_a_x1;
+	wire [15:0]    run_a_sum;
 	wire [Y_W-3:0] run_by;
 
 	anpr_blocks #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) blocks (
@@ -184,7 +184,7 @@ module anpr_pipeline #(
 		.frame_width(frame_width), .frame_height(frame_height),
 		.cfg_block_thr(block_thr_q), .cfg_run_gap(run_gap_q), .cfg_min_run(min_run_q),
 		.run_a(run_a), .run_a_x0(run_a_x0), .run_a_x1(run_a_x1), .run_a_sum(run_a_sum),
-		.run_b(run_b), .run_b_x0(run_b_x0), .run_b_x1(run_b_x1), .run_b_sum(run_b_sum),
+		.run_b(run_b),
 		.rowend(rowend), .run_by(run_by)
 	);
 
@@ -196,7 +196,7 @@ module anpr_pipeline #(
 		.clk(clk), .rst(rst), .busy(evq_busy), .q_empty(evq_empty),
 		.ev_start(ev_start), .ev_start_overrun(ev_start_overrun), .ev_time(cycles_reg),
 		.run_a(run_a), .run_a_x0(run_a_x0), .run_a_x1(run_a_x1), .run_a_sum(run_a_sum),
-		.run_b(run_b), .run_b_x0(run_b_x0), .run_b_x1(run_b_x1), .run_b_sum(run_b_sum),
+		.run_b(run_b),
 		.run_by(run_by), .rowend(rowend), .rowend_y(pix_y),
 		.ev_fend(ev_fend), .ev_abort(ev_abort), .ev_abort_flags(ev_abort_flags), .ev_lines(ev_lines),
 		.m_ev(ev), .m_ev_valid(ev_valid), .m_ev_ready(ev_ready)

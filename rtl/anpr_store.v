@@ -184,7 +184,7 @@ module anpr_store #(
 	/* slot indices are 4 bits wide outside, NI_W inside; the ring offset is below RING_END */
 	/* verilator lint_off UNUSEDSIGNAL */
 	wire unused = &{1'b0, meta_idx[3], victim_reg[3], free_idx[3], area_n[25:SLOT_AW+1],
-			ctl_payload[47:33], msg_s_ready, mpl[63:MQ_W]};
+			ctl_payload[47:33], mpl[63:MQ_W]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
 	/* ---- S_EVAL: geometry and filter, from the latched component ---- */
@@ -316,19 +316,42 @@ module anpr_store #(
 		end
 		endcase
 	end
-	/* Two messages queued at most (registers: the queue is too small for
-	 * a block RAM), of the bits a START uses (MQ_W); the rest are zero. */
+	/* Two messages queued at most, in two registers: the head, which the
+	 * emitter reads, and one behind it; of the bits a START uses (MQ_W),
+	 * the rest are zero. A message goes to the head when it is empty or
+	 * taken, so only the second register is a plain copy of mpl. */
 	localparam MQ_W = 2 * Y_W + 33;
-	wire [2:0]      msg_count;
-	wire            msg_s_ready; /* msg_room is stricter */
-	wire [MQ_W-1:0] msg_pl;
-	assign msg_room = (msg_count < 3'd2);
-	assign msg_pending = (msg_count != 0);
-	anpr_fifo #(.DATA_W(2 + MQ_W), .ADDR_W(1)) msgq (
-		.clk(clk), .rst(rst), .s_data({mtype, mpl[MQ_W-1:0]}), .s_valid(ctl_take),
-		.s_ready(msg_s_ready), .m_data({msg[65:64], msg_pl}), .m_valid(msg_valid), .m_ready(msg_ready),
-		.count(msg_count)
-	);
+	reg [MQ_W+1:0]  mh_reg, mt_reg;
+	reg             mh_v_reg, mt_v_reg;
+	wire [MQ_W+1:0] mq_in = {mtype, mpl[MQ_W-1:0]};
+	wire            mq_pop = mh_v_reg && msg_ready;
+	wire [MQ_W-1:0] msg_pl = mh_reg[MQ_W-1:0];
+	assign msg_room = !(mh_v_reg && mt_v_reg);
+	assign msg_pending = mh_v_reg || mt_v_reg;
+	assign msg_valid = mh_v_reg;
+	assign msg[65:64] = mh_reg[MQ_W+1:MQ_W];
+	always @(posedge clk) begin
+		if (mq_pop || !mh_v_reg) begin
+			/* the head moves on: to the second message, else to a new one */
+			if (mt_v_reg) begin
+				mh_reg <= mt_reg;
+			end else begin
+				mh_reg <= mq_in;
+				mh_v_reg <= ctl_take;
+			end
+			if (mt_v_reg) begin
+				mt_reg <= mq_in;
+				mt_v_reg <= ctl_take;
+			end
+		end else if (ctl_take) begin
+			mt_reg <= mq_in;
+			mt_v_reg <= 1'b1;
+		end
+		if (rst) begin
+			mh_v_reg <= 1'b0;
+			mt_v_reg <= 1'b0;
+		end
+	end
 	assign msg[63:0] = {{64-MQ_W{1'b0}}, msg_pl};
 
 	anpr_ram_sp8 #(.ADDR_W(SA_W), .DEPTH(NSLOTS << SLOT_AW)) slots (

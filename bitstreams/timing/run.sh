@@ -18,7 +18,7 @@ synth() { # name top files...
 	local name=$1 top=$2
 	shift 2
 	timeout 1800 yosys -q -l "$out/$name.yosys.log" -p "read_verilog -DANPR_ICE40 -Irtl $*; \
-		read_verilog -lib +/ice40/cells_sim.v; synth_ice40 -top $top -dsp -abc9 -json $out/$name.json"
+		read_verilog -lib +/ice40/cells_sim.v; synth_ice40 -top $top -dsp -abc9 -dff -json $out/$name.json"
 }
 synth rest anpr_icebreaker $core bitstreams/timing/anpr_emit_stub.v rtl/board/anpr_icebreaker.v
 synth emit anpr_emit_wrap rtl/anpr_ram_sdp.v rtl/anpr_ram_sdp2.v rtl/anpr_obuf.v rtl/anpr_emit.v \
