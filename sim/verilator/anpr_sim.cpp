@@ -20,7 +20,10 @@ struct anpr_sim {
 #endif
 };
 
-static void tick(anpr_sim *s)
+/* The falling half of a cycle: clk low, the combinational outputs settled
+ * for the inputs as they are now (nothing in the design acts on the
+ * falling edge). */
+static void fall(anpr_sim *s)
 {
 	s->top->clk = 0;
 	s->ctx.timeInc(5);
@@ -29,6 +32,11 @@ static void tick(anpr_sim *s)
 	if (s->fst)
 		s->fst->dump(s->cycles * 10);
 #endif
+}
+
+/* The rising edge that ends the cycle. */
+static void rise(anpr_sim *s)
+{
 	s->top->clk = 1;
 	s->ctx.timeInc(5);
 	s->top->eval();
@@ -37,6 +45,12 @@ static void tick(anpr_sim *s)
 		s->fst->dump(s->cycles * 10 + 5);
 #endif
 	s->cycles++;
+}
+
+static void tick(anpr_sim *s)
+{
+	fall(s);
+	rise(s);
 }
 
 extern "C" anpr_sim *anpr_sim_new(const char *trace)
@@ -141,13 +155,12 @@ extern "C" void anpr_sim_step(anpr_sim *s, const struct anpr_sim_in *in, struct 
 	t->s_axis_video_tuser = in->sof;
 	t->s_axis_video_tlast = in->eol;
 	t->m_axis_rec_tready = in->ready;
-	t->clk = 1;
-	t->eval(); /* settle combinational outputs for these inputs */
+	fall(s); /* settles the combinational outputs for these inputs: two evaluations a cycle */
 	out->taken = in->valid && t->s_axis_video_tready;
 	out->tvalid = t->m_axis_rec_tvalid;
 	out->tdata = t->m_axis_rec_tdata;
 	out->tlast = t->m_axis_rec_tlast;
-	tick(s);
+	rise(s);
 }
 
 extern "C" void anpr_sim_status(anpr_sim *s, struct anpr_model_status *st, int *idle)
