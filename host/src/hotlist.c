@@ -1342,6 +1342,20 @@ static int parse_file(struct builder *b, const char *name, const char *path, cha
 	return ANPR_ERR_IO;
 }
 
+/* A file refused before it became a list (unreadable, a clashing name)
+ * still counts as a (refused) list in the statistics. */
+static void count_refused(anpr_hotset *s, const char *name)
+{
+	struct anpr_hot_list_stats *ls;
+
+	if (s->st.nlists == ANPR_HOT_MAX_LISTS)
+		return;
+	ls = &s->st.list[s->st.nlists++];
+	memset(ls, 0, sizeof(*ls));
+	snprintf(ls->name, sizeof(ls->name), "%s", name);
+	ls->refused = 1;
+}
+
 /* Parse list i (a file of src, or txt[i]) into b; an unreadable file is
  * still a (refused) list in the statistics. */
 static int parse_one(struct builder *b, const struct anpr_hot_source *src, const struct anpr_hot_text *txt, int i,
@@ -1350,13 +1364,8 @@ static int parse_one(struct builder *b, const struct anpr_hot_source *src, const
 	int r, nl = b->s->st.nlists;
 
 	r = src ? parse_file(b, src[i].name, src[i].path, buf, block) : parse_list(b, &txt[i]);
-	if (r && src && b->s->st.nlists == nl && nl < ANPR_HOT_MAX_LISTS) {
-		struct anpr_hot_list_stats *ls = &b->s->st.list[b->s->st.nlists++];
-
-		memset(ls, 0, sizeof(*ls));
-		snprintf(ls->name, sizeof(ls->name), "%s", src[i].name);
-		ls->refused = 1;
-	}
+	if (r && src && b->s->st.nlists == nl)
+		count_refused(b->s, src[i].name);
 	return r;
 }
 
@@ -1460,13 +1469,8 @@ static int merge_part(struct builder *b, struct part *p, const char *name, int f
 			if (!strcmp(s->names[i], ps->names[0])) {
 				say(b, "%s: a second list named '%s' (name lists with --hotlist NAME=FILE)", p->b.paths[0],
 				    name);
-				if (file) { /* a refused file is still a list in the statistics, as parse_one has it */
-					struct anpr_hot_list_stats *ls = &s->st.list[s->st.nlists++];
-
-					memset(ls, 0, sizeof(*ls));
-					snprintf(ls->name, sizeof(ls->name), "%s", name);
-					ls->refused = 1;
-				}
+				if (file) /* as parse_one has it */
+					count_refused(s, name);
 				return ANPR_ERR_ARG;
 			}
 	}

@@ -1600,6 +1600,15 @@ static void test_load_blocks(void)
 	free(b.p);
 }
 
+/* The defaults with the indel index, strict or not, on threads threads. */
+static void threads_opts(struct anpr_hot_opts *o, struct msgs *m, int strict, int threads)
+{
+	opts_init(o, m);
+	o->strict = strict;
+	o->indel = 1;
+	o->threads = threads;
+}
+
 /*
  * Several lists are parsed at once on the load's threads and merged: the
  * set, the statistics and every message (in list order) are those of a
@@ -1648,24 +1657,15 @@ static void test_load_threads(void)
 	}
 	/* l0, l1, l2, l3 (refused if strict), l1 again (refused), l5 unreadable */
 	for (int strict = 0; strict < 2; strict++) {
-		opts_init(&o, &m1);
-		o.strict = strict;
-		o.indel = 1;
-		o.threads = 1;
+		threads_opts(&o, &m1, strict, 1);
 		CU_ASSERT_EQUAL(anpr_hotset_load(src, 6, &o, &s1, &one6), ANPR_ERR_ARG); /* the first error */
 		CU_ASSERT(strstr(m1.last, paths[5]) && strstr(m1.last, "No such file")); /* the last word */
 		m6 = m1;
 		/* without the two refused files, the rest loads */
-		opts_init(&o, &m1);
-		o.strict = strict;
-		o.indel = 1;
-		o.threads = 1;
+		threads_opts(&o, &m1, strict, 1);
 		CU_ASSERT_EQUAL_FATAL(anpr_hotset_load(src, 4, &o, &s1, &one), strict ? ANPR_ERR_ARG : ANPR_OK);
 		for (int threads = 2; threads <= 3; threads++) {
-			opts_init(&o, &m2);
-			o.strict = strict;
-			o.indel = 1;
-			o.threads = threads;
+			threads_opts(&o, &m2, strict, threads);
 			CU_ASSERT_EQUAL(anpr_hotset_load(src, 6, &o, &s2, &many), ANPR_ERR_ARG);
 			CU_ASSERT_STRING_EQUAL(m2.text, m6.text);
 			CU_ASSERT_EQUAL(m2.count, m6.count);
@@ -1677,10 +1677,7 @@ static void test_load_threads(void)
 				CU_ASSERT_EQUAL(many.list[l].rows, one6.list[l].rows);
 				CU_ASSERT_EQUAL(many.list[l].bad, one6.list[l].bad);
 			}
-			opts_init(&o, &m2);
-			o.strict = strict;
-			o.indel = 1;
-			o.threads = threads;
+			threads_opts(&o, &m2, strict, threads);
 			CU_ASSERT_EQUAL_FATAL(anpr_hotset_load(src, 4, &o, &s2, &many), strict ? ANPR_ERR_ARG : ANPR_OK);
 			CU_ASSERT_STRING_EQUAL(m2.text, m1.text);
 			CU_ASSERT_EQUAL(m2.count, m1.count);
