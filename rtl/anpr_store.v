@@ -198,7 +198,8 @@ module anpr_store #(
 		    h <= {1'b0, cfg_max_h} && {6'd0, w, 2'b00} >= amin && {8'd0, w} <= amax &&
 		    close_sum >= cfg_min_score;
 	wire [12:0] cx = (x >= 8) ? x - 13'd8 : 13'd0;
-	wire [12:0] cy0 = (y >= 4) ? y - 13'd4 : 13'd0;
+	/* margins: 8 left and right, 12 above (the plate's border above the text), 4 below */
+	wire [12:0] cy0 = (y >= 12) ? y - 13'd12 : 13'd0;
 	wire ring_gone = cy0 + RING_LINES < {1'b0, close_ylast} + SLACK + 1;
 	wire [12:0] cy = ring_gone ? {1'b0, close_ylast} - CUT_BACK : cy0;
 	wire [12:0] cx1a = x + w + 13'd7;

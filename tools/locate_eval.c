@@ -2,11 +2,13 @@
  * locate_eval.c - localisation recall of the pipeline (C model) on scenes
  * with ground-truth plate boxes.
  *
- *   locate_eval [--preset up5k|large] [--verbose] [--set name=value ...] DIR...
+ *   locate_eval [--preset up5k|large] [--verbose] [--list] [--set name=value ...] DIR...
  *
  * Each DIR holds PNG images and truth.csv (file,plate_text,x,y,w,h). A plate
  * counts as found when one emitted candidate box has IoU >= 0.5 with its
- * truth box. Prints one line per DIR and a total; exit 0.
+ * truth box. Prints one line per DIR and a total; exit 0. --verbose lists the
+ * misses (twice: every candidate, three times: box errors); --list prints one
+ * line per plate, "hit" or "miss", file and best IoU, to compare two runs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +45,7 @@ static void apply(struct anpr_model_cfg *c, const struct setting *s, int n)
 int main(int argc, char **argv)
 {
 	struct setting set[32];
-	int nset = 0, verbose = 0, total = 0, hit = 0, a;
+	int nset = 0, verbose = 0, list = 0, total = 0, hit = 0, a;
 	long cands = 0, frames = 0;
 	double secs = 0;
 	struct anpr_model_params par;
@@ -57,6 +59,8 @@ int main(int argc, char **argv)
 			}
 		} else if (!strcmp(argv[a], "--verbose")) {
 			verbose++;
+		} else if (!strcmp(argv[a], "--list")) {
+			list = 1;
 		} else if (!strcmp(argv[a], "--set") && a + 1 < argc) {
 			char *eq = strchr(argv[++a], '=');
 
@@ -112,6 +116,8 @@ int main(int argc, char **argv)
 					img.width, img.height);
 				anpr_model_free(m);
 				anpr_image_free(&img);
+				if (list)
+					printf("miss %s/%s 0.00\n", argv[a], file);
 				stotal++;
 				continue;
 			}
@@ -140,9 +146,11 @@ int main(int argc, char **argv)
 					bb = rec.u.cand.box;
 				}
 				if (verbose > 1)
-					printf("    cand %d score %d box %d,%d,%d,%d iou %.2f\n", rec.u.cand.index,
-					       rec.u.cand.score, rec.u.cand.box.x, rec.u.cand.box.y,
-					       rec.u.cand.box.w, rec.u.cand.box.h, v);
+					printf("    cand %d score %d box %d,%d,%d,%d crop %d,%d,%d,%d iou %.2f\n",
+					       rec.u.cand.index, rec.u.cand.score, rec.u.cand.box.x,
+					       rec.u.cand.box.y, rec.u.cand.box.w, rec.u.cand.box.h,
+					       rec.u.cand.crop.x, rec.u.cand.crop.y, rec.u.cand.crop.w,
+					       rec.u.cand.crop.h, v);
 			}
 			found = best >= 0.5;
 			if (verbose > 2 && best > 0)
@@ -151,6 +159,8 @@ int main(int argc, char **argv)
 				       (double)(bb.y + bb.h - ty - th) / th, best);
 			stotal++;
 			shit += found;
+			if (list)
+				printf("%s %s/%s %.2f\n", found ? "hit " : "miss", argv[a], file, best);
 			if (verbose && !found)
 				printf("  miss %s truth %d,%d,%d,%d best iou %.2f\n", file, tx, ty, tw, th, best);
 			anpr_model_free(m);

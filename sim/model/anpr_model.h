@@ -34,7 +34,8 @@
 #define ANPR_BLOCK_H 4 /* block height in gradient rows (power of two) */
 #define ANPR_SLOTS 16  /* component table entries */
 #define ANPR_CROP_MX 8 /* crop margin left and right of a component, pixels */
-#define ANPR_CROP_MY 4 /* crop margin above and below */
+#define ANPR_CROP_MY 4 /* crop margin below a component (at most 5: its close comes 5 rows below it) */
+#define ANPR_CROP_MY_TOP 12 /* crop margin above: room for the plate's border and, on US plates, the state name */
 #define ANPR_RING_SLACK 2 /* ring lines a stored crop keeps in hand */
 #define ANPR_MAX_SLOTS 15 /* candidate store slots at most */
 
