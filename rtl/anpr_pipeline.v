@@ -86,6 +86,8 @@ module anpr_pipeline #(
 	output wire        sts_idle
 );
 
+	`include "anpr_protocol.vh"
+
 	localparam X_W = $clog2(MAX_W);
 	localparam Y_W = 12;
 	localparam RING_AW = $clog2(RING_LINES * MAX_W);
@@ -317,10 +319,11 @@ module anpr_pipeline #(
 	 * RING_SLACK + 1 lines back (anpr_store's ring check): hold 3 lines on.
 	 * Queued or stored-but-uncopied crops need rows from crop_top_min on;
 	 * the crop being copied needs its current row. */
-	/* the crop top as anpr_store computes it: 4 y0 - 12, or cut to the
+	/* the crop top as anpr_store computes it: 4 y0 - ANPR_CROP_MARGIN_ABOVE, or cut to the
 	 * oldest row the ring keeps with its slack (y_last + 3 - RING_LINES) */
 	localparam [12:0] CUT_BACK = RING_LINES - 3;
-	wire [12:0] lk_top0 = ({1'b0, lk_y0, 2'b00} >= 13'd12) ? {1'b0, lk_y0, 2'b00} - 13'd12 : 13'd0;
+	localparam [12:0] MY_TOP = ANPR_CROP_MARGIN_ABOVE;
+	wire [12:0] lk_top0 = ({1'b0, lk_y0, 2'b00} >= MY_TOP) ? {1'b0, lk_y0, 2'b00} - MY_TOP : 13'd0;
 	wire [12:0] lk_top = (lk_top0 + RING_LINES < {1'b0, lk_ylast} + 13'd3) ?
 			     {1'b0, lk_ylast} - CUT_BACK : lk_top0;
 	wire        crops_pending = !cf_empty || (!store_idle && !copy_active);

@@ -48,6 +48,11 @@ localparam ANPR_MAX_CHARS         = 16;
 
 localparam ANPR_CAND_F_INVERTED   = 1; // light characters on a dark plate
 localparam ANPR_CAND_F_TWO_ROW    = 2; // characters found on two rows
+// The crop region: the component's block box grown by these margins, in
+// pixels, clipped to the frame and cut to the rows the FPGA still holds.
+localparam ANPR_CROP_MARGIN_X     = 8; // left and right
+localparam ANPR_CROP_MARGIN_ABOVE = 12; // above: room for the plate's border, the box analysis grows into it
+localparam ANPR_CROP_MARGIN_BELOW = 4; // below
 
 // Frame trailer record, ANPR_END_LEN bytes.
 localparam ANPR_END_OFF_TYPE      = 0;

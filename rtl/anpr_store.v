@@ -123,7 +123,11 @@ module anpr_store #(
 	output wire [7:0]         slot_rdata
 );
 
+	`include "anpr_protocol.vh"
+
 	localparam SLACK = 2; /* ANPR_RING_SLACK */
+	/* crop margins (protocol.h): left and right, above, below */
+	localparam [12:0] MX = ANPR_CROP_MARGIN_X, MY_TOP = ANPR_CROP_MARGIN_ABOVE, MY = ANPR_CROP_MARGIN_BELOW;
 	/* the oldest row a crop may start at is y_last - CUT_BACK */
 	localparam [12:0] CUT_BACK = RING_LINES - SLACK - 1;
 	localparam NI_W = $clog2(NSLOTS);
@@ -197,14 +201,13 @@ module anpr_store #(
 	wire pass = w >= {1'b0, cfg_min_w} && w <= {1'b0, cfg_max_w} && h >= {1'b0, cfg_min_h} &&
 		    h <= {1'b0, cfg_max_h} && {6'd0, w, 2'b00} >= amin && {8'd0, w} <= amax &&
 		    close_sum >= cfg_min_score;
-	wire [12:0] cx = (x >= 8) ? x - 13'd8 : 13'd0;
-	/* margins: 8 left and right, 12 above (the plate's border above the text), 4 below */
-	wire [12:0] cy0 = (y >= 12) ? y - 13'd12 : 13'd0;
+	wire [12:0] cx = (x >= MX) ? x - MX : 13'd0;
+	wire [12:0] cy0 = (y >= MY_TOP) ? y - MY_TOP : 13'd0;
 	wire ring_gone = cy0 + RING_LINES < {1'b0, close_ylast} + SLACK + 1;
 	wire [12:0] cy = ring_gone ? {1'b0, close_ylast} - CUT_BACK : cy0;
-	wire [12:0] cx1a = x + w + 13'd7;
+	wire [12:0] cx1a = x + w + MX - 1'b1;
 	wire [12:0] cx1 = (cx1a < {1'b0, frame_width}) ? cx1a : {1'b0, frame_width} - 1'b1;
-	wire [12:0] cy1a = y + h + 13'd3;
+	wire [12:0] cy1a = y + h + MY - 1'b1;
 	wire [12:0] cy1 = (cy1a < {1'b0, close_ylast}) ? cy1a : {1'b0, close_ylast};
 	wire [12:0] cwn = cx1 - cx + 1'b1;
 	wire [12:0] chn = cy1 - cy + 1'b1;

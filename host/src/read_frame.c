@@ -29,7 +29,31 @@ static int overlap(const struct anpr_box *a, const struct anpr_box *b)
 	return small && anpr_box_overlap(a, b) * 2 >= small;
 }
 
-/* Read one candidate: its crop as sent and, when that read as a plate of at
+/* The crop the reader reads first: the candidate's crop without the rows the
+ * FPGA adds above the component for its plate box (ANPR_CROP_MARGIN_ABOVE
+ * beyond ANPR_CROP_MARGIN_BELOW), but never from below the top of the text
+ * it found (its character boxes' top, else its plate box's), which is lower than
+ * that unless the crop's top was cut at the frame's top or the FPGA's row
+ * ring. Those rows hold the plate's border or what is above the plate; the
+ * segmenter, which looks for the text rows in the whole crop, read worse
+ * with them (eu-scenes, docs/PERFORMANCE.md "Localisation recall"). */
+static struct anpr_rec_cand reader_crop(const struct anpr_rec_cand *c)
+{
+	struct anpr_rec_cand s = *c;
+	unsigned top = c->nchars ? c->chars[0].y : c->box.y, y = c->crop.y + (ANPR_CROP_MARGIN_ABOVE - ANPR_CROP_MARGIN_BELOW);
+	int i;
+
+	for (i = 1; i < c->nchars; i++)
+		top = c->chars[i].y < top ? c->chars[i].y : top;
+	y = y < top ? y : top;
+	s.crop.y = (uint16_t)y;
+	s.crop.h = (uint16_t)(c->crop.h - (y - c->crop.y));
+	s.pixels = c->pixels + (size_t)(y - c->crop.y) * c->crop.w;
+	return s;
+}
+
+/* Read one candidate: its crop as sent (less the rows reader_crop leaves
+ * out) and, when that read as a plate of at
  * least WIDEN_MIN_CHARS characters, the plate box widened by a margin
  * straight from the frame (a crop cut tight to the characters leaves the
  * segmenter no paper around them); the better reading wins. A crop rejected
@@ -38,9 +62,9 @@ static int overlap(const struct anpr_box *a, const struct anpr_box *b)
 static int read_cand(const struct anpr_read_opts *opts, const struct anpr_rec_cand *c, const uint8_t *px,
 		     unsigned w, unsigned h, struct anpr_plate_read *pr)
 {
-	struct anpr_rec_cand wide = *c;
+	struct anpr_rec_cand wide = *c, rd = reader_crop(c);
 	struct anpr_plate_read alt;
-	int rc = anpr_read_crop(opts, c->pixels, c->crop.w, c->crop.h, c->crop.w, c->crop.x, c->crop.y, c, pr);
+	int rc = anpr_read_crop(opts, rd.pixels, rd.crop.w, rd.crop.h, rd.crop.w, rd.crop.x, rd.crop.y, &rd, pr);
 	int mx = c->box.w / WIDEN_X + 1, my = c->box.h / WIDEN_Y + 1, x0, y0, x1, y1, i;
 
 	if (rc != 1 || !px || pr->nchars < WIDEN_MIN_CHARS)

@@ -29,13 +29,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "anpr/protocol.h" /* ANPR_CROP_MARGIN_* */
+
 /* Fixed geometry, shared with the RTL parameters of the same names. */
 #define ANPR_BLOCK_W 8 /* block width in pixels (power of two) */
 #define ANPR_BLOCK_H 4 /* block height in gradient rows (power of two) */
 #define ANPR_SLOTS 16  /* component table entries */
-#define ANPR_CROP_MX 8 /* crop margin left and right of a component, pixels */
-#define ANPR_CROP_MY 4 /* crop margin below a component (at most 5: its close comes 5 rows below it) */
-#define ANPR_CROP_MY_TOP 12 /* crop margin above: room for the plate's border and, on US plates, the state name */
+#define ANPR_CROP_MX ANPR_CROP_MARGIN_X /* crop margin left and right of a component, pixels (8) */
+#define ANPR_CROP_MY ANPR_CROP_MARGIN_BELOW /* below (4; at most 5: the close comes 5 rows below the component) */
+#define ANPR_CROP_MY_TOP ANPR_CROP_MARGIN_ABOVE /* above (12): room for the plate's border, on US plates the state name */
 #define ANPR_RING_SLACK 2 /* ring lines a stored crop keeps in hand */
 #define ANPR_MAX_SLOTS 15 /* candidate store slots at most */
 
