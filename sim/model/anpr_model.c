@@ -125,7 +125,7 @@ void anpr_model_cfg_default(const struct anpr_model_params *p, struct anpr_model
 	cfg->min_h = 8;
 	/* taller components are kept too, their crops cut to the rows still in
 	 * the ring (close_comp): up to 28 rows (up5k) they are whole with
-	 * their margins, up to 36 the component itself is */
+	 * their margins, up to 40 the component itself is */
 	cfg->max_h = p->crop_max_h - ANPR_BLOCK_H;
 	cfg->min_aspect4 = 5;
 	cfg->max_aspect = 12;
