@@ -51,7 +51,7 @@ localparam ANPR_CAND_F_TWO_ROW    = 2; // characters found on two rows
 // The crop region: the component's block box grown by these margins, in
 // pixels, clipped to the frame and cut to the rows the FPGA still holds.
 localparam ANPR_CROP_MARGIN_X     = 8; // left and right
-localparam ANPR_CROP_MARGIN_ABOVE = 12; // above: room for the plate's border, the box analysis grows into it
+localparam ANPR_CROP_MARGIN_ABOVE = 4; // above (12 was tried: docs/PERFORMANCE.md section R)
 localparam ANPR_CROP_MARGIN_BELOW = 4; // below
 
 // Frame trailer record, ANPR_END_LEN bytes.

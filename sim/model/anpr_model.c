@@ -124,8 +124,7 @@ void anpr_model_cfg_default(const struct anpr_model_params *p, struct anpr_model
 	cfg->max_w = p->crop_max_w - 2 * ANPR_CROP_MX;
 	cfg->min_h = 8;
 	/* taller components are kept too, their crops cut to the rows still in
-	 * the ring (close_comp): up to 28 rows (up5k) they are whole with
-	 * their margins, up to 40 the component itself is */
+	 * the ring (close_comp): up to 36 rows (up5k) they are whole */
 	cfg->max_h = p->crop_max_h - ANPR_BLOCK_H;
 	cfg->min_aspect4 = 5;
 	cfg->max_aspect = 12;
@@ -626,19 +625,17 @@ static void close_comp(anpr_model *m, struct comp *k, unsigned y_last)
 	if (w < c->min_w || w > c->max_w || h < c->min_h || h > c->max_h ||
 	    4 * w < c->min_aspect4 * h || w > c->max_aspect * h || k->sum < c->min_score)
 		return;
-	/* The component covers the text rows; the plate's border (and on US
-	 * plates the state name) lies above them, so the crop reaches further
-	 * up than down: the box analysis then has the rows to grow the text box
-	 * to the plate (emit_candidate). Below, the close comes one block row
-	 * after the component, so the crop cannot reach further down. */
+	/* The margins are the protocol's (ANPR_CROP_MARGIN_*). Below, the close
+	 * comes one block row after the component, so the crop cannot reach
+	 * further down; a larger margin above was tried (docs/PERFORMANCE.md
+	 * section R): taller crops cost input holds and reads. */
 	cy = y >= ANPR_CROP_MY_TOP ? y - ANPR_CROP_MY_TOP : 0;
 	cy1 = y + h - 1 + ANPR_CROP_MY;
 	cy1 = cy1 < y_last ? cy1 : y_last;
 	/* Rows must stay in the ring with two lines to spare while the RTL
 	 * copies them (ANPR_RING_SLACK): a crop reaching higher is cut to start
-	 * at the oldest such row (up5k: a component taller than 28 rows loses
-	 * the top of its margin, or of itself). Its bottom, near y_last, is
-	 * always in the ring. */
+	 * at the oldest such row (a component taller than 37 rows loses its
+	 * top). Its bottom, near y_last, is always in the ring. */
 	if (cy + m->p.ring_lines < y_last + ANPR_RING_SLACK + 1)
 		cy = y_last + ANPR_RING_SLACK + 1 - m->p.ring_lines;
 	/* A component merged with its surroundings can give a crop larger than

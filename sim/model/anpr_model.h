@@ -37,7 +37,7 @@
 #define ANPR_SLOTS 16  /* component table entries */
 #define ANPR_CROP_MX ANPR_CROP_MARGIN_X /* crop margin left and right of a component, pixels (8) */
 #define ANPR_CROP_MY ANPR_CROP_MARGIN_BELOW /* below (4; at most 5: the close comes 5 rows below the component) */
-#define ANPR_CROP_MY_TOP ANPR_CROP_MARGIN_ABOVE /* above (12): room for the plate's border, on US plates the state name */
+#define ANPR_CROP_MY_TOP ANPR_CROP_MARGIN_ABOVE /* above (4) */
 #define ANPR_RING_SLACK 2 /* ring lines a stored crop keeps in hand */
 #define ANPR_MAX_SLOTS 15 /* candidate store slots at most */
 

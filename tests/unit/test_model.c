@@ -247,10 +247,10 @@ static void test_tall_plate_cut(void)
 	CU_ASSERT(bar_plate_crop(128, 64, 16, 96, 9, 47, 8, 7, 96, 45));
 }
 
-/* The crop reaches ANPR_CROP_MY_TOP (12) rows above its component, where
- * a plate's border lies, and ANPR_CROP_MY (4) below, 8 columns each side.
- * Bars on rows 33..46: edges on rows 32..47, block rows 8..11, component
- * 16..95 x 32..47: crop 8..103 x 20..51. */
+/* The crop reaches ANPR_CROP_MY_TOP rows above its component and
+ * ANPR_CROP_MY below, 8 columns each side. Bars on rows 33..46: edges on
+ * rows 32..47, block rows 8..11, component 16..95 x 32..47: crop 8..103 x
+ * (32 - ANPR_CROP_MY_TOP)..(47 + ANPR_CROP_MY). */
 static void test_crop_margins(void)
 {
 	CU_ASSERT(bar_plate_crop(128, 80, 16, 96, 33, 47, 8, 32 - ANPR_CROP_MY_TOP, 96,
@@ -259,11 +259,11 @@ static void test_crop_margins(void)
 
 /* A crop larger than a slot keeps its middle: its component loses a block
  * at each side until the crop fits. Component 40..271 x 8..39: crop 32..279
- * x 0..43, 248 x 44 = 10912 bytes; after 4 steps the component is 72..239
- * and its crop 64..247, 184 x 44 = 8096 bytes. */
+ * x 4..43, 248 x 40 = 9920 bytes; after 3 steps the component is 64..247
+ * and its crop 56..255, 200 x 40 = 8000 bytes. */
 static void test_wide_crop_narrowed(void)
 {
-	CU_ASSERT(bar_plate_crop(320, 64, 40, 272, 9, 39, 64, 0, 184, 44));
+	CU_ASSERT(bar_plate_crop(320, 64, 40, 272, 9, 39, 56, 4, 200, 40));
 }
 
 /* A flat frame: header and trailer, nothing found, nothing sent. */
@@ -764,7 +764,7 @@ int register_model_suite(void)
 		{"plate frame: header, candidates, trailer", test_plate_frame},
 		{"flat frame: no candidates", test_flat_frame},
 		{"tall component: crop cut to the ring", test_tall_plate_cut},
-		{"crop margins: 12 rows above the component, 4 below", test_crop_margins},
+		{"crop margins: the protocol's, around the component", test_crop_margins},
 		{"crop larger than a slot: its middle kept", test_wide_crop_narrowed},
 		{"push_frame == per-pixel push", test_push_frame_same_as_pixels},
 		{"consume keeps the rest", test_consume_partial},
