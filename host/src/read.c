@@ -22,7 +22,7 @@
 #define KIND_CHANGE 1.0
 #endif
 #ifndef LONG_RUN
-#define LONG_RUN 1.0
+#define LONG_RUN 2.0
 #endif
 /* Geometry of the boxes a reading uses (geom_cost). */
 #ifndef EDGE_COST
