@@ -614,6 +614,11 @@ static void erase_lines(uint8_t *bin, int W, int H)
 	}
 }
 
+/* The small-window binarisation (anpr_segment): half its window's side is
+ * 1/SMALL_WIN of the working height; at the SMALL_T-th threshold. */
+#define SMALL_WIN 8
+#define SMALL_T 1
+
 int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out,
 		 int max)
 {
@@ -725,6 +730,31 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 				memset(bin, 0, (size_t)ya * W);
 				memset(bin + (size_t)(yb + 1) * W, 0, (size_t)(H - 1 - yb) * W);
 				label(wk, bin, ya, yb + 1);
+				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, NULL);
+			}
+			if (t == SMALL_T) {
+				/* again with a window a quarter of the height across: the
+				 * strokes of a washed-out plate near a dark surround (the car
+				 * below it, the frame), whose pull on the large window's mean
+				 * leaves them as paper */
+				int r2 = H / SMALL_WIN + 1;
+
+				for (y = 0; y < H; y++) {
+					int ya = y - r2 < 0 ? 0 : y - r2, yb = y + r2 + 1 > H ? H : y + r2 + 1;
+
+					for (x = 0; x < W; x++) {
+						int xa = x - r2 < 0 ? 0 : x - r2, xb = x + r2 + 1 > W ? W : x + r2 + 1;
+						int32_t s = (int32_t)(wk->integ[(size_t)yb * (W + 1) + xb] -
+								      wk->integ[(size_t)ya * (W + 1) + xb] -
+								      wk->integ[(size_t)yb * (W + 1) + xa] +
+								      wk->integ[(size_t)ya * (W + 1) + xa]);
+						int32_t a = (yb - ya) * (xb - xa), g = wk->src[y * W + x];
+
+						bin[y * W + x] = pol ? s + off * a < g * a : g * a + off * a < s;
+					}
+				}
+				erase_lines(bin, W, H);
+				label(wk, bin, 0, H);
 				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, NULL);
 			}
 			if (t == NOFFSETS - 1) {
