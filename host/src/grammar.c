@@ -78,7 +78,8 @@ struct format {
  *
  * GB (DVLA): I and Q are never issued; Z only in Northern Irish codes, and
  * as the second memory-tag letter of current plates (BZ07DFG). The current
- * age identifier is any two digits: so far only 02-29 and 51-79 are issued,
+ * age identifier is two digits, never 01 (the scheme began at 51, in
+ * September 2001) nor 00 (September 2050): so far 02-29 and 51-79 are issued,
  * but 30-49 / 80-99 come from 2030 on and show plates (YR99JEP) are on the
  * road already. Prefix/suffix year letters skip I, O, Q, U, Z. Dateless
  * marks: 1-2 letters with 1-9999, or 3 letters with 1-999, either way round,
@@ -141,7 +142,8 @@ struct format {
 /* Table order decides the name reported when several formats accept a text:
  * GB first, then the countries the brief names, then the rest. */
 static const struct format formats[] = {
-	{C_GB | C_EU, {"gb-current", "[A-HJ-PR-Y][A-HJ-PR-Z]##[A-HJ-PR-Z]{3}", 0, "BZ07DFG"}, NULL, CODE_WHOLE},
+	{C_GB | C_EU, {"gb-current", GL "[A-HJ-PR-Z]0[2-9][A-HJ-PR-Z]{3}|" GL "[A-HJ-PR-Z][1-9]#[A-HJ-PR-Z]{3}", 0, "BZ07DFG"},
+	 NULL, CODE_WHOLE},
 	{C_GB | C_EU, {"gb-prefix", GY N3 GL "{3}", 0, "W606KCB"}, NULL, CODE_WHOLE},
 	{C_GB | C_EU, {"gb-suffix", GL "{3}" N3 GY, 0, "HWR413T"}, NULL, CODE_WHOLE},
 	{C_GB | C_EU,
