@@ -116,6 +116,32 @@ static void test_segment_bridged(void)
 	CU_ASSERT(found);
 }
 
+/* A washed-out plate (faint grey characters) above a dark surround (the car
+ * below it): the dark pulls a large window's mean below the characters' lower
+ * strokes; some hypothesis still has every character whole. */
+static void test_segment_washed_out(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct drawn d;
+	int n, i, k, x, found = 0;
+
+	memset(px, 210, PW * PH);
+	memset(px + 48 * PW, 20, 12 * PW);
+	for (i = 0, x = 30; i < 7; i++, x += 26) {
+		glyph(px, PW, x, 8, 19, 32, 4, 170);
+		d.box[i] = (struct anpr_box){(uint16_t)x, 8, 19, 32};
+	}
+	d.n = 7;
+	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	for (k = 0; k < n && !found; k++) {
+		found = h[k].nchars == d.n && !h[k].inverted;
+		for (i = 0; found && i < d.n; i++)
+			found = near(&h[k].chars[i], &d.box[i], 2);
+	}
+	CU_ASSERT(found);
+}
+
 static void test_segment_one_row(void)
 {
 	segment_drawn(1, 7, 0);
@@ -402,6 +428,7 @@ int register_read_suite(void)
 	static CU_TestInfo tests[] = {
 		{"segment: one row of characters, in order", test_segment_one_row},
 		{"segment: characters joined by thin bridges", test_segment_bridged},
+		{"segment: a washed-out plate above a dark surround", test_segment_washed_out},
 		{"segment: light characters on a dark plate", test_segment_inverted},
 		{"segment: two rows, top row first", test_segment_two_rows},
 		{"segment: a 60x15 crop", test_segment_small_crop},
