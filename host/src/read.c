@@ -13,7 +13,7 @@
  * (otherwise reading fewer characters is always more probable) and one for
  * a format the country uses. */
 #ifndef LEN_BONUS
-#define LEN_BONUS 1.0
+#define LEN_BONUS 1.25
 #endif
 #ifndef GRAMMAR_BONUS
 #define GRAMMAR_BONUS 3.0
