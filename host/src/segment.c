@@ -112,7 +112,6 @@ static void label(struct work *wk, const uint8_t *bin, int y0, int y1)
 	int *lab = wk->lab, *par = wk->parent;
 	struct run *runs = wk->runs;
 
-	memset(wk->comps, 0, sizeof(wk->comps));
 	for (y = y0; y < y1; y++) {
 		const uint8_t *row = bin + (size_t)y * W;
 		int rs = nr;
@@ -121,7 +120,12 @@ static void label(struct work *wk, const uint8_t *bin, int y0, int y1)
 			int s, l = -1, q;
 
 			if (!row[x]) {
+				uint64_t w8;
+
 				x++;
+				/* paper is most of a row: skip it 8 pixels at a time */
+				while (x + 8 <= W && (memcpy(&w8, row + x, 8), !w8))
+					x += 8;
 				continue;
 			}
 			for (s = x; x < W && row[x]; x++)
@@ -160,6 +164,7 @@ static void label(struct work *wk, const uint8_t *bin, int y0, int y1)
 	for (i = 0; i < next; i++)
 		if (par[i] == i)
 			par[i] = wk->ncomps < MAX_COMPS ? -(wk->ncomps++) - 2 : -1;
+	memset(wk->comps, 0, (size_t)wk->ncomps * sizeof(wk->comps[0]));
 	if (y1 > y0)
 		memset(lab + (size_t)y0 * W, 0xff, (size_t)(y1 - y0) * W * sizeof(*lab)); /* -1 */
 	for (i = 0; i < nr; i++) {
