@@ -41,6 +41,9 @@ struct work {
 	uint32_t *integ;   /* (w + 1) x (h + 1) integral image of src */
 	int32_t *wsum;     /* per pixel: the sum of src over its local-mean window */
 	int32_t *warea;    /* and the window's area */
+	int32_t *wsum2;    /* the same over the small window (SMALL_WIN) */
+	int32_t *warea2;
+	int *xa, *xb;      /* window_sums: each column's window, left and right end */
 	int *lab;          /* component label per pixel, -1 background */
 	int *parent;       /* union-find over provisional labels */
 	struct run *runs;  /* runs of ink, at most (w + 1) / 2 a row */
@@ -624,6 +627,29 @@ static void erase_lines(uint8_t *bin, int W, int H)
 #define SMALL_WIN 8
 #define SMALL_T 1
 
+/* For each working pixel, the sum of src over the square window of half-side
+ * r around it (clipped to the image), and the window's area, from the
+ * integral image. */
+static void window_sums(struct work *wk, int r, int32_t *sum, int32_t *area)
+{
+	int W = wk->w, H = wk->h, x, y, *xa = wk->xa, *xb = wk->xb;
+
+	for (x = 0; x < W; x++) {
+		xa[x] = x - r < 0 ? 0 : x - r;
+		xb[x] = x + r + 1 > W ? W : x + r + 1;
+	}
+	for (y = 0; y < H; y++) {
+		int ya = y - r < 0 ? 0 : y - r, yb = y + r + 1 > H ? H : y + r + 1;
+		const uint32_t *ia = wk->integ + (size_t)ya * (W + 1), *ib = wk->integ + (size_t)yb * (W + 1);
+		int32_t *s = sum + (size_t)y * W, *a = area + (size_t)y * W;
+
+		for (x = 0; x < W; x++) {
+			s[x] = (int32_t)(ib[xb[x]] - ia[xb[x]] - ib[xa[x]] + ia[xa[x]]);
+			a[x] = (yb - ya) * (xb[x] - xa[x]);
+		}
+	}
+}
+
 int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out,
 		 int max)
 {
@@ -656,11 +682,15 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 	wk->integ = malloc((size_t)(W + 1) * (H + 1) * sizeof(uint32_t));
 	wk->wsum = malloc(npx * sizeof(int32_t));
 	wk->warea = malloc(npx * sizeof(int32_t));
+	wk->wsum2 = malloc(npx * sizeof(int32_t));
+	wk->warea2 = malloc(npx * sizeof(int32_t));
+	wk->xa = malloc((size_t)W * sizeof(int));
+	wk->xb = malloc((size_t)W * sizeof(int));
 	wk->lab = malloc(npx * sizeof(int));
 	wk->parent = malloc(npx * sizeof(int));
 	wk->runs = malloc((size_t)H * ((W + 1) / 2) * sizeof(struct run));
-	if (!wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->lab || !wk->parent ||
-	    !wk->runs) {
+	if (!wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->wsum2 || !wk->warea2 ||
+	    !wk->xa || !wk->xb || !wk->lab || !wk->parent || !wk->runs) {
 		n = ANPR_ERR_NOMEM;
 		goto out_free;
 	}
@@ -679,7 +709,7 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 		acc += hist[x];
 	dark_paper = acc * 2 > (int)npx;
 	r = H / 3; /* half the local-mean window */
-	/* the sum and area of each pixel's window, from an integral image */
+	/* the sum and area of each pixel's windows, from an integral image */
 	for (x = 0; x <= W; x++)
 		wk->integ[x] = 0;
 	for (y = 1; y <= H; y++) {
@@ -691,19 +721,8 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 			wk->integ[(size_t)y * (W + 1) + x] = wk->integ[(size_t)(y - 1) * (W + 1) + x] + rs;
 		}
 	}
-	for (y = 0; y < H; y++) {
-		int ya = y - r < 0 ? 0 : y - r, yb = y + r + 1 > H ? H : y + r + 1;
-
-		for (x = 0; x < W; x++) {
-			int xa = x - r < 0 ? 0 : x - r, xb = x + r + 1 > W ? W : x + r + 1;
-
-			wk->wsum[y * W + x] = (int32_t)(wk->integ[(size_t)yb * (W + 1) + xb] -
-							wk->integ[(size_t)ya * (W + 1) + xb] -
-							wk->integ[(size_t)yb * (W + 1) + xa] +
-							wk->integ[(size_t)ya * (W + 1) + xa]);
-			wk->warea[y * W + x] = (yb - ya) * (xb - xa);
-		}
-	}
+	window_sums(wk, r, wk->wsum, wk->warea);
+	window_sums(wk, H / SMALL_WIN + 1, wk->wsum2, wk->warea2);
 	for (pol = 0; pol < 2; pol++) {
 		for (t = 0; t < NOFFSETS; t++) {
 			int off = offsets[t] * (hi - lo) / 100;
@@ -742,21 +761,12 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 				 * strokes of a washed-out plate near a dark surround (the car
 				 * below it, the frame), whose pull on the large window's mean
 				 * leaves them as paper */
-				int r2 = H / SMALL_WIN + 1;
+				size_t i2;
 
-				for (y = 0; y < H; y++) {
-					int ya = y - r2 < 0 ? 0 : y - r2, yb = y + r2 + 1 > H ? H : y + r2 + 1;
+				for (i2 = 0; i2 < npx; i2++) {
+					int32_t a = wk->warea2[i2], s = wk->wsum2[i2], g = wk->src[i2];
 
-					for (x = 0; x < W; x++) {
-						int xa = x - r2 < 0 ? 0 : x - r2, xb = x + r2 + 1 > W ? W : x + r2 + 1;
-						int32_t s = (int32_t)(wk->integ[(size_t)yb * (W + 1) + xb] -
-								      wk->integ[(size_t)ya * (W + 1) + xb] -
-								      wk->integ[(size_t)yb * (W + 1) + xa] +
-								      wk->integ[(size_t)ya * (W + 1) + xa]);
-						int32_t a = (yb - ya) * (xb - xa), g = wk->src[y * W + x];
-
-						bin[y * W + x] = pol ? s + off * a < g * a : g * a + off * a < s;
-					}
+					bin[i2] = pol ? s + off * a < g * a : g * a + off * a < s;
 				}
 				erase_lines(bin, W, H);
 				label(wk, bin, 0, H);
@@ -778,6 +788,10 @@ out_free:
 	free(wk->integ);
 	free(wk->wsum);
 	free(wk->warea);
+	free(wk->wsum2);
+	free(wk->warea2);
+	free(wk->xa);
+	free(wk->xb);
 	free(wk->lab);
 	free(wk->parent);
 	free(wk->runs);
