@@ -650,6 +650,22 @@ static void window_sums(struct work *wk, int r, int32_t *sum, int32_t *area)
 	}
 }
 
+/* Ink: a pixel darker than its window's mean by more than off, i.e.
+ * (g + off) * area < sum; in the light-on-dark polarity (pol) g is 255 - src
+ * and the sum 255 * area - sum, i.e. sum < (src - off) * area. */
+static void binarise(uint8_t *bin, const uint8_t *src, const int32_t *sum, const int32_t *area, size_t npx,
+		     int off, int pol)
+{
+	size_t i;
+
+	if (pol)
+		for (i = 0; i < npx; i++)
+			bin[i] = sum[i] < (src[i] - off) * area[i];
+	else
+		for (i = 0; i < npx; i++)
+			bin[i] = (src[i] + off) * area[i] < sum[i];
+}
+
 int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out,
 		 int max)
 {
@@ -726,18 +742,10 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 	for (pol = 0; pol < 2; pol++) {
 		for (t = 0; t < NOFFSETS; t++) {
 			int off = offsets[t] * (hi - lo) / 100;
-			size_t i;
 
 			if (off < 2)
 				off = 2;
-			/* ink: darker than the window's mean by more than off, i.e.
-			 * g * area + off * area < sum; in the light-on-dark polarity g
-			 * is 255 - src and the sum 255 * area - sum */
-			for (i = 0; i < npx; i++) {
-				int32_t a = wk->warea[i], s = wk->wsum[i], g = wk->src[i];
-
-				bin[i] = pol ? s + off * a < g * a : g * a + off * a < s;
-			}
+			binarise(bin, wk->src, wk->wsum, wk->warea, npx, off, pol);
 			int band[2] = {-1, -1};
 
 			erase_lines(bin, W, H);
@@ -761,13 +769,7 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 				 * strokes of a washed-out plate near a dark surround (the car
 				 * below it, the frame), whose pull on the large window's mean
 				 * leaves them as paper */
-				size_t i2;
-
-				for (i2 = 0; i2 < npx; i2++) {
-					int32_t a = wk->warea2[i2], s = wk->wsum2[i2], g = wk->src[i2];
-
-					bin[i2] = pol ? s + off * a < g * a : g * a + off * a < s;
-				}
+				binarise(bin, wk->src, wk->wsum2, wk->warea2, npx, off, pol);
 				erase_lines(bin, W, H);
 				label(wk, bin, 0, H);
 				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, NULL);
