@@ -22,6 +22,10 @@
 #define WORK_MAX_H 128 /* and higher ones reduced to it */
 #define MAX_COMPS 512  /* components considered per binarisation */
 #define NOFFSETS 3      /* binarisation thresholds (anpr_segment) */
+/* Two rows: the most space between them, in tenths of the top row's height
+ * (square plates leave a quarter of it or so; a top row of smaller
+ * characters, a crop cut loose around the plate, more). */
+#define ROW_GAP10 15
 
 struct comp {
 	int x0, y0, x1, y1; /* inclusive bounds, working pixels */
@@ -547,7 +551,7 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 			int n2;
 
 			/* b is a bottom row under a: disjoint in y, overlapping in x */
-			if (j == i || b->y0 <= a->y1 || b->y0 - a->y1 > ha || ox * 2 < span ||
+			if (j == i || b->y0 <= a->y1 || (b->y0 - a->y1) * 10 > ha * ROW_GAP10 || ox * 2 < span ||
 			    ha * 10 > hb * 17 || hb * 10 > ha * 17)
 				continue;
 			n2 = row_boxes(wk, b, boxes + n, ANPR_SEG_MAX_CHARS - n);
