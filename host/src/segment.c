@@ -108,7 +108,30 @@ static int find(int *parent, int i)
 	return i;
 }
 
-/* Label the 4-connected dark pixels of bin (1 = text) in rows [y0, y1) into
+/* The end of the run of pixels equal to v (0 or 1, as every pixel of a
+ * binarisation is) that starts at row[x]: the first x' > x with row[x'] != v,
+ * or W. Eight pixels at a time where the byte order allows. */
+static int run_end(const uint8_t *row, int x, int W, int v)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t same = v ? 0x0101010101010101ull : 0;
+
+	for (x++; x + 8 <= W; x += 8) {
+		uint64_t w8;
+
+		memcpy(&w8, row + x, 8);
+		if (w8 != same)
+			return x + __builtin_ctzll(w8 ^ same) / 8;
+	}
+#else
+	x++;
+#endif
+	while (x < W && row[x] == v)
+		x++;
+	return x;
+}
+
+/* Label the 4-connected dark pixels of bin (1 = text, 0 = paper) in rows [y0, y1) into
  * wk->comps (the other rows hold no ink; their labels are left as they were).
  * By runs of ink: each run is joined to the runs of the row above that it
  * touches (union-find, the smaller label the root), so a component's index
@@ -127,16 +150,11 @@ static void label(struct work *wk, const uint8_t *bin, int y0, int y1)
 			int s, l = -1, q;
 
 			if (!row[x]) {
-				uint64_t w8;
-
-				x++;
-				/* paper is most of a row: skip it 8 pixels at a time */
-				while (x + 8 <= W && (memcpy(&w8, row + x, 8), !w8))
-					x += 8;
+				x = run_end(row, x, W, 0);
 				continue;
 			}
-			for (s = x; x < W && row[x]; x++)
-				;
+			s = x;
+			x = run_end(row, x, W, 1);
 			while (p < pe && runs[p].x1 < s)
 				p++;
 			for (q = p; q < pe && runs[q].x0 <= x - 1; q++) {
