@@ -61,7 +61,15 @@
 struct format {
 	unsigned countries; /* C_* that use it */
 	struct anpr_format_info info;
+	/* NULL, or the issuing region's codes (space-separated) that the text's
+	 * leading letters must be: all of them (CODE_WHOLE), or begin with one
+	 * (CODE_START: personalised plates, more letters after the code) */
+	const char *codes;
+	int code_mode;
 };
+
+#define CODE_WHOLE 0
+#define CODE_START 1
 
 /*
  * The formats. Letter exclusions are those the issuing rules state; where a
@@ -70,7 +78,8 @@ struct format {
  *
  * GB (DVLA): I and Q are never issued; Z only in Northern Irish codes, and
  * as the second memory-tag letter of current plates (BZ07DFG). The current
- * age identifier is any two digits: so far only 02-29 and 51-79 are issued,
+ * age identifier is two digits, never 01 (the scheme began at 51, in
+ * September 2001) nor 00 (September 2050): so far 02-29 and 51-79 are issued,
  * but 30-49 / 80-99 come from 2030 on and show plates (YR99JEP) are on the
  * road already. Prefix/suffix year letters skip I, O, Q, U, Z. Dateless
  * marks: 1-2 letters with 1-9999, or 3 letters with 1-999, either way round,
@@ -102,90 +111,119 @@ struct format {
 #define NL1 "[ABD-HJ-NPR-VXZ]"
 #define NL4 "[BDFGHJ-NPR-TV-Z]"
 #define NL7 "[BDFGHJ-NPR-TV-XZ]"
+/* Austria's district codes (Bezirkskennzeichen, with the federal and state
+ * authorities' W N O S K T V B ST, BB BP FV JW PT ZW), current and
+ * withdrawn ones still on the road. */
+#define AT_CODES                                                                                  \
+	"W N O S K T V B ST BB BD BP FV JW PT ZW "                                                \
+	"AM BL BN GD GF HL HO KO KR KS LF MD ME MI NK P PL SB SW TU WB WN WT WY ZT WU "            \
+	"BR EF FR GM GR KI L LL PE RI RO SD SE SR UU VB WE WL "                                   \
+	"SL HA JO TA ZE "                                                                         \
+	"G GU BM DL HF LB LE LI LN MT MU SO VO WZ BA GB FB FF HB JU KF MZ RA "                      \
+	"KL FE HE SP SV VI VL VK WO "                                                             \
+	"I IL IM KB KU LA LZ RE SZ "                                                              \
+	"BZ DO FK "                                                                               \
+	"E EU GS JE MA ND OP OW RU"
+/* Spain before 2000: the province codes (GC, TF, IB/PM, ML, CE included). */
+#define ES_CODES                                                                                  \
+	"A AB AL AV B BA BI BU C CA CC CE CO CR CS CU GC GE GI GR GU H HU IB J L LE LO LU M MA "  \
+	"ML MU NA O OR OU P PM PO S SA SE SG SO SS T TE TF TO V VA VI Z ZA"
+/* Romania: the county codes, B for Bucharest. */
+#define RO_CODES                                                                                  \
+	"AB AG AR B BC BH BN BR BT BV BZ CJ CL CS CT CV DB DJ GJ GL GR HD HR IF IL IS MH MM MS "   \
+	"NT OT PH SB SJ SM SV TL TM TR VL VN VS"
+/* Croatia: the registration areas (C for Č, S for Š, Z for Ž). */
+#define HR_CODES                                                                                  \
+	"BJ BM CK DA DE DJ DU GS IM KA KC KR KT KZ MA NA NG OG OS PU PZ RI SB SK SL ST SI VK VT VU " \
+	"VZ ZD ZG ZU"
 /* Switzerland: the 26 canton codes, then 1-999999 */
 #define CHN "[1-9]#{0,5}"
 
 /* Table order decides the name reported when several formats accept a text:
  * GB first, then the countries the brief names, then the rest. */
 static const struct format formats[] = {
-	{C_GB | C_EU, {"gb-current", "[A-HJ-PR-Y][A-HJ-PR-Z]##[A-HJ-PR-Z]{3}", 0, "BZ07DFG"}},
-	{C_GB | C_EU, {"gb-prefix", GY N3 GL "{3}", 0, "W606KCB"}},
-	{C_GB | C_EU, {"gb-suffix", GL "{3}" N3 GY, 0, "HWR413T"}},
+	{C_GB | C_EU, {"gb-current", GL "[A-HJ-PR-Z]0[2-9][A-HJ-PR-Z]{3}|" GL "[A-HJ-PR-Z][1-9]#[A-HJ-PR-Z]{3}", 0, "BZ07DFG"},
+	 NULL, CODE_WHOLE},
+	{C_GB | C_EU, {"gb-prefix", GY N3 GL "{3}", 0, "W606KCB"}, NULL, CODE_WHOLE},
+	{C_GB | C_EU, {"gb-suffix", GL "{3}" N3 GY, 0, "HWR413T"}, NULL, CODE_WHOLE},
 	{C_GB | C_EU,
-	 {"gb-dateless", GL "{1,2}" N4 "|" GL "{3}" N3 "|" N4 GL "{1,2}|" N3 GL "{3}", 0, "DBM699"}},
+	 {"gb-dateless", GL "{1,2}" N4 "|" GL "{3}" N3 "|" N4 GL "{1,2}|" N3 GL "{3}", 0, "DBM699"}, NULL, CODE_WHOLE},
 	{C_GB | C_EU,
 	 {"gb-ni",
 	  GL "?[A-HJ-PR-Y]Z" N4 "|" GL "?I[ABGJLW]" N4 "|" GL "?[JOUX]I" N4 "|" N4 "[A-HJ-PR-Y]Z|" N4
 	     "I[ABGJLW]|" N4 "[JOUX]I",
-	  0, "ABZ1234"}},
+	  0, "ABZ1234"}, NULL, CODE_WHOLE},
 	/* vehicles of unknown age */
-	{C_GB | C_EU, {"gb-q", "Q" N3 GL "{3}", 0, "Q123ABC"}},
+	{C_GB | C_EU, {"gb-q", "Q" N3 GL "{3}", 0, "Q123ABC"}, NULL, CODE_WHOLE},
 	/* Slovakia: district, 3 digits, 2 letters (also the 2023 national series) */
-	{C_EU, {"sk", "@@###@@", 0, "RK115AN"}},
+	{C_EU, {"sk", "@@###@@", 0, "RK115AN"}, NULL, CODE_WHOLE},
 	/* Czechia: region number, region letter (14 regions), then a series
 	 * character (never G, O, Q, W) and 4 digits; before 2001, a district of
 	 * 2-3 letters and 4 digits */
-	{C_EU, {"cz", "[1-9][ABCEHJKLMPSTUZ][0-9A-FH-NPR-VX-Z]####", 0, "1B80338"}},
-	{C_EU, {"cz-old", "@{2,3}####", 0, "BZM2227"}},
+	{C_EU, {"cz", "[1-9][ABCEHJKLMPSTUZ][0-9A-FH-NPR-VX-Z]####", 0, "1B80338"}, NULL, CODE_WHOLE},
+	{C_EU, {"cz-old", "@{2,3}####", 0, "BZM2227"}, NULL, CODE_WHOLE},
 	/* Germany (FZV): district of 1-3 letters, 1-2 letters, 1-9999, E
 	 * (electric) or H (historic) after; 8 characters in all at most */
-	{C_EU, {"de", "@{2,5}[1-9]#{0,3}[EH]?", 8, "MAE2821"}},
+	{C_EU, {"de", "@{2,5}[1-9]#{0,3}[EH]?", 8, "MAE2821"}, NULL, CODE_WHOLE},
 	{C_EU,
 	 {"pl",
 	  PV PA "#####|" PV PA "####" PS "|" PV PA "###" PS PS "|" PV PA "#" PS "###|" PV PA "#" PS PS
 	     "##|" PV PA PA PS "###|" PV PA PA "##" PS PS "|" PV PA PA "#" PS "##|" PV PA PA "##" PS
 	     "#|" PV PA PA "#" PS PS "#|" PV PA PA PS PS "##",
-	  0, "WA56660"}},
+	  0, "WA56660"}, NULL, CODE_WHOLE},
 	{C_EU,
 	 {"at",
 	  AD "[1-9]" AL "{2,3}|" AD "[1-9]#" AL "{1,3}|" AD "[1-9]##" AL "{1,3}|" AD "[1-9]###" AL
-	     "{1,2}|" AD "[1-9]####" AL "|" AL "{3,7}[1-9]#{0,4}|" AL "{2}[1-9]#{1,4}",
-	  8, "ZE248KJ"}},
-	{C_EU, {"fr-siv", FS "{2}###" FS "{2}", 0, "AB123CD"}},
-	{C_EU, {"fr-fni", N4 FF "##|" N4 FF "2[AB]|" N4 FF "97[1-6]", 0, "123ABC45"}},
+	     "{1,2}|" AD "[1-9]####" AL,
+	  8, "ZE248KJ"},
+	 AT_CODES, CODE_WHOLE},
+	/* Austrian personalised plates: the district, then letters and digits */
+	{C_EU, {"at-personal", AL "{3,7}[1-9]#{0,4}|" AL "{2}[1-9]#{1,4}", 8, "WMARIO1"}, AT_CODES, CODE_START},
+	{C_EU, {"fr-siv", FS "{2}###" FS "{2}", 0, "AB123CD"}, NULL, CODE_WHOLE},
+	{C_EU, {"fr-fni", N4 FF "##|" N4 FF "2[AB]|" N4 FF "97[1-6]", 0, "123ABC45"}, NULL, CODE_WHOLE},
 	{C_EU,
 	 {"nl",
 	  NL1 "{2}####|####" NL1 "{2}|##" NL1 "{2}##|" NL4 "{2}##" NL4 "{2}|" NL4 "{4}##|##" NL4
 	      "{4}|##" NL7 "{3}#|#" NL7 "{3}##|" NL7 "{2}###" NL7 "|" NL7 "###" NL7 "{2}|" NL7
 	      "{3}##" NL7 "|" NL7 "##" NL7 "{3}|#" NL7 "{2}###|###" NL7 "{2}#",
-	  0, "GBB01B"}},
+	  0, "GBB01B"}, NULL, CODE_WHOLE},
 	/* Italy (1994): no I, O, Q, U */
-	{C_EU, {"it", "[A-HJ-NPR-TV-Z]{2}###[A-HJ-NPR-TV-Z]{2}", 0, "EX123AB"}},
+	{C_EU, {"it", "[A-HJ-NPR-TV-Z]{2}###[A-HJ-NPR-TV-Z]{2}", 0, "EX123AB"}, NULL, CODE_WHOLE},
 	/* Spain: since 2000, 4 digits and 3 consonants (no vowels, Q or N-tilde);
 	 * 1971-2000, province, 4 digits, 1-2 letters */
-	{C_EU, {"es", "####[BCDFGHJ-NPR-TV-Z]{3}", 0, "1234BCD"}},
-	{C_EU, {"es-old", "@{1,2}####@{1,2}", 0, "M1234AB"}},
+	{C_EU, {"es", "####[BCDFGHJ-NPR-TV-Z]{3}", 0, "1234BCD"}, NULL, CODE_WHOLE},
+	{C_EU, {"es-old", "@{1,2}####@{1,2}", 0, "M1234AB"}, ES_CODES, CODE_WHOLE},
 	/* Hungary: 3 letters 3 digits; since 2022, 4 letters 3 digits */
-	{C_EU, {"hu", "@@@###|@@@@###", 0, "AEAB123"}},
+	{C_EU, {"hu", "@@@###|@@@@###", 0, "AEAB123"}, NULL, CODE_WHOLE},
 	/* Belgium: 1-ABC-123 (2010), 123-ABC (2008), ABC-123 (1973) */
-	{C_EU, {"be", "[1-9]@@@###|@@@###|###@@@", 0, "1ABC123"}},
+	{C_EU, {"be", "[1-9]@@@###|@@@###|###@@@", 0, "1ABC123"}, NULL, CODE_WHOLE},
 	{C_EU,
 	 {"ch",
 	  "A[GIR]" CHN "|B[ELS]" CHN "|FR" CHN "|G[ELR]" CHN "|JU" CHN "|LU" CHN "|N[EW]" CHN
 	  "|OW" CHN "|S[GHOZ]" CHN "|T[GI]" CHN "|UR" CHN "|V[DS]" CHN "|Z[GH]" CHN,
-	  0, "ZH123456"}},
+	  0, "ZH123456"}, NULL, CODE_WHOLE},
 	/* Denmark and Norway: 2 letters, 10000-99999 */
-	{C_EU, {"dk-no", "@@[1-9]####", 0, "AB12345"}},
+	{C_EU, {"dk-no", "@@[1-9]####", 0, "AB12345"}, NULL, CODE_WHOLE},
 	/* Sweden: no I, Q, V; since 2019 the last may be a letter (not O) */
-	{C_EU, {"se", "[A-HJ-PR-UW-Z]{3}##[0-9A-HJ-NPR-UW-Z]", 0, "ABC12D"}},
-	{C_EU, {"fi", "@{2,3}[1-9]#{0,2}", 0, "ABC123"}},
+	{C_EU, {"se", "[A-HJ-PR-UW-Z]{3}##[0-9A-HJ-NPR-UW-Z]", 0, "ABC12D"}, NULL, CODE_WHOLE},
+	{C_EU, {"fi", "@{2,3}[1-9]#{0,2}", 0, "ABC123"}, NULL, CODE_WHOLE},
 	/* Portugal: AA-00-AA (2020), 00-AA-00 (2005), 00-00-AA (1992), AA-00-00 */
-	{C_EU, {"pt", "@@##@@|##@@##|####@@|@@####", 0, "AA00AA"}},
+	{C_EU, {"pt", "@@##@@|##@@##|####@@|@@####", 0, "AA00AA"}, NULL, CODE_WHOLE},
 	/* Romania: county, 2 digits (Bucharest: 2-3), 3 letters; no Q */
-	{C_EU, {"ro", "[A-PR-Z]{1,2}##[A-PR-Z]{3}|B###[A-PR-Z]{3}", 0, "CJ12ABC"}},
+	{C_EU, {"ro", "[A-PR-Z]{1,2}##[A-PR-Z]{3}|B###[A-PR-Z]{3}", 0, "CJ12ABC"}, RO_CODES, CODE_WHOLE},
 	/* Croatia: city, 3-4 digits, 1-2 letters (no Q W X Y) */
-	{C_EU, {"hr", "@@#{3,4}[A-PR-VZ]{1,2}", 0, "ZG1234AB"}},
+	{C_EU, {"hr", "@@#{3,4}[A-PR-VZ]{1,2}", 0, "ZG1234AB"}, HR_CODES, CODE_WHOLE},
 	/* Ireland: year (2 digits, 3 from 2013), county code, 1-6 digits */
-	{C_EU, {"ie", "##[12]?[CDGKLMORSTW][DEHKLMNOSWXY]?[1-9]#{0,5}", 0, "191D12345"}},
+	{C_EU, {"ie", "##[12]?[CDGKLMORSTW][DEHKLMNOSWXY]?[1-9]#{0,5}", 0, "191D12345"}, NULL, CODE_WHOLE},
 	/* Bulgaria and Greece: only the letters Cyrillic/Greek share with Latin */
-	{C_EU, {"bg", "[ABCEHKMOPTXY]{1,2}####[ABCEHKMOPTXY]{2}", 0, "CA1234AB"}},
-	{C_EU, {"gr", "[ABEHIKMNOPTXYZ]{3}[1-9]###", 0, "IKA1234"}},
-	{C_EU, {"lt", "@@@###", 0, "KLM123"}},
-	{C_EU, {"lv", "@{1,2}[1-9]#{0,3}", 0, "AB1234"}},
-	{C_EU, {"ee", "###@@@", 0, "123ABC"}},
+	{C_EU, {"bg", "[ABCEHKMOPTXY]{1,2}####[ABCEHKMOPTXY]{2}", 0, "CA1234AB"}, NULL, CODE_WHOLE},
+	{C_EU, {"gr", "[ABEHIKMNOPTXYZ]{3}[1-9]###", 0, "IKA1234"}, NULL, CODE_WHOLE},
+	{C_EU, {"lt", "@@@###", 0, "KLM123"}, NULL, CODE_WHOLE},
+	{C_EU, {"lv", "@{1,2}[1-9]#{0,3}", 0, "AB1234"}, NULL, CODE_WHOLE},
+	{C_EU, {"ee", "###@@@", 0, "123ABC"}, NULL, CODE_WHOLE},
 	/* not formats of a country: the readings every call adds */
-	{C_GB | C_EU, {"none", "${2,12}", 0, "C4RSUK"}},
-	{C_ANY, {"any", "*{2,10}", 0, "AB12"}},
+	{C_GB | C_EU, {"none", "${2,12}", 0, "C4RSUK"}, NULL, CODE_WHOLE},
+	{C_ANY, {"any", "*{2,10}", 0, "AB12"}, NULL, CODE_WHOLE},
 };
 
 #define NFORMATS ((int)(sizeof(formats) / sizeof(formats[0])))
@@ -507,6 +545,32 @@ const struct anpr_format_info *anpr_grammar_format(enum anpr_country c, int i)
 	return NULL;
 }
 
+/* Whether the len symbols sym[] begin with a region code format f allows
+ * (always, for a format without codes). */
+static int codes_ok(int f, const uint8_t *sym, int len)
+{
+	const char *c = formats[f].codes;
+	int lead;
+
+	if (!c)
+		return 1;
+	for (lead = 0; lead < len && sym[lead] >= 10; lead++)
+		;
+	while (*c) {
+		int k = 0;
+
+		while (c[k] && c[k] != ' ' && k < lead && sym[k] == c[k] - 'A' + 10)
+			k++;
+		if ((!c[k] || c[k] == ' ') && (k == lead || (k < lead && formats[f].code_mode == CODE_START)))
+			return 1;
+		while (*c && *c != ' ')
+			c++;
+		while (*c == ' ')
+			c++;
+	}
+	return 0;
+}
+
 /* Whether live pattern p accepts the len symbols sym[]. */
 static int pat_accepts(const struct pat *p, const uint8_t *sym, int len)
 {
@@ -516,7 +580,7 @@ static int pat_accepts(const struct pat *p, const uint8_t *sym, int len)
 		return 0;
 	for (j = 0; j < len && (tab.sets[p->set[j]] >> sym[j] & 1); j++)
 		;
-	return j == len;
+	return j == len && codes_ok(p->fmt, sym, len);
 }
 
 /* The earliest format of country c (not "none") accepting the len symbols
@@ -816,6 +880,17 @@ static double g_floor(const struct work *w)
 	return w->ng < w->k ? -HUGE_VAL : w->g[w->k - 1].e.s - 1e-3;
 }
 
+/* codes_ok for a text held as a base-37 code of len symbols. */
+static int code_syms_ok(int f, uint64_t code, int len)
+{
+	uint8_t sym[ANPR_MAX_TEXT];
+	int j;
+
+	for (j = len - 1; j >= 0; j--, code /= 37)
+		sym[j] = (uint8_t)(code % 37 - 1);
+	return codes_ok(f, sym, len);
+}
+
 /* The k best distinct texts of pattern pi, merged into w->g. A prefix whose
  * best completion cannot reach the list is dropped: it could only lead to
  * readings the list would refuse. */
@@ -870,7 +945,8 @@ static void run_pat(struct work *w, int pi)
 		}
 		if ((p->accept >> j & 1) && hi == n - 1)
 			for (a = 0; a < cur[n - 1].n; a++)
-				g_add(w, &cur[n - 1].e[a], j, pi);
+				if (!formats[p->fmt].codes || code_syms_ok(p->fmt, cur[n - 1].e[a].code, j))
+					g_add(w, &cur[n - 1].e[a], j, pi);
 		t = prev, prev = cur, cur = t;
 	}
 }

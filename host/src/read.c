@@ -13,7 +13,7 @@
  * (otherwise reading fewer characters is always more probable) and one for
  * a format the country uses. */
 #ifndef LEN_BONUS
-#define LEN_BONUS 1.0
+#define LEN_BONUS 1.25
 #endif
 #ifndef GRAMMAR_BONUS
 #define GRAMMAR_BONUS 3.0
@@ -22,11 +22,17 @@
 #define KIND_CHANGE 1.0
 #endif
 #ifndef LONG_RUN
-#define LONG_RUN 1.0
+#define LONG_RUN 2.0
 #endif
 /* Geometry of the boxes a reading uses (geom_cost). */
 #ifndef EDGE_COST
 #define EDGE_COST 0.7
+#endif
+#ifndef NARROW_PCT
+#define NARROW_PCT 70
+#endif
+#ifndef NARROW_COST
+#define NARROW_COST 0.7
 #endif
 #define ROW_H_LO 0.75
 #define ROW_H_HI 1.25
@@ -134,26 +140,30 @@ static int cmp_int(const void *a, const void *b)
  * height from their median bottom). A character cut by the crop's top or
  * bottom is common in a tight crop; a band or a border reaching the edge
  * seldom has a character's height. */
-static double geom_cost(const struct reader *r, const struct anpr_seg_hyp *hyp, uint32_t used)
+static double geom_cost(const struct reader *r, const struct anpr_seg_hyp *hyp, const struct anpr_text_cand *cand)
 {
+	uint32_t used = cand->used;
 	double cost = 0;
-	int row;
+	int row, k = 0;
 
 	for (row = 0; row < 2; row++) {
 		int a = row ? hyp->row2 : 0, b = row ? hyp->nchars : hyp->row2;
-		int hs[ANPR_SEG_MAX_CHARS], bs[ANPR_SEG_MAX_CHARS], m = 0, s, mh, mb;
+		int hs[ANPR_SEG_MAX_CHARS], bs[ANPR_SEG_MAX_CHARS], ws[ANPR_SEG_MAX_CHARS], m = 0, s, mh, mb, mw;
 
 		for (s = a; s < b; s++)
 			if (used >> s & 1) {
 				hs[m] = hyp->chars[s].h;
+				ws[m] = hyp->chars[s].w;
 				bs[m++] = hyp->chars[s].y + hyp->chars[s].h;
 			}
 		if (!m)
 			continue;
 		qsort(hs, (size_t)m, sizeof(int), cmp_int);
 		qsort(bs, (size_t)m, sizeof(int), cmp_int);
+		qsort(ws, (size_t)m, sizeof(int), cmp_int);
 		mh = hs[m / 2];
 		mb = bs[m / 2];
+		mw = ws[m / 2];
 		for (s = a; s < b; s++) {
 			const struct anpr_box *c = &hyp->chars[s];
 			int inrow = c->h >= ROW_H_LO * mh && c->h <= ROW_H_HI * mh &&
@@ -161,6 +171,9 @@ static double geom_cost(const struct reader *r, const struct anpr_seg_hyp *hyp, 
 
 			if (!(used >> s & 1))
 				continue;
+			if (c->w * 100 < NARROW_PCT * mw && !strchr("1IJ", cand->text[k]))
+				cost += NARROW_COST;
+			k++;
 			if (c->x == 0 || c->x + c->w >= r->w)
 				cost += EDGE_COST;
 			if ((c->y == 0 || c->y + c->h >= r->h) && !inrow)
@@ -217,7 +230,7 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 	if (n <= 0)
 		return -INFINITY;
 	for (i = 0; i < n; i++)
-		sc[i] = cand_score(&cands[i]) - geom_cost(r, hyp, cands[i].used);
+		sc[i] = cand_score(&cands[i]) - geom_cost(r, hyp, &cands[i]);
 	for (i = 0; i < n; i++) { /* by score, best first */
 		for (j = i; j > 0 && sc[order[j - 1]] < sc[i]; j--)
 			order[j] = order[j - 1];

@@ -22,6 +22,10 @@
 #define WORK_MAX_H 128 /* and higher ones reduced to it */
 #define MAX_COMPS 512  /* components considered per binarisation */
 #define NOFFSETS 3      /* binarisation thresholds (anpr_segment) */
+/* Two rows: the most space between them, in tenths of the top row's height
+ * (square plates leave a quarter of it or so; a top row of smaller
+ * characters, a crop cut loose around the plate, more). */
+#define ROW_GAP10 15
 
 struct comp {
 	int x0, y0, x1, y1; /* inclusive bounds, working pixels */
@@ -41,6 +45,9 @@ struct work {
 	uint32_t *integ;   /* (w + 1) x (h + 1) integral image of src */
 	int32_t *wsum;     /* per pixel: the sum of src over its local-mean window */
 	int32_t *warea;    /* and the window's area */
+	int32_t *wsum2;    /* the same over the small window (SMALL_WIN) */
+	int32_t *warea2;
+	int *xa, *xb;      /* window_sums: each column's window, left and right end */
 	int *lab;          /* component label per pixel, -1 background */
 	int *parent;       /* union-find over provisional labels */
 	struct run *runs;  /* runs of ink, at most (w + 1) / 2 a row */
@@ -101,7 +108,30 @@ static int find(int *parent, int i)
 	return i;
 }
 
-/* Label the 4-connected dark pixels of bin (1 = text) in rows [y0, y1) into
+/* The end of the run of pixels equal to v (0 or 1, as every pixel of a
+ * binarisation is) that starts at row[x]: the first x' > x with row[x'] != v,
+ * or W. Eight pixels at a time where the byte order allows. */
+static int run_end(const uint8_t *row, int x, int W, int v)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t same = v ? 0x0101010101010101ull : 0;
+
+	for (x++; x + 8 <= W; x += 8) {
+		uint64_t w8;
+
+		memcpy(&w8, row + x, 8);
+		if (w8 != same)
+			return x + __builtin_ctzll(w8 ^ same) / 8;
+	}
+#else
+	x++;
+#endif
+	while (x < W && row[x] == v)
+		x++;
+	return x;
+}
+
+/* Label the 4-connected dark pixels of bin (1 = text, 0 = paper) in rows [y0, y1) into
  * wk->comps (the other rows hold no ink; their labels are left as they were).
  * By runs of ink: each run is joined to the runs of the row above that it
  * touches (union-find, the smaller label the root), so a component's index
@@ -112,7 +142,6 @@ static void label(struct work *wk, const uint8_t *bin, int y0, int y1)
 	int *lab = wk->lab, *par = wk->parent;
 	struct run *runs = wk->runs;
 
-	memset(wk->comps, 0, sizeof(wk->comps));
 	for (y = y0; y < y1; y++) {
 		const uint8_t *row = bin + (size_t)y * W;
 		int rs = nr;
@@ -121,11 +150,11 @@ static void label(struct work *wk, const uint8_t *bin, int y0, int y1)
 			int s, l = -1, q;
 
 			if (!row[x]) {
-				x++;
+				x = run_end(row, x, W, 0);
 				continue;
 			}
-			for (s = x; x < W && row[x]; x++)
-				;
+			s = x;
+			x = run_end(row, x, W, 1);
 			while (p < pe && runs[p].x1 < s)
 				p++;
 			for (q = p; q < pe && runs[q].x0 <= x - 1; q++) {
@@ -160,6 +189,7 @@ static void label(struct work *wk, const uint8_t *bin, int y0, int y1)
 	for (i = 0; i < next; i++)
 		if (par[i] == i)
 			par[i] = wk->ncomps < MAX_COMPS ? -(wk->ncomps++) - 2 : -1;
+	memset(wk->comps, 0, (size_t)wk->ncomps * sizeof(wk->comps[0]));
 	if (y1 > y0)
 		memset(lab + (size_t)y0 * W, 0xff, (size_t)(y1 - y0) * W * sizeof(*lab)); /* -1 */
 	for (i = 0; i < nr; i++) {
@@ -539,7 +569,7 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 			int n2;
 
 			/* b is a bottom row under a: disjoint in y, overlapping in x */
-			if (j == i || b->y0 <= a->y1 || b->y0 - a->y1 > ha || ox * 2 < span ||
+			if (j == i || b->y0 <= a->y1 || (b->y0 - a->y1) * 10 > ha * ROW_GAP10 || ox * 2 < span ||
 			    ha * 10 > hb * 17 || hb * 10 > ha * 17)
 				continue;
 			n2 = row_boxes(wk, b, boxes + n, ANPR_SEG_MAX_CHARS - n);
@@ -614,6 +644,50 @@ static void erase_lines(uint8_t *bin, int W, int H)
 	}
 }
 
+/* The small-window binarisation (anpr_segment): half its window's side is
+ * 1/SMALL_WIN of the working height; at the SMALL_T-th threshold. */
+#define SMALL_WIN 8
+#define SMALL_T 1
+
+/* For each working pixel, the sum of src over the square window of half-side
+ * r around it (clipped to the image), and the window's area, from the
+ * integral image. */
+static void window_sums(struct work *wk, int r, int32_t *sum, int32_t *area)
+{
+	int W = wk->w, H = wk->h, x, y, *xa = wk->xa, *xb = wk->xb;
+
+	for (x = 0; x < W; x++) {
+		xa[x] = x - r < 0 ? 0 : x - r;
+		xb[x] = x + r + 1 > W ? W : x + r + 1;
+	}
+	for (y = 0; y < H; y++) {
+		int ya = y - r < 0 ? 0 : y - r, yb = y + r + 1 > H ? H : y + r + 1;
+		const uint32_t *ia = wk->integ + (size_t)ya * (W + 1), *ib = wk->integ + (size_t)yb * (W + 1);
+		int32_t *s = sum + (size_t)y * W, *a = area + (size_t)y * W;
+
+		for (x = 0; x < W; x++) {
+			s[x] = (int32_t)(ib[xb[x]] - ia[xb[x]] - ib[xa[x]] + ia[xa[x]]);
+			a[x] = (yb - ya) * (xb[x] - xa[x]);
+		}
+	}
+}
+
+/* Ink: a pixel darker than its window's mean by more than off, i.e.
+ * (g + off) * area < sum; in the light-on-dark polarity (pol) g is 255 - src
+ * and the sum 255 * area - sum, i.e. sum < (src - off) * area. */
+static void binarise(uint8_t *bin, const uint8_t *src, const int32_t *sum, const int32_t *area, size_t npx,
+		     int off, int pol)
+{
+	size_t i;
+
+	if (pol)
+		for (i = 0; i < npx; i++)
+			bin[i] = sum[i] < (src[i] - off) * area[i];
+	else
+		for (i = 0; i < npx; i++)
+			bin[i] = (src[i] + off) * area[i] < sum[i];
+}
+
 int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out,
 		 int max)
 {
@@ -646,11 +720,15 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 	wk->integ = malloc((size_t)(W + 1) * (H + 1) * sizeof(uint32_t));
 	wk->wsum = malloc(npx * sizeof(int32_t));
 	wk->warea = malloc(npx * sizeof(int32_t));
+	wk->wsum2 = malloc(npx * sizeof(int32_t));
+	wk->warea2 = malloc(npx * sizeof(int32_t));
+	wk->xa = malloc((size_t)W * sizeof(int));
+	wk->xb = malloc((size_t)W * sizeof(int));
 	wk->lab = malloc(npx * sizeof(int));
 	wk->parent = malloc(npx * sizeof(int));
 	wk->runs = malloc((size_t)H * ((W + 1) / 2) * sizeof(struct run));
-	if (!wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->lab || !wk->parent ||
-	    !wk->runs) {
+	if (!wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->wsum2 || !wk->warea2 ||
+	    !wk->xa || !wk->xb || !wk->lab || !wk->parent || !wk->runs) {
 		n = ANPR_ERR_NOMEM;
 		goto out_free;
 	}
@@ -669,7 +747,7 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 		acc += hist[x];
 	dark_paper = acc * 2 > (int)npx;
 	r = H / 3; /* half the local-mean window */
-	/* the sum and area of each pixel's window, from an integral image */
+	/* the sum and area of each pixel's windows, from an integral image */
 	for (x = 0; x <= W; x++)
 		wk->integ[x] = 0;
 	for (y = 1; y <= H; y++) {
@@ -681,34 +759,15 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 			wk->integ[(size_t)y * (W + 1) + x] = wk->integ[(size_t)(y - 1) * (W + 1) + x] + rs;
 		}
 	}
-	for (y = 0; y < H; y++) {
-		int ya = y - r < 0 ? 0 : y - r, yb = y + r + 1 > H ? H : y + r + 1;
-
-		for (x = 0; x < W; x++) {
-			int xa = x - r < 0 ? 0 : x - r, xb = x + r + 1 > W ? W : x + r + 1;
-
-			wk->wsum[y * W + x] = (int32_t)(wk->integ[(size_t)yb * (W + 1) + xb] -
-							wk->integ[(size_t)ya * (W + 1) + xb] -
-							wk->integ[(size_t)yb * (W + 1) + xa] +
-							wk->integ[(size_t)ya * (W + 1) + xa]);
-			wk->warea[y * W + x] = (yb - ya) * (xb - xa);
-		}
-	}
+	window_sums(wk, r, wk->wsum, wk->warea);
+	window_sums(wk, H / SMALL_WIN + 1, wk->wsum2, wk->warea2);
 	for (pol = 0; pol < 2; pol++) {
 		for (t = 0; t < NOFFSETS; t++) {
 			int off = offsets[t] * (hi - lo) / 100;
-			size_t i;
 
 			if (off < 2)
 				off = 2;
-			/* ink: darker than the window's mean by more than off, i.e.
-			 * g * area + off * area < sum; in the light-on-dark polarity g
-			 * is 255 - src and the sum 255 * area - sum */
-			for (i = 0; i < npx; i++) {
-				int32_t a = wk->warea[i], s = wk->wsum[i], g = wk->src[i];
-
-				bin[i] = pol ? s + off * a < g * a : g * a + off * a < s;
-			}
+			binarise(bin, wk->src, wk->wsum, wk->warea, npx, off, pol);
 			int band[2] = {-1, -1};
 
 			erase_lines(bin, W, H);
@@ -727,6 +786,16 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 				label(wk, bin, ya, yb + 1);
 				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, NULL);
 			}
+			if (t == SMALL_T) {
+				/* again with a window a quarter of the height across: the
+				 * strokes of a washed-out plate near a dark surround (the car
+				 * below it, the frame), whose pull on the large window's mean
+				 * leaves them as paper */
+				binarise(bin, wk->src, wk->wsum2, wk->warea2, npx, off, pol);
+				erase_lines(bin, W, H);
+				label(wk, bin, 0, H);
+				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, NULL);
+			}
 			if (t == NOFFSETS - 1) {
 				/* at the highest threshold, opened too (eroded, then dilated,
 				 * 3x3 cross): characters joined by thin bridges come apart */
@@ -743,6 +812,10 @@ out_free:
 	free(wk->integ);
 	free(wk->wsum);
 	free(wk->warea);
+	free(wk->wsum2);
+	free(wk->warea2);
+	free(wk->xa);
+	free(wk->xb);
 	free(wk->lab);
 	free(wk->parent);
 	free(wk->runs);

@@ -57,7 +57,8 @@ static const struct {
 	{"pl", "KR123AC"},         {"pl", "DX1A234"},         {"pl", "PO1AC23"},
 	{"pl", "BLMA123"},         {"pl", "BLM12AC"},         {"pl", "BLM1A23"},
 	{"pl", "BLM12A3"},         {"pl", "BLM1AC2"},         {"at", "ZE248KJ"},
-	{"at", "PDXN1"},           {"at", "S626VY"},          {"at", "WTKT1"},
+	{"at-personal", "PDXN1"},  {"at", "S626VY"},          {"at-personal", "WTKT1"},
+	{"at-personal", "WMARIO1"}, {"at", "BZ1234A"},        {"at", "GU12AB"},
 	{"at", "W76067I"},         {"at", "ME639A"},          {"at", "KU217BI"},
 	{"at", "FK1ABC"},          {"fr-siv", "AB123CD"},     {"fr-siv", "GH456JK"},
 	{"fr-fni", "123ABC45"},    {"fr-fni", "4567AB75"},    {"fr-fni", "12AB2A"},
@@ -68,13 +69,15 @@ static const struct {
 	{"nl", "G12BBB"},          {"nl", "1BB123"},          {"nl", "123BB1"},
 	{"it", "EX123AB"},         {"it", "FA456BC"},         {"es", "1234BCD"},
 	{"es", "5678JKL"},         {"es-old", "M1234AB"},     {"es-old", "GC1234X"},
+	{"es-old", "SE1234AB"},    {"es-old", "BA3020Z"},
 	{"hu", "ABC123"},          {"hu", "AEAB123"},         {"be", "1ABC123"},
 	{"be", "ABC123"},          {"be", "123ABC"},          {"ch", "ZH123456"},
 	{"ch", "BE1"},             {"ch", "GE98765"},         {"dk-no", "AB12345"},
 	{"se", "ABC123"},          {"se", "ABC12D"},          {"fi", "ABC123"},
 	{"fi", "AB1"},             {"pt", "AA00AA"},          {"pt", "00AA00"},
 	{"pt", "0000AA"},          {"pt", "AA0000"},          {"ro", "CJ12ABC"},
-	{"ro", "B123ABC"},         {"hr", "ZG1234AB"},        {"hr", "ST123A"},
+	{"ro", "B123ABC"},         {"ro", "IS12ABC"},         {"hr", "ZG1234AB"},
+	{"hr", "ST123A"},          {"hr", "RI1234A"},
 	{"ie", "191D12345"},       {"ie", "12D1"},            {"ie", "05KY123"},
 	{"bg", "CA1234AB"},        {"bg", "B1234PK"},         {"gr", "IKA1234"},
 	{"lt", "KLM123"},          {"lv", "AB1234"},          {"ee", "123ABC"},
@@ -85,7 +88,8 @@ static const struct {
 	const char *format, *plate;
 } reject_cases[] = {
 	{"gb-current", "AI12BCD"}, {"gb-current", "ZA12BCD"}, {"gb-current", "AB12CDQ"},
-	{"gb-current", "AB1CDE"},  {"gb-prefix", "I123ABC"},  {"gb-prefix", "A012BCD"},
+	{"gb-current", "AB1CDE"},  {"gb-current", "LM01OBE"}, {"gb-current", "AB00CDE"},
+	{"gb-prefix", "I123ABC"},  {"gb-prefix", "A012BCD"},
 	{"gb-prefix", "A1234BC"},  {"gb-suffix", "ABC123U"},  {"gb-dateless", "AB0123"},
 	{"gb-dateless", "ABC1234"}, {"gb-dateless", "ABCD1"}, {"gb-ni", "ABZ0123"},
 	{"gb-ni", "ABC1234"},      {"cz", "1G80338"},         {"cz", "0B80338"},
@@ -97,6 +101,13 @@ static const struct {
 	{"es", "1234ABC"},         {"es", "1234BCQ"},         {"se", "ABC12O"},
 	{"se", "AVC123"},          {"ch", "ZZ123"},           {"ch", "ZH0123"},
 	{"hr", "ZG1234AQ"},        {"bg", "CA1234AD"},        {"gr", "ABC1234"},
+	/* region codes: no Austrian district, Spanish province, Romanian county
+	 * or Croatian area is RK, LM, N, ZA, XY (Slovak and Czech plates these
+	 * shapes took before) */
+	{"at", "RK776A"},          {"at", "XY123AB"},         {"at", "PP587A"},
+	{"at-personal", "XYAB1"},  {"at-personal", "RK12345"}, {"es-old", "LM1633BD"},
+	{"es-old", "N0626AT"},     {"hr", "RK776AI"},         {"hr", "PP587AO"},
+	{"ro", "ZA83LCC"},         {"ro", "XY12ABC"},
 };
 
 static const struct anpr_format_info *find_format(const char *name)
@@ -441,6 +452,39 @@ static void test_unknown_plate(void)
 	}
 }
 
+/* A region code no country of the format issues makes a text ungrammatical
+ * there: a Slovak plate whose last letter is faint reads RK776A more
+ * probably, a shape Austria and Croatia have, but neither has a district RK;
+ * the grammar's reading is the Slovak one, and RK776A comes back as none. */
+static void test_region_codes(void)
+{
+	float probs[7 * NC];
+	struct anpr_text_cand out[8];
+	int n = build(probs, "RK776A-", 0.95f), got, i, k = -1;
+	float *last = probs + 6 * NC;
+
+	last[JUNK] = 0.7f;
+	last[class_of('I')] = 0.25f;
+	got = anpr_grammar_read(ANPR_COUNTRY_EU, probs, n, out, 8);
+	CU_ASSERT_FATAL(got >= 2);
+	CU_ASSERT_STRING_EQUAL(out[0].text, "RK776AI");
+	CU_ASSERT_STRING_EQUAL(out[0].format, "sk");
+	for (i = 0; i < got; i++)
+		if (!strcmp(out[i].text, "RK776A"))
+			k = i;
+	CU_ASSERT_FATAL(k >= 0);
+	CU_ASSERT_EQUAL(out[k].grammatical, 0);
+	CU_ASSERT_STRING_EQUAL(out[k].format, "none");
+	CU_ASSERT(out[k].logp > out[0].logp);
+	CU_ASSERT_EQUAL(check_output(ANPR_COUNTRY_EU, probs, n, out, got), 0);
+	/* with a district Austria has, the same shape is Austrian */
+	n = build(probs, "KU776A", 0.95f);
+	got = anpr_grammar_read(ANPR_COUNTRY_EU, probs, n, out, 8);
+	CU_ASSERT_FATAL(got >= 1);
+	CU_ASSERT_STRING_EQUAL(out[0].text, "KU776A");
+	CU_ASSERT_STRING_EQUAL(out[0].format, "at");
+}
+
 static void test_arguments(void)
 {
 	float probs[30 * NC];
@@ -752,6 +796,7 @@ int register_grammar_suite(void)
 		{"look-alikes settled by position", test_lookalikes},
 		{"junk slots skipped", test_junk_slots},
 		{"confident unknown plate comes back as none", test_unknown_plate},
+		{"region codes a format's country does not issue", test_region_codes},
 		{"arguments and limits", test_arguments},
 		{"exhaustive search agrees on small inputs", test_exhaustive},
 		{"random inputs keep the output contract", test_random},

@@ -116,6 +116,32 @@ static void test_segment_bridged(void)
 	CU_ASSERT(found);
 }
 
+/* A washed-out plate (faint grey characters) above a dark surround (the car
+ * below it): the dark pulls a large window's mean below the characters' lower
+ * strokes; some hypothesis still has every character whole. */
+static void test_segment_washed_out(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct drawn d;
+	int n, i, k, x, found = 0;
+
+	memset(px, 210, PW * PH);
+	memset(px + 48 * PW, 20, 12 * PW);
+	for (i = 0, x = 30; i < 7; i++, x += 26) {
+		glyph(px, PW, x, 8, 19, 32, 4, 170);
+		d.box[i] = (struct anpr_box){(uint16_t)x, 8, 19, 32};
+	}
+	d.n = 7;
+	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	for (k = 0; k < n && !found; k++) {
+		found = h[k].nchars == d.n && !h[k].inverted;
+		for (i = 0; found && i < d.n; i++)
+			found = near(&h[k].chars[i], &d.box[i], 2);
+	}
+	CU_ASSERT(found);
+}
+
 static void test_segment_one_row(void)
 {
 	segment_drawn(1, 7, 0);
@@ -130,6 +156,29 @@ static void test_segment_inverted(void)
 static void test_segment_two_rows(void)
 {
 	segment_drawn(2, 7, 0);
+}
+
+/* Two rows further apart (the space between them 1.25 text heights) are
+ * still one plate of two rows. */
+static void test_segment_two_rows_apart(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct drawn d;
+	int n, i, r, x;
+
+	memset(px, 210, PW * PH);
+	d.n = 0;
+	for (r = 0; r < 2; r++)
+		for (i = 0, x = r ? 70 : 80; i < (r ? 4 : 3); i++, x += 26) {
+			glyph(px, PW, x, r ? 40 : 4, 10, 16, 3, 30);
+			d.box[d.n++] = (struct anpr_box){(uint16_t)x, (uint16_t)(r ? 40 : 4), 10, 16};
+		}
+	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	CU_ASSERT_FATAL(n >= 1);
+	CU_ASSERT_EQUAL(h[0].rows, 2);
+	CU_ASSERT_EQUAL(h[0].row2, 3);
+	check_hyp(&h[0], &d);
 }
 
 /* A crop the size the FPGA sends for a far plate: enlarged, still found. */
@@ -402,8 +451,10 @@ int register_read_suite(void)
 	static CU_TestInfo tests[] = {
 		{"segment: one row of characters, in order", test_segment_one_row},
 		{"segment: characters joined by thin bridges", test_segment_bridged},
+		{"segment: a washed-out plate above a dark surround", test_segment_washed_out},
 		{"segment: light characters on a dark plate", test_segment_inverted},
 		{"segment: two rows, top row first", test_segment_two_rows},
+		{"segment: two rows a text height and more apart", test_segment_two_rows_apart},
 		{"segment: a 60x15 crop", test_segment_small_crop},
 		{"segment: blank, noise, bad arguments", test_segment_nothing},
 		{"tile: polarity, contrast, scale, loose box", test_tile_invariance},
