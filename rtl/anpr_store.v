@@ -164,8 +164,8 @@ module anpr_store #(
 	wire            scanning = (state_reg == S_SCAN);
 	reg             ph_reg;   /* the scan's phase: 0 the x axis, 1 the y axis */
 	wire [3:0]      si;       /* the slot the scan decides on */
-	/* the scan reads slot si for both phases of its decision, then the next */
-	wire [3:0]      mi_s = ph_reg ? i_reg : si;
+	wire            ymore;    /* ... needs phase 1: it reads slot si again */
+	wire [3:0]      mi_s = ymore ? si : i_reg;
 	wire [NI_W-1:0] mi = scanning ? mi_s[NI_W-1:0] : meta_idx[NI_W-1:0];
 	reg  [NI_W-1:0] mi_reg;   /* the slot md_q holds */
 	reg             mi_e_reg; /* ... read for the emitter */
@@ -215,7 +215,7 @@ module anpr_store #(
 	wire too_big = area_n > (1 << SLOT_AW);
 
 	/* registered candidate; the scan works on one axis a cycle and swaps
-	 * ccx with ccy, ccw with cch each cycle (an even number of times: they
+	 * ccx with ccy, ccw with cch into and out of phase 1 (they
 	 * are back in place when it ends) */
 	localparam SW = (CW_W > CH_W) ? CW_W : CH_W;
 	reg [11:0]     ccx, ccy;
@@ -229,7 +229,8 @@ module anpr_store #(
 	reg  [3:0]  dup_idx_reg, vmin_reg;
 	reg  [15:0] dup_score_reg, weak_score_reg;
 	reg  [7:0]  dup_seq_reg, weak_seq_reg;
-	/* the scan decides on slot i_reg - 1, in two cycles (ph_reg) */
+	/* the scan decides on slot i_reg - 1: in one cycle (phase 0), or two
+	 * when the slot is the frame's and meets the candidate along x */
 	assign si = i_reg - 1'b1;
 	wire        mine = (i_reg != 0) && m_valid[si[NI_W-1:0]] && m_tag[si[NI_W-1:0]] == tag_reg;
 	wire [15:0] i_score = meta_score;
@@ -248,7 +249,8 @@ module anpr_store #(
 			end
 	end
 	/* The intersection with slot si, one axis a cycle: the x axis in
-	 * phase 0 (its width kept in iw_reg), the y axis in phase 1. Along an
+	 * phase 0 (its width kept in iw_reg), the y axis in phase 1 (only when
+	 * they meet along x: ymore). Along an
 	 * axis the candidate is a0 .. a0 + aw, the slot's b0 .. b0 + bw. */
 	wire [11:0]   a0 = ccx;
 	wire [SW-1:0] aw = ccw;
@@ -262,11 +264,11 @@ module anpr_store #(
 	/* when the axes meet, the intersection is at most aw long */
 	wire [12:0]   ilen = i1 - {1'b0, i0};
 	reg  [SW-1:0] iw_reg;
-	reg           ixpos_reg;
+	assign ymore = !ph_reg && mine && ipos;
 	wire [2*CW_W-1:0] oarea = md_cw * {{CW_W-CH_W{1'b0}}, md_ch};
 	wire [2*SW:0] inter2 = {iw_reg, 1'b0} * ilen[SW-1:0];
 	/* twice the intersection at least the smaller crop: at least one of them */
-	wire overlap = ixpos_reg && ipos && ({{2*SW-SLOT_AW{1'b0}}, carea} <= inter2 ||
+	wire overlap = ipos && ({{2*SW-SLOT_AW{1'b0}}, carea} <= inter2 ||
 					     {{2*SW+1-2*CW_W{1'b0}}, oarea} <= inter2);
 
 	/* ---- S_COPY ---- */
@@ -449,13 +451,14 @@ module anpr_store #(
 			end
 		end
 		S_SCAN: begin
-			ph_reg <= !ph_reg;
-			ccx <= ccy;
-			ccy <= ccx;
-			ccw <= cchw;
-			cchw <= ccw;
+			ph_reg <= ymore;
+			if (ph_reg || ymore) begin
+				ccx <= ccy;
+				ccy <= ccx;
+				ccw <= cchw;
+				cchw <= ccw;
+			end
 			iw_reg <= ilen[SW-1:0];
-			ixpos_reg <= ipos;
 			/* the best so far are kept in registers: the metadata has
 			 * only two read ports (this scan and the emitter) */
 			if (ph_reg && mine && overlap && (!dup_reg || i_score > dup_score_reg ||
@@ -465,16 +468,16 @@ module anpr_store #(
 				dup_score_reg <= i_score;
 				dup_seq_reg <= i_seq;
 			end
-			if (ph_reg && mine && (!weak_any_reg || i_score < weak_score_reg ||
+			if (!ph_reg && mine && (!weak_any_reg || i_score < weak_score_reg ||
 			    (i_score == weak_score_reg && i_seq > weak_seq_reg))) begin
 				weak_any_reg <= 1'b1;
 				vmin_reg <= si;
 				weak_score_reg <= i_score;
 				weak_seq_reg <= i_seq;
 			end
-			if (ph_reg)
+			if (!ymore)
 				i_reg <= i_reg + 1'b1;
-			if (ph_reg && i_reg == NSLOTS)
+			if (!ymore && i_reg == NSLOTS)
 				state_reg <= S_DECIDE;
 		end
 		S_DECIDE: begin
