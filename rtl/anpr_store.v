@@ -166,7 +166,11 @@ module anpr_store #(
 	 * has it, the emitter otherwise; the word read arrives a cycle later */
 	reg  [3:0]      i_reg;
 	wire            scanning = (state_reg == S_SCAN);
-	wire [NI_W-1:0] mi = scanning ? i_reg[NI_W-1:0] : meta_idx[NI_W-1:0];
+	reg             ph_reg;   /* the scan's phase: 0 the x axis, 1 the y axis */
+	wire [3:0]      si;       /* the slot the scan decides on */
+	wire            ymore;    /* ... needs phase 1: it reads slot si again */
+	wire [3:0]      mi_s = ymore ? si : i_reg;
+	wire [NI_W-1:0] mi = scanning ? mi_s[NI_W-1:0] : meta_idx[NI_W-1:0];
 	reg  [NI_W-1:0] mi_reg;   /* the slot md_q holds */
 	reg             mi_e_reg; /* ... read for the emitter */
 	assign meta_gnt = mi_e_reg && mi_reg == meta_idx[NI_W-1:0];
@@ -182,12 +186,12 @@ module anpr_store #(
 
 	anpr_ram_sdp #(.DATA_W(MD_W), .ADDR_W(NI_W)) meta (
 		.clk(clk), .we(md_we), .waddr(victim_reg[NI_W-1:0]),
-		.wdata({seq_reg, close_sum, ccx[X_W-1:0], ccy, ccw, cch}),
+		.wdata({seq_reg, close_sum, ccx[X_W-1:0], ccy, ccw[CW_W-1:0], cch}),
 		.re(1'b1), .raddr(mi), .rdata(md_q));
 
 	/* slot indices are 4 bits wide outside, NI_W inside; the ring offset is below RING_END */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, meta_idx[3], victim_reg[3], free_idx[3], area_n[25:SLOT_AW+1],
+	wire unused = &{1'b0, meta_idx[3], victim_reg[3], free_idx[3], area_n[25:SLOT_AW+1], mi_s[3], cchw[SW-1:CH_W], ilen[12:SW],
 			ctl_payload[47:33], mpl[63:MQ_W]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
@@ -214,10 +218,13 @@ module anpr_store #(
 	wire [25:0] area_n = cwn * chn;
 	wire too_big = area_n > (1 << SLOT_AW);
 
-	/* registered candidate */
+	/* registered candidate; the scan works on one axis a cycle and swaps
+	 * ccx with ccy, ccw with cch into and out of phase 1 (they
+	 * are back in place when it ends) */
+	localparam SW = (CW_W > CH_W) ? CW_W : CH_W;
 	reg [11:0]     ccx, ccy;
-	reg [CW_W-1:0] ccw;      /* a crop is at most CROP_MAX_W x CROP_MAX_H */
-	reg [CH_W-1:0] cch;
+	reg [SW-1:0]   ccw, cchw;  /* a crop is at most CROP_MAX_W x CROP_MAX_H */
+	wire [CH_W-1:0] cch = cchw[CH_W-1:0];
 	reg [SLOT_AW:0] carea;   /* ... and at most a slot */
 
 	/* ---- S_SCAN: over all slots, the current frame's: the strongest
@@ -226,8 +233,9 @@ module anpr_store #(
 	reg  [3:0]  dup_idx_reg, vmin_reg;
 	reg  [15:0] dup_score_reg, weak_score_reg;
 	reg  [7:0]  dup_seq_reg, weak_seq_reg;
-	/* the scan reads slot i_reg while it decides on slot i_reg - 1 */
-	wire [3:0]  si = i_reg - 1'b1;
+	/* the scan decides on slot i_reg - 1: in one cycle (phase 0), or two
+	 * when the slot is the frame's and meets the candidate along x */
+	assign si = i_reg - 1'b1;
 	wire        mine = (i_reg != 0) && m_valid[si[NI_W-1:0]] && m_tag[si[NI_W-1:0]] == tag_reg;
 	wire [15:0] i_score = meta_score;
 	wire [7:0]  i_seq = meta_seq;
@@ -244,21 +252,28 @@ module anpr_store #(
 				free_slot = fi[3:0];
 			end
 	end
-	wire [12:0] ox1 = meta_cx + meta_cw;
-	wire [12:0] oy1 = meta_cy + meta_ch;
-	wire [12:0] nx1 = {1'b0, ccx} + {{13-CW_W{1'b0}}, ccw};
-	wire [12:0] ny1 = {1'b0, ccy} + {{13-CH_W{1'b0}}, cch};
-	wire [11:0] ix0 = (ccx > meta_cx) ? ccx : meta_cx;
-	wire [11:0] iy0 = (ccy > meta_cy) ? ccy : meta_cy;
-	wire [12:0] ix1 = (nx1 < ox1) ? nx1 : ox1;
-	wire [12:0] iy1 = (ny1 < oy1) ? ny1 : oy1;
-	wire [12:0] iw = ix1 - {1'b0, ix0};
-	wire [12:0] ih = iy1 - {1'b0, iy0};
-	wire [19:0] oarea = meta_cw * meta_ch;
-	wire [19:0] carea_x = {{19-SLOT_AW{1'b0}}, carea};
-	wire [19:0] sarea = (carea_x < oarea) ? carea_x : oarea;
-	wire [26:0] inter2 = {iw, 1'b0} * ih;
-	wire overlap = ix1 > {1'b0, ix0} && iy1 > {1'b0, iy0} && inter2 >= {7'd0, sarea};
+	/* The intersection with slot si, one axis a cycle: the x axis in
+	 * phase 0 (its width kept in iw_reg), the y axis in phase 1 (only when
+	 * they meet along x: ymore). Along an
+	 * axis the candidate is a0 .. a0 + aw, the slot's b0 .. b0 + bw. */
+	wire [11:0]   a0 = ccx;
+	wire [SW-1:0] aw = ccw;
+	wire [11:0]   b0 = ph_reg ? meta_cy : meta_cx;
+	wire [SW-1:0] bw = ph_reg ? {{SW-CH_W{1'b0}}, md_ch} : {{SW-CW_W{1'b0}}, md_cw};
+	wire [12:0]   a1 = {1'b0, a0} + {{13-SW{1'b0}}, aw};
+	wire [12:0]   b1 = {1'b0, b0} + {{13-SW{1'b0}}, bw};
+	wire [11:0]   i0 = (a0 > b0) ? a0 : b0;
+	wire [12:0]   i1 = (a1 < b1) ? a1 : b1;
+	wire          ipos = i1 > {1'b0, i0};
+	/* when the axes meet, the intersection is at most aw long */
+	wire [12:0]   ilen = i1 - {1'b0, i0};
+	reg  [SW-1:0] iw_reg;
+	assign ymore = !ph_reg && mine && ipos;
+	wire [2*CW_W-1:0] oarea = md_cw * {{CW_W-CH_W{1'b0}}, md_ch};
+	wire [2*SW:0] inter2 = {iw_reg, 1'b0} * ilen[SW-1:0];
+	/* twice the intersection at least the smaller crop: at least one of them */
+	wire overlap = ipos && ({{2*SW-SLOT_AW{1'b0}}, carea} <= inter2 ||
+					     {{2*SW+1-2*CW_W{1'b0}}, oarea} <= inter2);
 
 	/* ---- S_COPY ---- */
 	reg [3:0]         victim_reg;
@@ -411,8 +426,8 @@ module anpr_store #(
 			end else begin
 				ccx <= cx[11:0];
 				ccy <= cy[11:0];
-				ccw <= cwn[CW_W-1:0];
-				cch <= chn[CH_W-1:0];
+				ccw <= {{SW-CW_W{1'b0}}, cwn[CW_W-1:0]};
+				cchw <= {{SW-CH_W{1'b0}}, chn[CH_W-1:0]};
 				carea <= area_n[SLOT_AW:0];
 				rk_reg <= 4'd0;
 				rr_reg <= cy[11:0];
@@ -433,30 +448,40 @@ module anpr_store #(
 			end
 			if (rk_reg == 4'd15) begin
 				i_reg <= 4'd0;
+				ph_reg <= 1'b0;
 				dup_reg <= 1'b0;
 				weak_any_reg <= 1'b0;
 				state_reg <= S_SCAN;
 			end
 		end
 		S_SCAN: begin
+			ph_reg <= ymore;
+			if (ph_reg || ymore) begin
+				ccx <= ccy;
+				ccy <= ccx;
+				ccw <= cchw;
+				cchw <= ccw;
+			end
+			iw_reg <= ilen[SW-1:0];
 			/* the best so far are kept in registers: the metadata has
 			 * only two read ports (this scan and the emitter) */
-			if (mine && overlap && (!dup_reg || i_score > dup_score_reg ||
+			if (ph_reg && mine && overlap && (!dup_reg || i_score > dup_score_reg ||
 			    (i_score == dup_score_reg && i_seq < dup_seq_reg))) begin
 				dup_reg <= 1'b1;
 				dup_idx_reg <= si;
 				dup_score_reg <= i_score;
 				dup_seq_reg <= i_seq;
 			end
-			if (mine && (!weak_any_reg || i_score < weak_score_reg ||
+			if (!ph_reg && mine && (!weak_any_reg || i_score < weak_score_reg ||
 			    (i_score == weak_score_reg && i_seq > weak_seq_reg))) begin
 				weak_any_reg <= 1'b1;
 				vmin_reg <= si;
 				weak_score_reg <= i_score;
 				weak_seq_reg <= i_seq;
 			end
-			i_reg <= i_reg + 1'b1;
-			if (i_reg == NSLOTS)
+			if (!ymore)
+				i_reg <= i_reg + 1'b1;
+			if (!ymore && i_reg == NSLOTS)
 				state_reg <= S_DECIDE;
 		end
 		S_DECIDE: begin
