@@ -46,3 +46,4 @@ check store fv_store 12 "" "" $F/free/anpr_ram_sdp.v $F/free/anpr_spram.v rtl/an
 	$F/fv_stream.v $F/fv_store.v
 check emit fv_emit 12 "" "rtl/anpr_obuf.v" $F/free/anpr_ram_sdp.v $F/free/anpr_ram_sdp2.v rtl/anpr_emit.v \
 	$F/fv_stream.v $F/fv_emit.v
+check pixel fv_pixel 12 "" "" $F/free/anpr_ram_sdp.v rtl/anpr_sobel.v rtl/anpr_blocks.v $F/fv_pixel.v
