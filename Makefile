@@ -135,7 +135,7 @@ $(BUILD)/vl_$(1)/verilated.o: $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a
 
 VL_OBJ_$(1) := $(BUILD)/vl_$(1)/anpr_sim.o $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a $(BUILD)/vl_$(1)/verilated.o
 
-$(BUILD)/cosim_$(1): $(call obj,tests/cosim/cosim.c sim/scenes.c $(MODEL_SRC) $(LIB_SRC)) $$(VL_OBJ_$(1))
+$(BUILD)/cosim_$(1): $(call obj,tests/cosim/cosim.c sim/scenes.c sim/datadir.c $(MODEL_SRC) $(LIB_SRC)) $$(VL_OBJ_$(1))
 	$(CXX) $$^ $(BUILD)/vl_$(1)/verilated_threads.o $(PNG_LIBS) -lpthread -o $$@
 endef
 $(eval $(call verilator_build,up5k,up5k,))
@@ -208,7 +208,7 @@ $(eval $(call modsim_unit,modsim_front,tests/modsim/modsim_front.v,MAX_W RING_LI
 $(eval $(call modsim_unit,anpr_linker,rtl/anpr_linker.v,))
 $(eval $(call modsim_unit,modsim_back,tests/modsim/modsim_back.v,MAX_W RING_LINES CROP_MAX_W CROP_MAX_H SLOT_BYTES NSLOTS))
 
-$(MS_DIR)/modsim.o: tests/modsim/modsim.cpp sim/model/anpr_model.h sim/scenes.h $(MS_LIBS)
+$(MS_DIR)/modsim.o: tests/modsim/modsim.cpp sim/model/anpr_model.h sim/scenes.h sim/datadir.h $(MS_LIBS)
 	$(VL_CXX) -isystem $(VL_INC) -Wall -Wextra -Werror $(foreach u,modsim_front anpr_linker modsim_back,-isystem $(MS_DIR)/$(u)) $(INC) -Isim \
 		$(foreach p,$(P_up5k),-DMODSIM_$(p)) -c $< -o $@
 
@@ -216,7 +216,7 @@ $(MS_DIR)/verilated.o: $(MS_LIBS)
 	$(VL_CXX) -c $(VL_INC)/verilated.cpp -o $@
 	$(VL_CXX) -c $(VL_INC)/verilated_threads.cpp -o $(MS_DIR)/verilated_threads.o
 
-$(BUILD)/modsim: $(MS_DIR)/modsim.o $(call obj,sim/scenes.c $(MODEL_SRC) host/src/image.c) $(MS_LIBS) $(MS_DIR)/verilated.o
+$(BUILD)/modsim: $(MS_DIR)/modsim.o $(call obj,sim/scenes.c sim/datadir.c $(MODEL_SRC) host/src/image.c) $(MS_LIBS) $(MS_DIR)/verilated.o
 	$(CXX) $^ $(MS_DIR)/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
 
 # RTL vs C model, per module (modsim) and whole. Real images join in when $(DATA) exists.

@@ -13,16 +13,15 @@
  * folder; --verbose: per image).
  * Exit status 0 when every case matches.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "anpr/image.h"
 #include "anpr/records.h"
 #include "anpr_model.h"
 #include "anpr_sim.h"
+#include "datadir.h"
 #include "scenes.h"
 
 static int failures;
@@ -406,81 +405,21 @@ static void out_of_range(void)
 	}
 }
 
-/* Every PNG in every folder of DIR, one frame each, when it fits this
- * build (scenes, crops and character tiles alike). quick: a sample of each
- * folder. */
-static void real_images(const char *dir, int quick)
+/* One development image as a frame (datadir_each_png); small images in
+ * bulk print failures only, and a line per folder. */
+static void real_image(void *ctx, const char *path, const struct anpr_image *img, int n)
 {
-	struct anpr_model_params par;
-	struct dirent **sets;
-	int nsets, n = 0;
+	struct anpr_model_cfg cfg;
+	struct scene_stream s = {0};
 
-	anpr_sim_params(&par);
-	nsets = scandir(dir, &sets, NULL, alphasort);
-	if (nsets < 0) {
-		printf("skip: %s not found\n", dir);
-		return;
-	}
-	for (int k = 0; k < nsets; k++) {
-		char path[4096];
-		struct dirent **files;
-		int nfiles, ran = 0, skipped = 0, before = failures;
-
-		if (sets[k]->d_name[0] == '.') {
-			free(sets[k]);
-			continue;
-		}
-		snprintf(path, sizeof(path), "%s/%s", dir, sets[k]->d_name);
-		nfiles = scandir(path, &files, NULL, alphasort);
-		if (nfiles < 0) { /* a file beside the folders (README.md) */
-			free(sets[k]);
-			continue;
-		}
-		for (int f = 0; f < nfiles; f++) {
-			struct anpr_image img;
-			char err[512];
-			struct anpr_model_cfg cfg;
-			struct scene_stream s = {0};
-			size_t len = strlen(files[f]->d_name);
-
-			if (len < 4 || strcmp(files[f]->d_name + len - 4, ".png") ||
-			    (quick && ran >= 4)) {
-				free(files[f]);
-				continue;
-			}
-			snprintf(path, sizeof(path), "%s/%s/%s", dir, sets[k]->d_name, files[f]->d_name);
-			free(files[f]);
-			if (anpr_image_load(path, &img, err, sizeof(err))) {
-				fprintf(stderr, "%s\n", err);
-				failures++;
-				continue;
-			}
-			if (img.width > par.max_width || img.width < 16 || img.height < 8) {
-				skipped++;
-				anpr_image_free(&img);
-				continue;
-			}
-			cfg_for(&cfg, img.width, img.height);
-			scene_frame(&s, img.pixels, img.width, img.height, -1, -1, -1);
-			/* small images in bulk: print failures and a line per folder */
-			if (img.width * img.height > 200000 || verbose_images)
-				run_case(path, &cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1);
-			else
-				run_case_quiet(path, &cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1);
-			free(s.v);
-			anpr_image_free(&img);
-			n++;
-			ran++;
-		}
-		free(files);
-		printf("%-44s %s  %d images%s", sets[k]->d_name, failures == before ? "ok  " : "FAIL", ran,
-		       skipped ? "" : "\n");
-		if (skipped)
-			printf(", %d skipped (outside this build's 16..%u width, or under 8 high)\n", skipped,
-			       par.max_width);
-		free(sets[k]);
-	}
-	free(sets);
+	(void)ctx;
+	cfg_for(&cfg, img->width, img->height);
+	scene_frame(&s, img->pixels, img->width, img->height, -1, -1, -1);
+	if (img->width * img->height > 200000 || verbose_images)
+		run_case(path, &cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1);
+	else
+		run_case_quiet(path, &cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1);
+	free(s.v);
 }
 
 int main(int argc, char **argv)
@@ -509,7 +448,14 @@ int main(int argc, char **argv)
 	overflow();
 	out_of_range();
 	if (data)
-		real_images(data, quick);
+	{
+		struct anpr_model_params par;
+
+		/* every PNG of DIR's folders that fits this build (scenes, crops and
+		 * character tiles alike); quick: a sample of each folder */
+		anpr_sim_params(&par);
+		datadir_each_png(data, par.max_width, quick, real_image, NULL, &failures);
+	}
 	printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
 	return failures ? 1 : 0;
 }

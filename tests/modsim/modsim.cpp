@@ -22,13 +22,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
 #include <string>
 #include <vector>
 
 extern "C" {
 #include "anpr/image.h"
 #include "anpr_model.h"
+#include "datadir.h"
 #include "scenes.h"
 }
 
@@ -516,7 +516,7 @@ void run_case(const char *name, const anpr_model_cfg &cfg, const scene_stream *s
 	if (rc)
 		g_failures++;
 	if (rc || !quiet)
-		printf("%-40s %s  %zu events, %zu closes, %zu bytes; cycles front %llu linker %llu back %llu "
+		printf("%-44s %s  %zu events, %zu closes, %zu bytes; cycles front %llu linker %llu back %llu "
 		       "(idle %u%%, stall %u%%)\n",
 		       name, rc ? "FAIL" : "ok  ", c.tr.ev.size(), c.tr.cl.size(), c.out.size(),
 		       (unsigned long long)cf, (unsigned long long)cl, (unsigned long long)cb, idle_pct, stall_pct);
@@ -610,65 +610,17 @@ void generated(bool quick, uint32_t seed)
 	}
 }
 
-// Every PNG of every folder of dir that fits the build, one frame each.
-void real_images(const char *dir, bool quick)
+// One development image as a frame (datadir_each_png); small images print
+// failures only.
+void real_image(void *, const char *path, const struct anpr_image *img, int n)
 {
-	struct dirent **sets;
-	int nsets = scandir(dir, &sets, nullptr, alphasort), n = 0;
+	anpr_model_cfg cfg;
+	scene_stream s = {nullptr, 0, 0};
 
-	if (nsets < 0) {
-		printf("modsim: %s not found: real images skipped\n", dir);
-		return;
-	}
-	for (int k = 0; k < nsets; k++) {
-		std::string path = std::string(dir) + "/" + sets[k]->d_name;
-		struct dirent **files;
-		int nfiles = sets[k]->d_name[0] == '.' ? -1 : scandir(path.c_str(), &files, nullptr, alphasort);
-		int ran = 0, skipped = 0, before = g_failures;
-
-		if (nfiles < 0) {
-			free(sets[k]);
-			continue;
-		}
-		for (int f = 0; f < nfiles; f++) {
-			const std::string file = path + "/" + files[f]->d_name;
-			const size_t len = file.size();
-			anpr_image img;
-			char err[512];
-			anpr_model_cfg cfg;
-			scene_stream s = {nullptr, 0, 0};
-
-			free(files[f]);
-			if (len < 4 || file.compare(len - 4, 4, ".png") || (quick && ran >= 4))
-				continue;
-			if (anpr_image_load(file.c_str(), &img, err, sizeof(err))) {
-				fprintf(stderr, "%s\n", err);
-				g_failures++;
-				continue;
-			}
-			if (img.width > g_par.max_width || img.width < 16 || img.height < 8) {
-				skipped++;
-				anpr_image_free(&img);
-				continue;
-			}
-			anpr_model_cfg_default(&g_par, &cfg, img.width, img.height);
-			scene_frame(&s, img.pixels, img.width, img.height, -1, -1, -1);
-			run_case(file.c_str(), cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1,
-				 img.width * img.height <= 200000);
-			free(s.v);
-			anpr_image_free(&img);
-			n++;
-			ran++;
-		}
-		free(files);
-		printf("%-40s %s  %d images", sets[k]->d_name, g_failures == before ? "ok  " : "FAIL", ran);
-		if (skipped)
-			printf(", %d skipped (outside this build's 16..%u width, or under 8 high)", skipped,
-			       g_par.max_width);
-		printf("\n");
-		free(sets[k]);
-	}
-	free(sets);
+	anpr_model_cfg_default(&g_par, &cfg, img->width, img->height);
+	scene_frame(&s, img->pixels, img->width, img->height, -1, -1, -1);
+	run_case(path, cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1, img->width * img->height <= 200000);
+	free(s.v);
 }
 
 } // namespace
@@ -702,7 +654,7 @@ int main(int argc, char **argv)
 	g_bxw -= 3;
 	generated(quick, seed);
 	if (data)
-		real_images(data, quick);
+		datadir_each_png(data, g_par.max_width, quick, real_image, nullptr, &g_failures);
 	printf("modsim %s: %d failure(s)\n", g_failures ? "FAIL" : "PASS", g_failures);
 	return g_failures ? 1 : 0;
 }
