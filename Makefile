@@ -135,7 +135,7 @@ $(BUILD)/vl_$(1)/verilated.o: $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a
 
 VL_OBJ_$(1) := $(BUILD)/vl_$(1)/anpr_sim.o $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a $(BUILD)/vl_$(1)/verilated.o
 
-$(BUILD)/cosim_$(1): $(call obj,tests/cosim/cosim.c sim/scenes.c $(MODEL_SRC) $(LIB_SRC)) $$(VL_OBJ_$(1))
+$(BUILD)/cosim_$(1): $(call obj,tests/cosim/cosim.c sim/scenes.c sim/datadir.c $(MODEL_SRC) $(LIB_SRC)) $$(VL_OBJ_$(1))
 	$(CXX) $$^ $(BUILD)/vl_$(1)/verilated_threads.o $(PNG_LIBS) -lpthread -o $$@
 endef
 $(eval $(call verilator_build,up5k,up5k,))
@@ -192,8 +192,36 @@ $(BUILD)/tb_%: tests/bench/tb_%.v rtl/anpr_%.v rtl/anpr_ram_sdp.v | $(BUILD)
 module-test: $(BUILD)/tb_fifo $(BUILD)/tb_obuf
 	@for t in $^; do vvp -n $$t | tee $$t.log | tail -1; grep -q PASS $$t.log || exit 1; done
 
-# RTL vs C model. Real images join in when $(DATA) exists.
-sim-test: module-test $(BUILD)/cosim_up5k $(BUILD)/cosim_large
+# ---- the stream modules alone against the C model's stage trace ----
+# (tests/modsim: one Verilated library per unit, one up5k binary)
+# $(1) top module, $(2) its top file, $(3) its parameters (names from P_up5k)
+MS_DIR := $(BUILD)/ms
+define modsim_unit
+$(MS_DIR)/$(1)/V$(1)__ALL.a: $(RTL) $(2) | $(BUILD)
+	verilator --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Irtl --top-module $(1) \
+		--Mdir $(MS_DIR)/$(1) $(foreach p,$(filter $(addsuffix =%,$(3)),$(P_up5k)),-G$(p)) $(2) \
+		--MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" --build -j 2 > $(MS_DIR)/$(1).log 2>&1 || \
+		{ cat $(MS_DIR)/$(1).log; exit 1; }
+MS_LIBS += $(MS_DIR)/$(1)/V$(1)__ALL.a
+endef
+$(eval $(call modsim_unit,modsim_front,tests/modsim/modsim_front.v,MAX_W RING_LINES))
+$(eval $(call modsim_unit,anpr_linker,rtl/anpr_linker.v,))
+$(eval $(call modsim_unit,modsim_back,tests/modsim/modsim_back.v,MAX_W RING_LINES CROP_MAX_W CROP_MAX_H SLOT_BYTES NSLOTS))
+
+$(MS_DIR)/modsim.o: tests/modsim/modsim.cpp sim/model/anpr_model.h sim/scenes.h sim/datadir.h $(MS_LIBS)
+	$(VL_CXX) -isystem $(VL_INC) -Wall -Wextra -Werror $(foreach u,modsim_front anpr_linker modsim_back,-isystem $(MS_DIR)/$(u)) $(INC) -Isim \
+		$(foreach p,$(P_up5k),-DMODSIM_$(p)) -c $< -o $@
+
+$(MS_DIR)/verilated.o: $(MS_LIBS)
+	$(VL_CXX) -c $(VL_INC)/verilated.cpp -o $@
+	$(VL_CXX) -c $(VL_INC)/verilated_threads.cpp -o $(MS_DIR)/verilated_threads.o
+
+$(BUILD)/modsim: $(MS_DIR)/modsim.o $(call obj,sim/scenes.c sim/datadir.c $(MODEL_SRC) host/src/image.c) $(MS_LIBS) $(MS_DIR)/verilated.o
+	$(CXX) $^ $(MS_DIR)/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+
+# RTL vs C model, per module (modsim) and whole. Real images join in when $(DATA) exists.
+sim-test: module-test $(BUILD)/modsim $(BUILD)/cosim_up5k $(BUILD)/cosim_large
+	./$(BUILD)/modsim $(if $(wildcard $(DATA)/eu-scenes),--data $(DATA),)
 	./$(BUILD)/cosim_up5k $(if $(wildcard $(DATA)/eu-scenes),--data $(DATA),)
 	./$(BUILD)/cosim_large --quick $(if $(wildcard $(DATA)/eu-scenes),--data $(DATA),)
 	@[ -d $(DATA)/eu-scenes ] || echo "sim-test: $(DATA) not found: real-image co-simulation skipped"

@@ -5,6 +5,39 @@
  */
 #include "scenes.h"
 
+#include <stdlib.h>
+
+void scene_put(struct scene_stream *s, uint8_t px, int sof, int eol)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 65536;
+		s->v = realloc(s->v, s->cap * sizeof(*s->v));
+		if (!s->v)
+			abort();
+	}
+	s->v[s->n++] = (struct scene_item){px, (uint8_t)sof, (uint8_t)eol};
+}
+
+void scene_frame(struct scene_stream *s, const uint8_t *px, unsigned w, unsigned h, long drop_at,
+		 int short_line, int long_line)
+{
+	long k = 0;
+
+	for (unsigned y = 0; y < h; y++) {
+		unsigned lw = w;
+
+		if ((int)y == short_line)
+			lw = w / 2;
+		if ((int)y == long_line)
+			lw = w + 3;
+		for (unsigned x = 0; x < lw; x++, k++) {
+			if (drop_at >= 0 && k == drop_at)
+				return;
+			scene_put(s, px[y * w + (x < w ? x : w - 1)], k == 0, x == lw - 1);
+		}
+	}
+}
+
 uint32_t scene_rand(uint32_t *s)
 {
 	uint32_t x = *s ? *s : 0x9e3779b9u;

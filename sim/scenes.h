@@ -5,6 +5,7 @@
 #ifndef ANPR_TEST_SCENES_H
 #define ANPR_TEST_SCENES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Fill px (w*h) with a scene: textured background, lighting gradient, and
@@ -14,5 +15,24 @@ void scene_make(uint8_t *px, unsigned w, unsigned h, unsigned nplates, uint32_t 
 
 /* xorshift32 */
 uint32_t scene_rand(uint32_t *state);
+
+/* A pixel stream as a camera sends it: each pixel with its marks. */
+struct scene_item {
+	uint8_t px, sof, eol; /* tdata, tuser[0], tlast */
+};
+
+struct scene_stream {
+	struct scene_item *v;
+	size_t n, cap;
+};
+
+/* Append one pixel (aborts on allocation failure). */
+void scene_put(struct scene_stream *s, uint8_t px, int sof, int eol);
+
+/* Append a w x h frame's pixels with the marks a camera gives. drop_at:
+ * stop after that many pixels (a frame cut off), -1: none; short_line,
+ * long_line: the line to send half as long or 3 pixels longer, -1: none. */
+void scene_frame(struct scene_stream *s, const uint8_t *px, unsigned w, unsigned h, long drop_at,
+		 int short_line, int long_line);
 
 #endif

@@ -76,6 +76,8 @@ struct anpr_model {
 	/* output */
 	uint8_t *out, *out_last;
 	size_t out_len, out_cap;
+
+	struct anpr_model_trace trace; /* stage trace (tests), callbacks NULL when off */
 };
 
 int anpr_model_params_preset(struct anpr_model_params *p, const char *name)
@@ -216,6 +218,20 @@ void anpr_model_free(anpr_model *m)
 	free(m->out);
 	free(m->out_last);
 	free(m);
+}
+
+void anpr_model_set_trace(anpr_model *m, const struct anpr_model_trace *t)
+{
+	if (t)
+		m->trace = *t;
+	else
+		memset(&m->trace, 0, sizeof(m->trace));
+}
+
+static void trace_event(anpr_model *m, const struct anpr_model_event *ev)
+{
+	if (m->trace.event)
+		m->trace.event(m->trace.ctx, ev);
 }
 
 int anpr_model_configure(anpr_model *m, const struct anpr_model_cfg *cfg)
@@ -619,6 +635,11 @@ static void close_comp(anpr_model *m, struct comp *k, unsigned y_last)
 	unsigned w = (k->x1 - k->x0 + 1u) * ANPR_BLOCK_W, h = (k->y1 - k->y0 + 1u) * ANPR_BLOCK_H;
 	unsigned cx, cy, cx1, cy1;
 
+	if (m->trace.close) {
+		struct anpr_model_close tc = {k->x0, k->x1, k->y0, k->y1, k->sum, y_last};
+
+		m->trace.close(m->trace.ctx, &tc, m->ring);
+	}
 	k->valid = 0;
 	if (m->found < 0xffff)
 		m->found++;
@@ -751,6 +772,9 @@ static void link_stack(anpr_model *m, struct comp *tab, unsigned x0, unsigned x1
 
 static void link_run(anpr_model *m, unsigned x0, unsigned x1, unsigned by, unsigned sum)
 {
+	const struct anpr_model_event ev = {.type = ANPR_EV_RUN, .x0 = x0, .x1 = x1, .by = by, .sum = sum};
+
+	trace_event(m, &ev);
 	link_merge(m, m->comp[0], x0, x1, by, sum);
 	link_stack(m, m->comp[1], x0, x1, by, sum);
 }
@@ -782,6 +806,11 @@ static void block_row(anpr_model *m, unsigned by, unsigned y_last)
 	}
 	if (open && last - x0 + 1 >= m->cfg.min_run)
 		link_run(m, x0, last, by, sum);
+	{
+		const struct anpr_model_event ev = {.type = ANPR_EV_ROWEND, .y = y_last, .lost = m->row_lost};
+
+		trace_event(m, &ev);
+	}
 	/* Runs lost to a full table surface only here, at the end of a block
 	 * row that completed: the RTL links runs while the row streams in, and a
 	 * row cut off by a stream error must leave no trace. */
@@ -867,7 +896,10 @@ static void emit_trailer(anpr_model *m)
 static void end_frame(anpr_model *m, unsigned err_flag)
 {
 	int s;
+	const struct anpr_model_event ev = {.type = err_flag ? ANPR_EV_ABORT : ANPR_EV_FEND, .y = m->y,
+					    .flags = err_flag};
 
+	trace_event(m, &ev);
 	if (!err_flag) {
 		for (s = 0; s < 2 * ANPR_SLOTS; s++)
 			if ((&m->comp[0][0] + s)->valid)
@@ -890,8 +922,17 @@ static void end_frame(anpr_model *m, unsigned err_flag)
 
 static void start_frame(anpr_model *m)
 {
+	/* the RTL's START says whether pixels were dropped since the last
+	 * frame ended (the flag of a frame still open is that frame's) */
+	const struct anpr_model_event ev = {
+		.type = ANPR_EV_START,
+		.overrun = m->state != ST_FRAME && (m->end_flags & ANPR_END_F_OVERRUN),
+		.time = m->pixels_in,
+	};
+
 	if (m->state == ST_FRAME)
 		end_frame(m, ANPR_END_F_SOF_EARLY);
+	trace_event(m, &ev);
 	m->cfg = m->cfg_new;
 	m->frame_no++;
 	m->st.frames++;

@@ -128,4 +128,45 @@ void anpr_model_consume(anpr_model *m, size_t n);
 
 void anpr_model_get_status(const anpr_model *m, struct anpr_model_status *st);
 
+/* Stage trace: the transactions between the RTL's stream modules, as the
+ * model makes them, for testing one module at a time (tests/modsim). The
+ * callbacks observe; they change nothing. */
+enum anpr_model_ev_type { /* anpr_evq's event types */
+	ANPR_EV_START = 0,
+	ANPR_EV_RUN = 1,
+	ANPR_EV_ROWEND = 2,
+	ANPR_EV_FEND = 3,
+	ANPR_EV_ABORT = 4,
+};
+
+/* An event from the front end to the linkers (anpr_evq -> anpr_linker), in
+ * queue order. START, FEND and ABORT also go on to the store as frame
+ * control (anpr_linker -> anpr_store). */
+struct anpr_model_event {
+	unsigned type;
+	unsigned x0, x1, by, sum; /* RUN: block columns, block row, edge sum */
+	unsigned y;               /* ROWEND: the last frame row received; FEND, ABORT: lines */
+	unsigned lost;            /* ROWEND: runs this block row lost to full tables */
+	unsigned flags;           /* ABORT: the ANPR_END_F_* error */
+	unsigned overrun;         /* START: pixels were dropped between frames */
+	uint32_t time;            /* START: pixels pushed so far (the RTL: its cycle counter) */
+};
+
+/* A closed component (anpr_linker -> anpr_store), before the filter. */
+struct anpr_model_close {
+	unsigned x0, x1, y0, y1; /* block columns and rows, inclusive */
+	unsigned sum;            /* edge pixels, saturating at 0xffff */
+	unsigned y_last;         /* the last frame row received */
+};
+
+struct anpr_model_trace {
+	void (*event)(void *ctx, const struct anpr_model_event *ev);
+	/* ring: the row ring then (row y at (y % ring_lines) * max_width) */
+	void (*close)(void *ctx, const struct anpr_model_close *c, const uint8_t *ring);
+	void *ctx;
+};
+
+/* Call t's callbacks from now on (t copied; NULL: stop). */
+void anpr_model_set_trace(anpr_model *m, const struct anpr_model_trace *t);
+
 #endif /* ANPR_MODEL_H */

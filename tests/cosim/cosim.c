@@ -13,67 +13,23 @@
  * folder; --verbose: per image).
  * Exit status 0 when every case matches.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "anpr/image.h"
 #include "anpr/records.h"
 #include "anpr_model.h"
 #include "anpr_sim.h"
+#include "datadir.h"
 #include "scenes.h"
-
-struct item {
-	uint8_t px, sof, eol;
-};
-
-struct stream {
-	struct item *v;
-	size_t n, cap;
-};
-
-static void put(struct stream *s, uint8_t px, int sof, int eol)
-{
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 65536;
-		s->v = realloc(s->v, s->cap * sizeof(*s->v));
-		if (!s->v)
-			abort();
-	}
-	s->v[s->n++] = (struct item){px, (uint8_t)sof, (uint8_t)eol};
-}
-
-/* A frame's pixels with the marks a camera gives. drop_at: stop after that
- * many pixels (a frame cut off); short_line/long_line: line index to damage
- * (-1: none). */
-static void frame(struct stream *s, const uint8_t *px, unsigned w, unsigned h, long drop_at,
-		  int short_line, int long_line)
-{
-	long k = 0;
-
-	for (unsigned y = 0; y < h; y++) {
-		unsigned lw = w;
-
-		if ((int)y == short_line)
-			lw = w / 2;
-		if ((int)y == long_line)
-			lw = w + 3;
-		for (unsigned x = 0; x < lw; x++, k++) {
-			if (drop_at >= 0 && k == drop_at)
-				return;
-			put(s, px[y * w + (x < w ? x : w - 1)], k == 0, x == lw - 1);
-		}
-	}
-}
 
 static int failures;
 static int quiet_ok;      /* run_case prints only failures */
 static int verbose_images; /* --verbose: a line per image */
 
 /* Run one stream through both; 0 when they agree. */
-static int run_case(const char *name, const struct anpr_model_cfg *cfg, const struct stream *s,
+static int run_case(const char *name, const struct anpr_model_cfg *cfg, const struct scene_stream *s,
 		    unsigned idle_pct, unsigned stall_pct, uint32_t seed)
 {
 	struct anpr_model_params par;
@@ -232,7 +188,7 @@ static int run_case(const char *name, const struct anpr_model_cfg *cfg, const st
 	return ok ? 0 : -1;
 }
 
-static int run_case_quiet(const char *name, const struct anpr_model_cfg *cfg, const struct stream *s,
+static int run_case_quiet(const char *name, const struct anpr_model_cfg *cfg, const struct scene_stream *s,
 			  unsigned idle_pct, unsigned stall_pct, uint32_t seed)
 {
 	int rc;
@@ -262,7 +218,7 @@ static void synthetic(int quick, uint32_t seed)
 	for (unsigned k = 0; k < nsizes; k++) {
 		unsigned w = sizes[k][0], h = sizes[k][1];
 		uint8_t *px = malloc((size_t)w * h);
-		struct stream s = {0};
+		struct scene_stream s = {0};
 		struct anpr_model_cfg cfg;
 
 		cfg_for(&cfg, w, h);
@@ -270,7 +226,7 @@ static void synthetic(int quick, uint32_t seed)
 		cfg.min_score = 20;
 		for (unsigned f = 0; f < 3; f++) {
 			scene_make(px, w, h, 1 + (seed + f + k) % 6, seed * 31 + f * 7 + k);
-			frame(&s, px, w, h, -1, -1, -1);
+			scene_frame(&s, px, w, h, -1, -1, -1);
 		}
 		snprintf(name, sizeof(name), "scenes %ux%u x3", w, h);
 		run_case(name, &cfg, &s, 0, 0, seed + k);
@@ -289,14 +245,14 @@ static void back_to_back(uint32_t seed)
 	const unsigned w = 320, h = 160;
 	uint8_t *px = malloc((size_t)w * h);
 	struct anpr_model_cfg cfg;
-	struct stream s = {0};
+	struct scene_stream s = {0};
 
 	cfg_for(&cfg, w, h);
 	cfg.min_w = 16;
 	cfg.min_score = 20;
 	for (unsigned f = 0; f < 12; f++) {
 		scene_make(px, w, h, 4 + f % 5, seed * 7 + f);
-		frame(&s, px, w, h, -1, -1, -1);
+		scene_frame(&s, px, w, h, -1, -1, -1);
 	}
 	run_case("12 frames back to back", &cfg, &s, 0, 0, seed);
 	run_case("12 frames back to back, output stalls 80%", &cfg, &s, 5, 80, seed + 1);
@@ -310,7 +266,7 @@ static void damaged(uint32_t seed)
 	const unsigned w = 128, h = 64;
 	uint8_t px[128 * 64];
 	struct anpr_model_cfg cfg;
-	struct stream s;
+	struct scene_stream s;
 	const struct {
 		const char *name;
 		long drop_at;
@@ -334,13 +290,13 @@ static void damaged(uint32_t seed)
 		memset(&s, 0, sizeof(s));
 		scene_make(px, w, h, 3, seed + k);
 		for (int j = 0; j < cases[k].junk_before; j++)
-			put(&s, (uint8_t)j, 0, j % 100 == 99);
-		frame(&s, px, w, h, -1, -1, -1);
-		frame(&s, px, w, h, cases[k].drop_at, cases[k].short_line, cases[k].long_line);
+			scene_put(&s, (uint8_t)j, 0, j % 100 == 99);
+		scene_frame(&s, px, w, h, -1, -1, -1);
+		scene_frame(&s, px, w, h, cases[k].drop_at, cases[k].short_line, cases[k].long_line);
 		for (int j = 0; j < cases[k].extra_lines * (int)w; j++)
-			put(&s, (uint8_t)j, 0, j % w == w - 1);
+			scene_put(&s, (uint8_t)j, 0, j % w == w - 1);
 		scene_make(px, w, h, 2, seed + k + 50);
-		frame(&s, px, w, h, -1, -1, -1);
+		scene_frame(&s, px, w, h, -1, -1, -1);
 		run_case(cases[k].name, &cfg, &s, 20, 40, seed + k);
 		free(s.v);
 	}
@@ -353,7 +309,7 @@ static void overflow(void)
 	const unsigned w = 1280, h = 32;
 	uint8_t *px = malloc((size_t)w * h);
 	struct anpr_model_cfg cfg;
-	struct stream s = {0};
+	struct scene_stream s = {0};
 
 	for (unsigned y = 0; y < h; y++)
 		for (unsigned x = 0; x < w; x++)
@@ -361,8 +317,8 @@ static void overflow(void)
 	cfg_for(&cfg, w, h);
 	cfg.min_run = 1;
 	cfg.run_gap = 0;
-	frame(&s, px, w, h, -1, -1, -1);
-	frame(&s, px, w, h, -1, -1, -1);
+	scene_frame(&s, px, w, h, -1, -1, -1);
+	scene_frame(&s, px, w, h, -1, -1, -1);
 	{
 		/* the case must overflow, or it tests nothing */
 		struct anpr_model_params par;
@@ -407,7 +363,7 @@ static void out_of_range(void)
 		unsigned w = cases[k].frame_w, h = 200, ends = 0;
 		uint8_t *px = malloc((size_t)w * h);
 		struct anpr_model_cfg cfg;
-		struct stream s = {0};
+		struct scene_stream s = {0};
 		anpr_sim *sim = anpr_sim_new(NULL);
 		size_t i = 0;
 		uint64_t cyc = 0;
@@ -420,9 +376,9 @@ static void out_of_range(void)
 		anpr_sim_configure(sim, &cfg);
 		for (unsigned f = 0; f < 4; f++) {
 			scene_make(px, w, h, 20, 100 + f);
-			frame(&s, px, w, h, -1, -1, -1);
+			scene_frame(&s, px, w, h, -1, -1, -1);
 		}
-		frame(&s, px, w, h, 1, -1, -1); /* a last SOF ends the 4th frame */
+		scene_frame(&s, px, w, h, 1, -1, -1); /* a last SOF ends the 4th frame */
 		while (cyc++ < 50 * (uint64_t)s.n + 2000000 && !(i == s.n && idle && quiet > 64)) {
 			struct anpr_sim_in in = {i < s.n, i < s.n ? s.v[i].px : 0, i < s.n && s.v[i].sof,
 						 i < s.n && s.v[i].eol, 1};
@@ -449,81 +405,21 @@ static void out_of_range(void)
 	}
 }
 
-/* Every PNG in every folder of DIR, one frame each, when it fits this
- * build (scenes, crops and character tiles alike). quick: a sample of each
- * folder. */
-static void real_images(const char *dir, int quick)
+/* One development image as a frame (datadir_each_png); small images in
+ * bulk print failures only, and a line per folder. */
+static void real_image(void *ctx, const char *path, const struct anpr_image *img, int n)
 {
-	struct anpr_model_params par;
-	struct dirent **sets;
-	int nsets, n = 0;
+	struct anpr_model_cfg cfg;
+	struct scene_stream s = {0};
 
-	anpr_sim_params(&par);
-	nsets = scandir(dir, &sets, NULL, alphasort);
-	if (nsets < 0) {
-		printf("skip: %s not found\n", dir);
-		return;
-	}
-	for (int k = 0; k < nsets; k++) {
-		char path[4096];
-		struct dirent **files;
-		int nfiles, ran = 0, skipped = 0, before = failures;
-
-		if (sets[k]->d_name[0] == '.') {
-			free(sets[k]);
-			continue;
-		}
-		snprintf(path, sizeof(path), "%s/%s", dir, sets[k]->d_name);
-		nfiles = scandir(path, &files, NULL, alphasort);
-		if (nfiles < 0) { /* a file beside the folders (README.md) */
-			free(sets[k]);
-			continue;
-		}
-		for (int f = 0; f < nfiles; f++) {
-			struct anpr_image img;
-			char err[512];
-			struct anpr_model_cfg cfg;
-			struct stream s = {0};
-			size_t len = strlen(files[f]->d_name);
-
-			if (len < 4 || strcmp(files[f]->d_name + len - 4, ".png") ||
-			    (quick && ran >= 4)) {
-				free(files[f]);
-				continue;
-			}
-			snprintf(path, sizeof(path), "%s/%s/%s", dir, sets[k]->d_name, files[f]->d_name);
-			free(files[f]);
-			if (anpr_image_load(path, &img, err, sizeof(err))) {
-				fprintf(stderr, "%s\n", err);
-				failures++;
-				continue;
-			}
-			if (img.width > par.max_width || img.width < 16 || img.height < 8) {
-				skipped++;
-				anpr_image_free(&img);
-				continue;
-			}
-			cfg_for(&cfg, img.width, img.height);
-			frame(&s, img.pixels, img.width, img.height, -1, -1, -1);
-			/* small images in bulk: print failures and a line per folder */
-			if (img.width * img.height > 200000 || verbose_images)
-				run_case(path, &cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1);
-			else
-				run_case_quiet(path, &cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1);
-			free(s.v);
-			anpr_image_free(&img);
-			n++;
-			ran++;
-		}
-		free(files);
-		printf("%-44s %s  %d images%s", sets[k]->d_name, failures == before ? "ok  " : "FAIL", ran,
-		       skipped ? "" : "\n");
-		if (skipped)
-			printf(", %d skipped (outside this build's 16..%u width, or under 8 high)\n", skipped,
-			       par.max_width);
-		free(sets[k]);
-	}
-	free(sets);
+	(void)ctx;
+	cfg_for(&cfg, img->width, img->height);
+	scene_frame(&s, img->pixels, img->width, img->height, -1, -1, -1);
+	if (img->width * img->height > 200000 || verbose_images)
+		run_case(path, &cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1);
+	else
+		run_case_quiet(path, &cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1);
+	free(s.v);
 }
 
 int main(int argc, char **argv)
@@ -552,7 +448,14 @@ int main(int argc, char **argv)
 	overflow();
 	out_of_range();
 	if (data)
-		real_images(data, quick);
+	{
+		struct anpr_model_params par;
+
+		/* every PNG of DIR's folders that fits this build (scenes, crops and
+		 * character tiles alike); quick: a sample of each folder */
+		anpr_sim_params(&par);
+		datadir_each_png(data, par.max_width, quick, real_image, NULL, &failures);
+	}
 	printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
 	return failures ? 1 : 0;
 }

@@ -317,6 +317,77 @@ static void test_push_frame_same_as_pixels(void)
 	anpr_model_free(b);
 }
 
+/* The stage trace (tests/modsim's reference) observes only: the records are
+ * those of a model without it. It gives each frame's events in queue order,
+ * bracketed by START and FEND, and the plate's component as a close. */
+struct trace_log {
+	unsigned types[256], n;
+	struct anpr_model_close closes[32];
+	unsigned nclose;
+};
+
+static void log_event(void *ctx, const struct anpr_model_event *ev)
+{
+	struct trace_log *t = ctx;
+
+	if (t->n < 256)
+		t->types[t->n++] = ev->type;
+}
+
+static void log_close(void *ctx, const struct anpr_model_close *c, const uint8_t *ring)
+{
+	struct trace_log *t = ctx;
+
+	CU_ASSERT_PTR_NOT_NULL(ring);
+	if (t->nclose < 32)
+		t->closes[t->nclose++] = *c;
+}
+
+static void test_stage_trace(void)
+{
+	static uint8_t plate[W * H], flat[W * H];
+	const uint8_t *seq[] = {plate, flat, plate};
+	anpr_model *a = new_model(W, H), *b = new_model(W, H);
+	static struct trace_log log;
+	const struct anpr_model_trace tr = {log_event, log_close, &log};
+	const uint8_t *ab, *al, *bb, *bl;
+	size_t alen, blen, i;
+	unsigned starts = 0, fends = 0, runs = 0, plate_closes = 0;
+
+	fill_plate(plate, W, H);
+	fill_flat(flat, W, H);
+	anpr_model_set_trace(a, &tr);
+	for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		push_rows(a, seq[i], W, 0, H);
+		push_rows(b, seq[i], W, 0, H);
+	}
+	alen = anpr_model_pending(a, &ab, &al);
+	blen = anpr_model_pending(b, &bb, &bl);
+	CU_ASSERT_EQUAL_FATAL(alen, blen);
+	CU_ASSERT(!memcmp(ab, bb, alen));
+	CU_ASSERT(!memcmp(al, bl, alen));
+	CU_ASSERT_FATAL(log.n > 0 && log.n < 256);
+	CU_ASSERT_EQUAL(log.types[0], ANPR_EV_START);
+	CU_ASSERT_EQUAL(log.types[log.n - 1], ANPR_EV_FEND);
+	for (i = 0; i < log.n; i++) {
+		starts += log.types[i] == ANPR_EV_START;
+		fends += log.types[i] == ANPR_EV_FEND;
+		runs += log.types[i] == ANPR_EV_RUN;
+		/* a frame's events lie between its START and its FEND */
+		if (i > 0 && log.types[i] == ANPR_EV_START)
+			CU_ASSERT_EQUAL(log.types[i - 1], ANPR_EV_FEND);
+	}
+	CU_ASSERT_EQUAL(starts, 3);
+	CU_ASSERT_EQUAL(fends, 3);
+	CU_ASSERT(runs > 0);
+	for (i = 0; i < log.nclose; i++)
+		plate_closes += log.closes[i].x0 * ANPR_BLOCK_W <= PLATE_X0 &&
+				(log.closes[i].x1 + 1) * ANPR_BLOCK_W >= PLATE_X1 && log.closes[i].y_last < H;
+	CU_ASSERT(plate_closes >= 2); /* both plate frames */
+	anpr_model_free(a);
+	anpr_model_free(b);
+}
+
 /* consume takes bytes from the front and keeps the rest in order. */
 static void test_consume_partial(void)
 {
@@ -767,6 +838,7 @@ int register_model_suite(void)
 		{"crop margins: the protocol's, around the component", test_crop_margins},
 		{"crop larger than a slot: its middle kept", test_wide_crop_narrowed},
 		{"push_frame == per-pixel push", test_push_frame_same_as_pixels},
+		{"stage trace observes only", test_stage_trace},
 		{"consume keeps the rest", test_consume_partial},
 		{"short line ends the frame, rest discarded", test_short_line},
 		{"short line then SOF", test_short_line_then_sof},
