@@ -198,6 +198,7 @@ module-test: $(BUILD)/tb_fifo $(BUILD)/tb_obuf
 MS_DIR := $(BUILD)/ms
 define modsim_unit
 $(MS_DIR)/$(1)/V$(1)__ALL.a: $(RTL) $(2) | $(BUILD)
+	@mkdir -p $(MS_DIR)
 	verilator --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Irtl --top-module $(1) \
 		--Mdir $(MS_DIR)/$(1) $(foreach p,$(filter $(addsuffix =%,$(3)),$(P_up5k)),-G$(p)) $(2) \
 		--MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" --build -j 2 > $(MS_DIR)/$(1).log 2>&1 || \
