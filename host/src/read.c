@@ -24,6 +24,10 @@
 #ifndef LONG_RUN
 #define LONG_RUN 2.0
 #endif
+/* under any, a reading some country's format accepts (cand_score) */
+#ifndef KNOWN_BONUS
+#define KNOWN_BONUS 1.5
+#endif
 /* Geometry of the boxes a reading uses (geom_cost). */
 #ifndef EDGE_COST
 #define EDGE_COST 0.7
@@ -119,9 +123,15 @@ static double cand_score(const struct anpr_text_cand *c)
 	 * costs a little (a slot between 1 and I is read as its neighbours'
 	 * kind), and so does each digit past the 4th of a run (few formats have
 	 * runs of 5 or more: in grammar.c's table, pl, ch, dk-no and ie). Not for
-	 * "none" under gb or eu: a cherished plate (C4RSUK) mixes them freely. */
-	if (c->format && !strcmp(c->format, "any"))
+	 * "none" under gb or eu: a cherished plate (C4RSUK) mixes them freely.
+	 * And a reading some country's format accepts (the gb, eu and br
+	 * formats of grammar.c) gains KNOWN_BONUS: "any" country is more
+	 * likely one of those than not (ASI4054 against ASY4054 or AS1405). */
+	if (c->format && !strcmp(c->format, "any")) {
 		s -= KIND_CHANGE * kind_changes(c->text) + LONG_RUN * long_digits(c->text);
+		if (anpr_grammar_known(c->text))
+			s += KNOWN_BONUS;
+	}
 	return s;
 }
 

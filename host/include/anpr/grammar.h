@@ -32,9 +32,10 @@ enum anpr_country {
 	ANPR_COUNTRY_GB,  /* United Kingdom: GB and Northern Ireland formats */
 	ANPR_COUNTRY_EU,  /* the GB formats and those of the EU and its neighbours */
 	ANPR_COUNTRY_ANY, /* no grammar: 2-10 characters, any of the 36 */
+	ANPR_COUNTRY_BR,  /* Brazil: the 1990 format and Mercosur's */
 };
 
-/* "gb", "eu" or "any" (lower case, exactly) -> *out.
+/* "gb", "eu", "any" or "br" (lower case, exactly) -> *out.
  * Returns ANPR_OK, or ANPR_ERR_ARG for any other name (or a NULL pointer);
  * *out is untouched on error. */
 int anpr_country_parse(const char *name, enum anpr_country *out);
@@ -95,6 +96,12 @@ int anpr_grammar_read(enum anpr_country c, const float *probs, int n, struct anp
  * characters is accepted, as "any".
  */
 int anpr_grammar_accepts(enum anpr_country c, const char *text, const char **format);
+
+/* 1 if some country's format (gb, eu or br: every format in the table) accepts
+ * text, region codes included; 0 otherwise (also for NULL text or other
+ * characters). The readers use it under any, where no format applies, as a
+ * sign that a reading has the structure of some country's plates. */
+int anpr_grammar_known(const char *text);
 
 struct anpr_format_info {
 	const char *name;    /* as in anpr_text_cand.format */
