@@ -668,6 +668,20 @@ int anpr_grammar_known(const char *text)
 	return 0;
 }
 
+void anpr_grammar_share_lookalikes(float *probs, int n, float share)
+{
+	static const int pairs[][2] = {{0, 10 + 'O' - 'A'}, {1, 10 + 'I' - 'A'}};
+	int i, q;
+
+	for (i = 0; probs && i < n; i++, probs += ANPR_NCLASS)
+		for (q = 0; q < 2; q++) {
+			float a = probs[pairs[q][0]], b = probs[pairs[q][1]];
+
+			probs[pairs[q][0]] = a + share * b;
+			probs[pairs[q][1]] = b + share * a;
+		}
+}
+
 /* ---- reading ---- */
 
 /* Natural log of a probability clamped to [1e-30, 1] (NaN: 1e-30), to about

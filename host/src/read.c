@@ -28,6 +28,11 @@
 #ifndef KNOWN_BONUS
 #define KNOWN_BONUS 1.5
 #endif
+/* under any, the share of a look-alike's probability each of 0/O and 1/I
+ * gets from the other (read_hyp) */
+#ifndef LOOK_SHARE
+#define LOOK_SHARE 0.25f
+#endif
 /* Geometry of the boxes a reading uses (geom_cost). */
 #ifndef EDGE_COST
 #define EDGE_COST 0.7
@@ -235,6 +240,10 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 			probs[i][ANPR_CLASS_JUNK] = JUNK_FLOOR;
 		}
 	}
+	/* under any, no format says whether a slot between 0 and O (1 and I)
+	 * is a letter or a digit: the reading's structure should (cand_score) */
+	if (r->opts->country == ANPR_COUNTRY_ANY)
+		anpr_grammar_share_lookalikes(&probs[0][0], hyp->nchars, LOOK_SHARE);
 	n = anpr_grammar_read(r->opts->country, &probs[0][0], hyp->nchars, cands,
 			      (int)(sizeof(cands) / sizeof(cands[0])));
 	if (n <= 0)

@@ -416,6 +416,41 @@ static void test_br(void)
 	CU_ASSERT(!anpr_grammar_known(NULL));
 }
 
+/* 0/O and 1/I share their probability; nothing else moves */
+static void test_share_lookalikes(void)
+{
+	float probs[2 * NC], before[2 * NC];
+	struct anpr_text_cand out[3];
+	int c, got;
+
+	build(probs, "1O", 0.5f);
+	probs[class_of('I')] = 0.3f;  /* slot 0: 1 0.5, I 0.3 */
+	probs[NC + class_of('0')] = 0.2f; /* slot 1: O 0.5, 0 0.2 */
+	memcpy(before, probs, sizeof(probs));
+	anpr_grammar_share_lookalikes(probs, 2, 0.25f);
+	CU_ASSERT_DOUBLE_EQUAL(probs[class_of('1')], 0.5 + 0.25 * 0.3, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(probs[class_of('I')], 0.3 + 0.25 * 0.5, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(probs[NC + class_of('O')], 0.5 + 0.25 * 0.2, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(probs[NC + class_of('0')], 0.2 + 0.25 * 0.5, 1e-6);
+	for (c = 0; c < 2 * NC; c++)
+		if (c % NC != class_of('0') && c % NC != class_of('O') && c % NC != class_of('1') &&
+		    c % NC != class_of('I'))
+			CU_ASSERT_EQUAL(probs[c], before[c]);
+	/* share 1: the pair alike, their sum on both */
+	memcpy(probs, before, sizeof(probs));
+	anpr_grammar_share_lookalikes(probs, 2, 1.0f);
+	CU_ASSERT_EQUAL(probs[class_of('1')], probs[class_of('I')]);
+	CU_ASSERT_EQUAL(probs[NC + class_of('0')], probs[NC + class_of('O')]);
+	/* the grammar still reads the classifier's lean where it is all there is */
+	memcpy(probs, before, sizeof(probs));
+	anpr_grammar_share_lookalikes(probs, 2, 0.25f);
+	got = anpr_grammar_read(ANPR_COUNTRY_ANY, probs, 2, out, 3);
+	CU_ASSERT_FATAL(got >= 1);
+	CU_ASSERT_STRING_EQUAL(out[0].text, "1O");
+	anpr_grammar_share_lookalikes(NULL, 2, 0.25f); /* nothing to do */
+	anpr_grammar_share_lookalikes(probs, 0, 0.25f);
+}
+
 /*
  * AB10CDE where the classifier prefers 'O' over the '0' of the age digits
  * and '0' over the 'D' of the random letters: under gb the position decides
@@ -864,6 +899,7 @@ int register_grammar_suite(void)
 		{"each format: its plates and its exclusions", test_formats},
 		{"acceptance edge cases", test_accepts_edges},
 		{"br formats, and formats known under any", test_br},
+		{"look-alikes share their probability", test_share_lookalikes},
 		{"look-alikes settled by position", test_lookalikes},
 		{"junk slots skipped", test_junk_slots},
 		{"confident unknown plate comes back as none", test_unknown_plate},
