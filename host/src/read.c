@@ -43,6 +43,10 @@
 #ifndef NARROW_COST
 #define NARROW_COST 0.7
 #endif
+/* under any, a box skipped that is in line with its row and not narrow */
+#ifndef SKIP_INLINE
+#define SKIP_INLINE 1.0
+#endif
 #define ROW_H_LO 0.75
 #define ROW_H_HI 1.25
 #define ROW_BASE 0.25
@@ -154,8 +158,14 @@ static int cmp_int(const void *a, const void *b)
  * of the row's boxes read, or its bottom further than ROW_BASE of that
  * height from their median bottom). A character cut by the crop's top or
  * bottom is common in a tight crop; a band or a border reaching the edge
- * seldom has a character's height. */
-static double geom_cost(const struct reader *r, const struct anpr_seg_hyp *hyp, const struct anpr_text_cand *cand)
+ * seldom has a character's height. NARROW_COST for each box read as other
+ * than 1, I or J narrower than NARROW_PCT of the row's median width. And
+ * under any, where no format says how many characters a plate has,
+ * SKIP_INLINE for each box the reading skips that is in line with the row
+ * and not narrow: most likely a character the classifier doubted (a last
+ * digit by the frame), not a band or a bolt. */
+static double geom_cost(enum anpr_country country, unsigned w, unsigned h, const struct anpr_seg_hyp *hyp,
+			const struct anpr_text_cand *cand)
 {
 	uint32_t used = cand->used;
 	double cost = 0;
@@ -184,18 +194,27 @@ static double geom_cost(const struct reader *r, const struct anpr_seg_hyp *hyp, 
 			int inrow = c->h >= ROW_H_LO * mh && c->h <= ROW_H_HI * mh &&
 				    abs(c->y + c->h - mb) <= ROW_BASE * mh;
 
-			if (!(used >> s & 1))
+			if (!(used >> s & 1)) {
+				if (country == ANPR_COUNTRY_ANY && inrow && c->w * 100 >= NARROW_PCT * mw)
+					cost += SKIP_INLINE;
 				continue;
+			}
 			if (c->w * 100 < NARROW_PCT * mw && !strchr("1IJ", cand->text[k]))
 				cost += NARROW_COST;
 			k++;
-			if (c->x == 0 || c->x + c->w >= r->w)
+			if (c->x == 0 || c->x + c->w >= w)
 				cost += EDGE_COST;
-			if ((c->y == 0 || c->y + c->h >= r->h) && !inrow)
+			if ((c->y == 0 || c->y + c->h >= h) && !inrow)
 				cost += EDGE_COST;
 		}
 	}
 	return cost;
+}
+
+double anpr_read_score(enum anpr_country country, unsigned w, unsigned h, const struct anpr_seg_hyp *hyp,
+		       const struct anpr_text_cand *cand)
+{
+	return cand_score(cand) - geom_cost(country, w, h, hyp, cand);
 }
 
 /* The probability that a reading is right: its characters as the classifier
@@ -249,7 +268,7 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 	if (n <= 0)
 		return -INFINITY;
 	for (i = 0; i < n; i++)
-		sc[i] = cand_score(&cands[i]) - geom_cost(r, hyp, &cands[i]);
+		sc[i] = anpr_read_score(r->opts->country, r->w, r->h, hyp, &cands[i]);
 	for (i = 0; i < n; i++) { /* by score, best first */
 		for (j = i; j > 0 && sc[order[j - 1]] < sc[i]; j--)
 			order[j] = order[j - 1];
