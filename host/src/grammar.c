@@ -57,6 +57,7 @@
 #define C_GB 1u
 #define C_EU 2u
 #define C_ANY 4u
+#define C_BR 8u
 
 struct format {
 	unsigned countries; /* C_* that use it */
@@ -221,8 +222,13 @@ static const struct format formats[] = {
 	{C_EU, {"lt", "@@@###", 0, "KLM123"}, NULL, CODE_WHOLE},
 	{C_EU, {"lv", "@{1,2}[1-9]#{0,3}", 0, "AB1234"}, NULL, CODE_WHOLE},
 	{C_EU, {"ee", "###@@@", 0, "123ABC"}, NULL, CODE_WHOLE},
+	/* Brazil: 3 letters and 4 digits (1990-2018, also Uruguay's layout);
+	 * Mercosur (2018), 3 letters, a digit, a letter, 2 digits: the old
+	 * number with its second digit turned into a letter (0-9: A-J) */
+	{C_BR, {"br", "@@@####", 0, "ABC1234"}, NULL, CODE_WHOLE},
+	{C_BR, {"br-mercosul", "@@@#@##", 0, "ABC1D23"}, NULL, CODE_WHOLE},
 	/* not formats of a country: the readings every call adds */
-	{C_GB | C_EU, {"none", "${2,12}", 0, "C4RSUK"}, NULL, CODE_WHOLE},
+	{C_GB | C_EU | C_BR, {"none", "${2,12}", 0, "C4RSUK"}, NULL, CODE_WHOLE},
 	{C_ANY, {"any", "*{2,10}", 0, "AB12"}, NULL, CODE_WHOLE},
 };
 
@@ -239,7 +245,7 @@ struct pat {
 	int16_t dead;               /* folded into a longer pattern */
 };
 
-#define NCOUNTRY 3 /* per-country tables, in enum anpr_country order */
+#define NCOUNTRY 4 /* per-country tables, in enum anpr_country order */
 
 static struct {
 	uint64_t sets[MAX_SETS];
@@ -450,7 +456,7 @@ static double ln_slow(double x)
 
 static void build_tables(void)
 {
-	static const unsigned cbit[NCOUNTRY] = {C_GB, C_EU, C_ANY};
+	static const unsigned cbit[NCOUNTRY] = {C_GB, C_EU, C_ANY, C_BR};
 	struct item it[MAX_ITEMS];
 	uint64_t m[ANPR_MAX_TEXT];
 	int f, i, c;
@@ -508,7 +514,7 @@ static void tables(void)
 
 /* ---- countries and acceptance ---- */
 
-static const char *const country_names[NCOUNTRY] = {"gb", "eu", "any"};
+static const char *const country_names[NCOUNTRY] = {"gb", "eu", "any", "br"};
 
 int anpr_country_parse(const char *name, enum anpr_country *out)
 {
@@ -531,7 +537,7 @@ const char *anpr_country_name(enum anpr_country c)
 
 const struct anpr_format_info *anpr_grammar_format(enum anpr_country c, int i)
 {
-	static const unsigned cbit[NCOUNTRY] = {C_GB, C_EU, C_ANY};
+	static const unsigned cbit[NCOUNTRY] = {C_GB, C_EU, C_ANY, C_BR};
 	int f;
 
 	if ((unsigned)c >= NCOUNTRY || i < 0)
@@ -643,6 +649,37 @@ int anpr_grammar_accepts(enum anpr_country c, const char *text, const char **for
 	if (format)
 		*format = formats[f].info.name;
 	return 1;
+}
+
+int anpr_grammar_known(const char *text)
+{
+	uint8_t sym[ANPR_MAX_TEXT];
+	int i, len;
+
+	if (!text || (len = text_syms(text, sym)) < 0)
+		return 0;
+	tables();
+	for (i = 0; i < tab.npats; i++) {
+		const struct pat *p = &tab.pats[i];
+
+		if (!p->dead && p->fmt != FMT_NONE && p->fmt != FMT_ANY && pat_accepts(p, sym, len))
+			return 1;
+	}
+	return 0;
+}
+
+void anpr_grammar_share_lookalikes(float *probs, int n, float share)
+{
+	static const int pairs[][2] = {{0, 10 + 'O' - 'A'}, {1, 10 + 'I' - 'A'}};
+	int i, q;
+
+	for (i = 0; probs && i < n; i++, probs += ANPR_NCLASS)
+		for (q = 0; q < 2; q++) {
+			float a = probs[pairs[q][0]], b = probs[pairs[q][1]];
+
+			probs[pairs[q][0]] = a + share * b;
+			probs[pairs[q][1]] = b + share * a;
+		}
 }
 
 /* ---- reading ---- */

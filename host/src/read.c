@@ -24,6 +24,15 @@
 #ifndef LONG_RUN
 #define LONG_RUN 2.0
 #endif
+/* under any, a reading some country's format accepts (cand_score) */
+#ifndef KNOWN_BONUS
+#define KNOWN_BONUS 1.5
+#endif
+/* under any, the share of a look-alike's probability each of 0/O and 1/I
+ * gets from the other (read_hyp) */
+#ifndef LOOK_SHARE
+#define LOOK_SHARE 0.25f
+#endif
 /* Geometry of the boxes a reading uses (geom_cost). */
 #ifndef EDGE_COST
 #define EDGE_COST 0.7
@@ -33,6 +42,10 @@
 #endif
 #ifndef NARROW_COST
 #define NARROW_COST 0.7
+#endif
+/* under any, a box skipped that is in line with its row and not narrow */
+#ifndef SKIP_INLINE
+#define SKIP_INLINE 1.0
 #endif
 #define ROW_H_LO 0.75
 #define ROW_H_HI 1.25
@@ -119,9 +132,15 @@ static double cand_score(const struct anpr_text_cand *c)
 	 * costs a little (a slot between 1 and I is read as its neighbours'
 	 * kind), and so does each digit past the 4th of a run (few formats have
 	 * runs of 5 or more: in grammar.c's table, pl, ch, dk-no and ie). Not for
-	 * "none" under gb or eu: a cherished plate (C4RSUK) mixes them freely. */
-	if (c->format && !strcmp(c->format, "any"))
+	 * "none" under gb or eu: a cherished plate (C4RSUK) mixes them freely.
+	 * And a reading some country's format accepts (the gb, eu and br
+	 * formats of grammar.c) gains KNOWN_BONUS: "any" country is more
+	 * likely one of those than not (ASI4054 against ASY4054 or AS1405). */
+	if (c->format && !strcmp(c->format, "any")) {
 		s -= KIND_CHANGE * kind_changes(c->text) + LONG_RUN * long_digits(c->text);
+		if (anpr_grammar_known(c->text))
+			s += KNOWN_BONUS;
+	}
 	return s;
 }
 
@@ -139,8 +158,14 @@ static int cmp_int(const void *a, const void *b)
  * of the row's boxes read, or its bottom further than ROW_BASE of that
  * height from their median bottom). A character cut by the crop's top or
  * bottom is common in a tight crop; a band or a border reaching the edge
- * seldom has a character's height. */
-static double geom_cost(const struct reader *r, const struct anpr_seg_hyp *hyp, const struct anpr_text_cand *cand)
+ * seldom has a character's height. NARROW_COST for each box read as other
+ * than 1, I or J narrower than NARROW_PCT of the row's median width. And
+ * under any, where no format says how many characters a plate has,
+ * SKIP_INLINE for each box the reading skips that is in line with the row
+ * and not narrow: most likely a character the classifier doubted (a last
+ * digit by the frame), not a band or a bolt. */
+static double geom_cost(enum anpr_country country, unsigned w, unsigned h, const struct anpr_seg_hyp *hyp,
+			const struct anpr_text_cand *cand)
 {
 	uint32_t used = cand->used;
 	double cost = 0;
@@ -169,18 +194,27 @@ static double geom_cost(const struct reader *r, const struct anpr_seg_hyp *hyp, 
 			int inrow = c->h >= ROW_H_LO * mh && c->h <= ROW_H_HI * mh &&
 				    abs(c->y + c->h - mb) <= ROW_BASE * mh;
 
-			if (!(used >> s & 1))
+			if (!(used >> s & 1)) {
+				if (country == ANPR_COUNTRY_ANY && inrow && c->w * 100 >= NARROW_PCT * mw)
+					cost += SKIP_INLINE;
 				continue;
+			}
 			if (c->w * 100 < NARROW_PCT * mw && !strchr("1IJ", cand->text[k]))
 				cost += NARROW_COST;
 			k++;
-			if (c->x == 0 || c->x + c->w >= r->w)
+			if (c->x == 0 || c->x + c->w >= w)
 				cost += EDGE_COST;
-			if ((c->y == 0 || c->y + c->h >= r->h) && !inrow)
+			if ((c->y == 0 || c->y + c->h >= h) && !inrow)
 				cost += EDGE_COST;
 		}
 	}
 	return cost;
+}
+
+double anpr_read_score(enum anpr_country country, unsigned w, unsigned h, const struct anpr_seg_hyp *hyp,
+		       const struct anpr_text_cand *cand)
+{
+	return cand_score(cand) - geom_cost(country, w, h, hyp, cand);
 }
 
 /* The probability that a reading is right: its characters as the classifier
@@ -225,12 +259,16 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 			probs[i][ANPR_CLASS_JUNK] = JUNK_FLOOR;
 		}
 	}
+	/* under any, no format says whether a slot between 0 and O (1 and I)
+	 * is a letter or a digit: the reading's structure should (cand_score) */
+	if (r->opts->country == ANPR_COUNTRY_ANY)
+		anpr_grammar_share_lookalikes(&probs[0][0], hyp->nchars, LOOK_SHARE);
 	n = anpr_grammar_read(r->opts->country, &probs[0][0], hyp->nchars, cands,
 			      (int)(sizeof(cands) / sizeof(cands[0])));
 	if (n <= 0)
 		return -INFINITY;
 	for (i = 0; i < n; i++)
-		sc[i] = cand_score(&cands[i]) - geom_cost(r, hyp, &cands[i]);
+		sc[i] = anpr_read_score(r->opts->country, r->w, r->h, hyp, &cands[i]);
 	for (i = 0; i < n; i++) { /* by score, best first */
 		for (j = i; j > 0 && sc[order[j - 1]] < sc[i]; j--)
 			order[j] = order[j - 1];

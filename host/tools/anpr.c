@@ -3,7 +3,7 @@
  *
  *   anpr locate [--backend model|sim|usb[:ARGS]] [--json] FILE...
  *   anpr locate [--backend ...] [--json] --demo
- *   anpr read [--backend model|sim|usb[:ARGS]] [--country gb|eu|any] [--crop] [--json]
+ *   anpr read [--backend model|sim|usb[:ARGS]] [--country gb|eu|any|br] [--crop] [--json]
  *             [--hotlist [NAME=]FILE]... [hotlist and alert options] (FILE... | --files-from LIST)
  *   anpr classify [--json] FILE...
  *   anpr hotlist check [--strict] [--lookalike CLASSES] [NAME=]FILE...
@@ -113,7 +113,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: anpr locate [--backend model|sim|usb[:ARGS]] [--json] (--demo | FILE...)\n"
-		"       anpr read [--backend model|sim|usb[:ARGS]] [--country gb|eu|any] [--crop] [--json]\n"
+		"       anpr read [--backend model|sim|usb[:ARGS]] [--country gb|eu|any|br] [--crop] [--json]\n"
 		"                 [--hotlist [NAME=]FILE]... [--strict] [--fuzzy N] [--indel] [--lookalike CLASSES]\n"
 		"                 [--hotlist-watch SECONDS] [--camera NAME] [--alert-listen unix:PATH|tcp:HOST:PORT]\n"
 		"                 [--alert-holdoff SECONDS] (FILE... | --files-from LIST|-)\n"
@@ -289,7 +289,7 @@ static int read_cmd(int argc, char **argv)
 			backend = arg;
 		} else if (!strcmp(opt, "--country")) {
 			if (anpr_country_parse(arg, &opts.country)) {
-				fprintf(stderr, "anpr: --country %s: expected gb, eu or any\n", arg);
+				fprintf(stderr, "anpr: --country %s: expected gb, eu, any or br\n", arg);
 				return 2;
 			}
 		} else if (!strcmp(opt, "--hotlist")) {

@@ -236,7 +236,9 @@ static void test_country(void)
 	}
 	CU_ASSERT_EQUAL(anpr_country_parse(NULL, &c), ANPR_ERR_ARG);
 	CU_ASSERT_EQUAL(anpr_country_parse("gb", NULL), ANPR_ERR_ARG);
-	for (i = 0; i < 3; i++) {
+	CU_ASSERT_EQUAL(anpr_country_parse("br", &c), ANPR_OK);
+	CU_ASSERT_EQUAL(c, ANPR_COUNTRY_BR);
+	for (i = 0; i < 4; i++) {
 		CU_ASSERT_EQUAL(anpr_country_parse(anpr_country_name((enum anpr_country)i), &c), ANPR_OK);
 		CU_ASSERT_EQUAL(c, (enum anpr_country)i);
 	}
@@ -340,10 +342,113 @@ static void test_accepts_edges(void)
 	CU_ASSERT(!anpr_grammar_accepts(ANPR_COUNTRY_GB, "AB12 CDE", &f));
 	CU_ASSERT(!anpr_grammar_accepts(ANPR_COUNTRY_GB, "", &f));
 	CU_ASSERT(!anpr_grammar_accepts(ANPR_COUNTRY_GB, NULL, &f));
-	CU_ASSERT(!anpr_grammar_accepts((enum anpr_country)3, "AB12CDE", &f));
+	CU_ASSERT(!anpr_grammar_accepts((enum anpr_country)4, "AB12CDE", &f));
 	CU_ASSERT(!anpr_grammar_accepts(ANPR_COUNTRY_EU, "ABCDEFGHIJKLM", &f));
 	CU_ASSERT_STRING_EQUAL(f, "untouched");
 	CU_ASSERT(!anpr_grammar_format_accepts(NULL, "AB12CDE"));
+}
+
+/* Brazil: its own country, and what "known" means under any */
+static void test_br(void)
+{
+	const struct anpr_format_info *f;
+	const char *fmt = "untouched";
+	float probs[7 * NC];
+	struct anpr_text_cand out[5];
+	int n, got, i;
+
+	f = anpr_grammar_format(ANPR_COUNTRY_BR, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_STRING_EQUAL(f->name, "br");
+	f = anpr_grammar_format(ANPR_COUNTRY_BR, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_STRING_EQUAL(f->name, "br-mercosul");
+	CU_ASSERT_PTR_NULL(anpr_grammar_format(ANPR_COUNTRY_BR, 2));
+	CU_ASSERT(anpr_grammar_accepts(ANPR_COUNTRY_BR, "ASI4054", &fmt));
+	CU_ASSERT_STRING_EQUAL(fmt, "br");
+	CU_ASSERT(anpr_grammar_accepts(ANPR_COUNTRY_BR, "ABC1D23", &fmt));
+	CU_ASSERT_STRING_EQUAL(fmt, "br-mercosul");
+	fmt = "untouched";
+	CU_ASSERT(!anpr_grammar_accepts(ANPR_COUNTRY_BR, "ABC12D3", &fmt));
+	CU_ASSERT(!anpr_grammar_accepts(ANPR_COUNTRY_BR, "AS14054", &fmt));
+	CU_ASSERT(!anpr_grammar_accepts(ANPR_COUNTRY_BR, "ABC123", &fmt));
+	CU_ASSERT(!anpr_grammar_accepts(ANPR_COUNTRY_BR, "AB12CDE", &fmt));
+	CU_ASSERT_STRING_EQUAL(fmt, "untouched");
+	/* Brazil is not in eu */
+	CU_ASSERT(!anpr_grammar_accepts(ANPR_COUNTRY_EU, "ABC1D23", NULL));
+
+	/* the positions settle look-alikes: I/1 among the letters, 1/I after them */
+	n = build(probs, "ASI4054", 0.9f);
+	probs[2 * NC + class_of('1')] = 0.7f;
+	probs[2 * NC + class_of('I')] = 0.2f;
+	got = anpr_grammar_read(ANPR_COUNTRY_BR, probs, n, out, 5);
+	CU_ASSERT_FATAL(got >= 1);
+	CU_ASSERT_STRING_EQUAL(out[0].text, "ASI4054");
+	CU_ASSERT_STRING_EQUAL(out[0].format, "br");
+	CU_ASSERT_EQUAL(check_output(ANPR_COUNTRY_BR, probs, n, out, got), 0);
+	n = build(probs, "ABC1D23", 0.9f);
+	probs[3 * NC + class_of('I')] = 0.6f;
+	probs[3 * NC + class_of('1')] = 0.3f;
+	got = anpr_grammar_read(ANPR_COUNTRY_BR, probs, n, out, 5);
+	CU_ASSERT_FATAL(got >= 1);
+	CU_ASSERT_STRING_EQUAL(out[0].text, "ABC1D23");
+	CU_ASSERT_STRING_EQUAL(out[0].format, "br-mercosul");
+	/* a confident reading no Brazilian format accepts is "none", as under gb */
+	n = build(probs, "AB12CDE", 0.95f);
+	got = anpr_grammar_read(ANPR_COUNTRY_BR, probs, n, out, 5);
+	for (i = 0; i < got && strcmp(out[i].text, "AB12CDE"); i++)
+		;
+	CU_ASSERT_FATAL(i < got);
+	CU_ASSERT_EQUAL(out[i].grammatical, 0);
+	CU_ASSERT_STRING_EQUAL(out[i].format, "none");
+
+	/* known: some country's format, whatever the country asked for */
+	CU_ASSERT(anpr_grammar_known("ASI4054"));  /* br */
+	CU_ASSERT(anpr_grammar_known("ABC1D23"));  /* br-mercosul */
+	CU_ASSERT(anpr_grammar_known("AB12CDE"));  /* gb-current */
+	CU_ASSERT(anpr_grammar_known("1B80338"));  /* cz */
+	CU_ASSERT(anpr_grammar_known("ZE248KJ"));  /* at, with its district */
+	CU_ASSERT(!anpr_grammar_known("RK776A"));  /* at's shape, no such district; nor hr's */
+	CU_ASSERT(!anpr_grammar_known("0KG4036")); /* a digit, then letters, then digits */
+	CU_ASSERT(!anpr_grammar_known("ASY40S4"));
+	CU_ASSERT(!anpr_grammar_known("A"));
+	CU_ASSERT(!anpr_grammar_known("abc1234"));
+	CU_ASSERT(!anpr_grammar_known(NULL));
+}
+
+/* 0/O and 1/I share their probability; nothing else moves */
+static void test_share_lookalikes(void)
+{
+	float probs[2 * NC], before[2 * NC];
+	struct anpr_text_cand out[3];
+	int c, got;
+
+	build(probs, "1O", 0.5f);
+	probs[class_of('I')] = 0.3f;  /* slot 0: 1 0.5, I 0.3 */
+	probs[NC + class_of('0')] = 0.2f; /* slot 1: O 0.5, 0 0.2 */
+	memcpy(before, probs, sizeof(probs));
+	anpr_grammar_share_lookalikes(probs, 2, 0.25f);
+	CU_ASSERT_DOUBLE_EQUAL(probs[class_of('1')], 0.5 + 0.25 * 0.3, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(probs[class_of('I')], 0.3 + 0.25 * 0.5, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(probs[NC + class_of('O')], 0.5 + 0.25 * 0.2, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(probs[NC + class_of('0')], 0.2 + 0.25 * 0.5, 1e-6);
+	for (c = 0; c < 2 * NC; c++)
+		if (c % NC != class_of('0') && c % NC != class_of('O') && c % NC != class_of('1') &&
+		    c % NC != class_of('I'))
+			CU_ASSERT_EQUAL(probs[c], before[c]);
+	/* share 1: the pair alike, their sum on both */
+	memcpy(probs, before, sizeof(probs));
+	anpr_grammar_share_lookalikes(probs, 2, 1.0f);
+	CU_ASSERT_EQUAL(probs[class_of('1')], probs[class_of('I')]);
+	CU_ASSERT_EQUAL(probs[NC + class_of('0')], probs[NC + class_of('O')]);
+	/* the grammar still reads the classifier's lean where it is all there is */
+	memcpy(probs, before, sizeof(probs));
+	anpr_grammar_share_lookalikes(probs, 2, 0.25f);
+	got = anpr_grammar_read(ANPR_COUNTRY_ANY, probs, 2, out, 3);
+	CU_ASSERT_FATAL(got >= 1);
+	CU_ASSERT_STRING_EQUAL(out[0].text, "1O");
+	anpr_grammar_share_lookalikes(NULL, 2, 0.25f); /* nothing to do */
+	anpr_grammar_share_lookalikes(probs, 0, 0.25f);
 }
 
 /*
@@ -793,6 +898,8 @@ int register_grammar_suite(void)
 		{"EU plates accepted under eu, rejected under gb", test_eu_plates},
 		{"each format: its plates and its exclusions", test_formats},
 		{"acceptance edge cases", test_accepts_edges},
+		{"br formats, and formats known under any", test_br},
+		{"look-alikes share their probability", test_share_lookalikes},
 		{"look-alikes settled by position", test_lookalikes},
 		{"junk slots skipped", test_junk_slots},
 		{"confident unknown plate comes back as none", test_unknown_plate},

@@ -446,10 +446,81 @@ static void test_read_hyps(void)
 	CU_ASSERT_EQUAL(anpr_read_hyps(NULL, px, PW, PH, PW, h, n, each), ANPR_ERR_ARG);
 }
 
+/* A row of n boxes 20 x 36, 25 apart, well inside a 240 x 60 crop. */
+static void row_hyp(struct anpr_seg_hyp *h, int n)
+{
+	int i;
+
+	memset(h, 0, sizeof(*h));
+	h->nchars = n;
+	h->row2 = n;
+	h->rows = 1;
+	for (i = 0; i < n; i++)
+		h->chars[i] = (struct anpr_box){(uint16_t)(10 + 25 * i), 12, 20, 36};
+}
+
+static struct anpr_text_cand text_cand(const char *text, uint32_t used, const char *format)
+{
+	struct anpr_text_cand c;
+
+	memset(&c, 0, sizeof(c));
+	strcpy(c.text, text);
+	c.logp = -2.0;
+	c.used = used;
+	c.format = format;
+	c.grammatical = strcmp(format, "none") != 0;
+	return c;
+}
+
+/* What the reader's score adds to a text's logp under any: the structure of
+ * plates (letters and digits grouped, some country's format) and a cost for
+ * a character-like box left out; not under gb. */
+static void test_read_score(void)
+{
+	struct anpr_seg_hyp h, narrow;
+	struct anpr_text_cand a, b;
+
+	row_hyp(&h, 7);
+	/* the same probability: OKG4036 is a plate's shape (Brazil's), 0KG4036 no one's */
+	CU_ASSERT(anpr_grammar_known("OKG4036") && !anpr_grammar_known("0KG4036"));
+	a = text_cand("OKG4036", 0x7f, "any");
+	b = text_cand("0KG4036", 0x7f, "any");
+	CU_ASSERT(anpr_read_score(ANPR_COUNTRY_ANY, PW, PH, &h, &a) > anpr_read_score(ANPR_COUNTRY_ANY, PW, PH, &h, &b));
+	/* as many changes between letters and digits: the known shape wins */
+	CU_ASSERT(anpr_grammar_known("ABC1D23") && !anpr_grammar_known("AB1CD23"));
+	a = text_cand("ABC1D23", 0x7f, "any");
+	b = text_cand("AB1CD23", 0x7f, "any");
+	CU_ASSERT(anpr_read_score(ANPR_COUNTRY_ANY, PW, PH, &h, &a) > anpr_read_score(ANPR_COUNTRY_ANY, PW, PH, &h, &b));
+	/* under gb the same texts, "none", score alike */
+	a = text_cand("ABC1D23", 0x7f, "none");
+	b = text_cand("AB1CD23", 0x7f, "none");
+	CU_ASSERT_DOUBLE_EQUAL(anpr_read_score(ANPR_COUNTRY_GB, PW, PH, &h, &a),
+			       anpr_read_score(ANPR_COUNTRY_GB, PW, PH, &h, &b), 1e-9);
+
+	/* skipping the 8th box: costs under any when it is in line and as
+	 * wide as the others, not when it is a narrow bar */
+	row_hyp(&h, 8);
+	narrow = h;
+	narrow.chars[7].w = 6;
+	a = text_cand("ABC1234", 0x7f, "any");
+	CU_ASSERT(anpr_read_score(ANPR_COUNTRY_ANY, PW, PH, &h, &a) <
+		  anpr_read_score(ANPR_COUNTRY_ANY, PW, PH, &narrow, &a));
+	/* nor when it is out of line with the row (a bolt below it) */
+	narrow = h;
+	narrow.chars[7].y = 30;
+	narrow.chars[7].h = 18;
+	CU_ASSERT(anpr_read_score(ANPR_COUNTRY_ANY, PW, PH, &h, &a) <
+		  anpr_read_score(ANPR_COUNTRY_ANY, PW, PH, &narrow, &a));
+	a = text_cand("ABC1234", 0x7f, "none");
+	CU_ASSERT_DOUBLE_EQUAL(anpr_read_score(ANPR_COUNTRY_GB, PW, PH, &h, &a),
+			       anpr_read_score(ANPR_COUNTRY_GB, PW, PH, &narrow, &a), 1e-9);
+}
+
 int register_read_suite(void)
 {
 	static CU_TestInfo tests[] = {
 		{"segment: one row of characters, in order", test_segment_one_row},
+		{"read score: plate structure under any, skipped character-like boxes", test_read_score},
 		{"segment: characters joined by thin bridges", test_segment_bridged},
 		{"segment: a washed-out plate above a dark surround", test_segment_washed_out},
 		{"segment: light characters on a dark plate", test_segment_inverted},

@@ -32,9 +32,10 @@ enum anpr_country {
 	ANPR_COUNTRY_GB,  /* United Kingdom: GB and Northern Ireland formats */
 	ANPR_COUNTRY_EU,  /* the GB formats and those of the EU and its neighbours */
 	ANPR_COUNTRY_ANY, /* no grammar: 2-10 characters, any of the 36 */
+	ANPR_COUNTRY_BR,  /* Brazil: the 1990 format and Mercosur's */
 };
 
-/* "gb", "eu" or "any" (lower case, exactly) -> *out.
+/* "gb", "eu", "any" or "br" (lower case, exactly) -> *out.
  * Returns ANPR_OK, or ANPR_ERR_ARG for any other name (or a NULL pointer);
  * *out is untouched on error. */
 int anpr_country_parse(const char *name, enum anpr_country *out);
@@ -64,7 +65,7 @@ struct anpr_text_cand {
  * The candidates are the max (at most ANPR_MAX_READINGS) readings of highest
  * logp, with distinct texts: a text reached by several formats or slot
  * choices appears once, with its best logp and the format of that reading
- * (the earliest in the table when formats tie). Under gb and eu the
+ * (the earliest in the table when formats tie). Under gb, eu and br the
  * unconstrained readings compete too (each slot either its best non-junk
  * class or skipped, 2..ANPR_MAX_TEXT characters): when no format accepts such
  * a text it comes back with format "none" and grammatical 0, so that the
@@ -95,6 +96,21 @@ int anpr_grammar_read(enum anpr_country c, const float *probs, int n, struct anp
  * characters is accepted, as "any".
  */
 int anpr_grammar_accepts(enum anpr_country c, const char *text, const char **format);
+
+/* 1 if some country's format (gb, eu or br: every format in the table) accepts
+ * text, region codes included; 0 otherwise (also for NULL text or other
+ * characters). The readers use it under any, where no format applies, as a
+ * sign that a reading has the structure of some country's plates. */
+int anpr_grammar_known(const char *text);
+
+/* For each of the n slots (rows of ANPR_NCLASS floats), 0 and O, and 1 and I,
+ * each gain share (0 to 1) of the other's probability: p'(O) = p(O) + share
+ * p(0), p'(0) = p(0) + share p(O), the same for I and 1; nothing else changes
+ * (a row no longer sums to 1). In most plate fonts the pairs are drawn
+ * nearly alike, so where no format settles a slot's kind (under any) the
+ * classifier's lean between them should count for less than its other
+ * preferences, leaving the kind to the reading's structure. */
+void anpr_grammar_share_lookalikes(float *probs, int n, float share);
 
 struct anpr_format_info {
 	const char *name;    /* as in anpr_text_cand.format */

@@ -69,6 +69,15 @@ struct anpr_read_opts {
 int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h, size_t stride,
 		   unsigned ox, unsigned oy, const struct anpr_rec_cand *hint, struct anpr_plate_read *out);
 
+/* Diagnostics and tests: the score by which the reader ranks text cand (from
+ * anpr_grammar_read on hyp's slots, cand->used naming the slots read) of a
+ * hypothesis of a w x h crop under country: its logp, a bonus per character
+ * and for a grammatical text; under any the costs and bonus of the
+ * letter/digit structure; and the costs of the boxes' geometry
+ * (docs/reading.md section 1.5). Higher is better. */
+double anpr_read_score(enum anpr_country country, unsigned w, unsigned h, const struct anpr_seg_hyp *hyp,
+		       const struct anpr_text_cand *cand);
+
 /* Diagnostics: read each of the n segmentation hypotheses of a crop (as
  * anpr_read_crop does before choosing) into out[0..n); out[i].score is
  * -INFINITY when hypothesis i gave no acceptable reading (its text may
