@@ -34,7 +34,7 @@ SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 
 DEB_PACKAGES := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icestorm iverilog \
                 z3 boolector libusb-1.0-0-dev libpng-dev libcunit1-dev umockdev libumockdev-dev clang \
-                libclang-rt-14-dev
+                libclang-rt-14-dev libfreetype-dev fonts-urw-base35 fonts-dejavu-extra fonts-liberation2
 
 MODEL_SRC := sim/model/anpr_model.c
 # reading plates: segmentation, classifier (its trained weights), grammar
@@ -168,7 +168,11 @@ $(BUILD)/bench_read: $(call obj,tools/bench_read.c tools/dataset.c $(HOST_SRC)) 
 TRAIN_ARGS ?= --epochs 30 --rounds 2 --c1 8 --c2 32 --hidden 64 --lr 0.002 --augment 0.6 --average 0.5 --seed 1
 $(BUILD)/train: $(call obj,tools/train.c tools/dataset.c host/src/segment.c host/src/classify.c host/src/image.c \
                    host/src/records.c)
-	$(CC) $^ $(PNG_LIBS) -o $@
+	$(CC) $^ $(PNG_LIBS) $(FT_LIBS) -o $@
+# the trainer renders synthetic characters from packaged fonts with FreeType
+FT_CFLAGS := $(shell pkg-config --cflags freetype2 2>/dev/null)
+FT_LIBS   := $(shell pkg-config --libs freetype2 2>/dev/null || echo -lfreetype)
+$(BUILD)/obj/tools/train.o: CFLAGS += $(FT_CFLAGS)
 
 train: $(BUILD)/train
 	@[ -d $(DATA)/gb-chars ] || { echo "train: $(DATA) not found: the classifier trains on its gb-chars, uk-crops and br-crops"; exit 1; }

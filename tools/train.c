@@ -2,11 +2,17 @@
  * train.c - train the character classifier (`make train`).
  *
  *   build/train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] [--batch N]
- *               [--lr X] [--augment P] [--average F] [--seed N] [--out FILE]
+ *               [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS]
+ *               [--font-mix P] [--balance A] [--seed N] [--out FILE]
  *
  * Reads DIR (default ../shared/data):
  *   gb-chars/  single-character tiles of real UK plates
  *   uk-crops/  real UK plate crops, br-crops/ Brazilian ones
+ * and, with --fonts N (N copies of each), 0-9 and A-Z rendered from the
+ * condensed sans fonts Debian packages (load_fonts), for EU plates' DIN-like
+ * faces, each used in an epoch with probability --font-mix (default 1).
+ * --balance A (default 0: off) weights rare character classes up
+ * (train_round).
  * The crops are cut into characters by the host's own segmenter
  * (host/src/segment.c): round 0 labels a crop whose best segmentation has
  * as many characters as its truth text, one sample per character in order;
@@ -38,6 +44,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
 #include "anpr/anpr.h"
 #include "anpr/classify.h"
 #include "anpr/image.h"
@@ -55,6 +64,7 @@ struct sample {
 	int src;
 	struct anpr_box box;
 	int inv, label, set, test;
+	int synth; /* a font sample (load_fonts): training only, used with probability --font-mix */
 };
 
 struct crop {
@@ -119,7 +129,7 @@ static void add_sample(int src, const struct anpr_box *box, int inv, int label, 
 		samplecap = samplecap ? 2 * samplecap : 1024;
 		samples = xrealloc(samples, (size_t)samplecap * sizeof(*samples));
 	}
-	samples[nsamples] = (struct sample){src, *box, inv, label, set, test};
+	samples[nsamples] = (struct sample){src, *box, inv, label, set, test, 0};
 	nsamples++;
 }
 
@@ -186,6 +196,103 @@ static int load_set(const char *data, int set, int *crops)
 		}
 	}
 	free(rows);
+	return nsamples - before;
+}
+
+/* ---- synthetic characters from packaged fonts ----
+ * The development data is nearly all UK (Charles Wright) and Brazilian
+ * characters; EU plates use DIN 1451-like condensed sans faces (a 1 with a
+ * flag and no foot, a round O beside a narrow 0, an M with upright sides).
+ * Each of 0-9 and A-Z is rendered by FreeType from the condensed and plain
+ * sans faces Debian packages, at several widths, dark on a light ground,
+ * into its own image with a margin; the ink box is the sample's box. These
+ * samples are training-only (never held out) and are augmented like the
+ * rest. Rendering is integer and has no randomness: deterministic. A font
+ * file that is absent is skipped with a message. */
+static const char *const font_file[] = {
+	"/usr/share/fonts/opentype/urw-base35/NimbusSansNarrow-Regular.otf", /* fonts-urw-base35 */
+	"/usr/share/fonts/opentype/urw-base35/NimbusSansNarrow-Bold.otf",
+	"/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf", /* fonts-dejavu-extra */
+	"/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf",
+	"/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf", /* fonts-liberation2 */
+	"/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf",
+};
+
+static int load_fonts(int copies, const char *skip)
+{
+	static const float xscale[] = {0.7f, 0.85f, 1.0f};
+	static const char chars[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	FT_Library lib;
+	int before = nsamples, f, k, ci, r;
+
+	if (copies <= 0)
+		return 0;
+	if (FT_Init_FreeType(&lib)) {
+		fprintf(stderr, "train: FreeType failed to start: no font samples\n");
+		return 0;
+	}
+	for (f = 0; f < (int)(sizeof(font_file) / sizeof(font_file[0])); f++) {
+		FT_Face face;
+
+		if (FT_New_Face(lib, font_file[f], 0, &face)) {
+			printf("fonts: %s absent, skipped (make deps installs it)\n", font_file[f]);
+			continue;
+		}
+		FT_Set_Pixel_Sizes(face, 0, 44); /* capitals about 32 pixels high */
+		for (k = 0; k < (int)(sizeof(xscale) / sizeof(xscale[0])); k++) {
+			FT_Matrix m = {(FT_Fixed)(xscale[k] * 65536), 0, 0, 0x10000};
+
+			FT_Set_Transform(face, &m, NULL);
+			for (ci = 0; chars[ci]; ci++) {
+				const FT_Bitmap *bm;
+				struct anpr_image img;
+				struct anpr_box box;
+				int bw, bh, mg, W, H, x, y, x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1, s;
+
+				if (strchr(skip, chars[ci]) ||
+				    FT_Load_Char(face, (FT_ULong)chars[ci], FT_LOAD_RENDER | FT_LOAD_TARGET_NORMAL))
+					continue;
+				bm = &face->glyph->bitmap;
+				if (bm->pixel_mode != FT_PIXEL_MODE_GRAY || !bm->width || !bm->rows)
+					continue;
+				bw = (int)bm->width;
+				bh = (int)bm->rows;
+				mg = bh / 2 + 4;
+				W = bw + 2 * mg;
+				H = bh + 2 * mg;
+				img.width = (unsigned)W;
+				img.height = (unsigned)H;
+				img.pixels = xrealloc(NULL, (size_t)W * H);
+				memset(img.pixels, 215, (size_t)W * H);
+				for (y = 0; y < bh; y++)
+					for (x = 0; x < bw; x++) {
+						int cov = bm->buffer[y * bm->pitch + x];
+
+						img.pixels[(y + mg) * W + x + mg] = (uint8_t)(215 - (215 - 25) * cov / 255);
+						if (cov >= 128) {
+							x0 = x < x0 ? x : x0;
+							x1 = x > x1 ? x : x1;
+							y0 = y < y0 ? y : y0;
+							y1 = y > y1 ? y : y1;
+						}
+					}
+				if (x1 < 0) {
+					free(img.pixels);
+					continue;
+				}
+				box = (struct anpr_box){(uint16_t)(x0 + mg), (uint16_t)(y0 + mg), (uint16_t)(x1 - x0 + 1),
+							(uint16_t)(y1 - y0 + 1)};
+				s = add_src(&img);
+				for (r = 0; r < copies; r++) {
+					add_sample(s, &box, anpr_tile_inverted(img.pixels, img.width, img.height, img.width),
+						   anpr_char_class(chars[ci]), SET_GB, 0);
+					samples[nsamples - 1].synth = 1;
+				}
+			}
+		}
+		FT_Done_Face(face);
+	}
+	FT_Done_FreeType(lib);
 	return nsamples - before;
 }
 
@@ -732,7 +839,7 @@ static void softmax(const float *out, float *p)
 
 /* The gradient of the cross-entropy of a (after forward) against label,
  * added to n->grad; returns the loss. */
-static float backward(struct net *n, const struct act *a, int label)
+static float backward(struct net *n, const struct act *a, int label, float weight)
 {
 	static float da1[MAX_C * A1PLANE], d1[MAX_C * P1H * P1W];
 	float p[ANPR_NCLASS], dh[MAX_H], da2[MAX_C * NPOS2];
@@ -742,6 +849,8 @@ static float backward(struct net *n, const struct act *a, int label)
 
 	softmax(a->out, p);
 	p[label] -= 1;
+	for (c = 0; c < ANPR_NCLASS; c++)
+		p[c] *= weight;
 	memset(dh, 0, sizeof(dh));
 	dense_back(a->h, n->nh, n->w4, ANPR_NCLASS, p, gw4, gb4, dh);
 	for (x = 0; x < n->nh; x++)
@@ -755,7 +864,7 @@ static float backward(struct net *n, const struct act *a, int label)
 			for (x = 0; x < P1W; x++)
 				d1[(c * P1H + y) * P1W + x] = da1[c * A1PLANE + (y + 1) * (P1W + 2) + x + 1];
 	conv3_back(a->x, 1, TH, TW, n->w1, n->c1, d1, a->i1, gw1, gb1, NULL);
-	return -logf(p[label] + 1 + 1e-12f);
+	return -logf(p[label] / weight + 1 + 1e-12f) * weight;
 }
 
 /* SGD with momentum on the gradient accumulated over a batch of nb samples
@@ -1022,24 +1131,52 @@ static void report(const char *what, const struct anpr_classifier *c, const stru
 	fflush(stdout);
 }
 
-/* One round of training: every training sample once per epoch, shuffled,
- * mostly augmented, in batches of nb; the learning rate follows a cosine
- * from lr down. The weights after each epoch from avg_from on are averaged
- * into the result (none when avg_from >= epochs). */
-static void train_round(struct net *net, int epochs, float lr0, float p_aug, int nb, int avg_from)
+/* One round of training: every training sample once per epoch (a font
+ * sample with probability font_mix), shuffled, mostly augmented, in batches
+ * of nb; the learning rate follows a cosine from lr down. With balance A > 0
+ * a character sample's gradient is weighted by (mean count / its class's
+ * count)^A over the real training characters (clamped to 0.2..5, scaled so
+ * that the characters' mean weight is 1; junk 1): rare classes (O beside 0)
+ * count for more. The weights after each epoch from avg_from on are
+ * averaged into the result (none when avg_from >= epochs). */
+static void train_round(struct net *net, int epochs, float lr0, float p_aug, int nb, int avg_from, float font_mix,
+			float balance)
 {
 	static struct act a;
 	uint8_t tile[ANPR_TILE_IN];
-	int *order = xcalloc((size_t)nsamples, sizeof(int)), ntrain = 0, i, e, navg = 0;
-	double *avg = xcalloc((size_t)net->npar, sizeof(double));
+	int *order = xcalloc((size_t)nsamples, sizeof(int)), ntrain = 0, i, e, navg = 0, nc = 0, nchar = 0;
+	int count[ANPR_NCLASS] = {0};
+	float wt[ANPR_NCLASS];
+	double *avg = xcalloc((size_t)net->npar, sizeof(double)), mean = 0, norm = 0;
 
 	for (i = 0; i < nsamples; i++)
-		if (!samples[i].test)
+		if (!samples[i].test) {
 			order[ntrain++] = i;
+			if (!samples[i].synth && samples[i].label != ANPR_CLASS_JUNK)
+				count[samples[i].label]++;
+		}
+	for (i = 0; i < ANPR_NCLASS; i++)
+		if (i != ANPR_CLASS_JUNK && count[i]) {
+			mean += count[i];
+			nc++;
+			nchar += count[i];
+		}
+	mean = nc ? mean / nc : 1;
+	for (i = 0; i < ANPR_NCLASS; i++) {
+		double w = count[i] && balance > 0 ? pow(mean / count[i], balance) : 1;
+
+		wt[i] = (float)(w < 0.2 ? 0.2 : w > 5 ? 5 : w);
+		if (i != ANPR_CLASS_JUNK)
+			norm += (double)wt[i] * count[i];
+	}
+	for (i = 0; balance > 0 && i < ANPR_NCLASS; i++)
+		if (i != ANPR_CLASS_JUNK && norm > 0)
+			wt[i] = (float)(wt[i] * nchar / norm);
 	printf("training on %d samples (%d held out), %d epochs\n", ntrain, nsamples - ntrain, epochs);
 	for (e = 0; e < epochs; e++) {
 		float lr = lr0 * 0.5f * (1 + cosf(3.14159265f * (float)e / (float)epochs)) + lr0 / 50;
 		double loss = 0;
+		int seen = 0;
 
 		for (i = ntrain - 1; i > 0; i--) {
 			int j = (int)(rnd() % (uint32_t)(i + 1)), t = order[i];
@@ -1050,16 +1187,19 @@ static void train_round(struct net *net, int epochs, float lr0, float p_aug, int
 		for (i = 0; i < ntrain; i++) {
 			const struct sample *sm = &samples[order[i]];
 
+			if (sm->synth && font_mix < 1 && frand(0, 1) >= font_mix)
+				continue;
 			if (frand(0, 1) < p_aug)
 				augment(sm, tile);
 			else
 				clean_tile(sm, tile);
 			forward(net, tile, &a);
-			loss += backward(net, &a, sm->label);
-			if ((i + 1) % nb == 0 || i == ntrain - 1)
-				update(net, lr, (i + 1) % nb ? (i + 1) % nb : nb);
+			loss += backward(net, &a, sm->label, wt[sm->label]);
+			seen++;
+			if (seen % nb == 0 || i == ntrain - 1)
+				update(net, lr, seen % nb ? seen % nb : nb);
 		}
-		printf("epoch %d: lr %.5f loss %.4f\n", e + 1, lr, loss / ntrain);
+		printf("epoch %d: lr %.5f loss %.4f\n", e + 1, lr, loss / (seen ? seen : 1));
 		fflush(stdout);
 		if (e >= avg_from) {
 			for (i = 0; i < net->npar; i++)
@@ -1075,9 +1215,9 @@ static void train_round(struct net *net, int epochs, float lr0, float p_aug, int
 
 int main(int argc, char **argv)
 {
-	const char *data = "../shared/data", *out = "host/src/classifier_weights.c";
-	int epochs = 30, c1 = 8, c2 = 32, nh = 64, nb = 1, i;
-	float base_lr = 0.002f, p_aug = 0.6f, avg = 0.5f;
+	const char *data = "../shared/data", *out = "host/src/classifier_weights.c", *font_skip = "";
+	int epochs = 30, c1 = 8, c2 = 32, nh = 64, nb = 1, font_copies = 0, i;
+	float base_lr = 0.002f, p_aug = 0.6f, avg = 0.5f, font_mix = 1, balance = 0;
 	unsigned long seed = 1;
 	int crops[NSETS] = {0}, keep, round, rounds = 2;
 	struct net net;
@@ -1109,11 +1249,19 @@ int main(int argc, char **argv)
 			base_lr = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--augment") && i + 1 < argc)
 			p_aug = strtof(argv[++i], NULL);
+		else if (!strcmp(argv[i], "--fonts") && i + 1 < argc)
+			font_copies = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--font-mix") && i + 1 < argc)
+			font_mix = strtof(argv[++i], NULL);
+		else if (!strcmp(argv[i], "--balance") && i + 1 < argc)
+			balance = strtof(argv[++i], NULL);
+		else if (!strcmp(argv[i], "--font-skip") && i + 1 < argc)
+			font_skip = argv[++i];
 		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			out = argv[++i];
 		else {
 			fprintf(stderr, "usage: train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] "
-					"[--batch N] [--lr X] [--augment P] [--average F] [--seed N] [--out FILE]\n");
+					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--seed N] [--out FILE]\n");
 			return 1;
 		}
 	}
@@ -1133,6 +1281,8 @@ int main(int argc, char **argv)
 		else
 			printf("%s: %d crops\n", set_dir[i], crops[i]);
 	}
+	if (font_copies > 0)
+		printf("fonts: %d synthetic samples\n", load_fonts(font_copies, font_skip));
 	keep = nsamples;
 	net_init(&net, c1, c2, nh);
 	memset(&q, 0, sizeof(q));
@@ -1144,7 +1294,7 @@ int main(int argc, char **argv)
 
 		printf("round %d: %d of %d crops aligned\n", round, used, ncrops);
 		train_round(&net, epochs, base_lr, p_aug, nb,
-			    round == rounds - 1 ? epochs - (int)((float)epochs * avg + 0.5f) : epochs);
+			    round == rounds - 1 ? epochs - (int)((float)epochs * avg + 0.5f) : epochs, font_mix, balance);
 		report("held out (float)", NULL, &net, 1, 1);
 		quantise(&net, &q);
 	}
