@@ -17,8 +17,14 @@ core="rtl/anpr_spram.v rtl/anpr_ram_sp8.v rtl/anpr_ram_sdp.v rtl/anpr_ram_sdp2.v
 synth() { # name top files...
 	local name=$1 top=$2
 	shift 2
-	timeout 1800 yosys -q -l "$out/$name.yosys.log" -p "read_verilog -DANPR_ICE40 -Irtl $*; \
-		read_verilog -lib +/ice40/cells_sim.v; synth_ice40 -top $top -dsp -abc9 -dff -json $out/$name.json"
+	# the board build's synthesis: its abc9 script included
+	{
+		echo "read_verilog -DANPR_ICE40 -Irtl $*"
+		echo "read_verilog -lib +/ice40/cells_sim.v"
+		grep '^scratchpad -set abc9' bitstreams/board_icebreaker.ys
+		echo "synth_ice40 -top $top -dsp -abc9 -dff -json $out/$name.json"
+	} > "$out/$name.ys"
+	timeout 1800 yosys -q -l "$out/$name.yosys.log" "$out/$name.ys"
 }
 synth rest anpr_icebreaker $core bitstreams/timing/anpr_emit_stub.v rtl/board/anpr_icebreaker.v
 synth emit anpr_emit_wrap rtl/anpr_ram_sdp.v rtl/anpr_ram_sdp2.v rtl/anpr_obuf.v rtl/anpr_emit.v \
