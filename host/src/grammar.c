@@ -552,8 +552,9 @@ const struct anpr_format_info *anpr_grammar_format(enum anpr_country c, int i)
 }
 
 /* Whether the len symbols sym[] begin with a region code format f allows
- * (always, for a format without codes). */
-static int codes_ok(int f, const uint8_t *sym, int len)
+ * (always, for a format without codes). open: sym[] may be only the start of
+ * the text, so letters that begin a code are enough while no digit follows. */
+static int codes_fit(int f, const uint8_t *sym, int len, int open)
 {
 	const char *c = formats[f].codes;
 	int lead;
@@ -568,6 +569,8 @@ static int codes_ok(int f, const uint8_t *sym, int len)
 		while (c[k] && c[k] != ' ' && k < lead && sym[k] == c[k] - 'A' + 10)
 			k++;
 		if ((!c[k] || c[k] == ' ') && (k == lead || (k < lead && formats[f].code_mode == CODE_START)))
+			return 1;
+		if (open && k == len && lead == len)
 			return 1;
 		while (*c && *c != ' ')
 			c++;
@@ -586,7 +589,7 @@ static int pat_accepts(const struct pat *p, const uint8_t *sym, int len)
 		return 0;
 	for (j = 0; j < len && (tab.sets[p->set[j]] >> sym[j] & 1); j++)
 		;
-	return j == len && codes_ok(p->fmt, sym, len);
+	return j == len && codes_fit(p->fmt, sym, len, 0);
 }
 
 /* The earliest format of country c (not "none") accepting the len symbols
@@ -793,8 +796,8 @@ static void prepare(struct work *w, const float *probs, int c)
 	}
 }
 
-/* Up to k classes of slot i that set allows, best first. */
-static int top_classes(const struct work *w, int i, int set, uint8_t *cls)
+/* Up to lim classes of slot i that set allows, best first. */
+static int top_classes(const struct work *w, int i, int set, uint8_t *cls, int lim)
 {
 	uint64_t m = tab.sets[set];
 	const uint8_t *o = w->order[i];
@@ -804,7 +807,7 @@ static int top_classes(const struct work *w, int i, int set, uint8_t *cls)
 		cls[0] = o[0];
 		return 1;
 	}
-	for (c = 0; c < NSYM && n < w->k; c++)
+	for (c = 0; c < NSYM && n < lim; c++)
 		if (m >> o[c] & 1)
 			cls[n++] = o[c];
 	return n;
@@ -917,15 +920,15 @@ static double g_floor(const struct work *w)
 	return w->ng < w->k ? -HUGE_VAL : w->g[w->k - 1].e.s - 1e-3;
 }
 
-/* codes_ok for a text held as a base-37 code of len symbols. */
-static int code_syms_ok(int f, uint64_t code, int len)
+/* codes_fit for a text held as a base-37 code of len symbols. */
+static int code_syms_ok(int f, uint64_t code, int len, int open)
 {
 	uint8_t sym[ANPR_MAX_TEXT];
 	int j;
 
 	for (j = len - 1; j >= 0; j--, code /= 37)
 		sym[j] = (uint8_t)(code % 37 - 1);
-	return codes_ok(f, sym, len);
+	return codes_fit(f, sym, len, open);
 }
 
 /* The k best distinct texts of pattern pi, merged into w->g. A prefix whose
@@ -938,7 +941,11 @@ static void run_pat(struct work *w, int pi)
 	struct klist *prev = w->row[0], *cur = w->row[1], *t;
 	int n = w->n, k = w->k, jmax = p->len < n ? p->len : n, i, j, a, b;
 	double(*rest)[ANPR_MAX_SLOTS + 1] = w->rest;
-	uint8_t cls[ANPR_MAX_READINGS];
+	uint8_t cls[NSYM];
+	/* a format with region codes: prefixes that cannot begin one are dropped
+	 * as they are made, so each list keeps the k best that still can (and a
+	 * slot's classes past its k best may be needed) */
+	int coded = formats[p->fmt].codes != NULL;
 
 	pat_rest(w, p, rest);
 	for (j = 1; j <= jmax; j++) {
@@ -949,7 +956,7 @@ static void run_pat(struct work *w, int pi)
 			const struct klist *pv = j == 1 ? &empty : &prev[i - 1];
 			const double *g = w->gain[i];
 			double need = g_floor(w); /* least score a prefix here must have */
-			int nc = top_classes(w, i, p->set[j - 1], cls);
+			int nc = top_classes(w, i, p->set[j - 1], cls, coded ? NSYM : k);
 
 			if (rest[j][i + 1] < NEG / 2)
 				need = HUGE_VAL; /* cannot be finished */
@@ -971,18 +978,20 @@ static void run_pat(struct work *w, int pi)
 				if (e->s + g[cls[0]] < need ||
 				    (c->n == k && e->s + g[cls[0]] <= c->e[k - 1].s))
 					break;
-				for (b = 0; b < nc && (a + 1) * (b + 1) <= k; b++) {
+				for (b = 0; b < nc && (coded || (a + 1) * (b + 1) <= k); b++) {
 					double v = e->s + g[cls[b]];
 
 					if (v < need || (c->n == k && v <= c->e[k - 1].s))
 						break;
+					if (coded && !code_syms_ok(p->fmt, e->code * 37 + cls[b] + 1u, j, 1))
+						continue;
 					kl_add(c, k, v, e->code * 37 + cls[b] + 1u, e->used | 1u << i);
 				}
 			}
 		}
 		if ((p->accept >> j & 1) && hi == n - 1)
 			for (a = 0; a < cur[n - 1].n; a++)
-				if (!formats[p->fmt].codes || code_syms_ok(p->fmt, cur[n - 1].e[a].code, j))
+				if (!coded || code_syms_ok(p->fmt, cur[n - 1].e[a].code, j, 0))
 					g_add(w, &cur[n - 1].e[a], j, pi);
 		t = prev, prev = cur, cur = t;
 	}

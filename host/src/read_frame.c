@@ -40,7 +40,12 @@ static int overlap(const struct anpr_box *a, const struct anpr_box *b)
 static struct anpr_rec_cand reader_crop(const struct anpr_rec_cand *c)
 {
 	struct anpr_rec_cand s = *c;
-	unsigned top = c->nchars ? c->chars[0].y : c->box.y, y = c->crop.y + (ANPR_CROP_MARGIN_ABOVE - ANPR_CROP_MARGIN_BELOW);
+	/* none when the margin above is no larger than the one below (5 below is
+	 * allowed, anpr_model.h): the crop never starts above its own top */
+	unsigned top = c->nchars ? c->chars[0].y : c->box.y,
+		 y = c->crop.y + (ANPR_CROP_MARGIN_ABOVE > ANPR_CROP_MARGIN_BELOW
+					  ? ANPR_CROP_MARGIN_ABOVE - ANPR_CROP_MARGIN_BELOW
+					  : 0);
 	int i;
 
 	for (i = 1; i < c->nchars; i++)

@@ -588,6 +588,22 @@ static void test_region_codes(void)
 	CU_ASSERT_FATAL(got >= 1);
 	CU_ASSERT_STRING_EQUAL(out[0].text, "KU776A");
 	CU_ASSERT_STRING_EQUAL(out[0].format, "at");
+	/* the district doubted between X, Y (no Austrian district) and W: the
+	 * k best readings still hold W123AB (at), more probable than any but
+	 * the unconstrained X123AB, even when the format's own k best texts
+	 * (X..., Y...) are all refused for their code */
+	n = build(probs, "X123AB", 0.95f);
+	probs[class_of('X')] = 0.4f;
+	probs[class_of('Y')] = 0.35f;
+	probs[class_of('W')] = 0.24f;
+	for (i = 2; i <= 8; i++) {
+		got = anpr_grammar_read(ANPR_COUNTRY_EU, probs, n, out, i);
+		CU_ASSERT_FATAL(got == i);
+		CU_ASSERT_STRING_EQUAL(out[0].text, "W123AB");
+		CU_ASSERT_STRING_EQUAL(out[0].format, "at");
+		CU_ASSERT_STRING_EQUAL(out[got - 1].text, "X123AB");
+		CU_ASSERT_EQUAL(check_output(ANPR_COUNTRY_EU, probs, n, out, got), 0);
+	}
 }
 
 static void test_arguments(void)
