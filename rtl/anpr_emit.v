@@ -337,14 +337,14 @@ module anpr_emit #(
 
 	/* bits that shifts and fixed layouts leave out */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, colc_wd[C_W-1:CC_W], meta_cw[11:C_W], meta_ch[11:C_W], thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7], bi_next[0]};
+	wire unused = &{1'b0, colc_wd[C_W-1:CC_W], meta_cw[11:C_W], meta_ch[11:C_W], thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
 	/* the record's byte bi (4 to 11) is byte bi % 2 of the message's word
 	 * bi / 2, read a cycle ahead: the word of the next byte's index */
 	wire [7:0] m_rbyte = bi_reg[0] ? msg[15:8] : msg[7:0];
-	wire [3:0] bi_next = bi_reg[3:0] + {3'd0, ob_push};
-	assign msg_word = (state_reg == E_HDR || state_reg == E_TRL) ? bi_next[3:1] : 3'd0;
+	wire [2:0] bi_next2 = bi_reg[3:1] + {2'd0, bi_reg[0] && ob_push}; /* (bi + push) / 2 */
+	assign msg_word = (state_reg == E_HDR || state_reg == E_TRL) ? bi_next2 : 3'd0;
 
 	always @* begin
 		fix_byte = 8'd0;
