@@ -32,7 +32,9 @@
  *   m_axis_rec_*  the record byte stream
  */
 module anpr_emit #(
-	parameter Y_W = 12,
+	/* verilator lint_off UNUSEDPARAM */
+	parameter Y_W = 12, /* the store's; the frame size reaches the emitter in its messages */
+	/* verilator lint_on UNUSEDPARAM */
 	parameter SLOT_AW = 13,
 	parameter SA_W = 16,
 	parameter CROP_MAX_W = 256,
@@ -44,7 +46,8 @@ module anpr_emit #(
 	input  wire            clk,
 	input  wire            rst,
 
-	input  wire [65:0]     msg,
+	output wire [2:0]      msg_word,
+	input  wire [15:0]     msg,
 	input  wire            msg_valid,
 	output wire            msg_ready,
 
@@ -91,15 +94,13 @@ module anpr_emit #(
 
 	localparam [1:0] MSG_START = 2'd0, MSG_FEND = 2'd1;
 
-	/* message fields (anpr_store) */
-	wire [1:0]     m_type = msg[65:64];
-	wire [63:0]    m_pl = msg[63:0];
-	wire [Y_W-1:0] m_lines = m_pl[Y_W-1:0];
-	wire [15:0]    m_found = m_pl[Y_W+15:Y_W];
-	wire [7:0]     m_dropped = m_pl[Y_W+23:Y_W+16];
-	wire [7:0]     m_byte = m_pl[Y_W+31:Y_W+24]; /* FEND: edge_thr; ABORT: flags */
-	wire           m_tfull = m_pl[Y_W+32];
-	wire           m_tag = m_pl[Y_W+33];       /* FEND, ABORT: the frame's slot tag */
+	/* message fields (anpr_store): word 0 of the message at the head
+	 * {type, tag, tfull, 4'd0, byte}, read in E_IDLE; words 2 to 5 are the
+	 * FRAME or END record's bytes 4 to 11, read as they go out */
+	wire [1:0]     m_type = msg[15:14];
+	wire           m_tag = msg[13];   /* FEND, ABORT: the frame's slot tag */
+	wire           m_tfull = msg[12];
+	wire [7:0]     m_byte = msg[7:0]; /* START: overrun; FEND: edge_thr; ABORT: flags */
 
 	localparam [4:0] E_IDLE = 5'd0,
 			 E_HDR = 5'd1,      /* frame header bytes */
@@ -129,10 +130,12 @@ module anpr_emit #(
 	reg [15:0]    errors_reg;
 	reg [7:0]     emitted_reg;
 	/* The message being handled stays at the head of the queue until its
-	 * record is out (msg_ready): its fields are read there, not copied. */
-	wire [31:0]    m_time = m_pl[31:0];
-	wire [Y_W-1:0] m_w = m_pl[32+Y_W:33];
-	wire [Y_W-1:0] m_h = m_pl[32+2*Y_W:33+Y_W];
+	 * record is out (msg_ready); the emitter keeps its tag and edge
+	 * threshold, and reads the record's bytes 4 to 11 from it. */
+	reg           m_tag_reg;
+	reg [7:0]     m_thr_reg;
+	reg           m_rd_reg; /* msg is word 0 of the head (E_IDLE a cycle) */
+	wire          m_take = (state_reg == E_IDLE) && msg_valid && m_rd_reg;
 	reg [7:0]     seq_best_reg;
 	reg [3:0]     pick_i_reg, best_reg;
 	reg           best_any_reg;
@@ -241,7 +244,7 @@ module anpr_emit #(
 	/* ---- data-stage values of the passes ---- */
 	wire [7:0]  v = slot_rdata;
 	wire [7:0]  adiff = (v > h2_reg) ? v - h2_reg : h2_reg - v;
-	wire        abit = (d_c_reg >= 2) && (adiff >= m_byte);
+	wire        abit = (d_c_reg >= 2) && (adiff >= m_thr_reg);
 	wire [C_W-1:0] rc_a = ((d_c_reg == 0) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, abit};
 	/* the row maximum including the row ending now */
 	wire [C_W-1:0] rmax_last = (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg) ? rc_a : rmax_reg;
@@ -334,8 +337,14 @@ module anpr_emit #(
 
 	/* bits that shifts and fixed layouts leave out */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, colc_wd[C_W-1:CC_W], meta_cw[11:C_W], meta_ch[11:C_W], thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7], m_pl[63:33+2*Y_W]};
+	wire unused = &{1'b0, colc_wd[C_W-1:CC_W], meta_cw[11:C_W], meta_ch[11:C_W], thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7]};
 	/* verilator lint_on UNUSEDSIGNAL */
+
+	/* the record's byte bi (4 to 11) is byte bi % 2 of the message's word
+	 * bi / 2, read a cycle ahead: the word of the next byte's index */
+	wire [7:0] m_rbyte = bi_reg[0] ? msg[15:8] : msg[7:0];
+	wire [2:0] bi_next2 = bi_reg[3:1] + {2'd0, bi_reg[0] && ob_push}; /* (bi + push) / 2 */
+	assign msg_word = (state_reg == E_HDR || state_reg == E_TRL) ? bi_next2 : 3'd0;
 
 	always @* begin
 		fix_byte = 8'd0;
@@ -345,28 +354,17 @@ module anpr_emit #(
 			4'd1: fix_byte = ANPR_PROTO_VERSION[7:0];
 			4'd2: fix_byte = frame_no_reg[7:0];
 			4'd3: fix_byte = frame_no_reg[15:8];
-			4'd4: fix_byte = m_w[7:0];
-			4'd5: fix_byte = {{16-Y_W{1'b0}}, m_w[Y_W-1:8]};
-			4'd6: fix_byte = m_h[7:0];
-			4'd7: fix_byte = {{16-Y_W{1'b0}}, m_h[Y_W-1:8]};
-			4'd8: fix_byte = m_time[7:0];
-			4'd9: fix_byte = m_time[15:8];
-			4'd10: fix_byte = m_time[23:16];
-			default: fix_byte = m_time[31:24];
+			default: fix_byte = m_rbyte;
 			endcase
 		E_TRL: case (bi_reg[3:0])
 			4'd0: fix_byte = ANPR_REC_END[7:0];
 			4'd1: fix_byte = flags_reg;
 			4'd2: fix_byte = frame_no_reg[7:0];
 			4'd3: fix_byte = frame_no_reg[15:8];
-			4'd4: fix_byte = m_found[7:0];
-			4'd5: fix_byte = m_found[15:8];
 			4'd6: fix_byte = emitted_reg;
-			4'd7: fix_byte = m_dropped;
-			4'd8: fix_byte = m_lines[7:0];
-			4'd9: fix_byte = {{16-Y_W{1'b0}}, m_lines[Y_W-1:8]};
 			4'd10: fix_byte = errors_reg[7:0];
-			default: fix_byte = errors_reg[15:8];
+			4'd11: fix_byte = errors_reg[15:8];
+			default: fix_byte = m_rbyte;
 			endcase
 		E_CHDR: begin
 			fix_byte = bi_reg[0] ? field[15:8] : field[7:0];
@@ -473,7 +471,7 @@ module anpr_emit #(
 	 * slots as its abort message is taken */
 	assign free_valid = (state_reg == E_CSEG) && ob_push && (bi_reg == seg_len - 1'b1);
 	assign free_idx = best_reg;
-	assign free_tag_valid = (state_reg == E_IDLE) && msg_valid && m_type != MSG_START && m_type != MSG_FEND;
+	assign free_tag_valid = m_take && m_type != MSG_START && m_type != MSG_FEND;
 	assign free_tag = m_tag;
 
 
@@ -665,14 +663,16 @@ module anpr_emit #(
 			sc_prime_reg <= 1'b0;
 
 		fw_on_reg <= 1'b0;
+		m_rd_reg <= (state_reg == E_IDLE);
 
 		case (state_reg)
-		E_IDLE: if (msg_valid) begin
+		E_IDLE: if (m_take) begin
 			bi_reg <= 9'd0;
+			m_tag_reg <= m_tag;
 			case (m_type)
 			MSG_START: begin
 				frame_no_reg <= frame_no_reg + 1'b1;
-				if (m_pl[32]) begin
+				if (m_byte[0]) begin
 					flags_reg <= flags_reg | ANPR_END_F_OVERRUN[7:0];
 					if (errors_reg != 16'hffff)
 						errors_reg <= errors_reg + 1'b1;
@@ -681,6 +681,7 @@ module anpr_emit #(
 				state_reg <= E_HDR;
 			end
 			MSG_FEND: begin
+				m_thr_reg <= m_byte;
 				if (m_tfull)
 					flags_reg <= flags_reg | ANPR_END_F_TABLE_FULL[7:0];
 				pick_i_reg <= 4'd0;
@@ -714,7 +715,7 @@ module anpr_emit #(
 			/* best score first; of equals, the earliest stored (the
 			 * metadata port is the store's while it scans its slots) */
 			if (pick_i_reg < NSLOTS) begin
-				if (meta_valid && meta_tag == m_tag &&
+				if (meta_valid && meta_tag == m_tag_reg &&
 				    (!best_any_reg || meta_score > score_reg ||
 				     (meta_score == score_reg && meta_seq < seq_best_reg))) begin
 					best_any_reg <= 1'b1;
@@ -917,6 +918,7 @@ module anpr_emit #(
 			sc_fin_reg <= 1'b0;
 			sts_candidates <= 32'd0;
 			meta_idx <= 4'd0;
+			m_rd_reg <= 1'b0;
 		end
 	end
 

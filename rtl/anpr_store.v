@@ -37,8 +37,10 @@
  *   slot_*     read port of the slot memory for anpr_emit (anpr_ram_sp8:
  *              the store's writes go first, a read waits for slot_gnt)
  *   ctl_*      frame control from anpr_linker, in order with the closes
- *   msg_*      frame messages to anpr_emit (a FIFO: the emitter may still be
- *              sending one frame while the store fills with the next)
+ *   msg_*      frame messages to anpr_emit (a queue of two in a block RAM:
+ *              the emitter may still be sending one frame while the store
+ *              fills with the next); msg is word msg_word of the message at
+ *              the head, read a cycle after msg_word is set
  *   free_*     anpr_emit has sent a slot, or drops a frame's slots
  *
  * Slots carry the frame's parity (tag), so that one frame can be emitted
@@ -95,10 +97,11 @@ module anpr_store #(
 	input  wire               ctl_tfull,
 	input  wire [Y_W-1:0]     frame_height,
 	input  wire [7:0]         cfg_edge_thr,
-	output wire [65:0]        msg,
+	input  wire [2:0]         msg_word,
+	output wire [15:0]        msg,
 	output wire               msg_valid,
 	input  wire               msg_ready,
-	output wire               msg_pending,  /* a message is queued (msg_valid may lag a cycle) */
+	output wire               msg_pending,  /* a message is queued */
 
 	input  wire               free_valid,
 	input  wire [3:0]         free_idx,
@@ -192,7 +195,7 @@ module anpr_store #(
 	/* slot indices are 4 bits wide outside, NI_W inside; the ring offset is below RING_END */
 	/* verilator lint_off UNUSEDSIGNAL */
 	wire unused = &{1'b0, meta_idx[3], victim_reg[3], free_idx[3], area_n[25:SLOT_AW+1], mi_s[3], cchw[SW-1:CH_W], ilen[12:SW],
-			ctl_payload[47:33], mpl[63:MQ_W]};
+			ctl_payload[47:33]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
 	/* ---- S_EVAL: geometry and filter, from the latched component ---- */
@@ -306,72 +309,87 @@ module anpr_store #(
 			  (state_reg == S_DECIDE && (dup_reg ? close_sum <= dup_score_reg :
 			   (ncand >= cfg_max_cands && close_sum <= weak_score_reg)));
 	assign close_ready = close_drop || md_we;
-	assign ctl_ready = (state_reg == S_IDLE) && msg_room && !(ctl_type == EV_START && old_busy);
+	assign ctl_ready = mq_we && mw_reg == 3'd5;
 	wire ctl_take = ctl_valid && ctl_ready;
 	assign idle = (state_reg == S_IDLE);
 
-	/* frame messages to the emitter:
-	 *   START {height, width, overrun, time}
-	 *   FEND  {tag, tfull, edge_thr, dropped, found, lines}
-	 *   ABORT {tag, tfull, flags, dropped, found, lines} */
-	reg  [1:0] mtype;
-	reg [63:0] mpl;
+	/* frame messages to the emitter, in a block RAM: two messages of
+	 * eight 16-bit words, written a word a cycle (mw_reg) while the frame
+	 * control waits at the head of its queue, which it leaves (ctl_take)
+	 * with the last word. Words 2 to 5 are the record's bytes 4 to 11 in
+	 * order (anpr_emit reads word bi / 2 for byte bi), words 0 and 1 what
+	 * the emitter keeps in registers:
+	 *   words 0, 1  {type, tag, tfull, 4'd0, byte}: byte = START: overrun,
+	 *               FEND: edge_thr, ABORT: flags
+	 *   START       width, height, time[15:0], time[31:16]
+	 *   FEND        found, {dropped, 8'd0}, lines, 0
+	 *   ABORT       found, {dropped + stored, 8'd0}, lines, 0 */
+	reg  [1:0]  mtype;
+	reg  [7:0]  mbyte;
+	reg  [15:0] mword;
+	reg  [2:0]  mw_reg;   /* the word being written */
+	reg         mq_wp_reg, mq_rp_reg;
+	reg  [1:0]  mq_n_reg; /* messages queued */
 	wire [7:0] drop_abort = ({1'b0, dropped} + {5'd0, ncand} > 9'd255) ? 8'hff : dropped + {4'd0, ncand};
+	wire [7:0] mdrop = (ctl_type == EV_FEND) ? dropped : drop_abort;
 	always @* begin
-		mpl = 64'd0;
 		case (ctl_type)
 		EV_START: begin
 			mtype = MSG_START;
-			mpl = {7'd0, frame_height, frame_width, ctl_payload[32:0]};
+			mbyte = {7'd0, ctl_payload[32]};
 		end
 		EV_FEND: begin
 			mtype = MSG_FEND;
-			mpl = {{64-Y_W-34{1'b0}}, tag_reg, ctl_tfull, cfg_edge_thr, dropped, found, ctl_payload[Y_W-1:0]};
+			mbyte = cfg_edge_thr;
 		end
 		default: begin
 			mtype = MSG_ABORT;
-			mpl = {{64-Y_W-34{1'b0}}, tag_reg, ctl_tfull, ctl_payload[Y_W+7:Y_W], drop_abort, found,
-			       ctl_payload[Y_W-1:0]};
+			mbyte = ctl_payload[Y_W+7:Y_W];
 		end
 		endcase
+		mword = 16'd0;
+		if (ctl_type == EV_START)
+			case (mw_reg[1:0])
+			2'd2: mword = {{16-Y_W{1'b0}}, frame_width};
+			2'd3: mword = {{16-Y_W{1'b0}}, frame_height};
+			2'd0: mword = ctl_payload[15:0];
+			default: mword = ctl_payload[31:16];
+			endcase
+		else
+			case (mw_reg[1:0])
+			2'd2: mword = found;
+			2'd3: mword = {mdrop, 8'd0};
+			2'd0: mword = {{16-Y_W{1'b0}}, ctl_payload[Y_W-1:0]};
+			default: ;
+			endcase
+		if (mw_reg[2:1] == 2'd0)
+			mword = {mtype, tag_reg, ctl_tfull, 4'd0, mbyte};
 	end
-	/* Two messages queued at most, in two registers: the head, which the
-	 * emitter reads, and one behind it; of the bits a START uses (MQ_W),
-	 * the rest are zero. A message goes to the head when it is empty or
-	 * taken, so only the second register is a plain copy of mpl. */
-	localparam MQ_W = 2 * Y_W + 33;
-	reg [MQ_W+1:0]  mh_reg, mt_reg;
-	reg             mh_v_reg, mt_v_reg;
-	wire [MQ_W+1:0] mq_in = {mtype, mpl[MQ_W-1:0]};
-	wire            mq_pop = mh_v_reg && msg_ready;
-	wire [MQ_W-1:0] msg_pl = mh_reg[MQ_W-1:0];
-	assign msg_room = !(mh_v_reg && mt_v_reg);
-	assign msg_pending = mh_v_reg || mt_v_reg;
-	assign msg_valid = mh_v_reg;
-	assign msg[65:64] = mh_reg[MQ_W+1:MQ_W];
+	wire mq_we = (state_reg == S_IDLE) && ctl_valid && msg_room && !(ctl_type == EV_START && old_busy);
+	wire mq_pop = (mq_n_reg != 2'd0) && msg_ready;
+	assign msg_room = (mq_n_reg != 2'd2);
+	assign msg_pending = (mq_n_reg != 2'd0);
+	assign msg_valid = msg_pending;
 	always @(posedge clk) begin
-		if (mq_pop || !mh_v_reg) begin
-			/* the head moves on: to the second message, else to a new one */
-			if (mt_v_reg) begin
-				mh_reg <= mt_reg;
-			end else begin
-				mh_reg <= mq_in;
-				mh_v_reg <= ctl_take;
-			end
-			if (mt_v_reg) begin
-				mt_reg <= mq_in;
-				mt_v_reg <= ctl_take;
-			end
-		end else if (ctl_take) begin
-			mt_reg <= mq_in;
-			mt_v_reg <= 1'b1;
+		if (mq_we)
+			mw_reg <= mw_reg + 1'b1;
+		if (ctl_take) begin
+			mw_reg <= 3'd0;
+			mq_wp_reg <= !mq_wp_reg;
 		end
+		if (mq_pop)
+			mq_rp_reg <= !mq_rp_reg;
+		mq_n_reg <= mq_n_reg + {1'b0, ctl_take} - {1'b0, mq_pop};
 		if (rst) begin
-			mh_v_reg <= 1'b0;
-			mt_v_reg <= 1'b0;
+			mw_reg <= 3'd0;
+			mq_wp_reg <= 1'b0;
+			mq_rp_reg <= 1'b0;
+			mq_n_reg <= 2'd0;
 		end
 	end
-	assign msg[63:0] = {{64-MQ_W{1'b0}}, msg_pl};
+	anpr_ram_sdp #(.DATA_W(16), .ADDR_W(4)) msgq (
+		.clk(clk), .we(mq_we), .waddr({mq_wp_reg, mw_reg}), .wdata(mword),
+		.re(1'b1), .raddr({mq_rp_reg, msg_word}), .rdata(msg));
 
 	anpr_ram_sp8 #(.ADDR_W(SA_W), .DEPTH(NSLOTS << SLOT_AW)) slots (
 		.clk(clk), .rst(rst), .we(wv_reg), .waddr(wa_reg), .wdata(ring_rdata), .wlast(wl_reg),

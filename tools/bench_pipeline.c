@@ -694,6 +694,7 @@ static void bench_memory(void)
 			 bram4k(32, 2 * bx_w + 20 + 16 + 12), 0},
 			{"character boxes 16 x 2 clog2(CROP_MAX_W)", "anpr_emit chars", 16.0 * 2 * cw_aw,
 			 bram4k(16, 2 * cw_aw), 0},
+			{"frame messages 2 x 8 x 16", "anpr_store msgq", 2.0 * 8 * 16, bram4k(16, 16), 0},
 		};
 		unsigned blocks = 0, spram = 0, rest = 0;
 		printf("5  preset %s (MAX_W %u, RING_LINES %u, CROP_MAX %ux%u, SLOT_BYTES %u, NSLOTS %u; "

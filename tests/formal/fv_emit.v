@@ -2,7 +2,8 @@
 `default_nettype none
 /*
  * fv_emit - handshake properties of anpr_emit at its ports (make formal).
- * Assumed: the message input keeps the stream contract. Asserted: the
+ * Assumed: the message input keeps the stream contract (msg_valid; the
+ * message words are read from the store's queue, free here). Asserted: the
  * record output keeps it (AXI4-Stream: tvalid, tdata and tlast hold until
  * taken); a message is taken only while offered; no record byte before a
  * message was offered. The slot and metadata read ports are free inputs,
@@ -20,7 +21,7 @@ module fv_emit #(
 ) (
 	input wire        clk,
 	input wire        rst,
-	input wire [65:0] msg,
+	input wire [15:0] msg,
 	input wire        msg_valid,
 	input wire        meta_gnt,
 	input wire        meta_valid,
@@ -35,6 +36,7 @@ module fv_emit #(
 	input wire [7:0]  slot_rdata,
 	input wire        m_axis_rec_tready
 );
+	wire [2:0]      msg_word;
 	wire            msg_ready, free_valid, free_tag_valid, free_tag, slot_re, idle;
 	wire            m_axis_rec_tvalid, m_axis_rec_tlast;
 	wire [7:0]      m_axis_rec_tdata;
@@ -45,7 +47,7 @@ module fv_emit #(
 	anpr_emit #(.Y_W(Y_W), .SLOT_AW(SLOT_AW), .SA_W(SA_W), .CROP_MAX_W(CROP_MAX_W),
 		    .CROP_MAX_H(CROP_MAX_H), .CW_AW(CW_AW), .CH_AW(CH_AW), .NSLOTS(NSLOTS)) dut (
 		.clk(clk), .rst(rst),
-		.msg(msg), .msg_valid(msg_valid), .msg_ready(msg_ready),
+		.msg_word(msg_word), .msg(msg), .msg_valid(msg_valid), .msg_ready(msg_ready),
 		.free_valid(free_valid), .free_idx(free_idx), .free_tag_valid(free_tag_valid),
 		.free_tag(free_tag),
 		.meta_idx(meta_idx), .meta_gnt(meta_gnt), .meta_valid(meta_valid), .meta_tag(meta_tag),
@@ -57,8 +59,10 @@ module fv_emit #(
 		.idle(idle), .sts_candidates(sts_candidates)
 	);
 
-	fv_stream #(.W(66), .OUTPUT(0)) msgs (.clk(clk), .rst(rst), .valid(msg_valid), .ready(msg_ready),
-					      .data(msg));
+	/* msg: the word msg_word of the store's message queue (a block RAM),
+	 * free here; the contract on msg_valid */
+	fv_stream #(.W(1), .OUTPUT(0)) msgs (.clk(clk), .rst(rst), .valid(msg_valid), .ready(msg_ready),
+					     .data(1'b0));
 	fv_stream #(.W(9), .OUTPUT(1)) recs (.clk(clk), .rst(rst), .valid(m_axis_rec_tvalid),
 		.ready(m_axis_rec_tready), .data({m_axis_rec_tlast, m_axis_rec_tdata}));
 
@@ -79,7 +83,7 @@ module fv_emit #(
 		end
 	end
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, free_valid, free_tag_valid, free_tag, free_idx, meta_idx, slot_re, slot_raddr,
+	wire unused = &{1'b0, msg_word, free_valid, free_tag_valid, free_tag, free_idx, meta_idx, slot_re, slot_raddr,
 			idle, sts_candidates};
 	/* verilator lint_on UNUSEDSIGNAL */
 endmodule

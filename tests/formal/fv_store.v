@@ -6,7 +6,8 @@
  * configuration and frame size hold (they change only between frames);
  * frame control comes only with no close offered (the linker's order).
  * Asserted: the message output keeps the stream contract; never more
- * messages than frame controls taken (ready without valid is allowed on the
+ * messages than frame controls taken, and never more than two
+ * queued, the block RAM queue's depth (ready without valid is allowed on the
  * inputs, as in AXI: anpr_store raises ctl_ready whenever it could take one). Memories: tests/formal/free/ (read data free).
  */
 module fv_store #(
@@ -47,6 +48,7 @@ module fv_store #(
 	input wire               ctl_tfull,
 	input wire [Y_W-1:0]     frame_height,
 	input wire [7:0]         cfg_edge_thr,
+	input wire [2:0]         msg_word,
 	input wire               msg_ready,
 	input wire               free_valid,
 	input wire [3:0]         free_idx,
@@ -61,7 +63,7 @@ module fv_store #(
 	wire               meta_gnt, meta_valid, meta_tag, slot_gnt;
 	wire [RING_AW-1:0] ring_raddr;
 	wire [Y_W-1:0]     copy_row;
-	wire [65:0]        msg;
+	wire [15:0]        msg;
 	wire [31:0]        sts_dropped;
 	wire [7:0]         meta_seq, slot_rdata;
 	wire [15:0]        meta_score;
@@ -80,7 +82,7 @@ module fv_store #(
 		.idle(idle), .copy_active(copy_active), .copy_row(copy_row),
 		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
 		.ctl_payload(ctl_payload), .ctl_tfull(ctl_tfull), .frame_height(frame_height),
-		.cfg_edge_thr(cfg_edge_thr), .msg(msg), .msg_valid(msg_valid), .msg_ready(msg_ready),
+		.cfg_edge_thr(cfg_edge_thr), .msg_word(msg_word), .msg(msg), .msg_valid(msg_valid), .msg_ready(msg_ready),
 		.msg_pending(msg_pending),
 		.free_valid(free_valid), .free_idx(free_idx), .free_tag_valid(free_tag_valid),
 		.free_tag(free_tag), .sts_dropped(sts_dropped),
@@ -94,8 +96,10 @@ module fv_store #(
 		.data({close_ylast, close_sum, close_y1, close_y0, close_x1, close_x0}));
 	fv_stream #(.W(52), .OUTPUT(0)) ctl (.clk(clk), .rst(rst), .valid(ctl_valid), .ready(ctl_ready),
 					     .data({ctl_tfull, ctl_type, ctl_payload}));
-	fv_stream #(.W(66), .OUTPUT(1)) msgs (.clk(clk), .rst(rst), .valid(msg_valid), .ready(msg_ready),
-					      .data(msg));
+	/* msg is a word of the queue's block RAM (read data free here): the
+	 * contract on msg_valid; what holds the message is the queue depth */
+	fv_stream #(.W(1), .OUTPUT(1)) msgs (.clk(clk), .rst(rst), .valid(msg_valid), .ready(msg_ready),
+					     .data(1'b0));
 
 	reg f_past_valid = 1'b0;
 	/* the settings of the first cycle out of reset */
@@ -122,6 +126,8 @@ module fv_store #(
 		assume(!(ctl_valid && close_valid));
 		if (f_past_valid && !rst) begin
 			assert(f_msg <= f_ctl);
+			/* the queue holds two: no message written over before it is taken */
+			assert(f_ctl - f_msg <= 4'd2);
 			if (msg_valid)
 				assert(f_msg < f_ctl);
 		end
@@ -129,7 +135,7 @@ module fv_store #(
 	/* verilator lint_off UNUSEDSIGNAL */
 	wire unused = &{1'b0, ring_re, ring_raddr, idle, copy_active, copy_row, msg_pending, sts_dropped,
 			meta_gnt, meta_valid, meta_tag, meta_seq, meta_score, meta_cx, meta_cy, meta_cw, meta_ch,
-			slot_gnt, slot_rdata};
+			slot_gnt, slot_rdata, msg};
 	/* verilator lint_on UNUSEDSIGNAL */
 endmodule
 `resetall

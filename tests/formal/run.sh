@@ -42,7 +42,9 @@ check framer anpr_framer 12 "" "" rtl/anpr_framer.v
 check obuf anpr_obuf 12 "" "" rtl/anpr_obuf.v
 check evq fv_evq 12 "" "" rtl/anpr_ram_sdp.v rtl/anpr_fifo.v rtl/anpr_evq.v $F/fv_stream.v $F/fv_evq.v
 check linker fv_linker 12 "" "" $F/free/anpr_ram_sdp.v rtl/anpr_linker.v $F/fv_stream.v $F/fv_linker.v
-check store fv_store 12 "" "" $F/free/anpr_ram_sdp.v $F/free/anpr_spram.v rtl/anpr_ram_sp8.v rtl/anpr_store.v \
+# store: 20 cycles, so that three frame controls can be offered (a message
+# takes six cycles to write): the queue-depth assertion is reached
+check store fv_store 20 "" "" $F/free/anpr_ram_sdp.v $F/free/anpr_spram.v rtl/anpr_ram_sp8.v rtl/anpr_store.v \
 	$F/fv_stream.v $F/fv_store.v
 check emit fv_emit 12 "" "rtl/anpr_obuf.v" $F/free/anpr_ram_sdp.v $F/free/anpr_ram_sdp2.v rtl/anpr_emit.v \
 	$F/fv_stream.v $F/fv_emit.v

@@ -77,7 +77,8 @@ module modsim_back #(
 	wire [15:0]     meta_score;
 	wire [7:0]      slot_rdata, meta_seq;
 	wire            meta_gnt, meta_valid, meta_tag, free_valid, free_tag_valid, free_tag;
-	wire [65:0]     msg;
+	wire [15:0]     msg;
+	wire [2:0]      msg_word;
 	wire            msg_valid, msg_ready, msg_pending;
 	wire [11:0]     meta_cx, meta_cy, meta_cw, meta_ch;
 	wire [SA_W-1:0] slot_raddr;
@@ -97,7 +98,7 @@ module modsim_back #(
 		.idle(store_idle), .copy_active(copy_active), .copy_row(copy_row),
 		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
 		.ctl_payload(ctl_payload), .ctl_tfull(ctl_tfull), .frame_height(frame_height),
-		.cfg_edge_thr(cfg_edge_thr), .msg(msg), .msg_valid(msg_valid), .msg_ready(msg_ready),
+		.cfg_edge_thr(cfg_edge_thr), .msg_word(msg_word), .msg(msg), .msg_valid(msg_valid), .msg_ready(msg_ready),
 		.msg_pending(msg_pending),
 		.free_valid(free_valid), .free_idx(free_idx), .free_tag_valid(free_tag_valid),
 		.free_tag(free_tag), .sts_dropped(sts_dropped),
@@ -110,7 +111,7 @@ module modsim_back #(
 	anpr_emit #(.Y_W(Y_W), .SLOT_AW(SLOT_AW), .SA_W(SA_W), .CROP_MAX_W(CROP_MAX_W),
 		    .CROP_MAX_H(CROP_MAX_H), .CW_AW(CW_AW), .CH_AW(CH_AW), .NSLOTS(NSLOTS)) emit (
 		.clk(clk), .rst(rst),
-		.msg(msg), .msg_valid(msg_valid), .msg_ready(msg_ready),
+		.msg_word(msg_word), .msg(msg), .msg_valid(msg_valid), .msg_ready(msg_ready),
 		.free_valid(free_valid), .free_idx(free_idx), .free_tag_valid(free_tag_valid),
 		.free_tag(free_tag),
 		.meta_idx(meta_idx), .meta_gnt(meta_gnt), .meta_valid(meta_valid), .meta_tag(meta_tag),
