@@ -231,11 +231,14 @@ module anpr_store #(
 	reg [SLOT_AW:0] carea;   /* ... and at most a slot */
 
 	/* ---- S_SCAN: over all slots, the current frame's: the strongest
-	 * overlapping candidate and the weakest ---- */
+	 * overlapping candidate and the weakest. One set of registers holds
+	 * both: the weakest until an overlapping candidate is found (which
+	 * decides alone: the weakest is then not needed), then the strongest
+	 * overlapping one. ---- */
 	reg         dup_reg, weak_any_reg;
-	reg  [3:0]  dup_idx_reg, vmin_reg;
-	reg  [15:0] dup_score_reg, weak_score_reg;
-	reg  [7:0]  dup_seq_reg, weak_seq_reg;
+	reg  [3:0]  pick_idx_reg;
+	reg  [15:0] pick_score_reg;
+	reg  [7:0]  pick_seq_reg;
 	/* the scan decides on slot i_reg - 1: in one cycle (phase 0), or two
 	 * when the slot is the frame's and meets the candidate along x */
 	assign si = i_reg - 1'b1;
@@ -306,8 +309,8 @@ module anpr_store #(
 	/* the close leaves the queue when it is dropped (the filter, or a
 	 * weaker duplicate or rank) or when its copy starts (md_we) */
 	wire close_drop = (state_reg == S_EVAL && !pass) ||
-			  (state_reg == S_DECIDE && (dup_reg ? close_sum <= dup_score_reg :
-			   (ncand >= cfg_max_cands && close_sum <= weak_score_reg)));
+			  (state_reg == S_DECIDE && (dup_reg || ncand >= cfg_max_cands) &&
+			   close_sum <= pick_score_reg);
 	assign close_ready = close_drop || md_we;
 	assign ctl_ready = mq_we && mw_reg == 3'd5;
 	wire ctl_take = ctl_valid && ctl_ready;
@@ -483,20 +486,18 @@ module anpr_store #(
 			iw_reg <= ilen[SW-1:0];
 			/* the best so far are kept in registers: the metadata has
 			 * only two read ports (this scan and the emitter) */
-			if (ph_reg && mine && overlap && (!dup_reg || i_score > dup_score_reg ||
-			    (i_score == dup_score_reg && i_seq < dup_seq_reg))) begin
+			if ((ph_reg && mine && overlap && (!dup_reg || i_score > pick_score_reg ||
+			     (i_score == pick_score_reg && i_seq < pick_seq_reg))) ||
+			    (!ph_reg && mine && !dup_reg && (!weak_any_reg || i_score < pick_score_reg ||
+			     (i_score == pick_score_reg && i_seq > pick_seq_reg)))) begin
+				pick_idx_reg <= si;
+				pick_score_reg <= i_score;
+				pick_seq_reg <= i_seq;
+			end
+			if (ph_reg && mine && overlap)
 				dup_reg <= 1'b1;
-				dup_idx_reg <= si;
-				dup_score_reg <= i_score;
-				dup_seq_reg <= i_seq;
-			end
-			if (!ph_reg && mine && (!weak_any_reg || i_score < weak_score_reg ||
-			    (i_score == weak_score_reg && i_seq > weak_seq_reg))) begin
+			if (!ph_reg && mine)
 				weak_any_reg <= 1'b1;
-				vmin_reg <= si;
-				weak_score_reg <= i_score;
-				weak_seq_reg <= i_seq;
-			end
 			if (!ymore)
 				i_reg <= i_reg + 1'b1;
 			if (!ymore && i_reg == NSLOTS)
@@ -506,8 +507,8 @@ module anpr_store #(
 			state_reg <= S_COPY;
 			if (dup_reg) begin
 				drop_one;
-				victim_reg <= dup_idx_reg;
-				if (close_sum <= dup_score_reg)
+				victim_reg <= pick_idx_reg;
+				if (close_sum <= pick_score_reg)
 					state_reg <= S_IDLE;
 			end else if (ncand < cfg_max_cands) begin
 				/* a free slot: the emitter frees the last frame's as it sends them */
@@ -518,8 +519,8 @@ module anpr_store #(
 					state_reg <= S_DECIDE;
 			end else begin
 				drop_one;
-				victim_reg <= vmin_reg;
-				if (close_sum <= weak_score_reg)
+				victim_reg <= pick_idx_reg;
+				if (close_sum <= pick_score_reg)
 					state_reg <= S_IDLE;
 			end
 			r_reg <= {CH_W{1'b0}};
