@@ -15,10 +15,10 @@
  *
  * Reads wait for writes: re asks, gnt says the read is taken this cycle,
  * and rdata holds the byte the cycle after a granted read (only then).
- * The last word read is kept, so a sequential reader needs one access per
- * two bytes: it is granted on every cycle but those where the RAM is
- * written and the byte is not in the kept word. A write to the kept word
- * drops it.
+ * The odd byte of the last word read is kept, so a sequential (ascending)
+ * reader needs one access per two bytes: it is granted on every cycle but
+ * those where the RAM is written and the byte is not the kept one. A write
+ * to the kept byte's word drops it.
  *
  * Parameters
  *   ADDR_W  byte address width
@@ -56,10 +56,10 @@ module anpr_ram_sp8 #(
 	reg            h_v_reg, h_last_reg;
 	reg [WA_W-1:0] h_a_reg;
 	reg [7:0]      h_d_reg;
-	/* the word read last */
+	/* the odd byte of the word read last */
 	reg            c_v_reg, fetch_reg, sel_reg;
 	reg [WA_W-1:0] c_a_reg;
-	reg [15:0]     c_d_reg;
+	reg [7:0]      c_d_reg;
 
 	wire [WA_W-1:0] in_wa = in_a_reg[ADDR_W-1:1];
 	wire            in_odd = in_v_reg && in_a_reg[0];
@@ -71,13 +71,12 @@ module anpr_ram_sp8 #(
 	wire [WA_W-1:0] wr_a = in_odd ? in_wa : h_a_reg;
 
 	wire [WA_W-1:0] rd_a = raddr[ADDR_W-1:1];
-	wire            hit = c_v_reg && c_a_reg == rd_a;
+	wire            hit = c_v_reg && raddr[0] && c_a_reg == rd_a;
 	wire            fetch = re && !hit && !wr;
 	assign gnt = re && (hit || !wr);
 
 	wire [15:0] q;
-	wire [15:0] word = fetch_reg ? q : c_d_reg;
-	assign rdata = sel_reg ? word[15:8] : word[7:0];
+	assign rdata = !fetch_reg ? c_d_reg : sel_reg ? q[15:8] : q[7:0];
 
 	anpr_spram #(.ADDR_W(WA_W), .DEPTH(DEPTH / 2)) ram (
 		.clk(clk), .cs(wr || fetch), .we(wr), .addr(wr ? wr_a : rd_a),
@@ -101,7 +100,7 @@ module anpr_ram_sp8 #(
 		end
 		fetch_reg <= fetch;
 		if (fetch_reg)
-			c_d_reg <= q;
+			c_d_reg <= q[15:8];
 		if (fetch) begin
 			c_v_reg <= 1'b1;
 			c_a_reg <= rd_a;
