@@ -209,12 +209,12 @@ $(MS_DIR)/$(1)/V$(1)__ALL.a: $(RTL) $(2) | $(BUILD)
 		{ cat $(MS_DIR)/$(1).log; exit 1; }
 MS_LIBS += $(MS_DIR)/$(1)/V$(1)__ALL.a
 endef
-$(eval $(call modsim_unit,modsim_front,tests/modsim/modsim_front.v,MAX_W RING_LINES))
+$(eval $(call modsim_unit,anpr_front,rtl/anpr_front.v,MAX_W RING_LINES))
 $(eval $(call modsim_unit,anpr_linker,rtl/anpr_linker.v,))
-$(eval $(call modsim_unit,modsim_back,tests/modsim/modsim_back.v,MAX_W RING_LINES CROP_MAX_W CROP_MAX_H SLOT_BYTES NSLOTS))
+$(eval $(call modsim_unit,anpr_back,rtl/anpr_back.v,MAX_W RING_LINES CROP_MAX_W CROP_MAX_H SLOT_BYTES NSLOTS))
 
 $(MS_DIR)/modsim.o: tests/modsim/modsim.cpp sim/model/anpr_model.h sim/scenes.h sim/datadir.h host/include/anpr/image.h host/include/anpr/protocol.h $(MS_LIBS)
-	$(VL_CXX) -isystem $(VL_INC) -Wall -Wextra -Werror $(foreach u,modsim_front anpr_linker modsim_back,-isystem $(MS_DIR)/$(u)) $(INC) -Isim \
+	$(VL_CXX) -isystem $(VL_INC) -Wall -Wextra -Werror $(foreach u,anpr_front anpr_linker anpr_back,-isystem $(MS_DIR)/$(u)) $(INC) -Isim \
 		$(foreach p,$(P_up5k),-DMODSIM_$(p)) -c $< -o $@
 
 $(MS_DIR)/verilated.o: $(MS_LIBS)

@@ -9,8 +9,9 @@
  * simple dual-port RAMs (anpr_ram_sdp, block RAM); docs/architecture.md has
  * the block diagram and the memory map.
  *
- *   video in -> anpr_framer -> anpr_sobel -> anpr_blocks -> anpr_evq
- *            -> anpr_linker -> anpr_store -> anpr_emit -> records out
+ *   video in -> anpr_front (anpr_framer -> anpr_sobel -> anpr_blocks -> anpr_evq)
+ *            -> anpr_linker -> close queue -> anpr_back (anpr_store -> anpr_emit)
+ *            -> records out
  *
  * The pixel path takes one pixel per clock. It holds its input (tready low)
  * only when its bounded memories require it: for a cycle after a pixel that
@@ -92,9 +93,6 @@ module anpr_pipeline #(
 	localparam Y_W = 12;
 	localparam RING_AW = $clog2(RING_LINES * MAX_W);
 	localparam SLOT_AW = $clog2(SLOT_BYTES);
-	localparam SA_W = $clog2(NSLOTS) + SLOT_AW;
-	localparam CW_AW = $clog2(CROP_MAX_W);
-	localparam CH_AW = $clog2(CROP_MAX_H);
 
 	/* Impossible sizes stop the simulation at time 0 (verilog-axis style,
 	 * which Icarus, Verilator and Yosys all accept). */
@@ -118,90 +116,43 @@ module anpr_pipeline #(
 		end
 	end
 
-	/* ---- configuration in force for the current frame ---- */
-	reg [7:0]  edge_thr_q, edge_k_q, edge_bias_q;
-	reg [5:0]  block_thr_q;
-	reg [1:0]  run_gap_q;
-	reg [3:0]  min_run_q;
+	/* ---- configuration in force for the current frame (the front end
+	 * latches its own edge and run settings) ---- */
 	reg [2:0]  link_tol_q;
 	reg [11:0] min_w_q, max_w_q, min_h_q, max_h_q;
 	reg [7:0]  min_aspect4_q, max_aspect_q;
 	reg [15:0] min_score_q;
 	reg [3:0]  max_cands_q;
 
-	reg [31:0] cycles_reg;
 	reg [Y_W-1:0] rowend_y_reg;
 	reg           rowend_open_reg; /* a block row's closes are not all queued yet */
 
-	/* ---- framer ---- */
-	wire               frame_start, pix_valid, pix_eol, ring_we;
-	wire [7:0]         pix_data;
-	wire [X_W-1:0]     pix_x;
+	/* ---- front end: framer, edges, runs, event queue ---- */
+	wire               frame_start, pix_eol, ring_we, rowend, front_busy;
+	wire [7:0]         pix_data, edge_thr_q;
 	wire [Y_W-1:0]     pix_y, frame_width, frame_height;
 	wire [RING_AW-1:0] ring_waddr;
-	wire               ev_start, ev_start_overrun, ev_fend, ev_abort;
-	wire [7:0]         ev_abort_flags;
-	wire [Y_W-1:0]     ev_lines;
-	wire               hold, be_idle;
-	wire               take = s_axis_video_tvalid && s_axis_video_tready;
+	wire               hold_back, be_idle_back;
+	wire               ev_valid, ev_ready;
+	wire [50:0]        ev;
 
-	anpr_framer #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W), .RING_LINES(RING_LINES),
-		      .RING_AW(RING_AW)) framer (
+	anpr_front #(.MAX_W(MAX_W), .RING_LINES(RING_LINES), .X_W(X_W), .Y_W(Y_W),
+		     .RING_AW(RING_AW)) front (
 		.clk(clk), .rst(rst),
 		.s_axis_video_tdata(s_axis_video_tdata), .s_axis_video_tvalid(s_axis_video_tvalid),
 		.s_axis_video_tready(s_axis_video_tready), .s_axis_video_tuser(s_axis_video_tuser),
 		.s_axis_video_tlast(s_axis_video_tlast),
-		.hold(hold), .be_idle(be_idle), .cfg_width(cfg_width), .cfg_height(cfg_height),
-		.frame_start(frame_start), .pix_valid(pix_valid), .pix_data(pix_data), .pix_x(pix_x),
-		.pix_y(pix_y), .pix_eol(pix_eol), .frame_width(frame_width), .frame_height(frame_height),
-		.ring_we(ring_we), .ring_waddr(ring_waddr),
-		.ev_start(ev_start), .ev_start_overrun(ev_start_overrun), .ev_fend(ev_fend),
-		.ev_abort(ev_abort), .ev_abort_flags(ev_abort_flags), .ev_lines(ev_lines),
+		.hold_in(hold_back), .be_idle_in(be_idle_back),
+		.m_ev(ev), .m_ev_valid(ev_valid), .m_ev_ready(ev_ready),
+		.cfg_width(cfg_width), .cfg_height(cfg_height), .cfg_edge_thr(cfg_edge_thr),
+		.cfg_edge_k(cfg_edge_k), .cfg_edge_bias(cfg_edge_bias), .cfg_block_thr(cfg_block_thr),
+		.cfg_run_gap(cfg_run_gap), .cfg_min_run(cfg_min_run),
+		.frame_start(frame_start), .pix_data(pix_data), .pix_y(pix_y), .pix_eol(pix_eol),
+		.ring_we(ring_we), .ring_waddr(ring_waddr), .frame_width(frame_width),
+		.frame_height(frame_height), .frame_edge_thr(edge_thr_q), .rowend(rowend),
+		.busy(front_busy),
 		.sts_frames(sts_frames), .sts_frames_ok(sts_frames_ok), .sts_frames_bad(sts_frames_bad),
 		.sts_discarded(sts_discarded)
-	);
-
-	/* ---- edges and runs ---- */
-	wire           e_valid, e_bit;
-	wire [X_W-1:0] e_col;
-	wire [Y_W-1:0] e_row;
-
-	anpr_sobel #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) sobel (
-		.clk(clk), .take(take), .pix_valid(pix_valid), .pix_data(pix_data), .pix_x(pix_x),
-		.pix_y(pix_y), .pix_eol(pix_eol),
-		/* the frame's own settings: the SOF pixel, which latches them, is
-		 * in row 0, which has no gradient */
-		.cfg_edge_thr(edge_thr_q), .cfg_edge_k(edge_k_q), .cfg_edge_bias(edge_bias_q),
-		.e_valid(e_valid), .e_bit(e_bit), .e_col(e_col), .e_row(e_row)
-	);
-
-	wire           run_a, run_b, rowend;
-	wire [X_W-4:0] run_a_x0, run_a_x1;
-	wire [15:0]    run_a_sum;
-	wire [Y_W-3:0] run_by;
-
-	anpr_blocks #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) blocks (
-		.clk(clk), .take(take), .e_valid(e_valid), .e_bit(e_bit), .e_col(e_col), .e_row(e_row),
-		.pix_x(pix_x), .pix_valid(pix_valid), .pix_eol(pix_eol),
-		.frame_width(frame_width), .frame_height(frame_height),
-		.cfg_block_thr(block_thr_q), .cfg_run_gap(run_gap_q), .cfg_min_run(min_run_q),
-		.run_a(run_a), .run_a_x0(run_a_x0), .run_a_x1(run_a_x1), .run_a_sum(run_a_sum),
-		.run_b(run_b),
-		.rowend(rowend), .run_by(run_by)
-	);
-
-	/* ---- event queue ---- */
-	wire        evq_busy, evq_empty, ev_valid, ev_ready;
-	wire [50:0] ev;
-
-	anpr_evq #(.X_W(X_W), .Y_W(Y_W)) evq (
-		.clk(clk), .rst(rst), .busy(evq_busy), .q_empty(evq_empty),
-		.ev_start(ev_start), .ev_start_overrun(ev_start_overrun), .ev_time(cycles_reg),
-		.run_a(run_a), .run_a_x0(run_a_x0), .run_a_x1(run_a_x1), .run_a_sum(run_a_sum),
-		.run_b(run_b),
-		.run_by(run_by), .rowend(rowend), .rowend_y(pix_y),
-		.ev_fend(ev_fend), .ev_abort(ev_abort), .ev_abort_flags(ev_abort_flags), .ev_lines(ev_lines),
-		.m_ev(ev), .m_ev_valid(ev_valid), .m_ev_ready(ev_ready)
 	);
 
 	/* ---- linker ---- */
@@ -262,57 +213,28 @@ module anpr_pipeline #(
 		.re(ring_re), .raddr(ring_raddr), .gnt(ring_gnt), .rdata(ring_rdata)
 	);
 
-	/* ---- store and emitter ---- */
-	wire            copy_active, slot_re, slot_gnt;
+	/* ---- back end: store and emitter ---- */
+	wire            copy_active, back_idle;
 	wire [Y_W-1:0]  copy_row;
-	wire [3:0]      meta_idx, free_idx;
-	wire [15:0]     meta_score;
-	wire [7:0]      slot_rdata, meta_seq;
-	wire            meta_gnt, meta_valid, meta_tag, free_valid, free_tag_valid, free_tag;
-	wire [15:0]     msg;
-	wire [2:0]      msg_word;
-	wire            msg_valid, msg_ready, msg_pending;
-	wire [11:0]     meta_cx, meta_cy, meta_cw, meta_ch;
-	wire [SA_W-1:0] slot_raddr;
-	wire            emit_idle;
 
-	anpr_store #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W), .RING_LINES(RING_LINES),
-		     .RING_AW(RING_AW), .SLOT_AW(SLOT_AW), .NSLOTS(NSLOTS), .SA_W(SA_W),
-		     .CW_W(CW_AW + 1), .CH_W(CH_AW + 1)) store (
+	anpr_back #(.MAX_W(MAX_W), .RING_LINES(RING_LINES), .CROP_MAX_W(CROP_MAX_W),
+		    .CROP_MAX_H(CROP_MAX_H), .SLOT_BYTES(SLOT_BYTES), .NSLOTS(NSLOTS), .X_W(X_W),
+		    .Y_W(Y_W), .RING_AW(RING_AW)) back (
 		.clk(clk), .rst(rst),
 		.close_valid(close_valid), .close_ready(close_ready), .close_x0(close_x0),
 		.close_x1(close_x1), .close_y0(close_y0), .close_y1(close_y1), .close_sum(close_sum),
 		.close_ylast(close_ylast),
-		.frame_width(frame_width), .cfg_min_w(min_w_q), .cfg_max_w(max_w_q),
-		.cfg_min_h(min_h_q), .cfg_max_h(max_h_q), .cfg_min_aspect4(min_aspect4_q),
-		.cfg_max_aspect(max_aspect_q), .cfg_min_score(min_score_q), .cfg_max_cands(max_cands_q),
-		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_gnt(ring_gnt), .ring_rdata(ring_rdata),
-		.idle(store_idle), .copy_active(copy_active), .copy_row(copy_row),
 		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
-		.ctl_payload(ctl_payload), .ctl_tfull(ctl_tfull), .frame_height(frame_height),
-		.cfg_edge_thr(edge_thr_q), .msg_word(msg_word), .msg(msg), .msg_valid(msg_valid), .msg_ready(msg_ready),
-		.msg_pending(msg_pending),
-		.free_valid(free_valid), .free_idx(free_idx), .free_tag_valid(free_tag_valid),
-		.free_tag(free_tag), .sts_dropped(sts_dropped),
-		.meta_idx(meta_idx), .meta_gnt(meta_gnt), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
-		.meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
-		.meta_cw(meta_cw), .meta_ch(meta_ch),
-		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata)
-	);
-
-	anpr_emit #(.Y_W(Y_W), .SLOT_AW(SLOT_AW), .SA_W(SA_W), .CROP_MAX_W(CROP_MAX_W),
-		    .CROP_MAX_H(CROP_MAX_H), .CW_AW(CW_AW), .CH_AW(CH_AW), .NSLOTS(NSLOTS)) emit (
-		.clk(clk), .rst(rst),
-		.msg_word(msg_word), .msg(msg), .msg_valid(msg_valid), .msg_ready(msg_ready),
-		.free_valid(free_valid), .free_idx(free_idx), .free_tag_valid(free_tag_valid),
-		.free_tag(free_tag),
-		.meta_idx(meta_idx), .meta_gnt(meta_gnt), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
-		.meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
-		.meta_cw(meta_cw), .meta_ch(meta_ch),
-		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata),
+		.ctl_payload(ctl_payload), .ctl_tfull(ctl_tfull),
+		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_gnt(ring_gnt), .ring_rdata(ring_rdata),
 		.m_axis_rec_tdata(m_axis_rec_tdata), .m_axis_rec_tvalid(m_axis_rec_tvalid),
 		.m_axis_rec_tready(m_axis_rec_tready), .m_axis_rec_tlast(m_axis_rec_tlast),
-		.idle(emit_idle), .sts_candidates(sts_candidates)
+		.frame_width(frame_width), .frame_height(frame_height), .cfg_edge_thr(edge_thr_q),
+		.cfg_min_w(min_w_q), .cfg_max_w(max_w_q), .cfg_min_h(min_h_q), .cfg_max_h(max_h_q),
+		.cfg_min_aspect4(min_aspect4_q), .cfg_max_aspect(max_aspect_q),
+		.cfg_min_score(min_score_q), .cfg_max_cands(max_cands_q),
+		.store_idle(store_idle), .copy_active(copy_active), .copy_row(copy_row),
+		.idle(back_idle), .sts_candidates(sts_candidates), .sts_dropped(sts_dropped)
 	);
 
 	/* ---- holding the input ---- */
@@ -338,12 +260,11 @@ module anpr_pipeline #(
 	wire crop_hazard = crops_pending && crop_top_valid_reg &&
 			   (crop_top_min_reg + RING_LINES <= {1'b0, pix_y});
 	wire copy_hazard = copy_active && ({1'b0, copy_row} + RING_LINES <= {1'b0, pix_y});
-	assign hold = evq_busy || rowend_hazard || crop_hazard || copy_hazard;
-	assign be_idle = !evq_busy && evq_empty && linker_idle && cf_empty && store_idle;
-	assign sts_idle = be_idle && emit_idle && !msg_pending;
+	assign hold_back = rowend_hazard || crop_hazard || copy_hazard;
+	assign be_idle_back = linker_idle && cf_empty && store_idle;
+	assign sts_idle = !front_busy && be_idle_back && back_idle;
 
 	always @(posedge clk) begin
-		cycles_reg <= cycles_reg + 1;
 		if (rowend) begin
 			rowend_y_reg <= pix_y;
 			rowend_open_reg <= 1'b1;
@@ -361,12 +282,6 @@ module anpr_pipeline #(
 		if (tfull)
 			sts_runs_lost <= sts_runs_lost + {22'd0, runs_lost};
 		if (frame_start) begin
-			edge_thr_q <= cfg_edge_thr;
-			edge_k_q <= cfg_edge_k;
-			edge_bias_q <= cfg_edge_bias;
-			block_thr_q <= cfg_block_thr;
-			run_gap_q <= cfg_run_gap;
-			min_run_q <= cfg_min_run;
 			link_tol_q <= cfg_link_tol;
 			min_w_q <= cfg_min_w;
 			max_w_q <= cfg_max_w;
@@ -380,7 +295,6 @@ module anpr_pipeline #(
 				       (cfg_max_cands > NSLOTS) ? NSLOTS[3:0] : cfg_max_cands;
 		end
 		if (rst) begin
-			cycles_reg <= 32'd0;
 			rowend_y_reg <= {Y_W{1'b0}};
 			rowend_open_reg <= 1'b0;
 			crop_top_min_reg <= 13'd0;

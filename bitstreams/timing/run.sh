@@ -13,7 +13,8 @@ seeds=${*:-1 2 3}
 mkdir -p "$out"
 core="rtl/anpr_spram.v rtl/anpr_ram_sp8.v rtl/anpr_ram_sdp.v rtl/anpr_ram_sdp2.v rtl/anpr_fifo.v
       rtl/anpr_obuf.v rtl/anpr_framer.v rtl/anpr_sobel.v rtl/anpr_blocks.v rtl/anpr_evq.v
-      rtl/anpr_linker.v rtl/anpr_store.v rtl/anpr_pipeline.v"
+      rtl/anpr_linker.v rtl/anpr_store.v rtl/anpr_front.v rtl/anpr_back.v
+      rtl/anpr_pipeline.v"
 synth() { # name top files...
 	local name=$1 top=$2
 	shift 2

@@ -5,11 +5,11 @@
 //
 // Three units, each Verilated alone with its neighbours replaced by this
 // bench (docs/architecture.md section 6):
-//   front   anpr_framer, anpr_sobel, anpr_blocks, anpr_evq (tests/modsim/modsim_front.v):
+//   front   anpr_framer, anpr_sobel, anpr_blocks, anpr_evq (rtl/anpr_front.v):
 //           pixels in (AXI4-Stream video), events out (m_ev_*)
 //   linker  anpr_linker: events in (s_ev_*), closed components (close_*) and
 //           frame control (ctl_*) out
-//   back    anpr_store and anpr_emit (tests/modsim/modsim_back.v; they share
+//   back    anpr_store and anpr_emit (rtl/anpr_back.v; they share
 //           the slot memory): closes and frame control in, the row ring's
 //           read port served from the model's ring, records out (m_axis_rec_*)
 // Every input a unit has gets random idle cycles (a source, once valid, holds
@@ -32,9 +32,9 @@ extern "C" {
 #include "scenes.h"
 }
 
+#include "Vanpr_back.h"
+#include "Vanpr_front.h"
 #include "Vanpr_linker.h"
-#include "Vmodsim_back.h"
-#include "Vmodsim_front.h"
 #include "verilated.h"
 
 namespace {
@@ -230,7 +230,7 @@ uint64_t budget(const Case &c) { return 60 * (uint64_t)c.s->n + 400 * (uint64_t)
 int run_front(Case &c, uint64_t *cycles)
 {
 	VerilatedContext ctx;
-	Vmodsim_front top(&ctx);
+	Vanpr_front top(&ctx);
 	const std::vector<anpr_model_event> &ev = c.tr.ev;
 	const scene_stream *s = c.s;
 	uint32_t r = c.seed * 2654435761u + 1;
@@ -260,8 +260,8 @@ int run_front(Case &c, uint64_t *cycles)
 			top.s_axis_video_tlast = s->v[in.next].eol;
 		}
 		top.m_ev_ready = !chance(&r, c.stall_pct);
-		top.hold_tb = chance(&r, 5);
-		top.be_idle_tb = !chance(&r, 30);
+		top.hold_in = chance(&r, 5);
+		top.be_idle_in = !chance(&r, 30);
 		cycle_low(ctx, &top);
 		if (held && (!top.m_ev_valid || top.m_ev != prev))
 			return fail(c, "front", "event %zu changed while stalled", k);
@@ -400,7 +400,7 @@ int run_linker(Case &c, uint64_t *cycles)
 int run_back(Case &c, uint64_t *cycles)
 {
 	VerilatedContext ctx;
-	Vmodsim_back top(&ctx);
+	Vanpr_back top(&ctx);
 	const Trace &tr = c.tr;
 	uint32_t r = c.seed * 3266489917u + 3;
 	Source in;

@@ -2,13 +2,21 @@
 `timescale 1ns / 1ps
 `default_nettype none
 /*
- * modsim_back - the back end alone for tests/modsim: anpr_store and
- * anpr_emit, wired as in anpr_pipeline (they share the slot memory through
- * the meta_*, slot_* and free_* ports, so they are tested as one unit).
- * The test bench is the linker (close_*, ctl_*) and the row ring (ring_*);
- * the records leave on m_axis_rec_*.
+ * anpr_back - the pipeline's back end: closed components in, records out.
+ *
+ *   close_*, ctl_* -> anpr_store -> slots -> anpr_emit -> records out
+ *
+ * The store filters each closed component, ranks it among the frame's
+ * candidates and copies its crop from the row ring (ring_*) into a slot;
+ * the emitter analyses each slot (characters, rows) and sends the frame's
+ * records. They share the slot memory and its metadata through the meta_*,
+ * slot_* and free_* ports, and the frame messages through msg_*, so they are
+ * one unit: anpr_pipeline instantiates it behind the linker, and
+ * tests/modsim tests it alone against the C model (the test bench is the
+ * linker and the row ring). copy_row is the ring row the crop copy reads,
+ * for the pipeline's input hold; idle: nothing stored, copied or emitting.
  */
-module modsim_back #(
+module anpr_back #(
 	parameter MAX_W = 1280,
 	parameter RING_LINES = 48,
 	parameter CROP_MAX_W = 256,
@@ -61,6 +69,7 @@ module modsim_back #(
 
 	output wire               store_idle,
 	output wire               copy_active,
+	output wire [Y_W-1:0]     copy_row,
 	output wire               idle,
 	output wire [31:0]        sts_candidates,
 	output wire [31:0]        sts_dropped
@@ -72,7 +81,6 @@ module modsim_back #(
 	localparam CH_AW = $clog2(CROP_MAX_H);
 
 	wire            slot_re, slot_gnt;
-	wire [Y_W-1:0]  copy_row;
 	wire [3:0]      meta_idx, free_idx;
 	wire [15:0]     meta_score;
 	wire [7:0]      slot_rdata, meta_seq;
@@ -124,10 +132,6 @@ module modsim_back #(
 	);
 
 	assign idle = store_idle && emit_idle && !msg_pending;
-
-	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, copy_row};
-	/* verilator lint_on UNUSEDSIGNAL */
 
 endmodule
 `resetall

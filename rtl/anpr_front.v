@@ -2,64 +2,82 @@
 `timescale 1ns / 1ps
 `default_nettype none
 /*
- * modsim_front - the front end alone for tests/modsim: anpr_framer,
- * anpr_sobel, anpr_blocks and anpr_evq, wired as in anpr_pipeline (the same
- * configuration latching at the start of a frame). The back end is the
- * test bench: it takes events from m_ev_* and drives hold and be_idle,
- * which the pipeline derives from the back end's state.
+ * anpr_front - the pipeline's front end: camera pixels in, events out.
+ *
+ *   video in -> anpr_framer -> anpr_sobel -> anpr_blocks -> anpr_evq -> m_ev
+ *
+ * The framer checks the frame's shape and gives each accepted pixel its
+ * position and its row-ring address; the Sobel decides vertical edges; the
+ * blocks count them and find runs of dense blocks; the event queue orders
+ * the runs and the frame's start, row ends, end or abort for the linker.
+ * The edge and run settings are latched at each start of frame (the SOF
+ * pixel is in row 0, which has no gradient); frame_edge_thr is the frame's
+ * edge threshold, which the records carry.
+ *
+ * The back end holds the input through hold_in (its memories' hazards) and
+ * says through be_idle_in that it has finished the frame's events; the
+ * front end adds its own: the event queue's busy cycle. anpr_pipeline
+ * instantiates it; tests/modsim tests it alone against the C model.
  */
-module modsim_front #(
+module anpr_front #(
 	parameter MAX_W = 1280,
-	parameter RING_LINES = 48
+	parameter RING_LINES = 48,
+	parameter X_W = $clog2(MAX_W),
+	parameter Y_W = 12,
+	parameter RING_AW = $clog2(RING_LINES * MAX_W)
 ) (
-	input  wire        clk,
-	input  wire        rst,
+	input  wire               clk,
+	input  wire               rst,
 
-	input  wire [7:0]  s_axis_video_tdata,
-	input  wire        s_axis_video_tvalid,
-	output wire        s_axis_video_tready,
-	input  wire        s_axis_video_tuser,
-	input  wire        s_axis_video_tlast,
+	input  wire [7:0]         s_axis_video_tdata,
+	input  wire               s_axis_video_tvalid,
+	output wire               s_axis_video_tready,
+	input  wire               s_axis_video_tuser,
+	input  wire               s_axis_video_tlast,
 
-	/* the test bench's holds: added to the event queue's own */
-	input  wire        hold_tb,
-	input  wire        be_idle_tb,
+	input  wire               hold_in,     /* the back end holds the input */
+	input  wire               be_idle_in,  /* the back end has no event of this frame left */
 
-	output wire [50:0] m_ev,
-	output wire        m_ev_valid,
-	input  wire        m_ev_ready,
+	output wire [50:0]        m_ev,
+	output wire               m_ev_valid,
+	input  wire               m_ev_ready,
 
-	input  wire [11:0] cfg_width,
-	input  wire [11:0] cfg_height,
-	input  wire [7:0]  cfg_edge_thr,
-	input  wire [7:0]  cfg_edge_k,
-	input  wire [7:0]  cfg_edge_bias,
-	input  wire [5:0]  cfg_block_thr,
-	input  wire [1:0]  cfg_run_gap,
-	input  wire [3:0]  cfg_min_run,
+	input  wire [11:0]        cfg_width,
+	input  wire [11:0]        cfg_height,
+	input  wire [7:0]         cfg_edge_thr,
+	input  wire [7:0]         cfg_edge_k,
+	input  wire [7:0]         cfg_edge_bias,
+	input  wire [5:0]         cfg_block_thr,
+	input  wire [1:0]         cfg_run_gap,
+	input  wire [3:0]         cfg_min_run,
 
-	output wire [31:0] sts_frames,
-	output wire [31:0] sts_frames_ok,
-	output wire [31:0] sts_frames_bad,
-	output wire [31:0] sts_discarded,
-	output wire        ring_we,
-	output wire        busy
+	/* the accepted pixel, for the row ring and the back end's hazards */
+	output wire               frame_start,
+	output wire [7:0]         pix_data,
+	output wire [Y_W-1:0]     pix_y,
+	output wire               pix_eol,
+	output wire               ring_we,
+	output wire [RING_AW-1:0] ring_waddr,
+	output wire [Y_W-1:0]     frame_width,
+	output wire [Y_W-1:0]     frame_height,
+	output wire [7:0]         frame_edge_thr,
+	output wire               rowend,      /* a block row's runs are all out */
+	output wire               busy,        /* events pending in the queue */
+
+	output wire [31:0]        sts_frames,
+	output wire [31:0]        sts_frames_ok,
+	output wire [31:0]        sts_frames_bad,
+	output wire [31:0]        sts_discarded
 );
 
-	localparam X_W = $clog2(MAX_W);
-	localparam Y_W = 12;
-	localparam RING_AW = $clog2(RING_LINES * MAX_W);
+	reg [7:0]  edge_thr_q, edge_k_q, edge_bias_q;
+	reg [5:0]  block_thr_q;
+	reg [1:0]  run_gap_q;
+	reg [3:0]  min_run_q;
+	reg [31:0] cycles_reg; /* the event time: cycles since reset */
 
-	reg [7:0] edge_thr_q, edge_k_q, edge_bias_q;
-	reg [5:0] block_thr_q;
-	reg [1:0] run_gap_q;
-	reg [3:0] min_run_q;
-
-	wire               frame_start, pix_valid, pix_eol;
-	wire [7:0]         pix_data;
+	wire               pix_valid;
 	wire [X_W-1:0]     pix_x;
-	wire [Y_W-1:0]     pix_y, frame_width, frame_height;
-	wire [RING_AW-1:0] ring_waddr;
 	wire               ev_start, ev_start_overrun, ev_fend, ev_abort;
 	wire [7:0]         ev_abort_flags;
 	wire [Y_W-1:0]     ev_lines;
@@ -72,7 +90,7 @@ module modsim_front #(
 		.s_axis_video_tdata(s_axis_video_tdata), .s_axis_video_tvalid(s_axis_video_tvalid),
 		.s_axis_video_tready(s_axis_video_tready), .s_axis_video_tuser(s_axis_video_tuser),
 		.s_axis_video_tlast(s_axis_video_tlast),
-		.hold(evq_busy || hold_tb), .be_idle(!evq_busy && evq_empty && be_idle_tb),
+		.hold(evq_busy || hold_in), .be_idle(!evq_busy && evq_empty && be_idle_in),
 		.cfg_width(cfg_width), .cfg_height(cfg_height),
 		.frame_start(frame_start), .pix_valid(pix_valid), .pix_data(pix_data), .pix_x(pix_x),
 		.pix_y(pix_y), .pix_eol(pix_eol), .frame_width(frame_width), .frame_height(frame_height),
@@ -94,7 +112,7 @@ module modsim_front #(
 		.e_valid(e_valid), .e_bit(e_bit), .e_col(e_col), .e_row(e_row)
 	);
 
-	wire           run_a, run_b, rowend;
+	wire           run_a, run_b;
 	wire [X_W-4:0] run_a_x0, run_a_x1;
 	wire [15:0]    run_a_sum;
 	wire [Y_W-3:0] run_by;
@@ -108,9 +126,6 @@ module modsim_front #(
 		.run_b(run_b), .rowend(rowend), .run_by(run_by)
 	);
 
-	/* the event time: cycles since reset, as in the pipeline */
-	reg [31:0] cycles_reg;
-
 	anpr_evq #(.X_W(X_W), .Y_W(Y_W)) evq (
 		.clk(clk), .rst(rst), .busy(evq_busy), .q_empty(evq_empty),
 		.ev_start(ev_start), .ev_start_overrun(ev_start_overrun), .ev_time(cycles_reg),
@@ -120,10 +135,7 @@ module modsim_front #(
 		.m_ev(m_ev), .m_ev_valid(m_ev_valid), .m_ev_ready(m_ev_ready)
 	);
 	assign busy = evq_busy || !evq_empty;
-
-	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, ring_waddr};
-	/* verilator lint_on UNUSEDSIGNAL */
+	assign frame_edge_thr = edge_thr_q;
 
 	always @(posedge clk) begin
 		cycles_reg <= cycles_reg + 1;
