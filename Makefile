@@ -121,9 +121,10 @@ unit: $(BUILD)/unit_tests
 # ---- Verilator builds, one per preset ----
 # $(1) build name, $(2) preset, $(3) extra Verilator flags
 define verilator_build
-$(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a: $(RTL) | $(BUILD)
+$(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a: $(RTL) $(if $(filter $(1),$(VL_PGO)),$(PGO_OBJ)) | $(BUILD)
 	verilator $(VL_FLAGS) $(3) --Mdir $(BUILD)/vl_$(1) $(foreach p,$(P_$(2)),-G$(p)) rtl/anpr_pipeline.v \
 		--build -j 2 > $(BUILD)/vl_$(1).log 2>&1 || { cat $(BUILD)/vl_$(1).log; exit 1; }
+$(if $(filter $(1),$(VL_PGO)),$(call verilator_pgo,$(1),$(2)))
 
 $(BUILD)/vl_$(1)/anpr_sim.o: sim/verilator/anpr_sim.cpp sim/verilator/anpr_sim.h $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a
 	$(VL_CXX) -I$(BUILD)/vl_$(1) $(INC) $(if $(3),-DVM_TRACE=1,) $(foreach p,$(P_$(2)),-DANPR_SIM_$(p)) -c $$< -o $$@
@@ -137,6 +138,31 @@ VL_OBJ_$(1) := $(BUILD)/vl_$(1)/anpr_sim.o $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.
 
 $(BUILD)/cosim_$(1): $(call obj,tests/cosim/cosim.c sim/scenes.c sim/datadir.c $(MODEL_SRC) $(LIB_SRC)) $$(VL_OBJ_$(1))
 	$(CXX) $$^ $(BUILD)/vl_$(1)/verilated_threads.o $(PNG_LIBS) -lpthread -o $$@
+endef
+# The sim backend's build (up5k) is compiled a second time with GCC's profile of
+# its generated scenes (cosim --quick, linked against an instrumented copy):
+# about 6 % more cycles per second (docs/PERFORMANCE.md section 2). VL_PGO= turns it off.
+VL_PGO ?= up5k
+PGO_OBJ = $(call obj,tests/cosim/cosim.c sim/scenes.c sim/datadir.c $(MODEL_SRC) $(LIB_SRC))
+# $(1) build name, $(2) preset: the recipe lines that follow the first build
+define verilator_pgo
+	@echo "verilator: $(BUILD)/vl_$(1): profile-guided rebuild (instrumented run of cosim --quick)"
+	rm -f $(BUILD)/vl_$(1)/*.o $(BUILD)/vl_$(1)/*.a $(BUILD)/vl_$(1)/*.gcda
+	$(MAKE) -s -C $(BUILD)/vl_$(1) -f Vanpr_pipeline.mk OPT_FAST="-O3 -fprofile-generate" OPT_SLOW=-O1 \
+		Vanpr_pipeline__ALL.a >> $(BUILD)/vl_$(1).log 2>&1
+	$(VL_CXX) -I$(BUILD)/vl_$(1) $(INC) $(foreach p,$(P_$(2)),-DANPR_SIM_$(p)) -c sim/verilator/anpr_sim.cpp \
+		-o $(BUILD)/vl_$(1)/pgo_sim.o
+	$(VL_CXX) -c $(VL_INC)/verilated.cpp -o $(BUILD)/vl_$(1)/pgo_verilated.o
+	$(VL_CXX) -c $(VL_INC)/verilated_threads.cpp -o $(BUILD)/vl_$(1)/pgo_threads.o
+	$(CXX) $(PGO_OBJ) $(BUILD)/vl_$(1)/pgo_sim.o $(BUILD)/vl_$(1)/Vanpr_pipeline__ALL.a \
+		$(BUILD)/vl_$(1)/pgo_verilated.o $(BUILD)/vl_$(1)/pgo_threads.o $(PNG_LIBS) -lpthread -fprofile-generate \
+		-o $(BUILD)/vl_$(1)/pgo_train
+	./$(BUILD)/vl_$(1)/pgo_train --quick > $(BUILD)/vl_$(1)/pgo_train.log 2>&1 || \
+		{ cat $(BUILD)/vl_$(1)/pgo_train.log; exit 1; }
+	rm -f $(BUILD)/vl_$(1)/*.o $(BUILD)/vl_$(1)/*.a $(BUILD)/vl_$(1)/pgo_train
+	$(MAKE) -s -C $(BUILD)/vl_$(1) -f Vanpr_pipeline.mk \
+		OPT_FAST="-O3 -fprofile-use -fprofile-correction -Wno-missing-profile" OPT_SLOW=-O1 \
+		Vanpr_pipeline__ALL.a >> $(BUILD)/vl_$(1).log 2>&1
 endef
 $(eval $(call verilator_build,up5k,up5k,))
 $(eval $(call verilator_build,large,large,))
