@@ -115,9 +115,31 @@ int main(int argc, char **argv)
 		}
 		t_cls[r] = (now_us() - t0) / 2000;
 	}
-	printf("bench_read: one character (%s tiles, %d hidden units): tile + classify %.2f us, classify %.2f us "
-	       "(target <= 20 us)\n",
-	       data ? "gb-chars" : "generated", anpr_classifier_default.nhid, median5(t_full), median5(t_cls));
+	printf("bench_read: one character (%s tiles, %d hidden units, %s kernels): tile + classify %.2f us, "
+	       "classify %.2f us (target <= 20 us)\n",
+	       data ? "gb-chars" : "generated", anpr_classifier_default.nhid, anpr_classify_kernels(), median5(t_full),
+	       median5(t_cls));
+	{ /* every kernel set this CPU runs, side by side */
+		const char *names[4];
+		double t_k[4];
+		int nk = anpr_classify_kernel_list(names, 4), j, k;
+
+		for (j = 0; j < nk; j++) {
+			for (r = 0; r < 5; r++) {
+				double t0 = now_us();
+
+				for (k = 0; k < 2000; k++) {
+					anpr_classify_with(names[j], &anpr_classifier_default, tiles[k % n], p);
+					sink += p[2];
+				}
+				t_cls[r] = (now_us() - t0) / 2000;
+			}
+			t_k[j] = median5(t_cls);
+		}
+		printf("bench_read: classify by kernel set:");
+		for (j = 0; j < nk; j++)
+			printf(" %s %.2f us (x %.2f)%s", names[j], t_k[j], t_k[j] / t_k[0], j + 1 < nk ? "," : "\n");
+	}
 
 	if (anpr_pipe_open(&pipe, "model", err, sizeof(err))) {
 		fprintf(stderr, "bench_read: %s\n", err);

@@ -276,6 +276,7 @@ struct conv_geom {
 };
 
 struct kernels {
+	const char *name;
 	void (*dense)(const struct anpr_qlayer *l, const int8_t *w, int nout, int ng, const uint8_t *in, int32_t *acc,
 		      uint8_t *out);
 	void (*conv)(const struct anpr_qlayer *l, int nout, const struct conv_geom *g);
@@ -337,168 +338,49 @@ static void conv_c(const struct anpr_qlayer *l, int nout, const struct conv_geom
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
-#define HAVE_AVX2 1
-#define AVX2 __attribute__((target("avx2"))) static inline
+#define HAVE_X86_KERNELS 1
 
-/* 8 outputs: a + the ng groups of in times w (group g at w + g gstride). */
-AVX2 __m256i dot8_avx2(__m256i a, const int8_t *w, size_t gstride, int ng, const uint8_t *in)
-{
-	const __m256i ones = _mm256_set1_epi16(1);
-	int g;
+/* AVX2: vpmaddubsw (pairs into 16 bits), vpmaddwd by 1 (into 32), add */
+#define KSUF avx2
+#define KTARGET "avx2"
+#define DOT(a, b, w) _mm256_add_epi32((a), _mm256_madd_epi16(_mm256_maddubs_epi16((b), (w)), _mm256_set1_epi16(1)))
+#include "classify_x86.h"
 
-	for (g = 0; g < ng; g++) {
-		int32_t x;
-		__m256i p;
-
-		memcpy(&x, in + 4 * g, 4);
-		p = _mm256_maddubs_epi16(_mm256_set1_epi32(x), _mm256_loadu_si256((const __m256i *)(w + g * gstride)));
-		a = _mm256_add_epi32(a, _mm256_madd_epi16(p, ones));
-	}
-	return a;
-}
-
-/* The same for 16 outputs (w and w + 32 bytes), each input read once. */
-AVX2 void dot16_avx2(__m256i *a, const int8_t *w, size_t gstride, int ng, const uint8_t *in)
-{
-	const __m256i ones = _mm256_set1_epi16(1);
-	__m256i a0 = a[0], a1 = a[1];
-	int g;
-
-	for (g = 0; g < ng; g++) {
-		int32_t x;
-		__m256i b;
-
-		memcpy(&x, in + 4 * g, 4);
-		b = _mm256_set1_epi32(x);
-		a0 = _mm256_add_epi32(
-			a0, _mm256_madd_epi16(
-				    _mm256_maddubs_epi16(b, _mm256_loadu_si256((const __m256i *)(w + g * gstride))), ones));
-		a1 = _mm256_add_epi32(
-			a1, _mm256_madd_epi16(_mm256_maddubs_epi16(
-						      b, _mm256_loadu_si256((const __m256i *)(w + g * gstride + 32))),
-					      ones));
-	}
-	a[0] = a0;
-	a[1] = a1;
-}
-
-/* As requant_c for outputs o..o+7: the products in 64 bits, even and odd
- * lanes apart. */
-AVX2 void requant8_avx2(const struct anpr_qlayer *l, int o, __m256i v, uint8_t *out)
-{
-	const __m128i sh = _mm_cvtsi32_si128(l->shift);
-	const __m256i rnd = _mm256_set1_epi64x((int64_t)1 << (l->shift - 1)), top = _mm256_set1_epi64x(127);
-	__m256i mul = _mm256_loadu_si256((const __m256i *)(l->mul + o)), ev, od;
-	__m128i p;
-
-	v = _mm256_add_epi32(v, _mm256_loadu_si256((const __m256i *)(l->bias + o)));
-	v = _mm256_max_epi32(v, _mm256_setzero_si256());
-	ev = _mm256_srl_epi64(_mm256_add_epi64(_mm256_mul_epu32(v, mul), rnd), sh);
-	od = _mm256_srl_epi64(
-		_mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(v, 32), _mm256_srli_epi64(mul, 32)), rnd), sh);
-	ev = _mm256_blendv_epi8(ev, top, _mm256_cmpgt_epi64(ev, top));
-	od = _mm256_blendv_epi8(od, top, _mm256_cmpgt_epi64(od, top));
-	v = _mm256_or_si256(ev, _mm256_slli_epi64(od, 32));
-	p = _mm_packus_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-	_mm_storel_epi64((__m128i *)(out + o), _mm_packus_epi16(p, p));
-}
-
-__attribute__((target("avx2"))) static void dense_avx2(const struct anpr_qlayer *l, const int8_t *w, int nout,
-							int ng, const uint8_t *in, int32_t *acc, uint8_t *out)
-{
-	int o;
-
-	for (o = 0; o < nout; o += 8) {
-		__m256i a = dot8_avx2(_mm256_setzero_si256(), w + o * 4, (size_t)nout * 4, ng, in);
-
-		_mm256_storeu_si256((__m256i *)(acc + o), a);
-		if (l)
-			requant8_avx2(l, o, a, out);
-	}
-}
-
-__attribute__((target("avx2"))) static void conv_avx2(const struct anpr_qlayer *l, int nout,
-						       const struct conv_geom *g)
-{
-	const __m256i ones = _mm256_set1_epi16(1);
-	size_t gstride = (size_t)nout * 4;
-	int ng = g->seg / 4, o, x, y, k, ky;
-
-	if (ng == 1) { /* one group per kernel row: 8 outputs' weights stay in registers */
-		for (o = 0; o < nout; o += 8) {
-			const int8_t *w = l->w + o * 4;
-			__m256i w0 = _mm256_loadu_si256((const __m256i *)w),
-				w1 = _mm256_loadu_si256((const __m256i *)(w + gstride)),
-				w2 = _mm256_loadu_si256((const __m256i *)(w + 2 * gstride));
-
-			for (y = 0; y < g->ph; y++)
-				for (x = 0; x < g->pw; x++) {
-					__m256i best = _mm256_set1_epi32(INT32_MIN);
-
-					for (k = 0; k < 4; k++) {
-						const uint8_t *at = g->in + (2 * y + (k >> 1)) * g->rstride +
-								    (size_t)(2 * x + (k & 1)) * g->pstride;
-						int32_t r0, r1, r2;
-						__m256i a;
-
-						memcpy(&r0, at, 4);
-						memcpy(&r1, at + g->rstride, 4);
-						memcpy(&r2, at + 2 * g->rstride, 4);
-						a = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi32(r0), w0), ones);
-						a = _mm256_add_epi32(
-							a, _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi32(r1), w1), ones));
-						a = _mm256_add_epi32(
-							a, _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi32(r2), w2), ones));
-						best = _mm256_max_epi32(best, a);
-					}
-					requant8_avx2(l, o, best, g->out + y * g->orow + (size_t)x * nout);
-				}
-		}
-		return;
-	}
-	for (y = 0; y < g->ph; y++)
-		for (x = 0; x < g->pw; x++) {
-			uint8_t *dst = g->out + y * g->orow + (size_t)x * nout;
-
-			for (o = 0; o < nout; o += 16) { /* 16 outputs at a time; the last 8 alone if nout is odd x 8 */
-				int two = o + 16 <= nout;
-				__m256i best[2] = {_mm256_set1_epi32(INT32_MIN), _mm256_set1_epi32(INT32_MIN)};
-
-				for (k = 0; k < 4; k++) {
-					const uint8_t *at = g->in + (2 * y + (k >> 1)) * g->rstride +
-							    (size_t)(2 * x + (k & 1)) * g->pstride;
-					__m256i a[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
-
-					for (ky = 0; ky < 3; ky++) {
-						const int8_t *w = l->w + ky * ng * gstride + o * 4;
-
-						if (two)
-							dot16_avx2(a, w, gstride, ng, at + ky * g->rstride);
-						else
-							a[0] = dot8_avx2(a[0], w, gstride, ng, at + ky * g->rstride);
-					}
-					best[0] = _mm256_max_epi32(best[0], a[0]);
-					best[1] = _mm256_max_epi32(best[1], a[1]);
-				}
-				requant8_avx2(l, o, best[0], dst);
-				if (two)
-					requant8_avx2(l, o + 8, best[1], dst);
-			}
-		}
-}
+/* AVX-512 VNNI on 256-bit vectors: vpdpbusd does the three in one */
+#define KSUF vnni
+#define KTARGET "avx2,avx512vnni,avx512vl"
+#define DOT(a, b, w) _mm256_dpbusd_epi32((a), (b), (w))
+#include "classify_x86.h"
 #endif
 
-static const struct kernels kernels_c = {dense_c, conv_c};
+static const struct kernels kernels_c = {"portable", dense_c, conv_c};
+#ifdef HAVE_X86_KERNELS
+static const struct kernels kernels_avx2 = {"avx2", dense_avx2, conv_avx2};
+static const struct kernels kernels_vnni = {"vnni", dense_vnni, conv_vnni};
+#endif
 
-static struct kernels pick_kernels(void)
+/* The kernel sets this CPU can run, fastest first; the last is portable C. */
+static int usable_kernels(const struct kernels **out)
 {
-#ifdef HAVE_AVX2
-	static const struct kernels avx2 = {dense_avx2, conv_avx2};
+	int n = 0;
 
+#ifdef HAVE_X86_KERNELS
+	if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl") &&
+	    __builtin_cpu_supports("avx2"))
+		out[n++] = &kernels_vnni;
 	if (__builtin_cpu_supports("avx2"))
-		return avx2;
+		out[n++] = &kernels_avx2;
 #endif
-	return kernels_c;
+	out[n++] = &kernels_c;
+	return n;
+}
+
+static const struct kernels *pick_kernels(void)
+{
+	const struct kernels *k[3];
+
+	usable_kernels(k);
+	return k[0];
 }
 
 static void run(const struct kernels *kn, const struct anpr_classifier *net, const uint8_t *tile, float *probs)
@@ -534,12 +416,38 @@ static void run(const struct kernels *kn, const struct anpr_classifier *net, con
 
 void anpr_classify(const struct anpr_classifier *net, const uint8_t *tile, float *probs)
 {
-	struct kernels kn = pick_kernels();
-
-	run(&kn, net, tile, probs);
+	run(pick_kernels(), net, tile, probs);
 }
 
 void anpr_classify_portable(const struct anpr_classifier *net, const uint8_t *tile, float *probs)
 {
 	run(&kernels_c, net, tile, probs);
+}
+
+const char *anpr_classify_kernels(void)
+{
+	return pick_kernels()->name;
+}
+
+int anpr_classify_kernel_list(const char **names, int max)
+{
+	const struct kernels *k[3];
+	int n = usable_kernels(k), i;
+
+	for (i = 0; i < n && i < max; i++)
+		names[i] = k[i]->name;
+	return i;
+}
+
+int anpr_classify_with(const char *kernels, const struct anpr_classifier *net, const uint8_t *tile, float *probs)
+{
+	const struct kernels *k[3];
+	int n = usable_kernels(k), i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(k[i]->name, kernels)) {
+			run(k[i], net, tile, probs);
+			return ANPR_OK;
+		}
+	return ANPR_ERR_UNSUPPORTED;
 }

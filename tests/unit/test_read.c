@@ -318,16 +318,17 @@ static int top_class(const float *p)
 	return best;
 }
 
-/* The vector kernels (AVX2 where the CPU has it) and the portable C ones
- * give the same probabilities, bit for bit: on tiles of rings, bars, noise
- * and saturated ink, where every activation and accumulator is exercised. */
+/* Every kernel set this CPU runs (VNNI, AVX2) gives the portable C's
+ * probabilities, bit for bit: on tiles of rings, bars, noise and saturated
+ * ink, where every activation and accumulator is exercised. */
 static void test_classify_kernels_agree(void)
 {
 	static uint8_t img[64 * 64];
 	uint8_t t[ANPR_TILE_IN];
 	float p[ANPR_NCLASS], q[ANPR_NCLASS];
 	uint32_t r = 12345;
-	int n, i;
+	const char *names[4];
+	int nk = anpr_classify_kernel_list(names, 4), n, i;
 
 	for (n = 0; n < 40; n++) {
 		struct anpr_box box = {4, 4, (uint16_t)(10 + n), (uint16_t)(20 + n / 2)};
@@ -340,9 +341,81 @@ static void test_classify_kernels_agree(void)
 				r = r * 1103515245u + 12345u;
 				t[i] = n % 8 == 7 ? 255 : (uint8_t)(r >> 24);
 			}
-		anpr_classify(&anpr_classifier_default, t, p);
 		anpr_classify_portable(&anpr_classifier_default, t, q);
+		anpr_classify(&anpr_classifier_default, t, p);
 		CU_ASSERT(!memcmp(p, q, sizeof(p)));
+		for (i = 0; i < nk; i++) {
+			memset(p, 0, sizeof(p));
+			CU_ASSERT_EQUAL(anpr_classify_with(names[i], &anpr_classifier_default, t, p), ANPR_OK);
+			CU_ASSERT(!memcmp(p, q, sizeof(p)));
+		}
+	}
+	CU_ASSERT_STRING_EQUAL(names[nk - 1], "portable");
+	CU_ASSERT_STRING_EQUAL(names[0], anpr_classify_kernels());
+	CU_ASSERT_EQUAL(anpr_classify_with("no-such-kernels", &anpr_classifier_default, t, p), ANPR_ERR_UNSUPPORTED);
+}
+
+/* The same on networks of other shapes the trainer can write (c1, c2, nhid
+ * multiples of 8: an odd multiple takes the kernels' 8-output tails), with
+ * random weights, biases and multipliers: every kernel set the CPU runs
+ * gives the portable C's probabilities, bit for bit. */
+static void test_classify_kernels_agree_shapes(void)
+{
+	static const int shapes[][3] = {{8, 24, 64}, {16, 40, 72}, {24, 8, 8}};
+	const int npos = (ANPR_TILE_H / 4) * (ANPR_TILE_W / 4), nout_pad = 40;
+	uint32_t r = 777;
+	const char *names[4];
+	int nk = anpr_classify_kernel_list(names, 4), sh, i, j, n;
+
+	for (sh = 0; sh < 3; sh++) {
+		int c1 = shapes[sh][0], c2 = shapes[sh][1], nh = shapes[sh][2];
+		size_t nw1 = (size_t)12 * c1, nw2 = (size_t)9 * c1 * c2, nwd = (size_t)npos * c2 * nh,
+		       nwo = (size_t)nh * nout_pad;
+		int8_t *w = malloc(nw1 + nw2 + nwd + nwo);
+		int32_t *bm = malloc(sizeof(int32_t) * 2 * (size_t)(c1 + c2 + nh) + sizeof(int32_t) * nout_pad);
+		float sout[40];
+		struct anpr_classifier net;
+		uint8_t t[ANPR_TILE_IN];
+		float p[ANPR_NCLASS], q[ANPR_NCLASS];
+
+		CU_ASSERT_FATAL(w != NULL && bm != NULL);
+		for (i = 0; i < (int)(nw1 + nw2 + nwd + nwo); i++) {
+			r = r * 1103515245u + 12345u;
+			w[i] = (int8_t)((int)(r >> 16) % 255 - 127);
+		}
+		for (i = 0; i < c1 + c2 + nh; i++) { /* biases, then multipliers */
+			r = r * 1103515245u + 12345u;
+			bm[i] = (int32_t)(r >> 20) - 2048;
+			bm[c1 + c2 + nh + i] = (int32_t)((1u << 29) + (r >> 3));
+		}
+		for (i = 0; i < nout_pad; i++) {
+			bm[2 * (c1 + c2 + nh) + i] = i * 100 - 2000;
+			sout[i] = 1e-3f * (float)(i + 1);
+		}
+		net.c1 = c1;
+		net.c2 = c2;
+		net.nhid = nh;
+		net.conv1 = (struct anpr_qlayer){w, bm, bm + c1 + c2 + nh, 39};
+		net.conv2 = (struct anpr_qlayer){w + nw1, bm + c1, bm + c1 + c2 + nh + c1, 41};
+		net.dense = (struct anpr_qlayer){w + nw1 + nw2, bm + c1 + c2, bm + 2 * (c1 + c2) + nh, 42};
+		net.wout = w + nw1 + nw2 + nwd;
+		net.bout = bm + 2 * (c1 + c2 + nh);
+		net.sout = sout;
+		net.temperature = 1.0f;
+		net.provenance = "test";
+		for (n = 0; n < 6; n++) {
+			for (i = 0; i < ANPR_TILE_IN; i++) {
+				r = r * 1103515245u + 12345u;
+				t[i] = n == 5 ? 255 : (uint8_t)(r >> 24);
+			}
+			anpr_classify_portable(&net, t, q);
+			for (j = 0; j < nk; j++) {
+				CU_ASSERT_EQUAL(anpr_classify_with(names[j], &net, t, p), ANPR_OK);
+				CU_ASSERT(!memcmp(p, q, sizeof(p)));
+			}
+		}
+		free(w);
+		free(bm);
 	}
 }
 
@@ -532,6 +605,7 @@ int register_read_suite(void)
 		{"tile: aspect kept, bad boxes refused", test_tile_aspect},
 		{"classify: a deterministic distribution", test_classify_distribution},
 		{"classify: vector and portable kernels agree", test_classify_kernels_agree},
+		{"classify: kernels agree on other network shapes", test_classify_kernels_agree_shapes},
 		{"classify: rings, bars and paper", test_classify_shapes},
 		{"read: a blank crop is no plate", test_read_rejects_blank},
 		{"read: reports are self-consistent", test_read_consistent},

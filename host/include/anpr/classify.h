@@ -84,11 +84,23 @@ int anpr_char_tile_image(const uint8_t *px, unsigned w, unsigned h, size_t strid
 int anpr_tile_inverted(const uint8_t *px, unsigned w, unsigned h, size_t stride);
 
 /* Class probabilities (ANPR_NCLASS floats, summing to 1) of a tile. Uses
- * the CPU's vector instructions when it has them (x86: AVX2). */
+ * the CPU's vector instructions when it has them (x86: AVX-512 VNNI, AVX2). */
 void anpr_classify(const struct anpr_classifier *net, const uint8_t *tile, float *probs);
 
 /* The same in portable C only: the same probabilities, bit for bit (the
  * tests compare them), several times slower. */
 void anpr_classify_portable(const struct anpr_classifier *net, const uint8_t *tile, float *probs);
+
+/* The kernels anpr_classify uses on this CPU: "vnni" (x86 AVX-512 VNNI on
+ * 256-bit vectors), "avx2" or "portable". */
+const char *anpr_classify_kernels(void);
+
+/* The names of the kernel sets this CPU can run, fastest first, the last
+ * "portable"; returns how many were written (at most max). */
+int anpr_classify_kernel_list(const char **names, int max);
+
+/* anpr_classify with the named kernel set: ANPR_ERR_UNSUPPORTED if this CPU
+ * (or build) cannot run it. Every set gives the same bits. */
+int anpr_classify_with(const char *kernels, const struct anpr_classifier *net, const uint8_t *tile, float *probs);
 
 #endif /* ANPR_CLASSIFY_H */
