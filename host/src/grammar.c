@@ -137,6 +137,20 @@ struct format {
 #define HR_CODES                                                                                  \
 	"BJ BM CK DA DE DJ DU GS IM KA KC KR KT KZ MA NA NG OG OS PU PZ RI SB SK SL ST SI VK VT VU " \
 	"VZ ZD ZG ZU"
+/* Slovakia (1997-2022): the district codes (okres; Bratislava and Kosice
+ * each one code for all their districts, the regional seats two or more:
+ * Bratislava BA BL BT BD BE BI, Banska Bystrica BB BC BK, Kosice KE KC KI,
+ * Nitra NR NI NT, Presov PO PV PS, Trnava TT TA TB, Trencin TN TC TE, Zilina
+ * ZA ZI ZL; DN for Dubnica nad Vahom); and from 2023 the national series,
+ * which has no district and runs in order from AA: every A- pair (no
+ * district begins with A). The series letters never use Q or W. */
+#define SK_CODES                                                                                  \
+	"BA BL BT BD BE BI BB BC BK KE KC KI NR NI NT PO PV PS TT TA TB TN TC TE ZA ZI ZL "       \
+	"BJ BN BR BS BY CA DK DN DS DT GA GL HC HE IL KA KK KM KN KS LC LE LM LV MA MI ML MT MY " \
+	"NM NO NZ PB PD PE PK PN PP PT PU RA RK RS RV SA SB SC SE SI SK SL SN SO SP SV TO TR TS " \
+	"TV VK VT ZC ZH ZM ZV "                                                                   \
+	"AA AB AC AD AE AF AG AH AI AJ AK AL AM AN AO AP AR AS AT AU AV AX AY AZ"
+#define SKS "[A-PR-VX-Z]"
 /* Switzerland: the 26 canton codes, then 1-999999 */
 #define CHN "[1-9]#{0,5}"
 
@@ -156,8 +170,8 @@ static const struct format formats[] = {
 	  0, "ABZ1234"}, NULL, CODE_WHOLE},
 	/* vehicles of unknown age */
 	{C_GB | C_EU, {"gb-q", "Q" N3 GL "{3}", 0, "Q123ABC"}, NULL, CODE_WHOLE},
-	/* Slovakia: district, 3 digits, 2 letters (also the 2023 national series) */
-	{C_EU, {"sk", "@@###@@", 0, "RK115AN"}, NULL, CODE_WHOLE},
+	/* Slovakia: district (or the 2023 national series), 3 digits, 2 letters */
+	{C_EU, {"sk", "@@###" SKS SKS, 0, "RK115AN"}, SK_CODES, CODE_WHOLE},
 	/* Czechia: region number, region letter (14 regions), then a series
 	 * character (never G, O, Q, W) and 4 digits; before 2001, a district of
 	 * 2-3 letters and 4 digits */

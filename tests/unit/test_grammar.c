@@ -49,6 +49,8 @@ static const struct {
 	{"gb-dateless", "ABC999"}, {"gb-dateless", "999ABC"}, {"gb-ni", "AZ1"},
 	{"gb-ni", "LIG4321"},      {"gb-ni", "BXI99"},        {"gb-ni", "1IA"},
 	{"gb-q", "Q1ABC"},         {"sk", "BA123AB"},         {"sk", "ZA834CO"},
+	{"sk", "BT001AA"},         {"sk", "ZL999ZZ"},         {"sk", "KS123YA"},
+	{"sk", "AA001AA"},         {"sk", "AB123CD"},
 	{"cz", "4B04979"},         {"cz", "2T40211"},         {"cz", "1Z75233"},
 	{"cz-old", "BSE5579"},     {"cz-old", "BZ1234"},      {"de", "MAE2821"},
 	{"de", "RWI282"},          {"de", "MYRS9999"},        {"de", "FSLL777"},
@@ -108,6 +110,10 @@ static const struct {
 	{"at-personal", "XYAB1"},  {"at-personal", "RK12345"}, {"es-old", "LM1633BD"},
 	{"es-old", "N0626AT"},     {"hr", "RK776AI"},         {"hr", "PP587AO"},
 	{"ro", "ZA83LCC"},         {"ro", "XY12ABC"},
+	/* Slovakia: no district is XY, OK or WA; the series never uses Q or W
+	 * (what the shape took from Italian, French or misread plates) */
+	{"sk", "XY123AB"},         {"sk", "OK776AI"},         {"sk", "WA566AB"},
+	{"sk", "RK123QA"},         {"sk", "BA123AW"},
 };
 
 static const struct anpr_format_info *find_format(const char *name)
