@@ -13,6 +13,9 @@
  *   {m}       the atom m times; {m,n}: m to n times; ?: 0 or 1 time
  * e.g. "[A-HJ-PR-Y][A-HJ-PR-Z]##[A-HJ-PR-Z]{3}" is the current GB format.
  * No grouping: a choice between sequences is written as alternatives.
+ * An alternative that begins with '!' is a rare series of its format (the
+ * German E and H plates): its readings carry a log prior of RARE_LOGP
+ * (anpr_text_cand.log_prior), which the reader adds to their score.
  * A format may also cap the total length (German plates: 8 characters at most).
  *
  * On first use each format is expanded into fixed-length patterns (one per
@@ -53,6 +56,12 @@
 #define MAX_ITEMS 16            /* positions of one alternative before expansion */
 
 #define LN2 0.69314718055994530942
+
+/* Log prior of a reading of a rare series ('!'), relative to its format's
+ * ordinary plates. */
+#ifndef RARE_LOGP
+#define RARE_LOGP (-1.5)
+#endif
 
 #define C_GB 1u
 #define C_EU 2u
@@ -178,8 +187,9 @@ static const struct format formats[] = {
 	{C_EU, {"cz", "[1-9][ABCEHJKLMPSTUZ][0-9A-FH-NPR-VX-Z]####", 0, "1B80338"}, NULL, CODE_WHOLE},
 	{C_EU, {"cz-old", "@{2,3}####", 0, "BZM2227"}, NULL, CODE_WHOLE},
 	/* Germany (FZV): district of 1-3 letters, 1-2 letters, 1-9999, E
-	 * (electric) or H (historic) after; 8 characters in all at most */
-	{C_EU, {"de", "@{2,5}[1-9]#{0,3}[EH]?", 8, "MAE2821"}, NULL, CODE_WHOLE},
+	 * (electric) or H (historic) after; 8 characters in all at most. E and
+	 * H plates are a few percent of the German ones: a rare series */
+	{C_EU, {"de", "@{2,5}[1-9]#{0,3}|!@{2,5}[1-9]#{0,3}[EH]", 8, "MAE2821"}, NULL, CODE_WHOLE},
 	{C_EU,
 	 {"pl",
 	  PV PA "#####|" PV PA "####" PS "|" PV PA "###" PS PS "|" PV PA "#" PS "###|" PV PA "#" PS PS
@@ -257,6 +267,7 @@ struct pat {
 	uint8_t set[ANPR_MAX_TEXT]; /* index into tab.sets */
 	int16_t fmt;                /* index into formats[] */
 	int16_t dead;               /* folded into a longer pattern */
+	uint8_t rare;               /* from a rare series ('!') */
 };
 
 #define NCOUNTRY 4 /* per-country tables, in enum anpr_country order */
@@ -428,7 +439,7 @@ static void fold(struct pat *p)
 	for (i = 0; i < tab.npats; i++) {
 		struct pat *q = &tab.pats[i];
 
-		if (q == p || q->dead || q->fmt != p->fmt || q->len < p->len ||
+		if (q == p || q->dead || q->fmt != p->fmt || q->rare != p->rare || q->len < p->len ||
 		    (q->len == p->len && q < p))
 			continue;
 		for (j = 0; j < p->len && q->set[j] == p->set[j]; j++)
@@ -481,15 +492,17 @@ static void build_tables(void)
 
 		for (;;) {
 			const char *e = strchr(s, '|');
-			int nit;
+			int nit, rare = *s == '!', a0 = tab.npats;
 
 			if (!e)
 				e = s + strlen(s);
-			nit = parse_alt(s, e, it);
+			nit = parse_alt(s + rare, e, it);
 			if (nit <= 0)
 				tab.bad = 1;
 			else
 				expand(f, it, nit, 0, m, 0);
+			for (; a0 < tab.npats; a0++)
+				tab.pats[a0].rare = (uint8_t)rare;
 			if (!*e)
 				break;
 			s = e + 1;
@@ -606,9 +619,9 @@ static int pat_accepts(const struct pat *p, const uint8_t *sym, int len)
 	return j == len && codes_fit(p->fmt, sym, len, 0);
 }
 
-/* The earliest format of country c (not "none") accepting the len symbols
+/* The earliest pattern of country c (not "none") accepting the len symbols
  * sym[], or -1. */
-static int accepting_format(int c, const uint8_t *sym, int len)
+static int accepting_pat(int c, const uint8_t *sym, int len)
 {
 	int i;
 
@@ -616,7 +629,7 @@ static int accepting_format(int c, const uint8_t *sym, int len)
 		const struct pat *p = &tab.pats[tab.list[c][i]];
 
 		if (p->fmt != FMT_NONE && pat_accepts(p, sym, len))
-			return p->fmt;
+			return tab.list[c][i];
 	}
 	return -1;
 }
@@ -660,11 +673,11 @@ int anpr_grammar_accepts(enum anpr_country c, const char *text, const char **for
 	if (!text || (unsigned)c >= NCOUNTRY || (len = text_syms(text, sym)) < 0)
 		return 0;
 	tables();
-	f = accepting_format((int)c, sym, len);
+	f = accepting_pat((int)c, sym, len);
 	if (f < 0)
 		return 0;
 	if (format)
-		*format = formats[f].info.name;
+		*format = formats[tab.pats[f].fmt].info.name;
 	return 1;
 }
 
@@ -1038,7 +1051,7 @@ static void heap_down(struct work *w, int n, int i)
  * others, each group in w->g's order (falling logp). */
 static void emit(const struct work *w, int c, struct anpr_text_cand *out)
 {
-	int fmt[ANPR_MAX_READINGS], i, j, pass, no = 0;
+	int fmt[ANPR_MAX_READINGS], rare[ANPR_MAX_READINGS], i, j, pass, no = 0;
 	uint8_t sym[ANPR_MAX_READINGS][ANPR_MAX_TEXT];
 
 	for (i = 0; i < w->ng; i++) {
@@ -1048,14 +1061,17 @@ static void emit(const struct work *w, int c, struct anpr_text_cand *out)
 		for (j = g->len - 1; j >= 0; j--, code /= 37)
 			sym[i][j] = (uint8_t)(code % 37 - 1);
 		fmt[i] = tab.pats[g->pat].fmt;
+		rare[i] = tab.pats[g->pat].rare;
 		/* an unconstrained reading some format accepts is grammatical: the
 		 * format's own programme finds it at the same logp, so this only
 		 * matters when exact ties cut that reading from the format's list */
 		if (fmt[i] == FMT_NONE) {
-			int a = accepting_format(c, sym[i], g->len);
+			int a = accepting_pat(c, sym[i], g->len);
 
-			if (a >= 0)
-				fmt[i] = a;
+			if (a >= 0) {
+				fmt[i] = tab.pats[a].fmt;
+				rare[i] = tab.pats[a].rare;
+			}
 		}
 	}
 	for (pass = 0; pass < 2; pass++)
@@ -1069,6 +1085,7 @@ static void emit(const struct work *w, int c, struct anpr_text_cand *out)
 				o->text[j] = (char)(sym[i][j] < 10 ? '0' + sym[i][j] : 'A' + sym[i][j] - 10);
 			o->text[g->len] = '\0';
 			o->logp = w->base + g->e.s;
+			o->log_prior = rare[i] ? RARE_LOGP : 0;
 			o->used = g->e.used;
 			o->format = formats[fmt[i]].info.name;
 			o->grammatical = fmt[i] != FMT_NONE;

@@ -612,6 +612,31 @@ static void test_region_codes(void)
 	}
 }
 
+/* The German E and H plates are a rare series: their readings carry a
+ * negative log prior, the format's other plates none. */
+static void test_rare_series(void)
+{
+	float probs[8 * NC];
+	struct anpr_text_cand out[8];
+	int n = build(probs, "OFPS309E", 0.95f), got, i, seen = 0;
+
+	got = anpr_grammar_read(ANPR_COUNTRY_EU, probs, n, out, 8);
+	CU_ASSERT_EQUAL(check_output(ANPR_COUNTRY_EU, probs, n, out, got), 0);
+	for (i = 0; i < got; i++) {
+		if (!strcmp(out[i].text, "OFPS309E")) {
+			CU_ASSERT_STRING_EQUAL(out[i].format, "de");
+			CU_ASSERT(out[i].log_prior < 0);
+			seen |= 1;
+		}
+		if (!strcmp(out[i].text, "OFPS309")) {
+			CU_ASSERT_STRING_EQUAL(out[i].format, "de");
+			CU_ASSERT_EQUAL(out[i].log_prior, 0);
+			seen |= 2;
+		}
+	}
+	CU_ASSERT_EQUAL(seen, 3);
+}
+
 static void test_arguments(void)
 {
 	float probs[30 * NC];
@@ -926,6 +951,7 @@ int register_grammar_suite(void)
 		{"junk slots skipped", test_junk_slots},
 		{"confident unknown plate comes back as none", test_unknown_plate},
 		{"region codes a format's country does not issue", test_region_codes},
+		{"a rare series carries a log prior", test_rare_series},
 		{"arguments and limits", test_arguments},
 		{"exhaustive search agrees on small inputs", test_exhaustive},
 		{"random inputs keep the output contract", test_random},
