@@ -268,6 +268,7 @@ struct pat {
 	int16_t fmt;                /* index into formats[] */
 	int16_t dead;               /* folded into a longer pattern */
 	uint8_t rare;               /* from a rare series ('!') */
+	uint8_t cend;               /* first position that allows no letter (len if none) */
 };
 
 #define NCOUNTRY 4 /* per-country tables, in enum anpr_country order */
@@ -410,8 +411,12 @@ static void add_pat(int fmt, const uint64_t *m, int len)
 	p->kmin = (uint8_t)len;
 	p->accept = (uint16_t)(1u << len);
 	p->fmt = (int16_t)fmt;
-	for (i = 0; i < len; i++)
+	p->cend = (uint8_t)len;
+	for (i = len - 1; i >= 0; i--) {
 		p->set[i] = (uint8_t)intern_set(m[i]);
+		if (!(m[i] & ALL_CHARS & ~0x3ffull))
+			p->cend = (uint8_t)i;
+	}
 }
 
 /* Every choice of repeat counts of items k.. after the len positions in m. */
@@ -971,12 +976,14 @@ static void run_pat(struct work *w, int pi)
 	uint8_t cls[NSYM];
 	/* a format with region codes: prefixes that cannot begin one are dropped
 	 * as they are made, so each list keeps the k best that still can (and a
-	 * slot's classes past its k best may be needed) */
-	int coded = formats[p->fmt].codes != NULL;
+	 * slot's classes past its k best may be needed). The code is the leading
+	 * letters, settled by the first position that allows no letter: past it
+	 * no prefix is dropped, and the usual k best suffice */
+	int codes = formats[p->fmt].codes != NULL;
 
 	pat_rest(w, p, rest);
 	for (j = 1; j <= jmax; j++) {
-		int lo = j - 1, hi = n - 1 - (p->kmin > j ? p->kmin - j : 0);
+		int lo = j - 1, hi = n - 1 - (p->kmin > j ? p->kmin - j : 0), coded = codes && j - 1 <= p->cend;
 
 		for (i = lo; i <= hi; i++) {
 			struct klist *c = &cur[i];
@@ -1018,7 +1025,7 @@ static void run_pat(struct work *w, int pi)
 		}
 		if ((p->accept >> j & 1) && hi == n - 1)
 			for (a = 0; a < cur[n - 1].n; a++)
-				if (!coded || code_syms_ok(p->fmt, cur[n - 1].e[a].code, j, 0))
+				if (!codes || code_syms_ok(p->fmt, cur[n - 1].e[a].code, j, 0))
 					g_add(w, &cur[n - 1].e[a], j, pi);
 		t = prev, prev = cur, cur = t;
 	}
