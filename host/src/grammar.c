@@ -150,9 +150,10 @@ struct format {
  * each one code for all their districts, the regional seats two or more:
  * Bratislava BA BL BT BD BE BI, Banska Bystrica BB BC BK, Kosice KE KC KI,
  * Nitra NR NI NT, Presov PO PV PS, Trnava TT TA TB, Trencin TN TC TE, Zilina
- * ZA ZI ZL; DN for Dubnica nad Vahom); and from 2023 the national series,
- * which has no district and runs in order from AA: every A- pair (no
- * district begins with A). The series letters never use Q or W. */
+ * ZA ZI ZL; DN, Dubnica nad Vahom, which one source lists); and from 2023
+ * the national series, which has no district and runs in order from AA:
+ * every A- pair (no district begins with A). The series letters never use
+ * Q or W. */
 #define SK_CODES                                                                                  \
 	"BA BL BT BD BE BI BB BC BK KE KC KI NR NI NT PO PV PS TT TA TB TN TC TE ZA ZI ZL "       \
 	"BJ BN BR BS BY CA DK DN DS DT GA GL HC HE IL KA KK KM KN KS LC LE LM LV MA MI ML MT MY " \
@@ -411,12 +412,11 @@ static void add_pat(int fmt, const uint64_t *m, int len)
 	p->kmin = (uint8_t)len;
 	p->accept = (uint16_t)(1u << len);
 	p->fmt = (int16_t)fmt;
-	p->cend = (uint8_t)len;
-	for (i = len - 1; i >= 0; i--) {
+	for (i = 0; i < len; i++)
 		p->set[i] = (uint8_t)intern_set(m[i]);
-		if (!(m[i] & ALL_CHARS & ~0x3ffull))
-			p->cend = (uint8_t)i;
-	}
+	for (i = 0; i < len && (m[i] & ALL_CHARS & ~0x3ffull); i++)
+		;
+	p->cend = (uint8_t)i;
 }
 
 /* Every choice of repeat counts of items k.. after the len positions in m. */
