@@ -13,6 +13,9 @@
  *   {m}       the atom m times; {m,n}: m to n times; ?: 0 or 1 time
  * e.g. "[A-HJ-PR-Y][A-HJ-PR-Z]##[A-HJ-PR-Z]{3}" is the current GB format.
  * No grouping: a choice between sequences is written as alternatives.
+ * An alternative that begins with '!' is a rare series of its format (the
+ * German E and H plates): its readings carry a log prior of RARE_LOGP
+ * (anpr_text_cand.log_prior), which the reader adds to their score.
  * A format may also cap the total length (German plates: 8 characters at most).
  *
  * On first use each format is expanded into fixed-length patterns (one per
@@ -53,6 +56,12 @@
 #define MAX_ITEMS 16            /* positions of one alternative before expansion */
 
 #define LN2 0.69314718055994530942
+
+/* Log prior of a reading of a rare series ('!'), relative to its format's
+ * ordinary plates. */
+#ifndef RARE_LOGP
+#define RARE_LOGP (-1.5)
+#endif
 
 #define C_GB 1u
 #define C_EU 2u
@@ -137,6 +146,21 @@ struct format {
 #define HR_CODES                                                                                  \
 	"BJ BM CK DA DE DJ DU GS IM KA KC KR KT KZ MA NA NG OG OS PU PZ RI SB SK SL ST SI VK VT VU " \
 	"VZ ZD ZG ZU"
+/* Slovakia (1997-2022): the district codes (okres; Bratislava and Kosice
+ * each one code for all their districts, the regional seats two or more:
+ * Bratislava BA BL BT BD BE BI, Banska Bystrica BB BC BK, Kosice KE KC KI,
+ * Nitra NR NI NT, Presov PO PV PS, Trnava TT TA TB, Trencin TN TC TE, Zilina
+ * ZA ZI ZL; DN, Dubnica nad Vahom, which one source lists); and from 2023
+ * the national series, which has no district and runs in order from AA:
+ * every A- pair (no district begins with A). The series letters never use
+ * Q or W. */
+#define SK_CODES                                                                                  \
+	"BA BL BT BD BE BI BB BC BK KE KC KI NR NI NT PO PV PS TT TA TB TN TC TE ZA ZI ZL "       \
+	"BJ BN BR BS BY CA DK DN DS DT GA GL HC HE IL KA KK KM KN KS LC LE LM LV MA MI ML MT MY " \
+	"NM NO NZ PB PD PE PK PN PP PT PU RA RK RS RV SA SB SC SE SI SK SL SN SO SP SV TO TR TS " \
+	"TV VK VT ZC ZH ZM ZV "                                                                   \
+	"AA AB AC AD AE AF AG AH AI AJ AK AL AM AN AO AP AR AS AT AU AV AX AY AZ"
+#define SKS "[A-PR-VX-Z]"
 /* Switzerland: the 26 canton codes, then 1-999999 */
 #define CHN "[1-9]#{0,5}"
 
@@ -156,16 +180,17 @@ static const struct format formats[] = {
 	  0, "ABZ1234"}, NULL, CODE_WHOLE},
 	/* vehicles of unknown age */
 	{C_GB | C_EU, {"gb-q", "Q" N3 GL "{3}", 0, "Q123ABC"}, NULL, CODE_WHOLE},
-	/* Slovakia: district, 3 digits, 2 letters (also the 2023 national series) */
-	{C_EU, {"sk", "@@###@@", 0, "RK115AN"}, NULL, CODE_WHOLE},
+	/* Slovakia: district (or the 2023 national series), 3 digits, 2 letters */
+	{C_EU, {"sk", "@@###" SKS SKS, 0, "RK115AN"}, SK_CODES, CODE_WHOLE},
 	/* Czechia: region number, region letter (14 regions), then a series
 	 * character (never G, O, Q, W) and 4 digits; before 2001, a district of
 	 * 2-3 letters and 4 digits */
 	{C_EU, {"cz", "[1-9][ABCEHJKLMPSTUZ][0-9A-FH-NPR-VX-Z]####", 0, "1B80338"}, NULL, CODE_WHOLE},
 	{C_EU, {"cz-old", "@{2,3}####", 0, "BZM2227"}, NULL, CODE_WHOLE},
 	/* Germany (FZV): district of 1-3 letters, 1-2 letters, 1-9999, E
-	 * (electric) or H (historic) after; 8 characters in all at most */
-	{C_EU, {"de", "@{2,5}[1-9]#{0,3}[EH]?", 8, "MAE2821"}, NULL, CODE_WHOLE},
+	 * (electric) or H (historic) after; 8 characters in all at most. E and
+	 * H plates are a few percent of the German ones: a rare series */
+	{C_EU, {"de", "@{2,5}[1-9]#{0,3}|!@{2,5}[1-9]#{0,3}[EH]", 8, "MAE2821"}, NULL, CODE_WHOLE},
 	{C_EU,
 	 {"pl",
 	  PV PA "#####|" PV PA "####" PS "|" PV PA "###" PS PS "|" PV PA "#" PS "###|" PV PA "#" PS PS
@@ -243,6 +268,8 @@ struct pat {
 	uint8_t set[ANPR_MAX_TEXT]; /* index into tab.sets */
 	int16_t fmt;                /* index into formats[] */
 	int16_t dead;               /* folded into a longer pattern */
+	uint8_t rare;               /* from a rare series ('!') */
+	uint8_t cend;               /* first position that allows no letter (len if none) */
 };
 
 #define NCOUNTRY 4 /* per-country tables, in enum anpr_country order */
@@ -387,6 +414,9 @@ static void add_pat(int fmt, const uint64_t *m, int len)
 	p->fmt = (int16_t)fmt;
 	for (i = 0; i < len; i++)
 		p->set[i] = (uint8_t)intern_set(m[i]);
+	for (i = 0; i < len && (m[i] & ALL_CHARS & ~0x3ffull); i++)
+		;
+	p->cend = (uint8_t)i;
 }
 
 /* Every choice of repeat counts of items k.. after the len positions in m. */
@@ -414,7 +444,7 @@ static void fold(struct pat *p)
 	for (i = 0; i < tab.npats; i++) {
 		struct pat *q = &tab.pats[i];
 
-		if (q == p || q->dead || q->fmt != p->fmt || q->len < p->len ||
+		if (q == p || q->dead || q->fmt != p->fmt || q->rare != p->rare || q->len < p->len ||
 		    (q->len == p->len && q < p))
 			continue;
 		for (j = 0; j < p->len && q->set[j] == p->set[j]; j++)
@@ -467,15 +497,17 @@ static void build_tables(void)
 
 		for (;;) {
 			const char *e = strchr(s, '|');
-			int nit;
+			int nit, rare = *s == '!', a0 = tab.npats;
 
 			if (!e)
 				e = s + strlen(s);
-			nit = parse_alt(s, e, it);
+			nit = parse_alt(s + rare, e, it);
 			if (nit <= 0)
 				tab.bad = 1;
 			else
 				expand(f, it, nit, 0, m, 0);
+			for (; a0 < tab.npats; a0++)
+				tab.pats[a0].rare = (uint8_t)rare;
 			if (!*e)
 				break;
 			s = e + 1;
@@ -592,9 +624,9 @@ static int pat_accepts(const struct pat *p, const uint8_t *sym, int len)
 	return j == len && codes_fit(p->fmt, sym, len, 0);
 }
 
-/* The earliest format of country c (not "none") accepting the len symbols
+/* The earliest pattern of country c (not "none") accepting the len symbols
  * sym[], or -1. */
-static int accepting_format(int c, const uint8_t *sym, int len)
+static int accepting_pat(int c, const uint8_t *sym, int len)
 {
 	int i;
 
@@ -602,7 +634,7 @@ static int accepting_format(int c, const uint8_t *sym, int len)
 		const struct pat *p = &tab.pats[tab.list[c][i]];
 
 		if (p->fmt != FMT_NONE && pat_accepts(p, sym, len))
-			return p->fmt;
+			return tab.list[c][i];
 	}
 	return -1;
 }
@@ -646,11 +678,11 @@ int anpr_grammar_accepts(enum anpr_country c, const char *text, const char **for
 	if (!text || (unsigned)c >= NCOUNTRY || (len = text_syms(text, sym)) < 0)
 		return 0;
 	tables();
-	f = accepting_format((int)c, sym, len);
+	f = accepting_pat((int)c, sym, len);
 	if (f < 0)
 		return 0;
 	if (format)
-		*format = formats[f].info.name;
+		*format = formats[tab.pats[f].fmt].info.name;
 	return 1;
 }
 
@@ -944,12 +976,14 @@ static void run_pat(struct work *w, int pi)
 	uint8_t cls[NSYM];
 	/* a format with region codes: prefixes that cannot begin one are dropped
 	 * as they are made, so each list keeps the k best that still can (and a
-	 * slot's classes past its k best may be needed) */
-	int coded = formats[p->fmt].codes != NULL;
+	 * slot's classes past its k best may be needed). The code is the leading
+	 * letters, settled by the first position that allows no letter: past it
+	 * no prefix is dropped, and the usual k best suffice */
+	int codes = formats[p->fmt].codes != NULL;
 
 	pat_rest(w, p, rest);
 	for (j = 1; j <= jmax; j++) {
-		int lo = j - 1, hi = n - 1 - (p->kmin > j ? p->kmin - j : 0);
+		int lo = j - 1, hi = n - 1 - (p->kmin > j ? p->kmin - j : 0), coded = codes && j - 1 <= p->cend;
 
 		for (i = lo; i <= hi; i++) {
 			struct klist *c = &cur[i];
@@ -991,7 +1025,7 @@ static void run_pat(struct work *w, int pi)
 		}
 		if ((p->accept >> j & 1) && hi == n - 1)
 			for (a = 0; a < cur[n - 1].n; a++)
-				if (!coded || code_syms_ok(p->fmt, cur[n - 1].e[a].code, j, 0))
+				if (!codes || code_syms_ok(p->fmt, cur[n - 1].e[a].code, j, 0))
 					g_add(w, &cur[n - 1].e[a], j, pi);
 		t = prev, prev = cur, cur = t;
 	}
@@ -1024,7 +1058,7 @@ static void heap_down(struct work *w, int n, int i)
  * others, each group in w->g's order (falling logp). */
 static void emit(const struct work *w, int c, struct anpr_text_cand *out)
 {
-	int fmt[ANPR_MAX_READINGS], i, j, pass, no = 0;
+	int fmt[ANPR_MAX_READINGS], rare[ANPR_MAX_READINGS], i, j, pass, no = 0;
 	uint8_t sym[ANPR_MAX_READINGS][ANPR_MAX_TEXT];
 
 	for (i = 0; i < w->ng; i++) {
@@ -1034,14 +1068,17 @@ static void emit(const struct work *w, int c, struct anpr_text_cand *out)
 		for (j = g->len - 1; j >= 0; j--, code /= 37)
 			sym[i][j] = (uint8_t)(code % 37 - 1);
 		fmt[i] = tab.pats[g->pat].fmt;
+		rare[i] = tab.pats[g->pat].rare;
 		/* an unconstrained reading some format accepts is grammatical: the
 		 * format's own programme finds it at the same logp, so this only
 		 * matters when exact ties cut that reading from the format's list */
 		if (fmt[i] == FMT_NONE) {
-			int a = accepting_format(c, sym[i], g->len);
+			int a = accepting_pat(c, sym[i], g->len);
 
-			if (a >= 0)
-				fmt[i] = a;
+			if (a >= 0) {
+				fmt[i] = tab.pats[a].fmt;
+				rare[i] = tab.pats[a].rare;
+			}
 		}
 	}
 	for (pass = 0; pass < 2; pass++)
@@ -1055,6 +1092,7 @@ static void emit(const struct work *w, int c, struct anpr_text_cand *out)
 				o->text[j] = (char)(sym[i][j] < 10 ? '0' + sym[i][j] : 'A' + sym[i][j] - 10);
 			o->text[g->len] = '\0';
 			o->logp = w->base + g->e.s;
+			o->log_prior = rare[i] ? RARE_LOGP : 0;
 			o->used = g->e.used;
 			o->format = formats[fmt[i]].info.name;
 			o->grammatical = fmt[i] != FMT_NONE;

@@ -125,7 +125,8 @@ static int long_digits(const char *t)
 
 static double cand_score(const struct anpr_text_cand *c)
 {
-	double s = c->logp + LEN_BONUS * (double)strlen(c->text) + (c->grammatical ? GRAMMAR_BONUS : 0);
+	double s = c->logp + c->log_prior + LEN_BONUS * (double)strlen(c->text) +
+		   (c->grammatical ? GRAMMAR_BONUS : 0);
 
 	/* under --country any no format describes a reading; but plates group
 	 * their letters and their digits, so each change from one to the other

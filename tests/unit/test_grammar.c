@@ -49,6 +49,8 @@ static const struct {
 	{"gb-dateless", "ABC999"}, {"gb-dateless", "999ABC"}, {"gb-ni", "AZ1"},
 	{"gb-ni", "LIG4321"},      {"gb-ni", "BXI99"},        {"gb-ni", "1IA"},
 	{"gb-q", "Q1ABC"},         {"sk", "BA123AB"},         {"sk", "ZA834CO"},
+	{"sk", "BT001AA"},         {"sk", "ZL999ZZ"},         {"sk", "KS123YA"},
+	{"sk", "AA001AA"},         {"sk", "AB123CD"},
 	{"cz", "4B04979"},         {"cz", "2T40211"},         {"cz", "1Z75233"},
 	{"cz-old", "BSE5579"},     {"cz-old", "BZ1234"},      {"de", "MAE2821"},
 	{"de", "RWI282"},          {"de", "MYRS9999"},        {"de", "FSLL777"},
@@ -108,6 +110,10 @@ static const struct {
 	{"at-personal", "XYAB1"},  {"at-personal", "RK12345"}, {"es-old", "LM1633BD"},
 	{"es-old", "N0626AT"},     {"hr", "RK776AI"},         {"hr", "PP587AO"},
 	{"ro", "ZA83LCC"},         {"ro", "XY12ABC"},
+	/* Slovakia: no district is XY, OK or WA; the series never uses Q or W
+	 * (what the shape took from Italian, French or misread plates) */
+	{"sk", "XY123AB"},         {"sk", "OK776AI"},         {"sk", "WA566AB"},
+	{"sk", "RK123QA"},         {"sk", "BA123AW"},
 };
 
 static const struct anpr_format_info *find_format(const char *name)
@@ -606,6 +612,31 @@ static void test_region_codes(void)
 	}
 }
 
+/* The German E and H plates are a rare series: their readings carry a
+ * negative log prior, the format's other plates none. */
+static void test_rare_series(void)
+{
+	float probs[8 * NC];
+	struct anpr_text_cand out[8];
+	int n = build(probs, "OFPS309E", 0.95f), got, i, seen = 0;
+
+	got = anpr_grammar_read(ANPR_COUNTRY_EU, probs, n, out, 8);
+	CU_ASSERT_EQUAL(check_output(ANPR_COUNTRY_EU, probs, n, out, got), 0);
+	for (i = 0; i < got; i++) {
+		if (!strcmp(out[i].text, "OFPS309E")) {
+			CU_ASSERT_STRING_EQUAL(out[i].format, "de");
+			CU_ASSERT(out[i].log_prior < 0);
+			seen |= 1;
+		}
+		if (!strcmp(out[i].text, "OFPS309")) {
+			CU_ASSERT_STRING_EQUAL(out[i].format, "de");
+			CU_ASSERT_EQUAL(out[i].log_prior, 0);
+			seen |= 2;
+		}
+	}
+	CU_ASSERT_EQUAL(seen, 3);
+}
+
 static void test_arguments(void)
 {
 	float probs[30 * NC];
@@ -920,6 +951,7 @@ int register_grammar_suite(void)
 		{"junk slots skipped", test_junk_slots},
 		{"confident unknown plate comes back as none", test_unknown_plate},
 		{"region codes a format's country does not issue", test_region_codes},
+		{"a rare series carries a log prior", test_rare_series},
 		{"arguments and limits", test_arguments},
 		{"exhaustive search agrees on small inputs", test_exhaustive},
 		{"random inputs keep the output contract", test_random},

@@ -548,6 +548,62 @@ static struct anpr_text_cand text_cand(const char *text, uint32_t used, const ch
 /* What the reader's score adds to a text's logp under any: the structure of
  * plates (letters and digits grouped, some country's format) and a cost for
  * a character-like box left out; not under gb. */
+/* Slot distributions for text: each character p, the rest spread evenly;
+ * slot k (if >= 0) also gives alt probability q. */
+static void text_probs(float *probs, const char *text, float p, int k, char alt, float q)
+{
+	int i, c;
+
+	for (i = 0; text[i]; i++) {
+		float *r = probs + (size_t)i * ANPR_NCLASS;
+
+		for (c = 0; c < ANPR_NCLASS; c++)
+			r[c] = (1 - p - (i == k ? q : 0)) / (ANPR_NCLASS - 2);
+		r[anpr_char_class(text[i])] = p;
+		if (i == k)
+			r[anpr_char_class(alt)] = q;
+	}
+}
+
+/* The best-scoring of anpr_grammar_read's candidates under eu, by the
+ * reader's score, for a row of strlen(text) boxes. */
+static void best_read(const float *probs, int n, char *text, const char **format)
+{
+	struct anpr_seg_hyp h;
+	struct anpr_text_cand c[10];
+	int m, i, b = 0;
+
+	row_hyp(&h, n);
+	m = anpr_grammar_read(ANPR_COUNTRY_EU, probs, n, c, 10);
+	CU_ASSERT_FATAL(m > 0);
+	for (i = 1; i < m; i++)
+		if (anpr_read_score(ANPR_COUNTRY_EU, PW, PH, &h, &c[i]) > anpr_read_score(ANPR_COUNTRY_EU, PW, PH, &h, &c[b]))
+			b = i;
+	strcpy(text, c[b].text);
+	*format = c[b].format;
+}
+
+/* A rare series (German E and H plates) counts against a reading: a Slovak
+ * plate whose D the classifier doubts as 0 is not read as a German electric
+ * car's; a German E the classifier is sure of is still read. */
+static void test_read_rare_series(void)
+{
+	float probs[8 * ANPR_NCLASS];
+	char text[ANPR_MAX_TEXT + 1];
+	const char *f;
+
+	text_probs(probs, "BA738DE", 0.95f, 5, '0', 0.0f);
+	probs[5 * ANPR_NCLASS + anpr_char_class('D')] = 0.45f;
+	probs[5 * ANPR_NCLASS + anpr_char_class('0')] = 0.5f;
+	best_read(probs, 7, text, &f);
+	CU_ASSERT_STRING_EQUAL(text, "BA738DE");
+	CU_ASSERT_STRING_EQUAL(f, "sk");
+	text_probs(probs, "OFPS309E", 0.95f, -1, 0, 0);
+	best_read(probs, 8, text, &f);
+	CU_ASSERT_STRING_EQUAL(text, "OFPS309E");
+	CU_ASSERT_STRING_EQUAL(f, "de");
+}
+
 static void test_read_score(void)
 {
 	struct anpr_seg_hyp h, narrow;
@@ -594,6 +650,7 @@ int register_read_suite(void)
 	static CU_TestInfo tests[] = {
 		{"segment: one row of characters, in order", test_segment_one_row},
 		{"read score: plate structure under any, skipped character-like boxes", test_read_score},
+		{"read score: a rare series (German E, H) counts against a reading", test_read_rare_series},
 		{"segment: characters joined by thin bridges", test_segment_bridged},
 		{"segment: a washed-out plate above a dark surround", test_segment_washed_out},
 		{"segment: light characters on a dark plate", test_segment_inverted},

@@ -52,6 +52,8 @@ struct anpr_text_cand {
 	const char *format; /* static name of the format matched ("gb-current", "sk", ...),
 			     * "any" under ANPR_COUNTRY_ANY, "none" when no format accepts it */
 	int grammatical;  /* 1 if a format of the country accepts the text */
+	double log_prior; /* 0; below 0 (natural log) when the reading is of a rare series of its
+			   * format (grammar.c: the German E and H plates), for the caller's ranking */
 };
 
 /*

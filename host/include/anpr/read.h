@@ -71,7 +71,8 @@ int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigne
 
 /* Diagnostics and tests: the score by which the reader ranks text cand (from
  * anpr_grammar_read on hyp's slots, cand->used naming the slots read) of a
- * hypothesis of a w x h crop under country: its logp, a bonus per character
+ * hypothesis of a w x h crop under country: its logp and log_prior (a rare
+ * series, anpr/grammar.h), a bonus per character
  * and for a grammatical text; under any the costs and bonus of the
  * letter/digit structure; and the costs of the boxes' geometry
  * (docs/reading.md section 1.5). Higher is better. */
