@@ -28,7 +28,9 @@ OPT        ?= -O2 -g
 INC        := -Ihost/include -Isim/model
 PNG_CFLAGS := $(shell pkg-config --cflags libpng 2>/dev/null)
 PNG_LIBS   := $(shell pkg-config --libs libpng 2>/dev/null) -lm -lpthread
-CFLAGS     := $(CSTD) $(WARN) $(OPT) $(INC) -Isim $(PNG_CFLAGS)
+USB_CFLAGS := $(shell pkg-config --cflags libusb-1.0 2>/dev/null || echo -I/usr/include/libusb-1.0)
+USB_LIBS   := $(shell pkg-config --libs libusb-1.0 2>/dev/null || echo -lusb-1.0)
+CFLAGS     := $(CSTD) $(WARN) $(OPT) $(INC) -Isim $(PNG_CFLAGS) $(USB_CFLAGS)
 # the test build: AddressSanitizer + UndefinedBehaviorSanitizer
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -44,7 +46,7 @@ READ_SRC  := host/src/segment.c host/src/classify.c host/src/classifier_weights.
 HOT_SRC   := host/src/hotlist.c host/src/hotlive.c host/src/alert.c host/src/json.c
 LIB_SRC   := host/src/image.c host/src/records.c $(READ_SRC) $(HOT_SRC)
 HOST_SRC  := $(LIB_SRC) host/src/pipe.c host/src/transport_model.c host/src/transport_sim.c \
-             host/src/read_frame.c sim/scenes.c $(MODEL_SRC)
+             host/src/transport_usb.c host/src/usbwire.c host/src/read_frame.c sim/scenes.c $(MODEL_SRC)
 RTL       := $(wildcard rtl/*.v) rtl/anpr_protocol.vh
 
 # Build presets: the RTL parameters and the C model's struct anpr_model_params.
@@ -58,6 +60,8 @@ VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --to
             --MAKEFLAGS "OPT_FAST=-O3 OPT_SLOW=-O1"
 VL_CXX   := $(CXX) -O2 -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd
 
+
+.PHONY: usb-test
 .PHONY: all deps run test unit train read-test hotlist-test fuzz fuzz-regress lint protocol-check module-test sim-test formal bench synth bitstream eval clean help
 
 all: $(BUILD)/anpr $(BUILD)/read_eval $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k $(BUILD)/bench_pipeline
@@ -83,7 +87,7 @@ $(BUILD)/obj/%.o: %.c | $(BUILD)/obj
 
 $(BUILD)/san/%.o: %.c | $(BUILD)/san
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) -Isim $(PNG_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) -Isim $(PNG_CFLAGS) $(USB_CFLAGS) $(SAN_CFLAGS) -MMD -MP -c $< -o $@
 
 -include $(shell find $(BUILD)/obj $(BUILD)/san -name '*.d' 2>/dev/null)
 
@@ -118,6 +122,20 @@ $(BUILD)/unit_tests: $(call san,$(UNIT_SRC) $(MODEL_SRC) $(LIB_SRC))
 unit: $(BUILD)/unit_tests
 	./$(BUILD)/unit_tests
 
+# ---- the usb backend against an emulated FT232H (umockdev), tests/usb ----
+UMOCKDEV_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags umockdev-1.0 2>/dev/null))
+UMOCKDEV_LIBS   := $(shell pkg-config --libs umockdev-1.0 2>/dev/null || echo -lumockdev -lgobject-2.0 -lglib-2.0)
+$(BUILD)/san/tests/usb/%.o: SAN_CFLAGS = $(UMOCKDEV_CFLAGS) -Isim/bridge -Ihost/src
+USB_TEST_SRC := tests/usb/test_usb.c tests/usb/ft232h_emu.c sim/bridge/anpr_bridge.c sim/scenes.c \
+                host/src/pipe.c host/src/transport_model.c host/src/transport_usb.c host/src/usbwire.c \
+                host/src/records.c $(MODEL_SRC)
+$(BUILD)/test_usb: $(call san,$(USB_TEST_SRC)) $(BUILD)/san/tests/usb/sim_stub.o
+	$(CC) $(SAN) $^ $(USB_LIBS) $(UMOCKDEV_LIBS) -lpthread -o $@
+
+# umockdev's preload library comes before the sanitizer runtime: ASan's link-order check is off for it
+usb-test: $(BUILD)/test_usb $(BUILD)/anpr
+	ASAN_OPTIONS=verify_asan_link_order=0 umockdev-wrapper ./$(BUILD)/test_usb $(BUILD)
+
 # ---- Verilator builds, one per preset ----
 # $(1) build name, $(2) preset, $(3) extra Verilator flags
 define verilator_build
@@ -149,7 +167,7 @@ $(BUILD)/sim_trace: $(call obj,tools/sim_trace.c $(MODEL_SRC) $(LIB_SRC)) $(VL_O
 
 # the anpr tool: host library with the model and sim (up5k RTL) backends
 $(BUILD)/anpr: $(call obj,host/tools/anpr.c $(HOST_SRC)) $(VL_OBJ_up5k)
-	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) $(USB_LIBS) -lpthread -o $@
 
 # the main job on its embedded default: a generated 1280x720 scene through
 # the C model and the RTL, records compared
@@ -158,11 +176,11 @@ run: $(BUILD)/anpr
 
 # reading accuracy over $(DATA) (make eval)
 $(BUILD)/read_eval: $(call obj,tools/read_eval.c tools/dataset.c $(HOST_SRC)) $(VL_OBJ_up5k)
-	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) $(USB_LIBS) -lpthread -o $@
 
 # speed of reading: one character, a whole 1280x720 frame (make bench)
 $(BUILD)/bench_read: $(call obj,tools/bench_read.c tools/dataset.c $(HOST_SRC)) $(VL_OBJ_up5k)
-	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) $(USB_LIBS) -lpthread -o $@
 
 # the classifier's trainer; `make train` rewrites host/src/classifier_weights.c
 TRAIN_ARGS ?= --epochs 30 --rounds 2 --c1 8 --c2 32 --hidden 64 --lr 0.002 --augment 0.6 --average 0.5 --seed 1
@@ -295,7 +313,7 @@ hotlist-test: $(BUILD)/anpr $(BUILD)/mkscene
 
 # hotlist figures over 10 million generated entries (make bench)
 $(BUILD)/bench_hotlist: $(call obj,tools/bench_hotlist.c $(HOST_SRC)) $(VL_OBJ_up5k)
-	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) $(USB_LIBS) -lpthread -o $@
 
 # libFuzzer targets (clang). `make fuzz` explores for FUZZ_SECONDS each from
 # the seed corpora (tests/fuzz/corpus) into build/corpus; `make fuzz-regress`
