@@ -4,7 +4,7 @@
 #   make deps       Debian packages the rest needs (apt-get; CI runs as root)
 #   make            tools and simulators
 #   make run        the pipeline on its embedded default (no hardware)
-#   make test       unit tests, protocol drift, lint, formal, co-simulation
+#   make test       unit tests, protocol drift, lint, formal, co-simulation, the usb backend
 #   make lint       verilator --lint-only -Wall on every RTL module
 #   make sim-test   co-simulation only (RTL vs C model), both builds
 #   make formal     handshake properties with yosys-smtbmc
@@ -12,7 +12,8 @@
 #   make build/sim_trace   an image through the RTL with an FST waveform
 #   make synth      Yosys synth_ice40 area of the up5k build
 #   make bitstream  the iCEBreaker (UP5K) bitstream: yosys, nextpnr-ice40, icepack
-#   make fuzz       libFuzzer on the record, image and hotlist parsers (FUZZ_SECONDS each)
+#   make usb-test   the usb backend (libusb) against an emulated FT232H and bridge (umockdev)
+#   make fuzz       libFuzzer on the record, image, hotlist and USB wire parsers (FUZZ_SECONDS each)
 #   make eval       reading accuracy and localisation recall on ../shared/data
 #   make train      retrain the character classifier (rewrites its weights)
 #   make clean
@@ -67,7 +68,7 @@ VL_CXX   := $(CXX) -O2 -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd
 all: $(BUILD)/anpr $(BUILD)/read_eval $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k $(BUILD)/bench_pipeline
 
 help:
-	@sed -n '4,18p' Makefile
+	@sed -n '4,19p' Makefile
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -327,8 +328,11 @@ $(BUILD)/fuzz_image: tests/fuzz/fuzz_image.c host/src/image.c | $(BUILD)
 $(BUILD)/fuzz_hotlist: tests/fuzz/fuzz_hotlist.c host/src/hotlist.c | $(BUILD)
 	$(FUZZ_CC) $^ -o $@
 
-fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist
-	@for t in records image hotlist; do \
+$(BUILD)/fuzz_usbwire: tests/fuzz/fuzz_usbwire.c host/src/usbwire.c sim/bridge/anpr_bridge.c $(MODEL_SRC) | $(BUILD)
+	$(FUZZ_CC) -Isim/bridge $^ -o $@
+
+fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire
+	@for t in records image hotlist usbwire; do \
 		mkdir -p $(BUILD)/corpus/$$t; \
 		echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 		./$(BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
@@ -336,10 +340,11 @@ fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist
 			2>&1 | grep -E "^(Done|stat::number_of_executed_units)|ERROR|SUMMARY" || exit 1; \
 	done
 
-fuzz-regress: $(BUILD)/fuzz_hotlist
+fuzz-regress: $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire
 	./$(BUILD)/fuzz_hotlist -runs=0 tests/fuzz/corpus/hotlist 2>&1 | tail -1
+	./$(BUILD)/fuzz_usbwire -runs=0 tests/fuzz/corpus/usbwire 2>&1 | tail -1
 
-test: deps protocol-check unit lint formal sim-test read-test hotlist-test fuzz-regress run
+test: deps protocol-check unit lint formal sim-test read-test hotlist-test usb-test fuzz-regress run
 
 clean:
 	rm -rf $(BUILD)

@@ -140,7 +140,7 @@ static int bulk_in(struct usb_state *s, uint64_t deadline, const char *what)
 	n = anpr_ftdi_strip(raw, (size_t)got, s->in + s->in_len);
 	if (n < 0)
 		return fail(s, ANPR_ERR_PROTOCOL,
-			    "%s: a bulk-IN packet of %d bytes, shorter than the FTDI's 2 status bytes", what,
+			    "%s: a %d-byte bulk-IN packet, shorter than the FTDI's 2 status bytes", what,
 			    got % ANPR_USB_PACKET);
 	s->in_len += (size_t)n;
 	return ANPR_OK;

@@ -325,7 +325,7 @@ void anpr_bridge_timeout(anpr_bridge *b)
 
 size_t anpr_bridge_pending(const anpr_bridge *b, const uint8_t **bytes)
 {
-	*bytes = b->out + b->out_off;
+	*bytes = b->out ? b->out + b->out_off : NULL;
 	return b->out_len - b->out_off;
 }
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <umockdev.h>
@@ -176,9 +177,29 @@ static void test_tool(const char *build)
 	b = run(cmd);
 	CHECK(strstr(b, "\"text\":") != NULL, "the model reads plates in the scene: %s", b);
 	CHECK(!strcmp(a, b), "JSON differs:\nusb:   %s\nmodel: %s", a, b);
-	printf("anpr read --backend usb: %s", a);
+	printf("anpr read --backend usb: %.120s...\n", a);
 	free(a);
 	free(b);
+	/* the device vanishes during the first file: an error line for it, the
+	 * second fails as clearly, exit status 1 */
+	{
+		struct ft232h_faults f = {ft232h_emu_sent(e) + 3000, -1, -1, -1};
+		FILE *p;
+		char out[4096] = "";
+		size_t n;
+		int st;
+
+		ft232h_emu_faults(e, &f);
+		snprintf(cmd, sizeof(cmd), "%s/anpr read --backend usb:timeout=3000 --json %s %s", build, file, file);
+		p = popen(cmd, "r");
+		n = p ? fread(out, 1, sizeof(out) - 1, p) : 0;
+		out[n] = 0;
+		st = p ? pclose(p) : -1;
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1, "anpr read with the device vanishing: status %d", st);
+		CHECK(strstr(out, "\"error\":\"usb: reading records: the device (bus 1 address 1) vanished") != NULL,
+		      "anpr read with the device vanishing: %s", out);
+		printf("anpr read --backend usb, device vanishing: %s", out);
+	}
 	unlink(file);
 	rmdir(path);
 	free(px);
