@@ -38,7 +38,7 @@ struct ft232h_emu {
 	gint64 last_out, last_status;
 	unsigned latency_ms;
 	struct ft232h_faults f;
-	long sent;
+	long sent, wire_out, wire_in;
 	int gone;
 	unsigned nreq;
 	uint8_t req[64];
@@ -119,6 +119,7 @@ static void serve(ft232h_emu *e)
 		}
 		anpr_bridge_consume(e->br, (size_t)took);
 		e->sent += took;
+		e->wire_in += n;
 		e->last_status = now;
 		umockdev_ioctl_data_update(u->buf, 0, dst, n);
 		g_free(dst);
@@ -198,6 +199,7 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 			if (p->buffer_length > 0)
 				anpr_bridge_write(e->br, u->buf->data, (size_t)p->buffer_length);
 			e->last_out = g_get_monotonic_time();
+			e->wire_out += p->buffer_length;
 			urb_finish(e, u, 0, p->buffer_length);
 		} else if (p->type == USBDEVFS_URB_TYPE_BULK && p->endpoint == ANPR_USB_EP_IN && u->buf) {
 			g_queue_push_tail(&e->in, u);
@@ -325,6 +327,14 @@ long ft232h_emu_sent(ft232h_emu *e)
 	n = e->sent;
 	pthread_mutex_unlock(&e->mu);
 	return n;
+}
+
+void ft232h_emu_wire(ft232h_emu *e, long *out_bytes, long *in_bytes)
+{
+	pthread_mutex_lock(&e->mu);
+	*out_bytes = e->wire_out;
+	*in_bytes = e->wire_in;
+	pthread_mutex_unlock(&e->mu);
 }
 
 int ft232h_emu_saw_request(ft232h_emu *e, uint8_t req, uint16_t value)

@@ -27,6 +27,9 @@ struct ft232h_faults {
 void ft232h_emu_faults(ft232h_emu *e, const struct ft232h_faults *f);
 /* data bytes sent to the host so far */
 long ft232h_emu_sent(ft232h_emu *e);
+/* bytes on the bulk endpoints so far: host -> device, and device -> host
+ * with the status bytes (the whole IN packets) */
+void ft232h_emu_wire(ft232h_emu *e, long *out_bytes, long *in_bytes);
 /* FTDI vendor requests seen: count, and whether (request, value) was among them */
 int ft232h_emu_saw_request(ft232h_emu *e, uint8_t req, uint16_t value);
 

@@ -111,8 +111,15 @@ static void test_records(void)
 		CHECK(ft232h_emu_saw_request(e, 0x00, 1) && ft232h_emu_saw_request(e, 0x00, 2), "both purges");
 		for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
 			uint8_t *px = scene(frames[i].w, frames[i].h, frames[i].seed);
-			long nu = frame_records(&anpr_transport_usb, u, px, frames[i].w, frames[i].h, a, cap);
-			long nm = frame_records(&anpr_transport_model, m, px, frames[i].w, frames[i].h, b, cap);
+			long o0, i0, o1, i1, nu, nm;
+
+			ft232h_emu_wire(e, &o0, &i0);
+			nu = frame_records(&anpr_transport_usb, u, px, frames[i].w, frames[i].h, a, cap);
+			ft232h_emu_wire(e, &o1, &i1);
+			nm = frame_records(&anpr_transport_model, m, px, frames[i].w, frames[i].h, b, cap);
+			printf("frame %zu, %ux%u: %u pixels, %ld bytes out; %ld record bytes, %ld bytes in (packets "
+			       "with status bytes)\n", i + 1, frames[i].w, frames[i].h, frames[i].w * frames[i].h,
+			       o1 - o0, nu, i1 - i0);
 
 			CHECK(nu > 0, "frame %zu over usb: %ld: %s", i + 1, nu, anpr_transport_usb.errmsg(u));
 			CHECK(nu == nm && nm > 12 * 2 && !memcmp(a, b, (size_t)nm),
