@@ -31,6 +31,7 @@ struct urb {
 struct ft232h_emu {
 	UMockdevTestbed *tb;
 	UMockdevIoctlBase *handler;
+	gchar *root;
 	pthread_mutex_t mu;
 	anpr_bridge *br;
 	GQueue in;   /* bulk-IN URBs waiting for data */
@@ -285,7 +286,7 @@ ft232h_emu *ft232h_emu_new(int with_device)
 					 "A: devnum=1\\n\n"
 					 "A: speed=480\\n\n"
 					 "H: descriptors=12010002000000400304146000090102030109022000010100803209"
-					 "0400000002ffffff020705810200020007050202000200\n",
+					 "04000002ffffff020705810200020007050202000200\n",
 					 NULL);
 	return e;
 }
@@ -308,8 +309,16 @@ void ft232h_emu_free(ft232h_emu *e)
 		g_object_unref(e->handler);
 	g_object_unref(e->tb);
 	anpr_bridge_free(e->br);
+	g_free(e->root);
 	pthread_mutex_destroy(&e->mu);
 	g_free(e);
+}
+
+const char *ft232h_emu_root(ft232h_emu *e)
+{
+	if (!e->root)
+		e->root = umockdev_testbed_get_root_dir(e->tb);
+	return e->root;
 }
 
 void ft232h_emu_faults(ft232h_emu *e, const struct ft232h_faults *f)

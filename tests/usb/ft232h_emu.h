@@ -16,6 +16,9 @@ typedef struct ft232h_emu ft232h_emu;
 ft232h_emu *ft232h_emu_new(int with_device);
 void ft232h_emu_free(ft232h_emu *e);
 
+/* The testbed's root folder (its /sys and /dev). */
+const char *ft232h_emu_root(ft232h_emu *e);
+
 /* Faults, counted in device -> host data bytes (status bytes not counted)
  * from the emulator's start; -1 switches one off. */
 struct ft232h_faults {

@@ -330,6 +330,35 @@ static void test_faults(const char *build)
 	ft232h_emu_free(e);
 }
 
+/* Permission denied: the tool as user nobody, the device node root's only
+ * (the rest of the testbed readable, as /sys is). Needs root. */
+static void test_permission(const char *build)
+{
+	ft232h_emu *e;
+	char cmd[1024], out[1024] = "";
+	FILE *p;
+	size_t n;
+	int st;
+
+	if (geteuid() != 0 || access("/usr/bin/setpriv", X_OK)) {
+		printf("permission denied: skipped (needs root and setpriv to run the tool as another user)\n");
+		return;
+	}
+	e = ft232h_emu_new(1);
+	snprintf(cmd, sizeof(cmd),
+		 "chmod -R a+rwX '%s' && chmod 0600 '%s/dev/bus/usb/001/001' && "
+		 "setpriv --reuid=65534 --regid=65534 --clear-groups %s/anpr read --backend usb /dev/null 2>&1",
+		 ft232h_emu_root(e), ft232h_emu_root(e), build);
+	p = popen(cmd, "r");
+	n = p ? fread(out, 1, sizeof(out) - 1, p) : 0;
+	out[n] = 0;
+	st = p ? pclose(p) : -1;
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1 && strstr(out, "permission denied opening the device at bus 1 address 1"),
+	      "permission denied: status %d, '%s'", st, out);
+	printf("permission denied: %s", out);
+	ft232h_emu_free(e);
+}
+
 /* ---- the bridge model on a damaged command stream ---- */
 
 static size_t cmd(uint8_t *out, uint8_t op, uint8_t seq, const uint8_t *payload, uint32_t len)
@@ -462,6 +491,7 @@ int main(int argc, char **argv)
 	test_records();
 	test_tool(build);
 	test_faults(build);
+	test_permission(build);
 	printf("test_usb: %d checks, %d failed\n", checks, failures);
 	return failures != 0;
 }
