@@ -49,6 +49,7 @@ struct usb_state {
 	uint8_t *cmd;           /* the command stream of a frame */
 	size_t cmd_cap;
 	uint64_t pixels;
+	size_t rec_budget;      /* record bytes the device may still send for this frame */
 	char where[40];         /* "bus 1 address 4" */
 	char err[320];
 };
@@ -211,6 +212,10 @@ static int frame_msg(struct usb_state *s, const struct anpr_usb_msg *m, const ch
 				    m->seq);
 		s->rec_seq_known = 1;
 		s->rec_seq = (uint8_t)(m->seq + 1);
+		if (m->len > s->rec_budget)
+			return fail(s, ANPR_ERR_PROTOCOL,
+				    "%s: the device sent more record bytes than two frames of this build can have", what);
+		s->rec_budget -= m->len;
 		if (s->rec_off && s->rec_off == s->rec_len)
 			s->rec_off = s->rec_len = 0;
 		if (grow(&s->rec, &s->rec_cap, s->rec_len + m->len))
@@ -226,9 +231,11 @@ static int frame_msg(struct usb_state *s, const struct anpr_usb_msg *m, const ch
 /* Every command sent so far answered (ACK), records kept for recv. */
 static int drain_acks(struct usb_state *s, const char *what)
 {
+	uint64_t deadline = now_ms() + s->timeout_ms;
+
 	while (s->nexpect) {
 		struct anpr_usb_msg m;
-		int rc = next_msg(s, &m, now_ms() + s->timeout_ms, what);
+		int rc = next_msg(s, &m, deadline, what);
 
 		if (rc || (rc = frame_msg(s, &m, what)))
 			return rc;
@@ -405,6 +412,16 @@ static int ftdi_setup(struct usb_state *s)
 	return ANPR_OK;
 }
 
+/* The most record bytes one frame can have on this build: FRAME, at most
+ * store_slots CANDs of the largest crop with 16 character boxes, END; twice,
+ * for a frame the device ended early. More is a device gone wrong. */
+static size_t frame_budget(const struct usb_state *s)
+{
+	return 2 * (ANPR_FRAME_LEN + ANPR_END_LEN +
+		    (size_t)s->par.store_slots * (ANPR_CAND_HDR_LEN + (size_t)s->par.crop_max_w * s->par.crop_max_h +
+						  ANPR_SEG_HDR_LEN + ANPR_CHAR_LEN * ANPR_MAX_CHARS));
+}
+
 static void usb_close(void *state);
 
 static int usb_open(void **state, const char *args, char *err, size_t errlen)
@@ -472,6 +489,7 @@ static int usb_open(void **state, const char *args, char *err, size_t errlen)
 			  (unsigned)b0, (unsigned)b1, (unsigned)b2);
 		goto out;
 	}
+	s->rec_budget = frame_budget(s);
 	*state = s;
 	return ANPR_OK;
 out:
@@ -528,6 +546,7 @@ static int usb_send_frame(void *state, const uint8_t *px, unsigned w, unsigned h
 	s->written = cfg;
 	s->have_written = 1;
 	s->pixels += npx;
+	s->rec_budget = frame_budget(s);
 	return ANPR_OK;
 }
 
