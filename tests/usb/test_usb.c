@@ -398,6 +398,29 @@ static unsigned replies(anpr_bridge *b, uint8_t *t, uint8_t *s, uint8_t *code, u
 	return k;
 }
 
+/* the checks and the worked example of docs/usb.md section 3 */
+static void test_wire(void)
+{
+	static const uint8_t write1[] = {0xA5, 0x02, 0x01, 0x06, 0x00, 0x00, 0x00, 0xC5,
+					 0x18, 0x00, 0x28, 0x00, 0x00, 0x00, 0x5B, 0xAB};
+	const uint8_t p[6] = {0x18, 0, 40, 0, 0, 0};
+	uint8_t buf[32], raw[1100], out[1100];
+	long n;
+
+	CHECK(anpr_usb_crc8((const uint8_t *)"123456789", 9) == 0xF4, "CRC-8 check value");
+	CHECK(anpr_usb_crc16(0xFFFF, (const uint8_t *)"123456789", 9) == 0x29B1, "CRC-16/CCITT-FALSE check value");
+	CHECK(anpr_usb_msg_put(buf, ANPR_USB_MAGIC_CMD, ANPR_USB_OP_WRITE, 1, p, 6) == sizeof(write1) &&
+		      !memcmp(buf, write1, sizeof(write1)),
+	      "the WRITE example of usb.md");
+	/* two full packets and a short one: 3 x 2 status bytes stripped */
+	for (int i = 0; i < 1100; i++)
+		raw[i] = (uint8_t)i;
+	n = anpr_ftdi_strip(raw, 1100, out);
+	CHECK(n == 1094 && out[0] == 2 && out[509] == 511 % 256 && out[510] == 514 % 256 && out[1093] == 1099 % 256,
+	      "FTDI strip: %ld bytes", n);
+	CHECK(anpr_ftdi_strip(raw, 1025, out) == -1, "a 1-byte last packet");
+}
+
 static void test_bridge(void)
 {
 	anpr_bridge *b = anpr_bridge_new(NULL);
@@ -487,6 +510,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "test_usb: run under umockdev-wrapper (LD_PRELOAD=libumockdev-preload.so.0)\n");
 		return 1;
 	}
+	test_wire();
 	test_bridge();
 	test_records();
 	test_tool(build);
