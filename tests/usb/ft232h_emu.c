@@ -197,6 +197,10 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 		if (p->type == USBDEVFS_URB_TYPE_CONTROL && u->buf && p->buffer_length >= 8) {
 			vendor_request(e, u, u->buf->data);
 		} else if (p->type == USBDEVFS_URB_TYPE_BULK && p->endpoint == ANPR_USB_EP_OUT) {
+			long at = e->f.corrupt_out_at - e->wire_out;
+
+			if (at >= 0 && at < p->buffer_length)
+				u->buf->data[at] ^= 0xFF; /* a bit error on the way to the chip */
 			if (p->buffer_length > 0)
 				anpr_bridge_write(e->br, u->buf->data, (size_t)p->buffer_length);
 			e->last_out = g_get_monotonic_time();
@@ -258,7 +262,7 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 ft232h_emu *ft232h_emu_new(int with_device)
 {
 	ft232h_emu *e = g_new0(ft232h_emu, 1);
-	struct ft232h_faults none = {-1, -1, -1, -1};
+	struct ft232h_faults none = {-1, -1, -1, -1, -1};
 
 	pthread_mutex_init(&e->mu, NULL);
 	e->f = none;

@@ -26,6 +26,7 @@ struct ft232h_faults {
 	long corrupt_at; /* this byte is inverted on the wire */
 	long stall_at;   /* nothing from this byte on (the record stream stops) */
 	long short_at;   /* the packet that would carry this byte is cut to 1 byte (no room for the 2 status bytes) */
+	long corrupt_out_at; /* host -> device: this byte of the bulk-OUT stream is inverted */
 };
 void ft232h_emu_faults(ft232h_emu *e, const struct ft232h_faults *f);
 /* data bytes sent to the host so far */

@@ -190,7 +190,7 @@ static void test_tool(const char *build)
 	/* the device vanishes during the first file: an error line for it, the
 	 * second fails as clearly, exit status 1 */
 	{
-		struct ft232h_faults f = {ft232h_emu_sent(e) + 3000, -1, -1, -1};
+		struct ft232h_faults f = {ft232h_emu_sent(e) + 3000, -1, -1, -1, -1};
 		FILE *p;
 		char out[4096] = "";
 		size_t n;
@@ -216,7 +216,7 @@ static void test_tool(const char *build)
 /* A pipe on a fresh emulator; fault f armed `at` data bytes after open. */
 static anpr_pipe *open_faulty(ft232h_emu *e, const char *backend, long at, int which)
 {
-	struct ft232h_faults f = {-1, -1, -1, -1};
+	struct ft232h_faults f = {-1, -1, -1, -1, -1};
 	char err[320];
 	anpr_pipe *p = NULL;
 	int rc = anpr_pipe_open(&p, backend, err, sizeof(err));
@@ -224,8 +224,11 @@ static anpr_pipe *open_faulty(ft232h_emu *e, const char *backend, long at, int w
 	CHECK(rc == ANPR_OK, "open %s: %s", backend, err);
 	if (rc)
 		return NULL;
-	long *fld[4] = {&f.vanish_at, &f.corrupt_at, &f.stall_at, &f.short_at};
-	*fld[which] = ft232h_emu_sent(e) + at;
+	long *fld[5] = {&f.vanish_at, &f.corrupt_at, &f.stall_at, &f.short_at, &f.corrupt_out_at};
+	long out, in;
+
+	ft232h_emu_wire(e, &out, &in);
+	*fld[which] = (which == 4 ? out : ft232h_emu_sent(e)) + at;
 	ft232h_emu_faults(e, &f);
 	return p;
 }
@@ -249,7 +252,7 @@ static void check_fault(const char *name, int which, long at, const char *backen
 	printf("%s: %s\n", name, anpr_pipe_errmsg(p));
 	if (recovers) {
 		/* the next frame resynchronises (SYNC) and reads as the model does */
-		struct ft232h_faults none = {-1, -1, -1, -1};
+		struct ft232h_faults none = {-1, -1, -1, -1, -1};
 
 		ft232h_emu_faults(e, &none);
 		anpr_pipe_open(&m, "model", err, sizeof(err));
@@ -292,6 +295,8 @@ static void test_faults(const char *build)
 	check_fault("corrupted packet", 1, 3000, "usb:timeout=3000", ANPR_ERR_PROTOCOL, "payload CRC", 1);
 	check_fault("record stream stops", 2, 3000, "usb:timeout=300", ANPR_ERR_TIMEOUT, "within 300 ms", 1);
 	check_fault("short packet", 3, 3000, "usb:timeout=3000", ANPR_ERR_PROTOCOL, "shorter than the FTDI", 1);
+	check_fault("pixel corrupted on the way out", 4, 5000, "usb:timeout=3000", ANPR_ERR_IO,
+		    "the device answered ERR 2 (payload CRC failed) to command 0x04", 1);
 
 	/* no device at all */
 	e = ft232h_emu_new(0);
