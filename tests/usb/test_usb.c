@@ -197,7 +197,7 @@ static void test_tool(const char *build)
 		int st;
 
 		ft232h_emu_faults(e, &f);
-		snprintf(cmd, sizeof(cmd), "%s/anpr read --backend usb:timeout=3000 --json %s %s", build, file, file);
+		snprintf(cmd, sizeof(cmd), "%s/anpr read --backend usb:timeout=10000 --json %s %s", build, file, file);
 		p = popen(cmd, "r");
 		n = p ? fread(out, 1, sizeof(out) - 1, p) : 0;
 		out[n] = 0;
@@ -291,11 +291,11 @@ static void test_faults(const char *build)
 	char err[320], cmd[512];
 	int rc;
 
-	check_fault("device vanishes mid-frame", 0, 3000, "usb:timeout=3000", ANPR_ERR_IO, "LIBUSB_ERROR_NO_DEVICE", 0);
-	check_fault("corrupted packet", 1, 3000, "usb:timeout=3000", ANPR_ERR_PROTOCOL, "payload CRC", 1);
+	check_fault("device vanishes mid-frame", 0, 3000, "usb:timeout=10000", ANPR_ERR_IO, "LIBUSB_ERROR_NO_DEVICE", 0);
+	check_fault("corrupted packet", 1, 3000, "usb:timeout=10000", ANPR_ERR_PROTOCOL, "payload CRC", 1);
 	check_fault("record stream stops", 2, 3000, "usb:timeout=300", ANPR_ERR_TIMEOUT, "within 300 ms", 1);
-	check_fault("short packet", 3, 3000, "usb:timeout=3000", ANPR_ERR_PROTOCOL, "shorter than the FTDI", 1);
-	check_fault("pixel corrupted on the way out", 4, 5000, "usb:timeout=3000", ANPR_ERR_IO,
+	check_fault("short packet", 3, 3000, "usb:timeout=10000", ANPR_ERR_PROTOCOL, "shorter than the FTDI", 1);
+	check_fault("pixel corrupted on the way out", 4, 5000, "usb:timeout=10000", ANPR_ERR_IO,
 		    "the device answered ERR 2 (payload CRC failed) to command 0x04", 1);
 
 	/* no device at all */
