@@ -136,6 +136,45 @@ static void test_records(void)
 	ft232h_emu_free(e);
 }
 
+/* A session that ends without reading its records (a host killed
+ * mid-frame) leaves them queued in the bridge; the next session's SYNC at
+ * open drops them, and its frame reads as the model's second frame does. */
+static void test_stale(void)
+{
+	ft232h_emu *e = ft232h_emu_new(1);
+	uint8_t *px = scene(W, H, 2026), *px2 = scene(W, H, 7);
+	size_t cap = 1 << 20;
+	uint8_t *a = malloc(cap), *b = malloc(cap);
+	void *u = NULL, *m = NULL;
+	char err[320] = "";
+	long nu = -1, nm;
+	int rc = anpr_transport_usb.open(&u, NULL, err, sizeof(err));
+
+	CHECK(rc == ANPR_OK, "open usb: %s", err);
+	if (rc == ANPR_OK) {
+		CHECK(anpr_transport_usb.send_frame(u, px, W, H) == ANPR_OK, "send: %s", anpr_transport_usb.errmsg(u));
+		anpr_transport_usb.close(u);
+	}
+	rc = anpr_transport_usb.open(&u, NULL, err, sizeof(err));
+	CHECK(rc == ANPR_OK, "open usb again: %s", err);
+	if (rc == ANPR_OK) {
+		nu = frame_records(&anpr_transport_usb, u, px2, W, H, a, cap);
+		CHECK(nu > 0, "the next session's frame: %ld: %s", nu, anpr_transport_usb.errmsg(u));
+		anpr_transport_usb.close(u);
+	}
+	anpr_transport_model.open(&m, NULL, err, sizeof(err));
+	frame_records(&anpr_transport_model, m, px, W, H, b, cap);
+	nm = frame_records(&anpr_transport_model, m, px2, W, H, b, cap);
+	CHECK(nu == nm && nm > 24 && !memcmp(a, b, (size_t)nm),
+	      "a new session after unread records: usb %ld record bytes, model %ld", nu, nm);
+	anpr_transport_model.close(m);
+	free(a);
+	free(b);
+	free(px);
+	free(px2);
+	ft232h_emu_free(e);
+}
+
 /* `anpr read --backend usb --json` = `--backend model` but for "ms" */
 static char *run(const char *cmd)
 {
@@ -518,6 +557,7 @@ int main(int argc, char **argv)
 	test_wire();
 	test_bridge();
 	test_records();
+	test_stale();
 	test_tool(build);
 	test_faults(build);
 	test_permission(build);
