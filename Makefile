@@ -4,7 +4,7 @@
 #   make deps       Debian packages the rest needs (apt-get; CI runs as root)
 #   make            tools and simulators
 #   make run        the pipeline on its embedded default (no hardware)
-#   make test       unit tests, protocol drift, lint, formal, co-simulation
+#   make test       unit tests, protocol drift, lint, formal, co-simulation, the usb backend
 #   make lint       verilator --lint-only -Wall on every RTL module
 #   make sim-test   co-simulation only (RTL vs C model), both builds
 #   make formal     handshake properties with yosys-smtbmc
@@ -12,7 +12,8 @@
 #   make build/sim_trace   an image through the RTL with an FST waveform
 #   make synth      Yosys synth_ice40 area of the up5k build
 #   make bitstream  the iCEBreaker (UP5K) bitstream: yosys, nextpnr-ice40, icepack
-#   make fuzz       libFuzzer on the record, image and hotlist parsers (FUZZ_SECONDS each)
+#   make usb-test   the usb backend (libusb) against an emulated FT232H and bridge (umockdev)
+#   make fuzz       libFuzzer on the record, image, hotlist and USB wire parsers (FUZZ_SECONDS each)
 #   make eval       reading accuracy and localisation recall on ../shared/data
 #   make train      retrain the character classifier (rewrites its weights)
 #   make clean
@@ -28,7 +29,9 @@ OPT        ?= -O2 -g
 INC        := -Ihost/include -Isim/model
 PNG_CFLAGS := $(shell pkg-config --cflags libpng 2>/dev/null)
 PNG_LIBS   := $(shell pkg-config --libs libpng 2>/dev/null) -lm -lpthread
-CFLAGS     := $(CSTD) $(WARN) $(OPT) $(INC) -Isim $(PNG_CFLAGS)
+USB_CFLAGS := $(shell pkg-config --cflags libusb-1.0 2>/dev/null || echo -I/usr/include/libusb-1.0)
+USB_LIBS   := $(shell pkg-config --libs libusb-1.0 2>/dev/null || echo -lusb-1.0)
+CFLAGS     := $(CSTD) $(WARN) $(OPT) $(INC) -Isim $(PNG_CFLAGS) $(USB_CFLAGS)
 # the test build: AddressSanitizer + UndefinedBehaviorSanitizer
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -44,7 +47,7 @@ READ_SRC  := host/src/segment.c host/src/classify.c host/src/classifier_weights.
 HOT_SRC   := host/src/hotlist.c host/src/hotlive.c host/src/alert.c host/src/json.c
 LIB_SRC   := host/src/image.c host/src/records.c $(READ_SRC) $(HOT_SRC)
 HOST_SRC  := $(LIB_SRC) host/src/pipe.c host/src/transport_model.c host/src/transport_sim.c \
-             host/src/read_frame.c sim/scenes.c $(MODEL_SRC)
+             host/src/transport_usb.c host/src/usbwire.c host/src/read_frame.c sim/scenes.c $(MODEL_SRC)
 RTL       := $(wildcard rtl/*.v) rtl/anpr_protocol.vh
 
 # Build presets: the RTL parameters and the C model's struct anpr_model_params.
@@ -58,12 +61,14 @@ VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --to
             --MAKEFLAGS "OPT_FAST=-O3 OPT_SLOW=-O1"
 VL_CXX   := $(CXX) -O2 -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd
 
+
+.PHONY: usb-test
 .PHONY: all deps run test unit train read-test hotlist-test fuzz fuzz-regress lint protocol-check module-test sim-test formal bench synth bitstream eval clean help
 
 all: $(BUILD)/anpr $(BUILD)/read_eval $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k $(BUILD)/bench_pipeline
 
 help:
-	@sed -n '4,18p' Makefile
+	@sed -n '4,19p' Makefile
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -83,7 +88,7 @@ $(BUILD)/obj/%.o: %.c | $(BUILD)/obj
 
 $(BUILD)/san/%.o: %.c | $(BUILD)/san
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) -Isim $(PNG_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) -Isim $(PNG_CFLAGS) $(USB_CFLAGS) $(SAN_CFLAGS) -MMD -MP -c $< -o $@
 
 -include $(shell find $(BUILD)/obj $(BUILD)/san -name '*.d' 2>/dev/null)
 
@@ -117,6 +122,20 @@ $(BUILD)/unit_tests: $(call san,$(UNIT_SRC) $(MODEL_SRC) $(LIB_SRC))
 
 unit: $(BUILD)/unit_tests
 	./$(BUILD)/unit_tests
+
+# ---- the usb backend against an emulated FT232H (umockdev), tests/usb ----
+UMOCKDEV_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags umockdev-1.0 2>/dev/null))
+UMOCKDEV_LIBS   := $(shell pkg-config --libs umockdev-1.0 2>/dev/null || echo -lumockdev -lgobject-2.0 -lglib-2.0)
+$(BUILD)/san/tests/usb/%.o: SAN_CFLAGS = $(UMOCKDEV_CFLAGS) -Isim/bridge -Ihost/src
+USB_TEST_SRC := tests/usb/test_usb.c tests/usb/ft232h_emu.c sim/bridge/anpr_bridge.c sim/scenes.c \
+                host/src/pipe.c host/src/transport_model.c host/src/transport_usb.c host/src/usbwire.c \
+                host/src/records.c $(MODEL_SRC)
+$(BUILD)/test_usb: $(call san,$(USB_TEST_SRC)) $(BUILD)/san/tests/usb/sim_stub.o
+	$(CC) $(SAN) $^ $(USB_LIBS) $(UMOCKDEV_LIBS) -lpthread -o $@
+
+# umockdev's preload library comes before the sanitizer runtime: ASan's link-order check is off for it
+usb-test: $(BUILD)/test_usb $(BUILD)/anpr
+	ASAN_OPTIONS=verify_asan_link_order=0 umockdev-wrapper ./$(BUILD)/test_usb $(BUILD)
 
 # ---- Verilator builds, one per preset ----
 # $(1) build name, $(2) preset, $(3) extra Verilator flags
@@ -176,7 +195,7 @@ $(BUILD)/sim_trace: $(call obj,tools/sim_trace.c $(MODEL_SRC) $(LIB_SRC)) $(VL_O
 
 # the anpr tool: host library with the model and sim (up5k RTL) backends
 $(BUILD)/anpr: $(call obj,host/tools/anpr.c $(HOST_SRC)) $(VL_OBJ_up5k)
-	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) $(USB_LIBS) -lpthread -o $@
 
 # the main job on its embedded default: a generated 1280x720 scene through
 # the C model and the RTL, records compared
@@ -185,11 +204,11 @@ run: $(BUILD)/anpr
 
 # reading accuracy over $(DATA) (make eval)
 $(BUILD)/read_eval: $(call obj,tools/read_eval.c tools/dataset.c $(HOST_SRC)) $(VL_OBJ_up5k)
-	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) $(USB_LIBS) -lpthread -o $@
 
 # speed of reading: one character, a whole 1280x720 frame (make bench)
 $(BUILD)/bench_read: $(call obj,tools/bench_read.c tools/dataset.c $(HOST_SRC)) $(VL_OBJ_up5k)
-	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) $(USB_LIBS) -lpthread -o $@
 
 # the classifier's trainer; `make train` rewrites host/src/classifier_weights.c
 TRAIN_ARGS ?= --epochs 30 --rounds 2 --c1 8 --c2 32 --hidden 64 --lr 0.002 --augment 0.6 --average 0.5 --seed 1
@@ -322,7 +341,7 @@ hotlist-test: $(BUILD)/anpr $(BUILD)/mkscene
 
 # hotlist figures over 10 million generated entries (make bench)
 $(BUILD)/bench_hotlist: $(call obj,tools/bench_hotlist.c $(HOST_SRC)) $(VL_OBJ_up5k)
-	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) $(USB_LIBS) -lpthread -o $@
 
 # libFuzzer targets (clang). `make fuzz` explores for FUZZ_SECONDS each from
 # the seed corpora (tests/fuzz/corpus) into build/corpus; `make fuzz-regress`
@@ -336,8 +355,11 @@ $(BUILD)/fuzz_image: tests/fuzz/fuzz_image.c host/src/image.c | $(BUILD)
 $(BUILD)/fuzz_hotlist: tests/fuzz/fuzz_hotlist.c host/src/hotlist.c | $(BUILD)
 	$(FUZZ_CC) $^ -o $@
 
-fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist
-	@for t in records image hotlist; do \
+$(BUILD)/fuzz_usbwire: tests/fuzz/fuzz_usbwire.c host/src/usbwire.c sim/bridge/anpr_bridge.c $(MODEL_SRC) | $(BUILD)
+	$(FUZZ_CC) -Isim/bridge $^ -o $@
+
+fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire
+	@for t in records image hotlist usbwire; do \
 		mkdir -p $(BUILD)/corpus/$$t; \
 		echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 		./$(BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
@@ -345,10 +367,11 @@ fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist
 			2>&1 | grep -E "^(Done|stat::number_of_executed_units)|ERROR|SUMMARY" || exit 1; \
 	done
 
-fuzz-regress: $(BUILD)/fuzz_hotlist
+fuzz-regress: $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire
 	./$(BUILD)/fuzz_hotlist -runs=0 tests/fuzz/corpus/hotlist 2>&1 | tail -1
+	./$(BUILD)/fuzz_usbwire -runs=0 tests/fuzz/corpus/usbwire 2>&1 | tail -1
 
-test: deps protocol-check unit lint formal sim-test read-test hotlist-test fuzz-regress run
+test: deps protocol-check unit lint formal sim-test read-test hotlist-test usb-test fuzz-regress run
 
 clean:
 	rm -rf $(BUILD)

@@ -47,16 +47,12 @@ static int fail(anpr_pipe *p, int rc, const char *fmt, ...)
 int anpr_pipe_open(anpr_pipe **out, const char *backend, char *err, size_t errlen)
 {
 	static const struct anpr_transport_ops *const all[] = {&anpr_transport_model,
-							       &anpr_transport_sim};
+							       &anpr_transport_sim, &anpr_transport_usb};
 	const char *colon = strchr(backend, ':');
 	size_t nlen = colon ? (size_t)(colon - backend) : strlen(backend);
 	anpr_pipe *p;
 	int rc;
 
-	if (nlen == 3 && !strncmp(backend, "usb", 3)) {
-		snprintf(err, errlen, "backend usb: the USB transport is not in this build yet");
-		return ANPR_ERR_UNSUPPORTED;
-	}
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		if (strlen(all[i]->name) != nlen || strncmp(all[i]->name, backend, nlen))
 			continue;
@@ -89,7 +85,8 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 			    width, height, p->ops->max_width(p->state));
 	rc = p->ops->send_frame(p->state, pixels, width, height);
 	if (rc)
-		return fail(p, rc, "%s: could not send the frame", p->ops->name);
+		return p->ops->errmsg ? fail(p, rc, "%s", p->ops->errmsg(p->state))
+				      : fail(p, rc, "%s: could not send the frame", p->ops->name);
 	p->len = 0;
 	for (;;) {
 		struct anpr_record rec;
@@ -139,7 +136,8 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 		}
 		n = p->ops->recv(p->state, p->buf + p->len, p->cap - p->len);
 		if (n < 0)
-			return fail(p, (int)n, "%s: receive failed", p->ops->name);
+			return p->ops->errmsg ? fail(p, (int)n, "%s", p->ops->errmsg(p->state))
+					      : fail(p, (int)n, "%s: receive failed", p->ops->name);
 		if (n == 0)
 			return fail(p, ANPR_ERR_TIMEOUT, "%s: no END record for the frame", p->ops->name);
 		p->len += (size_t)n;

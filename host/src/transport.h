@@ -22,9 +22,13 @@ struct anpr_transport_ops {
 	long (*recv)(void *state, uint8_t *buf, size_t cap);
 	uint64_t (*cycles)(void *state);
 	void (*close)(void *state);
+	/* What the last failing call failed on (NULL: the backend has no
+	 * detail beyond the anpr_error). */
+	const char *(*errmsg)(void *state);
 };
 
 extern const struct anpr_transport_ops anpr_transport_model;
 extern const struct anpr_transport_ops anpr_transport_sim; /* NULL ops when not built */
+extern const struct anpr_transport_ops anpr_transport_usb; /* the board: transport_usb.c, docs/usb.md */
 
 #endif

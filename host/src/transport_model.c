@@ -80,5 +80,5 @@ static void model_close(void *state)
 }
 
 const struct anpr_transport_ops anpr_transport_model = {
-	"model", model_open, model_max_width, model_send_frame, model_recv, model_cycles, model_close,
+	"model", model_open, model_max_width, model_send_frame, model_recv, model_cycles, model_close, NULL,
 };

@@ -106,5 +106,5 @@ static void sim_close(void *state)
 }
 
 const struct anpr_transport_ops anpr_transport_sim = {
-	"sim", sim_open, sim_max_width, sim_send_frame, sim_recv, sim_cycles, sim_close,
+	"sim", sim_open, sim_max_width, sim_send_frame, sim_recv, sim_cycles, sim_close, NULL,
 };

@@ -41,7 +41,7 @@ check "read: --country xx is a usage error (2)" test $? -eq 2
 "$ANPR" read --json "$T/blank.pgm" >/dev/null
 check "read: a frame through the model backend" test $? -eq 0
 "$ANPR" read --backend usb "$T/blank.pgm" 2>/dev/null
-check "read: an unavailable backend fails (1)" test $? -eq 1
+check "read: an unavailable backend (usb without a board) fails (1)" test $? -eq 1
 out=$("$ANPR" classify --json "$T/blank.pgm")
 check "classify: char, confidence, top three" \
 	grep -Eq '^\{"file":"[^"]*","char":"[0-9A-Z]","confidence":[0-9.]+,"top":\[\["[0-9A-Z]",[0-9.]+\],\["[0-9A-Z]",[0-9.]+\],\["[0-9A-Z]",[0-9.]+\]\]\}$' <<<"$out"
