@@ -255,15 +255,16 @@ module anpr_pipeline #(
 	 * UP5K); the store's reads wait for the framer's writes ---- */
 	wire               ring_re, ring_gnt;
 	wire [RING_AW-1:0] ring_raddr;
+	wire               ring_rseq;
 	wire [7:0]         ring_rdata;
 
 	anpr_ram_sp8 #(.ADDR_W(RING_AW), .DEPTH(RING_LINES * MAX_W)) ring (
 		.clk(clk), .rst(rst), .we(ring_we), .waddr(ring_waddr), .wdata(pix_data), .wlast(pix_eol),
-		.re(ring_re), .raddr(ring_raddr), .gnt(ring_gnt), .rdata(ring_rdata)
+		.re(ring_re), .raddr(ring_raddr), .rseq(ring_rseq), .gnt(ring_gnt), .rdata(ring_rdata)
 	);
 
 	/* ---- store and emitter ---- */
-	wire            copy_active, slot_re, slot_gnt;
+	wire            copy_active, slot_re, slot_rseq, slot_gnt;
 	wire [Y_W-1:0]  copy_row;
 	wire [3:0]      meta_idx, free_idx;
 	wire [15:0]     meta_score;
@@ -286,7 +287,7 @@ module anpr_pipeline #(
 		.frame_width(frame_width), .cfg_min_w(min_w_q), .cfg_max_w(max_w_q),
 		.cfg_min_h(min_h_q), .cfg_max_h(max_h_q), .cfg_min_aspect4(min_aspect4_q),
 		.cfg_max_aspect(max_aspect_q), .cfg_min_score(min_score_q), .cfg_max_cands(max_cands_q),
-		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_gnt(ring_gnt), .ring_rdata(ring_rdata),
+		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_rseq(ring_rseq), .ring_gnt(ring_gnt), .ring_rdata(ring_rdata),
 		.idle(store_idle), .copy_active(copy_active), .copy_row(copy_row),
 		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
 		.ctl_payload(ctl_payload), .ctl_tfull(ctl_tfull), .frame_height(frame_height),
@@ -297,7 +298,7 @@ module anpr_pipeline #(
 		.meta_idx(meta_idx), .meta_gnt(meta_gnt), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
 		.meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
 		.meta_cw(meta_cw), .meta_ch(meta_ch),
-		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata)
+		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rseq(slot_rseq), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata)
 	);
 
 	anpr_emit #(.Y_W(Y_W), .SLOT_AW(SLOT_AW), .SA_W(SA_W), .CROP_MAX_W(CROP_MAX_W),
@@ -309,7 +310,7 @@ module anpr_pipeline #(
 		.meta_idx(meta_idx), .meta_gnt(meta_gnt), .meta_valid(meta_valid), .meta_tag(meta_tag), .meta_seq(meta_seq),
 		.meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
 		.meta_cw(meta_cw), .meta_ch(meta_ch),
-		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata),
+		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rseq(slot_rseq), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata),
 		.m_axis_rec_tdata(m_axis_rec_tdata), .m_axis_rec_tvalid(m_axis_rec_tvalid),
 		.m_axis_rec_tready(m_axis_rec_tready), .m_axis_rec_tlast(m_axis_rec_tlast),
 		.idle(emit_idle), .sts_candidates(sts_candidates)

@@ -83,6 +83,7 @@ module anpr_store #(
 
 	output wire               ring_re,
 	output wire [RING_AW-1:0] ring_raddr,
+	output wire               ring_rseq,
 	input  wire               ring_gnt,
 	input  wire [7:0]         ring_rdata,
 
@@ -122,6 +123,7 @@ module anpr_store #(
 
 	input  wire               slot_re,
 	input  wire [SA_W-1:0]    slot_raddr,
+	input  wire               slot_rseq,
 	output wire               slot_gnt,
 	output wire [7:0]         slot_rdata
 );
@@ -300,6 +302,7 @@ module anpr_store #(
 
 	assign ring_re = (state_reg == S_COPY);
 	assign ring_raddr = rb_reg + {{RING_AW-12{1'b0}}, ccx} + {{RING_AW-CW_W{1'b0}}, c_reg};
+	assign ring_rseq = c_reg != 0; /* the byte after the one granted last */
 	assign copy_active = (state_reg == S_COPY);
 	assign copy_row = ccy[Y_W-1:0] + {{Y_W-CH_W{1'b0}}, r_reg};
 	/* A frame takes the tag of the frame before last: it starts only when
@@ -396,7 +399,7 @@ module anpr_store #(
 
 	anpr_ram_sp8 #(.ADDR_W(SA_W), .DEPTH(NSLOTS << SLOT_AW)) slots (
 		.clk(clk), .rst(rst), .we(wv_reg), .waddr(wa_reg), .wdata(ring_rdata), .wlast(wl_reg),
-		.re(slot_re), .raddr(slot_raddr), .gnt(slot_gnt), .rdata(slot_rdata)
+		.re(slot_re), .raddr(slot_raddr), .rseq(slot_rseq), .gnt(slot_gnt), .rdata(slot_rdata)
 	);
 
 	task drop_one;
