@@ -271,9 +271,10 @@ module anpr_emit #(
 	wire [C_W-1:0] sc_v = (state_reg == E_COLS && (sc_i_reg == 0 || sc_i_reg == sc_n_reg - 1'b1)) ?
 			   {C_W{1'b0}} : sc_v_raw;
 	wire        sc_q = !sc_at_end && sc_v >= sc_thr_reg;
+	/* the gap since the last qualifying index exceeds sc_gap (a qualifying
+	 * index: the gap before it, itself excluded) */
 	wire        sc_close = sc_open_reg && (sc_at_end ||
-			       (sc_q && sc_i_reg - sc_last_reg > sc_gap_reg + 1'b1) ||
-			       (!sc_q && sc_i_reg - sc_last_reg > sc_gap_reg));
+			       sc_i_reg - sc_last_reg > sc_gap_reg + {{C_W-1{1'b0}}, sc_q});
 	wire        sc_better = sc_close && sc_sum_reg > sc_best_reg;
 	/* split search */
 	wire [C_W-1:0] rfg = inv_reg ? tw - rowc_rd : rowc_rd;

@@ -214,9 +214,10 @@ module anpr_store #(
 	wire [12:0] cy0 = (y >= MY_TOP) ? y - MY_TOP : 13'd0;
 	wire ring_gone = cy0 + RING_LINES < {1'b0, close_ylast} + SLACK + 1;
 	wire [12:0] cy = ring_gone ? {1'b0, close_ylast} - CUT_BACK : cy0;
-	wire [12:0] cx1a = x + w + MX - 1'b1;
+	/* x + w = (x1 + 1) * 8 and y + h = (y1 + 1) * 4: a constant added */
+	wire [12:0] cx1a = {{13-X_W{1'b0}}, x1_reg, 3'b000} + MX + 13'd7;
 	wire [12:0] cx1 = (cx1a < {1'b0, frame_width}) ? cx1a : {1'b0, frame_width} - 1'b1;
-	wire [12:0] cy1a = y + h + MY - 1'b1;
+	wire [12:0] cy1a = {{13-Y_W{1'b0}}, close_y1, 2'b00} + MY + 13'd3;
 	wire [12:0] cy1 = (cy1a < {1'b0, close_ylast}) ? cy1a : {1'b0, close_ylast};
 	wire [12:0] cwn = cx1 - cx + 1'b1;
 	wire [12:0] chn = cy1 - cy + 1'b1;
