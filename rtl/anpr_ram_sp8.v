@@ -26,8 +26,11 @@
  * is not the kept one. Readers do not read a word between writes to it.
  *
  * Parameters
- *   ADDR_W  byte address width
- *   DEPTH   bytes (even)
+ *   ADDR_W      byte address width
+ *   DEPTH       bytes (even)
+ *   WDATA_LATE  1: wdata comes a cycle after we, waddr and wlast (a
+ *               writer copying from a RAM; the byte goes into the RAM
+ *               from there, not from a register of its own)
  *
  * Ports
  *   we, waddr, wdata, wlast   write one byte; wlast: do not wait for its pair
@@ -36,7 +39,8 @@
  */
 module anpr_ram_sp8 #(
 	parameter ADDR_W = 16,
-	parameter DEPTH = (1 << ADDR_W)
+	parameter DEPTH = (1 << ADDR_W),
+	parameter WDATA_LATE = 0
 ) (
 	input  wire              clk,
 	input  wire              rst,
@@ -55,18 +59,20 @@ module anpr_ram_sp8 #(
 
 	localparam WA_W = ADDR_W - 1;
 
-	/* the byte written last cycle */
+	/* the byte written last cycle (its data: wdata now with WDATA_LATE) */
 	reg            in_v_reg, in_last_reg;
 	reg [ADDR_W-1:0] in_a_reg;
 	reg [7:0]      in_d_reg;
 	/* the even byte written last: the in stage's while it holds an even
-	 * byte, then waiting for its odd neighbour (h_v_reg) */
+	 * byte (with WDATA_LATE: from the cycle after), then waiting for its
+	 * odd neighbour (h_v_reg) */
 	reg            h_v_reg;
 	reg [7:0]      h_d_reg;
 	/* the odd byte of the word read last */
 	reg            fetch_reg, sel_reg;
 	reg [7:0]      c_d_reg;
 
+	wire [7:0]      in_d = WDATA_LATE ? wdata : in_d_reg;
 	wire            in_odd = in_v_reg && in_a_reg[0];
 	wire            in_even = in_v_reg && !in_a_reg[0];
 	/* an odd byte with the held even one or alone, an even byte alone at a burst's end */
@@ -81,7 +87,7 @@ module anpr_ram_sp8 #(
 
 	anpr_spram #(.ADDR_W(WA_W), .DEPTH(DEPTH / 2)) ram (
 		.clk(clk), .cs(wr || fetch), .we(wr), .addr(wr ? in_a_reg[ADDR_W-1:1] : raddr[ADDR_W-1:1]),
-		.wdata({in_d_reg, h_d_reg}), .wmask({in_odd, in_even || h_v_reg}), .rdata(q)
+		.wdata({in_d, (WDATA_LATE && !in_odd) ? in_d : h_d_reg}), .wmask({in_odd, in_even || h_v_reg}), .rdata(q)
 	);
 
 	always @(posedge clk) begin
@@ -89,7 +95,7 @@ module anpr_ram_sp8 #(
 		in_a_reg <= waddr;
 		in_d_reg <= wdata;
 		in_last_reg <= wlast;
-		if (we && !waddr[0])
+		if (WDATA_LATE ? in_even : we && !waddr[0])
 			h_d_reg <= wdata;
 		if (in_v_reg)
 			h_v_reg <= in_even && !in_last_reg;

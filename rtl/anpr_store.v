@@ -290,8 +290,12 @@ module anpr_store #(
 	reg [CW_W-1:0]    c_reg;
 	reg [RING_AW-1:0] rb_reg;
 	reg [SA_W-1:0]    sa_reg;
-	reg               wv_reg, wl_reg; /* a byte for the slot, the crop's last */
-	reg [SA_W-1:0]    wa_reg;
+	/* a byte for the slot (its data, ring_rdata, a cycle later: the slot
+	 * RAM registers the rest), the crop's last */
+	wire              copy_first = c_reg == 0 && r_reg == 0;
+	wire              sw_we = (state_reg == S_COPY) && ring_gnt;
+	wire [SA_W-1:0]   sw_a = copy_first ? {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}} : sa_reg;
+	wire              sw_last = (c_reg + 1'b1 == ccw) && (r_reg + 1'b1 == cch);
 	/* S_RING: the crop top's ring address, (ccy mod RING_LINES) * MAX_W
 	 * (a frame's line y is at (y mod RING_LINES) * MAX_W): 8 steps of
 	 * restoring division, then 8 of shift and add */
@@ -398,8 +402,8 @@ module anpr_store #(
 		.clk(clk), .we(mq_we), .waddr({mq_wp_reg, mw_reg}), .wdata(mword),
 		.re(1'b1), .raddr({mq_rp_reg, msg_word}), .rdata(msg));
 
-	anpr_ram_sp8 #(.ADDR_W(SA_W), .DEPTH(NSLOTS << SLOT_AW)) slots (
-		.clk(clk), .rst(rst), .we(wv_reg), .waddr(wa_reg), .wdata(ring_rdata), .wlast(wl_reg),
+	anpr_ram_sp8 #(.ADDR_W(SA_W), .DEPTH(NSLOTS << SLOT_AW), .WDATA_LATE(1)) slots (
+		.clk(clk), .rst(rst), .we(sw_we), .waddr(sw_a), .wdata(ring_rdata), .wlast(sw_last),
 		.re(slot_re), .raddr(slot_raddr), .rseq(slot_rseq), .gnt(slot_gnt), .rdata(slot_rdata)
 	);
 
@@ -418,8 +422,6 @@ module anpr_store #(
 	always @(posedge clk) begin
 		mi_reg <= mi;
 		mi_e_reg <= !scanning;
-		wv_reg <= 1'b0;
-		wl_reg <= 1'b0;
 		case (state_reg)
 		S_IDLE: if (ctl_take) begin
 			/* frame control, after every close of the frame */
@@ -532,19 +534,12 @@ module anpr_store #(
 			rb_reg <= ra_reg;
 		end
 		S_COPY: if (ring_gnt) begin
-			if (c_reg == 0 && r_reg == 0) begin
+			if (copy_first) begin
 				m_valid[victim_reg[NI_W-1:0]] <= 1'b1;
 				m_tag[victim_reg[NI_W-1:0]] <= tag_reg;
 				seq_reg <= seq_reg + 1'b1;
-				sa_reg <= {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
-				wa_reg <= {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
-			end else begin
-				wa_reg <= sa_reg;
 			end
-			wv_reg <= 1'b1;
-			wl_reg <= (c_reg + 1'b1 == ccw) && (r_reg + 1'b1 == cch);
-			sa_reg <= ((c_reg == 0 && r_reg == 0) ?
-				   {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}} : sa_reg) + 1'b1;
+			sa_reg <= sw_a + 1'b1;
 			if (c_reg + 1'b1 == ccw) begin
 				c_reg <= {CW_W{1'b0}};
 				r_reg <= r_reg + 1'b1;
@@ -570,7 +565,6 @@ module anpr_store #(
 			found <= 16'd0;
 			dropped <= 8'd0;
 			sts_dropped <= 32'd0;
-			wv_reg <= 1'b0;
 		end
 	end
 
