@@ -60,14 +60,13 @@ module anpr_evq #(
 	 * row 0, which has no edges (no run, no row end); an ABORT's pixel is
 	 * not valid (no run, no row end) and never ends the frame (anpr_framer
 	 * asserts !(ev_fend && ev_abort)). START and run_a never pend (they go
-	 * first, in the cycle they are raised, with no register: pl_reg[0] is
-	 * not used); 1: run_b; 2: row end; 3: FEND or ABORT. */
-	reg [47:0] pl_reg [0:3];
+	 * first, in the cycle they are raised, with no register); 1: run_b;
+	 * 2: row end; 3: FEND or ABORT. */
+	reg [47:0] pl_reg [1:3];
 	function [1:0] pl_slot;
 		input [2:0] ev_i;
 		case (ev_i)
-		3'd0, 3'd1: pl_slot = 2'd0;
-		3'd2: pl_slot = 2'd1;
+		3'd0, 3'd1, 3'd2: pl_slot = 2'd1; /* 0, 1: not held */
 		3'd3: pl_slot = 2'd2;
 		default: pl_slot = 2'd3;
 		endcase
@@ -115,7 +114,8 @@ module anpr_evq #(
 	localparam PL_W = 16 + 2 * (X_W - 3) + (Y_W - 2);
 	wire [47:0]     first_pl = (first_i == 3'd0) ? pl_in[0] : (first_i == 3'd1) ? pl_in[1] :
 				   (first_i == 3'd2) ?
-				   {pl_reg[1][47:16+2*(X_W-3)], run_a_sum, run_a_x1, run_a_x0} : pl_reg[pl_slot(first_i)];
+				   {pl_reg[1][47:16+2*(X_W-3)], run_a_sum, run_a_x1, run_a_x0} :
+				   (first_i == 3'd3) ? pl_reg[2] : pl_reg[3];
 	wire [PL_W-1:0] q_pl;
 
 	anpr_fifo #(.DATA_W(3 + PL_W), .ADDR_W(Q_AW)) q (
