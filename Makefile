@@ -305,7 +305,7 @@ NEXTPNR_SEED ?= 1
 BOARD_RTL := $(filter %.v,$(RTL)) rtl/board/anpr_icebreaker.v
 bitstream: $(BUILD)/anpr_icebreaker.bin
 
-$(BUILD)/anpr_icebreaker.json: $(BOARD_RTL) rtl/anpr_protocol.vh bitstreams/board_icebreaker.ys | $(BUILD)
+$(BUILD)/anpr_icebreaker.json: $(BOARD_RTL) rtl/anpr_protocol.vh bitstreams/board_icebreaker.ys bitstreams/cmpconst.v | $(BUILD)
 	timeout 1800 yosys -q -l $(BUILD)/board_icebreaker.log bitstreams/board_icebreaker.ys
 	@grep -E "SB_" $(BUILD)/board_icebreaker.stat
 

@@ -47,6 +47,7 @@ module anpr_back #(
 
 	output wire               ring_re,
 	output wire [RING_AW-1:0] ring_raddr,
+	output wire               ring_rseq,   /* this read is of the byte after the last one granted */
 	input  wire               ring_gnt,
 	input  wire [7:0]         ring_rdata,
 
@@ -80,7 +81,7 @@ module anpr_back #(
 	localparam CW_AW = $clog2(CROP_MAX_W);
 	localparam CH_AW = $clog2(CROP_MAX_H);
 
-	wire            slot_re, slot_gnt;
+	wire            slot_re, slot_rseq, slot_gnt;
 	wire [3:0]      meta_idx, free_idx;
 	wire [15:0]     meta_score;
 	wire [7:0]      slot_rdata, meta_seq;
@@ -102,7 +103,7 @@ module anpr_back #(
 		.frame_width(frame_width), .cfg_min_w(cfg_min_w), .cfg_max_w(cfg_max_w),
 		.cfg_min_h(cfg_min_h), .cfg_max_h(cfg_max_h), .cfg_min_aspect4(cfg_min_aspect4),
 		.cfg_max_aspect(cfg_max_aspect), .cfg_min_score(cfg_min_score), .cfg_max_cands(cfg_max_cands),
-		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_gnt(ring_gnt), .ring_rdata(ring_rdata),
+		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_rseq(ring_rseq), .ring_gnt(ring_gnt), .ring_rdata(ring_rdata),
 		.idle(store_idle), .copy_active(copy_active), .copy_row(copy_row),
 		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
 		.ctl_payload(ctl_payload), .ctl_tfull(ctl_tfull), .frame_height(frame_height),
@@ -113,7 +114,7 @@ module anpr_back #(
 		.meta_idx(meta_idx), .meta_gnt(meta_gnt), .meta_valid(meta_valid), .meta_tag(meta_tag),
 		.meta_seq(meta_seq), .meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
 		.meta_cw(meta_cw), .meta_ch(meta_ch),
-		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata)
+		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rseq(slot_rseq), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata)
 	);
 
 	anpr_emit #(.Y_W(Y_W), .SLOT_AW(SLOT_AW), .SA_W(SA_W), .CROP_MAX_W(CROP_MAX_W),
@@ -125,7 +126,7 @@ module anpr_back #(
 		.meta_idx(meta_idx), .meta_gnt(meta_gnt), .meta_valid(meta_valid), .meta_tag(meta_tag),
 		.meta_seq(meta_seq), .meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
 		.meta_cw(meta_cw), .meta_ch(meta_ch),
-		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata),
+		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rseq(slot_rseq), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata),
 		.m_axis_rec_tdata(m_axis_rec_tdata), .m_axis_rec_tvalid(m_axis_rec_tvalid),
 		.m_axis_rec_tready(m_axis_rec_tready), .m_axis_rec_tlast(m_axis_rec_tlast),
 		.idle(emit_idle), .sts_candidates(sts_candidates)

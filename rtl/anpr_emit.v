@@ -67,6 +67,7 @@ module anpr_emit #(
 	input  wire [11:0]     meta_ch,
 	output wire            slot_re,
 	output wire [SA_W-1:0] slot_raddr,
+	output wire            slot_rseq,
 	input  wire            slot_gnt,
 	input  wire [7:0]      slot_rdata,
 
@@ -207,6 +208,7 @@ module anpr_emit #(
 	reg            wk_on_reg;
 	reg [C_W-1:0]     wk_r_reg, wk_c_reg, wk_r1_reg, wk_c0_reg, wk_c1_reg;
 	reg [SA_W-1:0] wk_a_reg, wk_rs_reg; /* address of (r, c) and of (r, c0) */
+	reg            wk_seq_reg;          /* wk_a_reg follows the address granted last */
 	reg            d_on_reg;            /* data stage holds a pixel */
 	reg [C_W-1:0]     d_r_reg, d_c_reg;
 	reg            d_end_reg;           /* ... the rectangle's last */
@@ -219,6 +221,7 @@ module anpr_emit #(
 
 	assign slot_re = wk_want;
 	assign slot_raddr = wk_a_reg;
+	assign slot_rseq = wk_seq_reg;
 
 	/* ---- scans over a profile RAM, read one index ahead ---- */
 	reg        sc_prime_reg, sc_fin_reg;
@@ -268,9 +271,10 @@ module anpr_emit #(
 	wire [C_W-1:0] sc_v = (state_reg == E_COLS && (sc_i_reg == 0 || sc_i_reg == sc_n_reg - 1'b1)) ?
 			   {C_W{1'b0}} : sc_v_raw;
 	wire        sc_q = !sc_at_end && sc_v >= sc_thr_reg;
+	/* the gap since the last qualifying index exceeds sc_gap (a qualifying
+	 * index: the gap before it, itself excluded) */
 	wire        sc_close = sc_open_reg && (sc_at_end ||
-			       (sc_q && sc_i_reg - sc_last_reg > sc_gap_reg + 1'b1) ||
-			       (!sc_q && sc_i_reg - sc_last_reg > sc_gap_reg));
+			       sc_i_reg - sc_last_reg > sc_gap_reg + {{C_W-1{1'b0}}, sc_q});
 	wire        sc_better = sc_close && sc_sum_reg > sc_best_reg;
 	/* split search */
 	wire [C_W-1:0] rfg = inv_reg ? tw - rowc_rd : rowc_rd;
@@ -641,9 +645,11 @@ module anpr_emit #(
 				wk_r_reg <= wk_r_reg + 1'b1;
 				wk_rs_reg <= wk_rs_reg + cw_ext;
 				wk_a_reg <= wk_rs_reg + cw_ext;
+				wk_seq_reg <= 1'b0;
 			end else begin
 				wk_c_reg <= wk_c_reg + 1'b1;
 				wk_a_reg <= wk_a_reg + 1'b1;
+				wk_seq_reg <= 1'b1;
 			end
 		end
 
@@ -656,6 +662,7 @@ module anpr_emit #(
 			wk_c1_reg <= wk_c1;
 			wk_a_reg <= wk_a0;
 			wk_rs_reg <= wk_a0;
+			wk_seq_reg <= 1'b0;
 		end
 
 		/* scans: the priming cycle only reads */

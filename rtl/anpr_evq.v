@@ -6,9 +6,11 @@
  *
  * One accepted pixel can raise several events (the last pixel of a frame:
  * a run ended by its block, the run open at the end of the line, the end of
- * the block row, the end of the frame). They are held in one register each
- * and written into the FIFO one per cycle in the order the C model
- * produces their effects; while any is held, `busy` holds the front end.
+ * the block row, the end of the frame). They are written into the FIFO one
+ * per cycle in the order the C model produces their effects: the first
+ * (START or a run ended by its block, run_a) in the cycle it is raised, the
+ * others held in a register each until their turn. `busy` holds the front
+ * end while any is held or the FIFO is full (so the first always has room).
  *
  * Event word: {type[2:0], payload[47:0]}
  *   EV_START   {.., overrun[32], time[31:0]}
@@ -57,14 +59,14 @@ module anpr_evq #(
 	 * all come from one accepted pixel (or one cut). START's pixel is in
 	 * row 0, which has no edges (no run, no row end); an ABORT's pixel is
 	 * not valid (no run, no row end) and never ends the frame (anpr_framer
-	 * asserts !(ev_fend && ev_abort)). Register 0: START or run_a;
-	 * 1: run_b; 2: row end; 3: FEND or ABORT. */
-	reg [47:0] pl_reg [0:3];
+	 * asserts !(ev_fend && ev_abort)). START and run_a never pend (they go
+	 * first, in the cycle they are raised, with no register); 1: run_b;
+	 * 2: row end; 3: FEND or ABORT. */
+	reg [47:0] pl_reg [1:3];
 	function [1:0] pl_slot;
 		input [2:0] ev_i;
 		case (ev_i)
-		3'd0, 3'd1: pl_slot = 2'd0;
-		3'd2: pl_slot = 2'd1;
+		3'd0, 3'd1, 3'd2: pl_slot = 2'd1; /* 0, 1: not held */
 		3'd3: pl_slot = 2'd2;
 		default: pl_slot = 2'd3;
 		endcase
@@ -82,8 +84,10 @@ module anpr_evq #(
 	assign pl_in[4] = {{48-Y_W{1'b0}}, ev_lines};
 	assign pl_in[5] = {{48-8-Y_W{1'b0}}, ev_abort_flags, ev_lines};
 
-	/* lowest pending index goes first */
-	wire [5:0] first = pend_reg & (~pend_reg + 1'b1);
+	/* START or run_a goes in the cycle it is raised (nothing pends then:
+	 * the front end was not held), else the lowest pending index */
+	wire       byp = in[0] || in[1];
+	wire [5:0] first = byp ? {4'd0, !in[0], in[0]} : pend_reg & (~pend_reg + 1'b1);
 	reg  [2:0] first_i;
 	reg  [2:0] first_type;
 	integer i;
@@ -102,19 +106,21 @@ module anpr_evq #(
 	end
 
 	wire q_ready;
-	wire push = |pend_reg && q_ready;
+	wire push = (byp || |pend_reg) && q_ready;
 	wire [Q_AW+1:0] q_count;
 
 	/* The queue keeps the payload bits an event can use (a run's: PL_W);
 	 * the rest of the 48 are zero. */
 	localparam PL_W = 16 + 2 * (X_W - 3) + (Y_W - 2);
-	wire [47:0]     first_pl = (first_i == 3'd2) ?
-				   {pl_reg[1][47:16+2*(X_W-3)], run_a_sum, run_a_x1, run_a_x0} : pl_reg[pl_slot(first_i)];
+	wire [47:0]     first_pl = (first_i == 3'd0) ? pl_in[0] : (first_i == 3'd1) ? pl_in[1] :
+				   (first_i == 3'd2) ?
+				   {pl_reg[1][47:16+2*(X_W-3)], run_a_sum, run_a_x1, run_a_x0} :
+				   (first_i == 3'd3) ? pl_reg[2] : pl_reg[3];
 	wire [PL_W-1:0] q_pl;
 
 	anpr_fifo #(.DATA_W(3 + PL_W), .ADDR_W(Q_AW)) q (
 		.clk(clk), .rst(rst),
-		.s_data({first_type, first_pl[PL_W-1:0]}), .s_valid(|pend_reg), .s_ready(q_ready),
+		.s_data({first_type, first_pl[PL_W-1:0]}), .s_valid(byp || |pend_reg), .s_ready(q_ready),
 		.m_data({m_ev[50:48], q_pl}), .m_valid(m_ev_valid), .m_ready(m_ev_ready),
 		.count(q_count)
 	);
@@ -130,14 +136,14 @@ module anpr_evq #(
 			$finish;
 		end
 
-	assign busy = |pend_reg;
+	assign busy = |pend_reg || !q_ready;
 	assign q_empty = (q_count == 0);
 
 	always @(posedge clk) begin
-		for (i = 0; i < 6; i = i + 1)
+		for (i = 2; i < 6; i = i + 1)
 			if (in[i])
 				pl_reg[pl_slot(i[2:0])] <= pl_in[i];
-		pend_reg <= (pend_reg & ~(push ? first : 6'd0)) | in;
+		pend_reg <= (pend_reg & ~(push && !byp ? first : 6'd0)) | {in[5:2], 2'b00};
 		if (rst)
 			pend_reg <= 6'd0;
 	end

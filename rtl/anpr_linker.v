@@ -180,11 +180,12 @@ module anpr_linker #(
 	 * from one of three places: a run's slot, the run merged or stacked,
 	 * or the word read back. */
 	wire [S_W-1:0] w_run = pack(1'b1, 1'b1, rx0, rx1, rx0, rx1, rby, rby, rsum);
+	/* the run itself (w_run) until a slot is merged */
 	wire [S_W-1:0] w_merge = pack(1'b1, 1'b1, m_x0_reg, m_x1_reg, m_x0_reg, m_x1_reg, m_y0_reg, rby,
 				      sat16(m_sum_reg));
 	wire [S_W-1:0] w_stack = pack(1'b1, 1'b1, bmin(`F_X0(rd1), rx0), bmax(`F_X1(rd1), rx1), rx0, rx1,
 				      `F_Y0(rd1), rby, sat16({5'd0, `F_SUM(rd1)} + {5'd0, rsum}));
-	wire [S_W-1:0] d0 = (state_reg != L_RUN_END) ? rd0 : m_found_reg ? w_merge : w_run;
+	wire [S_W-1:0] d0 = (state_reg != L_RUN_END) ? rd0 : w_merge;
 	wire [S_W-1:0] d1 = (state_reg == L_RUN) ? w_stack : (state_reg == L_RUN_END) ? w_run : rd1;
 	reg            v0, v1, t01;
 	/* valid and touched are set apart; a close does not send lx0..lx1 */
@@ -253,6 +254,13 @@ module anpr_linker #(
 				s_done_reg <= 1'b0;
 				f1_found_reg <= 1'b0;
 				idx_reg <= 5'd31; /* first cycle only reads slot 0 */
+				/* the merge starts from the run (w_run): each overlapping
+				 * slot of table 0 widens it (a slot's y0 is at most the
+				 * run's row) */
+				m_x0_reg <= rx0;
+				m_x1_reg <= rx1;
+				m_y0_reg <= rby;
+				m_sum_reg <= {5'd0, rsum};
 			end
 			EV_ROWEND: begin
 				state_reg <= L_CREAD;
@@ -285,11 +293,8 @@ module anpr_linker #(
 				if (ov0 && !m_found_reg) begin
 					m_found_reg <= 1'b1;
 					m_slot_reg <= s;
-					m_x0_reg <= bmin(`F_X0(rd0), rx0);
-					m_x1_reg <= bmax(`F_X1(rd0), rx1);
-					m_y0_reg <= `F_Y0(rd0);
-					m_sum_reg <= {5'd0, `F_SUM(rd0)} + {5'd0, rsum};
-				end else if (ov0) begin
+				end
+				if (ov0) begin
 					m_x0_reg <= bmin(`F_X0(rd0), m_x0_reg);
 					m_x1_reg <= bmax(`F_X1(rd0), m_x1_reg);
 					m_y0_reg <= (`F_Y0(rd0) < m_y0_reg) ? `F_Y0(rd0) : m_y0_reg;

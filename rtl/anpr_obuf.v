@@ -29,32 +29,33 @@ module anpr_obuf #(
 	output wire             m_axis_tlast
 );
 
-	reg [8:0]         mem [0:(1<<DEPTH_W)-1];
-	reg [DEPTH_W-1:0] w_reg, r_reg;
+	/* a shift register: entry 0 is the output, a pop moves the rest down
+	 * and a push fills the first empty entry (after the pop) */
+	localparam N = 1 << DEPTH_W;
+	reg [9*N-1:0]     sr_reg;  /* entry e in bits 9e + 8 .. 9e */
 	reg [DEPTH_W:0]   n_reg;
-
 	wire pop = m_axis_tvalid && m_axis_tready;
-
+	wire [DEPTH_W:0] at = n_reg - {{DEPTH_W{1'b0}}, pop}; /* where a push goes */
+	wire [9*N-1:0] shifted = {9'd0, sr_reg[9*N-1:9]};
 	assign count = n_reg;
 	assign m_axis_tvalid = (n_reg != 0);
-	assign m_axis_tdata = mem[r_reg][7:0];
-	assign m_axis_tlast = mem[r_reg][8];
-
+	assign m_axis_tdata = sr_reg[7:0];
+	assign m_axis_tlast = sr_reg[8];
+	genvar e;
+	generate
+		for (e = 0; e < N; e = e + 1) begin : g_e
+			always @(posedge clk)
+				if (s_push && at == e)
+					sr_reg[9*e+8:9*e] <= {s_last, s_data};
+				else if (pop)
+					sr_reg[9*e+8:9*e] <= shifted[9*e+8:9*e];
+		end
+	endgenerate
 	always @(posedge clk) begin
-		if (s_push) begin
-			mem[w_reg] <= {s_last, s_data};
-			w_reg <= w_reg + 1'b1;
-		end
-		if (pop)
-			r_reg <= r_reg + 1'b1;
 		n_reg <= n_reg + {{DEPTH_W{1'b0}}, s_push} - {{DEPTH_W{1'b0}}, pop};
-		if (rst) begin
-			w_reg <= 0;
-			r_reg <= 0;
+		if (rst)
 			n_reg <= 0;
-		end
 	end
-
 `ifdef FORMAL
 	reg f_past_valid = 1'b0;
 	always @(posedge clk)
@@ -78,7 +79,6 @@ module anpr_obuf #(
 			if ($past(s_push) && $past(n_reg) == 0)
 				assert(m_axis_tdata == $past(s_data) && m_axis_tlast == $past(s_last));
 			assert(n_reg <= (1 << DEPTH_W));
-			assert(w_reg - r_reg == n_reg[DEPTH_W-1:0]);
 			cover(n_reg == (1 << DEPTH_W));
 		end
 `endif

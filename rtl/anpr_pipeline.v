@@ -206,11 +206,12 @@ module anpr_pipeline #(
 	 * UP5K); the store's reads wait for the framer's writes ---- */
 	wire               ring_re, ring_gnt;
 	wire [RING_AW-1:0] ring_raddr;
+	wire               ring_rseq;
 	wire [7:0]         ring_rdata;
 
 	anpr_ram_sp8 #(.ADDR_W(RING_AW), .DEPTH(RING_LINES * MAX_W)) ring (
 		.clk(clk), .rst(rst), .we(ring_we), .waddr(ring_waddr), .wdata(pix_data), .wlast(pix_eol),
-		.re(ring_re), .raddr(ring_raddr), .gnt(ring_gnt), .rdata(ring_rdata)
+		.re(ring_re), .raddr(ring_raddr), .rseq(ring_rseq), .gnt(ring_gnt), .rdata(ring_rdata)
 	);
 
 	/* ---- back end: store and emitter ---- */
@@ -226,7 +227,8 @@ module anpr_pipeline #(
 		.close_ylast(close_ylast),
 		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
 		.ctl_payload(ctl_payload), .ctl_tfull(ctl_tfull),
-		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_gnt(ring_gnt), .ring_rdata(ring_rdata),
+		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_rseq(ring_rseq), .ring_gnt(ring_gnt),
+		.ring_rdata(ring_rdata),
 		.m_axis_rec_tdata(m_axis_rec_tdata), .m_axis_rec_tvalid(m_axis_rec_tvalid),
 		.m_axis_rec_tready(m_axis_rec_tready), .m_axis_rec_tlast(m_axis_rec_tlast),
 		.frame_width(frame_width), .frame_height(frame_height), .cfg_edge_thr(edge_thr_q),

@@ -83,6 +83,7 @@ module anpr_store #(
 
 	output wire               ring_re,
 	output wire [RING_AW-1:0] ring_raddr,
+	output wire               ring_rseq,
 	input  wire               ring_gnt,
 	input  wire [7:0]         ring_rdata,
 
@@ -122,6 +123,7 @@ module anpr_store #(
 
 	input  wire               slot_re,
 	input  wire [SA_W-1:0]    slot_raddr,
+	input  wire               slot_rseq,
 	output wire               slot_gnt,
 	output wire [7:0]         slot_rdata
 );
@@ -212,9 +214,10 @@ module anpr_store #(
 	wire [12:0] cy0 = (y >= MY_TOP) ? y - MY_TOP : 13'd0;
 	wire ring_gone = cy0 + RING_LINES < {1'b0, close_ylast} + SLACK + 1;
 	wire [12:0] cy = ring_gone ? {1'b0, close_ylast} - CUT_BACK : cy0;
-	wire [12:0] cx1a = x + w + MX - 1'b1;
+	/* x + w = (x1 + 1) * 8 and y + h = (y1 + 1) * 4: a constant added */
+	wire [12:0] cx1a = {{13-X_W{1'b0}}, x1_reg, 3'b000} + MX + 13'd7;
 	wire [12:0] cx1 = (cx1a < {1'b0, frame_width}) ? cx1a : {1'b0, frame_width} - 1'b1;
-	wire [12:0] cy1a = y + h + MY - 1'b1;
+	wire [12:0] cy1a = {{13-Y_W{1'b0}}, close_y1, 2'b00} + MY + 13'd3;
 	wire [12:0] cy1 = (cy1a < {1'b0, close_ylast}) ? cy1a : {1'b0, close_ylast};
 	wire [12:0] cwn = cx1 - cx + 1'b1;
 	wire [12:0] chn = cy1 - cy + 1'b1;
@@ -287,8 +290,12 @@ module anpr_store #(
 	reg [CW_W-1:0]    c_reg;
 	reg [RING_AW-1:0] rb_reg;
 	reg [SA_W-1:0]    sa_reg;
-	reg               wv_reg, wl_reg; /* a byte for the slot, the crop's last */
-	reg [SA_W-1:0]    wa_reg;
+	/* a byte for the slot (its data, ring_rdata, a cycle later: the slot
+	 * RAM registers the rest), the crop's last */
+	wire              copy_first = c_reg == 0 && r_reg == 0;
+	wire              sw_we = (state_reg == S_COPY) && ring_gnt;
+	wire [SA_W-1:0]   sw_a = copy_first ? {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}} : sa_reg;
+	wire              sw_last = (c_reg + 1'b1 == ccw) && (r_reg + 1'b1 == cch);
 	/* S_RING: the crop top's ring address, (ccy mod RING_LINES) * MAX_W
 	 * (a frame's line y is at (y mod RING_LINES) * MAX_W): 8 steps of
 	 * restoring division, then 8 of shift and add */
@@ -300,6 +307,7 @@ module anpr_store #(
 
 	assign ring_re = (state_reg == S_COPY);
 	assign ring_raddr = rb_reg + {{RING_AW-12{1'b0}}, ccx} + {{RING_AW-CW_W{1'b0}}, c_reg};
+	assign ring_rseq = c_reg != 0; /* the byte after the one granted last */
 	assign copy_active = (state_reg == S_COPY);
 	assign copy_row = ccy[Y_W-1:0] + {{Y_W-CH_W{1'b0}}, r_reg};
 	/* A frame takes the tag of the frame before last: it starts only when
@@ -394,9 +402,9 @@ module anpr_store #(
 		.clk(clk), .we(mq_we), .waddr({mq_wp_reg, mw_reg}), .wdata(mword),
 		.re(1'b1), .raddr({mq_rp_reg, msg_word}), .rdata(msg));
 
-	anpr_ram_sp8 #(.ADDR_W(SA_W), .DEPTH(NSLOTS << SLOT_AW)) slots (
-		.clk(clk), .rst(rst), .we(wv_reg), .waddr(wa_reg), .wdata(ring_rdata), .wlast(wl_reg),
-		.re(slot_re), .raddr(slot_raddr), .gnt(slot_gnt), .rdata(slot_rdata)
+	anpr_ram_sp8 #(.ADDR_W(SA_W), .DEPTH(NSLOTS << SLOT_AW), .WDATA_LATE(1)) slots (
+		.clk(clk), .rst(rst), .we(sw_we), .waddr(sw_a), .wdata(ring_rdata), .wlast(sw_last),
+		.re(slot_re), .raddr(slot_raddr), .rseq(slot_rseq), .gnt(slot_gnt), .rdata(slot_rdata)
 	);
 
 	task drop_one;
@@ -414,8 +422,6 @@ module anpr_store #(
 	always @(posedge clk) begin
 		mi_reg <= mi;
 		mi_e_reg <= !scanning;
-		wv_reg <= 1'b0;
-		wl_reg <= 1'b0;
 		case (state_reg)
 		S_IDLE: if (ctl_take) begin
 			/* frame control, after every close of the frame */
@@ -528,19 +534,12 @@ module anpr_store #(
 			rb_reg <= ra_reg;
 		end
 		S_COPY: if (ring_gnt) begin
-			if (c_reg == 0 && r_reg == 0) begin
+			if (copy_first) begin
 				m_valid[victim_reg[NI_W-1:0]] <= 1'b1;
 				m_tag[victim_reg[NI_W-1:0]] <= tag_reg;
 				seq_reg <= seq_reg + 1'b1;
-				sa_reg <= {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
-				wa_reg <= {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}};
-			end else begin
-				wa_reg <= sa_reg;
 			end
-			wv_reg <= 1'b1;
-			wl_reg <= (c_reg + 1'b1 == ccw) && (r_reg + 1'b1 == cch);
-			sa_reg <= ((c_reg == 0 && r_reg == 0) ?
-				   {victim_reg[SA_W-SLOT_AW-1:0], {SLOT_AW{1'b0}}} : sa_reg) + 1'b1;
+			sa_reg <= sw_a + 1'b1;
 			if (c_reg + 1'b1 == ccw) begin
 				c_reg <= {CW_W{1'b0}};
 				r_reg <= r_reg + 1'b1;
@@ -566,7 +565,6 @@ module anpr_store #(
 			found <= 16'd0;
 			dropped <= 8'd0;
 			sts_dropped <= 32'd0;
-			wv_reg <= 1'b0;
 		end
 	end
 

@@ -39,6 +39,7 @@ module anpr_emit #(
 	input  wire [11:0]     meta_ch,
 	output wire            slot_re,
 	output wire [SA_W-1:0] slot_raddr,
+	output wire            slot_rseq,
 	input  wire            slot_gnt,
 	input  wire [7:0]      slot_rdata,
 	output wire [7:0]      m_axis_rec_tdata,
@@ -72,6 +73,7 @@ module anpr_emit #(
 	assign free_tag = d_reg[5];
 	assign slot_re = 1'b1;
 	assign slot_raddr = a_reg;
+	assign slot_rseq = 1'b1; /* a_reg counts the grants */
 	assign m_axis_rec_tdata = d_reg;
 	assign m_axis_rec_tvalid = v_reg;
 	assign m_axis_rec_tlast = d_reg[7];

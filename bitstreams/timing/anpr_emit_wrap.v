@@ -23,7 +23,7 @@ module anpr_emit_wrap (
 	wire [15:0] slot_raddr;
 	wire [7:0]  tdata;
 	wire [31:0] sts;
-	wire        msg_ready, free_valid, free_tag_valid, free_tag, slot_re, tvalid, tlast, idle;
+	wire        msg_ready, free_valid, free_tag_valid, free_tag, slot_re, slot_rseq, tvalid, tlast, idle;
 
 	anpr_emit #(.Y_W(12), .SLOT_AW(13), .SA_W(16), .CROP_MAX_W(256), .CROP_MAX_H(48),
 		    .CW_AW(8), .CH_AW(6), .NSLOTS(8)) emit (
@@ -33,13 +33,13 @@ module anpr_emit_wrap (
 		.free_tag(free_tag), .meta_idx(meta_idx), .meta_gnt(sh[68]), .meta_valid(sh[69]),
 		.meta_tag(sh[70]), .meta_seq(sh[78:71]), .meta_score(sh[94:79]), .meta_cx(sh[106:95]),
 		.meta_cy(sh[118:107]), .meta_cw(sh[130:119]), .meta_ch(sh[142:131]),
-		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(sh[143]), .slot_rdata(sh[151:144]),
+		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rseq(slot_rseq), .slot_gnt(sh[143]), .slot_rdata(sh[151:144]),
 		.m_axis_rec_tdata(tdata), .m_axis_rec_tvalid(tvalid), .m_axis_rec_tready(sh[152]),
 		.m_axis_rec_tlast(tlast), .idle(idle), .sts_candidates(sts)
 	);
 
 	always @(posedge clk)
-		sout <= ^{msg_ready, free_valid, free_idx, free_tag_valid, free_tag, meta_idx, slot_re,
+		sout <= ^{msg_ready, free_valid, free_idx, free_tag_valid, free_tag, meta_idx, slot_re, slot_rseq,
 			  slot_raddr, tdata, tvalid, tlast, idle, sts};
 endmodule
 `resetall

@@ -37,7 +37,7 @@ module fv_emit #(
 	input wire        m_axis_rec_tready
 );
 	wire [2:0]      msg_word;
-	wire            msg_ready, free_valid, free_tag_valid, free_tag, slot_re, idle;
+	wire            msg_ready, free_valid, free_tag_valid, free_tag, slot_re, slot_rseq, idle;
 	wire            m_axis_rec_tvalid, m_axis_rec_tlast;
 	wire [7:0]      m_axis_rec_tdata;
 	wire [3:0]      free_idx, meta_idx;
@@ -53,7 +53,7 @@ module fv_emit #(
 		.meta_idx(meta_idx), .meta_gnt(meta_gnt), .meta_valid(meta_valid), .meta_tag(meta_tag),
 		.meta_seq(meta_seq), .meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
 		.meta_cw(meta_cw), .meta_ch(meta_ch),
-		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata),
+		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rseq(slot_rseq), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata),
 		.m_axis_rec_tdata(m_axis_rec_tdata), .m_axis_rec_tvalid(m_axis_rec_tvalid),
 		.m_axis_rec_tready(m_axis_rec_tready), .m_axis_rec_tlast(m_axis_rec_tlast),
 		.idle(idle), .sts_candidates(sts_candidates)
@@ -83,7 +83,7 @@ module fv_emit #(
 		end
 	end
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, msg_word, free_valid, free_tag_valid, free_tag, free_idx, meta_idx, slot_re, slot_raddr,
+	wire unused = &{1'b0, msg_word, free_valid, free_tag_valid, free_tag, free_idx, meta_idx, slot_re, slot_raddr, slot_rseq,
 			idle, sts_candidates};
 	/* verilator lint_on UNUSEDSIGNAL */
 endmodule

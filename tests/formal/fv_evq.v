@@ -64,6 +64,8 @@ module fv_evq #(
 			assume(rst);
 		if (busy)
 			assume(in == 6'd0);
+		/* START's pixel is in row 0, which has no runs */
+		assume(!(in[0] && in[1]));
 		assume(f_in < 6'd60); /* the counters do not wrap within the depth */
 		if (f_past_valid && !rst) begin
 			assert(f_out <= f_in);

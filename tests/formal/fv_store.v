@@ -56,10 +56,11 @@ module fv_store #(
 	input wire               free_tag,
 	input wire [3:0]         meta_idx,
 	input wire               slot_re,
-	input wire [SA_W-1:0]    slot_raddr
+	input wire [SA_W-1:0]    slot_raddr,
+	input wire               slot_rseq
 );
 	localparam C_W = 2 * (X_W - 3) + 2 * (Y_W - 2) + 16 + Y_W;
-	wire               close_ready, ring_re, idle, copy_active, ctl_ready, msg_valid, msg_pending;
+	wire               close_ready, ring_re, ring_rseq, idle, copy_active, ctl_ready, msg_valid, msg_pending;
 	wire               meta_gnt, meta_valid, meta_tag, slot_gnt;
 	wire [RING_AW-1:0] ring_raddr;
 	wire [Y_W-1:0]     copy_row;
@@ -78,7 +79,7 @@ module fv_store #(
 		.frame_width(frame_width), .cfg_min_w(cfg_min_w), .cfg_max_w(cfg_max_w),
 		.cfg_min_h(cfg_min_h), .cfg_max_h(cfg_max_h), .cfg_min_aspect4(cfg_min_aspect4),
 		.cfg_max_aspect(cfg_max_aspect), .cfg_min_score(cfg_min_score), .cfg_max_cands(cfg_max_cands),
-		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_gnt(ring_gnt), .ring_rdata(ring_rdata),
+		.ring_re(ring_re), .ring_raddr(ring_raddr), .ring_rseq(ring_rseq), .ring_gnt(ring_gnt), .ring_rdata(ring_rdata),
 		.idle(idle), .copy_active(copy_active), .copy_row(copy_row),
 		.ctl_valid(ctl_valid), .ctl_ready(ctl_ready), .ctl_type(ctl_type),
 		.ctl_payload(ctl_payload), .ctl_tfull(ctl_tfull), .frame_height(frame_height),
@@ -89,7 +90,7 @@ module fv_store #(
 		.meta_idx(meta_idx), .meta_gnt(meta_gnt), .meta_valid(meta_valid), .meta_tag(meta_tag),
 		.meta_seq(meta_seq), .meta_score(meta_score), .meta_cx(meta_cx), .meta_cy(meta_cy),
 		.meta_cw(meta_cw), .meta_ch(meta_ch),
-		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata)
+		.slot_re(slot_re), .slot_raddr(slot_raddr), .slot_rseq(slot_rseq), .slot_gnt(slot_gnt), .slot_rdata(slot_rdata)
 	);
 
 	fv_stream #(.W(C_W), .OUTPUT(0)) closes (.clk(clk), .rst(rst), .valid(close_valid), .ready(close_ready),
@@ -133,7 +134,7 @@ module fv_store #(
 		end
 	end
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, ring_re, ring_raddr, idle, copy_active, copy_row, msg_pending, sts_dropped,
+	wire unused = &{1'b0, ring_re, ring_raddr, ring_rseq, idle, copy_active, copy_row, msg_pending, sts_dropped,
 			meta_gnt, meta_valid, meta_tag, meta_seq, meta_score, meta_cx, meta_cy, meta_cw, meta_ch,
 			slot_gnt, slot_rdata, msg};
 	/* verilator lint_on UNUSEDSIGNAL */

@@ -49,3 +49,19 @@ check store fv_store 20 "" "" $F/free/anpr_ram_sdp.v $F/free/anpr_spram.v rtl/an
 check emit fv_emit 12 "" "rtl/anpr_obuf.v" $F/free/anpr_ram_sdp.v $F/free/anpr_ram_sdp2.v rtl/anpr_emit.v \
 	$F/fv_stream.v $F/fv_emit.v
 check pixel fv_pixel 12 "" "" $F/free/anpr_ram_sdp.v rtl/anpr_sobel.v rtl/anpr_blocks.v $F/fv_pixel.v
+# bitstreams/cmpconst.v, the board build's techmap of comparisons with a
+# constant side, against Yosys's own comparison cells: every comparison of
+# fv_cmpconst.v mapped, and the same function (a SAT proof, all inputs)
+if [ "$only" = "  " ] || [[ "$only" == *" cmpconst "* ]]; then
+	if yosys -q -l "$out/cmpconst.yosys.log" -p "read_verilog $F/fv_cmpconst.v; proc; opt_clean; \
+		copy fv_cmpconst gold; techmap -map bitstreams/cmpconst.v fv_cmpconst; opt; \
+		select -assert-none fv_cmpconst/t:\$lt fv_cmpconst/t:\$le fv_cmpconst/t:\$gt fv_cmpconst/t:\$ge; \
+		select -assert-count 20 gold/t:\$lt gold/t:\$le gold/t:\$gt gold/t:\$ge; \
+		miter -equiv -flatten -make_assert gold fv_cmpconst miter; hierarchy -top miter; \
+		sat -verify -prove-asserts miter"; then
+		echo "formal: cmpconst: the techmap is equivalent on every comparison"
+	else
+		echo "formal: cmpconst: FAILED (see $out/cmpconst.yosys.log)"
+		exit 1
+	fi
+fi
