@@ -21,7 +21,10 @@
  * (a scene's plate box from truth.csv is read as a crop, widened by a
  * tenth, to tell localisation from reading):
  *   seg      no segmentation hypothesis has a slot for every character of
- *            the truth where the classifier gives it at least 1 %
+ *            the truth where the classifier gives it at least 1 %; counted
+ *            apart ("seg-slots") where none has as many slots as the truth
+ *            has characters (characters merged, lost or never found; the
+ *            rest have the slots, but a box that is not the character)
  *   cls      one has, but no hypothesis reads the truth
  *   grammar  a hypothesis has the truth among its candidates, not first
  *   choice   a hypothesis reads the truth, another one wins
@@ -96,6 +99,10 @@ static void print_tally(const char *set, const char *what, const struct tally *t
 enum { WHY_SEG, WHY_CLS, WHY_GRAMMAR, WHY_CHOICE, WHY_LOC, NWHY };
 static const char *const why_name[NWHY] = {"seg", "cls", "grammar", "choice", "loc"};
 
+/* The seg misses of the set being evaluated where no hypothesis has as many
+ * slots as the truth has characters (--why). */
+static int seg_slots;
+
 /* The bucket of a crop read wrongly (--why), with the slots of its
  * best-aligned hypothesis printed. */
 static int why_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h,
@@ -107,15 +114,19 @@ static int why_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsign
 	int slot_of[32], bslot[32] = {0}, L = (int)strlen(truth);
 	float bminp = 0;
 
-	if (n <= 0 || anpr_read_hyps(opts, px, w, h, w, hyps, n, reads) != n)
+	int few;
+
+	if (n <= 0 || anpr_read_hyps(opts, px, w, h, w, hyps, n, reads) != n) {
+		seg_slots++;
 		return WHY_SEG;
+	}
 	for (i = 0; i < n; i++) {
 		float minp = 0;
 
 		if (win < 0 || reads[i].score > reads[win].score)
 			win = i;
 		if (dataset_align(&anpr_classifier_default, px, w, h, &hyps[i], truth, slot_of, &minp) > -1e29 &&
-		    minp > bminp) {
+		    (best < 0 || minp > bminp)) {
 			bminp = minp;
 			best = i;
 			memcpy(bslot, slot_of, sizeof(bslot));
@@ -123,6 +134,7 @@ static int why_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsign
 	}
 	if (best >= 0 && bminp >= 0.01f)
 		why = WHY_CLS;
+	few = best < 0;
 	for (i = 0; i < n; i++) {
 		for (k = 1; k < reads[i].ncands; k++)
 			if (!strcmp(reads[i].cands[k].text, truth) && why < WHY_GRAMMAR)
@@ -130,6 +142,7 @@ static int why_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsign
 		if (!strcmp(reads[i].text, truth))
 			why = WHY_CHOICE;
 	}
+	seg_slots += why == WHY_SEG && few;
 	printf("      %s: %d hypotheses; won %d (%s, score %.2f)", why_name[why], n, win, reads[win].text,
 	       reads[win].score);
 	if (best >= 0)
@@ -196,6 +209,8 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 	struct truth_row *rows;
 	struct tally all = {0}, held = {0};
 	int whys[NWHY] = {0};
+
+	seg_slots = 0;
 	struct anpr_read_opts opts = {ANPR_COUNTRY_GB, NULL};
 	int crops = !strcmp(set, "uk-crops") || !strcmp(set, "br-crops"), tiles = !strcmp(set, "gb-chars");
 	char dir[4096], path[4400], err[512];
@@ -284,7 +299,7 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 		printf("  %-10s misses   ", set);
 		for (i = 0; i < NWHY; i++)
 			printf(" %s %d", why_name[i], whys[i]);
-		printf("\n");
+		printf(" (seg-slots %d)\n", seg_slots);
 	}
 	anpr_pipe_close(p);
 	free(rows);

@@ -358,9 +358,21 @@ static int split_box(const struct work *wk, const struct comp *c, int k, struct 
 	return k;
 }
 
+/* A blob at either end of a row that the reference width splits in three
+ * but 5/4 of it in two (END_REF4): a character joined to the plate's frame
+ * or surround, the blob as wide as three characters or a little less,
+ * whose even cuts in three miss the neck between frame and character. The
+ * row is offered both ways (rows_of), the split in two END_COST lower. */
+#define END_REF4 5
+#define END_COST 200
+
 /* Turn a chain into character boxes: split wide blobs, absorb pieces of
- * broken characters lying over a member. Writes up to max boxes. */
-static int row_boxes(const struct work *wk, const struct row *r, struct comp *out, int max)
+ * broken characters lying over a member. Writes up to max boxes. With
+ * end2, a blob at either end of the row split in three by the reference
+ * width and in two by END_REF4 / 4 of it is split in two; *doubt (if not
+ * NULL) is set to 1 where the row has such a blob. */
+static int row_boxes(const struct work *wk, const struct row *r, struct comp *out, int max, int end2,
+		     int *doubt)
 {
 	int widths[ANPR_SEG_MAX_CHARS], nw = 0, ref, i, j, m, n = 0;
 	int hm = r->hsum / r->n;
@@ -407,6 +419,13 @@ static int row_boxes(const struct work *wk, const struct row *r, struct comp *ou
 			k = 1;
 		if (k > 3)
 			k = 3;
+		if (k == 3 && (i == 0 || i == r->n - 1) &&
+		    (cw(&c) + ref * END_REF4 / 8) / (ref * END_REF4 / 4) < 3) {
+			if (doubt)
+				*doubt = 1;
+			if (end2)
+				k = 2;
+		}
 		if (k > max - n)
 			k = max - n;
 		if (k > 1)
@@ -552,7 +571,8 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 	for (i = 0; i < nrows; i++) {
 		struct comp boxes[ANPR_SEG_MAX_CHARS];
 		struct anpr_seg_hyp h;
-		int n = row_boxes(wk, &rows[i], boxes, ANPR_SEG_MAX_CHARS), s = row_score(wk, &rows[i]) + bonus;
+		int doubt = 0, n = row_boxes(wk, &rows[i], boxes, ANPR_SEG_MAX_CHARS, 0, &doubt);
+		int s = row_score(wk, &rows[i]) + bonus;
 
 		if (band && rows[i].n >= 3 && s > best) {
 			best = s;
@@ -561,6 +581,13 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 		}
 		emit(wk, boxes, n, n, 1, inverted, s, cw_, ch_, &h);
 		keep(out, nout, max, &h);
+		if (doubt) {
+			struct comp b2[ANPR_SEG_MAX_CHARS];
+			int n2 = row_boxes(wk, &rows[i], b2, ANPR_SEG_MAX_CHARS, 1, NULL);
+
+			emit(wk, b2, n2, n2, 1, inverted, s - END_COST, cw_, ch_, &h);
+			keep(out, nout, max, &h);
+		}
 		for (j = 0; j < nrows; j++) {
 			const struct row *a = &rows[i], *b = &rows[j];
 			int ha = a->hsum / a->n, hb = b->hsum / b->n;
@@ -572,7 +599,7 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 			if (j == i || b->y0 <= a->y1 || (b->y0 - a->y1) * 10 > ha * ROW_GAP10 || ox * 2 < span ||
 			    ha * 10 > hb * 17 || hb * 10 > ha * 17)
 				continue;
-			n2 = row_boxes(wk, b, boxes + n, ANPR_SEG_MAX_CHARS - n);
+			n2 = row_boxes(wk, b, boxes + n, ANPR_SEG_MAX_CHARS - n, 0, NULL);
 			emit(wk, boxes, n + n2, n, 2, inverted, row_score(wk, a) + row_score(wk, b) + bonus, cw_,
 			     ch_, &h);
 			keep(out, nout, max, &h);

@@ -142,6 +142,39 @@ static void test_segment_washed_out(void)
 	CU_ASSERT(found);
 }
 
+/* The first character, a wide one, joined by a thin neck to a block of the
+ * plate's frame (or the dark surround) as wide as itself: the blob is as
+ * wide as three ordinary characters. Cut in three at even cuts, no piece is
+ * the character; some hypothesis still has every character whole, the frame
+ * a box of its own before them. */
+static void test_segment_joined_to_frame(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct drawn d;
+	int n, i, j, k, x, y, found = 0;
+
+	memset(px, 210, PW * PH);
+	for (y = 12; y < 48; y++) /* the frame block, x 10..35 */
+		memset(px + y * PW + 10, 30, 26);
+	for (y = 28; y < 31; y++) /* the neck, column 36 */
+		px[y * PW + 36] = 30;
+	glyph(px, PW, 37, 12, 30, 36, 4, 30); /* a wide character */
+	d.box[0] = (struct anpr_box){37, 12, 30, 36};
+	for (i = 1, x = 74; i < 7; i++, x += 28) {
+		glyph(px, PW, x, 12, 21, 36, 4, 30);
+		d.box[i] = (struct anpr_box){(uint16_t)x, 12, 21, 36};
+	}
+	d.n = 7;
+	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	for (k = 0; k < n && !found; k++) { /* each drawn box, in order, other boxes between */
+		for (i = 0, j = 0; i < h[k].nchars && j < d.n; i++)
+			j += near(&h[k].chars[i], &d.box[j], 2);
+		found = j == d.n && !h[k].inverted;
+	}
+	CU_ASSERT(found);
+}
+
 static void test_segment_one_row(void)
 {
 	segment_drawn(1, 7, 0);
@@ -653,6 +686,7 @@ int register_read_suite(void)
 		{"read score: a rare series (German E, H) counts against a reading", test_read_rare_series},
 		{"segment: characters joined by thin bridges", test_segment_bridged},
 		{"segment: a washed-out plate above a dark surround", test_segment_washed_out},
+		{"segment: a character joined to the plate's frame", test_segment_joined_to_frame},
 		{"segment: light characters on a dark plate", test_segment_inverted},
 		{"segment: two rows, top row first", test_segment_two_rows},
 		{"segment: two rows a text height and more apart", test_segment_two_rows_apart},
