@@ -251,28 +251,49 @@ static int send_cmd(struct usb_state *s, uint8_t op, const uint8_t *payload, uin
 	return bulk_out(s, buf, anpr_usb_msg_put(buf, ANPR_USB_MAGIC_CMD, op, seq, payload, len), what);
 }
 
+/* A SYNC lost in a command the bridge was still receiving (a FRAME cut off
+ * by a failed bulk-OUT, or by a host killed mid-upload) is taken as that
+ * command's bytes; the bridge's command timeout then ends it. So SYNC is
+ * sent again every SYNC_RESEND_MS (past that timeout), up to SYNC_TRIES. */
+#define SYNC_RESEND_MS (3 * ANPR_USB_CMD_TIMEOUT_MS)
+#define SYNC_TRIES 8
+
 /* SYNC: everything before it (stale records, replies, a half-read message)
- * is read and dropped, up to the SYNC's own ACK. */
+ * is read and dropped, up to the ACK of the first SYNC that got through;
+ * the ACKs of SYNCs sent after it are expected like any command's. */
 static int sync_device(struct usb_state *s)
 {
-	uint8_t seq = s->seq;
-	uint64_t deadline = now_ms() + s->timeout_ms;
-	int rc = send_cmd(s, ANPR_USB_OP_SYNC, NULL, 0, "usb: SYNC");
+	uint8_t first = s->seq;
+	unsigned sent = 0;
+	uint64_t deadline = now_ms() + s->timeout_ms, resend = 0;
+	int rc;
+	uint8_t got = 0;
 
-	if (rc)
-		return rc;
 	for (;;) {
 		struct anpr_usb_msg m;
+		uint64_t until = deadline;
 
-		rc = next_msg(s, &m, deadline, "usb: SYNC");
-		if (rc == ANPR_ERR_PROTOCOL)
-			continue; /* resynchronising: skip to the next good message */
+		if (sent < SYNC_TRIES && now_ms() >= resend) {
+			if ((rc = send_cmd(s, ANPR_USB_OP_SYNC, NULL, 0, "usb: SYNC")))
+				return rc;
+			sent++;
+			resend = now_ms() + SYNC_RESEND_MS;
+		}
+		if (sent < SYNC_TRIES && resend < until)
+			until = resend;
+		rc = next_msg(s, &m, until, "usb: SYNC");
+		if (rc == ANPR_ERR_PROTOCOL || (rc == ANPR_ERR_TIMEOUT && until < deadline))
+			continue; /* resynchronising: skip to the next good message; or send SYNC again */
 		if (rc)
 			return rc;
-		if (m.type == ANPR_USB_MSG_ACK && m.seq == seq)
+		if (m.type == ANPR_USB_MSG_ACK && (uint8_t)(m.seq - first) < sent) {
+			got = (uint8_t)(m.seq - first);
 			break;
+		}
 	}
 	s->nexpect = 0;
+	while (++got < sent) /* the later SYNCs' ACKs are still to come */
+		s->expect[s->nexpect++] = (uint8_t)(first + got);
 	s->rec_off = s->rec_len = 0;
 	s->rec_seq_known = 0;
 	s->need_sync = 0;

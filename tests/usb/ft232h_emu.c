@@ -65,14 +65,22 @@ static void unplug(ft232h_emu *e)
 		urb_finish(e, u, -ESHUTDOWN, 0);
 }
 
+/* The bridge's command timeout: no byte for ANPR_USB_CMD_TIMEOUT_MS while a
+ * command is partly received. Checked on every ioctl, and before new bytes
+ * reach the bridge (the real one would have timed out while they were due). */
+static void cmd_timeout(ft232h_emu *e, gint64 now)
+{
+	if (anpr_bridge_busy(e->br) && now - e->last_out > ANPR_USB_CMD_TIMEOUT_MS * 1000)
+		anpr_bridge_timeout(e->br);
+}
+
 /* Fill waiting bulk-IN URBs from the bridge's output, 510 data bytes per
  * 512-byte packet after the 2 status bytes. */
 static void serve(ft232h_emu *e)
 {
 	gint64 now = g_get_monotonic_time();
 
-	if (anpr_bridge_busy(e->br) && now - e->last_out > ANPR_USB_CMD_TIMEOUT_MS * 1000)
-		anpr_bridge_timeout(e->br);
+	cmd_timeout(e, now);
 	while (!e->gone && !g_queue_is_empty(&e->in)) {
 		struct urb *u = g_queue_peek_head(&e->in);
 		const uint8_t *src;
@@ -197,15 +205,22 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 		if (p->type == USBDEVFS_URB_TYPE_CONTROL && u->buf && p->buffer_length >= 8) {
 			vendor_request(e, u, u->buf->data);
 		} else if (p->type == USBDEVFS_URB_TYPE_BULK && p->endpoint == ANPR_USB_EP_OUT) {
-			long at = e->f.corrupt_out_at - e->wire_out;
+			long at = e->f.corrupt_out_at - e->wire_out, cut = e->f.cut_out_at - e->wire_out;
+			int len = p->buffer_length, status = 0;
 
-			if (at >= 0 && at < p->buffer_length)
+			if (cut >= 0 && cut < len) { /* the transfer fails part-way */
+				len = (int)cut;
+				status = -EPROTO;
+				e->f.cut_out_at = -1;
+			}
+			if (at >= 0 && at < len)
 				u->buf->data[at] ^= 0xFF; /* a bit error on the way to the chip */
-			if (p->buffer_length > 0)
-				anpr_bridge_write(e->br, u->buf->data, (size_t)p->buffer_length);
+			cmd_timeout(e, g_get_monotonic_time());
+			if (len > 0)
+				anpr_bridge_write(e->br, u->buf->data, (size_t)len);
 			e->last_out = g_get_monotonic_time();
-			e->wire_out += p->buffer_length;
-			urb_finish(e, u, 0, p->buffer_length);
+			e->wire_out += len;
+			urb_finish(e, u, status, len);
 		} else if (p->type == USBDEVFS_URB_TYPE_BULK && p->endpoint == ANPR_USB_EP_IN && u->buf) {
 			g_queue_push_tail(&e->in, u);
 		} else {
@@ -262,7 +277,7 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 ft232h_emu *ft232h_emu_new(int with_device)
 {
 	ft232h_emu *e = g_new0(ft232h_emu, 1);
-	struct ft232h_faults none = {-1, -1, -1, -1, -1};
+	struct ft232h_faults none = {-1, -1, -1, -1, -1, -1};
 
 	pthread_mutex_init(&e->mu, NULL);
 	e->f = none;
