@@ -313,6 +313,10 @@ void anpr_bridge_timeout(anpr_bridge *b)
 {
 	if (b->st == HUNT)
 		return;
+	if (b->st == HDR) { /* the ERR names the cut command's op and seq, as far as they came */
+		b->h.op = b->got > 1 ? b->hdr[1] : 0;
+		b->h.seq = b->got > 2 ? b->hdr[2] : 0;
+	}
 	if (b->st == PIXELS) {
 		/* end the cut frame now: a tlast before the line's last column
 		 * (short line), or none on it (long line); either drops it */

@@ -41,6 +41,7 @@ struct ft232h_emu {
 	struct ft232h_faults f;
 	long sent, wire_out, wire_in;
 	int gone;
+	int in_since_out; /* a bulk-IN URB came after the last bulk-OUT one: the host waits for replies */
 	unsigned nreq;
 	uint8_t req[64];
 	uint16_t val[64];
@@ -67,10 +68,14 @@ static void unplug(ft232h_emu *e)
 
 /* The bridge's command timeout: no byte for ANPR_USB_CMD_TIMEOUT_MS while a
  * command is partly received. Checked on every ioctl, and before new bytes
- * reach the bridge (the real one would have timed out while they were due). */
+ * reach the bridge (the real one would have timed out while they were due).
+ * Only once the host waits for replies (a bulk-IN URB after the last
+ * bulk-OUT one): a test process descheduled between two URBs of one upload
+ * (a loaded machine) must not cut its frame, where a host stalled that long
+ * on the board would. */
 static void cmd_timeout(ft232h_emu *e, gint64 now)
 {
-	if (anpr_bridge_busy(e->br) && now - e->last_out > ANPR_USB_CMD_TIMEOUT_MS * 1000)
+	if (anpr_bridge_busy(e->br) && e->in_since_out && now - e->last_out > ANPR_USB_CMD_TIMEOUT_MS * 1000)
 		anpr_bridge_timeout(e->br);
 }
 
@@ -207,6 +212,7 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 		} else if (p->type == USBDEVFS_URB_TYPE_BULK && p->endpoint == ANPR_USB_EP_OUT) {
 			long at = e->f.corrupt_out_at - e->wire_out, cut = e->f.cut_out_at - e->wire_out;
 			int len = p->buffer_length, status = 0;
+			long pause = e->f.pause_out_at - e->wire_out;
 
 			if (cut >= 0 && cut < len) { /* the transfer fails part-way */
 				len = (int)cut;
@@ -216,13 +222,19 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 			if (at >= 0 && at < len)
 				u->buf->data[at] ^= 0xFF; /* a bit error on the way to the chip */
 			cmd_timeout(e, g_get_monotonic_time());
+			e->in_since_out = 0;
 			if (len > 0)
 				anpr_bridge_write(e->br, u->buf->data, (size_t)len);
 			e->last_out = g_get_monotonic_time();
+			if (pause >= 0 && pause < len) { /* as if the host came back that much later */
+				e->last_out -= ANPR_USB_CMD_TIMEOUT_MS * 1500;
+				e->f.pause_out_at = -1;
+			}
 			e->wire_out += len;
 			urb_finish(e, u, status, len);
 		} else if (p->type == USBDEVFS_URB_TYPE_BULK && p->endpoint == ANPR_USB_EP_IN && u->buf) {
 			g_queue_push_tail(&e->in, u);
+			e->in_since_out = 1;
 		} else {
 			urb_finish(e, u, -EPIPE, 0);
 		}
@@ -277,7 +289,7 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 ft232h_emu *ft232h_emu_new(int with_device)
 {
 	ft232h_emu *e = g_new0(ft232h_emu, 1);
-	struct ft232h_faults none = {-1, -1, -1, -1, -1, -1};
+	struct ft232h_faults none = {-1, -1, -1, -1, -1, -1, -1};
 
 	pthread_mutex_init(&e->mu, NULL);
 	e->f = none;

@@ -28,6 +28,8 @@ struct ft232h_faults {
 	long short_at;   /* the packet that would carry this byte is cut to 1 byte (no room for the 2 status bytes) */
 	long corrupt_out_at; /* host -> device: this byte of the bulk-OUT stream is inverted */
 	long cut_out_at; /* host -> device: the bulk-OUT URB holding this byte takes the bytes before it, then fails (-EPROTO) */
+	long pause_out_at; /* host -> device: after the bulk-OUT URB holding this byte, the host is back 1.5 command
+			    * timeouts later (a host descheduled mid-upload) */
 };
 void ft232h_emu_faults(ft232h_emu *e, const struct ft232h_faults *f);
 /* data bytes sent to the host so far */

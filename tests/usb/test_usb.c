@@ -175,6 +175,42 @@ static void test_stale(void)
 	ft232h_emu_free(e);
 }
 
+/* The host descheduled between two bulk-OUT URBs of a frame for longer
+ * than the bridge's command timeout (a loaded machine): the emulator times a
+ * command out only once the host waits for replies, so the frame reads as
+ * the model's (before, such a pause cut it: ERR TIMEOUT, a flaky test). */
+static void test_pause(void)
+{
+	ft232h_emu *e = ft232h_emu_new(1);
+	uint8_t *px = scene(W, H, 2026);
+	size_t cap = 1 << 20;
+	uint8_t *a = malloc(cap), *b = malloc(cap);
+	void *u = NULL, *m = NULL;
+	char err[320] = "";
+	long nu = -1, nm, out, in;
+	int rc = anpr_transport_usb.open(&u, NULL, err, sizeof(err));
+
+	CHECK(rc == ANPR_OK, "open usb: %s", err);
+	if (rc == ANPR_OK) {
+		struct ft232h_faults f = {-1, -1, -1, -1, -1, -1, -1};
+
+		ft232h_emu_wire(e, &out, &in);
+		f.pause_out_at = out + 300000;
+		ft232h_emu_faults(e, &f);
+		nu = frame_records(&anpr_transport_usb, u, px, W, H, a, cap);
+		CHECK(nu > 0, "a pause mid-upload: %ld: %s", nu, anpr_transport_usb.errmsg(u));
+		anpr_transport_usb.close(u);
+	}
+	anpr_transport_model.open(&m, NULL, err, sizeof(err));
+	nm = frame_records(&anpr_transport_model, m, px, W, H, b, cap);
+	CHECK(nu == nm && !memcmp(a, b, (size_t)nm), "a pause mid-upload: usb %ld record bytes, model %ld", nu, nm);
+	anpr_transport_model.close(m);
+	free(a);
+	free(b);
+	free(px);
+	ft232h_emu_free(e);
+}
+
 /* `anpr read --backend usb --json` = `--backend model` but for "ms" */
 static char *run(const char *cmd)
 {
@@ -229,7 +265,7 @@ static void test_tool(const char *build)
 	/* the device vanishes during the first file: an error line for it, the
 	 * second fails as clearly, exit status 1 */
 	{
-		struct ft232h_faults f = {ft232h_emu_sent(e) + 3000, -1, -1, -1, -1, -1};
+		struct ft232h_faults f = {ft232h_emu_sent(e) + 3000, -1, -1, -1, -1, -1, -1};
 		FILE *p;
 		char out[4096] = "";
 		size_t n;
@@ -255,7 +291,7 @@ static void test_tool(const char *build)
 /* A pipe on a fresh emulator; fault f armed `at` data bytes after open. */
 static anpr_pipe *open_faulty(ft232h_emu *e, const char *backend, long at, int which)
 {
-	struct ft232h_faults f = {-1, -1, -1, -1, -1, -1};
+	struct ft232h_faults f = {-1, -1, -1, -1, -1, -1, -1};
 	char err[320];
 	anpr_pipe *p = NULL;
 	int rc = anpr_pipe_open(&p, backend, err, sizeof(err));
@@ -263,7 +299,8 @@ static anpr_pipe *open_faulty(ft232h_emu *e, const char *backend, long at, int w
 	CHECK(rc == ANPR_OK, "open %s: %s", backend, err);
 	if (rc)
 		return NULL;
-	long *fld[6] = {&f.vanish_at, &f.corrupt_at, &f.stall_at, &f.short_at, &f.corrupt_out_at, &f.cut_out_at};
+	long *fld[7] = {&f.vanish_at, &f.corrupt_at, &f.stall_at, &f.short_at, &f.corrupt_out_at, &f.cut_out_at,
+			&f.pause_out_at};
 	long out, in;
 
 	ft232h_emu_wire(e, &out, &in);
@@ -291,7 +328,7 @@ static void check_fault(const char *name, int which, long at, const char *backen
 	printf("%s: %s\n", name, anpr_pipe_errmsg(p));
 	if (recovers) {
 		/* the next frame resynchronises (SYNC) and reads as the model does */
-		struct ft232h_faults none = {-1, -1, -1, -1, -1, -1};
+		struct ft232h_faults none = {-1, -1, -1, -1, -1, -1, -1};
 
 		ft232h_emu_faults(e, &none);
 		anpr_pipe_open(&m, "model", err, sizeof(err));
@@ -543,6 +580,23 @@ static void test_bridge(void)
 	anpr_bridge_write(b, frame, n);
 	k = replies(b, t, s, code, 8, rec, &reclen);
 	CHECK(k == 1 && code[0] == ANPR_USB_E_LEN && reclen == 0, "FRAME size/len mismatch: %u replies", k);
+	/* a header cut off after its op and seq: ERR TIMEOUT names them, as
+	 * received (not those of the command before) */
+	{
+		const uint8_t part[3] = {ANPR_USB_MAGIC_CMD, ANPR_USB_OP_READ, 10};
+		const uint8_t *o;
+		struct anpr_usb_msg m;
+		size_t used, len;
+		const char *why;
+
+		anpr_bridge_write(b, part, sizeof(part));
+		anpr_bridge_timeout(b);
+		len = anpr_bridge_pending(b, &o);
+		CHECK(anpr_usb_msg_parse(o, len, &m, &used, &why) == ANPR_USB_OK && m.type == ANPR_USB_MSG_ERR &&
+			      m.payload[0] == ANPR_USB_E_TIMEOUT && m.payload[1] == ANPR_USB_OP_READ && m.seq == 10,
+		      "a cut header: ERR TIMEOUT of op 0x%02x #%u", len >= 10 ? o[9] : 0, len >= 3 ? o[2] : 0);
+		anpr_bridge_consume(b, len);
+	}
 	free(frame);
 	free(rec);
 	anpr_bridge_free(b);
@@ -562,6 +616,7 @@ int main(int argc, char **argv)
 	test_bridge();
 	test_records();
 	test_stale();
+	test_pause();
 	test_tool(build);
 	test_faults(build);
 	test_permission(build);
