@@ -34,13 +34,33 @@ const char *anpr_strerror(int err)
 	}
 }
 
+static int vfail(anpr_pipe *p, int rc, const char *fmt, va_list ap)
+{
+	vsnprintf(p->err, sizeof(p->err), fmt, ap);
+	return rc;
+}
+
 static int fail(anpr_pipe *p, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(p->err, sizeof(p->err), fmt, ap);
+	rc = vfail(p, rc, fmt, ap);
 	va_end(ap);
+	return rc;
+}
+
+/* fail() for a frame whose records were not all read: the transport drops
+ * the rest, so that they do not come back as the next frame's */
+static int abandon(anpr_pipe *p, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rc = vfail(p, rc, fmt, ap);
+	va_end(ap);
+	if (p->ops->discard)
+		p->ops->discard(p->state);
 	return rc;
 }
 
@@ -98,8 +118,8 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 		st = off < p->len ? anpr_rec_parse(p->buf + off, p->len - off, &rec, &used, &why)
 				  : ANPR_REC_INCOMPLETE;
 		if (st == ANPR_REC_BAD)
-			return fail(p, ANPR_ERR_PROTOCOL, "%s: bad record at byte %zu: %s", p->ops->name,
-				    off, why);
+			return abandon(p, ANPR_ERR_PROTOCOL, "%s: bad record at byte %zu: %s", p->ops->name,
+				       off, why);
 		if (st == ANPR_REC_OK) {
 			off += used;
 			if (rec.type == ANPR_REC_FRAME) {
@@ -110,8 +130,8 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 				r.cands[r.ncands++] = rec.u.cand;
 			} else if (rec.type == ANPR_REC_END) {
 				if (!have_frame)
-					return fail(p, ANPR_ERR_PROTOCOL, "%s: END without FRAME",
-						    p->ops->name);
+					return abandon(p, ANPR_ERR_PROTOCOL, "%s: END without FRAME",
+						       p->ops->name);
 				r.end = rec.u.end;
 				/* the buffer may have moved while it grew */
 				for (unsigned i = 0; i < r.ncands; i++)
@@ -130,16 +150,16 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 			uint8_t *b = realloc(p->buf, cap);
 
 			if (!b)
-				return fail(p, ANPR_ERR_NOMEM, "out of memory");
+				return abandon(p, ANPR_ERR_NOMEM, "out of memory");
 			p->buf = b;
 			p->cap = cap;
 		}
 		n = p->ops->recv(p->state, p->buf + p->len, p->cap - p->len);
 		if (n < 0)
-			return p->ops->errmsg ? fail(p, (int)n, "%s", p->ops->errmsg(p->state))
-					      : fail(p, (int)n, "%s: receive failed", p->ops->name);
+			return p->ops->errmsg ? abandon(p, (int)n, "%s", p->ops->errmsg(p->state))
+					      : abandon(p, (int)n, "%s: receive failed", p->ops->name);
 		if (n == 0)
-			return fail(p, ANPR_ERR_TIMEOUT, "%s: no END record for the frame", p->ops->name);
+			return abandon(p, ANPR_ERR_TIMEOUT, "%s: no END record for the frame", p->ops->name);
 		p->len += (size_t)n;
 	}
 }

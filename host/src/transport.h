@@ -25,6 +25,10 @@ struct anpr_transport_ops {
 	/* What the last failing call failed on (NULL: the backend has no
 	 * detail beyond the anpr_error). */
 	const char *(*errmsg)(void *state);
+	/* The caller stopped reading the frame sent last (a malformed record,
+	 * an error): whatever is left of its records must not reach the next
+	 * frame's recv. The frame's pixels are still valid during the call. */
+	void (*discard)(void *state);
 };
 
 extern const struct anpr_transport_ops anpr_transport_model;

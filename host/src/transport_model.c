@@ -66,6 +66,15 @@ static long model_recv(void *state, uint8_t *buf, size_t cap)
 	return (long)n;
 }
 
+/* the model runs a frame whole in send_frame: its records are all pending */
+static void model_discard(void *state)
+{
+	struct model_state *s = state;
+	const uint8_t *b;
+
+	anpr_model_consume(s->m, anpr_model_pending(s->m, &b, NULL));
+}
+
 static uint64_t model_cycles(void *state)
 {
 	return ((struct model_state *)state)->pixels;
@@ -81,4 +90,5 @@ static void model_close(void *state)
 
 const struct anpr_transport_ops anpr_transport_model = {
 	"model", model_open, model_max_width, model_send_frame, model_recv, model_cycles, model_close, NULL,
+	model_discard,
 };

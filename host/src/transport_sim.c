@@ -92,6 +92,16 @@ static long sim_recv(void *state, uint8_t *buf, size_t cap)
 	return (long)got;
 }
 
+/* the rest of the frame through the RTL, its records dropped: the next
+ * frame starts on an idle pipeline */
+static void sim_discard(void *state)
+{
+	uint8_t scratch[4096];
+
+	while (sim_recv(state, scratch, sizeof(scratch)) > 0)
+		;
+}
+
 static uint64_t sim_cycles(void *state)
 {
 	return anpr_sim_cycles(((struct sim_state *)state)->sim);
@@ -106,5 +116,5 @@ static void sim_close(void *state)
 }
 
 const struct anpr_transport_ops anpr_transport_sim = {
-	"sim", sim_open, sim_max_width, sim_send_frame, sim_recv, sim_cycles, sim_close, NULL,
+	"sim", sim_open, sim_max_width, sim_send_frame, sim_recv, sim_cycles, sim_close, NULL, sim_discard,
 };

@@ -599,6 +599,17 @@ static const char *usb_errmsg(void *state)
 	return ((struct usb_state *)state)->err;
 }
 
+/* the rest of the frame's messages, read or still to come, are skipped by
+ * the SYNC before the next frame (its ACK follows every record produced
+ * before it) */
+static void usb_discard(void *state)
+{
+	struct usb_state *s = state;
+
+	s->rec_off = s->rec_len = 0;
+	s->need_sync = 1;
+}
+
 static void usb_close(void *state)
 {
 	struct usb_state *s = state;
@@ -616,5 +627,5 @@ static void usb_close(void *state)
 }
 
 const struct anpr_transport_ops anpr_transport_usb = {
-	"usb", usb_open, usb_max_width, usb_send_frame, usb_recv, usb_cycles, usb_close, usb_errmsg,
+	"usb", usb_open, usb_max_width, usb_send_frame, usb_recv, usb_cycles, usb_close, usb_errmsg, usb_discard,
 };

@@ -27,6 +27,8 @@ struct anpr_bridge {
 	unsigned w, col; /* FRAME: width, column of the next pixel */
 	int hdr_err;     /* ERR HEADER sent; quiet until a good header */
 	uint8_t rec_seq;
+	uint64_t rec_bytes; /* record bytes chunked so far */
+	int64_t rec_fault;  /* anpr_bridge_fault_record: that byte inverted (-1: none) */
 	uint8_t *out;    /* device -> host bytes */
 	size_t out_len, out_cap, out_off;
 };
@@ -42,7 +44,13 @@ anpr_bridge *anpr_bridge_new(const char *preset)
 		return NULL;
 	}
 	anpr_model_cfg_default(&b->par, &b->shadow, 640, 480);
+	b->rec_fault = -1;
 	return b;
+}
+
+void anpr_bridge_fault_record(anpr_bridge *b, long after)
+{
+	b->rec_fault = after < 0 ? -1 : (int64_t)b->rec_bytes + after;
 }
 
 void anpr_bridge_free(anpr_bridge *b)
@@ -97,9 +105,19 @@ static void drain_records(anpr_bridge *b)
 			k++;
 		if (i + k < n && k < ANPR_USB_REC_MAX)
 			k++; /* the record's last byte */
-		out_put(b, ANPR_USB_MSG_REC, b->rec_seq++, bytes + i, (uint32_t)k);
+		if (b->rec_fault >= (int64_t)(b->rec_bytes + i) && b->rec_fault < (int64_t)(b->rec_bytes + i + k)) {
+			uint8_t bad[ANPR_USB_REC_MAX];
+
+			memcpy(bad, bytes + i, k);
+			bad[b->rec_fault - (int64_t)(b->rec_bytes + i)] ^= 0xFF;
+			b->rec_fault = -1;
+			out_put(b, ANPR_USB_MSG_REC, b->rec_seq++, bad, (uint32_t)k);
+		} else {
+			out_put(b, ANPR_USB_MSG_REC, b->rec_seq++, bytes + i, (uint32_t)k);
+		}
 		i += k;
 	}
+	b->rec_bytes += n;
 	anpr_model_consume(b->m, n);
 }
 

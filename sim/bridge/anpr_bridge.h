@@ -31,6 +31,11 @@ int anpr_bridge_busy(const anpr_bridge *b);
  * answer ERR TIMEOUT, end a cut frame (the pipeline drops it at once). */
 void anpr_bridge_timeout(anpr_bridge *b);
 
+/* Test hook (tests/usb): invert the record byte `after` bytes past the
+ * records chunked so far, inside a REC message whose CRC is then right: a
+ * bridge whose pipeline sent a malformed record. after < 0: none. */
+void anpr_bridge_fault_record(anpr_bridge *b, long after);
+
 /* Device -> host bytes not yet taken, and taking them. */
 size_t anpr_bridge_pending(const anpr_bridge *b, const uint8_t **bytes);
 void anpr_bridge_consume(anpr_bridge *b, size_t n);

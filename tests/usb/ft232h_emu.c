@@ -359,6 +359,13 @@ void ft232h_emu_faults(ft232h_emu *e, const struct ft232h_faults *f)
 	pthread_mutex_unlock(&e->mu);
 }
 
+void ft232h_emu_fault_record(ft232h_emu *e, long after)
+{
+	pthread_mutex_lock(&e->mu);
+	anpr_bridge_fault_record(e->br, after);
+	pthread_mutex_unlock(&e->mu);
+}
+
 long ft232h_emu_sent(ft232h_emu *e)
 {
 	long n;

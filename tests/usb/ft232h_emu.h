@@ -32,6 +32,10 @@ struct ft232h_faults {
 			    * timeouts later (a host descheduled mid-upload) */
 };
 void ft232h_emu_faults(ft232h_emu *e, const struct ft232h_faults *f);
+/* The bridge sends a malformed record in a well-framed chunk: the record
+ * byte `after` bytes past those chunked so far is inverted
+ * (anpr_bridge_fault_record). */
+void ft232h_emu_fault_record(ft232h_emu *e, long after);
 /* data bytes sent to the host so far */
 long ft232h_emu_sent(ft232h_emu *e);
 /* bytes on the bulk endpoints so far: host -> device, and device -> host

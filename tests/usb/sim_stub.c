@@ -15,4 +15,4 @@ static int stub_open(void **state, const char *args, char *err, size_t errlen)
 	return ANPR_ERR_UNSUPPORTED;
 }
 
-const struct anpr_transport_ops anpr_transport_sim = {"sim", stub_open, NULL, NULL, NULL, NULL, NULL, NULL};
+const struct anpr_transport_ops anpr_transport_sim = {"sim", stub_open, NULL, NULL, NULL, NULL, NULL, NULL, NULL};

@@ -299,6 +299,10 @@ static anpr_pipe *open_faulty(ft232h_emu *e, const char *backend, long at, int w
 	CHECK(rc == ANPR_OK, "open %s: %s", backend, err);
 	if (rc)
 		return NULL;
+	if (which == 7) { /* a malformed record in a well-framed chunk */
+		ft232h_emu_fault_record(e, at);
+		return p;
+	}
 	long *fld[7] = {&f.vanish_at, &f.corrupt_at, &f.stall_at, &f.short_at, &f.corrupt_out_at, &f.cut_out_at,
 			&f.pause_out_at};
 	long out, in;
@@ -377,6 +381,10 @@ static void test_faults(const char *build)
 	 * takes the SYNC that follows as pixels until its command timeout, so
 	 * the host must send it again after the timeout */
 	check_fault("frame upload cut off", 5, 100000, "usb:timeout=3000", ANPR_ERR_IO, "sending the frame", 1);
+	/* the frame's first record malformed inside a good chunk: the pipe stops
+	 * reading the frame, and the rest of its records must not be read as
+	 * the next frame's (the transport's discard: SYNC first) */
+	check_fault("malformed record", 7, 0, "usb:timeout=10000", ANPR_ERR_PROTOCOL, "bad record at byte 0", 1);
 
 	/* no device at all */
 	e = ft232h_emu_new(0);
