@@ -1131,14 +1131,6 @@ static void report(const char *what, const struct anpr_classifier *c, const stru
 	fflush(stdout);
 }
 
-/* One round of training: every training sample once per epoch (a font
- * sample with probability font_mix), shuffled, mostly augmented, in batches
- * of nb; the learning rate follows a cosine from lr down. With balance A > 0
- * a character sample's gradient is weighted by (mean count / its class's
- * count)^A over the real training characters (clamped to 0.2..5, scaled so
- * that the characters' mean weight is 1; junk 1): rare classes (O beside 0)
- * count for more. The weights after each epoch from avg_from on are
- * averaged into the result (none when avg_from >= epochs). */
 /* Whether sample sm is one --uk-repeat repeats: a UK character (gb-chars or
  * uk-crops, training fold) whose character is in chars. */
 static int uk_repeated(const struct sample *sm, const char *chars)
@@ -1147,6 +1139,15 @@ static int uk_repeated(const struct sample *sm, const char *chars)
 	       strchr(chars, anpr_class_char(sm->label));
 }
 
+/* One round of training: every training sample once per epoch (a font
+ * sample with probability font_mix), shuffled, mostly augmented, in batches
+ * of nb; the learning rate follows a cosine from lr down. With balance A > 0
+ * a character sample's gradient is weighted by (mean count / its class's
+ * count)^A over the real training characters (clamped to 0.2..5, scaled so
+ * that the characters' mean weight is 1; junk 1): rare classes (O beside 0)
+ * count for more. The weights after each epoch from avg_from on are
+ * averaged into the result (none when avg_from >= epochs). With rep > 1
+ * the UK samples of the characters rep_chars are seen rep times an epoch. */
 static void train_round(struct net *net, int epochs, float lr0, float p_aug, int nb, int avg_from, float font_mix,
 			float balance, const char *rep_chars, int rep)
 {
