@@ -3,7 +3,7 @@
  *
  *   build/train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] [--batch N]
  *               [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS]
- *               [--font-mix P] [--balance A] [--seed N] [--out FILE]
+ *               [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--seed N] [--out FILE]
  *
  * Reads DIR (default ../shared/data):
  *   gb-chars/  single-character tiles of real UK plates
@@ -1131,6 +1131,14 @@ static void report(const char *what, const struct anpr_classifier *c, const stru
 	fflush(stdout);
 }
 
+/* Whether sample sm is one --uk-repeat repeats: a UK character (gb-chars or
+ * uk-crops, training fold) whose character is in chars. */
+static int uk_repeated(const struct sample *sm, const char *chars)
+{
+	return !sm->test && !sm->synth && (sm->set == SET_GB || sm->set == SET_UK) && sm->label != ANPR_CLASS_JUNK &&
+	       strchr(chars, anpr_class_char(sm->label));
+}
+
 /* One round of training: every training sample once per epoch (a font
  * sample with probability font_mix), shuffled, mostly augmented, in batches
  * of nb; the learning rate follows a cosine from lr down. With balance A > 0
@@ -1138,13 +1146,15 @@ static void report(const char *what, const struct anpr_classifier *c, const stru
  * count)^A over the real training characters (clamped to 0.2..5, scaled so
  * that the characters' mean weight is 1; junk 1): rare classes (O beside 0)
  * count for more. The weights after each epoch from avg_from on are
- * averaged into the result (none when avg_from >= epochs). */
+ * averaged into the result (none when avg_from >= epochs). With rep > 1
+ * the UK samples of the characters rep_chars are seen rep times an epoch. */
 static void train_round(struct net *net, int epochs, float lr0, float p_aug, int nb, int avg_from, float font_mix,
-			float balance)
+			float balance, const char *rep_chars, int rep)
 {
 	static struct act a;
 	uint8_t tile[ANPR_TILE_IN];
-	int *order = xcalloc((size_t)nsamples, sizeof(int)), ntrain = 0, i, e, navg = 0, nc = 0, nchar = 0;
+	int *order = xcalloc((size_t)nsamples * (size_t)(rep > 1 ? rep : 1), sizeof(int)), ntrain = 0, i, e, navg = 0,
+	    nc = 0, nchar = 0, nrep = 0;
 	int count[ANPR_NCLASS] = {0};
 	float wt[ANPR_NCLASS];
 	double *avg = xcalloc((size_t)net->npar, sizeof(double)), mean = 0, norm = 0;
@@ -1155,6 +1165,13 @@ static void train_round(struct net *net, int epochs, float lr0, float p_aug, int
 			if (!samples[i].synth && samples[i].label != ANPR_CLASS_JUNK)
 				count[samples[i].label]++;
 		}
+	/* --uk-repeat: the UK samples of the characters named appear rep times an
+	 * epoch (their extra copies go after the others, then all are shuffled) */
+	for (i = 0; rep > 1 && i < nsamples; i++)
+		if (uk_repeated(&samples[i], rep_chars))
+			for (e = 1; e < rep; e++)
+				order[ntrain + nrep++] = i;
+	ntrain += nrep;
 	for (i = 0; i < ANPR_NCLASS; i++)
 		if (i != ANPR_CLASS_JUNK && count[i]) {
 			mean += count[i];
@@ -1172,7 +1189,8 @@ static void train_round(struct net *net, int epochs, float lr0, float p_aug, int
 	for (i = 0; balance > 0 && i < ANPR_NCLASS; i++)
 		if (i != ANPR_CLASS_JUNK && norm > 0)
 			wt[i] = (float)(wt[i] * nchar / norm);
-	printf("training on %d samples (%d held out), %d epochs\n", ntrain, nsamples - ntrain, epochs);
+	printf("training on %d samples (%d held out, %d repeats), %d epochs\n", ntrain - nrep, nsamples - (ntrain - nrep),
+	       nrep, epochs);
 	for (e = 0; e < epochs; e++) {
 		float lr = lr0 * 0.5f * (1 + cosf(3.14159265f * (float)e / (float)epochs)) + lr0 / 50;
 		double loss = 0;
@@ -1216,7 +1234,8 @@ static void train_round(struct net *net, int epochs, float lr0, float p_aug, int
 int main(int argc, char **argv)
 {
 	const char *data = "../shared/data", *out = "host/src/classifier_weights.c", *font_skip = "";
-	int epochs = 30, c1 = 8, c2 = 32, nh = 64, nb = 1, font_copies = 0, i;
+	char rep_chars[64] = "";
+	int epochs = 30, c1 = 8, c2 = 32, nh = 64, nb = 1, font_copies = 0, rep = 1, i;
 	float base_lr = 0.002f, p_aug = 0.6f, avg = 0.5f, font_mix = 1, balance = 0;
 	unsigned long seed = 1;
 	int crops[NSETS] = {0}, keep, round, rounds = 2;
@@ -1257,11 +1276,21 @@ int main(int argc, char **argv)
 			balance = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--font-skip") && i + 1 < argc)
 			font_skip = argv[++i];
-		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+		else if (!strcmp(argv[i], "--uk-repeat") && i + 1 < argc) {
+			const char *arg = argv[++i], *colon = strchr(arg, ':');
+
+			if (!colon || colon == arg || (size_t)(colon - arg) >= sizeof(rep_chars) || atoi(colon + 1) < 1) {
+				fprintf(stderr, "train: --uk-repeat CHARS:N (N >= 1)\n");
+				return 1;
+			}
+			memcpy(rep_chars, arg, (size_t)(colon - arg));
+			rep_chars[colon - arg] = 0;
+			rep = atoi(colon + 1);
+		} else if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			out = argv[++i];
 		else {
 			fprintf(stderr, "usage: train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] "
-					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--seed N] [--out FILE]\n");
+					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--seed N] [--out FILE]\n");
 			return 1;
 		}
 	}
@@ -1294,7 +1323,8 @@ int main(int argc, char **argv)
 
 		printf("round %d: %d of %d crops aligned\n", round, used, ncrops);
 		train_round(&net, epochs, base_lr, p_aug, nb,
-			    round == rounds - 1 ? epochs - (int)((float)epochs * avg + 0.5f) : epochs, font_mix, balance);
+			    round == rounds - 1 ? epochs - (int)((float)epochs * avg + 0.5f) : epochs, font_mix, balance,
+			    rep_chars, rep);
 		report("held out (float)", NULL, &net, 1, 1);
 		quantise(&net, &q);
 	}

@@ -47,6 +47,18 @@
 #ifndef SKIP_INLINE
 #define SKIP_INLINE 1.0
 #endif
+/* under gb, a clear space between the characters read (at least GAP_REL of
+ * the row's height and GAP_RATIO times the row's median gap) with letters on
+ * both sides or digits on both sides */
+#ifndef GAP_COST
+#define GAP_COST 1.5
+#endif
+#ifndef GAP_REL
+#define GAP_REL 0.2
+#endif
+#ifndef GAP_RATIO
+#define GAP_RATIO 2.0
+#endif
 #define ROW_H_LO 0.75
 #define ROW_H_HI 1.25
 #define ROW_BASE 0.25
@@ -175,6 +187,7 @@ static double geom_cost(enum anpr_country country, unsigned w, unsigned h, const
 	for (row = 0; row < 2; row++) {
 		int a = row ? hyp->row2 : 0, b = row ? hyp->nchars : hyp->row2;
 		int hs[ANPR_SEG_MAX_CHARS], bs[ANPR_SEG_MAX_CHARS], ws[ANPR_SEG_MAX_CHARS], m = 0, s, mh, mb, mw;
+		int gs[ANPR_SEG_MAX_CHARS], gap[ANPR_SEG_MAX_CHARS], k0 = k, prev = -1, jm = -1;
 
 		for (s = a; s < b; s++)
 			if (used >> s & 1) {
@@ -208,6 +221,24 @@ static double geom_cost(enum anpr_country country, unsigned w, unsigned h, const
 			if ((c->y == 0 || c->y + c->h >= h) && !inrow)
 				cost += EDGE_COST;
 		}
+		/* UK plates space their groups (AB12 CDE, A123 BCD, ABC 123D, 148 OAS),
+		 * and every group boundary is a change between letters and digits */
+		if (country != ANPR_COUNTRY_GB || m < 4)
+			continue;
+		for (s = a, m = 0; s < b; s++)
+			if (used >> s & 1) {
+				if (prev >= 0) {
+					gap[m] = gs[m] = hyp->chars[s].x - (hyp->chars[prev].x + hyp->chars[prev].w);
+					if (jm < 0 || gap[m] > gap[jm])
+						jm = m;
+					m++;
+				}
+				prev = s;
+			}
+		qsort(gs, (size_t)m, sizeof(int), cmp_int);
+		if (gap[jm] >= GAP_REL * mh && gap[jm] >= GAP_RATIO * (gs[m / 2] > 1 ? gs[m / 2] : 1) &&
+		    (cand->text[k0 + jm] >= 'A') == (cand->text[k0 + jm + 1] >= 'A'))
+			cost += GAP_COST;
 	}
 	return cost;
 }

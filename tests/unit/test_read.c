@@ -678,12 +678,43 @@ static void test_read_score(void)
 			       anpr_read_score(ANPR_COUNTRY_GB, PW, PH, &narrow, &a), 1e-9);
 }
 
+/* Under gb, a clear space between the characters read falls between letters
+ * and digits (148 OAS, AB12 CDE): a text with the same kind on both sides of
+ * it (1480AS) scores less than one without (148OAS). Evenly spaced boxes, or
+ * another country, leave the two alike. */
+static void test_read_score_gap(void)
+{
+	struct anpr_seg_hyp h, spaced;
+	struct anpr_text_cand a = text_cand("148OAS", 0x3f, "gb-dateless"), b = text_cand("1480AS", 0x3f, "gb-dateless");
+	int i;
+
+	row_hyp(&h, 6);
+	spaced = h;
+	for (i = 3; i < 6; i++)
+		spaced.chars[i].x = (uint16_t)(spaced.chars[i].x + 12);
+	CU_ASSERT(anpr_read_score(ANPR_COUNTRY_GB, PW, PH, &spaced, &a) >
+		  anpr_read_score(ANPR_COUNTRY_GB, PW, PH, &spaced, &b) + 1);
+	CU_ASSERT_DOUBLE_EQUAL(anpr_read_score(ANPR_COUNTRY_GB, PW, PH, &h, &a),
+			       anpr_read_score(ANPR_COUNTRY_GB, PW, PH, &h, &b), 1e-9);
+	a.format = b.format = "none";
+	a.grammatical = b.grammatical = 0;
+	CU_ASSERT_DOUBLE_EQUAL(anpr_read_score(ANPR_COUNTRY_EU, PW, PH, &spaced, &a),
+			       anpr_read_score(ANPR_COUNTRY_EU, PW, PH, &spaced, &b), 1e-9);
+	/* a box left out where a character stands makes a space too: PV769 read
+	 * from P W V 7 6 9 costs, PWV769 does not */
+	row_hyp(&h, 6);
+	a = text_cand("PV769", 0x3d, "none");
+	b = text_cand("PV769", 0x3e, "none");
+	CU_ASSERT(anpr_read_score(ANPR_COUNTRY_GB, PW, PH, &h, &a) + 1 < anpr_read_score(ANPR_COUNTRY_GB, PW, PH, &h, &b));
+}
+
 int register_read_suite(void)
 {
 	static CU_TestInfo tests[] = {
 		{"segment: one row of characters, in order", test_segment_one_row},
 		{"read score: plate structure under any, skipped character-like boxes", test_read_score},
 		{"read score: a rare series (German E, H) counts against a reading", test_read_rare_series},
+		{"read score: under gb, a space between letters and digits", test_read_score_gap},
 		{"segment: characters joined by thin bridges", test_segment_bridged},
 		{"segment: a washed-out plate above a dark surround", test_segment_washed_out},
 		{"segment: a character joined to the plate's frame", test_segment_joined_to_frame},
