@@ -181,8 +181,12 @@ module anpr_emit #(
 	wire [C_W-1:0]      chw_rd = {{C_W-CW_AW{1'b0}}, chr_rd[2*CW_AW-1:CW_AW]} - chx_rd + 1'b1;
 	wire             chb_rd = {1'b0, chr_ra_reg} >= nch1_reg;
 	reg [7:0]      h1_reg, h2_reg;
-	wire [C_W-1:0]    tw = rx1_reg - rx0_reg + 1'b1;
-	wire [C_W-1:0]    th = ry1_reg - ry0_reg + 1'b1;
+	/* The text box's width and height, and what is derived from them
+	 * below (the band height of the character scans, the plate box), are
+	 * registers a cycle behind the box (timing): the box changes only at
+	 * the end of a pass or scan, and none of them is read in the cycle
+	 * after that. */
+	reg  [C_W-1:0]    tw, th;
 
 	/* ---- profile RAMs: row counts, column counts of both text rows ---- */
 	reg             rowc_we, colc_we, col2_we;
@@ -279,8 +283,10 @@ module anpr_emit #(
 	/* split search */
 	wire [C_W-1:0] rfg = inv_reg ? tw - rowc_rd : rowc_rd;
 	/* character boxes: band height, run test */
-	wire [C_W-1:0] seg_bh = (state_reg == E_SEG2) ? ry1_reg - split_reg :
-			     (split_reg != 0) ? split_reg - ry0_reg : th;
+	/* a cycle behind too: a band's scan reads it after its priming cycle */
+	wire [C_W-1:0] seg_bh_d = (state_reg == E_SEG2) ? ry1_reg - split_reg :
+			       (split_reg != 0) ? split_reg - ry0_reg : th;
+	reg  [C_W-1:0] seg_bh;
 	wire        seg_fg = (sc_i_reg <= rx1_reg) && (sc_v_raw >= {4'd0, seg_bh[C_W-1:4]} + 1'b1);
 	wire [C_W+1:0] peak3 = {1'b0, sc_peak_reg, 1'b0} + {2'b00, sc_peak_reg};
 	wire        seg_keep = (sc_i_reg - sc_start_reg >= 2) && (peak3 >= {2'b00, seg_bh}) &&
@@ -289,9 +295,9 @@ module anpr_emit #(
 	/* ---- plate box: text box grown by 5/16 of its height above and below ---- */
 	wire [C_W+3:0] th5 = {2'b00, th, 2'b00} + {4'b0000, th};
 	wire [C_W-1:0] ey = th5[C_W+3:4];
-	wire [C_W-1:0] pby = (ry0_reg >= ey) ? ry0_reg - ey : {C_W{1'b0}};
+	wire [C_W-1:0] pby_d = (ry0_reg >= ey) ? ry0_reg - ey : {C_W{1'b0}};
 	wire [C_W-1:0] pbye = (ry1_reg + ey < ch_reg) ? ry1_reg + ey : ch_reg - 1'b1;
-	wire [C_W-1:0] pbh = pbye - pby + 1'b1;
+	reg  [C_W-1:0] pby, pbh; /* two cycles behind the box: read in the header */
 
 	/* ---- bytes of the fixed parts ---- */
 	reg  [7:0]  fix_byte;
@@ -630,6 +636,11 @@ module anpr_emit #(
 	always @(posedge clk) begin
 
 		pix_pend_reg <= (state_reg == E_CPIX) && wk_go;
+		tw <= rx1_reg - rx0_reg + 1'b1;
+		th <= ry1_reg - ry0_reg + 1'b1;
+		seg_bh <= seg_bh_d;
+		pby <= pby_d;
+		pbh <= pbye - pby_d + 1'b1;
 		chr_ra_reg <= sj;
 
 		/* walker address stage */
