@@ -258,22 +258,24 @@ module anpr_pipeline #(
 	wire        lk_needs_rows = lk_h <= {1'b0, max_h_q};
 	reg  [12:0] crop_top_min_reg;
 	reg         crop_top_valid_reg; /* crop_top_min holds a close that needs rows */
-	/* hold_back is a register (timing: the hazards' state and compares
-	 * do not reach the input's tready in the same cycle), computed a cycle
-	 * ahead from registers so that it holds no later than the hazards
-	 * would, at most a cycle or a row earlier: at the next cycle the pixel
-	 * is in row pix_row + 1 at most, a close queued now may need rows from
-	 * its top on, a copy's row only grows, a copy starts only after its
-	 * close was pending (crop_top_min at or above its top), and a row end
-	 * raised now cannot hold the next pixel (it is at most a row on). */
-	reg         hold_reg;
-	localparam [12:0] RL1 = RING_LINES - 1; /* the hazards below against row + 1 */
+	/* The hold is computed a cycle ahead from registers (timing: the
+	 * hazards' state and compares do not reach the input's tready in the
+	 * same cycle). It holds no later than the hazards would, at most a
+	 * cycle earlier or later to release: a close queued now may need rows
+	 * from its top on, a copy's row only grows, a copy starts only after
+	 * its close was pending (crop_top_min at or above its top), a row end
+	 * raised now cannot hold the next pixel (it is at most a row on). The
+	 * row is the framer's register; after a line's last pixel the next is
+	 * a row on, which the registered compares have not seen: that pixel
+	 * waits a cycle if any hazard is armed. */
+	reg         hold_reg, eol_reg, arm_reg;
 	wire [12:0] row = {1'b0, pix_row};
-	wire rowend_hazard = rowend_open_reg && (row >= {1'b0, rowend_y_reg} + 13'd2);
-	wire crop_hazard = crops_pending && crop_top_valid_reg && (crop_top_min_reg + RL1 <= row);
-	wire copy_hazard = copy_active && ({1'b0, copy_row} + RL1 <= row);
+	wire rowend_hazard = rowend_open_reg && (row >= {1'b0, rowend_y_reg} + 13'd3);
+	wire crop_armed = crops_pending && crop_top_valid_reg;
+	wire crop_hazard = crop_armed && (crop_top_min_reg + RING_LINES <= row);
+	wire copy_hazard = copy_active && ({1'b0, copy_row} + RING_LINES <= row);
 	wire crop_queued = lk_close_valid && lk_close_ready && lk_needs_rows;
-	assign hold_back = hold_reg;
+	assign hold_back = hold_reg || (eol_reg && arm_reg);
 	assign be_idle_back = linker_idle && cf_empty && store_idle;
 	assign sts_idle = !front_busy && be_idle_back && back_idle;
 
@@ -293,6 +295,8 @@ module anpr_pipeline #(
 			crop_top_valid_reg <= 1'b0;
 		end
 		hold_reg <= rowend_hazard || crop_hazard || copy_hazard || crop_queued;
+		eol_reg <= pix_eol;
+		arm_reg <= rowend_open_reg || crop_armed || copy_active;
 		if (tfull)
 			sts_runs_lost <= sts_runs_lost + {22'd0, runs_lost};
 		if (frame_start) begin
@@ -314,6 +318,8 @@ module anpr_pipeline #(
 			crop_top_min_reg <= 13'd0;
 			crop_top_valid_reg <= 1'b0;
 			hold_reg <= 1'b0;
+			eol_reg <= 1'b0;
+			arm_reg <= 1'b0;
 			sts_runs_lost <= 32'd0;
 		end
 	end
