@@ -187,6 +187,10 @@ module anpr_emit #(
 	 * the end of a pass or scan, and none of them is read in the cycle
 	 * after that. */
 	reg  [C_W-1:0]    tw, th;
+	/* the crop's last column (the column counts' scan is over the crop's
+	 * width, so its end is it too), a cycle behind cw_reg: read from pass A
+	 * on, never in E_LOAD2 */
+	reg  [C_W-1:0]    cwm1_reg;
 
 	/* ---- profile RAMs: row counts, column counts of both text rows ---- */
 	reg             rowc_we, colc_we, col2_we;
@@ -254,7 +258,7 @@ module anpr_emit #(
 	wire        abit = (d_c_reg >= 2) && (adiff >= m_thr_reg);
 	wire [C_W-1:0] rc_a = ((d_c_reg == 0) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, abit};
 	/* the row maximum including the row ending now */
-	wire [C_W-1:0] rmax_last = (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg) ? rc_a : rmax_reg;
+	wire [C_W-1:0] rmax_last = (d_c_reg == cwm1_reg && rc_a > rmax_reg) ? rc_a : rmax_reg;
 	wire        dark = v < thr_reg;
 	wire [C_W-1:0] rc_b = ((d_c_reg == rx0_reg) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, dark};
 	wire        band2 = (split_reg != 0) && (d_r_reg > split_reg);
@@ -272,7 +276,7 @@ module anpr_emit #(
 	wire [C_W-1:0] sc_v_raw = (state_reg == E_ROWS || state_reg == E_SPLIT) ? rowc_rd :
 			       (state_reg == E_SEG2) ? col2_rd : colc_rd;
 	/* the first and last column hold no count (pass A does not write them) */
-	wire [C_W-1:0] sc_v = (state_reg == E_COLS && (sc_i_reg == 0 || sc_i_reg == sc_n_reg - 1'b1)) ?
+	wire [C_W-1:0] sc_v = (state_reg == E_COLS && (sc_i_reg == 0 || sc_i_reg == cwm1_reg)) ?
 			   {C_W{1'b0}} : sc_v_raw;
 	wire        sc_q = !sc_at_end && sc_v >= sc_thr_reg;
 	/* the gap since the last qualifying index exceeds sc_gap (a qualifying
@@ -442,7 +446,7 @@ module anpr_emit #(
 		rowc_ra = sc_prime_reg ? sc_i_reg[CH_AW-1:0] : sc_i_reg[CH_AW-1:0] + 1'b1;
 		colc_ra = sc_prime_reg ? sc_i_reg[CW_AW-1:0] : sc_i_reg[CW_AW-1:0] + 1'b1;
 		case (state_reg)
-		E_PASSA: if (d_on_reg && d_c_reg == cw_reg - 1'b1) begin
+		E_PASSA: if (d_on_reg && d_c_reg == cwm1_reg) begin
 			rowc_we = 1'b1;
 			rowc_wd = rc_a;
 		end
@@ -637,6 +641,7 @@ module anpr_emit #(
 
 		pix_pend_reg <= (state_reg == E_CPIX) && wk_go;
 		tw <= rx1_reg - rx0_reg + 1'b1;
+		cwm1_reg <= cw_reg - 1'b1;
 		th <= ry1_reg - ry0_reg + 1'b1;
 		seg_bh <= seg_bh_d;
 		pby <= pby_d;
@@ -774,9 +779,9 @@ module anpr_emit #(
 			h2_reg <= h1_reg;
 			h1_reg <= v;
 			rc_reg <= rc_a;
-			if (d_c_reg == cw_reg - 1'b1)
+			if (d_c_reg == cwm1_reg)
 				dv_d_reg <= dv_d_reg + {{SS_W-C_W{1'b0}}, cw_reg};
-			if (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg)
+			if (d_c_reg == cwm1_reg && rc_a > rmax_reg)
 				rmax_reg <= rc_a;
 			if (d_end_reg) begin
 				ry0_reg <= {C_W{1'b0}};
