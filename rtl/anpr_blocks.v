@@ -66,8 +66,19 @@ module anpr_blocks #(
 	wire first_col = (e_col == 1);
 	wire first_row = (e_row[1:0] == 2'd0) || (e_row == 1);
 	wire [Y_W-1:0] two = {{Y_W-2{1'b0}}, 2'd2};
-	wire last_row = (e_row[1:0] == 2'd3) || (e_row == frame_height - two);
-	wire block_end = e_valid && ((e_col[2:0] == 3'd7) || ({{Y_W-X_W{1'b0}}, e_col} == frame_width - two));
+	/* The frame's last gradient row and last gradient column, from the
+	 * pixel taken before (timing: the compares with the frame size are off
+	 * the pixel path). An edge decision's pixel (x >= 2) follows the
+	 * pixel before it in its line, so that pixel's row is its row and its
+	 * e_col is one less. */
+	reg lastrow_reg, endcol_reg;
+	always @(posedge clk)
+		if (take) begin
+			lastrow_reg <= (e_row == frame_height - two);
+			endcol_reg <= ({{Y_W-X_W{1'b0}}, e_col} == frame_width - {{Y_W-2{1'b0}}, 2'd3});
+		end
+	wire last_row = (e_row[1:0] == 2'd3) || lastrow_reg;
+	wire block_end = e_valid && ((e_col[2:0] == 3'd7) || endcol_reg);
 	/* The edge bit is the pixel path's last signal (timing): the sums and
 	 * tests below are formed without it and it selects between them. */
 	wire [5:0] row_total = (first_col ? 6'd0 : rowsum_reg) + {5'd0, e_bit};
