@@ -66,10 +66,24 @@ module anpr_blocks #(
 	wire first_col = (e_col == 1);
 	wire first_row = (e_row[1:0] == 2'd0) || (e_row == 1);
 	wire [Y_W-1:0] two = {{Y_W-2{1'b0}}, 2'd2};
-	wire last_row = (e_row[1:0] == 2'd3) || (e_row == frame_height - two);
-	wire block_end = e_valid && ((e_col[2:0] == 3'd7) || ({{Y_W-X_W{1'b0}}, e_col} == frame_width - two));
+	/* The frame's last gradient row and last gradient column, from the
+	 * pixel taken before (timing: the compares with the frame size are off
+	 * the pixel path). An edge decision's pixel (x >= 2) follows the
+	 * pixel before it in its line, so that pixel's row is its row and its
+	 * e_col is one less. */
+	reg lastrow_reg, endcol_reg;
+	always @(posedge clk)
+		if (take) begin
+			lastrow_reg <= (e_row == frame_height - two);
+			endcol_reg <= ({{Y_W-X_W{1'b0}}, e_col} == frame_width - {{Y_W-2{1'b0}}, 2'd3});
+		end
+	wire last_row = (e_row[1:0] == 2'd3) || lastrow_reg;
+	wire block_end = e_valid && ((e_col[2:0] == 3'd7) || endcol_reg);
+	/* The edge bit is the pixel path's last signal (timing): the sums and
+	 * tests below are formed without it and it selects between them. */
 	wire [5:0] row_total = (first_col ? 6'd0 : rowsum_reg) + {5'd0, e_bit};
-	wire [5:0] count = (first_row ? 6'd0 : acc_rd) + row_total;
+	wire [5:0] count0 = (first_row ? 6'd0 : acc_rd) + (first_col ? 6'd0 : rowsum_reg);
+	wire [5:0] count = count0 + {5'd0, e_bit};
 	wire [BX_W-1:0] bx = e_col[X_W-1:3];
 
 	/* only the block of the next column is read ahead */
@@ -95,11 +109,17 @@ module anpr_blocks #(
 	reg [15:0]       sum_reg;
 
 	wire final_blk = block_end && last_row;
-	wire hot = final_blk && (count >= cfg_block_thr);
+	/* count >= thr as count0 >= thr, or count0 + 1 >= thr with an edge */
+	wire hot = final_blk && (e_bit ? ({1'b0, count0} + 7'd1 >= {1'b0, cfg_block_thr}) :
+				 (count0 >= cfg_block_thr));
 	wire open_now = open_reg && !first_col;     /* a new line starts closed */
-	wire extend = hot && open_now && ({1'b0, bx} - {1'b0, last_reg} <= {{BX_W-1{1'b0}}, cfg_run_gap} + {{BX_W{1'b0}}, 1'b1});
-	wire restart = hot && !extend;
+	wire near = open_now && ({1'b0, bx} - {1'b0, last_reg} <= {{BX_W-1{1'b0}}, cfg_run_gap} + {{BX_W{1'b0}}, 1'b1});
+	wire extend = hot && near;
+	wire restart = hot && !near;
 	wire long_enough = ({1'b0, last_reg} - {1'b0, x0_reg} + 1'b1) >= {{BX_W-3{1'b0}}, cfg_min_run};
+	/* long_n's cases: a restarted run is one block, an extended one ends at bx */
+	wire long_one = (cfg_min_run <= 4'd1);
+	wire long_ext = ({1'b0, bx} - {1'b0, x0_reg} + 1'b1) >= {{BX_W-3{1'b0}}, cfg_min_run};
 
 	assign run_a = restart && open_now && long_enough;
 	assign run_a_x0 = x0_reg;
@@ -111,7 +131,7 @@ module anpr_blocks #(
 	wire [BX_W-1:0] x0_n = restart ? bx : x0_reg;
 	wire [BX_W-1:0] last_n = hot ? bx : last_reg;
 	wire [15:0]     sum_n = restart ? {10'd0, count} : extend ? sum_reg + {10'd0, count} : sum_reg;
-	wire            long_n = ({1'b0, last_n} - {1'b0, x0_n} + 1'b1) >= {{BX_W-3{1'b0}}, cfg_min_run};
+	wire            long_n = restart ? long_one : hot ? long_ext : long_enough;
 	wire            row_done = e_valid && last_row && pix_eol;
 
 	assign rowend = row_done;

@@ -181,8 +181,16 @@ module anpr_emit #(
 	wire [C_W-1:0]      chw_rd = {{C_W-CW_AW{1'b0}}, chr_rd[2*CW_AW-1:CW_AW]} - chx_rd + 1'b1;
 	wire             chb_rd = {1'b0, chr_ra_reg} >= nch1_reg;
 	reg [7:0]      h1_reg, h2_reg;
-	wire [C_W-1:0]    tw = rx1_reg - rx0_reg + 1'b1;
-	wire [C_W-1:0]    th = ry1_reg - ry0_reg + 1'b1;
+	/* The text box's width and height, and what is derived from them
+	 * below (the band height of the character scans, the plate box), are
+	 * registers a cycle behind the box (timing): the box changes only at
+	 * the end of a pass or scan, and none of them is read in the cycle
+	 * after that. */
+	reg  [C_W-1:0]    tw, th;
+	/* the crop's last column (the column counts' scan is over the crop's
+	 * width, so its end is it too), a cycle behind cw_reg: read from pass A
+	 * on, never in E_LOAD2 */
+	reg  [C_W-1:0]    cwm1_reg;
 
 	/* ---- profile RAMs: row counts, column counts of both text rows ---- */
 	reg             rowc_we, colc_we, col2_we;
@@ -250,7 +258,7 @@ module anpr_emit #(
 	wire        abit = (d_c_reg >= 2) && (adiff >= m_thr_reg);
 	wire [C_W-1:0] rc_a = ((d_c_reg == 0) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, abit};
 	/* the row maximum including the row ending now */
-	wire [C_W-1:0] rmax_last = (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg) ? rc_a : rmax_reg;
+	wire [C_W-1:0] rmax_last = (d_c_reg == cwm1_reg && rc_a > rmax_reg) ? rc_a : rmax_reg;
 	wire        dark = v < thr_reg;
 	wire [C_W-1:0] rc_b = ((d_c_reg == rx0_reg) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, dark};
 	wire        band2 = (split_reg != 0) && (d_r_reg > split_reg);
@@ -268,7 +276,7 @@ module anpr_emit #(
 	wire [C_W-1:0] sc_v_raw = (state_reg == E_ROWS || state_reg == E_SPLIT) ? rowc_rd :
 			       (state_reg == E_SEG2) ? col2_rd : colc_rd;
 	/* the first and last column hold no count (pass A does not write them) */
-	wire [C_W-1:0] sc_v = (state_reg == E_COLS && (sc_i_reg == 0 || sc_i_reg == sc_n_reg - 1'b1)) ?
+	wire [C_W-1:0] sc_v = (state_reg == E_COLS && (sc_i_reg == 0 || sc_i_reg == cwm1_reg)) ?
 			   {C_W{1'b0}} : sc_v_raw;
 	wire        sc_q = !sc_at_end && sc_v >= sc_thr_reg;
 	/* the gap since the last qualifying index exceeds sc_gap (a qualifying
@@ -279,8 +287,10 @@ module anpr_emit #(
 	/* split search */
 	wire [C_W-1:0] rfg = inv_reg ? tw - rowc_rd : rowc_rd;
 	/* character boxes: band height, run test */
-	wire [C_W-1:0] seg_bh = (state_reg == E_SEG2) ? ry1_reg - split_reg :
-			     (split_reg != 0) ? split_reg - ry0_reg : th;
+	/* a cycle behind too: a band's scan reads it after its priming cycle */
+	wire [C_W-1:0] seg_bh_d = (state_reg == E_SEG2) ? ry1_reg - split_reg :
+			       (split_reg != 0) ? split_reg - ry0_reg : th;
+	reg  [C_W-1:0] seg_bh;
 	wire        seg_fg = (sc_i_reg <= rx1_reg) && (sc_v_raw >= {4'd0, seg_bh[C_W-1:4]} + 1'b1);
 	wire [C_W+1:0] peak3 = {1'b0, sc_peak_reg, 1'b0} + {2'b00, sc_peak_reg};
 	wire        seg_keep = (sc_i_reg - sc_start_reg >= 2) && (peak3 >= {2'b00, seg_bh}) &&
@@ -289,9 +299,9 @@ module anpr_emit #(
 	/* ---- plate box: text box grown by 5/16 of its height above and below ---- */
 	wire [C_W+3:0] th5 = {2'b00, th, 2'b00} + {4'b0000, th};
 	wire [C_W-1:0] ey = th5[C_W+3:4];
-	wire [C_W-1:0] pby = (ry0_reg >= ey) ? ry0_reg - ey : {C_W{1'b0}};
+	wire [C_W-1:0] pby_d = (ry0_reg >= ey) ? ry0_reg - ey : {C_W{1'b0}};
 	wire [C_W-1:0] pbye = (ry1_reg + ey < ch_reg) ? ry1_reg + ey : ch_reg - 1'b1;
-	wire [C_W-1:0] pbh = pbye - pby + 1'b1;
+	reg  [C_W-1:0] pby, pbh; /* two cycles behind the box: read in the header */
 
 	/* ---- bytes of the fixed parts ---- */
 	reg  [7:0]  fix_byte;
@@ -436,7 +446,7 @@ module anpr_emit #(
 		rowc_ra = sc_prime_reg ? sc_i_reg[CH_AW-1:0] : sc_i_reg[CH_AW-1:0] + 1'b1;
 		colc_ra = sc_prime_reg ? sc_i_reg[CW_AW-1:0] : sc_i_reg[CW_AW-1:0] + 1'b1;
 		case (state_reg)
-		E_PASSA: if (d_on_reg && d_c_reg == cw_reg - 1'b1) begin
+		E_PASSA: if (d_on_reg && d_c_reg == cwm1_reg) begin
 			rowc_we = 1'b1;
 			rowc_wd = rc_a;
 		end
@@ -630,6 +640,12 @@ module anpr_emit #(
 	always @(posedge clk) begin
 
 		pix_pend_reg <= (state_reg == E_CPIX) && wk_go;
+		tw <= rx1_reg - rx0_reg + 1'b1;
+		cwm1_reg <= cw_reg - 1'b1;
+		th <= ry1_reg - ry0_reg + 1'b1;
+		seg_bh <= seg_bh_d;
+		pby <= pby_d;
+		pbh <= pbye - pby_d + 1'b1;
 		chr_ra_reg <= sj;
 
 		/* walker address stage */
@@ -763,9 +779,9 @@ module anpr_emit #(
 			h2_reg <= h1_reg;
 			h1_reg <= v;
 			rc_reg <= rc_a;
-			if (d_c_reg == cw_reg - 1'b1)
+			if (d_c_reg == cwm1_reg)
 				dv_d_reg <= dv_d_reg + {{SS_W-C_W{1'b0}}, cw_reg};
-			if (d_c_reg == cw_reg - 1'b1 && rc_a > rmax_reg)
+			if (d_c_reg == cwm1_reg && rc_a > rmax_reg)
 				rmax_reg <= rc_a;
 			if (d_end_reg) begin
 				ry0_reg <= {C_W{1'b0}};

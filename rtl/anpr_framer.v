@@ -29,6 +29,9 @@
  *   cfg_width/height  frame size, sampled at each start of frame
  *   pix_*           an accepted pixel of a frame: valid, value, position,
  *                   eol = this pixel completes its line
+ *   row             the row register: the next pixel's row, or one less
+ *                   when the pixel taken now ends a line (0 at a start
+ *                   of frame); a register, for the back end's hold
  *   ring_*          the ring write port (line y at (y mod RING_LINES) * MAX_W)
  *   ev_*            one-cycle event strobes (see anpr_evq)
  *   sts_*           status counters since reset
@@ -59,6 +62,7 @@ module anpr_framer #(
 	output wire [7:0]         pix_data,
 	output wire [X_W-1:0]     pix_x,
 	output wire [Y_W-1:0]     pix_y,
+	output wire [Y_W-1:0]     row,          /* the row of the line in progress (y_reg) */
 	output wire               pix_eol,
 	output wire [Y_W-1:0]     frame_width,
 	output wire [Y_W-1:0]     frame_height,
@@ -117,6 +121,7 @@ module anpr_framer #(
 	assign pix_data = s_axis_video_tdata;
 	assign pix_x = x;
 	assign pix_y = y;
+	assign row = y_reg;
 	assign pix_eol = line_done;
 	assign frame_width = w;
 	assign frame_height = h;

@@ -55,6 +55,7 @@ module anpr_front #(
 	output wire               frame_start,
 	output wire [7:0]         pix_data,
 	output wire [Y_W-1:0]     pix_y,
+	output wire [Y_W-1:0]     pix_row,     /* the framer's row register (anpr_framer's row) */
 	output wire               pix_eol,
 	output wire               ring_we,
 	output wire [RING_AW-1:0] ring_waddr,
@@ -93,7 +94,7 @@ module anpr_front #(
 		.hold(evq_busy || hold_in), .be_idle(!evq_busy && evq_empty && be_idle_in),
 		.cfg_width(cfg_width), .cfg_height(cfg_height),
 		.frame_start(frame_start), .pix_valid(pix_valid), .pix_data(pix_data), .pix_x(pix_x),
-		.pix_y(pix_y), .pix_eol(pix_eol), .frame_width(frame_width), .frame_height(frame_height),
+		.pix_y(pix_y), .row(pix_row), .pix_eol(pix_eol), .frame_width(frame_width), .frame_height(frame_height),
 		.ring_we(ring_we), .ring_waddr(ring_waddr),
 		.ev_start(ev_start), .ev_start_overrun(ev_start_overrun), .ev_fend(ev_fend),
 		.ev_abort(ev_abort), .ev_abort_flags(ev_abort_flags), .ev_lines(ev_lines),

@@ -130,7 +130,7 @@ module anpr_pipeline #(
 	/* ---- front end: framer, edges, runs, event queue ---- */
 	wire               frame_start, pix_eol, ring_we, rowend, front_busy;
 	wire [7:0]         pix_data, edge_thr_q;
-	wire [Y_W-1:0]     pix_y, frame_width, frame_height;
+	wire [Y_W-1:0]     pix_y, pix_row, frame_width, frame_height;
 	wire [RING_AW-1:0] ring_waddr;
 	wire               hold_back, be_idle_back;
 	wire               ev_valid, ev_ready;
@@ -147,7 +147,7 @@ module anpr_pipeline #(
 		.cfg_width(cfg_width), .cfg_height(cfg_height), .cfg_edge_thr(cfg_edge_thr),
 		.cfg_edge_k(cfg_edge_k), .cfg_edge_bias(cfg_edge_bias), .cfg_block_thr(cfg_block_thr),
 		.cfg_run_gap(cfg_run_gap), .cfg_min_run(cfg_min_run),
-		.frame_start(frame_start), .pix_data(pix_data), .pix_y(pix_y), .pix_eol(pix_eol),
+		.frame_start(frame_start), .pix_data(pix_data), .pix_y(pix_y), .pix_row(pix_row), .pix_eol(pix_eol),
 		.ring_we(ring_we), .ring_waddr(ring_waddr), .frame_width(frame_width),
 		.frame_height(frame_height), .frame_edge_thr(edge_thr_q), .rowend(rowend),
 		.busy(front_busy),
@@ -258,11 +258,24 @@ module anpr_pipeline #(
 	wire        lk_needs_rows = lk_h <= {1'b0, max_h_q};
 	reg  [12:0] crop_top_min_reg;
 	reg         crop_top_valid_reg; /* crop_top_min holds a close that needs rows */
-	wire rowend_hazard = rowend_open_reg && ({1'b0, pix_y} >= {1'b0, rowend_y_reg} + 13'd3);
-	wire crop_hazard = crops_pending && crop_top_valid_reg &&
-			   (crop_top_min_reg + RING_LINES <= {1'b0, pix_y});
-	wire copy_hazard = copy_active && ({1'b0, copy_row} + RING_LINES <= {1'b0, pix_y});
-	assign hold_back = rowend_hazard || crop_hazard || copy_hazard;
+	/* The hold is computed a cycle ahead from registers (timing: the
+	 * hazards' state and compares do not reach the input's tready in the
+	 * same cycle). It holds no later than the hazards would, at most a
+	 * cycle earlier or later to release: a close queued now may need rows
+	 * from its top on, a copy's row only grows, a copy starts only after
+	 * its close was pending (crop_top_min at or above its top), a row end
+	 * raised now cannot hold the next pixel (it is at most a row on). The
+	 * row is the framer's register; after a line's last pixel the next is
+	 * a row on, which the registered compares have not seen: that pixel
+	 * waits a cycle if any hazard is armed. */
+	reg         hold_reg, eol_reg, arm_reg;
+	wire [12:0] row = {1'b0, pix_row};
+	wire rowend_hazard = rowend_open_reg && (row >= {1'b0, rowend_y_reg} + 13'd3);
+	wire crop_armed = crops_pending && crop_top_valid_reg;
+	wire crop_hazard = crop_armed && (crop_top_min_reg + RING_LINES <= row);
+	wire copy_hazard = copy_active && ({1'b0, copy_row} + RING_LINES <= row);
+	wire crop_queued = lk_close_valid && lk_close_ready && lk_needs_rows;
+	assign hold_back = hold_reg || (eol_reg && arm_reg);
 	assign be_idle_back = linker_idle && cf_empty && store_idle;
 	assign sts_idle = !front_busy && be_idle_back && back_idle;
 
@@ -281,6 +294,9 @@ module anpr_pipeline #(
 		end else if (!crops_pending) begin
 			crop_top_valid_reg <= 1'b0;
 		end
+		hold_reg <= rowend_hazard || crop_hazard || copy_hazard || crop_queued;
+		eol_reg <= pix_eol;
+		arm_reg <= rowend_open_reg || crop_armed || copy_active;
 		if (tfull)
 			sts_runs_lost <= sts_runs_lost + {22'd0, runs_lost};
 		if (frame_start) begin
@@ -301,6 +317,9 @@ module anpr_pipeline #(
 			rowend_open_reg <= 1'b0;
 			crop_top_min_reg <= 13'd0;
 			crop_top_valid_reg <= 1'b0;
+			hold_reg <= 1'b0;
+			eol_reg <= 1'b0;
+			arm_reg <= 1'b0;
 			sts_runs_lost <= 32'd0;
 		end
 	end
