@@ -302,6 +302,8 @@ synth: | $(BUILD)
 # board_icebreaker.stat (cells), nextpnr_icebreaker.log (utilisation, Fmax),
 # nextpnr_icebreaker.json. NEXTPNR_SEED picks the placement seed.
 NEXTPNR_SEED ?= 1
+# the board clock nextpnr must meet (rtl/board/anpr_icebreaker.v's PLL: 15.94 MHz); a miss fails the build
+BOARD_MHZ ?= 16
 BOARD_RTL := $(filter %.v,$(RTL)) rtl/board/anpr_icebreaker.v
 bitstream: $(BUILD)/anpr_icebreaker.bin
 
@@ -311,9 +313,9 @@ $(BUILD)/anpr_icebreaker.json: $(BOARD_RTL) rtl/anpr_protocol.vh bitstreams/boar
 
 $(BUILD)/anpr_icebreaker.asc: $(BUILD)/anpr_icebreaker.json bitstreams/icebreaker.pcf
 	timeout 3600 nextpnr-ice40 --up5k --package sg48 --pcf bitstreams/icebreaker.pcf --json $< --asc $@ \
-		--freq 30 --timing-allow-fail --seed $(NEXTPNR_SEED) --report $(BUILD)/nextpnr_icebreaker.json \
+		--freq $(BOARD_MHZ) --seed $(NEXTPNR_SEED) --report $(BUILD)/nextpnr_icebreaker.json \
 		-l $(BUILD)/nextpnr_icebreaker.log -q || \
-		{ grep -E "ICESTORM_(LC|RAM|DSP|SPRAM): |ERROR" $(BUILD)/nextpnr_icebreaker.log; exit 1; }
+		{ grep -E "ICESTORM_(LC|RAM|DSP|SPRAM): |ERROR|Max frequency" $(BUILD)/nextpnr_icebreaker.log; exit 1; }
 	@grep -E "ICESTORM_(LC|RAM|DSP|SPRAM): |Max frequency" $(BUILD)/nextpnr_icebreaker.log
 
 $(BUILD)/anpr_icebreaker.bin: $(BUILD)/anpr_icebreaker.asc
