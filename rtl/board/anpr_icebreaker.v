@@ -109,7 +109,7 @@ module anpr_icebreaker (
 		.cfg_edge_bias(8'd0), .cfg_block_thr(6'd8), .cfg_run_gap(2'd2), .cfg_min_run(4'd3),
 		.cfg_link_tol(3'd3), .cfg_min_w(12'd32), .cfg_max_w(12'd240), .cfg_min_h(12'd8),
 		.cfg_max_h(12'd44), .cfg_min_aspect4(8'd5), .cfg_max_aspect(8'd12),
-		.cfg_min_score(16'd60), .cfg_max_cands(4'd8),
+		.cfg_min_score(16'd150), .cfg_max_cands(4'd8),
 		.sts_frames(), .sts_frames_ok(), .sts_frames_bad(), .sts_discarded(),
 		.sts_candidates(), .sts_dropped(), .sts_runs_lost(), .sts_idle(sts_idle)
 	);

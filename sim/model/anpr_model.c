@@ -130,7 +130,7 @@ void anpr_model_cfg_default(const struct anpr_model_params *p, struct anpr_model
 	cfg->max_h = p->crop_max_h - ANPR_BLOCK_H;
 	cfg->min_aspect4 = 5;
 	cfg->max_aspect = 12;
-	cfg->min_score = 60;
+	cfg->min_score = 150;
 	cfg->max_cands = 8;
 }
 
