@@ -99,6 +99,7 @@ int main(int argc, char **argv)
 			const uint8_t *out;
 			size_t len, off = 0;
 			struct timespec t0, t1;
+			unsigned k;
 
 			if (sscanf(line, "%511[^,],%63[^,],%d,%d,%d,%d", file, text, &tx, &ty, &tw, &th) != 6)
 				continue;
@@ -107,11 +108,31 @@ int main(int argc, char **argv)
 				fprintf(stderr, "locate_eval: %s\n", err);
 				continue;
 			}
+			/* a frame larger than the build is binned, as the host does
+			 * (anpr_pipe_run), and the boxes scaled back */
+			k = anpr_image_bin_factor(img.width, img.height, par.max_width, 4095);
+			if (k > 1 && img.width / k >= 16 && img.height / k >= 8) {
+				uint8_t *b = malloc((size_t)(img.width / k) * (img.height / k));
+
+				if (!b) {
+					fprintf(stderr, "locate_eval: out of memory\n");
+					return 1;
+				}
+				anpr_image_bin(img.pixels, img.width, img.height, k, b);
+				free(img.pixels);
+				img.pixels = b;
+				img.width /= k;
+				img.height /= k;
+				fprintf(stderr, "locate_eval: %s: binned %ux%u, as the host does for a frame larger than the build\n",
+					path, k, k);
+			} else {
+				k = 1;
+			}
 			m = anpr_model_new(&par);
 			anpr_model_cfg_default(&par, &cfg, img.width, img.height);
 			apply(&cfg, set, nset);
 			if (!m || anpr_model_configure(m, &cfg)) {
-				/* a frame wider than the build takes: a miss */
+				/* a frame the build cannot take: a miss */
 				fprintf(stderr, "locate_eval: %s: %ux%u does not fit this build\n", path,
 					img.width, img.height);
 				anpr_model_free(m);
@@ -140,6 +161,12 @@ int main(int argc, char **argv)
 				if (rec.type != ANPR_REC_CAND)
 					continue;
 				cands++;
+				for (int q = 0; q < 2; q++) {
+					struct anpr_box *b = q ? &rec.u.cand.crop : &rec.u.cand.box;
+
+					*b = (struct anpr_box){(uint16_t)(b->x * k), (uint16_t)(b->y * k),
+							       (uint16_t)(b->w * k), (uint16_t)(b->h * k)};
+				}
 				double v = iou(&rec.u.cand.box, tx, ty, tw, th);
 				if (v > best) {
 					best = v;

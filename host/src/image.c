@@ -181,3 +181,27 @@ int anpr_image_png(const uint8_t *px, unsigned w, unsigned h, size_t stride, voi
 	*len = n;
 	return 0;
 }
+
+unsigned anpr_image_bin_factor(unsigned width, unsigned height, unsigned max_width, unsigned max_height)
+{
+	unsigned k = 1;
+
+	while (max_width && max_height && ((width + k - 1) / k > max_width || (height + k - 1) / k > max_height))
+		k++;
+	return k;
+}
+
+void anpr_image_bin(const uint8_t *src, unsigned width, unsigned height, unsigned k, uint8_t *dst)
+{
+	unsigned bw = width / k, bh = height / k, x, y, i, j;
+
+	for (y = 0; y < bh; y++)
+		for (x = 0; x < bw; x++) {
+			unsigned sum = 0;
+
+			for (j = 0; j < k; j++)
+				for (i = 0; i < k; i++)
+					sum += src[(size_t)(y * k + j) * width + x * k + i];
+			dst[(size_t)y * bw + x] = (uint8_t)((sum + k * k / 2) / (k * k));
+		}
+}

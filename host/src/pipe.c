@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "anpr/anpr.h"
+#include "anpr/image.h"
 #include "transport.h"
 
 struct anpr_pipe {
@@ -16,6 +17,10 @@ struct anpr_pipe {
 	void *state;
 	uint8_t *buf; /* record bytes of the current frame */
 	size_t len, cap;
+	uint8_t *bin;   /* a frame larger than the build, binned */
+	size_t bin_cap;
+	uint8_t *crops; /* the crops of a binned frame, cut from the frame as given */
+	size_t crops_cap;
 	char err[256];
 };
 
@@ -92,17 +97,83 @@ int anpr_pipe_open(anpr_pipe **out, const char *backend, char *err, size_t errle
 	return ANPR_ERR_ARG;
 }
 
+static void box_up(struct anpr_box *b, unsigned k)
+{
+	b->x = (uint16_t)(b->x * k);
+	b->y = (uint16_t)(b->y * k);
+	b->w = (uint16_t)(b->w * k);
+	b->h = (uint16_t)(b->h * k);
+}
+
+/* Map a binned frame's result back to the frame as given (anpr_frame_result) */
+static int unbin(anpr_pipe *p, struct anpr_frame_result *r, const uint8_t *pixels, unsigned width,
+		 unsigned height, unsigned k)
+{
+	size_t need = 0, off = 0;
+	unsigned i, y;
+	int c;
+
+	for (i = 0; i < r->ncands; i++)
+		need += (size_t)r->cands[i].crop.w * k * r->cands[i].crop.h * k;
+	if (need > p->crops_cap) {
+		uint8_t *b = realloc(p->crops, need);
+
+		if (!b)
+			return fail(p, ANPR_ERR_NOMEM, "out of memory");
+		p->crops = b;
+		p->crops_cap = need;
+	}
+	r->scale = k;
+	r->frame.width = (uint16_t)width;
+	r->frame.height = (uint16_t)height;
+	for (i = 0; i < r->ncands; i++) {
+		struct anpr_rec_cand *cd = &r->cands[i];
+
+		box_up(&cd->box, k);
+		box_up(&cd->crop, k);
+		for (c = 0; c < cd->nchars; c++)
+			box_up(&cd->chars[c], k);
+		/* inside the frame: the binned frame leaves out width % k columns, height % k rows */
+		for (y = 0; y < cd->crop.h; y++)
+			memcpy(p->crops + off + (size_t)y * cd->crop.w,
+			       pixels + (size_t)(cd->crop.y + y) * width + cd->crop.x, cd->crop.w);
+		cd->pixels = p->crops + off;
+		off += (size_t)cd->crop.w * cd->crop.h;
+	}
+	return ANPR_OK;
+}
+
 int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned height,
 		  struct anpr_frame_result *res)
 {
 	struct anpr_frame_result r;
 	size_t off = 0, cand_off[16];
+	unsigned max_w = p->ops->max_width(p->state), k = anpr_image_bin_factor(width, height, max_w, ANPR_MAX_LINES);
+	const uint8_t *given = pixels;
+	unsigned given_w = width, given_h = height;
 	int rc, have_frame = 0;
 
 	memset(&r, 0, sizeof(r));
-	if (width < 16 || height < 8 || width > p->ops->max_width(p->state) || height > 4095)
-		return fail(p, ANPR_ERR_ARG, "frame %ux%u does not fit this build (16..%u wide, 8..4095 high)",
-			    width, height, p->ops->max_width(p->state));
+	r.scale = 1;
+	if (k > 1 && width / k >= 16 && height / k >= 8) {
+		size_t n = (size_t)(width / k) * (height / k);
+
+		if (n > p->bin_cap) {
+			uint8_t *b = realloc(p->bin, n);
+
+			if (!b)
+				return fail(p, ANPR_ERR_NOMEM, "out of memory");
+			p->bin = b;
+			p->bin_cap = n;
+		}
+		anpr_image_bin(pixels, width, height, k, p->bin);
+		pixels = p->bin;
+		width /= k;
+		height /= k;
+	}
+	if (width < 16 || height < 8 || width > max_w || height > ANPR_MAX_LINES)
+		return fail(p, ANPR_ERR_ARG, "frame %ux%u does not fit this build (16..%u wide, 8..%u high)",
+			    given_w, given_h, max_w, ANPR_MAX_LINES);
 	rc = p->ops->send_frame(p->state, pixels, width, height);
 	if (rc)
 		return p->ops->errmsg ? fail(p, rc, "%s", p->ops->errmsg(p->state))
@@ -136,6 +207,8 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 				/* the buffer may have moved while it grew */
 				for (unsigned i = 0; i < r.ncands; i++)
 					r.cands[i].pixels = p->buf + cand_off[i] + ANPR_CAND_HDR_LEN;
+				if (k > 1 && (rc = unbin(p, &r, given, given_w, given_h, k)))
+					return rc;
 				*res = r;
 				if (r.end.flags & (ANPR_END_F_SOF_EARLY | ANPR_END_F_SHORT_LINE |
 						   ANPR_END_F_LONG_LINE))
@@ -180,5 +253,7 @@ void anpr_pipe_close(anpr_pipe *p)
 		return;
 	p->ops->close(p->state);
 	free(p->buf);
+	free(p->bin);
+	free(p->crops);
 	free(p);
 }

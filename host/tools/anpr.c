@@ -65,7 +65,10 @@ static void print_result(const char *name, unsigned w, unsigned h,
 	if (json) {
 		printf("{\"file\":");
 		json_str(name);
-		printf(",\"width\":%u,\"height\":%u,\"candidates\":[", w, h);
+		printf(",\"width\":%u,\"height\":%u,", w, h);
+		if (r->scale > 1) /* binned to fit the build: boxes are the frame's own */
+			printf("\"scale\":%u,", r->scale);
+		printf("\"candidates\":[");
 		for (unsigned i = 0; i < r->ncands; i++) {
 			const struct anpr_rec_cand *c = &r->cands[i];
 
@@ -82,8 +85,11 @@ static void print_result(const char *name, unsigned w, unsigned h,
 		printf("],\"found\":%u,\"dropped\":%u,\"ms\":%.2f}\n", r->end.found, r->end.dropped, ms);
 		return;
 	}
-	printf("%s: %ux%u, %u candidate(s), %u component(s), %.2f ms\n", name, w, h, r->ncands,
+	printf("%s: %ux%u, %u candidate(s), %u component(s), %.2f ms", name, w, h, r->ncands,
 	       r->end.found, ms);
+	if (r->scale > 1)
+		printf(" (binned %ux%u to fit the build)", r->scale, r->scale);
+	printf("\n");
 	for (unsigned i = 0; i < r->ncands; i++) {
 		const struct anpr_rec_cand *c = &r->cands[i];
 

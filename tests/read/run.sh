@@ -42,6 +42,20 @@ check "read: --country xx is a usage error (2)" test $? -eq 2
 check "read: a frame through the model backend" test $? -eq 0
 "$ANPR" read --backend usb "$T/blank.pgm" 2>/dev/null
 check "read: an unavailable backend (usb without a board) fails (1)" test $? -eq 1
+# a frame larger than the build (up5k: 1280 wide) is binned to fit, and its
+# boxes come back in its own pixels: the 1280x720 scene upscaled 2x (each
+# pixel a 2x2 block) must give exactly twice the boxes of the scene itself
+"$BUILD/mkscene" "$T/scene1.pgm" 1280 720 5 2026 1 && "$BUILD/mkscene" "$T/scene2.pgm" 1280 720 5 2026 2
+boxes() { grep -oE '\[[0-9]+,[0-9]+,[0-9]+,[0-9]+\]' | tr -d '[]'; }
+one=$("$ANPR" locate --json "$T/scene1.pgm")
+two=$("$ANPR" locate --json "$T/scene2.pgm")
+check "locate: a 2560x1440 frame is binned 2x2 (scale 2), not refused" \
+	grep -q '"width":2560,"height":1440,"scale":2,"candidates":\[{' <<<"$two"
+check "locate: its boxes are the 1280x720 scene's, doubled" \
+	test "$(boxes <<<"$two")" = "$(boxes <<<"$one" | awk -F, '{print 2*$1","2*$2","2*$3","2*$4}')"
+check "locate: the scene's own frame is not binned" test "$(grep -c '"scale"' <<<"$one")" -eq 0
+"$ANPR" read --json "$T/scene2.pgm" | grep -q '"width":2560,"height":1440,"plates":\['
+check "read: a frame larger than the build is read" test $? -eq 0
 out=$("$ANPR" classify --json "$T/blank.pgm")
 check "classify: char, confidence, top three" \
 	grep -Eq '^\{"file":"[^"]*","char":"[0-9A-Z]","confidence":[0-9.]+,"top":\[\["[0-9A-Z]",[0-9.]+\],\["[0-9A-Z]",[0-9.]+\],\["[0-9A-Z]",[0-9.]+\]\]\}$' <<<"$out"

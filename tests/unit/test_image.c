@@ -295,6 +295,31 @@ static void test_err_buffer(void)
 	CU_ASSERT_PTR_NULL(img.pixels);
 }
 
+/* The binning a frame larger than the build gets (anpr_pipe_run) */
+static void test_bin(void)
+{
+	/* 5 x 3 binned 2 x 2: 2 x 1, the last column and row left out; rounded means */
+	const uint8_t src[15] = {10, 11, 200, 201, 99, 12, 14, 202, 203, 99, 99, 99, 99, 99, 99};
+	uint8_t dst[2] = {0, 0}, big[36], back[4];
+
+	anpr_image_bin(src, 5, 3, 2, dst);
+	CU_ASSERT_EQUAL(dst[0], 12);  /* (10 + 11 + 12 + 14 + 2) / 4 */
+	CU_ASSERT_EQUAL(dst[1], 202); /* (200 + 201 + 202 + 203 + 2) / 4 */
+	/* a 2 x 2 image upscaled 3 x 3 bins back to itself */
+	for (unsigned y = 0; y < 6; y++)
+		for (unsigned x = 0; x < 6; x++)
+			big[y * 6 + x] = (uint8_t)(1 + 60 * (y / 3) + 100 * (x / 3));
+	anpr_image_bin(big, 6, 6, 3, back);
+	CU_ASSERT(back[0] == 1 && back[1] == 101 && back[2] == 61 && back[3] == 161);
+	/* the least factor that fits */
+	CU_ASSERT_EQUAL(anpr_image_bin_factor(1280, 720, 1280, 4095), 1);
+	CU_ASSERT_EQUAL(anpr_image_bin_factor(1281, 720, 1280, 4095), 2);
+	CU_ASSERT_EQUAL(anpr_image_bin_factor(1920, 1080, 1280, 4095), 2);
+	CU_ASSERT_EQUAL(anpr_image_bin_factor(3840, 2160, 1280, 4095), 3);
+	CU_ASSERT_EQUAL(anpr_image_bin_factor(100, 5000, 1280, 4095), 2);
+	CU_ASSERT_EQUAL(anpr_image_bin_factor(1920, 1080, 1920, 4095), 1);
+}
+
 int register_image_suite(void)
 {
 	static CU_TestInfo tests[] = {
@@ -306,6 +331,7 @@ int register_image_suite(void)
 		{"bad PGM files", test_pgm_errors},
 		{"other bad files", test_other_errors},
 		{"error buffer bounds", test_err_buffer},
+		{"binning a frame larger than the build", test_bin},
 		CU_TEST_INFO_NULL,
 	};
 	CU_SuiteInfo suites[] = {

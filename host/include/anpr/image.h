@@ -25,6 +25,15 @@ void anpr_image_free(struct anpr_image *img);
  * *out (malloc'd, the caller frees) and *len. Returns 0, or -1. */
 int anpr_image_png(const uint8_t *px, unsigned w, unsigned h, size_t stride, void **out, size_t *len);
 
+/* The least k >= 1 such that a width x height image binned k x k is at
+ * most max_width x max_height (ceil(width / k), ceil(height / k)). */
+unsigned anpr_image_bin_factor(unsigned width, unsigned height, unsigned max_width, unsigned max_height);
+
+/* Bin a width x height image k x k into dst (width / k x height / k pixels,
+ * each the rounded mean of its k x k block; the last width % k columns and
+ * height % k rows are left out), as a sensor's binning mode would. */
+void anpr_image_bin(const uint8_t *src, unsigned width, unsigned height, unsigned k, uint8_t *dst);
+
 /* Largest image accepted, per side: larger files are refused, not loaded. */
 #define ANPR_IMAGE_MAX_SIDE 8192
 

@@ -5,7 +5,7 @@
  * Backends (the transport; the only seam between protocol and bytes):
  *   model        the bit-exact C model (sim/model), in process
  *   sim          the Verilated RTL (sim/verilator), in process
- *   usb[:ARGS]   the FPGA board over libusb (not in this build yet)
+ *   usb[:ARGS]   the FPGA board over libusb
  * Each takes an optional ":ARGS" suffix; for model and sim it names the
  * build preset ("up5k", the default, or "large" for model).
  */
@@ -19,15 +19,28 @@
 
 typedef struct anpr_pipe anpr_pipe;
 
+/* The tallest frame the pipeline takes: its frame height register's range. */
+#define ANPR_MAX_LINES 4095
+
 /* One frame's result: its candidate records (best first) and trailer.
  * cands[i].pixels point into memory owned by the pipe, valid until the next
- * call on it. */
+ * call on it.
+ *
+ * scale: 1, or the factor k by which the frame was binned (k x k pixels
+ * averaged) to fit the build, when it was wider than the build's line or
+ * taller than 4095 lines (a 1920x1080 frame on the up5k build, 1280 wide:
+ * k = 2). The pipeline then saw the binned frame; every box of the result
+ * (plate, crop, characters) is mapped back to the frame as given (times
+ * k), frame.width and frame.height are the frame's own, and each crop's
+ * pixels are cut from the frame as given, at its full resolution. */
 struct anpr_frame_result {
 	struct anpr_rec_frame frame;
 	struct anpr_rec_cand cands[16];
 	unsigned ncands;
 	struct anpr_rec_end end;
+	unsigned scale;
 };
+
 
 /* Open a backend by name ("model", "model:large", "sim", "usb:..."). On
  * failure returns an anpr_error, leaves *out untouched, and writes a reason
@@ -35,8 +48,9 @@ struct anpr_frame_result {
 int anpr_pipe_open(anpr_pipe **out, const char *backend, char *err, size_t errlen);
 
 /* Run one width x height frame (row-major 8-bit pixels) and wait for its
- * records. The pipeline is configured with the register defaults for this
- * frame size. Returns ANPR_OK and fills *res; ANPR_ERR_FRAME if the pipeline
+ * records. A frame larger than the build is binned first (anpr_image_bin,
+ * res->scale). The pipeline is configured with the register defaults for
+ * the frame size it is sent. Returns ANPR_OK and fills *res; ANPR_ERR_FRAME if the pipeline
  * dropped the frame (res->end says why); another anpr_error on failure, with
  * a reason readable from anpr_pipe_errmsg. */
 int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned height,
