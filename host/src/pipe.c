@@ -97,6 +97,21 @@ int anpr_pipe_open(anpr_pipe **out, const char *backend, char *err, size_t errle
 	return ANPR_ERR_ARG;
 }
 
+/* *buf holds at least need bytes (grown, never shrunk); 0, or -1 */
+static int reserve(uint8_t **buf, size_t *cap, size_t need)
+{
+	uint8_t *b;
+
+	if (need <= *cap)
+		return 0;
+	b = realloc(*buf, need);
+	if (!b)
+		return -1;
+	*buf = b;
+	*cap = need;
+	return 0;
+}
+
 static void box_up(struct anpr_box *b, unsigned k)
 {
 	b->x = (uint16_t)(b->x * k);
@@ -115,14 +130,8 @@ static int unbin(anpr_pipe *p, struct anpr_frame_result *r, const uint8_t *pixel
 
 	for (i = 0; i < r->ncands; i++)
 		need += (size_t)r->cands[i].crop.w * k * r->cands[i].crop.h * k;
-	if (need > p->crops_cap) {
-		uint8_t *b = realloc(p->crops, need);
-
-		if (!b)
-			return fail(p, ANPR_ERR_NOMEM, "out of memory");
-		p->crops = b;
-		p->crops_cap = need;
-	}
+	if (reserve(&p->crops, &p->crops_cap, need))
+		return fail(p, ANPR_ERR_NOMEM, "out of memory");
 	r->scale = k;
 	r->frame.width = (uint16_t)width;
 	r->frame.height = (uint16_t)height;
@@ -156,16 +165,8 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 	memset(&r, 0, sizeof(r));
 	r.scale = 1;
 	if (k > 1 && width / k >= 16 && height / k >= 8) {
-		size_t n = (size_t)(width / k) * (height / k);
-
-		if (n > p->bin_cap) {
-			uint8_t *b = realloc(p->bin, n);
-
-			if (!b)
-				return fail(p, ANPR_ERR_NOMEM, "out of memory");
-			p->bin = b;
-			p->bin_cap = n;
-		}
+		if (reserve(&p->bin, &p->bin_cap, (size_t)(width / k) * (height / k)))
+			return fail(p, ANPR_ERR_NOMEM, "out of memory");
 		anpr_image_bin(pixels, width, height, k, p->bin);
 		pixels = p->bin;
 		width /= k;
