@@ -609,7 +609,7 @@ static int cmp_int(const void *a, const void *b)
 #define EXT_HI 150
 #define EXT_H 25
 #define EXT_W 100
-#define EXT_MAX 2
+#define EXT_MAX 3
 #define EXT_HOLE 200
 #define EXT_GAP 170
 #define EXT_COST 100
