@@ -42,6 +42,7 @@ struct run {
 struct pbox {
 	struct anpr_box b;
 	int inverted;
+	int lone; /* a component in no row: taken only where no row's box fits */
 };
 
 #define MAX_POOL 1024 /* pooled boxes per crop */
@@ -568,7 +569,8 @@ static void keep(struct anpr_seg_hyp *out, int *n, int max, const struct anpr_se
 	(*n)++;
 }
 
-/* Pool the boxes of a single-row hypothesis, each once (extend). */
+/* Pool the boxes of a single-row hypothesis (or one lone component: nchars
+ * 1), each once (extend). */
 static void pool_add(struct work *wk, const struct anpr_seg_hyp *h)
 {
 	int i, j;
@@ -581,7 +583,10 @@ static void pool_add(struct work *wk, const struct anpr_seg_hyp *h)
 				break;
 		if (j == wk->npool) {
 			wk->pool[wk->npool].b = *b;
+			wk->pool[wk->npool].lone = h->nchars == 1;
 			wk->pool[wk->npool++].inverted = h->inverted;
+		} else if (h->nchars > 1) {
+			wk->pool[j].lone = 0;
 		}
 	}
 }
@@ -604,7 +609,10 @@ static int cmp_int(const void *a, const void *b)
  * percent of it wide, and over a neighbour by at most a quarter of the
  * narrower. Holes are filled first, then the right end, then the left, up
  * to EXT_MAX boxes in all; the extended row is offered as a hypothesis of
- * its own, EXT_COST below the row. */
+ * its own, EXT_COST below the row. The pool also holds every character-like
+ * component that no row took (a faint last character whose neighbours ran
+ * together there): one is taken only where no row's box fits, and costs
+ * EXT_LONE more. */
 #define EXT_LO 75
 #define EXT_HI 150
 #define EXT_H 25
@@ -613,6 +621,7 @@ static int cmp_int(const void *a, const void *b)
 #define EXT_HOLE 200
 #define EXT_GAP 170
 #define EXT_COST 100
+#define EXT_LONE 50
 
 /* Is c in line with neighbour e (centre and bottom within a quarter of
  * hm), not over it by more than a quarter of the narrower, and its centre
@@ -649,7 +658,7 @@ static int ext_find(const struct work *wk, const struct anpr_seg_hyp *h, int pos
 			continue;
 		if (l && r && (dl * 100 > pitch * EXT_HOLE || dr * 100 > pitch * EXT_HOLE))
 			continue; /* in a hole: one pitch from either side (or a separator's) */
-		d = l ? abs(dl - pitch) : abs(dr - pitch);
+		d = (l ? abs(dl - pitch) : abs(dr - pitch)) + (wk->pool[i].lone << 20);
 		if (d < bestd) {
 			bestd = d;
 			best = i;
@@ -667,7 +676,7 @@ static void extend(const struct work *wk, struct anpr_seg_hyp *out, int *n, int 
 
 	memcpy(src, out, (size_t)ns * sizeof(*src));
 	for (k = 0; k < ns; k++) {
-		int steps[ANPR_SEG_MAX_CHARS], hs[ANPR_SEG_MAX_CHARS], pitch, hm, added = 0, pos;
+		int steps[ANPR_SEG_MAX_CHARS], hs[ANPR_SEG_MAX_CHARS], pitch, hm, added = 0, pos, lone = 0;
 
 		if (src[k].rows != 1 || src[k].nchars < 3 || src[k].nchars > 7)
 			continue;
@@ -691,6 +700,7 @@ static void extend(const struct work *wk, struct anpr_seg_hyp *out, int *n, int 
 				continue;
 			memmove(&h.chars[pos + 1], &h.chars[pos], (size_t)(h.nchars - pos) * sizeof(h.chars[0]));
 			h.chars[pos] = wk->pool[c].b;
+			lone += wk->pool[c].lone;
 			h.nchars++;
 			added++;
 		}
@@ -702,6 +712,7 @@ static void extend(const struct work *wk, struct anpr_seg_hyp *out, int *n, int 
 					break;
 				memmove(&h.chars[at + 1], &h.chars[at], (size_t)(h.nchars - at) * sizeof(h.chars[0]));
 				h.chars[at] = wk->pool[c].b;
+				lone += wk->pool[c].lone;
 				h.nchars++;
 				added++;
 			}
@@ -709,7 +720,7 @@ static void extend(const struct work *wk, struct anpr_seg_hyp *out, int *n, int 
 			continue;
 		h.row2 = h.nchars;
 		text_box(&h);
-		h.score -= EXT_COST;
+		h.score -= EXT_COST + EXT_LONE * lone;
 		keep(out, n, max, &h);
 	}
 }
@@ -782,6 +793,14 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 			     ch_, &h);
 			keep(out, nout, max, &h);
 		}
+	}
+	for (i = 0; i < ncand; i++) { /* then every candidate, in a row or not */
+		struct anpr_seg_hyp one;
+
+		one.inverted = inverted;
+		one.nchars = 1;
+		one.chars[0] = to_crop(wk, &wk->comps[cand[i]], cw_, ch_);
+		pool_add(wk, &one);
 	}
 }
 
