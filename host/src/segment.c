@@ -62,7 +62,7 @@ struct work {
 	struct run *runs;  /* runs of ink, at most (w + 1) / 2 a row */
 	struct comp comps[MAX_COMPS];
 	int ncomps;
-	struct pbox *pool; /* the boxes of every row found, both polarities (extend) */
+	struct pbox *pool; /* the boxes of every row found and every lone candidate, both polarities (extend) */
 	int npool;
 };
 
@@ -623,9 +623,9 @@ static int cmp_int(const void *a, const void *b)
 #define EXT_COST 100
 #define EXT_LONE 50
 
-/* Is c in line with neighbour e (centre and bottom within a quarter of
- * hm), not over it by more than a quarter of the narrower, and its centre
- * d = (centre distance, doubled) from it? */
+/* Is c in line with its neighbour e (centre and bottom within a quarter of
+ * the row's median height hm), and over it by at most a quarter of the
+ * narrower? */
 static int ext_beside(const struct anpr_box *c, const struct anpr_box *e, int hm)
 {
 	int ov = (c->x + c->w < e->x + e->w ? c->x + c->w : e->x + e->w) - (c->x > e->x ? c->x : e->x);
@@ -668,7 +668,8 @@ static int ext_find(const struct work *wk, const struct anpr_seg_hyp *h, int pos
 }
 
 /* Offer, for each single row of 3 to 7 boxes in out[0..*n), the row
- * extended by pooled boxes at its ends and in its holes (EXT_*). */
+ * extended by pooled boxes in its holes and at its ends (EXT_*), to at most
+ * 8 boxes (the longest plates). */
 static void extend(const struct work *wk, struct anpr_seg_hyp *out, int *n, int max)
 {
 	struct anpr_seg_hyp src[ANPR_SEG_MAX_HYP], h;
@@ -952,8 +953,8 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 	wk->parent = malloc(npx * sizeof(int));
 	wk->runs = malloc((size_t)H * ((W + 1) / 2) * sizeof(struct run));
 	wk->pool = malloc(MAX_POOL * sizeof(struct pbox));
-	if (!wk->pool || !wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->wsum2 || !wk->warea2 ||
-	    !wk->xa || !wk->xb || !wk->lab || !wk->parent || !wk->runs) {
+	if (!wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->wsum2 || !wk->warea2 ||
+	    !wk->xa || !wk->xb || !wk->lab || !wk->parent || !wk->runs || !wk->pool) {
 		n = ANPR_ERR_NOMEM;
 		goto out_free;
 	}
