@@ -38,6 +38,15 @@ struct run {
 	int l;         /* provisional label */
 };
 
+/* A character box of some row, in crop pixels, kept for extend(). */
+struct pbox {
+	struct anpr_box b;
+	int inverted;
+	int lone; /* a component in no row: taken only where no row's box fits */
+};
+
+#define MAX_POOL 1024 /* pooled boxes per crop */
+
 struct work {
 	int w, h;          /* working size */
 	int sx, sy;        /* working = crop * s / 256 (8.8 fixed point) */
@@ -53,6 +62,8 @@ struct work {
 	struct run *runs;  /* runs of ink, at most (w + 1) / 2 a row */
 	struct comp comps[MAX_COMPS];
 	int ncomps;
+	struct pbox *pool; /* the boxes of every row found and every lone candidate, both polarities (extend) */
+	int npool;
 };
 
 /* Bilinear resample of the crop into the working image (8.8 fixed point). */
@@ -458,11 +469,36 @@ static int left_of(const struct comp *a, const struct comp *b)
 	return a->x0 != b->x0 ? a->x0 < b->x0 : a->y0 < b->y0;
 }
 
+/* A working box in crop pixels (cw_ x ch_). */
+static struct anpr_box to_crop(const struct work *wk, const struct comp *c, unsigned cw_, unsigned ch_)
+{
+	struct anpr_box b;
+	int x0 = c->x0 * 256 / wk->sx, y0 = c->y0 * 256 / wk->sy;
+	int x1 = ((c->x1 + 1) * 256 + wk->sx - 1) / wk->sx;
+	int y1 = ((c->y1 + 1) * 256 + wk->sy - 1) / wk->sy;
+
+	if (x1 > (int)cw_)
+		x1 = (int)cw_;
+	if (y1 > (int)ch_)
+		y1 = (int)ch_;
+	if (x1 <= x0)
+		x1 = x0 + 1;
+	if (y1 <= y0)
+		y1 = y0 + 1;
+	b.x = (uint16_t)x0;
+	b.y = (uint16_t)y0;
+	b.w = (uint16_t)(x1 - x0);
+	b.h = (uint16_t)(y1 - y0);
+	return b;
+}
+
+static void text_box(struct anpr_seg_hyp *h);
+
 /* Map working boxes back to crop pixels and store the hypothesis. */
 static void emit(const struct work *wk, const struct comp *boxes, int n, int row2, int rows,
 		 int inverted, int score, unsigned cw_, unsigned ch_, struct anpr_seg_hyp *h)
 {
-	int i, tx0 = 1 << 30, ty0 = 1 << 30, tx1 = -1, ty1 = -1;
+	int i;
 
 	memset(h, 0, sizeof(*h));
 	h->inverted = inverted;
@@ -470,27 +506,23 @@ static void emit(const struct work *wk, const struct comp *boxes, int n, int row
 	h->nchars = n;
 	h->row2 = row2;
 	h->score = score;
-	for (i = 0; i < n; i++) {
-		int x0 = boxes[i].x0 * 256 / wk->sx, y0 = boxes[i].y0 * 256 / wk->sy;
-		int x1 = ((boxes[i].x1 + 1) * 256 + wk->sx - 1) / wk->sx;
-		int y1 = ((boxes[i].y1 + 1) * 256 + wk->sy - 1) / wk->sy;
+	for (i = 0; i < n; i++)
+		h->chars[i] = to_crop(wk, &boxes[i], cw_, ch_);
+	text_box(h);
+}
 
-		if (x1 > (int)cw_)
-			x1 = (int)cw_;
-		if (y1 > (int)ch_)
-			y1 = (int)ch_;
-		if (x1 <= x0)
-			x1 = x0 + 1;
-		if (y1 <= y0)
-			y1 = y0 + 1;
-		h->chars[i].x = (uint16_t)x0;
-		h->chars[i].y = (uint16_t)y0;
-		h->chars[i].w = (uint16_t)(x1 - x0);
-		h->chars[i].h = (uint16_t)(y1 - y0);
-		tx0 = x0 < tx0 ? x0 : tx0;
-		ty0 = y0 < ty0 ? y0 : ty0;
-		tx1 = x1 > tx1 ? x1 : tx1;
-		ty1 = y1 > ty1 ? y1 : ty1;
+/* The union of a hypothesis's character boxes. */
+static void text_box(struct anpr_seg_hyp *h)
+{
+	int i, tx0 = 1 << 30, ty0 = 1 << 30, tx1 = -1, ty1 = -1;
+
+	for (i = 0; i < h->nchars; i++) {
+		const struct anpr_box *b = &h->chars[i];
+
+		tx0 = b->x < tx0 ? b->x : tx0;
+		ty0 = b->y < ty0 ? b->y : ty0;
+		tx1 = b->x + b->w > tx1 ? b->x + b->w : tx1;
+		ty1 = b->y + b->h > ty1 ? b->y + b->h : ty1;
 	}
 	h->text.x = (uint16_t)tx0;
 	h->text.y = (uint16_t)ty0;
@@ -537,6 +569,163 @@ static void keep(struct anpr_seg_hyp *out, int *n, int max, const struct anpr_se
 	(*n)++;
 }
 
+/* Pool the boxes of a single-row hypothesis (or one lone component: nchars
+ * 1), each once (extend). */
+static void pool_add(struct work *wk, const struct anpr_seg_hyp *h)
+{
+	int i, j;
+
+	for (i = 0; i < h->nchars && wk->npool < MAX_POOL; i++) {
+		const struct anpr_box *b = &h->chars[i];
+
+		for (j = 0; j < wk->npool; j++)
+			if (wk->pool[j].inverted == h->inverted && !memcmp(&wk->pool[j].b, b, sizeof(*b)))
+				break;
+		if (j == wk->npool) {
+			wk->pool[wk->npool].b = *b;
+			wk->pool[wk->npool].lone = h->nchars == 1;
+			wk->pool[wk->npool++].inverted = h->inverted;
+		} else if (h->nchars > 1) {
+			wk->pool[j].lone = 0;
+		}
+	}
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* Extension of a row by pooled boxes (EXT_*): a character the row's own
+ * binarisation lost (too faint, broken, joined to the frame) is often a box
+ * of the same polarity in another binarisation's rows. A pooled box extends
+ * a row at either end when its centre lies EXT_LO to EXT_HI percent of the
+ * row's pitch (the median step between neighbours' centres) beyond the end
+ * box; it fills a hole (a step over EXT_GAP percent of the pitch) when it
+ * lies EXT_LO to EXT_HOLE percent of the pitch from either side (a plate's
+ * separator widens a step). Either way it must be in line with its
+ * neighbours (centre and bottom within a quarter of the row's median
+ * height), its height within EXT_H percent of that median, at most EXT_W
+ * percent of it wide, and over a neighbour by at most a quarter of the
+ * narrower. Holes are filled first, then the right end, then the left, up
+ * to EXT_MAX boxes in all; the extended row is offered as a hypothesis of
+ * its own, EXT_COST below the row. The pool also holds every character-like
+ * component that no row took (a faint last character whose neighbours ran
+ * together there): one is taken only where no row's box fits, and costs
+ * EXT_LONE more. */
+#define EXT_LO 75
+#define EXT_HI 150
+#define EXT_H 25
+#define EXT_W 100
+#define EXT_MAX 3
+#define EXT_HOLE 200
+#define EXT_GAP 170
+#define EXT_COST 100
+#define EXT_LONE 50
+
+/* Is c in line with its neighbour e (centre and bottom within a quarter of
+ * the row's median height hm), and over it by at most a quarter of the
+ * narrower? */
+static int ext_beside(const struct anpr_box *c, const struct anpr_box *e, int hm)
+{
+	int ov = (c->x + c->w < e->x + e->w ? c->x + c->w : e->x + e->w) - (c->x > e->x ? c->x : e->x);
+
+	if (abs(2 * c->y + c->h - 2 * e->y - e->h) * 4 > hm * 2 || abs(c->y + c->h - e->y - e->h) * 4 > hm)
+		return 0;
+	return ov * 4 <= (c->w < e->w ? c->w : e->w);
+}
+
+/* The pooled box to insert in h at index pos (0: before the first box,
+ * nchars: after the last, between: into a hole), or -1. Centres are
+ * doubled, as pitch is. */
+static int ext_find(const struct work *wk, const struct anpr_seg_hyp *h, int pos, int pitch, int hm)
+{
+	const struct anpr_box *l = pos > 0 ? &h->chars[pos - 1] : NULL, *r = pos < h->nchars ? &h->chars[pos] : NULL;
+	int i, best = -1, bestd = 1 << 30;
+
+	for (i = 0; i < wk->npool; i++) {
+		const struct anpr_box *c = &wk->pool[i].b;
+		int cc = 2 * c->x + c->w, dl = l ? cc - 2 * l->x - l->w : 0, dr = r ? 2 * r->x + r->w - cc : 0, d;
+
+		if (wk->pool[i].inverted != h->inverted)
+			continue;
+		if (c->h * 100 < hm * (100 - EXT_H) || c->h * 100 > hm * (100 + EXT_H) || c->w * 100 > hm * EXT_W)
+			continue;
+		if ((l && (dl * 100 < pitch * EXT_LO || !ext_beside(c, l, hm))) ||
+		    (r && (dr * 100 < pitch * EXT_LO || !ext_beside(c, r, hm))))
+			continue;
+		if ((!r && dl * 100 > pitch * EXT_HI) || (!l && dr * 100 > pitch * EXT_HI))
+			continue;
+		if (l && r && (dl * 100 > pitch * EXT_HOLE || dr * 100 > pitch * EXT_HOLE))
+			continue; /* in a hole: one pitch from either side (or a separator's) */
+		d = (l ? abs(dl - pitch) : abs(dr - pitch)) + (wk->pool[i].lone << 20);
+		if (d < bestd) {
+			bestd = d;
+			best = i;
+		}
+	}
+	return best;
+}
+
+/* Offer, for each single row of 3 to 7 boxes in out[0..*n), the row
+ * extended by pooled boxes in its holes and at its ends (EXT_*), to at most
+ * 8 boxes (the longest plates). */
+static void extend(const struct work *wk, struct anpr_seg_hyp *out, int *n, int max)
+{
+	struct anpr_seg_hyp src[ANPR_SEG_MAX_HYP], h;
+	int ns = *n < ANPR_SEG_MAX_HYP ? *n : ANPR_SEG_MAX_HYP, k, i;
+
+	memcpy(src, out, (size_t)ns * sizeof(*src));
+	for (k = 0; k < ns; k++) {
+		int steps[ANPR_SEG_MAX_CHARS], hs[ANPR_SEG_MAX_CHARS], pitch, hm, added = 0, pos, lone = 0;
+
+		if (src[k].rows != 1 || src[k].nchars < 3 || src[k].nchars > 7)
+			continue;
+		h = src[k];
+		for (i = 0; i < h.nchars; i++) {
+			hs[i] = h.chars[i].h;
+			if (i)
+				steps[i - 1] = 2 * h.chars[i].x + h.chars[i].w - 2 * h.chars[i - 1].x - h.chars[i - 1].w;
+		}
+		qsort(hs, (size_t)h.nchars, sizeof(int), cmp_int);
+		qsort(steps, (size_t)h.nchars - 1, sizeof(int), cmp_int);
+		hm = hs[h.nchars / 2];
+		pitch = steps[(h.nchars - 2) / 2]; /* the lower median: holes make steps longer */
+		if (pitch <= 0)
+			continue;
+		/* holes first (a step over EXT_GAP pitches), then the ends */
+		for (pos = 1; pos < h.nchars && added < EXT_MAX && h.nchars < 8; pos++) {
+			int step = 2 * h.chars[pos].x + h.chars[pos].w - 2 * h.chars[pos - 1].x - h.chars[pos - 1].w, c;
+
+			if (step * 100 <= pitch * EXT_GAP || (c = ext_find(wk, &h, pos, pitch, hm)) < 0)
+				continue;
+			memmove(&h.chars[pos + 1], &h.chars[pos], (size_t)(h.nchars - pos) * sizeof(h.chars[0]));
+			h.chars[pos] = wk->pool[c].b;
+			lone += wk->pool[c].lone;
+			h.nchars++;
+			added++;
+		}
+		for (pos = 1; pos >= 0; pos--)
+			while (added < EXT_MAX && h.nchars < 8) {
+				int at = pos ? h.nchars : 0, c = ext_find(wk, &h, at, pitch, hm);
+
+				if (c < 0)
+					break;
+				memmove(&h.chars[at + 1], &h.chars[at], (size_t)(h.nchars - at) * sizeof(h.chars[0]));
+				h.chars[at] = wk->pool[c].b;
+				lone += wk->pool[c].lone;
+				h.nchars++;
+				added++;
+			}
+		if (!added)
+			continue;
+		h.row2 = h.nchars;
+		text_box(&h);
+		h.score -= EXT_COST + EXT_LONE * lone;
+		keep(out, n, max, &h);
+	}
+}
+
 /* The rows of one binarisation: each chain's best single-row hypothesis and,
  * where a second chain lines up above or below, the two-row one. */
 static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsigned ch_, struct anpr_seg_hyp *out,
@@ -581,6 +770,7 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 		}
 		emit(wk, boxes, n, n, 1, inverted, s, cw_, ch_, &h);
 		keep(out, nout, max, &h);
+		pool_add(wk, &h);
 		if (doubt) {
 			struct comp b2[ANPR_SEG_MAX_CHARS];
 			int n2 = row_boxes(wk, &rows[i], b2, ANPR_SEG_MAX_CHARS, 1, NULL);
@@ -604,6 +794,14 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 			     ch_, &h);
 			keep(out, nout, max, &h);
 		}
+	}
+	for (i = 0; i < ncand; i++) { /* then every candidate, in a row or not */
+		struct anpr_seg_hyp one;
+
+		one.inverted = inverted;
+		one.nchars = 1;
+		one.chars[0] = to_crop(wk, &wk->comps[cand[i]], cw_, ch_);
+		pool_add(wk, &one);
 	}
 }
 
@@ -754,8 +952,9 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 	wk->lab = malloc(npx * sizeof(int));
 	wk->parent = malloc(npx * sizeof(int));
 	wk->runs = malloc((size_t)H * ((W + 1) / 2) * sizeof(struct run));
+	wk->pool = malloc(MAX_POOL * sizeof(struct pbox));
 	if (!wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->wsum2 || !wk->warea2 ||
-	    !wk->xa || !wk->xb || !wk->lab || !wk->parent || !wk->runs) {
+	    !wk->xa || !wk->xb || !wk->lab || !wk->parent || !wk->runs || !wk->pool) {
 		n = ANPR_ERR_NOMEM;
 		goto out_free;
 	}
@@ -832,6 +1031,7 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 			}
 		}
 	}
+	extend(wk, out, &n, max);
 out_free:
 	free(wk->src);
 	free(bin);
@@ -846,6 +1046,7 @@ out_free:
 	free(wk->lab);
 	free(wk->parent);
 	free(wk->runs);
+	free(wk->pool);
 	free(wk);
 	return n;
 }

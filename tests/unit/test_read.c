@@ -175,6 +175,50 @@ static void test_segment_joined_to_frame(void)
 	CU_ASSERT(found);
 }
 
+/* No one binarisation has the whole row: the first five characters are
+ * joined by 1-pixel bridges into a blob too wide to be characters, which
+ * only the opened binarisation (at the highest threshold) takes apart; the
+ * last two are drawn with 2-pixel strokes, which the opening erases. The
+ * row found in the opened binarisation, extended by the boxes another
+ * binarisation found at its pitch, is some hypothesis with every character,
+ * in order. */
+static void segment_extended(int nchars)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct drawn d;
+	int n, i, k, x, found = 0;
+
+	memset(px, 210, PW * PH);
+	for (i = 0, x = 30; i < nchars; i++, x += 28) {
+		glyph(px, PW, x, 12, 21, 36, i < 5 ? 4 : 2, 30);
+		if (i < 4)
+			memset(px + 30 * PW + x + 21, 30, 7); /* the bridge to the next one */
+		d.box[i] = (struct anpr_box){(uint16_t)x, 12, 21, 36};
+	}
+	d.n = nchars;
+	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	for (k = 0; k < n && !found; k++) {
+		found = h[k].nchars == d.n && h[k].rows == 1 && h[k].row2 == d.n && !h[k].inverted;
+		for (i = 0; found && i < d.n; i++)
+			found = near(&h[k].chars[i], &d.box[i], 2);
+	}
+	CU_ASSERT(found);
+}
+
+static void test_segment_extended(void)
+{
+	segment_extended(7);
+}
+
+/* The same with one thin character last: where it is found, it is alone
+ * (its neighbours make the blob), in no row; the row is extended by it all
+ * the same. */
+static void test_segment_extended_lone(void)
+{
+	segment_extended(6);
+}
+
 static void test_segment_one_row(void)
 {
 	segment_drawn(1, 7, 0);
@@ -718,6 +762,8 @@ int register_read_suite(void)
 		{"segment: characters joined by thin bridges", test_segment_bridged},
 		{"segment: a washed-out plate above a dark surround", test_segment_washed_out},
 		{"segment: a character joined to the plate's frame", test_segment_joined_to_frame},
+		{"segment: a row extended by another binarisation's boxes", test_segment_extended},
+		{"segment: a row extended by a component in no row", test_segment_extended_lone},
 		{"segment: light characters on a dark plate", test_segment_inverted},
 		{"segment: two rows, top row first", test_segment_two_rows},
 		{"segment: two rows a text height and more apart", test_segment_two_rows_apart},
