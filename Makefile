@@ -49,6 +49,8 @@ LIB_SRC   := host/src/image.c host/src/records.c $(READ_SRC) $(HOT_SRC)
 HOST_SRC  := $(LIB_SRC) host/src/pipe.c host/src/transport_model.c host/src/transport_sim.c \
              host/src/transport_usb.c host/src/usbwire.c host/src/read_frame.c sim/scenes.c $(MODEL_SRC)
 RTL       := $(wildcard rtl/*.v) rtl/anpr_protocol.vh
+# the USB bridge (docs/usb.md): one module per file, top anpr_usb_top (bridge + pipeline)
+USB_RTL   := $(wildcard rtl/usb/*.v)
 
 # Build presets: the RTL parameters and the C model's struct anpr_model_params.
 #   up5k   iCE40 UP5K at up to 1280 wide (the board build)
@@ -269,6 +271,33 @@ $(MS_DIR)/verilated.o: $(MS_LIBS)
 
 $(BUILD)/modsim: $(MS_DIR)/modsim.o $(call obj,sim/scenes.c sim/datadir.c $(MODEL_SRC) host/src/image.c) $(MS_LIBS) $(MS_DIR)/verilated.o
 	$(CXX) $^ $(MS_DIR)/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+
+# ---- the USB bridge RTL (rtl/usb/) against the bridge's C model (tests/bridge) ----
+# anpr_usb_top (bridge + pipeline, up5k) with a short command timeout and the
+# model's revision (0) in the ID register
+BRIDGE_TMO := 4000
+$(BUILD)/vl_usb/Vanpr_usb_top__ALL.a: $(RTL) $(USB_RTL) | $(BUILD)
+	verilator --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Irtl -Irtl/usb \
+		--top-module anpr_usb_top --Mdir $(BUILD)/vl_usb $(foreach p,$(P_up5k),-G$(p)) \
+		-GTIMEOUT_CYCLES=$(BRIDGE_TMO) -GREVISION=0 rtl/usb/anpr_usb_top.v \
+		--MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" --build -j 2 > $(BUILD)/vl_usb.log 2>&1 || \
+		{ cat $(BUILD)/vl_usb.log; exit 1; }
+
+$(BUILD)/vl_usb/bridge_test.o: tests/bridge/bridge_test.cpp $(BUILD)/vl_usb/Vanpr_usb_top__ALL.a
+	$(VL_CXX) -isystem $(VL_INC) -isystem $(BUILD)/vl_usb -Wall -Wextra -Werror $(INC) -Isim -Isim/bridge \
+		-DBRIDGE_TIMEOUT_CYCLES=$(BRIDGE_TMO) -c $< -o $@
+
+$(BUILD)/vl_usb/verilated.o: $(BUILD)/vl_usb/Vanpr_usb_top__ALL.a
+	$(VL_CXX) -c $(VL_INC)/verilated.cpp -o $@
+	$(VL_CXX) -c $(VL_INC)/verilated_threads.cpp -o $(BUILD)/vl_usb/verilated_threads.o
+
+$(BUILD)/bridge_test: $(BUILD)/vl_usb/bridge_test.o $(call obj,sim/bridge/anpr_bridge.c host/src/usbwire.c \
+                      host/src/records.c sim/scenes.c $(MODEL_SRC)) $(BUILD)/vl_usb/Vanpr_usb_top__ALL.a \
+                      $(BUILD)/vl_usb/verilated.o
+	$(CXX) $^ $(BUILD)/vl_usb/verilated_threads.o -lpthread -o $@
+
+bridge-test: $(BUILD)/bridge_test
+	./$(BUILD)/bridge_test
 
 # RTL vs C model, per module (modsim) and whole. Real images join in when $(DATA) exists.
 sim-test: module-test $(BUILD)/modsim $(BUILD)/cosim_up5k $(BUILD)/cosim_large
