@@ -64,7 +64,7 @@ VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --to
 VL_CXX   := $(CXX) -O2 -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd
 
 
-.PHONY: usb-test
+.PHONY: usb-test bridge-test synth-bridge
 .PHONY: all deps run test unit train read-test hotlist-test fuzz fuzz-regress lint protocol-check module-test sim-test formal bench synth bitstream eval clean help
 
 all: $(BUILD)/anpr $(BUILD)/read_eval $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k $(BUILD)/bench_pipeline
@@ -310,8 +310,13 @@ lint:
 	@for f in rtl/anpr_*.v; do \
 		verilator --lint-only -Wall -Irtl $$f || exit 1; \
 	done
-	@echo "lint: verilator --lint-only -Wall clean on $$(ls rtl/anpr_*.v | wc -l) modules"
-	@iverilog -g2005 -Irtl -o /dev/null rtl/anpr_*.v && echo "lint: Icarus (-g2005) accepts the RTL"
+	@for f in $(USB_RTL); do \
+		verilator --lint-only -Wall -Irtl -Irtl/usb $$f || exit 1; \
+	done
+	@echo "lint: verilator --lint-only -Wall clean on $$(ls rtl/anpr_*.v | wc -l) modules and the USB bridge's $(words $(USB_RTL)) (rtl/usb)"
+	@iverilog -g2005 -Irtl -o /dev/null rtl/anpr_*.v $(USB_RTL) && echo "lint: Icarus (-g2005) accepts the RTL"
+	@yosys -q -p "read_verilog -Irtl $(filter %.v,$(RTL)) $(USB_RTL); hierarchy -top anpr_usb_top; proc" && \
+		echo "lint: Yosys elaborates the USB bridge with the pipeline (rtl/usb/anpr_usb_top.v)"
 	@yosys -q -p "read_verilog -Irtl $(filter %.v,$(RTL)); hierarchy -top anpr_pipeline; proc" && \
 		echo "lint: Yosys reads and elaborates the RTL"
 	@yosys -q -p "read_verilog -DANPR_ICE40 -Irtl $(BOARD_RTL); read_verilog -lib +/ice40/cells_sim.v; \
@@ -325,6 +330,12 @@ formal:
 synth: | $(BUILD)
 	timeout 1800 yosys -q -l $(BUILD)/synth_up5k.log bitstreams/synth_up5k.ys
 	@sed -n '/=== design hierarchy ===/,$$p' $(BUILD)/synth_up5k.stat | grep -E "SB_|cells" | head -14
+
+# area of the USB bridge alone (rtl/usb/anpr_usb_bridge.v, up5k build parameters) on the iCE40 UP5K
+# (build/synth_bridge.stat): what the board must free to fit it (docs/usb.md section 6)
+synth-bridge: | $(BUILD)
+	timeout 1800 yosys -q -l $(BUILD)/synth_bridge.log bitstreams/synth_bridge.ys
+	@sed -n '/=== design hierarchy ===/,$$p' $(BUILD)/synth_bridge.stat | grep -E "SB_|cells" | head -14
 
 # the iCEBreaker bitstream (bitstreams/README.md): synthesis of the board top,
 # place and route for the UP5K-SG48 at 30 MHz, icepack. Reports in build/:
@@ -402,7 +413,7 @@ fuzz-regress: $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire
 	./$(BUILD)/fuzz_hotlist -runs=0 tests/fuzz/corpus/hotlist 2>&1 | tail -1
 	./$(BUILD)/fuzz_usbwire -runs=0 tests/fuzz/corpus/usbwire 2>&1 | tail -1
 
-test: deps protocol-check unit lint formal sim-test read-test hotlist-test usb-test fuzz-regress run
+test: deps protocol-check unit lint formal sim-test bridge-test read-test hotlist-test usb-test fuzz-regress run
 
 clean:
 	rm -rf $(BUILD)
