@@ -5,7 +5,7 @@
 #   make            tools and simulators
 #   make run        the pipeline on its embedded default (no hardware)
 #   make test       unit tests, protocol drift, lint, formal, co-simulation, the usb backend
-#   make lint       verilator --lint-only -Wall on every RTL module
+#   make lint       verilator --lint-only -Wall on every RTL module (rtl/, rtl/usb/)
 #   make sim-test   co-simulation only (RTL vs C model), both builds
 #   make formal     handshake properties with yosys-smtbmc
 #   make bench      speed and memory figures (docs/PERFORMANCE.md)
@@ -13,6 +13,8 @@
 #   make synth      Yosys synth_ice40 area of the up5k build
 #   make bitstream  the iCEBreaker (UP5K) bitstream: yosys, nextpnr-ice40, icepack
 #   make usb-test   the usb backend (libusb) against an emulated FT232H and bridge (umockdev)
+#   make bridge-test  the USB bridge RTL (rtl/usb) against the bridge's C model (tests/bridge)
+#   make synth-bridge Yosys synth_ice40 area of the USB bridge alone
 #   make fuzz       libFuzzer on the record, image, hotlist and USB wire parsers (FUZZ_SECONDS each)
 #   make eval       reading accuracy and localisation recall on ../shared/data
 #   make train      retrain the character classifier (rewrites its weights)
