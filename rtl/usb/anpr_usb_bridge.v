@@ -199,13 +199,19 @@ module anpr_usb_bridge #(
 	wire [7:0]  hcrc_next;
 	wire [15:0] sum_next;
 
-	anpr_usb_crc8 hcrc (
+	anpr_usb_crc #(
+		.WIDTH(8),
+		.POLY(16'h0007)
+	) hcrc (
 		.crc_in(st_reg == S_HUNT ? 8'h00 : hcrc_reg), /* a header's CRC-8 starts at its magic */
 		.data(rx_data),
 		.crc_out(hcrc_next)
 	);
 
-	anpr_usb_crc16 pcrc (
+	anpr_usb_crc #(
+		.WIDTH(16),
+		.POLY(16'h1021)
+	) pcrc (
 		.crc_in(sum_reg),
 		.data(rx_data),
 		.crc_out(sum_next)

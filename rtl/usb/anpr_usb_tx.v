@@ -95,13 +95,19 @@ module anpr_usb_tx (
 		.count(f_count)
 	);
 
-	anpr_usb_crc8 hcrc (
+	anpr_usb_crc #(
+		.WIDTH(8),
+		.POLY(16'h0007)
+	) hcrc (
 		.crc_in(crc8_reg),
 		.data(out_data),
 		.crc_out(crc8_next)
 	);
 
-	anpr_usb_crc16 pcrc (
+	anpr_usb_crc #(
+		.WIDTH(16),
+		.POLY(16'h1021)
+	) pcrc (
 		.crc_in(crc16_reg),
 		.data(out_data),
 		.crc_out(crc16_next)

@@ -370,8 +370,27 @@ bool run_case(const char *name, const stream &s, unsigned srx, unsigned stx, uin
 
 int main(int argc, char **argv)
 {
-	bool quick = argc > 1 && !strcmp(argv[1], "--quick");
+	bool quick = false;
+	unsigned extra = 0; // --more N: each case N more times, stalls and seeds drawn at random
 	int fails = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick"))
+			quick = true;
+		else if (!strcmp(argv[i], "--more") && i + 1 < argc)
+			extra = (unsigned)strtoul(argv[++i], NULL, 0);
+	}
+	uint32_t draw = 0x5eed1234;
+	// run a case at the given stalls, then `extra` times at random ones
+	auto each = [&](const char *name, const stream &s, unsigned srx, unsigned stx, uint32_t seed,
+			const std::set<int> &errs, bool recs) {
+		fails += !run_case(name, s, srx, stx, seed, errs, recs);
+		for (unsigned k = 0; k < extra; k++) {
+			unsigned a = scene_rand(&draw) % 90, b = scene_rand(&draw) % 90;
+
+			fails += !run_case(name, s, a, b, scene_rand(&draw), errs, recs);
+		}
+	};
 
 	Verilated::commandArgs(argc, argv);
 
@@ -398,8 +417,8 @@ int main(int argc, char **argv)
 		s.send(ANPR_USB_OP_READ, rd(0xFFFC));
 		s.send(ANPR_USB_OP_WRITE, wr(0xA0, 1)); // ADDR
 		s.send(ANPR_USB_OP_SYNC, {});
-		fails += !run_case("registers", s, 0, 0, 1, {ANPR_USB_E_ADDR, ANPR_USB_E_RO}, false);
-		fails += !run_case("registers", s, 60, 60, 2, {ANPR_USB_E_ADDR, ANPR_USB_E_RO}, false);
+		each("registers", s, 0, 0, 1, {ANPR_USB_E_ADDR, ANPR_USB_E_RO}, false);
+		each("registers", s, 60, 60, 2, {ANPR_USB_E_ADDR, ANPR_USB_E_RO}, false);
 	}
 
 	// frames of generated scenes, with the host's register writes; frames
@@ -422,8 +441,8 @@ int main(int argc, char **argv)
 			s.send(ANPR_USB_OP_FRAME, frame_payload(1280, 720, 4, 14));
 		}
 		s.send(ANPR_USB_OP_SYNC, {});
-		fails += !run_case("frames", s, 0, 0, 3, {}, true);
-		fails += !run_case("frames", s, 30, 50, 4, {}, true);
+		each("frames", s, 0, 0, 3, {}, true);
+		each("frames", s, 30, 50, 4, {}, true);
 	}
 
 	// damaged command streams (the cases of tests/usb "the bridge on a damaged command stream")
@@ -468,8 +487,8 @@ int main(int argc, char **argv)
 		s.send(ANPR_USB_OP_SYNC, {});
 		std::set<int> errs = {ANPR_USB_E_HEADER, ANPR_USB_E_CRC, ANPR_USB_E_OP, ANPR_USB_E_LEN, ANPR_USB_E_RO,
 				      ANPR_USB_E_CFG};
-		fails += !run_case("damaged", s, 0, 0, 5, errs, true);
-		fails += !run_case("damaged", s, 40, 40, 6, errs, true);
+		each("damaged", s, 0, 0, 5, errs, true);
+		each("damaged", s, 40, 40, 6, errs, true);
 	}
 
 	// commands cut off: the bridge's timeout
@@ -503,8 +522,8 @@ int main(int argc, char **argv)
 		for (unsigned a = 0x80; a <= 0x9C; a += 4)
 			s.send(ANPR_USB_OP_READ, rd(a));
 		s.send(ANPR_USB_OP_SYNC, {});
-		fails += !run_case("timeouts", s, 0, 0, 7, {ANPR_USB_E_TIMEOUT}, true);
-		fails += !run_case("timeouts", s, 50, 30, 8, {ANPR_USB_E_TIMEOUT}, true);
+		each("timeouts", s, 0, 0, 7, {ANPR_USB_E_TIMEOUT}, true);
+		each("timeouts", s, 50, 30, 8, {ANPR_USB_E_TIMEOUT}, true);
 	}
 
 	if (fails) {
