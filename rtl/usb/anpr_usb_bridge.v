@@ -31,8 +31,10 @@
  * taken once the frame's END has been sent. A SYNC's ACK follows every
  * record before it; an ERR TIMEOUT follows the cut frame's records.
  *
- * One clock: the FIFO port runs in the pipeline's clock here (the CDC to
- * the FT232H's 60 MHz CLKOUT is the next step, docs/usb.md section 6).
+ * Two clocks: the FIFO port (anpr_usb_ft245) runs in the FT232H's CLKOUT
+ * (ft_clk, 60 MHz on the board), everything else in the pipeline's clock
+ * (clk); the bytes cross in two 8-deep asynchronous FIFOs (anpr_usb_afifo,
+ * Gray-code pointers). ft_rst is the reset synchronised into ft_clk.
  */
 module anpr_usb_bridge #(
 	parameter MAX_W = 1280,
@@ -47,6 +49,8 @@ module anpr_usb_bridge #(
 	input  wire        clk,
 	input  wire        rst,
 
+	input  wire        ft_clk,
+	input  wire        ft_rst,
 	input  wire [7:0]  ft_din,
 	output wire [7:0]  ft_dout,
 	output wire        ft_dout_en,
@@ -137,9 +141,45 @@ module anpr_usb_bridge #(
 	reg        hold_reg;
 	wire       quiet, end_seen;
 
+	/* the FT232H's domain and the crossings */
+	wire [7:0] frx_data, ftx_data;
+	wire       frx_valid, frx_ready, ftx_valid, ftx_ready;
+
+	anpr_usb_afifo #(
+		.DATA_W(8),
+		.ADDR_W(3)
+	) rx_cross (
+		.s_clk(ft_clk),
+		.s_rst(ft_rst),
+		.s_data(frx_data),
+		.s_valid(frx_valid),
+		.s_ready(frx_ready),
+		.m_clk(clk),
+		.m_rst(rst),
+		.m_data(rx_data),
+		.m_valid(rx_valid),
+		.m_ready(rx_ready)
+	);
+
+	anpr_usb_afifo #(
+		.DATA_W(8),
+		.ADDR_W(3)
+	) tx_cross (
+		.s_clk(clk),
+		.s_rst(rst),
+		.s_data(tx_data),
+		.s_valid(tx_valid),
+		.s_ready(tx_ready),
+		.m_clk(ft_clk),
+		.m_rst(ft_rst),
+		.m_data(ftx_data),
+		.m_valid(ftx_valid),
+		.m_ready(ftx_ready)
+	);
+
 	anpr_usb_ft245 port (
-		.clk(clk),
-		.rst(rst),
+		.clk(ft_clk),
+		.rst(ft_rst),
 		.ft_din(ft_din),
 		.ft_dout(ft_dout),
 		.ft_dout_en(ft_dout_en),
@@ -148,12 +188,12 @@ module anpr_usb_bridge #(
 		.ft_rd_n(ft_rd_n),
 		.ft_wr_n(ft_wr_n),
 		.ft_oe_n(ft_oe_n),
-		.rx_data(rx_data),
-		.rx_valid(rx_valid),
-		.rx_ready(rx_ready),
-		.tx_data(tx_data),
-		.tx_valid(tx_valid),
-		.tx_ready(tx_ready)
+		.rx_data(frx_data),
+		.rx_valid(frx_valid),
+		.rx_ready(frx_ready),
+		.tx_data(ftx_data),
+		.tx_valid(ftx_valid),
+		.tx_ready(ftx_ready)
 	);
 
 	reg [7:0] hdr_seq_reg;

@@ -17,9 +17,8 @@
  * none to take. Received bytes go through a 4-byte buffer, so RD# (a
  * registered output) never takes a byte there is no room for.
  *
- * One clock here: the port runs in the bridge's clock. On the board the
- * chip's 60 MHz CLKOUT is its own domain (docs/usb.md section 6: the clock
- * crossing is the next step).
+ * Clock: the chip's CLKOUT (60 MHz); anpr_usb_bridge crosses the two
+ * streams into the pipeline's clock (anpr_usb_afifo).
  */
 module anpr_usb_ft245 (
 	input  wire       clk,

@@ -3,10 +3,12 @@
 `default_nettype none
 /*
  * anpr_usb_top - the USB bridge (anpr_usb_bridge) in front of the pipeline
- * (anpr_pipeline): what the board needs behind the FT232H's FIFO pins, one
- * clock (docs/usb.md). The Verilator test of the bridge (make bridge-test)
- * runs this top against the C model of the bridge. Not in the iCEBreaker
- * build: the board is full (docs/usb.md section 6).
+ * (anpr_pipeline): what the board needs behind the FT232H's FIFO pins.
+ * Two clocks: clk (the pipeline's) and ft_clk (the FT232H's CLKOUT), each
+ * with its own synchronous reset (docs/usb.md). The Verilator test of the
+ * bridge (make bridge-test) runs this top against the C model of the
+ * bridge. Not in the iCEBreaker build: the board is full (docs/usb.md
+ * section 6).
  */
 module anpr_usb_top #(
 	parameter MAX_W = 1280,
@@ -21,6 +23,8 @@ module anpr_usb_top #(
 	input  wire       clk,
 	input  wire       rst,
 
+	input  wire       ft_clk,
+	input  wire       ft_rst,
 	input  wire [7:0] ft_din,
 	output wire [7:0] ft_dout,
 	output wire       ft_dout_en,
@@ -56,7 +60,7 @@ module anpr_usb_top #(
 		.TIMEOUT_CYCLES(TIMEOUT_CYCLES),
 		.REVISION(REVISION)
 	) bridge (
-		.clk(clk), .rst(rst),
+		.clk(clk), .rst(rst), .ft_clk(ft_clk), .ft_rst(ft_rst),
 		.ft_din(ft_din), .ft_dout(ft_dout), .ft_dout_en(ft_dout_en), .ft_rxf_n(ft_rxf_n),
 		.ft_txe_n(ft_txe_n), .ft_rd_n(ft_rd_n), .ft_wr_n(ft_wr_n), .ft_oe_n(ft_oe_n),
 		.m_axis_video_tdata(v_tdata), .m_axis_video_tvalid(v_tvalid), .m_axis_video_tready(v_tready),

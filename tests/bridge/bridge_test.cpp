@@ -2,7 +2,8 @@
 // pipeline, Verilated) against the bridge's C model (sim/bridge/anpr_bridge.c)
 // on the same command byte streams (make bridge-test, docs/usb.md section 5).
 //
-// The FT232H side is emulated cycle by cycle: host bytes offered on RXF#
+// The FT232H side is emulated cycle by cycle on its own 60 MHz clock (the
+// pipeline's at 15.94 MHz, the board's; other rates with --more): host bytes offered on RXF#
 // and taken on RD#, device bytes taken on WR# while TXE# is low, both with
 // random stalls, and the FT245 bus rules checked every cycle (RD# only with
 // OE# low since the cycle before, never both sides driving the bus, WR#
@@ -126,26 +127,35 @@ bytes run_model(const stream &s)
 }
 
 // ---- the RTL behind an emulated FT232H ----
+// Two clocks: the FT232H's CLKOUT (60 MHz) and the pipeline's (sys_mhz),
+// rising edges in picoseconds; the chip's side acts on CLKOUT's edges.
 struct emu {
 	VerilatedContext ctx;
 	Vanpr_usb_top *top;
 	bytes in, out;
 	size_t in_off = 0;
 	uint32_t rng;
-	unsigned stall_rx, stall_tx; // percent of cycles RXF# / TXE# held high
-	uint64_t cycles = 0;
+	unsigned stall_rx, stall_tx; // percent of CLKOUT cycles RXF# / TXE# held high
+	uint64_t cycles = 0;         // pipeline clock cycles
+	uint64_t tf = 0, ts = 0;     // the next rising edges
+	uint64_t pf = 16667, ps;     // periods, ps
 	int prev_oe_n = 1;
 	std::string bus_error;
 
-	emu(uint32_t seed, unsigned srx, unsigned stx) : rng(seed | 1), stall_rx(srx), stall_tx(stx)
+	emu(uint32_t seed, unsigned srx, unsigned stx, double sys_mhz)
+		: rng(seed | 1), stall_rx(srx), stall_tx(stx), ps((uint64_t)(1e6 / sys_mhz))
 	{
 		top = new Vanpr_usb_top(&ctx);
 		top->rst = 1;
+		top->ft_rst = 1;
 		top->ft_rxf_n = 1;
 		top->ft_txe_n = 1;
-		for (int i = 0; i < 4; i++)
+		tf = pf / 3; // the clocks out of phase
+		ts = ps;
+		for (int i = 0; i < 8; i++)
 			step();
 		top->rst = 0;
+		top->ft_rst = 0;
 	}
 	~emu()
 	{
@@ -153,17 +163,26 @@ struct emu {
 		delete top;
 	}
 	unsigned pct() { return scene_rand(&rng) % 100; }
-	void step()
+	void pulse(bool f, bool sys)
 	{
-		bool rx = !top->rst && in_off < in.size() && pct() >= stall_rx;
-		bool tx = !top->rst && pct() >= stall_tx;
+		top->ft_clk = f;
+		top->clk = sys;
+		top->eval();
+		top->ft_clk = 0;
+		top->clk = 0;
+		top->eval();
+	}
+	// one CLKOUT rising edge, the chip's side around it (sys: the pipeline's clock rises with it)
+	void ft_edge(bool sys)
+	{
+		bool rx = !top->ft_rst && in_off < in.size() && pct() >= stall_rx;
+		bool tx = !top->ft_rst && pct() >= stall_tx;
 
 		top->ft_rxf_n = !rx;
 		top->ft_txe_n = !tx;
 		top->ft_din = in_off < in.size() ? in[in_off] : 0;
-		top->clk = 0;
 		top->eval();
-		if (!top->rst && bus_error.empty()) {
+		if (!top->ft_rst && bus_error.empty()) {
 			if (!top->ft_rd_n && (top->ft_oe_n || prev_oe_n))
 				bus_error = "RD# low without OE# low since the cycle before";
 			else if (!top->ft_oe_n && top->ft_dout_en)
@@ -180,13 +199,27 @@ struct emu {
 		uint8_t d = top->ft_dout;
 
 		prev_oe_n = top->ft_oe_n;
-		top->clk = 1;
-		top->eval();
-		cycles++;
+		pulse(true, sys);
 		if (took_rx)
 			in_off++;
 		if (took_tx)
 			out.push_back(d);
+	}
+	// up to and including the pipeline clock's next rising edge
+	void step()
+	{
+		while (tf < ts) {
+			ft_edge(false);
+			tf += pf;
+		}
+		if (tf == ts) {
+			ft_edge(true);
+			tf += pf;
+		} else {
+			pulse(false, true);
+		}
+		ts += ps;
+		cycles++;
 	}
 };
 
@@ -322,18 +355,19 @@ bool compare(const bytes &rtl, const bytes &mod, const char *name, tally &t)
 
 // One case: the stream through both, under a stall profile; the model's
 // answer must hold the ERR codes the case is about (so that it tests them).
-bool run_case(const char *name, const stream &s, unsigned srx, unsigned stx, uint32_t seed,
+bool run_case(const char *name, const stream &s, unsigned srx, unsigned stx, double sys_mhz, uint32_t seed,
 	      const std::set<int> &want_errs, bool want_recs)
 {
 	bytes mod = run_model(s);
-	emu e(seed, srx, stx);
+	emu e(seed, srx, stx, sys_mhz);
 	tally t;
 	char label[160];
 	size_t host_bytes = 0;
 
 	for (const segment &g : s.segs)
 		host_bytes += g.b.size();
-	snprintf(label, sizeof label, "%s (stalls RXF# %u %%, TXE# %u %%)", name, srx, stx);
+	snprintf(label, sizeof label, "%s (clock %.2f MHz, CLKOUT 60 MHz, stalls RXF# %u %%, TXE# %u %%)", name, sys_mhz,
+		 srx, stx);
 	if (!run_rtl(e, s, mod.size(), label)) {
 		compare(e.out, mod, label, t); // where the RTL parted from the model
 		return false;
@@ -384,11 +418,12 @@ int main(int argc, char **argv)
 	// run a case at the given stalls, then `extra` times at random ones
 	auto each = [&](const char *name, const stream &s, unsigned srx, unsigned stx, uint32_t seed,
 			const std::set<int> &errs, bool recs) {
-		fails += !run_case(name, s, srx, stx, seed, errs, recs);
+		fails += !run_case(name, s, srx, stx, 15.94, seed, errs, recs);
 		for (unsigned k = 0; k < extra; k++) {
 			unsigned a = scene_rand(&draw) % 90, b = scene_rand(&draw) % 90;
+			double mhz = 5 + scene_rand(&draw) % 95; // 5 .. 99 MHz: slower and faster than CLKOUT
 
-			fails += !run_case(name, s, a, b, scene_rand(&draw), errs, recs);
+			fails += !run_case(name, s, a, b, mhz, scene_rand(&draw), errs, recs);
 		}
 	};
 
