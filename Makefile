@@ -14,6 +14,7 @@
 #   make bitstream  the iCEBreaker (UP5K) bitstream: yosys, nextpnr-ice40, icepack
 #   make usb-test   the usb backend (libusb) against an emulated FT232H and bridge (umockdev)
 #   make bridge-test  the USB bridge RTL (rtl/usb) against the bridge's C model (tests/bridge)
+#   make usb-rtl-test the usb backend against the emulated FT232H with the bridge RTL behind it
 #   make synth-bridge Yosys synth_ice40 area of the USB bridge alone
 #   make fuzz       libFuzzer on the record, image, hotlist and USB wire parsers (FUZZ_SECONDS each)
 #   make eval       reading accuracy and localisation recall on ../shared/data
@@ -66,7 +67,7 @@ VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --to
 VL_CXX   := $(CXX) -O2 -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd
 
 
-.PHONY: usb-test bridge-test synth-bridge
+.PHONY: usb-test usb-rtl-test bridge-test synth-bridge
 .PHONY: all deps run test unit train read-test hotlist-test fuzz fuzz-regress lint protocol-check module-test sim-test formal bench synth bitstream eval clean help
 
 all: $(BUILD)/anpr $(BUILD)/read_eval $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k $(BUILD)/bench_pipeline
@@ -140,6 +141,26 @@ $(BUILD)/test_usb: $(call san,$(USB_TEST_SRC)) $(BUILD)/san/tests/usb/sim_stub.o
 # umockdev's preload library comes before the sanitizer runtime: ASan's link-order check is off for it
 usb-test: $(BUILD)/test_usb $(BUILD)/anpr
 	ASAN_OPTIONS=verify_asan_link_order=0 umockdev-wrapper ./$(BUILD)/test_usb $(BUILD)
+
+# the same tests with the bridge RTL behind the emulated FT232H (sim/bridge/anpr_bridge_rtl.cpp: the
+# Verilated bridge + pipeline of bridge-test on its FT245 pins) instead of the bridge's C model
+$(BUILD)/san/tests/usb/test_usb_rtl.o: tests/usb/test_usb.c | $(BUILD)/san
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) -Isim $(PNG_CFLAGS) $(USB_CFLAGS) $(UMOCKDEV_CFLAGS) -Isim/bridge \
+		-Ihost/src -DUSB_RTL -MMD -MP -c $< -o $@
+
+$(BUILD)/vl_usb/anpr_bridge_rtl.o: sim/bridge/anpr_bridge_rtl.cpp sim/bridge/anpr_usb_rtl.h sim/bridge/anpr_bridge.h \
+                                   $(BUILD)/vl_usb/Vanpr_usb_top__ALL.a
+	$(VL_CXX) -isystem $(VL_INC) -isystem $(BUILD)/vl_usb -Wall -Wextra -Werror $(INC) -Isim -Isim/bridge -c $< -o $@
+
+$(BUILD)/test_usb_rtl: $(BUILD)/san/tests/usb/test_usb_rtl.o \
+                       $(call san,$(filter-out tests/usb/test_usb.c sim/bridge/anpr_bridge.c,$(USB_TEST_SRC))) \
+                       $(BUILD)/san/tests/usb/sim_stub.o $(BUILD)/vl_usb/anpr_bridge_rtl.o \
+                       $(BUILD)/vl_usb/Vanpr_usb_top__ALL.a $(BUILD)/vl_usb/verilated.o
+	$(CXX) $(SAN) $^ $(BUILD)/vl_usb/verilated_threads.o $(USB_LIBS) $(UMOCKDEV_LIBS) -lpthread -o $@
+
+usb-rtl-test: $(BUILD)/test_usb_rtl $(BUILD)/anpr
+	ASAN_OPTIONS=verify_asan_link_order=0 umockdev-wrapper ./$(BUILD)/test_usb_rtl $(BUILD)
 
 # ---- Verilator builds, one per preset ----
 # $(1) build name, $(2) preset, $(3) extra Verilator flags
@@ -285,7 +306,7 @@ $(BUILD)/vl_usb/Vanpr_usb_top__ALL.a: $(RTL) $(USB_RTL) | $(BUILD)
 		--MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" --build -j 2 > $(BUILD)/vl_usb.log 2>&1 || \
 		{ cat $(BUILD)/vl_usb.log; exit 1; }
 
-$(BUILD)/vl_usb/bridge_test.o: tests/bridge/bridge_test.cpp $(BUILD)/vl_usb/Vanpr_usb_top__ALL.a
+$(BUILD)/vl_usb/bridge_test.o: tests/bridge/bridge_test.cpp sim/bridge/anpr_usb_rtl.h $(BUILD)/vl_usb/Vanpr_usb_top__ALL.a
 	$(VL_CXX) -isystem $(VL_INC) -isystem $(BUILD)/vl_usb -Wall -Wextra -Werror $(INC) -Isim -Isim/bridge \
 		-DBRIDGE_TIMEOUT_CYCLES=$(BRIDGE_TMO) -c $< -o $@
 
@@ -415,7 +436,7 @@ fuzz-regress: $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire
 	./$(BUILD)/fuzz_hotlist -runs=0 tests/fuzz/corpus/hotlist 2>&1 | tail -1
 	./$(BUILD)/fuzz_usbwire -runs=0 tests/fuzz/corpus/usbwire 2>&1 | tail -1
 
-test: deps protocol-check unit lint formal sim-test bridge-test read-test hotlist-test usb-test fuzz-regress run
+test: deps protocol-check unit lint formal sim-test bridge-test read-test hotlist-test usb-test usb-rtl-test fuzz-regress run
 
 clean:
 	rm -rf $(BUILD)

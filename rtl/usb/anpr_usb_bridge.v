@@ -98,7 +98,8 @@ module anpr_usb_bridge #(
 	input  wire [31:0] sts_runs_lost,
 	input  wire        sts_idle,
 
-	output wire        busy  /* a command partly received (the timeout runs) */
+	output wire        busy,    /* a command partly received, or its records still leaving */
+	output wire        waiting  /* nothing to do without a host byte: idle, or a command's next byte due */
 );
 
 	function integer clog2;
@@ -357,6 +358,7 @@ module anpr_usb_bridge #(
 	wire tmo = timing && !rx_valid && tmo_reg == TIMEOUT_CYCLES - 1;
 
 	assign busy = st_reg != S_HUNT;
+	assign waiting = (st_reg == S_HUNT || timing) && !rx_valid && !rep_valid_reg && !tx_valid && (quiet || hold_reg);
 
 	always @(*) begin
 		rx_ready = consuming && !rep_valid_reg;

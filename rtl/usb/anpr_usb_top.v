@@ -34,7 +34,8 @@ module anpr_usb_top #(
 	output wire       ft_wr_n,
 	output wire       ft_oe_n,
 
-	output wire       busy
+	output wire       busy,
+	output wire       waiting
 );
 
 	wire [7:0]  v_tdata, r_tdata;
@@ -75,7 +76,8 @@ module anpr_usb_top #(
 		.sts_frames(sts_frames), .sts_frames_ok(sts_frames_ok), .sts_frames_bad(sts_frames_bad),
 		.sts_discarded(sts_discarded), .sts_candidates(sts_candidates), .sts_dropped(sts_dropped),
 		.sts_runs_lost(sts_runs_lost), .sts_idle(sts_idle),
-		.busy(busy)
+		.busy(busy),
+		.waiting(waiting)
 	);
 
 	anpr_pipeline #(
