@@ -5,7 +5,7 @@
 #   make            tools and simulators
 #   make run        the pipeline on its embedded default (no hardware)
 #   make test       unit tests, protocol drift, lint, formal, co-simulation, the usb backend
-#   make lint       verilator --lint-only -Wall on every RTL module
+#   make lint       verilator --lint-only -Wall on every RTL module (rtl/, rtl/usb/)
 #   make sim-test   co-simulation only (RTL vs C model), both builds
 #   make formal     handshake properties with yosys-smtbmc
 #   make bench      speed and memory figures (docs/PERFORMANCE.md)
@@ -13,6 +13,9 @@
 #   make synth      Yosys synth_ice40 area of the up5k build
 #   make bitstream  the iCEBreaker (UP5K) bitstream: yosys, nextpnr-ice40, icepack
 #   make usb-test   the usb backend (libusb) against an emulated FT232H and bridge (umockdev)
+#   make bridge-test  the USB bridge RTL (rtl/usb) against the bridge's C model (tests/bridge)
+#   make usb-rtl-test the usb backend against the emulated FT232H with the bridge RTL behind it
+#   make synth-bridge Yosys synth_ice40 area of the USB bridge alone
 #   make fuzz       libFuzzer on the record, image, hotlist and USB wire parsers (FUZZ_SECONDS each)
 #   make eval       reading accuracy and localisation recall on ../shared/data
 #   make train      retrain the character classifier (rewrites its weights)
@@ -49,6 +52,8 @@ LIB_SRC   := host/src/image.c host/src/records.c $(READ_SRC) $(HOT_SRC)
 HOST_SRC  := $(LIB_SRC) host/src/pipe.c host/src/transport_model.c host/src/transport_sim.c \
              host/src/transport_usb.c host/src/usbwire.c host/src/read_frame.c sim/scenes.c $(MODEL_SRC)
 RTL       := $(wildcard rtl/*.v) rtl/anpr_protocol.vh
+# the USB bridge (docs/usb.md): one module per file, top anpr_usb_top (bridge + pipeline)
+USB_RTL   := $(wildcard rtl/usb/*.v)
 
 # Build presets: the RTL parameters and the C model's struct anpr_model_params.
 #   up5k   iCE40 UP5K at up to 1280 wide (the board build)
@@ -62,7 +67,7 @@ VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --to
 VL_CXX   := $(CXX) -O2 -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd
 
 
-.PHONY: usb-test
+.PHONY: usb-test usb-rtl-test bridge-test synth-bridge
 .PHONY: all deps run test unit train read-test hotlist-test fuzz fuzz-regress lint protocol-check module-test sim-test formal bench synth bitstream eval clean help
 
 all: $(BUILD)/anpr $(BUILD)/read_eval $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k $(BUILD)/bench_pipeline
@@ -136,6 +141,26 @@ $(BUILD)/test_usb: $(call san,$(USB_TEST_SRC)) $(BUILD)/san/tests/usb/sim_stub.o
 # umockdev's preload library comes before the sanitizer runtime: ASan's link-order check is off for it
 usb-test: $(BUILD)/test_usb $(BUILD)/anpr
 	ASAN_OPTIONS=verify_asan_link_order=0 umockdev-wrapper ./$(BUILD)/test_usb $(BUILD)
+
+# the same tests with the bridge RTL behind the emulated FT232H (sim/bridge/anpr_bridge_rtl.cpp: the
+# Verilated bridge + pipeline of bridge-test on its FT245 pins) instead of the bridge's C model
+$(BUILD)/san/tests/usb/test_usb_rtl.o: tests/usb/test_usb.c | $(BUILD)/san
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) -Isim $(PNG_CFLAGS) $(USB_CFLAGS) $(UMOCKDEV_CFLAGS) -Isim/bridge \
+		-Ihost/src -DUSB_RTL -MMD -MP -c $< -o $@
+
+$(BUILD)/vl_usb/anpr_bridge_rtl.o: sim/bridge/anpr_bridge_rtl.cpp sim/bridge/anpr_usb_rtl.h sim/bridge/anpr_bridge.h \
+                                   $(BUILD)/vl_usb/Vanpr_usb_top__ALL.a
+	$(VL_CXX) -isystem $(VL_INC) -isystem $(BUILD)/vl_usb -Wall -Wextra -Werror $(INC) -Isim -Isim/bridge -c $< -o $@
+
+$(BUILD)/test_usb_rtl: $(BUILD)/san/tests/usb/test_usb_rtl.o \
+                       $(call san,$(filter-out tests/usb/test_usb.c sim/bridge/anpr_bridge.c,$(USB_TEST_SRC))) \
+                       $(BUILD)/san/tests/usb/sim_stub.o $(BUILD)/vl_usb/anpr_bridge_rtl.o \
+                       $(BUILD)/vl_usb/Vanpr_usb_top__ALL.a $(BUILD)/vl_usb/verilated.o
+	$(CXX) $(SAN) $^ $(BUILD)/vl_usb/verilated_threads.o $(USB_LIBS) $(UMOCKDEV_LIBS) $(PNG_LIBS) -o $@
+
+usb-rtl-test: $(BUILD)/test_usb_rtl $(BUILD)/anpr
+	ASAN_OPTIONS=verify_asan_link_order=0 umockdev-wrapper ./$(BUILD)/test_usb_rtl $(BUILD)
 
 # ---- Verilator builds, one per preset ----
 # $(1) build name, $(2) preset, $(3) extra Verilator flags
@@ -270,6 +295,35 @@ $(MS_DIR)/verilated.o: $(MS_LIBS)
 $(BUILD)/modsim: $(MS_DIR)/modsim.o $(call obj,sim/scenes.c sim/datadir.c $(MODEL_SRC) host/src/image.c) $(MS_LIBS) $(MS_DIR)/verilated.o
 	$(CXX) $^ $(MS_DIR)/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
 
+# ---- the USB bridge RTL (rtl/usb/) against the bridge's C model (tests/bridge) ----
+# anpr_usb_top (bridge + pipeline, up5k) with a short command timeout and the
+# model's revision (0) in the ID register
+BRIDGE_TMO := 4000
+$(BUILD)/vl_usb/Vanpr_usb_top__ALL.a: $(RTL) $(USB_RTL) | $(BUILD)
+	verilator --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Irtl -Irtl/usb \
+		--top-module anpr_usb_top --Mdir $(BUILD)/vl_usb $(foreach p,$(P_up5k),-G$(p)) \
+		-GTIMEOUT_CYCLES=$(BRIDGE_TMO) -GREVISION=0 rtl/usb/anpr_usb_top.v \
+		--MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" --build -j 2 > $(BUILD)/vl_usb.log 2>&1 || \
+		{ cat $(BUILD)/vl_usb.log; exit 1; }
+
+$(BUILD)/vl_usb/bridge_test.o: tests/bridge/bridge_test.cpp sim/bridge/anpr_usb_rtl.h $(BUILD)/vl_usb/Vanpr_usb_top__ALL.a
+	$(VL_CXX) -isystem $(VL_INC) -isystem $(BUILD)/vl_usb -Wall -Wextra -Werror $(INC) -Isim -Isim/bridge \
+		-DBRIDGE_TIMEOUT_CYCLES=$(BRIDGE_TMO) -c $< -o $@
+
+$(BUILD)/vl_usb/verilated.o: $(BUILD)/vl_usb/Vanpr_usb_top__ALL.a
+	$(VL_CXX) -c $(VL_INC)/verilated.cpp -o $@
+	$(VL_CXX) -c $(VL_INC)/verilated_threads.cpp -o $(BUILD)/vl_usb/verilated_threads.o
+
+$(BUILD)/bridge_test: $(BUILD)/vl_usb/bridge_test.o $(call obj,sim/bridge/anpr_bridge.c host/src/usbwire.c \
+                      host/src/records.c sim/scenes.c $(MODEL_SRC)) $(BUILD)/vl_usb/Vanpr_usb_top__ALL.a \
+                      $(BUILD)/vl_usb/verilated.o
+	$(CXX) $^ $(BUILD)/vl_usb/verilated_threads.o -lpthread -o $@
+
+# each case at its fixed stalls and the board's clocks, then once more at stalls and a pipeline clock drawn
+# (from a fixed seed) between 5 and 99 MHz
+bridge-test: $(BUILD)/bridge_test
+	./$(BUILD)/bridge_test --more 1
+
 # RTL vs C model, per module (modsim) and whole. Real images join in when $(DATA) exists.
 sim-test: module-test $(BUILD)/modsim $(BUILD)/cosim_up5k $(BUILD)/cosim_large
 	./$(BUILD)/modsim $(if $(wildcard $(DATA)/eu-scenes),--data $(DATA),)
@@ -281,8 +335,13 @@ lint:
 	@for f in rtl/anpr_*.v; do \
 		verilator --lint-only -Wall -Irtl $$f || exit 1; \
 	done
-	@echo "lint: verilator --lint-only -Wall clean on $$(ls rtl/anpr_*.v | wc -l) modules"
-	@iverilog -g2005 -Irtl -o /dev/null rtl/anpr_*.v && echo "lint: Icarus (-g2005) accepts the RTL"
+	@for f in $(USB_RTL); do \
+		verilator --lint-only -Wall -Irtl -Irtl/usb $$f || exit 1; \
+	done
+	@echo "lint: verilator --lint-only -Wall clean on $$(ls rtl/anpr_*.v | wc -l) modules and the USB bridge's $(words $(USB_RTL)) (rtl/usb)"
+	@iverilog -g2005 -Irtl -o /dev/null rtl/anpr_*.v $(USB_RTL) && echo "lint: Icarus (-g2005) accepts the RTL"
+	@yosys -q -p "read_verilog -Irtl $(filter %.v,$(RTL)) $(USB_RTL); hierarchy -top anpr_usb_top; proc" && \
+		echo "lint: Yosys elaborates the USB bridge with the pipeline (rtl/usb/anpr_usb_top.v)"
 	@yosys -q -p "read_verilog -Irtl $(filter %.v,$(RTL)); hierarchy -top anpr_pipeline; proc" && \
 		echo "lint: Yosys reads and elaborates the RTL"
 	@yosys -q -p "read_verilog -DANPR_ICE40 -Irtl $(BOARD_RTL); read_verilog -lib +/ice40/cells_sim.v; \
@@ -296,6 +355,12 @@ formal:
 synth: | $(BUILD)
 	timeout 1800 yosys -q -l $(BUILD)/synth_up5k.log bitstreams/synth_up5k.ys
 	@sed -n '/=== design hierarchy ===/,$$p' $(BUILD)/synth_up5k.stat | grep -E "SB_|cells" | head -14
+
+# area of the USB bridge alone (rtl/usb/anpr_usb_bridge.v, up5k build parameters) on the iCE40 UP5K
+# (build/synth_bridge.stat): what the board must free to fit it (docs/usb.md section 6)
+synth-bridge: | $(BUILD)
+	timeout 1800 yosys -q -l $(BUILD)/synth_bridge.log bitstreams/synth_bridge.ys
+	@sed -n '/=== design hierarchy ===/,$$p' $(BUILD)/synth_bridge.stat | grep -E "SB_|cells" | head -14
 
 # the iCEBreaker bitstream (bitstreams/README.md): synthesis of the board top,
 # place and route for the UP5K-SG48 at 30 MHz, icepack. Reports in build/:
@@ -381,7 +446,7 @@ fuzz-regress: $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire
 	./$(BUILD)/fuzz_hotlist -runs=0 tests/fuzz/corpus/hotlist 2>&1 | tail -1
 	./$(BUILD)/fuzz_usbwire -runs=0 tests/fuzz/corpus/usbwire 2>&1 | tail -1
 
-test: deps protocol-check unit lint formal sim-test read-test hotlist-test usb-test fuzz-regress run
+test: deps protocol-check unit lint formal sim-test bridge-test read-test hotlist-test usb-test usb-rtl-test fuzz-regress run
 
 clean:
 	rm -rf $(BUILD)

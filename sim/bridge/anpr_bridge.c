@@ -339,8 +339,11 @@ void anpr_bridge_timeout(anpr_bridge *b)
 		/* end the cut frame now: a tlast before the line's last column
 		 * (short line), or none on it (long line); either drops it */
 		anpr_model_push(b->m, 0, 0, b->col != b->w - 1);
-		drain_records(b);
 	}
+	/* the records of a frame cut in its CRC (all its pixels in) go now
+	 * too, before the ERR, as those of a frame cut in its pixels do (they
+	 * used to wait for the next SYNC or FRAME: after a READ's reply) */
+	drain_records(b);
 	reply_err(b, ANPR_USB_E_TIMEOUT, 0);
 	b->st = HUNT;
 }
