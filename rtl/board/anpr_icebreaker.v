@@ -94,6 +94,21 @@ module anpr_icebreaker (
 
 	wire sts_idle;
 
+	`include "anpr_protocol.vh"
+	localparam [7:0]  D_EDGE_THR = ANPR_CFG_DEF_EDGE_THR;
+	localparam [7:0]  D_EDGE_K = ANPR_CFG_DEF_EDGE_K;
+	localparam [7:0]  D_EDGE_BIAS = ANPR_CFG_DEF_EDGE_BIAS;
+	localparam [5:0]  D_BLOCK_THR = ANPR_CFG_DEF_BLOCK_THR;
+	localparam [1:0]  D_RUN_GAP = ANPR_CFG_DEF_RUN_GAP;
+	localparam [3:0]  D_MIN_RUN = ANPR_CFG_DEF_MIN_RUN;
+	localparam [2:0]  D_LINK_TOL = ANPR_CFG_DEF_LINK_TOL;
+	localparam [11:0] D_MIN_W = ANPR_CFG_DEF_MIN_W;
+	localparam [11:0] D_MIN_H = ANPR_CFG_DEF_MIN_H;
+	localparam [7:0]  D_MIN_ASPECT4 = ANPR_CFG_DEF_MIN_ASPECT4;
+	localparam [7:0]  D_MAX_ASPECT = ANPR_CFG_DEF_MAX_ASPECT;
+	localparam [15:0] D_MIN_SCORE = ANPR_CFG_DEF_MIN_SCORE;
+	localparam [3:0]  D_MAX_CANDS = ANPR_CFG_DEF_MAX_CANDS;
+
 	anpr_pipeline #(
 		.MAX_W(1280), .RING_LINES(48), .CROP_MAX_W(256), .CROP_MAX_H(48),
 		.SLOT_BYTES(8192), .NSLOTS(8)
@@ -104,12 +119,12 @@ module anpr_icebreaker (
 		.s_axis_video_tlast(vid_eol),
 		.m_axis_rec_tdata(rec_d), .m_axis_rec_tvalid(rec_valid),
 		.m_axis_rec_tready(rec_ready), .m_axis_rec_tlast(rec_last),
-		/* anpr_model_cfg_default, up5k preset, 1280x720 */
-		.cfg_width(12'd1280), .cfg_height(12'd720), .cfg_edge_thr(8'd32), .cfg_edge_k(8'd0),
-		.cfg_edge_bias(8'd0), .cfg_block_thr(6'd8), .cfg_run_gap(2'd2), .cfg_min_run(4'd3),
-		.cfg_link_tol(3'd3), .cfg_min_w(12'd32), .cfg_max_w(12'd240), .cfg_min_h(12'd8),
-		.cfg_max_h(12'd44), .cfg_min_aspect4(8'd5), .cfg_max_aspect(8'd12),
-		.cfg_min_score(16'd150), .cfg_max_cands(4'd8),
+		/* anpr_model_cfg_default, up5k preset, 1280x720 (the defaults of anpr_protocol.vh) */
+		.cfg_width(12'd1280), .cfg_height(12'd720), .cfg_edge_thr(D_EDGE_THR), .cfg_edge_k(D_EDGE_K),
+		.cfg_edge_bias(D_EDGE_BIAS), .cfg_block_thr(D_BLOCK_THR), .cfg_run_gap(D_RUN_GAP),
+		.cfg_min_run(D_MIN_RUN), .cfg_link_tol(D_LINK_TOL), .cfg_min_w(D_MIN_W), .cfg_max_w(12'd240),
+		.cfg_min_h(D_MIN_H), .cfg_max_h(12'd44), .cfg_min_aspect4(D_MIN_ASPECT4),
+		.cfg_max_aspect(D_MAX_ASPECT), .cfg_min_score(D_MIN_SCORE), .cfg_max_cands(D_MAX_CANDS),
 		.sts_frames(), .sts_frames_ok(), .sts_frames_bad(), .sts_discarded(),
 		.sts_candidates(), .sts_dropped(), .sts_runs_lost(), .sts_idle(sts_idle)
 	);

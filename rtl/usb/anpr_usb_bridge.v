@@ -120,8 +120,22 @@ module anpr_usb_bridge #(
 	localparam [7:0] MSG_ACK = 8'h81, MSG_REG = 8'h82, MSG_ERR = 8'h83;
 	localparam [7:0] E_HEADER = 8'd1, E_CRC = 8'd2, E_OP = 8'd3, E_LEN = 8'd4, E_ADDR = 8'd5, E_RO = 8'd6,
 			 E_CFG = 8'd7, E_TIMEOUT = 8'd8;
-	/* default configuration: anpr_model_cfg_default(640, 480) */
+	/* default configuration: anpr_model_cfg_default(640, 480), the defaults of anpr_protocol.vh */
+	`include "anpr_protocol.vh"
 	localparam [11:0] D_MAX_W = CROP_MAX_W - 16, D_MAX_H = CROP_MAX_H - 4;
+	localparam [7:0]  D_EDGE_THR = ANPR_CFG_DEF_EDGE_THR;
+	localparam [7:0]  D_EDGE_K = ANPR_CFG_DEF_EDGE_K;
+	localparam [7:0]  D_EDGE_BIAS = ANPR_CFG_DEF_EDGE_BIAS;
+	localparam [5:0]  D_BLOCK_THR = ANPR_CFG_DEF_BLOCK_THR;
+	localparam [1:0]  D_RUN_GAP = ANPR_CFG_DEF_RUN_GAP;
+	localparam [3:0]  D_MIN_RUN = ANPR_CFG_DEF_MIN_RUN;
+	localparam [2:0]  D_LINK_TOL = ANPR_CFG_DEF_LINK_TOL;
+	localparam [11:0] D_MIN_W = ANPR_CFG_DEF_MIN_W;
+	localparam [11:0] D_MIN_H = ANPR_CFG_DEF_MIN_H;
+	localparam [7:0]  D_MIN_ASPECT4 = ANPR_CFG_DEF_MIN_ASPECT4;
+	localparam [7:0]  D_MAX_ASPECT = ANPR_CFG_DEF_MAX_ASPECT;
+	localparam [15:0] D_MIN_SCORE = ANPR_CFG_DEF_MIN_SCORE;
+	localparam [3:0]  D_MAX_CANDS = ANPR_CFG_DEF_MAX_CANDS;
 
 	localparam [3:0] S_HUNT = 4'd0, S_HDR = 4'd1, S_SMALL = 4'd2, S_FHEAD = 4'd3, S_FCHK = 4'd4,
 			 S_WAITQ = 4'd5, S_PIXELS = 4'd6, S_CRC = 4'd7, S_SKIP = 4'd8, S_SYNCW = 4'd9,
@@ -637,21 +651,21 @@ module anpr_usb_bridge #(
 			rep_payload_reg <= 48'd0;
 			{sh_width, cfg_width} <= {12'd640, 12'd640};
 			{sh_height, cfg_height} <= {12'd480, 12'd480};
-			{sh_edge_thr, cfg_edge_thr} <= {8'd32, 8'd32};
-			{sh_edge_k, cfg_edge_k} <= 16'd0;
-			{sh_edge_bias, cfg_edge_bias} <= 16'd0;
-			{sh_block_thr, cfg_block_thr} <= {6'd8, 6'd8};
-			{sh_run_gap, cfg_run_gap} <= {2'd2, 2'd2};
-			{sh_min_run, cfg_min_run} <= {4'd3, 4'd3};
-			{sh_link_tol, cfg_link_tol} <= {3'd3, 3'd3};
-			{sh_min_w, cfg_min_w} <= {12'd32, 12'd32};
+			{sh_edge_thr, cfg_edge_thr} <= {D_EDGE_THR, D_EDGE_THR};
+			{sh_edge_k, cfg_edge_k} <= {D_EDGE_K, D_EDGE_K};
+			{sh_edge_bias, cfg_edge_bias} <= {D_EDGE_BIAS, D_EDGE_BIAS};
+			{sh_block_thr, cfg_block_thr} <= {D_BLOCK_THR, D_BLOCK_THR};
+			{sh_run_gap, cfg_run_gap} <= {D_RUN_GAP, D_RUN_GAP};
+			{sh_min_run, cfg_min_run} <= {D_MIN_RUN, D_MIN_RUN};
+			{sh_link_tol, cfg_link_tol} <= {D_LINK_TOL, D_LINK_TOL};
+			{sh_min_w, cfg_min_w} <= {D_MIN_W, D_MIN_W};
 			{sh_max_w, cfg_max_w} <= {D_MAX_W, D_MAX_W};
-			{sh_min_h, cfg_min_h} <= {12'd8, 12'd8};
+			{sh_min_h, cfg_min_h} <= {D_MIN_H, D_MIN_H};
 			{sh_max_h, cfg_max_h} <= {D_MAX_H, D_MAX_H};
-			{sh_min_aspect4, cfg_min_aspect4} <= {8'd5, 8'd5};
-			{sh_max_aspect, cfg_max_aspect} <= {8'd12, 8'd12};
-			{sh_min_score, cfg_min_score} <= {16'd60, 16'd60};
-			{sh_max_cands, cfg_max_cands} <= {4'd8, 4'd8};
+			{sh_min_aspect4, cfg_min_aspect4} <= {D_MIN_ASPECT4, D_MIN_ASPECT4};
+			{sh_max_aspect, cfg_max_aspect} <= {D_MAX_ASPECT, D_MAX_ASPECT};
+			{sh_min_score, cfg_min_score} <= {D_MIN_SCORE, D_MIN_SCORE};
+			{sh_max_cands, cfg_max_cands} <= {D_MAX_CANDS, D_MAX_CANDS};
 		end
 	end
 

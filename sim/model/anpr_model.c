@@ -115,23 +115,23 @@ void anpr_model_cfg_default(const struct anpr_model_params *p, struct anpr_model
 {
 	cfg->width = width;
 	cfg->height = height;
-	cfg->edge_thr = 32;
-	cfg->edge_k = 0;
-	cfg->edge_bias = 0;
-	cfg->block_thr = 8;
-	cfg->run_gap = 2;
-	cfg->min_run = 3;
-	cfg->link_tol = 3;
-	cfg->min_w = 32;
+	cfg->edge_thr = ANPR_CFG_DEF_EDGE_THR;
+	cfg->edge_k = ANPR_CFG_DEF_EDGE_K;
+	cfg->edge_bias = ANPR_CFG_DEF_EDGE_BIAS;
+	cfg->block_thr = ANPR_CFG_DEF_BLOCK_THR;
+	cfg->run_gap = ANPR_CFG_DEF_RUN_GAP;
+	cfg->min_run = ANPR_CFG_DEF_MIN_RUN;
+	cfg->link_tol = ANPR_CFG_DEF_LINK_TOL;
+	cfg->min_w = ANPR_CFG_DEF_MIN_W;
 	cfg->max_w = p->crop_max_w - 2 * ANPR_CROP_MX;
-	cfg->min_h = 8;
+	cfg->min_h = ANPR_CFG_DEF_MIN_H;
 	/* taller components are kept too, their crops cut to the rows still in
 	 * the ring (close_comp): up to 36 rows (up5k) they are whole */
 	cfg->max_h = p->crop_max_h - ANPR_BLOCK_H;
-	cfg->min_aspect4 = 5;
-	cfg->max_aspect = 12;
-	cfg->min_score = 150;
-	cfg->max_cands = 8;
+	cfg->min_aspect4 = ANPR_CFG_DEF_MIN_ASPECT4;
+	cfg->max_aspect = ANPR_CFG_DEF_MAX_ASPECT;
+	cfg->min_score = ANPR_CFG_DEF_MIN_SCORE;
+	cfg->max_cands = ANPR_CFG_DEF_MAX_CANDS;
 }
 
 int anpr_model_cfg_check(const struct anpr_model_params *p, const struct anpr_model_cfg *c,

@@ -81,6 +81,23 @@
 #define ANPR_END_F_LONG_LINE 4  /* no tlast at the configured width */
 #define ANPR_END_F_TABLE_FULL 8 /* component table overflowed; runs lost */
 #define ANPR_END_F_OVERRUN 16   /* pixels arrived outside a frame (before this SOF) and were discarded */
+
+/* Register defaults (docs/registers.md), those that depend neither on the
+ * build nor on the frame size: anpr_model_cfg_default, the board top's tied
+ * configuration and the USB bridge's register file all take them from here. */
+#define ANPR_CFG_DEF_EDGE_THR 32
+#define ANPR_CFG_DEF_EDGE_K 0
+#define ANPR_CFG_DEF_EDGE_BIAS 0
+#define ANPR_CFG_DEF_BLOCK_THR 8
+#define ANPR_CFG_DEF_RUN_GAP 2
+#define ANPR_CFG_DEF_MIN_RUN 3
+#define ANPR_CFG_DEF_LINK_TOL 3
+#define ANPR_CFG_DEF_MIN_W 32
+#define ANPR_CFG_DEF_MIN_H 8
+#define ANPR_CFG_DEF_MIN_ASPECT4 5
+#define ANPR_CFG_DEF_MAX_ASPECT 12
+#define ANPR_CFG_DEF_MIN_SCORE 150 /* 60 until session 7: docs/registers.md note 4 */
+#define ANPR_CFG_DEF_MAX_CANDS 8
 /* GENERATE END */
 
 #endif /* ANPR_PROTOCOL_H */
