@@ -622,12 +622,14 @@ static int cmp_int(const void *a, const void *b)
 #define EXT_GAP 170
 #define EXT_COST 100
 #define EXT_LONE 50
-/* Where no box of any binarisation lies at a row's end, the character there
- * may be in none (joined to the frame, too faint): the row is offered once
- * more with a box projected one pitch beyond either end (the median width,
- * the end box's rows), PROJ_COST below the row as extended, when the box
- * lies inside the crop and the row then has at most PROJ_MAX boxes. The
- * classifier's junk class refuses a projected box over the frame. */
+/* Projection: a character that no binarisation finds (too faint or blurred,
+ * lost in the frame beside it) leaves no box to pool. Each single row, as
+ * extended (once no pooled box fits beyond its ends), is offered once more
+ * with a box projected one pitch beyond its right end, and once with one a
+ * pitch before its left end: the row's median width, the end box's top and
+ * height, PROJ_COST below the row, when the box lies inside the crop and the
+ * row then has at most PROJ_MAX boxes. A projected box over the frame or
+ * paper is the classifier's junk. */
 #define PROJ_COST 150
 #define PROJ_MAX 7
 
@@ -673,6 +675,35 @@ static int ext_find(const struct work *wk, const struct anpr_seg_hyp *h, int pos
 		}
 	}
 	return best;
+}
+
+/* Offer the single row h once more with a box projected one pitch (doubled,
+ * as centres are) beyond its right end, and once with one before its left
+ * end: the median width wm, the end box's rows (PROJ_*). */
+static void project(const struct anpr_seg_hyp *h, int pitch, int wm, int cw_, struct anpr_seg_hyp *out, int *n,
+		    int max)
+{
+	int pos;
+
+	if (h->nchars + 1 > PROJ_MAX)
+		return;
+	for (pos = 0; pos < 2; pos++) { /* the right end, then the left */
+		struct anpr_seg_hyp hp = *h;
+		const struct anpr_box *e = &h->chars[pos ? 0 : h->nchars - 1];
+		int x = (2 * e->x + e->w + (pos ? -pitch : pitch) - wm) / 2, at = pos ? 0 : h->nchars;
+
+		if (x < 0 || x + wm > cw_)
+			continue;
+		memmove(&hp.chars[at + 1], &hp.chars[at], (size_t)(hp.nchars - at) * sizeof(hp.chars[0]));
+		hp.chars[at] = *e;
+		hp.chars[at].x = (uint16_t)x;
+		hp.chars[at].w = (uint16_t)wm;
+		hp.nchars++;
+		hp.row2 = hp.nchars;
+		text_box(&hp);
+		hp.score -= PROJ_COST;
+		keep(out, n, max, &hp);
+	}
 }
 
 /* Offer, for each single row of 3 to 7 boxes in out[0..*n), the row
@@ -735,25 +766,7 @@ static void extend(const struct work *wk, struct anpr_seg_hyp *out, int *n, int 
 			h.score -= EXT_COST + EXT_LONE * lone;
 			keep(out, n, max, &h);
 		}
-		if (h.nchars + 1 > PROJ_MAX)
-			continue;
-		for (pos = 0; pos < 2; pos++) { /* the right end, then the left */
-			struct anpr_seg_hyp hp = h;
-			const struct anpr_box *e = &h.chars[pos ? 0 : h.nchars - 1];
-			int x = (2 * e->x + e->w + (pos ? -pitch : pitch) - wm) / 2, at = pos ? 0 : h.nchars;
-
-			if (x < 0 || x + wm > cw_)
-				continue;
-			memmove(&hp.chars[at + 1], &hp.chars[at], (size_t)(hp.nchars - at) * sizeof(hp.chars[0]));
-			hp.chars[at] = *e;
-			hp.chars[at].x = (uint16_t)x;
-			hp.chars[at].w = (uint16_t)wm;
-			hp.nchars++;
-			hp.row2 = hp.nchars;
-			text_box(&hp);
-			hp.score -= PROJ_COST;
-			keep(out, n, max, &hp);
-		}
+		project(&h, pitch, wm, cw_, out, n, max);
 	}
 }
 
