@@ -622,6 +622,16 @@ static int cmp_int(const void *a, const void *b)
 #define EXT_GAP 170
 #define EXT_COST 100
 #define EXT_LONE 50
+/* Projection: a character that no binarisation finds (too faint or blurred,
+ * lost in the frame beside it) leaves no box to pool. Each single row, as
+ * extended (once no pooled box fits beyond its ends), is offered once more
+ * with a box projected one pitch beyond its right end, and once with one a
+ * pitch before its left end: the row's median width, the end box's top and
+ * height, PROJ_COST below the row, when the box lies inside the crop and the
+ * row then has at most PROJ_MAX boxes. A projected box over the frame or
+ * paper is the classifier's junk. */
+#define PROJ_COST 150
+#define PROJ_MAX 7
 
 /* Is c in line with its neighbour e (centre and bottom within a quarter of
  * the row's median height hm), and over it by at most a quarter of the
@@ -667,29 +677,62 @@ static int ext_find(const struct work *wk, const struct anpr_seg_hyp *h, int pos
 	return best;
 }
 
+/* Offer the single row h once more with a box projected one pitch (doubled,
+ * as centres are) beyond its right end, and once with one before its left
+ * end: the median width wm, the end box's rows (PROJ_*). */
+static void project(const struct anpr_seg_hyp *h, int pitch, int wm, int cw_, struct anpr_seg_hyp *out, int *n,
+		    int max)
+{
+	int pos;
+
+	if (h->nchars + 1 > PROJ_MAX)
+		return;
+	for (pos = 0; pos < 2; pos++) { /* the right end, then the left */
+		struct anpr_seg_hyp hp = *h;
+		const struct anpr_box *e = &h->chars[pos ? 0 : h->nchars - 1];
+		int x = (2 * e->x + e->w + (pos ? -pitch : pitch) - wm) / 2, at = pos ? 0 : h->nchars;
+
+		if (x < 0 || x + wm > cw_)
+			continue;
+		memmove(&hp.chars[at + 1], &hp.chars[at], (size_t)(hp.nchars - at) * sizeof(hp.chars[0]));
+		hp.chars[at] = *e;
+		hp.chars[at].x = (uint16_t)x;
+		hp.chars[at].w = (uint16_t)wm;
+		hp.nchars++;
+		hp.row2 = hp.nchars;
+		text_box(&hp);
+		hp.score -= PROJ_COST;
+		keep(out, n, max, &hp);
+	}
+}
+
 /* Offer, for each single row of 3 to 7 boxes in out[0..*n), the row
  * extended by pooled boxes in its holes and at its ends (EXT_*), to at most
  * 8 boxes (the longest plates). */
-static void extend(const struct work *wk, struct anpr_seg_hyp *out, int *n, int max)
+static void extend(const struct work *wk, struct anpr_seg_hyp *out, int *n, int max, int cw_)
 {
 	struct anpr_seg_hyp src[ANPR_SEG_MAX_HYP], h;
 	int ns = *n < ANPR_SEG_MAX_HYP ? *n : ANPR_SEG_MAX_HYP, k, i;
 
 	memcpy(src, out, (size_t)ns * sizeof(*src));
 	for (k = 0; k < ns; k++) {
-		int steps[ANPR_SEG_MAX_CHARS], hs[ANPR_SEG_MAX_CHARS], pitch, hm, added = 0, pos, lone = 0;
+		int steps[ANPR_SEG_MAX_CHARS], hs[ANPR_SEG_MAX_CHARS], ws[ANPR_SEG_MAX_CHARS], pitch, hm, wm, added = 0,
+		    pos, lone = 0;
 
 		if (src[k].rows != 1 || src[k].nchars < 3 || src[k].nchars > 7)
 			continue;
 		h = src[k];
 		for (i = 0; i < h.nchars; i++) {
 			hs[i] = h.chars[i].h;
+			ws[i] = h.chars[i].w;
 			if (i)
 				steps[i - 1] = 2 * h.chars[i].x + h.chars[i].w - 2 * h.chars[i - 1].x - h.chars[i - 1].w;
 		}
 		qsort(hs, (size_t)h.nchars, sizeof(int), cmp_int);
 		qsort(steps, (size_t)h.nchars - 1, sizeof(int), cmp_int);
+		qsort(ws, (size_t)h.nchars, sizeof(int), cmp_int);
 		hm = hs[h.nchars / 2];
+		wm = ws[h.nchars / 2];
 		pitch = steps[(h.nchars - 2) / 2]; /* the lower median: holes make steps longer */
 		if (pitch <= 0)
 			continue;
@@ -717,12 +760,13 @@ static void extend(const struct work *wk, struct anpr_seg_hyp *out, int *n, int 
 				h.nchars++;
 				added++;
 			}
-		if (!added)
-			continue;
-		h.row2 = h.nchars;
-		text_box(&h);
-		h.score -= EXT_COST + EXT_LONE * lone;
-		keep(out, n, max, &h);
+		if (added) {
+			h.row2 = h.nchars;
+			text_box(&h);
+			h.score -= EXT_COST + EXT_LONE * lone;
+			keep(out, n, max, &h);
+		}
+		project(&h, pitch, wm, cw_, out, n, max);
 	}
 }
 
@@ -1031,7 +1075,7 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 			}
 		}
 	}
-	extend(wk, out, &n, max);
+	extend(wk, out, &n, max, (int)w);
 out_free:
 	free(wk->src);
 	free(bin);

@@ -219,6 +219,33 @@ static void test_segment_extended_lone(void)
 	segment_extended(6);
 }
 
+/* The last character too faint for any binarisation (4 levels off the
+ * paper, against a contrast of 180): no box of any row or component lies
+ * beyond the row's sixth character; some hypothesis is the row with a box
+ * projected one pitch beyond its end, over the last character, the median
+ * width wide, every other box whole. */
+static void test_segment_end_projected(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct drawn d;
+	int n, i, k, x, found = 0;
+
+	memset(px, 210, PW * PH);
+	for (i = 0, x = 20; i < 7; i++, x += 28) {
+		glyph(px, PW, x, 12, 21, 36, 4, i < 6 ? 30 : 206);
+		d.box[i] = (struct anpr_box){(uint16_t)x, 12, 21, 36};
+	}
+	d.n = 7;
+	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	for (k = 0; k < n && !found; k++) {
+		found = h[k].nchars == d.n && h[k].rows == 1 && h[k].row2 == d.n && !h[k].inverted;
+		for (i = 0; found && i < d.n; i++)
+			found = near(&h[k].chars[i], &d.box[i], 2);
+	}
+	CU_ASSERT(found);
+}
+
 static void test_segment_one_row(void)
 {
 	segment_drawn(1, 7, 0);
@@ -764,6 +791,7 @@ int register_read_suite(void)
 		{"segment: a character joined to the plate's frame", test_segment_joined_to_frame},
 		{"segment: a row extended by another binarisation's boxes", test_segment_extended},
 		{"segment: a row extended by a component in no row", test_segment_extended_lone},
+		{"segment: a box projected at a row's end over a character too faint to find", test_segment_end_projected},
 		{"segment: light characters on a dark plate", test_segment_inverted},
 		{"segment: two rows, top row first", test_segment_two_rows},
 		{"segment: two rows a text height and more apart", test_segment_two_rows_apart},
