@@ -364,12 +364,14 @@ $(BUILD)/fuzz_image: tests/fuzz/fuzz_image.c host/src/image.c | $(BUILD)
 	$(FUZZ_CC) $^ $(PNG_LIBS) -o $@
 $(BUILD)/fuzz_hotlist: tests/fuzz/fuzz_hotlist.c host/src/hotlist.c | $(BUILD)
 	$(FUZZ_CC) $^ -o $@
+$(BUILD)/fuzz_segment: tests/fuzz/fuzz_segment.c host/src/segment.c | $(BUILD)
+	$(FUZZ_CC) $^ -o $@
 
 $(BUILD)/fuzz_usbwire: tests/fuzz/fuzz_usbwire.c host/src/usbwire.c sim/bridge/anpr_bridge.c $(MODEL_SRC) | $(BUILD)
 	$(FUZZ_CC) -Isim/bridge $^ -o $@
 
-fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire
-	@for t in records image hotlist usbwire; do \
+fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire $(BUILD)/fuzz_segment
+	@for t in records image hotlist usbwire segment; do \
 		mkdir -p $(BUILD)/corpus/$$t; \
 		echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 		./$(BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
