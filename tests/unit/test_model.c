@@ -7,6 +7,7 @@
  * frame is reported in its trailer and not half-sent, and the next frame is
  * unaffected. The output is read back with the host's own parser.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -757,6 +758,47 @@ static void test_cfg_check(void)
 	CU_ASSERT_EQUAL(anpr_model_cfg_check(&p, &c, NULL), 0);
 }
 
+/* The board top (rtl/board/anpr_icebreaker.v) ties every cfg_* port to a
+ * constant: they must be anpr_model_cfg_default's for the up5k preset at
+ * 1280x720 (what the host's usb backend writes, what registers.md lists),
+ * or the board localises with other settings than the model (session 7
+ * changed min_score in both by hand). */
+static void test_board_constants(void)
+{
+	struct anpr_model_params p;
+	struct anpr_model_cfg d;
+	const char *port[] = {"width", "height", "edge_thr", "edge_k", "edge_bias", "block_thr", "run_gap",
+			      "min_run", "link_tol", "min_w", "max_w", "min_h", "max_h", "min_aspect4",
+			      "max_aspect", "min_score", "max_cands"};
+	const unsigned *field[] = {&d.width, &d.height, &d.edge_thr, &d.edge_k, &d.edge_bias, &d.block_thr,
+				   &d.run_gap, &d.min_run, &d.link_tol, &d.min_w, &d.max_w, &d.min_h,
+				   &d.max_h, &d.min_aspect4, &d.max_aspect, &d.min_score, &d.max_cands};
+	char text[16384], key[40];
+	FILE *f = fopen("rtl/board/anpr_icebreaker.v", "r");
+	size_t n;
+
+	CU_ASSERT_FATAL(anpr_model_params_preset(&p, "up5k") == 0);
+	anpr_model_cfg_default(&p, &d, 1280, 720);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f); /* run from the top of the tree, as make unit does */
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = 0;
+	for (size_t i = 0; i < sizeof(port) / sizeof(port[0]); i++) {
+		const char *at;
+		unsigned bits, v;
+
+		snprintf(key, sizeof(key), ".cfg_%s(", port[i]);
+		at = strstr(text, key);
+		CU_ASSERT_PTR_NOT_NULL(at);
+		if (!at)
+			continue;
+		CU_ASSERT_EQUAL(sscanf(at + strlen(key), "%u'd%u)", &bits, &v), 2);
+		if (v != *field[i])
+			fprintf(stderr, "\n  board cfg_%s %u, anpr_model_cfg_default %u\n", port[i], v, *field[i]);
+		CU_ASSERT_EQUAL(v, *field[i]);
+	}
+}
+
 /* A configuration loaded mid-frame waits for the next SOF; a rejected one
  * leaves the pending one in place. */
 static void test_cfg_takes_effect_at_sof(void)
@@ -851,6 +893,7 @@ int register_model_suite(void)
 		{"component table full", test_table_full},
 		{"cfg_check names the bad field", test_cfg_check},
 		{"configuration takes effect at SOF", test_cfg_takes_effect_at_sof},
+		{"the board top's constants are the defaults", test_board_constants},
 		{"status counters", test_status_counters},
 		CU_TEST_INFO_NULL,
 	};
