@@ -86,6 +86,7 @@ int anpr_pipe_open(anpr_pipe **out, const char *backend, char *err, size_t errle
 		if (!p)
 			return ANPR_ERR_NOMEM;
 		p->ops = all[i];
+		p->scale = 1;
 		rc = p->ops->open(&p->state, colon ? colon + 1 : NULL, err, errlen);
 		if (rc) {
 			free(p);

@@ -59,7 +59,7 @@ int anpr_pipe_open(anpr_pipe **out, const char *backend, char *err, size_t errle
 int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned height,
 		  struct anpr_frame_result *res);
 
-/* The last anpr_pipe_run's res->scale (1 when it failed or did not bin);
+/* The last anpr_pipe_run's res->scale (1 before any, when it failed or did not bin);
  * for callers that do not see the result (anpr_read_frame). */
 unsigned anpr_pipe_scale(const anpr_pipe *p);
 
