@@ -13,7 +13,7 @@
 #   make synth      Yosys synth_ice40 area of the up5k build
 #   make bitstream  the iCEBreaker (UP5K) bitstream: yosys, nextpnr-ice40, icepack
 #   make usb-test   the usb backend (libusb) against an emulated FT232H and bridge (umockdev)
-#   make fuzz       libFuzzer on the record, image, hotlist and USB wire parsers (FUZZ_SECONDS each)
+#   make fuzz       libFuzzer on the record, image, hotlist and USB wire parsers and the segmenter (FUZZ_SECONDS each)
 #   make eval       reading accuracy and localisation recall on ../shared/data
 #   make train      retrain the character classifier (rewrites its weights)
 #   make clean
