@@ -16,7 +16,7 @@
 #   make bridge-test  the USB bridge RTL (rtl/usb) against the bridge's C model (tests/bridge)
 #   make usb-rtl-test the usb backend against the emulated FT232H with the bridge RTL behind it
 #   make synth-bridge Yosys synth_ice40 area of the USB bridge alone
-#   make fuzz       libFuzzer on the record, image, hotlist and USB wire parsers (FUZZ_SECONDS each)
+#   make fuzz       libFuzzer on the record, image, hotlist and USB wire parsers and the segmenter (FUZZ_SECONDS each)
 #   make eval       reading accuracy and localisation recall on ../shared/data
 #   make train      retrain the character classifier (rewrites its weights)
 #   make clean
@@ -68,7 +68,7 @@ VL_CXX   := $(CXX) -O2 -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd
 
 
 .PHONY: usb-test usb-rtl-test bridge-test synth-bridge
-.PHONY: all deps run test unit train read-test hotlist-test fuzz fuzz-regress lint protocol-check module-test sim-test formal bench synth bitstream eval clean help
+.PHONY: FORCE all deps run test unit train read-test hotlist-test fuzz fuzz-regress lint protocol-check module-test sim-test formal bench synth bitstream eval clean help
 
 all: $(BUILD)/anpr $(BUILD)/read_eval $(BUILD)/locate_eval $(BUILD)/overlay $(BUILD)/cosim_up5k $(BUILD)/bench_pipeline
 
@@ -363,7 +363,7 @@ synth-bridge: | $(BUILD)
 	@sed -n '/=== design hierarchy ===/,$$p' $(BUILD)/synth_bridge.stat | grep -E "SB_|cells" | head -14
 
 # the iCEBreaker bitstream (bitstreams/README.md): synthesis of the board top,
-# place and route for the UP5K-SG48 at 30 MHz, icepack. Reports in build/:
+# place and route for the UP5K-SG48 at BOARD_MHZ, icepack. Reports in build/:
 # board_icebreaker.stat (cells), nextpnr_icebreaker.log (utilisation, Fmax),
 # nextpnr_icebreaker.json. The placement seeds are tried in turn until one
 # meets BOARD_MHZ (NEXTPNR_SEEDS; NEXTPNR_SEED=n tries n alone): the design
@@ -379,8 +379,16 @@ $(BUILD)/anpr_icebreaker.json: $(BOARD_RTL) rtl/anpr_protocol.vh bitstreams/boar
 	timeout 1800 yosys -q -l $(BUILD)/board_icebreaker.log bitstreams/board_icebreaker.ys
 	@grep -E "SB_" $(BUILD)/board_icebreaker.stat
 
-$(BUILD)/anpr_icebreaker.asc: $(BUILD)/anpr_icebreaker.json bitstreams/icebreaker.pcf
-	@rm -f $@; for s in $(NEXTPNR_SEEDS); do \
+# the clock and seeds asked for: a change places and routes again (else
+# `make bitstream BOARD_MHZ=30` after a 16 MHz build was "nothing to be done")
+$(BUILD)/nextpnr_args: FORCE | $(BUILD)
+	@echo "--freq $(BOARD_MHZ), seeds $(NEXTPNR_SEEDS)" | cmp -s - $@ || \
+		echo "--freq $(BOARD_MHZ), seeds $(NEXTPNR_SEEDS)" > $@
+FORCE:
+
+# a failed run leaves neither the .asc nor an older run's .bin behind
+$(BUILD)/anpr_icebreaker.asc: $(BUILD)/anpr_icebreaker.json bitstreams/icebreaker.pcf $(BUILD)/nextpnr_args
+	@rm -f $@ $(BUILD)/anpr_icebreaker.bin; for s in $(NEXTPNR_SEEDS); do \
 		echo "nextpnr-ice40 --freq $(BOARD_MHZ) --seed $$s"; \
 		if timeout 3600 nextpnr-ice40 --up5k --package sg48 --pcf bitstreams/icebreaker.pcf --json $< \
 			--asc $@ --freq $(BOARD_MHZ) --seed $$s --report $(BUILD)/nextpnr_icebreaker.json \
@@ -429,12 +437,14 @@ $(BUILD)/fuzz_image: tests/fuzz/fuzz_image.c host/src/image.c | $(BUILD)
 	$(FUZZ_CC) $^ $(PNG_LIBS) -o $@
 $(BUILD)/fuzz_hotlist: tests/fuzz/fuzz_hotlist.c host/src/hotlist.c | $(BUILD)
 	$(FUZZ_CC) $^ -o $@
+$(BUILD)/fuzz_segment: tests/fuzz/fuzz_segment.c host/src/segment.c | $(BUILD)
+	$(FUZZ_CC) $^ -o $@
 
 $(BUILD)/fuzz_usbwire: tests/fuzz/fuzz_usbwire.c host/src/usbwire.c sim/bridge/anpr_bridge.c $(MODEL_SRC) | $(BUILD)
 	$(FUZZ_CC) -Isim/bridge $^ -o $@
 
-fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire
-	@for t in records image hotlist usbwire; do \
+fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire $(BUILD)/fuzz_segment
+	@for t in records image hotlist usbwire segment; do \
 		mkdir -p $(BUILD)/corpus/$$t; \
 		echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 		./$(BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \

@@ -21,7 +21,7 @@ void datadir_each_png(const char *dir, unsigned max_width, int quick, datadir_fn
 	for (int k = 0; k < nsets; k++) {
 		char path[4096];
 		struct dirent **files;
-		int nfiles, ran = 0, skipped = 0, before = *failures;
+		int nfiles, ran = 0, skipped = 0, binned = 0, before = *failures;
 
 		if (sets[k]->d_name[0] == '.') {
 			free(sets[k]);
@@ -37,6 +37,7 @@ void datadir_each_png(const char *dir, unsigned max_width, int quick, datadir_fn
 			struct anpr_image img;
 			char err[512];
 			size_t len = strlen(files[f]->d_name);
+			unsigned bin;
 
 			if (len < 4 || strcmp(files[f]->d_name + len - 4, ".png") || (quick && ran >= 4)) {
 				free(files[f]);
@@ -49,7 +50,12 @@ void datadir_each_png(const char *dir, unsigned max_width, int quick, datadir_fn
 				(*failures)++;
 				continue;
 			}
-			if (img.width > max_width || img.width < 16 || img.height < 8) {
+			bin = anpr_image_bin_to_fit(&img, max_width, 4095); /* as the host does (anpr_pipe_run) */
+			binned += bin > 1;
+			if (!bin) {
+				fprintf(stderr, "%s: out of memory\n", path);
+				(*failures)++;
+			} else if (img.width > max_width || img.width < 16 || img.height < 8) {
 				skipped++;
 			} else {
 				fn(ctx, path, &img, n++);
@@ -59,8 +65,10 @@ void datadir_each_png(const char *dir, unsigned max_width, int quick, datadir_fn
 		}
 		free(files);
 		printf("%-44s %s  %d images", sets[k]->d_name, *failures == before ? "ok  " : "FAIL", ran);
+		if (binned)
+			printf(" (%d binned to fit the build, as the host does)", binned);
 		if (skipped)
-			printf(", %d skipped (outside this build's 16..%u width, or under 8 high)", skipped, max_width);
+			printf(", %d skipped (under 16 wide or 8 high)", skipped);
 		printf("\n");
 		free(sets[k]);
 	}

@@ -12,7 +12,8 @@
 typedef void (*datadir_fn)(void *ctx, const char *path, const struct anpr_image *img, int n);
 
 /* Every PNG of every folder of dir, in name order, one frame each, when it
- * fits a build max_width wide (16..max_width wide, 8 high or more); quick:
+ * fits a build max_width wide (16..max_width wide, 8 high or more; a larger
+ * one binned to fit first, as the host does: anpr_image_bin_to_fit); quick:
  * 4 of each folder. After each folder a line: its name, "ok" or "FAIL"
  * (whether *failures grew), the images run and skipped. An image that does
  * not load counts in *failures. dir missing: a line says so. */

@@ -110,24 +110,14 @@ int main(int argc, char **argv)
 			}
 			/* a frame larger than the build is binned, as the host does
 			 * (anpr_pipe_run), and the boxes scaled back */
-			k = anpr_image_bin_factor(img.width, img.height, par.max_width, 4095);
-			if (k > 1 && img.width / k >= 16 && img.height / k >= 8) {
-				uint8_t *b = malloc((size_t)(img.width / k) * (img.height / k));
-
-				if (!b) {
-					fprintf(stderr, "locate_eval: out of memory\n");
-					return 1;
-				}
-				anpr_image_bin(img.pixels, img.width, img.height, k, b);
-				free(img.pixels);
-				img.pixels = b;
-				img.width /= k;
-				img.height /= k;
+			k = anpr_image_bin_to_fit(&img, par.max_width, 4095);
+			if (!k) {
+				fprintf(stderr, "locate_eval: out of memory\n");
+				return 1;
+			}
+			if (k > 1)
 				fprintf(stderr, "locate_eval: %s: binned %ux%u, as the host does for a frame larger than the build\n",
 					path, k, k);
-			} else {
-				k = 1;
-			}
 			m = anpr_model_new(&par);
 			anpr_model_cfg_default(&par, &cfg, img.width, img.height);
 			apply(&cfg, set, nset);

@@ -205,3 +205,21 @@ void anpr_image_bin(const uint8_t *src, unsigned width, unsigned height, unsigne
 			dst[(size_t)y * bw + x] = (uint8_t)((sum + k * k / 2) / (k * k));
 		}
 }
+
+unsigned anpr_image_bin_to_fit(struct anpr_image *img, unsigned max_width, unsigned max_height)
+{
+	unsigned k = anpr_image_bin_factor(img->width, img->height, max_width, max_height);
+	uint8_t *b;
+
+	if (k == 1 || img->width / k < 16 || img->height / k < 8)
+		return 1;
+	b = malloc((size_t)(img->width / k) * (img->height / k));
+	if (!b)
+		return 0;
+	anpr_image_bin(img->pixels, img->width, img->height, k, b);
+	free(img->pixels);
+	img->pixels = b;
+	img->width /= k;
+	img->height /= k;
+	return k;
+}

@@ -21,6 +21,7 @@ struct anpr_pipe {
 	size_t bin_cap;
 	uint8_t *crops; /* the crops of a binned frame, cut from the frame as given */
 	size_t crops_cap;
+	unsigned scale; /* the last frame's anpr_frame_result.scale */
 	char err[256];
 };
 
@@ -85,6 +86,7 @@ int anpr_pipe_open(anpr_pipe **out, const char *backend, char *err, size_t errle
 		if (!p)
 			return ANPR_ERR_NOMEM;
 		p->ops = all[i];
+		p->scale = 1;
 		rc = p->ops->open(&p->state, colon ? colon + 1 : NULL, err, errlen);
 		if (rc) {
 			free(p);
@@ -157,13 +159,19 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 {
 	struct anpr_frame_result r;
 	size_t off = 0, cand_off[16];
-	unsigned max_w = p->ops->max_width(p->state), k = anpr_image_bin_factor(width, height, max_w, ANPR_MAX_LINES);
+	unsigned max_w = p->ops->max_width(p->state), k;
 	const uint8_t *given = pixels;
 	unsigned given_w = width, given_h = height;
 	int rc, have_frame = 0;
 
 	memset(&r, 0, sizeof(r));
 	r.scale = 1;
+	p->scale = 1;
+	/* the records' frame size and the boxes mapped back are 16-bit */
+	if (width > ANPR_IMAGE_MAX_SIDE || height > ANPR_IMAGE_MAX_SIDE)
+		return fail(p, ANPR_ERR_ARG, "frame %ux%u is larger than %u a side", width, height,
+			    (unsigned)ANPR_IMAGE_MAX_SIDE);
+	k = anpr_image_bin_factor(width, height, max_w, ANPR_MAX_LINES);
 	if (k > 1 && width / k >= 16 && height / k >= 8) {
 		if (reserve(&p->bin, &p->bin_cap, (size_t)(width / k) * (height / k)))
 			return fail(p, ANPR_ERR_NOMEM, "out of memory");
@@ -172,6 +180,10 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 		width /= k;
 		height /= k;
 	}
+	if (k > 1 && width == given_w) /* binning it to fit leaves too little */
+		return fail(p, ANPR_ERR_ARG,
+			    "frame %ux%u does not fit this build (16..%u wide, 8..%u high), nor binned %ux%u (%ux%u)",
+			    given_w, given_h, max_w, ANPR_MAX_LINES, k, k, given_w / k, given_h / k);
 	if (width < 16 || height < 8 || width > max_w || height > ANPR_MAX_LINES)
 		return fail(p, ANPR_ERR_ARG, "frame %ux%u does not fit this build (16..%u wide, 8..%u high)",
 			    given_w, given_h, max_w, ANPR_MAX_LINES);
@@ -198,6 +210,13 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 				r.frame = rec.u.frame;
 				have_frame = 1;
 			} else if (rec.type == ANPR_REC_CAND && r.ncands < 16) {
+				const struct anpr_box *c = &rec.u.cand.crop;
+
+				/* the crop is cut from the frame as given when it was binned (unbin) */
+				if (c->x + c->w > width || c->y + c->h > height)
+					return abandon(p, ANPR_ERR_PROTOCOL,
+						       "%s: bad record at byte %zu: candidate crop outside the %ux%u frame",
+						       p->ops->name, off - used, width, height);
 				cand_off[r.ncands] = off - used;
 				r.cands[r.ncands++] = rec.u.cand;
 			} else if (rec.type == ANPR_REC_END) {
@@ -210,6 +229,7 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 					r.cands[i].pixels = p->buf + cand_off[i] + ANPR_CAND_HDR_LEN;
 				if (k > 1 && (rc = unbin(p, &r, given, given_w, given_h, k)))
 					return rc;
+				p->scale = r.scale;
 				*res = r;
 				if (r.end.flags & (ANPR_END_F_SOF_EARLY | ANPR_END_F_SHORT_LINE |
 						   ANPR_END_F_LONG_LINE))
@@ -236,6 +256,11 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 			return abandon(p, ANPR_ERR_TIMEOUT, "%s: no END record for the frame", p->ops->name);
 		p->len += (size_t)n;
 	}
+}
+
+unsigned anpr_pipe_scale(const anpr_pipe *p)
+{
+	return p->scale;
 }
 
 const char *anpr_pipe_errmsg(const anpr_pipe *p)

@@ -171,8 +171,8 @@ static void print_hits(const struct plate_hits *ph)
 	printf("]");
 }
 
-static void print_plates(const char *name, unsigned w, unsigned h, const struct anpr_plate_read *pl, int n,
-			 const struct plate_hits *hits, double ms, int json)
+static void print_plates(const char *name, unsigned w, unsigned h, unsigned scale, const struct anpr_plate_read *pl,
+			 int n, const struct plate_hits *hits, double ms, int json)
 {
 	int i, k;
 
@@ -198,7 +198,10 @@ static void print_plates(const char *name, unsigned w, unsigned h, const struct 
 	}
 	printf("{\"file\":");
 	json_str(name);
-	printf(",\"width\":%u,\"height\":%u,\"plates\":[", w, h);
+	printf(",\"width\":%u,\"height\":%u,", w, h);
+	if (scale > 1) /* located on the frame binned to fit the build (as locate says) */
+		printf("\"scale\":%u,", scale);
+	printf("\"plates\":[");
 	for (i = 0; i < n; i++) {
 		printf("%s{\"text\":", i ? "," : "");
 		json_str(pl[i].text);
@@ -413,7 +416,8 @@ static int read_cmd(int argc, char **argv)
 			file_error(file, err, json);
 			status = 1;
 		} else {
-			print_plates(file, img.width, img.height, plates, n, live ? hits : NULL, now_ms() - t0, json);
+			print_plates(file, img.width, img.height, crop ? 1 : anpr_pipe_scale(p), plates, n,
+				     live ? hits : NULL, now_ms() - t0, json);
 		}
 		fflush(stdout);
 		anpr_image_free(&img);

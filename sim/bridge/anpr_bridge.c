@@ -29,6 +29,8 @@ struct anpr_bridge {
 	uint8_t rec_seq;
 	uint64_t rec_bytes; /* record bytes chunked so far */
 	int64_t rec_fault;  /* anpr_bridge_fault_record: that byte inverted (-1: none) */
+	int cand_move;      /* anpr_bridge_fault_cand_move: dy (0: none) */
+	uint8_t *moved;     /* the records with that candidate moved */
 	uint8_t *out;    /* device -> host bytes */
 	size_t out_len, out_cap, out_off;
 };
@@ -53,10 +55,52 @@ void anpr_bridge_fault_record(anpr_bridge *b, long after)
 	b->rec_fault = after < 0 ? -1 : (int64_t)b->rec_bytes + after;
 }
 
+void anpr_bridge_fault_cand_move(anpr_bridge *b, int dy)
+{
+	b->cand_move = dy;
+}
+
+/* The pending records with the first whole candidate's y fields moved
+ * (anpr_bridge_fault_cand_move), or bytes as they are. */
+static const uint8_t *move_cand(anpr_bridge *b, const uint8_t *bytes, const uint8_t *last, size_t n)
+{
+	size_t s = 0, e, seg, i;
+	uint8_t *m;
+
+	for (; s < n; s = e + 1) {
+		for (e = s; e < n && !last[e]; e++)
+			;
+		if (e == n)
+			return bytes;
+		if (bytes[s] != ANPR_REC_CAND)
+			continue;
+		m = realloc(b->moved, n);
+		if (!m)
+			return bytes;
+		b->moved = m;
+		memcpy(m, bytes, n);
+		seg = s + ANPR_CAND_HDR_LEN + (size_t)anpr_usb_get16(m + s + ANPR_CAND_OFF_CROP_W) *
+						      anpr_usb_get16(m + s + ANPR_CAND_OFF_CROP_H);
+		anpr_usb_put16(m + s + ANPR_CAND_OFF_BOX_Y,
+			       (uint16_t)(anpr_usb_get16(m + s + ANPR_CAND_OFF_BOX_Y) + b->cand_move));
+		anpr_usb_put16(m + s + ANPR_CAND_OFF_CROP_Y,
+			       (uint16_t)(anpr_usb_get16(m + s + ANPR_CAND_OFF_CROP_Y) + b->cand_move));
+		for (i = 0; seg + 1 <= e && i < m[seg + 1]; i++) {
+			uint8_t *y = m + seg + ANPR_SEG_HDR_LEN + i * ANPR_CHAR_LEN + 2;
+
+			anpr_usb_put16(y, (uint16_t)(anpr_usb_get16(y) + b->cand_move));
+		}
+		b->cand_move = 0;
+		return m;
+	}
+	return bytes;
+}
+
 void anpr_bridge_free(anpr_bridge *b)
 {
 	if (!b)
 		return;
+	free(b->moved);
 	anpr_model_free(b->m);
 	free(b->out);
 	free(b);
@@ -97,6 +141,9 @@ static void drain_records(anpr_bridge *b)
 {
 	const uint8_t *bytes, *last;
 	size_t n = anpr_model_pending(b->m, &bytes, &last), i = 0;
+
+	if (b->cand_move)
+		bytes = move_cand(b, bytes, last, n);
 
 	while (i < n) {
 		size_t k = 0;

@@ -36,6 +36,11 @@ void anpr_bridge_timeout(anpr_bridge *b);
  * bridge whose pipeline sent a malformed record. after < 0: none. */
 void anpr_bridge_fault_record(anpr_bridge *b, long after);
 
+/* Test hook (tests/usb): the next candidate record chunked has its plate,
+ * crop and character boxes moved dy rows down, the record otherwise well
+ * formed (a bridge whose pipeline sent a crop outside the frame). 0: none. */
+void anpr_bridge_fault_cand_move(anpr_bridge *b, int dy);
+
 /* Device -> host bytes not yet taken, and taking them. */
 size_t anpr_bridge_pending(const anpr_bridge *b, const uint8_t **bytes);
 void anpr_bridge_consume(anpr_bridge *b, size_t n);

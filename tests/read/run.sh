@@ -54,8 +54,16 @@ check "locate: a 2560x1440 frame is binned 2x2 (scale 2), not refused" \
 check "locate: its boxes are the 1280x720 scene's, doubled" \
 	test "$(boxes <<<"$two")" = "$(boxes <<<"$one" | awk -F, '{print 2*$1","2*$2","2*$3","2*$4}')"
 check "locate: the scene's own frame is not binned" test "$(grep -c '"scale"' <<<"$one")" -eq 0
-"$ANPR" read --json "$T/scene2.pgm" | grep -q '"width":2560,"height":1440,"plates":\['
-check "read: a frame larger than the build is read" test $? -eq 0
+"$ANPR" read --json "$T/scene2.pgm" | grep -q '"width":2560,"height":1440,"scale":2,"plates":\[{'
+check "read: a frame larger than the build is read, and says it was binned (scale 2)" test $? -eq 0
+"$ANPR" read --json "$T/scene1.pgm" | grep -q '"width":1280,"height":720,"plates":\[{'
+check "read: a frame the build takes is not binned (no scale)" test $? -eq 0
+# too flat to bin: 8192 wide needs 7x7 (1170 wide), which leaves 5 of its 40 lines
+{ printf 'P5\n8192 40\n255\n'; head -c $((8192 * 40)) /dev/zero; } > "$T/flat.pgm"
+out=$("$ANPR" read --json "$T/flat.pgm")
+rc=$?
+check "read: a frame too flat to bin to fit is refused (1), saying so" \
+	test $rc -eq 1 -a -n "$(grep -F 'frame 8192x40 does not fit this build (16..1280 wide, 8..4095 high), nor binned 7x7 (1170x5)' <<<"$out")"
 out=$("$ANPR" classify --json "$T/blank.pgm")
 check "classify: char, confidence, top three" \
 	grep -Eq '^\{"file":"[^"]*","char":"[0-9A-Z]","confidence":[0-9.]+,"top":\[\["[0-9A-Z]",[0-9.]+\],\["[0-9A-Z]",[0-9.]+\],\["[0-9A-Z]",[0-9.]+\]\]\}$' <<<"$out"

@@ -7,6 +7,8 @@
  * frame is reported in its trailer and not half-sent, and the next frame is
  * unaffected. The output is read back with the host's own parser.
  */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -757,6 +759,83 @@ static void test_cfg_check(void)
 	CU_ASSERT_EQUAL(anpr_model_cfg_check(&p, &c, NULL), 0);
 }
 
+/* The board top (rtl/board/anpr_icebreaker.v) ties every cfg_* port to a
+ * constant: they must be anpr_model_cfg_default's for the up5k preset at
+ * 1280x720 (what the host's usb backend writes, what registers.md lists),
+ * or the board localises with other settings than the model (session 7
+ * changed min_score in both by hand). Most are now the board's localparams
+ * D_X = ANPR_CFG_DEF_X of anpr_protocol.vh: each must name its own port's
+ * default, whose value the model must use. */
+static void test_board_constants(void)
+{
+	struct anpr_model_params p;
+	struct anpr_model_cfg d;
+	const char *port[] = {"width", "height", "edge_thr", "edge_k", "edge_bias", "block_thr", "run_gap",
+			      "min_run", "link_tol", "min_w", "max_w", "min_h", "max_h", "min_aspect4",
+			      "max_aspect", "min_score", "max_cands"};
+	const unsigned *field[] = {&d.width, &d.height, &d.edge_thr, &d.edge_k, &d.edge_bias, &d.block_thr,
+				   &d.run_gap, &d.min_run, &d.link_tol, &d.min_w, &d.max_w, &d.min_h,
+				   &d.max_h, &d.min_aspect4, &d.max_aspect, &d.min_score, &d.max_cands};
+	static const struct {
+		const char *name;
+		unsigned value;
+	} defs[] = {
+#define DEF(n) {#n, n}
+		DEF(ANPR_CFG_DEF_EDGE_THR), DEF(ANPR_CFG_DEF_EDGE_K), DEF(ANPR_CFG_DEF_EDGE_BIAS),
+		DEF(ANPR_CFG_DEF_BLOCK_THR), DEF(ANPR_CFG_DEF_RUN_GAP), DEF(ANPR_CFG_DEF_MIN_RUN),
+		DEF(ANPR_CFG_DEF_LINK_TOL), DEF(ANPR_CFG_DEF_MIN_W), DEF(ANPR_CFG_DEF_MIN_H),
+		DEF(ANPR_CFG_DEF_MIN_ASPECT4), DEF(ANPR_CFG_DEF_MAX_ASPECT), DEF(ANPR_CFG_DEF_MIN_SCORE),
+		DEF(ANPR_CFG_DEF_MAX_CANDS),
+#undef DEF
+	};
+	char text[16384], key[40];
+	FILE *f = fopen("rtl/board/anpr_icebreaker.v", "r");
+	size_t n;
+
+	CU_ASSERT_FATAL(anpr_model_params_preset(&p, "up5k") == 0);
+	anpr_model_cfg_default(&p, &d, 1280, 720);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f); /* run from the top of the tree, as make unit does */
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = 0;
+	for (size_t i = 0; i < sizeof(port) / sizeof(port[0]); i++) {
+		const char *at;
+		unsigned bits, v;
+
+		snprintf(key, sizeof(key), ".cfg_%s(", port[i]);
+		at = strstr(text, key);
+		CU_ASSERT_PTR_NOT_NULL(at);
+		if (!at)
+			continue;
+		at += strlen(key);
+		if (*at == 'D' && at[1] == '_') {
+			/* a localparam of the board top from anpr_protocol.vh: D_X = ANPR_CFG_DEF_X */
+			char name[40], def[64], want[64], *q;
+			const char *lp;
+			size_t k;
+
+			CU_ASSERT_EQUAL_FATAL(sscanf(at, "%39[A-Z0-9_]", name), 1);
+			snprintf(def, sizeof(def), "%s = ", name);
+			lp = strstr(text, def);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(lp);
+			CU_ASSERT_EQUAL_FATAL(sscanf(lp + strlen(def), "%63[A-Z0-9_]", def), 1);
+			snprintf(want, sizeof(want), "ANPR_CFG_DEF_%s", port[i]);
+			for (q = want; *q; q++)
+				*q = (char)toupper((unsigned char)*q);
+			CU_ASSERT_STRING_EQUAL(def, want);
+			for (k = 0; k < sizeof(defs) / sizeof(defs[0]) && strcmp(defs[k].name, def); k++)
+				;
+			CU_ASSERT_FATAL(k < sizeof(defs) / sizeof(defs[0]));
+			v = defs[k].value;
+		} else {
+			CU_ASSERT_EQUAL(sscanf(at, "%u'd%u)", &bits, &v), 2);
+		}
+		if (v != *field[i])
+			fprintf(stderr, "\n  board cfg_%s %u, anpr_model_cfg_default %u\n", port[i], v, *field[i]);
+		CU_ASSERT_EQUAL(v, *field[i]);
+	}
+}
+
 /* A configuration loaded mid-frame waits for the next SOF; a rejected one
  * leaves the pending one in place. */
 static void test_cfg_takes_effect_at_sof(void)
@@ -851,6 +930,7 @@ int register_model_suite(void)
 		{"component table full", test_table_full},
 		{"cfg_check names the bad field", test_cfg_check},
 		{"configuration takes effect at SOF", test_cfg_takes_effect_at_sof},
+		{"the board top's constants are the defaults", test_board_constants},
 		{"status counters", test_status_counters},
 		CU_TEST_INFO_NULL,
 	};

@@ -366,6 +366,13 @@ void ft232h_emu_fault_record(ft232h_emu *e, long after)
 	pthread_mutex_unlock(&e->mu);
 }
 
+void ft232h_emu_fault_cand_move(ft232h_emu *e, int dy)
+{
+	pthread_mutex_lock(&e->mu);
+	anpr_bridge_fault_cand_move(e->br, dy);
+	pthread_mutex_unlock(&e->mu);
+}
+
 long ft232h_emu_sent(ft232h_emu *e)
 {
 	long n;

@@ -36,6 +36,9 @@ void ft232h_emu_faults(ft232h_emu *e, const struct ft232h_faults *f);
  * byte `after` bytes past those chunked so far is inverted
  * (anpr_bridge_fault_record). */
 void ft232h_emu_fault_record(ft232h_emu *e, long after);
+/* The bridge's next candidate record comes with its boxes dy rows lower,
+ * otherwise well formed (anpr_bridge_fault_cand_move). */
+void ft232h_emu_fault_cand_move(ft232h_emu *e, int dy);
 /* data bytes sent to the host so far */
 long ft232h_emu_sent(ft232h_emu *e);
 /* bytes on the bulk endpoints so far: host -> device, and device -> host

@@ -397,6 +397,65 @@ out:
 	ft232h_emu_free(e);
 }
 
+/* A frame larger than the build (2560x1440 on the up5k's 1280) is binned
+ * 2x2 and its crops cut from the frame as given: a device whose candidate
+ * crop lies outside the frame it was sent must be a protocol error, not a
+ * read past the end of the caller's frame; the pipe goes on after it. */
+static void test_crop_outside(void)
+{
+	ft232h_emu *e = ft232h_emu_new(1);
+	uint8_t *px = scene(W, H, 2026), *big = malloc((size_t)W * H * 4);
+	struct anpr_frame_result r;
+	anpr_pipe *p = NULL;
+	char err[320];
+	int rc = anpr_pipe_open(&p, "usb:timeout=10000", err, sizeof(err));
+
+	CHECK(rc == ANPR_OK && big, "open usb: %s", err);
+	if (rc || !big)
+		goto out;
+	for (unsigned y = 0; y < 2 * H; y++)
+		for (unsigned x = 0; x < 2 * W; x++)
+			big[(size_t)y * 2 * W + x] = px[(size_t)(y / 2) * W + x / 2];
+	rc = anpr_pipe_run(p, big, 2 * W, 2 * H, &r);
+	CHECK(rc == ANPR_OK && r.scale == 2 && r.ncands > 0 && r.frame.width == 2 * W,
+	      "2560x1440 over usb: rc %d, scale %u, %u candidates: %s", rc, r.scale, r.ncands, anpr_pipe_errmsg(p));
+	ft232h_emu_fault_cand_move(e, (int)H); /* the first candidate a frame's height lower */
+	rc = anpr_pipe_run(p, big, 2 * W, 2 * H, &r);
+	CHECK(rc == ANPR_ERR_PROTOCOL && strstr(anpr_pipe_errmsg(p), "candidate crop outside the 1280x720 frame"),
+	      "a crop outside the frame: rc %d '%s'", rc, anpr_pipe_errmsg(p));
+	printf("a crop outside the binned frame: %s\n", anpr_pipe_errmsg(p));
+	rc = anpr_pipe_run(p, big, 2 * W, 2 * H, &r);
+	CHECK(rc == ANPR_OK && r.scale == 2 && r.ncands > 0, "the next frame after it: rc %d: %s", rc,
+	      anpr_pipe_errmsg(p));
+	anpr_pipe_close(p);
+out:
+	free(big);
+	free(px);
+	ft232h_emu_free(e);
+}
+
+/* The records' frame size and the boxes mapped back from a binned frame
+ * are 16-bit: a frame wider than that must be refused, not binned and
+ * reported as 464 wide (66000 mod 65536) with its boxes wrapped. */
+static void test_too_large(void)
+{
+	uint8_t *px = calloc((size_t)66000 * 416, 1);
+	struct anpr_frame_result r;
+	anpr_pipe *p = NULL;
+	char err[320];
+	int rc = anpr_pipe_open(&p, "model", err, sizeof(err));
+
+	CHECK(rc == ANPR_OK && px, "open model: %s", err);
+	if (rc == ANPR_OK && px) {
+		rc = anpr_pipe_run(p, px, 66000, 416, &r);
+		CHECK(rc == ANPR_ERR_ARG && strstr(anpr_pipe_errmsg(p), "frame 66000x416 is larger than 8192 a side"),
+		      "a 66000x416 frame: rc %d, '%s', frame width %u", rc, anpr_pipe_errmsg(p),
+		      rc == ANPR_OK ? r.frame.width : 0);
+	}
+	anpr_pipe_close(p);
+	free(px);
+}
+
 static void test_faults(const char *build)
 {
 	ft232h_emu *e;
@@ -662,6 +721,8 @@ int main(int argc, char **argv)
 	test_pause();
 	test_tool(build);
 	test_faults(build);
+	test_crop_outside();
+	test_too_large();
 	test_permission(build);
 	printf("test_usb: %d checks, %d failed\n", checks, failures);
 	return failures != 0;

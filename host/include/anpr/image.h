@@ -34,6 +34,13 @@ unsigned anpr_image_bin_factor(unsigned width, unsigned height, unsigned max_wid
  * height % k rows are left out), as a sensor's binning mode would. */
 void anpr_image_bin(const uint8_t *src, unsigned width, unsigned height, unsigned k, uint8_t *dst);
 
+/* An image larger than max_width x max_height binned in place as
+ * anpr_pipe_run bins a frame (anpr_image_bin_factor; not when that leaves it
+ * under 16 x 8). Returns the factor k (1: left as it is), or 0 when out of
+ * memory (the image untouched). For the tools and co-simulations that drive
+ * the model as the host would. */
+unsigned anpr_image_bin_to_fit(struct anpr_image *img, unsigned max_width, unsigned max_height);
+
 /* Largest image accepted, per side: larger files are refused, not loaded. */
 #define ANPR_IMAGE_MAX_SIDE 8192
 

@@ -49,12 +49,19 @@ int anpr_pipe_open(anpr_pipe **out, const char *backend, char *err, size_t errle
 
 /* Run one width x height frame (row-major 8-bit pixels) and wait for its
  * records. A frame larger than the build is binned first (anpr_image_bin,
- * res->scale). The pipeline is configured with the register defaults for
- * the frame size it is sent. Returns ANPR_OK and fills *res; ANPR_ERR_FRAME if the pipeline
+ * res->scale); one larger than ANPR_IMAGE_MAX_SIDE a side, or that binned
+ * to fit would be under 16 x 8, is refused (ANPR_ERR_ARG). The pipeline is
+ * configured with the register defaults for the frame size it is sent. A
+ * candidate whose crop is not inside that frame is a protocol error.
+ * Returns ANPR_OK and fills *res; ANPR_ERR_FRAME if the pipeline
  * dropped the frame (res->end says why); another anpr_error on failure, with
  * a reason readable from anpr_pipe_errmsg. */
 int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned height,
 		  struct anpr_frame_result *res);
+
+/* The last anpr_pipe_run's res->scale (1 before any, when it failed or did not bin);
+ * for callers that do not see the result (anpr_read_frame). */
+unsigned anpr_pipe_scale(const anpr_pipe *p);
 
 /* The detail of the last failure on this pipe (never NULL). */
 const char *anpr_pipe_errmsg(const anpr_pipe *p);
