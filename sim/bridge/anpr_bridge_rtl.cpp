@@ -103,6 +103,12 @@ extern "C" void anpr_bridge_fault_record(anpr_bridge *b, long after)
 	(void)after; // a hook of the C model only: the RTL sends its records as they are
 }
 
+extern "C" void anpr_bridge_fault_cand_move(anpr_bridge *b, int dy)
+{
+	(void)b;
+	(void)dy; // a hook of the C model only, like anpr_bridge_fault_record
+}
+
 extern "C" size_t anpr_bridge_pending(const anpr_bridge *b, const uint8_t **bytes)
 {
 	settle(const_cast<anpr_bridge *>(b));

@@ -419,11 +419,13 @@ static void test_crop_outside(void)
 	rc = anpr_pipe_run(p, big, 2 * W, 2 * H, &r);
 	CHECK(rc == ANPR_OK && r.scale == 2 && r.ncands > 0 && r.frame.width == 2 * W,
 	      "2560x1440 over usb: rc %d, scale %u, %u candidates: %s", rc, r.scale, r.ncands, anpr_pipe_errmsg(p));
+#ifndef USB_RTL /* the model's test hook: the RTL sends its records as they are */
 	ft232h_emu_fault_cand_move(e, (int)H); /* the first candidate a frame's height lower */
 	rc = anpr_pipe_run(p, big, 2 * W, 2 * H, &r);
 	CHECK(rc == ANPR_ERR_PROTOCOL && strstr(anpr_pipe_errmsg(p), "candidate crop outside the 1280x720 frame"),
 	      "a crop outside the frame: rc %d '%s'", rc, anpr_pipe_errmsg(p));
 	printf("a crop outside the binned frame: %s\n", anpr_pipe_errmsg(p));
+#endif
 	rc = anpr_pipe_run(p, big, 2 * W, 2 * H, &r);
 	CHECK(rc == ANPR_OK && r.scale == 2 && r.ncands > 0, "the next frame after it: rc %d: %s", rc,
 	      anpr_pipe_errmsg(p));
