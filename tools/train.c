@@ -3,7 +3,7 @@
  *
  *   build/train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] [--batch N]
  *               [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS]
- *               [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--seed N] [--out FILE]
+ *               [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--seed N] [--out FILE]
  *
  * Reads DIR (default ../shared/data):
  *   gb-chars/  single-character tiles of real UK plates
@@ -544,6 +544,88 @@ static void filter3(uint8_t *p, int w, int h, int op, uint8_t *tmp)
 		}
 }
 
+/* --flag1 P: the probability that an augmented 1 gets a long flag. */
+static float flag1_p;
+
+/* Draw on the 1 in box of p (w x h) the long flag of the Czech, Slovak and
+ * German plate fonts (DIN 1451-like): a stroke as thick as the stem from the
+ * stem's top down to the left, 0.3-0.5 of the height long at 30-55 degrees,
+ * which makes a 1 look like a 7 to a network that has only seen UK and
+ * Brazilian 1s. The box grows to take the flag in. */
+static void add_flag(uint8_t *p, int w, int h, struct anpr_box *box, int inv)
+{
+	int x, y, mn = 255, mx = 0, thr, n = 0, x0, y0, x1, y1;
+	float sl = 0, sr = 0, t, len, ang, sx, sy, ex, ey, dx, dy, l2;
+
+	for (y = box->y; y < box->y + box->h; y++)
+		for (x = box->x; x < box->x + box->w; x++) {
+			mn = p[y * w + x] < mn ? p[y * w + x] : mn;
+			mx = p[y * w + x] > mx ? p[y * w + x] : mx;
+		}
+	if (mx - mn < 32)
+		return;
+	thr = (mn + mx) / 2;
+	/* the stem: the ink's left and right edges over the middle rows */
+	for (y = box->y + box->h * 3 / 10; y < box->y + box->h * 7 / 10; y++) {
+		int l = -1, r = -1;
+
+		for (x = box->x; x < box->x + box->w; x++)
+			if (inv ? p[y * w + x] > thr : p[y * w + x] < thr) {
+				l = l < 0 ? x : l;
+				r = x;
+			}
+		if (l >= 0) {
+			sl += (float)l;
+			sr += (float)r + 1;
+			n++;
+		}
+	}
+	if (!n)
+		return;
+	sl /= (float)n;
+	sr /= (float)n;
+	t = (sr - sl) * frand(0.8f, 1.1f);
+	t = t < 1 ? 1 : t;
+	len = (float)box->h * frand(0.3f, 0.5f);
+	ang = frand(0.52f, 0.96f);
+	sx = sl + t * 0.5f;
+	sy = (float)box->y + t * 0.5f;
+	ex = sx - len * cosf(ang);
+	ey = sy + len * sinf(ang);
+	if (ex < t * 0.5f) /* no room for it in the image (a single-character tile) */
+		return;
+	dx = ex - sx;
+	dy = ey - sy;
+	l2 = dx * dx + dy * dy;
+	if (l2 < 1)
+		return;
+	x0 = (int)(ex - t) < 0 ? 0 : (int)(ex - t);
+	x1 = (int)(sx + t) + 1 > w ? w : (int)(sx + t) + 1;
+	y0 = (int)(sy - t) < 0 ? 0 : (int)(sy - t);
+	y1 = (int)(ey + t) + 1 > h ? h : (int)(ey + t) + 1;
+	for (y = y0; y < y1; y++)
+		for (x = x0; x < x1; x++) {
+			float px = (float)x + 0.5f - sx, py = (float)y + 0.5f - sy, u = (px * dx + py * dy) / l2, qx, qy, d,
+			      a;
+			int ink = inv ? mx : mn, v = p[y * w + x];
+
+			u = u < 0 ? 0 : u > 1 ? 1 : u;
+			qx = px - u * dx;
+			qy = py - u * dy;
+			d = sqrtf(qx * qx + qy * qy);
+			a = t * 0.5f + 0.5f - d; /* coverage, anti-aliased over a pixel */
+			a = a < 0 ? 0 : a > 1 ? 1 : a;
+			if (a > 0 && (inv ? ink > v : ink < v))
+				p[y * w + x] = (uint8_t)((float)v + a * (float)(ink - v) + 0.5f);
+		}
+	x = (int)(ex - t * 0.5f);
+	x = x < 0 ? 0 : x;
+	if (x < box->x) {
+		box->w = (uint16_t)(box->w + box->x - x);
+		box->x = (uint16_t)x;
+	}
+}
+
 /* An augmented tile of sample sm. */
 static void augment(const struct sample *sm, uint8_t *tile)
 {
@@ -562,6 +644,8 @@ static void augment(const struct sample *sm, uint8_t *tile)
 		rh = rh * 9 / 10;
 	}
 	warp(im, rx, ry, rw, rh, &box, a);
+	if (flag1_p > 0 && sm->label == anpr_char_class('1') && frand(0, 1) < flag1_p)
+		add_flag(a, rw, rh, &box, sm->inv);
 	if (frand(0, 1) < 0.45f) { /* a small, far or low-resolution character */
 		float f = frand(7, 20) / (float)box.h;
 
@@ -1272,6 +1356,8 @@ int main(int argc, char **argv)
 			font_copies = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--font-mix") && i + 1 < argc)
 			font_mix = strtof(argv[++i], NULL);
+		else if (!strcmp(argv[i], "--flag1") && i + 1 < argc)
+			flag1_p = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--balance") && i + 1 < argc)
 			balance = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--font-skip") && i + 1 < argc)
@@ -1290,7 +1376,7 @@ int main(int argc, char **argv)
 			out = argv[++i];
 		else {
 			fprintf(stderr, "usage: train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] "
-					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--seed N] [--out FILE]\n");
+					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--seed N] [--out FILE]\n");
 			return 1;
 		}
 	}
