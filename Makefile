@@ -299,7 +299,7 @@ $(BUILD)/modsim: $(MS_DIR)/modsim.o $(call obj,sim/scenes.c sim/datadir.c $(MODE
 # anpr_usb_top (bridge + pipeline, up5k) with a short command timeout and the
 # model's revision (0) in the ID register
 BRIDGE_TMO := 4000
-$(BUILD)/vl_usb/Vanpr_usb_top__ALL.a: $(RTL) $(USB_RTL) | $(BUILD)
+$(BUILD)/vl_usb/Vanpr_usb_top__ALL.a: $(RTL) $(USB_RTL) rtl/anpr_cfg_defaults.vh | $(BUILD)
 	verilator --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Irtl -Irtl/usb \
 		--top-module anpr_usb_top --Mdir $(BUILD)/vl_usb $(foreach p,$(P_up5k),-G$(p)) \
 		-GTIMEOUT_CYCLES=$(BRIDGE_TMO) -GREVISION=0 rtl/usb/anpr_usb_top.v \
@@ -375,7 +375,7 @@ BOARD_MHZ ?= 16
 BOARD_RTL := $(filter %.v,$(RTL)) rtl/board/anpr_icebreaker.v
 bitstream: $(BUILD)/anpr_icebreaker.bin
 
-$(BUILD)/anpr_icebreaker.json: $(BOARD_RTL) rtl/anpr_protocol.vh bitstreams/board_icebreaker.ys bitstreams/cmpconst.v | $(BUILD)
+$(BUILD)/anpr_icebreaker.json: $(BOARD_RTL) rtl/anpr_protocol.vh rtl/anpr_cfg_defaults.vh bitstreams/board_icebreaker.ys bitstreams/cmpconst.v | $(BUILD)
 	timeout 1800 yosys -q -l $(BUILD)/board_icebreaker.log bitstreams/board_icebreaker.ys
 	@grep -E "SB_" $(BUILD)/board_icebreaker.stat
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anpr/pipe.h" /* ANPR_MAX_LINES */
+
 void datadir_each_png(const char *dir, unsigned max_width, int quick, datadir_fn fn, void *ctx, int *failures)
 {
 	struct dirent **sets;
@@ -50,7 +52,7 @@ void datadir_each_png(const char *dir, unsigned max_width, int quick, datadir_fn
 				(*failures)++;
 				continue;
 			}
-			bin = anpr_image_bin_to_fit(&img, max_width, 4095); /* as the host does (anpr_pipe_run) */
+			bin = anpr_image_bin_to_fit(&img, max_width, ANPR_MAX_LINES); /* as the host does (anpr_pipe_run) */
 			binned += bin > 1;
 			if (!bin) {
 				fprintf(stderr, "%s: out of memory\n", path);

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "anpr/image.h"
+#include "anpr/pipe.h" /* ANPR_MAX_LINES */
 #include "anpr/records.h"
 #include "anpr_model.h"
 
@@ -110,7 +111,7 @@ int main(int argc, char **argv)
 			}
 			/* a frame larger than the build is binned, as the host does
 			 * (anpr_pipe_run), and the boxes scaled back */
-			k = anpr_image_bin_to_fit(&img, par.max_width, 4095);
+			k = anpr_image_bin_to_fit(&img, par.max_width, ANPR_MAX_LINES);
 			if (!k) {
 				fprintf(stderr, "locate_eval: out of memory\n");
 				return 1;
@@ -151,12 +152,8 @@ int main(int argc, char **argv)
 				if (rec.type != ANPR_REC_CAND)
 					continue;
 				cands++;
-				for (int q = 0; q < 2; q++) {
-					struct anpr_box *b = q ? &rec.u.cand.crop : &rec.u.cand.box;
-
-					*b = (struct anpr_box){(uint16_t)(b->x * k), (uint16_t)(b->y * k),
-							       (uint16_t)(b->w * k), (uint16_t)(b->h * k)};
-				}
+				anpr_box_scale(&rec.u.cand.box, k);
+				anpr_box_scale(&rec.u.cand.crop, k);
 				double v = iou(&rec.u.cand.box, tx, ty, tw, th);
 				if (v > best) {
 					best = v;

@@ -114,14 +114,6 @@ static int reserve(uint8_t **buf, size_t *cap, size_t need)
 	return 0;
 }
 
-static void box_up(struct anpr_box *b, unsigned k)
-{
-	b->x = (uint16_t)(b->x * k);
-	b->y = (uint16_t)(b->y * k);
-	b->w = (uint16_t)(b->w * k);
-	b->h = (uint16_t)(b->h * k);
-}
-
 /* Map a binned frame's result back to the frame as given (anpr_frame_result) */
 static int unbin(anpr_pipe *p, struct anpr_frame_result *r, const uint8_t *pixels, unsigned width,
 		 unsigned height, unsigned k)
@@ -140,10 +132,10 @@ static int unbin(anpr_pipe *p, struct anpr_frame_result *r, const uint8_t *pixel
 	for (i = 0; i < r->ncands; i++) {
 		struct anpr_rec_cand *cd = &r->cands[i];
 
-		box_up(&cd->box, k);
-		box_up(&cd->crop, k);
+		anpr_box_scale(&cd->box, k);
+		anpr_box_scale(&cd->crop, k);
 		for (c = 0; c < cd->nchars; c++)
-			box_up(&cd->chars[c], k);
+			anpr_box_scale(&cd->chars[c], k);
 		/* inside the frame: the binned frame leaves out width % k columns, height % k rows */
 		for (y = 0; y < cd->crop.h; y++)
 			memcpy(p->crops + off + (size_t)y * cd->crop.w,

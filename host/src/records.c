@@ -130,3 +130,8 @@ unsigned long anpr_box_overlap(const struct anpr_box *a, const struct anpr_box *
 
 	return x1 > x0 && y1 > y0 ? (unsigned long)(x1 - x0) * (y1 - y0) : 0;
 }
+
+void anpr_box_scale(struct anpr_box *b, unsigned k)
+{
+	*b = (struct anpr_box){(uint16_t)(b->x * k), (uint16_t)(b->y * k), (uint16_t)(b->w * k), (uint16_t)(b->h * k)};
+}

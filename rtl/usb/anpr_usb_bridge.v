@@ -123,19 +123,7 @@ module anpr_usb_bridge #(
 	/* default configuration: anpr_model_cfg_default(640, 480), the defaults of anpr_protocol.vh */
 	`include "anpr_protocol.vh"
 	localparam [11:0] D_MAX_W = CROP_MAX_W - 16, D_MAX_H = CROP_MAX_H - 4;
-	localparam [7:0]  D_EDGE_THR = ANPR_CFG_DEF_EDGE_THR;
-	localparam [7:0]  D_EDGE_K = ANPR_CFG_DEF_EDGE_K;
-	localparam [7:0]  D_EDGE_BIAS = ANPR_CFG_DEF_EDGE_BIAS;
-	localparam [5:0]  D_BLOCK_THR = ANPR_CFG_DEF_BLOCK_THR;
-	localparam [1:0]  D_RUN_GAP = ANPR_CFG_DEF_RUN_GAP;
-	localparam [3:0]  D_MIN_RUN = ANPR_CFG_DEF_MIN_RUN;
-	localparam [2:0]  D_LINK_TOL = ANPR_CFG_DEF_LINK_TOL;
-	localparam [11:0] D_MIN_W = ANPR_CFG_DEF_MIN_W;
-	localparam [11:0] D_MIN_H = ANPR_CFG_DEF_MIN_H;
-	localparam [7:0]  D_MIN_ASPECT4 = ANPR_CFG_DEF_MIN_ASPECT4;
-	localparam [7:0]  D_MAX_ASPECT = ANPR_CFG_DEF_MAX_ASPECT;
-	localparam [15:0] D_MIN_SCORE = ANPR_CFG_DEF_MIN_SCORE;
-	localparam [3:0]  D_MAX_CANDS = ANPR_CFG_DEF_MAX_CANDS;
+	`include "anpr_cfg_defaults.vh"
 
 	localparam [3:0] S_HUNT = 4'd0, S_HDR = 4'd1, S_SMALL = 4'd2, S_FHEAD = 4'd3, S_FCHK = 4'd4,
 			 S_WAITQ = 4'd5, S_PIXELS = 4'd6, S_CRC = 4'd7, S_SKIP = 4'd8, S_SYNCW = 4'd9,

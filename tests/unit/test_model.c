@@ -763,9 +763,9 @@ static void test_cfg_check(void)
  * constant: they must be anpr_model_cfg_default's for the up5k preset at
  * 1280x720 (what the host's usb backend writes, what registers.md lists),
  * or the board localises with other settings than the model (session 7
- * changed min_score in both by hand). Most are now the board's localparams
- * D_X = ANPR_CFG_DEF_X of anpr_protocol.vh: each must name its own port's
- * default, whose value the model must use. */
+ * changed min_score in both by hand). Most are now the localparams
+ * D_X = ANPR_CFG_DEF_X of rtl/anpr_cfg_defaults.vh: each must name its own
+ * port's default, whose value the model must use. */
 static void test_board_constants(void)
 {
 	struct anpr_model_params p;
@@ -788,7 +788,7 @@ static void test_board_constants(void)
 		DEF(ANPR_CFG_DEF_MAX_CANDS),
 #undef DEF
 	};
-	char text[16384], key[40];
+	char text[24576], key[40];
 	FILE *f = fopen("rtl/board/anpr_icebreaker.v", "r");
 	size_t n;
 
@@ -796,6 +796,11 @@ static void test_board_constants(void)
 	anpr_model_cfg_default(&p, &d, 1280, 720);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f); /* run from the top of the tree, as make unit does */
 	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	/* the board's D_X localparams come from its include anpr_cfg_defaults.vh */
+	f = fopen("rtl/anpr_cfg_defaults.vh", "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	n += fread(text + n, 1, sizeof(text) - 1 - n, f);
 	fclose(f);
 	text[n] = 0;
 	for (size_t i = 0; i < sizeof(port) / sizeof(port[0]); i++) {

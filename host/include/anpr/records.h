@@ -53,6 +53,10 @@ struct anpr_record {
 /* Pixels boxes a and b have in common (0 when they do not meet). */
 unsigned long anpr_box_overlap(const struct anpr_box *a, const struct anpr_box *b);
 
+/* Scale a box by k (a box of a frame binned k x k, back in the frame's own
+ * pixels; the caller keeps the frame within 16-bit sizes). */
+void anpr_box_scale(struct anpr_box *b, unsigned k);
+
 enum anpr_rec_status {
 	ANPR_REC_OK = 0,         /* one record parsed */
 	ANPR_REC_INCOMPLETE = 1, /* more bytes needed */
