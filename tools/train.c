@@ -81,7 +81,9 @@ static struct sample *samples;
 static int nsamples, samplecap;
 
 /* ---- deterministic random numbers (xorshift64*) ---- */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+#define MAX_MEMBERS 4 /* --members */
+#define RNG_INIT 0x9e3779b97f4a7c15ull
+static uint64_t rng_state = RNG_INIT;
 
 static uint32_t rnd(void)
 {
@@ -750,6 +752,13 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+static void net_free(struct net *n)
+{
+	free(n->par);
+	free(n->grad);
+	free(n->mom);
+}
+
 static void net_init(struct net *n, int c1, int c2, int nh)
 {
 	float **ptr[8] = {&n->w1, &n->w2, &n->w3, &n->w4, &n->b1, &n->b2, &n->b3, &n->b4};
@@ -1128,7 +1137,8 @@ static void quantise(const struct net *n, struct qnet *q)
 					q->bias[3],
 					q->sout,
 					1.0f,
-					""};
+					"",
+					NULL};
 }
 
 static void write_floats(FILE *f, const char *name, const float *v, int n)
@@ -1322,10 +1332,11 @@ int main(int argc, char **argv)
 	int epochs = 30, c1 = 8, c2 = 32, nh = 64, nb = 1, font_copies = 0, rep = 1, i;
 	float base_lr = 0.002f, p_aug = 0.6f, avg = 0.5f, font_mix = 1, balance = 0;
 	unsigned long seed = 1;
-	int crops[NSETS] = {0}, keep, round, rounds = 2;
+	int crops[NSETS] = {0}, keep, round, rounds = 2, members = 1, m;
 	struct net net;
-	struct qnet q;
+	struct qnet q[MAX_MEMBERS];
 	float best_t = 1;
+	char extra[64] = "";
 	double best_nll = 1e30;
 	FILE *f;
 
@@ -1346,6 +1357,8 @@ int main(int argc, char **argv)
 			avg = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
 			rounds = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--members") && i + 1 < argc)
+			members = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 			seed = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--lr") && i + 1 < argc)
@@ -1376,9 +1389,13 @@ int main(int argc, char **argv)
 			out = argv[++i];
 		else {
 			fprintf(stderr, "usage: train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] "
-					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--seed N] [--out FILE]\n");
+					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--members K] [--seed N] [--out FILE]\n");
 			return 1;
 		}
+	}
+	if (members < 1 || members > MAX_MEMBERS) {
+		fprintf(stderr, "train: --members 1..%d\n", MAX_MEMBERS);
+		return 1;
 	}
 	if (epochs < 1 || rounds < 1 || nb < 1 || c1 < 8 || c1 > MAX_C || c1 % 8 || c2 < 8 || c2 > MAX_C || c2 % 8 ||
 	    nh < 8 || nh > MAX_H || nh % 8) {
@@ -1387,7 +1404,6 @@ int main(int argc, char **argv)
 			MAX_C, MAX_H);
 		return 1;
 	}
-	rng_state ^= seed * 0x2545f4914f6cdd1dull;
 	for (i = 0; i < NSETS; i++) {
 		int n = load_set(data, i, &crops[i]);
 
@@ -1399,35 +1415,51 @@ int main(int argc, char **argv)
 	if (font_copies > 0)
 		printf("fonts: %d synthetic samples\n", load_fonts(font_copies, font_skip));
 	keep = nsamples;
-	net_init(&net, c1, c2, nh);
-	memset(&q, 0, sizeof(q));
-	for (round = 0; round < rounds; round++) {
-		/* round 0 labels crops whose segmentation has one slot per
-		 * character; later rounds align the text to the slots with the
-		 * network of the round before */
-		int used = align_crops(round ? &q.c : NULL, -2.5, keep);
+	memset(q, 0, sizeof(q));
+	for (m = 0; m < members; m++) {
+		/* member m is the network a one-member run with --seed seed + m
+		 * trains: the generator starts afresh (loading draws nothing) */
+		rng_state = RNG_INIT ^ (seed + (unsigned long)m) * 0x2545f4914f6cdd1dull;
+		if (members > 1)
+			printf("member %d of %d: seed %lu\n", m + 1, members, seed + (unsigned long)m);
+		net_init(&net, c1, c2, nh);
+		for (round = 0; round < rounds; round++) {
+			/* round 0 labels crops whose segmentation has one slot per
+			 * character; later rounds align the text to the slots with
+			 * the network of the round before */
+			int used = align_crops(round ? &q[m].c : NULL, -2.5, keep);
 
-		printf("round %d: %d of %d crops aligned\n", round, used, ncrops);
-		train_round(&net, epochs, base_lr, p_aug, nb,
-			    round == rounds - 1 ? epochs - (int)((float)epochs * avg + 0.5f) : epochs, font_mix, balance,
-			    rep_chars, rep);
-		report("held out (float)", NULL, &net, 1, 1);
-		quantise(&net, &q);
+			printf("round %d: %d of %d crops aligned\n", round, used, ncrops);
+			train_round(&net, epochs, base_lr, p_aug, nb,
+				    round == rounds - 1 ? epochs - (int)((float)epochs * avg + 0.5f) : epochs, font_mix,
+				    balance, rep_chars, rep);
+			report("held out (float)", NULL, &net, 1, 1);
+			quantise(&net, &q[m]);
+		}
+		if (members > 1)
+			report("held out (this member)", &q[m].c, NULL, 1, 1);
+		net_free(&net);
 	}
+	for (m = 0; m + 1 < members; m++)
+		q[m].c.next = &q[m + 1].c;
 	for (i = 0; i <= 60; i++) { /* calibrate: the temperature of least held-out NLL */
 		struct acc a[NSETS + 1];
 		double nll;
 		float t = 0.5f + 0.05f * (float)i;
 
-		evaluate(&q.c, NULL, 1, a, &nll, t);
+		evaluate(&q[0].c, NULL, 1, a, &nll, t);
 		if (nll < best_nll) {
 			best_nll = nll;
 			best_t = t;
 		}
 	}
 	printf("temperature %.2f\n", best_t);
-	report("train (clean)", &q.c, NULL, 0, best_t);
-	report("held out", &q.c, NULL, 1, best_t);
+	report("train (clean)", &q[0].c, NULL, 0, best_t);
+	report("held out", &q[0].c, NULL, 1, best_t);
+	if (flag1_p > 0)
+		snprintf(extra, sizeof(extra), " --flag1 %g", (double)flag1_p);
+	if (members > 1)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " --members %d", members);
 
 	f = fopen(out, "w");
 	if (!f) {
@@ -1436,31 +1468,58 @@ int main(int argc, char **argv)
 	}
 	fprintf(f, "/*\n * classifier_weights.c - generated by tools/train.c; do not edit.\n *\n"
 		   " *   build/train --data DIR --epochs %d (per round, %d rounds) --c1 %d --c2 %d --hidden %d --batch %d\n"
-		   " *               --lr %g --augment %g --seed %lu\n *\n"
+		   " *               --lr %g --augment %g --seed %lu%s\n *\n"
 		   " * Trained on the training folds (4 of 5, split by plate) of gb-chars, and\n"
 		   " * of the characters the host segmenter cut from uk-crops and br-crops, of\n"
 		   " * the project's development data (OpenALPR benchmark images; see\n"
 		   " * docs/reading.md), with synthetic augmentation.\n */\n"
 		   "#include <stdint.h>\n\n#include \"anpr/classify.h\"\n\n",
-		epochs, rounds, c1, c2, nh, nb, (double)base_lr, (double)p_aug, seed);
-	write_ints(f, "w1", q.w[0], 1, 12 * c1);
-	write_ints(f, "b1", q.bias[0], 4, c1);
-	write_ints(f, "m1", q.mul[0], 4, c1);
-	write_ints(f, "w2", q.w[1], 1, 9 * c1 * c2);
-	write_ints(f, "b2", q.bias[1], 4, c2);
-	write_ints(f, "m2", q.mul[1], 4, c2);
-	write_ints(f, "w3", q.w[2], 1, net.nf * nh);
-	write_ints(f, "b3", q.bias[2], 4, nh);
-	write_ints(f, "m3", q.mul[2], 4, nh);
-	write_ints(f, "w4", q.w[3], 1, nh * NOUT_PAD);
-	write_ints(f, "b4", q.bias[3], 4, ANPR_NCLASS);
-	write_floats(f, "s4", q.sout, ANPR_NCLASS);
-	fprintf(f, "const struct anpr_classifier anpr_classifier_default = {\n"
-		   "\t%d, %d, %d,\n\t{w1, b1, m1, %d},\n\t{w2, b2, m2, %d},\n\t{w3, b3, m3, %d},\n\tw4, b4, s4, %a,\n"
-		   "\t\"make train: --epochs %d --rounds %d --c1 %d --c2 %d --hidden %d --batch %d --lr %g --augment %g "
-		   "--seed %lu; gb-chars, uk-crops, br-crops training folds\",\n};\n",
-		c1, c2, nh, q.c.conv1.shift, q.c.conv2.shift, q.c.dense.shift, (double)best_t, epochs, rounds, c1, c2,
-		nh, nb, (double)base_lr, (double)p_aug, seed);
+		epochs, rounds, c1, c2, nh, nb, (double)base_lr, (double)p_aug, seed, extra);
+	for (m = members - 1; m >= 0; m--) { /* the last member first: each refers to the next */
+		char sfx[8] = "", name[16], next[16] = "NULL";
+
+		if (members > 1)
+			snprintf(sfx, sizeof(sfx), "_%d", m);
+		if (m + 1 < members)
+			snprintf(next, sizeof(next), "&member_%d", m + 1);
+#define W(kind, base, v, size, n)                                                                                  \
+	do {                                                                                                       \
+		snprintf(name, sizeof(name), "%s%s", base, sfx);                                                   \
+		if (kind)                                                                                          \
+			write_floats(f, name, (const float *)(v), n);                                              \
+		else                                                                                               \
+			write_ints(f, name, v, size, n);                                                           \
+	} while (0)
+		W(0, "w1", q[m].w[0], 1, 12 * c1);
+		W(0, "b1", q[m].bias[0], 4, c1);
+		W(0, "m1", q[m].mul[0], 4, c1);
+		W(0, "w2", q[m].w[1], 1, 9 * c1 * c2);
+		W(0, "b2", q[m].bias[1], 4, c2);
+		W(0, "m2", q[m].mul[1], 4, c2);
+		W(0, "w3", q[m].w[2], 1, net.nf * nh);
+		W(0, "b3", q[m].bias[2], 4, nh);
+		W(0, "m3", q[m].mul[2], 4, nh);
+		W(0, "w4", q[m].w[3], 1, nh * NOUT_PAD);
+		W(0, "b4", q[m].bias[3], 4, ANPR_NCLASS);
+		W(1, "s4", q[m].sout, 0, ANPR_NCLASS);
+#undef W
+		if (m == 0)
+			fprintf(f, "const struct anpr_classifier anpr_classifier_default = {\n");
+		else
+			fprintf(f, "static const struct anpr_classifier member_%d = {\n", m);
+		fprintf(f, "\t%d, %d, %d,\n\t{w1%s, b1%s, m1%s, %d},\n\t{w2%s, b2%s, m2%s, %d},\n\t{w3%s, b3%s, m3%s, %d},\n"
+			   "\tw4%s, b4%s, s4%s, %a,\n",
+			c1, c2, nh, sfx, sfx, sfx, q[m].c.conv1.shift, sfx, sfx, sfx, q[m].c.conv2.shift, sfx, sfx, sfx,
+			q[m].c.dense.shift, sfx, sfx, sfx, m ? 1.0 : (double)best_t);
+		if (m == 0)
+			fprintf(f, "\t\"make train: --epochs %d --rounds %d --c1 %d --c2 %d --hidden %d --batch %d --lr %g "
+				   "--augment %g --seed %lu%s; gb-chars, uk-crops, br-crops training folds\",\n",
+				epochs, rounds, c1, c2, nh, nb, (double)base_lr, (double)p_aug, seed, extra);
+		else
+			fprintf(f, "\t\"member %d\",\n", m);
+		fprintf(f, "\t%s,\n", next);
+		fprintf(f, "};\n%s", m ? "\n" : "");
+	}
 	if (fclose(f)) {
 		fprintf(stderr, "train: %s: write failed\n", out);
 		return 1;

@@ -4439,4 +4439,5 @@ const struct anpr_classifier anpr_classifier_default = {
 	{w3, b3, m3, 19},
 	w4, b4, s4, 0x1.ccccccp-1,
 	"make train: --epochs 30 --rounds 2 --c1 8 --c2 32 --hidden 64 --batch 1 --lr 0.002 --augment 0.6 --seed 1; gb-chars, uk-crops, br-crops training folds",
+	NULL,
 };

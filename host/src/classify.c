@@ -383,27 +383,41 @@ static const struct kernels *pick_kernels(void)
 	return k[0];
 }
 
-static void run(const struct kernels *kn, const struct anpr_classifier *net, const uint8_t *tile, float *probs)
+/* Adds the logits of net (before the temperature) on the padded tile tp to z. */
+static void add_logits(const struct kernels *kn, const struct anpr_classifier *net, const uint8_t *tp, float *z)
 {
-	uint8_t tp[(ANPR_TILE_H + 2) * T_STRIDE];
 	uint8_t a1[(P1H + 2) * A_STRIDE * MAX_C], a2[P2H * P2W * MAX_C], hid[MAX_HID];
 	int32_t m[MAX_HID > NOUT_PAD ? MAX_HID : NOUT_PAD];
-	int c1 = net->c1, c2 = net->c2, nh = net->nhid, x, y, k;
-	float mx = -INFINITY, sum = 0;
+	int c1 = net->c1, c2 = net->c2, nh = net->nhid, k;
 	struct conv_geom g1 = {tp, T_STRIDE, (size_t)A_STRIDE * c1, 1, 4, P1H, P1W, a1 + (size_t)(A_STRIDE + 1) * c1},
 			 g2 = {a1, (size_t)A_STRIDE * c1, (size_t)P2W * c2, c1, 3 * c1, P2H, P2W, a2};
 
-	memset(tp, 0, sizeof(tp));
-	for (y = 0; y < ANPR_TILE_H; y++)
-		for (x = 0; x < ANPR_TILE_W; x++)
-			tp[(y + 1) * T_STRIDE + x + 1] = tile[y * ANPR_TILE_W + x] >> 1;
 	memset(a1, 0, (size_t)(P1H + 2) * A_STRIDE * c1);
 	kn->conv(&net->conv1, c1, &g1);
 	kn->conv(&net->conv2, c2, &g2);
 	kn->dense(&net->dense, net->dense.w, nh, P2H * P2W * c2 / 4, a2, m, hid);
 	kn->dense(NULL, net->wout, NOUT_PAD, nh / 4, hid, m, NULL);
+	for (k = 0; k < ANPR_NCLASS; k++)
+		z[k] += (float)(m[k] + net->bout[k]) * net->sout[k];
+}
+
+static void run(const struct kernels *kn, const struct anpr_classifier *net, const uint8_t *tile, float *probs)
+{
+	uint8_t tp[(ANPR_TILE_H + 2) * T_STRIDE];
+	const struct anpr_classifier *n;
+	int x, y, k, members = 0;
+	float mx = -INFINITY, sum = 0;
+
+	memset(tp, 0, sizeof(tp));
+	for (y = 0; y < ANPR_TILE_H; y++)
+		for (x = 0; x < ANPR_TILE_W; x++)
+			tp[(y + 1) * T_STRIDE + x + 1] = tile[y * ANPR_TILE_W + x] >> 1;
+	for (k = 0; k < ANPR_NCLASS; k++)
+		probs[k] = 0;
+	for (n = net; n; n = n->next, members++)
+		add_logits(kn, n, tp, probs);
 	for (k = 0; k < ANPR_NCLASS; k++) {
-		probs[k] = (float)(m[k] + net->bout[k]) * net->sout[k] / net->temperature;
+		probs[k] = probs[k] / (float)members / net->temperature;
 		mx = probs[k] > mx ? probs[k] : mx;
 	}
 	for (k = 0; k < ANPR_NCLASS; k++) {

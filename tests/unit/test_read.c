@@ -505,6 +505,7 @@ static void test_classify_kernels_agree_shapes(void)
 		net.sout = sout;
 		net.temperature = 1.0f;
 		net.provenance = "test";
+		net.next = NULL;
 		for (n = 0; n < 6; n++) {
 			for (i = 0; i < ANPR_TILE_IN; i++) {
 				r = r * 1103515245u + 12345u;
@@ -518,6 +519,49 @@ static void test_classify_kernels_agree_shapes(void)
 		}
 		free(w);
 		free(bm);
+	}
+}
+
+/* An ensemble averages its members' logits: a network twice over is the
+ * network alone, bit for bit; beside a member whose logits are all 0 it is
+ * the network at twice its temperature; and every kernel set gives the
+ * portable C's probabilities for an ensemble too. */
+static void test_classify_ensemble(void)
+{
+	static const float zero[40];
+	struct anpr_classifier one = anpr_classifier_default, twice = anpr_classifier_default,
+			       zeros = anpr_classifier_default, hot = anpr_classifier_default,
+			       half = anpr_classifier_default;
+	uint8_t t[ANPR_TILE_IN];
+	float p[ANPR_NCLASS], q[ANPR_NCLASS];
+	const char *names[4];
+	int nk = anpr_classify_kernel_list(names, 4), n, i, j;
+	uint32_t r = 99;
+
+	one.next = NULL; /* the default's first network alone */
+	twice.next = &one;
+	zeros.sout = zero;
+	zeros.next = NULL;
+	half.next = &zeros;
+	hot.next = NULL;
+	hot.temperature = 2 * one.temperature;
+	for (n = 0; n < 8; n++) {
+		for (i = 0; i < ANPR_TILE_IN; i++) {
+			r = r * 1103515245u + 12345u;
+			t[i] = n < 4 ? (uint8_t)(r >> 24) : (uint8_t)(((i % ANPR_TILE_W) / (2 + n)) & 1 ? 255 : 0);
+		}
+		anpr_classify(&one, t, q);
+		anpr_classify(&twice, t, p);
+		CU_ASSERT(!memcmp(p, q, sizeof(p)));
+		anpr_classify(&hot, t, q);
+		anpr_classify(&half, t, p);
+		for (i = 0; i < ANPR_NCLASS; i++)
+			CU_ASSERT(fabsf(p[i] - q[i]) < 1e-5f);
+		anpr_classify_portable(&half, t, q);
+		for (j = 0; j < nk; j++) {
+			CU_ASSERT_EQUAL(anpr_classify_with(names[j], &half, t, p), ANPR_OK);
+			CU_ASSERT(!memcmp(p, q, sizeof(p)));
+		}
 	}
 }
 
@@ -800,6 +844,7 @@ int register_read_suite(void)
 		{"classify: a deterministic distribution", test_classify_distribution},
 		{"classify: vector and portable kernels agree", test_classify_kernels_agree},
 		{"classify: kernels agree on other network shapes", test_classify_kernels_agree_shapes},
+		{"classify: an ensemble averages its members' logits", test_classify_ensemble},
 		{"classify: rings, bars and paper", test_classify_shapes},
 		{"read: a blank crop is no plate", test_read_rejects_blank},
 		{"read: reports are self-consistent", test_read_consistent},

@@ -61,6 +61,11 @@ struct anpr_classifier {
 	const float *sout;      /* its scales */
 	float temperature;      /* logits are divided by it (calibration) */
 	const char *provenance; /* what it was trained on, by which command */
+	/* An ensemble: the next member, or NULL. The logits of the members
+	 * (this network, then each next in turn) are averaged, then divided by
+	 * this (the first) network's temperature; the members' own
+	 * temperatures and provenances are not used. */
+	const struct anpr_classifier *next;
 };
 
 /* The compiled-in network. */
@@ -83,7 +88,8 @@ int anpr_char_tile_image(const uint8_t *px, unsigned w, unsigned h, size_t strid
  * border against its mean (the border is paper). */
 int anpr_tile_inverted(const uint8_t *px, unsigned w, unsigned h, size_t stride);
 
-/* Class probabilities (ANPR_NCLASS floats, summing to 1) of a tile. Uses
+/* Class probabilities (ANPR_NCLASS floats, summing to 1) of a tile (of an
+ * ensemble: the softmax of its members' mean logits). Uses
  * the CPU's vector instructions when it has them (x86: AVX-512 VNNI, AVX2). */
 void anpr_classify(const struct anpr_classifier *net, const uint8_t *tile, float *probs);
 
