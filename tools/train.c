@@ -146,6 +146,13 @@ static int iou_pct(const struct anpr_box *a, const struct anpr_box *b)
 /* Load one set's truth.csv and its images: gb-chars tiles become samples,
  * crops are kept with their segmentation hypotheses for align_crops.
  * Returns the number of samples added. */
+/* --seg all: the crops are cut into samples by every hypothesis of
+ * anpr_segment, the extended rows included; by default (--seg rows) by the
+ * rows only (anpr_segment_rows): an extension's pooled or projected box is
+ * a guess, and as a junk sample it teaches that a character beside a frame
+ * is junk (docs/reading.md section 3). */
+static int seg_all;
+
 static int load_set(const char *data, int set, int *crops)
 {
 	char dir[4096], path[4400], err[512];
@@ -185,7 +192,8 @@ static int load_set(const char *data, int set, int *crops)
 				crops_ = xrealloc(crops_, (size_t)cropcap * sizeof(*crops_));
 			}
 			c = &crops_[ncrops];
-			c->nhyp = anpr_segment(img.pixels, img.width, img.height, img.width, c->hyp, ANPR_SEG_MAX_HYP);
+			c->nhyp = (seg_all ? anpr_segment : anpr_segment_rows)(img.pixels, img.width, img.height,
+									      img.width, c->hyp, ANPR_SEG_MAX_HYP);
 			if (c->nhyp <= 0) {
 				anpr_image_free(&img);
 				continue;
@@ -1357,6 +1365,8 @@ int main(int argc, char **argv)
 			avg = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
 			rounds = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--seg") && i + 1 < argc && (!strcmp(argv[i + 1], "rows") || !strcmp(argv[i + 1], "all")))
+			seg_all = !strcmp(argv[++i], "all");
 		else if (!strcmp(argv[i], "--members") && i + 1 < argc)
 			members = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
@@ -1389,7 +1399,7 @@ int main(int argc, char **argv)
 			out = argv[++i];
 		else {
 			fprintf(stderr, "usage: train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] "
-					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--members K] [--seed N] [--out FILE]\n");
+					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--seg rows|all] [--members K] [--seed N] [--out FILE]\n");
 			return 1;
 		}
 	}

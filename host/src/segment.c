@@ -957,8 +957,9 @@ static void binarise(uint8_t *bin, const uint8_t *src, const int32_t *sum, const
 			bin[i] = (src[i] + off) * area[i] < sum[i];
 }
 
-int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out,
-		 int max)
+/* anpr_segment (ext 1) and anpr_segment_rows (ext 0). */
+static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out, int max,
+		   int ext)
 {
 	static const int offsets[NOFFSETS] = {3, 8, 14}; /* percent of the crop's contrast below the local mean */
 	struct work *wk;
@@ -1075,7 +1076,8 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 			}
 		}
 	}
-	extend(wk, out, &n, max, (int)w);
+	if (ext)
+		extend(wk, out, &n, max, (int)w);
 out_free:
 	free(wk->src);
 	free(bin);
@@ -1093,4 +1095,16 @@ out_free:
 	free(wk->pool);
 	free(wk);
 	return n;
+}
+
+int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out,
+		 int max)
+{
+	return segment(px, w, h, stride, out, max, 1);
+}
+
+int anpr_segment_rows(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out,
+		      int max)
+{
+	return segment(px, w, h, stride, out, max, 0);
 }

@@ -110,6 +110,12 @@ static void segment_drawn(int rows, int nchars, int inverted)
 	CU_ASSERT_EQUAL(h[0].row2, rows == 2 ? nchars / 2 : nchars);
 	CU_ASSERT_EQUAL(h[0].inverted, inverted);
 	check_hyp(&h[0], &d);
+	/* a clean plate needs no extension: the rows alone give the same best */
+	n = anpr_segment_rows(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	CU_ASSERT_FATAL(n >= 1);
+	CU_ASSERT_EQUAL(h[0].rows, rows);
+	CU_ASSERT_EQUAL(h[0].inverted, inverted);
+	check_hyp(&h[0], &d);
 }
 
 /* Characters joined in pairs by thin bridges (dirt, a screw's shadow, a
@@ -207,6 +213,10 @@ static void segment_extended(int nchars)
 	d.n = nchars;
 	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
 	CU_ASSERT(some_hyp(h, n, &d, HYP_UPRIGHT | HYP_ONE_ROW));
+	/* the rows alone (the trainer's cut) have no such hypothesis */
+	n = anpr_segment_rows(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	CU_ASSERT(n >= 1);
+	CU_ASSERT(!some_hyp(h, n, &d, HYP_UPRIGHT | HYP_ONE_ROW));
 }
 
 static void test_segment_extended(void)
@@ -242,6 +252,9 @@ static void test_segment_end_projected(void)
 	d.n = 7;
 	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
 	CU_ASSERT(some_hyp(h, n, &d, HYP_UPRIGHT | HYP_ONE_ROW));
+	n = anpr_segment_rows(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	CU_ASSERT(n >= 1);
+	CU_ASSERT(!some_hyp(h, n, &d, HYP_UPRIGHT | HYP_ONE_ROW));
 }
 
 static void test_segment_one_row(void)

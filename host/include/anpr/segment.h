@@ -40,4 +40,11 @@ struct anpr_seg_hyp {
 int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out,
 		 int max);
 
+/* anpr_segment without the hypotheses that add boxes no binarisation's row
+ * has (a row extended by boxes pooled from other rows, a box projected a
+ * pitch beyond a row's end): only the rows found. The trainer labels its
+ * samples from these (docs/reading.md section 3). The same errors. */
+int anpr_segment_rows(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out,
+		      int max);
+
 #endif /* ANPR_SEGMENT_H */
