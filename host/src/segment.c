@@ -957,6 +957,21 @@ static void binarise(uint8_t *bin, const uint8_t *src, const int32_t *sum, const
 			bin[i] = (src[i] + off) * area[i] < sum[i];
 }
 
+/* Is any of the n bytes of bin (0 or 1) ink? Eight at a time. */
+static int any_ink(const uint8_t *bin, size_t n)
+{
+	uint64_t acc = 0, v;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&v, bin + i, 8);
+		acc |= v;
+	}
+	for (; i < n; i++)
+		acc |= bin[i];
+	return acc != 0;
+}
+
 /* anpr_segment (ext 1) and anpr_segment_rows (ext 0). */
 static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out, int max,
 		   int ext)
@@ -1052,9 +1067,14 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 
 				ya = ya < 0 ? 0 : ya;
 				yb = yb > H - 1 ? H - 1 : yb;
-				memset(bin, 0, (size_t)ya * W);
-				memset(bin + (size_t)(yb + 1) * W, 0, (size_t)(H - 1 - yb) * W);
-				label(wk, bin, ya, yb + 1);
+				/* no ink outside the band: the labelling would be the one
+				 * just made (the same runs, components and labels), so it is
+				 * kept; its rows are offered again all the same */
+				if (any_ink(bin, (size_t)ya * W) || any_ink(bin + (size_t)(yb + 1) * W, (size_t)(H - 1 - yb) * W)) {
+					memset(bin, 0, (size_t)ya * W);
+					memset(bin + (size_t)(yb + 1) * W, 0, (size_t)(H - 1 - yb) * W);
+					label(wk, bin, ya, yb + 1);
+				}
 				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, NULL);
 			}
 			if (t == SMALL_T) {
