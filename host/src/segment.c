@@ -56,7 +56,8 @@ struct work {
 	int32_t *warea;    /* and the window's area */
 	int32_t *wsum2;    /* the same over the small window (SMALL_WIN) */
 	int32_t *warea2;
-	int *xa, *xb;      /* window_sums: each column's window, left and right end */
+	int *xa, *xb;      /* window_sums: each column's window, left and right end (resample, before: each
+			    * column's source pixel and weight) */
 	int *parent;       /* union-find over provisional labels */
 	struct run *runs;  /* runs of ink, at most (w + 1) / 2 a row, in raster order */
 	int *rfirst;       /* h + 1: row y's runs are runs[rfirst[y] .. rfirst[y + 1]) */
@@ -67,37 +68,38 @@ struct work {
 	int npool;
 };
 
-/* Bilinear resample of the crop into the working image (8.8 fixed point). */
+/* Bilinear resample of the crop into the working image (8.8 fixed point).
+ * Each column's source pixel and weight are worked out once, into wk->xa
+ * and wk->xb (window_sums has them next). */
+static void src_at(int i, int n, int nwork, int *i0, int *a)
+{
+	/* source coordinate of the pixel centre, 8.8 */
+	int f = ((2 * i + 1) * n * 128) / nwork - 128;
+
+	if (f < 0)
+		f = 0;
+	*i0 = f >> 8;
+	*a = f & 255;
+	if (*i0 >= n - 1) {
+		*i0 = n - 1;
+		*a = 0;
+	}
+}
+
 static void resample(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct work *wk)
 {
-	int x, y;
+	int x, y, *cx0 = wk->xa, *cax = wk->xb;
 
+	for (x = 0; x < wk->w; x++)
+		src_at(x, (int)w, wk->w, &cx0[x], &cax[x]);
 	for (y = 0; y < wk->h; y++) {
-		/* source coordinate of the pixel centre, 8.8 */
-		int fy = ((2 * y + 1) * (int)h * 128) / wk->h - 128;
 		int y0, ay;
 
-		if (fy < 0)
-			fy = 0;
-		y0 = fy >> 8;
-		ay = fy & 255;
-		if (y0 >= (int)h - 1) {
-			y0 = (int)h - 1;
-			ay = 0;
-		}
+		src_at(y, (int)h, wk->h, &y0, &ay);
 		for (x = 0; x < wk->w; x++) {
-			int fx = ((2 * x + 1) * (int)w * 128) / wk->w - 128;
-			int x0, ax, a, b, c, d, top, bot;
+			int x0 = cx0[x], ax = cax[x], a, b, c, d, top, bot;
 			const uint8_t *r0, *r1;
 
-			if (fx < 0)
-				fx = 0;
-			x0 = fx >> 8;
-			ax = fx & 255;
-			if (x0 >= (int)w - 1) {
-				x0 = (int)w - 1;
-				ax = 0;
-			}
 			r0 = px + (size_t)y0 * stride;
 			r1 = ay ? r0 + stride : r0;
 			a = r0[x0];
