@@ -79,6 +79,105 @@ struct cache_entry {
 	float p[ANPR_NCLASS];
 };
 
+/* Class probabilities by the tile's content, for the reads of a scope
+ * (anpr_read_scope_begin, anpr_read_frame): the network reads nothing but
+ * the tile, so two boxes (of one crop, or of two crops cut from the same
+ * frame: a candidate's crop and its widened read) whose tiles are the same
+ * bytes get the same probabilities from one run. Entries are looked up by a
+ * hash of the tile in an open-addressed table and matched on every byte of
+ * it and on the network; a full table classifies without keeping. */
+#define TILE_SLOTS 2048 /* a power of 2, twice TILE_MAX */
+#define TILE_MAX 1024   /* the most a real frame classified: 490 tiles */
+
+struct tile_entry {
+	const struct anpr_classifier *net;
+	uint64_t hash;
+	uint8_t tile[ANPR_TILE_IN];
+	float p[ANPR_NCLASS];
+};
+
+struct tile_cache {
+	int n;
+	int16_t slot[TILE_SLOTS]; /* entry index, -1 if free */
+	struct tile_entry e[TILE_MAX];
+};
+
+static _Thread_local struct tile_cache *tcache;
+static _Thread_local int tscope;
+static _Thread_local struct anpr_read_counts tcounts;
+
+int anpr_read_scope_begin(void)
+{
+	if (tscope++)
+		return ANPR_OK;
+	tcache = malloc(sizeof(*tcache));
+	if (!tcache)
+		return ANPR_ERR_NOMEM; /* reads classify every tile, as outside a scope */
+	tcache->n = 0;
+	memset(tcache->slot, 0xff, sizeof(tcache->slot));
+	return ANPR_OK;
+}
+
+void anpr_read_scope_end(void)
+{
+	if (tscope <= 0 || --tscope)
+		return;
+	free(tcache);
+	tcache = NULL;
+}
+
+void anpr_read_counts(struct anpr_read_counts *c)
+{
+	*c = tcounts;
+}
+
+static uint64_t tile_hash(const uint8_t *t)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u, v;
+	int i;
+
+	for (i = 0; i + 8 <= ANPR_TILE_IN; i += 8) {
+		memcpy(&v, t + i, 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	return h;
+}
+
+/* The network's probabilities for tile into p (ANPR_NCLASS floats), from
+ * the scope's cache when a tile of the same bytes was classified there. */
+static void classify_tile(const struct anpr_classifier *net, const uint8_t *tile, float *p)
+{
+	struct tile_cache *c = tcache;
+	uint64_t h;
+	unsigned i;
+
+	tcounts.tiles++;
+	if (!c) {
+		tcounts.classified++;
+		anpr_classify(net, tile, p);
+		return;
+	}
+	h = tile_hash(tile);
+	for (i = (unsigned)h & (TILE_SLOTS - 1); c->slot[i] >= 0; i = (i + 1) & (TILE_SLOTS - 1)) {
+		const struct tile_entry *e = &c->e[c->slot[i]];
+
+		if (e->hash == h && e->net == net && !memcmp(e->tile, tile, ANPR_TILE_IN)) {
+			memcpy(p, e->p, sizeof(e->p));
+			return;
+		}
+	}
+	tcounts.classified++;
+	anpr_classify(net, tile, p);
+	if (c->n == TILE_MAX)
+		return;
+	c->slot[i] = (int16_t)c->n;
+	c->e[c->n].net = net;
+	c->e[c->n].hash = h;
+	memcpy(c->e[c->n].tile, tile, ANPR_TILE_IN);
+	memcpy(c->e[c->n++].p, p, sizeof(c->e[0].p));
+}
+
 struct reader {
 	const struct anpr_read_opts *opts;
 	const struct anpr_classifier *net;
@@ -89,7 +188,8 @@ struct reader {
 	int ncache;
 };
 
-/* Class probabilities of a box; hypotheses share boxes, so they are cached. */
+/* Class probabilities of a box; hypotheses share boxes, so they are cached
+ * by box for the crop (and by tile content for a scope: classify_tile). */
 static const float *classify_box(struct reader *r, const struct anpr_box *b, int inverted, float *tmp)
 {
 	uint8_t tile[ANPR_TILE_IN];
@@ -104,12 +204,12 @@ static const float *classify_box(struct reader *r, const struct anpr_box *b, int
 		return tmp;
 	}
 	if (r->ncache == CACHE_MAX) {
-		anpr_classify(r->net, tile, tmp);
+		classify_tile(r->net, tile, tmp);
 		return tmp;
 	}
 	r->cache[r->ncache].box = *b;
 	r->cache[r->ncache].inverted = inverted;
-	anpr_classify(r->net, tile, r->cache[r->ncache].p);
+	classify_tile(r->net, tile, r->cache[r->ncache].p);
 	return r->cache[r->ncache++].p;
 }
 

@@ -109,6 +109,7 @@ int anpr_read_frame_each(const struct anpr_read_opts *opts, anpr_pipe *p, const 
 	rc = anpr_pipe_run(p, px, w, h, &res);
 	if (rc)
 		return rc;
+	anpr_read_scope_begin(); /* the candidates' reads share classifications by tile */
 	for (i = 0; i < (int)res.ncands; i++) {
 		const struct anpr_rec_cand *c = &res.cands[i];
 		struct anpr_plate_read pr;
@@ -137,5 +138,6 @@ int anpr_read_frame_each(const struct anpr_read_opts *opts, anpr_pipe *p, const 
 		out[k] = pr;
 		(*n)++;
 	}
+	anpr_read_scope_end();
 	return ANPR_OK;
 }

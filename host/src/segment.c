@@ -35,7 +35,7 @@ struct comp {
 
 struct run {
 	int x0, x1, y; /* inclusive, working pixels */
-	int l;         /* provisional label */
+	int l;         /* provisional label; after label(), the component's index (-1: none kept) */
 };
 
 /* A character box of some row, in crop pixels, kept for extend(). */
@@ -56,47 +56,50 @@ struct work {
 	int32_t *warea;    /* and the window's area */
 	int32_t *wsum2;    /* the same over the small window (SMALL_WIN) */
 	int32_t *warea2;
-	int *xa, *xb;      /* window_sums: each column's window, left and right end */
-	int *lab;          /* component label per pixel, -1 background */
+	int *xa, *xb;      /* window_sums: each column's window, left and right end (resample, before: each
+			    * column's source pixel and weight) */
 	int *parent;       /* union-find over provisional labels */
-	struct run *runs;  /* runs of ink, at most (w + 1) / 2 a row */
+	struct run *runs;  /* runs of ink, at most (w + 1) / 2 a row, in raster order */
+	int *rfirst;       /* h + 1: row y's runs are runs[rfirst[y] .. rfirst[y + 1]) */
+	int *colv;         /* w: split_box's ink per column */
 	struct comp comps[MAX_COMPS];
 	int ncomps;
 	struct pbox *pool; /* the boxes of every row found and every lone candidate, both polarities (extend) */
 	int npool;
 };
 
-/* Bilinear resample of the crop into the working image (8.8 fixed point). */
+/* Bilinear resample of the crop into the working image (8.8 fixed point).
+ * Each column's source pixel and weight are worked out once, into wk->xa
+ * and wk->xb (window_sums has them next). */
+static void src_at(int i, int n, int nwork, int *i0, int *a)
+{
+	/* source coordinate of the pixel centre, 8.8 */
+	int f = ((2 * i + 1) * n * 128) / nwork - 128;
+
+	if (f < 0)
+		f = 0;
+	*i0 = f >> 8;
+	*a = f & 255;
+	if (*i0 >= n - 1) {
+		*i0 = n - 1;
+		*a = 0;
+	}
+}
+
 static void resample(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct work *wk)
 {
-	int x, y;
+	int x, y, *cx0 = wk->xa, *cax = wk->xb;
 
+	for (x = 0; x < wk->w; x++)
+		src_at(x, (int)w, wk->w, &cx0[x], &cax[x]);
 	for (y = 0; y < wk->h; y++) {
-		/* source coordinate of the pixel centre, 8.8 */
-		int fy = ((2 * y + 1) * (int)h * 128) / wk->h - 128;
 		int y0, ay;
 
-		if (fy < 0)
-			fy = 0;
-		y0 = fy >> 8;
-		ay = fy & 255;
-		if (y0 >= (int)h - 1) {
-			y0 = (int)h - 1;
-			ay = 0;
-		}
+		src_at(y, (int)h, wk->h, &y0, &ay);
 		for (x = 0; x < wk->w; x++) {
-			int fx = ((2 * x + 1) * (int)w * 128) / wk->w - 128;
-			int x0, ax, a, b, c, d, top, bot;
+			int x0 = cx0[x], ax = cax[x], a, b, c, d, top, bot;
 			const uint8_t *r0, *r1;
 
-			if (fx < 0)
-				fx = 0;
-			x0 = fx >> 8;
-			ax = fx & 255;
-			if (x0 >= (int)w - 1) {
-				x0 = (int)w - 1;
-				ax = 0;
-			}
 			r0 = px + (size_t)y0 * stride;
 			r1 = ay ? r0 + stride : r0;
 			a = r0[x0];
@@ -143,20 +146,24 @@ static int run_end(const uint8_t *row, int x, int W, int v)
 }
 
 /* Label the 4-connected dark pixels of bin (1 = text, 0 = paper) in rows [y0, y1) into
- * wk->comps (the other rows hold no ink; their labels are left as they were).
- * By runs of ink: each run is joined to the runs of the row above that it
+ * wk->comps (the other rows hold no ink), each run of ink given its
+ * component (wk->runs, wk->rfirst: the pixels of a component are those of
+ * its runs). By runs of ink: each run is joined to the runs of the row above that it
  * touches (union-find, the smaller label the root), so a component's index
  * follows the raster order of its first pixel. */
 static void label(struct work *wk, const uint8_t *bin, int y0, int y1)
 {
 	int W = wk->w, x, y, next = 0, nr = 0, p = 0, pe = 0, i;
-	int *lab = wk->lab, *par = wk->parent;
+	int *par = wk->parent;
 	struct run *runs = wk->runs;
 
+	for (y = 0; y < y0; y++)
+		wk->rfirst[y] = 0;
 	for (y = y0; y < y1; y++) {
 		const uint8_t *row = bin + (size_t)y * W;
 		int rs = nr;
 
+		wk->rfirst[y] = nr;
 		for (x = 0; x < W;) {
 			int s, l = -1, q;
 
@@ -192,6 +199,8 @@ static void label(struct work *wk, const uint8_t *bin, int y0, int y1)
 		p = rs;
 		pe = nr;
 	}
+	for (y = y1; y <= wk->h; y++)
+		wk->rfirst[y] = nr;
 	/* flatten every label onto its root, then number the roots: a root
 	 * holds -(component index) - 2, or -1 past MAX_COMPS (ignored) */
 	for (i = 0; i < next; i++)
@@ -201,20 +210,17 @@ static void label(struct work *wk, const uint8_t *bin, int y0, int y1)
 		if (par[i] == i)
 			par[i] = wk->ncomps < MAX_COMPS ? -(wk->ncomps++) - 2 : -1;
 	memset(wk->comps, 0, (size_t)wk->ncomps * sizeof(wk->comps[0]));
-	if (y1 > y0)
-		memset(lab + (size_t)y0 * W, 0xff, (size_t)(y1 - y0) * W * sizeof(*lab)); /* -1 */
 	for (i = 0; i < nr; i++) {
-		const struct run *rn = &runs[i];
-		int r = rn->l, ci, *d = lab + (size_t)rn->y * W;
+		struct run *rn = &runs[i];
+		int r = rn->l, ci;
 		struct comp *c;
 
 		if (par[r] >= 0)
 			r = par[r];
 		ci = -par[r] - 2;
+		rn->l = ci;
 		if (ci < 0)
 			continue; /* beyond MAX_COMPS: ignored */
-		for (x = rn->x0; x <= rn->x1; x++)
-			d[x] = ci;
 		c = &wk->comps[ci];
 		if (c->area == 0) {
 			c->x0 = rn->x0;
@@ -347,18 +353,24 @@ static int split_box(const struct work *wk, const struct comp *c, int k, struct 
 		if (j == k) {
 			cut = c->x1 + 1;
 		} else {
-			int ideal = c->x0 + w * j / k, r = w / (4 * k);
+			int ideal = c->x0 + w * j / k, r = w / (4 * k), xa = ideal - r, xb = ideal + r, y, q, *v = wk->colv;
 
-			for (x = ideal - r; x <= ideal + r; x++) {
-				int y, v = 0;
+			/* the component's ink in each column of [xa, xb], rows y0..y1 */
+			memset(v + xa, 0, (size_t)(xb - xa + 1) * sizeof(*v));
+			for (y = c->y0; y <= c->y1; y++)
+				for (q = wk->rfirst[y]; q < wk->rfirst[y + 1]; q++) {
+					const struct run *rn = &wk->runs[q];
+					int a = rn->x0 > xa ? rn->x0 : xa, b = rn->x1 < xb ? rn->x1 : xb;
 
-				for (y = c->y0; y <= c->y1; y++)
-					v += wk->lab[y * wk->w + x] == c->label;
-				if (v < bestv) {
-					bestv = v;
+					if (rn->l == c->label)
+						for (x = a; x <= b; x++)
+							v[x]++;
+				}
+			for (x = xa; x <= xb; x++)
+				if (v[x] < bestv) {
+					bestv = v[x];
 					best = x;
 				}
-			}
 			cut = best;
 		}
 		out[j - 1] = *c;
@@ -957,6 +969,21 @@ static void binarise(uint8_t *bin, const uint8_t *src, const int32_t *sum, const
 			bin[i] = (src[i] + off) * area[i] < sum[i];
 }
 
+/* Is any of the n bytes of bin (0 or 1) ink? Eight at a time. */
+static int any_ink(const uint8_t *bin, size_t n)
+{
+	uint64_t acc = 0, v;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&v, bin + i, 8);
+		acc |= v;
+	}
+	for (; i < n; i++)
+		acc |= bin[i];
+	return acc != 0;
+}
+
 /* anpr_segment (ext 1) and anpr_segment_rows (ext 0). */
 static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out, int max,
 		   int ext)
@@ -994,12 +1021,13 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 	wk->warea2 = malloc(npx * sizeof(int32_t));
 	wk->xa = malloc((size_t)W * sizeof(int));
 	wk->xb = malloc((size_t)W * sizeof(int));
-	wk->lab = malloc(npx * sizeof(int));
+	wk->rfirst = malloc((size_t)(H + 1) * sizeof(int));
+	wk->colv = malloc((size_t)W * sizeof(int));
 	wk->parent = malloc(npx * sizeof(int));
 	wk->runs = malloc((size_t)H * ((W + 1) / 2) * sizeof(struct run));
 	wk->pool = malloc(MAX_POOL * sizeof(struct pbox));
 	if (!wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->wsum2 || !wk->warea2 ||
-	    !wk->xa || !wk->xb || !wk->lab || !wk->parent || !wk->runs || !wk->pool) {
+	    !wk->xa || !wk->xb || !wk->rfirst || !wk->colv || !wk->parent || !wk->runs || !wk->pool) {
 		n = ANPR_ERR_NOMEM;
 		goto out_free;
 	}
@@ -1052,9 +1080,14 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 
 				ya = ya < 0 ? 0 : ya;
 				yb = yb > H - 1 ? H - 1 : yb;
-				memset(bin, 0, (size_t)ya * W);
-				memset(bin + (size_t)(yb + 1) * W, 0, (size_t)(H - 1 - yb) * W);
-				label(wk, bin, ya, yb + 1);
+				/* no ink outside the band: the labelling would be the one
+				 * just made (the same runs, components and labels), so it is
+				 * kept; its rows are offered again all the same */
+				if (any_ink(bin, (size_t)ya * W) || any_ink(bin + (size_t)(yb + 1) * W, (size_t)(H - 1 - yb) * W)) {
+					memset(bin, 0, (size_t)ya * W);
+					memset(bin + (size_t)(yb + 1) * W, 0, (size_t)(H - 1 - yb) * W);
+					label(wk, bin, ya, yb + 1);
+				}
 				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, NULL);
 			}
 			if (t == SMALL_T) {
@@ -1089,7 +1122,8 @@ out_free:
 	free(wk->warea2);
 	free(wk->xa);
 	free(wk->xb);
-	free(wk->lab);
+	free(wk->rfirst);
+	free(wk->colv);
 	free(wk->parent);
 	free(wk->runs);
 	free(wk->pool);

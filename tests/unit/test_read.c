@@ -678,6 +678,81 @@ static void test_read_hyps(void)
 	CU_ASSERT_EQUAL(anpr_read_hyps(NULL, px, PW, PH, PW, h, n, each), ANPR_ERR_ARG);
 }
 
+/* Within a scope (anpr_read_scope_begin: a frame's reads), two boxes whose
+ * tiles are the same bytes share one classification; a different tile gets
+ * its own, and every reading is what it is without the scope. */
+static void test_read_tile_cache(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_read_opts opts = {ANPR_COUNTRY_ANY, NULL};
+	struct anpr_seg_hyp h;
+	struct anpr_plate_read with, without, other;
+	struct anpr_read_counts c0, c1, c2;
+	uint8_t t0[ANPR_TILE_IN], t2[ANPR_TILE_IN];
+	int i;
+
+	memset(px, 210, sizeof(px));
+	memset(&h, 0, sizeof(h));
+	h.nchars = h.row2 = 3;
+	h.rows = 1;
+	for (i = 0; i < 3; i++) {
+		/* rings at x 20 and 160, a bar between them, 50 pixels of paper apart */
+		h.chars[i] = (struct anpr_box){(uint16_t)(20 + 70 * i), 12, 20, 36};
+		if (i == 1)
+			glyph(px, PW, 20 + 70 * i + 7, 12, 6, 36, 6, 30);
+		else
+			glyph(px, PW, 20 + 70 * i, 12, 20, 36, 4, 30);
+	}
+	/* the same tile from the two rings' boxes; the bar's differs */
+	CU_ASSERT_EQUAL_FATAL(anpr_char_tile(px, PW, PH, PW, &h.chars[0], 0, t0), ANPR_OK);
+	CU_ASSERT_EQUAL_FATAL(anpr_char_tile(px, PW, PH, PW, &h.chars[2], 0, t2), ANPR_OK);
+	CU_ASSERT_FATAL(!memcmp(t0, t2, sizeof(t0)));
+	CU_ASSERT_EQUAL_FATAL(anpr_char_tile(px, PW, PH, PW, &h.chars[1], 0, t2), ANPR_OK);
+	CU_ASSERT_FATAL(memcmp(t0, t2, sizeof(t0)));
+
+	anpr_read_counts(&c0);
+	CU_ASSERT_EQUAL(anpr_read_hyps(&opts, px, PW, PH, PW, &h, 1, &without), 1);
+	anpr_read_counts(&c1);
+	CU_ASSERT_EQUAL(c1.tiles - c0.tiles, 3);
+	CU_ASSERT_EQUAL(c1.classified - c0.classified, 3); /* no scope: each tile classified */
+
+	CU_ASSERT_EQUAL(anpr_read_scope_begin(), ANPR_OK);
+	CU_ASSERT_EQUAL(anpr_read_scope_begin(), ANPR_OK); /* nested: the outer scope's cache */
+	CU_ASSERT_EQUAL(anpr_read_hyps(&opts, px, PW, PH, PW, &h, 1, &with), 1);
+	anpr_read_counts(&c2);
+	CU_ASSERT_EQUAL(c2.tiles - c1.tiles, 3);
+	CU_ASSERT_EQUAL(c2.classified - c1.classified, 2); /* the two rings: one run */
+	h.chars[2].w++; /* another box, the same tile: known to the scope */
+	CU_ASSERT_EQUAL_FATAL(anpr_char_tile(px, PW, PH, PW, &h.chars[2], 0, t2), ANPR_OK);
+	CU_ASSERT_FATAL(!memcmp(t0, t2, sizeof(t0)));
+	anpr_read_scope_end();
+	CU_ASSERT_EQUAL(anpr_read_hyps(&opts, px, PW, PH, PW, &h, 1, &other), 1);
+	anpr_read_counts(&c1);
+	CU_ASSERT_EQUAL(c1.tiles - c2.tiles, 3);
+	CU_ASSERT_EQUAL(c1.classified - c2.classified, 0);
+	anpr_read_scope_end();
+	anpr_read_hyps(&opts, px, PW, PH, PW, &h, 1, &other); /* scope over: classified again */
+	anpr_read_counts(&c2);
+	CU_ASSERT_EQUAL(c2.classified - c1.classified, 3);
+	anpr_read_scope_end(); /* an end without a begin is ignored */
+
+	/* the readings are the same bits with and without the scope */
+	CU_ASSERT_STRING_EQUAL(with.text, without.text);
+	CU_ASSERT_EQUAL(with.score, without.score);
+	CU_ASSERT_EQUAL(with.confidence, without.confidence);
+	CU_ASSERT_EQUAL_FATAL(with.nchars, without.nchars);
+	for (i = 0; i < with.nchars; i++) {
+		CU_ASSERT_EQUAL(with.chars[i].c, without.chars[i].c);
+		CU_ASSERT_EQUAL(with.chars[i].confidence, without.chars[i].confidence);
+		CU_ASSERT_EQUAL(with.chars[i].alt_confidence, without.chars[i].alt_confidence);
+	}
+	CU_ASSERT_EQUAL_FATAL(with.ncands, without.ncands);
+	for (i = 0; i < with.ncands; i++) {
+		CU_ASSERT_STRING_EQUAL(with.cands[i].text, without.cands[i].text);
+		CU_ASSERT_EQUAL(with.cands[i].confidence, without.cands[i].confidence);
+	}
+}
+
 /* A row of n boxes 20 x 36, 25 apart, well inside a 240 x 60 crop. */
 static void row_hyp(struct anpr_seg_hyp *h, int n)
 {
@@ -862,6 +937,7 @@ int register_read_suite(void)
 		{"read: a blank crop is no plate", test_read_rejects_blank},
 		{"read: reports are self-consistent", test_read_consistent},
 		{"read: each hypothesis alone, the best is the crop's", test_read_hyps},
+		{"read: boxes with the same tile share a classification in a scope", test_read_tile_cache},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_SuiteInfo suites[] = {

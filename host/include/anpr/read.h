@@ -101,4 +101,25 @@ int anpr_read_frame_each(const struct anpr_read_opts *opts, anpr_pipe *p, const 
 			 unsigned h, struct anpr_plate_read *out, int max, int *n,
 			 void (*on_plate)(void *ctx, const struct anpr_plate_read *pl), void *ctx);
 
+/* Reads between anpr_read_scope_begin() and anpr_read_scope_end(), in one
+ * thread, share their classifications by tile content: a character tile of
+ * the same bytes (anpr_char_tile) is classified once, with the same network,
+ * and every reading is what it would be without the scope (the network
+ * reads nothing but the tile). For the reads of one frame: anpr_read_frame
+ * opens one itself. Scopes nest (the outermost one counts); a scope must not
+ * span a change to a network's weights. begin returns ANPR_OK, or
+ * ANPR_ERR_NOMEM (the reads then classify every tile, as without it). */
+int anpr_read_scope_begin(void);
+void anpr_read_scope_end(void);
+
+/* This thread's counts since it started: character tiles the reader
+ * classified (tiles: anpr_char_tile of a box not read before in its crop)
+ * and the network runs they took (classified: tiles less those a scope had
+ * classified already). */
+struct anpr_read_counts {
+	unsigned long tiles, classified;
+};
+
+void anpr_read_counts(struct anpr_read_counts *c);
+
 #endif /* ANPR_READ_H */
