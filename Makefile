@@ -237,7 +237,7 @@ $(BUILD)/bench_read: $(call obj,tools/bench_read.c tools/dataset.c $(HOST_SRC)) 
 	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) $(USB_LIBS) -lpthread -o $@
 
 # the classifier's trainer; `make train` rewrites host/src/classifier_weights.c
-TRAIN_ARGS ?= --epochs 30 --rounds 2 --c1 8 --c2 32 --hidden 64 --lr 0.002 --augment 0.6 --average 0.5 --seed 1
+TRAIN_ARGS ?= --epochs 30 --rounds 2 --c1 8 --c2 32 --hidden 64 --lr 0.002 --augment 0.6 --average 0.5 --flag1 0.5 --seg rows --members 2 --seed 1
 $(BUILD)/train: $(call obj,tools/train.c tools/dataset.c host/src/segment.c host/src/classify.c host/src/image.c \
                    host/src/records.c)
 	$(CC) $^ $(PNG_LIBS) $(FT_LIBS) -o $@
