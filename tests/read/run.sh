@@ -54,10 +54,15 @@ check "locate: a 2560x1440 frame is binned 2x2 (scale 2), not refused" \
 check "locate: its boxes are the 1280x720 scene's, doubled" \
 	test "$(boxes <<<"$two")" = "$(boxes <<<"$one" | awk -F, '{print 2*$1","2*$2","2*$3","2*$4}')"
 check "locate: the scene's own frame is not binned" test "$(grep -c '"scale"' <<<"$one")" -eq 0
-"$ANPR" read --json "$T/scene2.pgm" | grep -q '"width":2560,"height":1440,"scale":2,"plates":\[{'
-check "read: a frame larger than the build is read, and says it was binned (scale 2)" test $? -eq 0
-"$ANPR" read --json "$T/scene1.pgm" | grep -q '"width":1280,"height":720,"plates":\[{'
-check "read: a frame the build takes is not binned (no scale)" test $? -eq 0
+# (whether the generated glyphs read as some plate is the classifier's business: the plates may be [])
+out=$("$ANPR" read --json "$T/scene2.pgm")
+rc=$?
+check "read: a frame larger than the build is read, and says it was binned (scale 2)" \
+	test $rc -eq 0 -a -n "$(grep '"width":2560,"height":1440,"scale":2,"plates":\[' <<<"$out" | grep -v '"error"')"
+out=$("$ANPR" read --json "$T/scene1.pgm")
+rc=$?
+check "read: a frame the build takes is not binned (no scale)" \
+	test $rc -eq 0 -a -n "$(grep '"width":1280,"height":720,"plates":\[' <<<"$out" | grep -v '"error"')"
 # too flat to bin: 8192 wide needs 7x7 (1170 wide), which leaves 5 of its 40 lines
 { printf 'P5\n8192 40\n255\n'; head -c $((8192 * 40)) /dev/zero; } > "$T/flat.pgm"
 out=$("$ANPR" read --json "$T/flat.pgm")
