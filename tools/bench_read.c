@@ -115,10 +115,17 @@ int main(int argc, char **argv)
 		}
 		t_cls[r] = (now_us() - t0) / 2000;
 	}
-	printf("bench_read: one character (%s tiles, %d hidden units, %s kernels): tile + classify %.2f us, "
-	       "classify %.2f us (target <= 20 us)\n",
-	       data ? "gb-chars" : "generated", anpr_classifier_default.nhid, anpr_classify_kernels(), median5(t_full),
-	       median5(t_cls));
+	{
+		const struct anpr_classifier *m = &anpr_classifier_default;
+		int members = 0;
+
+		for (; m; m = m->next)
+			members++;
+		printf("bench_read: one character (%s tiles, %d network%s of %d hidden units, %s kernels): tile + "
+		       "classify %.2f us, classify %.2f us (target <= 20 us)\n",
+		       data ? "gb-chars" : "generated", members, members > 1 ? "s" : "", anpr_classifier_default.nhid,
+		       anpr_classify_kernels(), median5(t_full), median5(t_cls));
+	}
 	{ /* every kernel set this CPU runs, side by side */
 		const char *names[4];
 		double t_k[4];
