@@ -46,6 +46,7 @@ struct pbox {
 };
 
 #define MAX_POOL 1024 /* pooled boxes per crop */
+#define POOL_SLOTS 2048 /* pool_add's hash table of the pooled boxes (a power of 2 over MAX_POOL) */
 
 struct work {
 	int w, h;          /* working size */
@@ -66,6 +67,7 @@ struct work {
 	int ncomps;
 	struct pbox *pool; /* the boxes of every row found and every lone candidate, both polarities (extend) */
 	int npool;
+	int16_t pslot[POOL_SLOTS]; /* pool index by box and polarity, -1 if free (pool_add) */
 };
 
 /* Bilinear resample of the crop into the working image (8.8 fixed point).
@@ -589,11 +591,15 @@ static void pool_add(struct work *wk, const struct anpr_seg_hyp *h)
 
 	for (i = 0; i < h->nchars && wk->npool < MAX_POOL; i++) {
 		const struct anpr_box *b = &h->chars[i];
+		uint32_t k = ((((uint32_t)b->x * 31 + b->y) * 31 + b->w) * 31 + b->h) * 2 + (h->inverted != 0);
+		unsigned s = (k * 2654435761u) >> (32 - 11);
 
-		for (j = 0; j < wk->npool; j++)
+		for (; (j = wk->pslot[s]) >= 0; s = (s + 1) & (POOL_SLOTS - 1))
 			if (wk->pool[j].inverted == h->inverted && !memcmp(&wk->pool[j].b, b, sizeof(*b)))
 				break;
-		if (j == wk->npool) {
+		if (j < 0) {
+			j = wk->npool;
+			wk->pslot[s] = (int16_t)j;
 			wk->pool[wk->npool].b = *b;
 			wk->pool[wk->npool].lone = h->nchars == 1;
 			wk->pool[wk->npool++].inverted = h->inverted;
@@ -1007,6 +1013,7 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 	wk = calloc(1, sizeof(*wk));
 	if (!wk)
 		return ANPR_ERR_NOMEM;
+	memset(wk->pslot, 0xff, sizeof(wk->pslot));
 	wk->w = W;
 	wk->h = H;
 	wk->sx = (int)((W * 256 + w / 2) / w);
