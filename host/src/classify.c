@@ -222,12 +222,14 @@ int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, con
 			for (x = 0; x < ANPR_TILE_W; x++)
 				acc[x] += h0[x] * (256 - t->a) + h1[x] * t->a;
 		}
+		/* acc, n x lo and n x hi are at most 3 x 3 x 256 x 256 x 255
+		 * (150 M), mul at most 255 << 12: d fits 32 bits, d x mul 64
+		 * (one unsigned 32 x 32 multiply a pixel) */
 		for (x = 0; x < ANPR_TILE_W; x++) {
-			int64_t n = (int64_t)ny * nx[x] * 65536,
-				d = inverted ? acc[x] - (int64_t)lo * n : (int64_t)hi * n - acc[x];
+			int32_t n = ny * nx[x] * 65536, d = inverted ? acc[x] - lo * n : hi * n - acc[x];
+			uint64_t q = ((uint64_t)(uint32_t)(d <= 0 ? 0 : d) * (uint32_t)mul + ((uint64_t)1 << 31)) >> 32;
 
-			d = d <= 0 ? 0 : (d * mul + ((int64_t)1 << 31)) >> 32;
-			tile[y * ANPR_TILE_W + x] = (uint8_t)(d > 255 ? 255 : d);
+			tile[y * ANPR_TILE_W + x] = (uint8_t)(q > 255 ? 255 : q);
 		}
 	}
 	return ANPR_OK;
