@@ -62,6 +62,29 @@ static void taps(struct tap *t, int n, int ns, float off, float scale, int lo, i
 	}
 }
 
+/* A horizontal tap with its weights: src[i] * w0 + src[j] * w1. */
+struct htap {
+	int i, j, w0, w1;
+};
+
+/* One source row sampled at the tile's columns, ns taps a column (ns a
+ * constant in each call, so that the loop over the taps unrolls). */
+static inline void hrow(const uint8_t *src, const struct htap *hx, int ns, int32_t *out)
+{
+	int x, s;
+
+	for (x = 0; x < ANPR_TILE_W; x++) {
+		int32_t acc = 0;
+
+		for (s = 0; s < ns; s++) {
+			const struct htap *t = &hx[x * ns + s];
+
+			acc += src[t->i] * t->w0 + src[t->j] * t->w1;
+		}
+		out[x] = acc;
+	}
+}
+
 int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_box *box,
 		   int inverted, uint8_t *tile)
 {
@@ -70,6 +93,7 @@ int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, con
 	int32_t hs[2 * ANPR_TILE_H * MAX_SUB][ANPR_TILE_W];
 	float scale, ow, oh, ox, oy;
 	struct tap tx[ANPR_TILE_W * MAX_SUB], ty[ANPR_TILE_H * MAX_SUB];
+	struct htap hx[ANPR_TILE_W * MAX_SUB];
 	int64_t mul;
 
 	if (!px || !box || !tile || w == 0 || h == 0)
@@ -158,21 +182,25 @@ int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, con
 	for (x = 0; x < ANPR_TILE_W; x++)
 		for (nx[x] = k = 0; k < ns; k++)
 			nx[x] += tx[x * ns + k].i >= 0;
+	/* a horizontal tap outside the image (paper) reads pixel 0 with weights
+	 * 0: it adds nothing, as skipping it did */
+	for (k = 0; k < ANPR_TILE_W * ns; k++) {
+		int out = tx[k].i < 0;
+
+		hx[k].i = out ? 0 : tx[k].i;
+		hx[k].j = out ? 0 : tx[k].j;
+		hx[k].w0 = out ? 0 : 256 - tx[k].a;
+		hx[k].w1 = out ? 0 : tx[k].a;
+	}
 	for (k = 0; k < nrows; k++) {
 		const uint8_t *src = px + (size_t)rows[k] * stride;
 
-		for (x = 0; x < ANPR_TILE_W; x++) {
-			int32_t acc = 0;
-			int s;
-
-			for (s = 0; s < ns; s++) {
-				const struct tap *t = &tx[x * ns + s];
-
-				if (t->i >= 0)
-					acc += src[t->i] * (256 - t->a) + src[t->j] * t->a;
-			}
-			hs[k][x] = acc;
-		}
+		if (ns == 1)
+			hrow(src, hx, 1, hs[k]);
+		else if (ns == 2)
+			hrow(src, hx, 2, hs[k]);
+		else
+			hrow(src, hx, 3, hs[k]);
 	}
 	/* ink = (hi - v) / range (or v - lo), times 255 over ns x ns sub-samples
 	 * (those in the margin count as paper), in 32-bit fixed point */
@@ -194,12 +222,14 @@ int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, con
 			for (x = 0; x < ANPR_TILE_W; x++)
 				acc[x] += h0[x] * (256 - t->a) + h1[x] * t->a;
 		}
+		/* acc, n x lo and n x hi are at most 3 x 3 x 256 x 256 x 255
+		 * (150 M), mul at most 255 << 12: d fits 32 bits, d x mul 64
+		 * (one unsigned 32 x 32 multiply a pixel) */
 		for (x = 0; x < ANPR_TILE_W; x++) {
-			int64_t n = (int64_t)ny * nx[x] * 65536,
-				d = inverted ? acc[x] - (int64_t)lo * n : (int64_t)hi * n - acc[x];
+			int32_t n = ny * nx[x] * 65536, d = inverted ? acc[x] - lo * n : hi * n - acc[x];
+			uint64_t q = ((uint64_t)(uint32_t)(d <= 0 ? 0 : d) * (uint32_t)mul + ((uint64_t)1 << 31)) >> 32;
 
-			d = d <= 0 ? 0 : (d * mul + ((int64_t)1 << 31)) >> 32;
-			tile[y * ANPR_TILE_W + x] = (uint8_t)(d > 255 ? 255 : d);
+			tile[y * ANPR_TILE_W + x] = (uint8_t)(q > 255 ? 255 : q);
 		}
 	}
 	return ANPR_OK;

@@ -46,6 +46,7 @@ struct pbox {
 };
 
 #define MAX_POOL 1024 /* pooled boxes per crop */
+#define POOL_SLOTS 2048 /* pool_add's hash table of the pooled boxes (a power of 2 over MAX_POOL) */
 
 struct work {
 	int w, h;          /* working size */
@@ -66,6 +67,7 @@ struct work {
 	int ncomps;
 	struct pbox *pool; /* the boxes of every row found and every lone candidate, both polarities (extend) */
 	int npool;
+	int16_t pslot[POOL_SLOTS]; /* pool index by box and polarity, -1 if free (pool_add) */
 };
 
 /* Bilinear resample of the crop into the working image (8.8 fixed point).
@@ -589,11 +591,15 @@ static void pool_add(struct work *wk, const struct anpr_seg_hyp *h)
 
 	for (i = 0; i < h->nchars && wk->npool < MAX_POOL; i++) {
 		const struct anpr_box *b = &h->chars[i];
+		uint32_t k = ((((uint32_t)b->x * 31 + b->y) * 31 + b->w) * 31 + b->h) * 2 + (h->inverted != 0);
+		unsigned s = (k * 2654435761u) >> (32 - 11);
 
-		for (j = 0; j < wk->npool; j++)
+		for (; (j = wk->pslot[s]) >= 0; s = (s + 1) & (POOL_SLOTS - 1))
 			if (wk->pool[j].inverted == h->inverted && !memcmp(&wk->pool[j].b, b, sizeof(*b)))
 				break;
-		if (j == wk->npool) {
+		if (j < 0) {
+			j = wk->npool;
+			wk->pslot[s] = (int16_t)j;
 			wk->pool[wk->npool].b = *b;
 			wk->pool[wk->npool].lone = h->nchars == 1;
 			wk->pool[wk->npool++].inverted = h->inverted;
@@ -935,7 +941,7 @@ static void erase_lines(uint8_t *bin, int W, int H)
  * integral image. */
 static void window_sums(struct work *wk, int r, int32_t *sum, int32_t *area)
 {
-	int W = wk->w, H = wk->h, x, y, *xa = wk->xa, *xb = wk->xb;
+	int W = wk->w, H = wk->h, x, y, *xa = wk->xa, *xb = wk->xb, m0 = r < W - r ? r : -1, m1 = W - r;
 
 	for (x = 0; x < W; x++) {
 		xa[x] = x - r < 0 ? 0 : x - r;
@@ -946,7 +952,18 @@ static void window_sums(struct work *wk, int r, int32_t *sum, int32_t *area)
 		const uint32_t *ia = wk->integ + (size_t)ya * (W + 1), *ib = wk->integ + (size_t)yb * (W + 1);
 		int32_t *s = sum + (size_t)y * W, *a = area + (size_t)y * W;
 
+		/* the columns whose window lies inside the image, [r, W - r), read
+		 * x - r and x + r + 1 straight (a loop that vectorises), the others
+		 * through xa, xb: the same sums */
 		for (x = 0; x < W; x++) {
+			if (x == m0) {
+				for (; x < m1; x++) {
+					s[x] = (int32_t)(ib[x + r + 1] - ia[x + r + 1] - ib[x - r] + ia[x - r]);
+					a[x] = (yb - ya) * (2 * r + 1);
+				}
+				if (x == W)
+					break;
+			}
 			s[x] = (int32_t)(ib[xb[x]] - ia[xb[x]] - ib[xa[x]] + ia[xa[x]]);
 			a[x] = (yb - ya) * (xb[x] - xa[x]);
 		}
@@ -1007,6 +1024,7 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 	wk = calloc(1, sizeof(*wk));
 	if (!wk)
 		return ANPR_ERR_NOMEM;
+	memset(wk->pslot, 0xff, sizeof(wk->pslot));
 	wk->w = W;
 	wk->h = H;
 	wk->sx = (int)((W * 256 + w / 2) / w);
