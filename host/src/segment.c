@@ -46,7 +46,8 @@ struct pbox {
 };
 
 #define MAX_POOL 1024 /* pooled boxes per crop */
-#define POOL_SLOTS 2048 /* pool_add's hash table of the pooled boxes (a power of 2 over MAX_POOL) */
+#define POOL_BITS 11
+#define POOL_SLOTS (1 << POOL_BITS) /* pool_add's hash table of the pooled boxes (a power of 2 over MAX_POOL) */
 
 struct work {
 	int w, h;          /* working size */
@@ -592,7 +593,7 @@ static void pool_add(struct work *wk, const struct anpr_seg_hyp *h)
 	for (i = 0; i < h->nchars && wk->npool < MAX_POOL; i++) {
 		const struct anpr_box *b = &h->chars[i];
 		uint32_t k = ((((uint32_t)b->x * 31 + b->y) * 31 + b->w) * 31 + b->h) * 2 + (h->inverted != 0);
-		unsigned s = (k * 2654435761u) >> (32 - 11);
+		unsigned s = (k * 2654435761u) >> (32 - POOL_BITS);
 
 		for (; (j = wk->pslot[s]) >= 0; s = (s + 1) & (POOL_SLOTS - 1))
 			if (wk->pool[j].inverted == h->inverted && !memcmp(&wk->pool[j].b, b, sizeof(*b)))
