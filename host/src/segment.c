@@ -69,6 +69,7 @@ struct work {
 	struct pbox *pool; /* the boxes of every row found and every lone candidate, both polarities (extend) */
 	int npool;
 	int16_t pslot[POOL_SLOTS]; /* pool index by box and polarity, -1 if free (pool_add) */
+	int ext;           /* extend() runs: anpr_segment, not anpr_segment_rows (which needs no pool) */
 };
 
 /* Bilinear resample of the crop into the working image (8.8 fixed point).
@@ -590,6 +591,8 @@ static void pool_add(struct work *wk, const struct anpr_seg_hyp *h)
 {
 	int i, j;
 
+	if (!wk->ext)
+		return;
 	for (i = 0; i < h->nchars && wk->npool < MAX_POOL; i++) {
 		const struct anpr_box *b = &h->chars[i];
 		uint32_t k = ((((uint32_t)b->x * 31 + b->y) * 31 + b->w) * 31 + b->h) * 2 + (h->inverted != 0);
@@ -942,7 +945,7 @@ static void erase_lines(uint8_t *bin, int W, int H)
  * integral image. */
 static void window_sums(struct work *wk, int r, int32_t *sum, int32_t *area)
 {
-	int W = wk->w, H = wk->h, x, y, *xa = wk->xa, *xb = wk->xb, m0 = r < W - r ? r : -1, m1 = W - r;
+	int W = wk->w, H = wk->h, x, y, *xa = wk->xa, *xb = wk->xb, lo = r < W ? r : W, hi = W - r > lo ? W - r : lo;
 
 	for (x = 0; x < W; x++) {
 		xa[x] = x - r < 0 ? 0 : x - r;
@@ -953,18 +956,18 @@ static void window_sums(struct work *wk, int r, int32_t *sum, int32_t *area)
 		const uint32_t *ia = wk->integ + (size_t)ya * (W + 1), *ib = wk->integ + (size_t)yb * (W + 1);
 		int32_t *s = sum + (size_t)y * W, *a = area + (size_t)y * W;
 
-		/* the columns whose window lies inside the image, [r, W - r), read
-		 * x - r and x + r + 1 straight (a loop that vectorises), the others
-		 * through xa, xb: the same sums */
-		for (x = 0; x < W; x++) {
-			if (x == m0) {
-				for (; x < m1; x++) {
-					s[x] = (int32_t)(ib[x + r + 1] - ia[x + r + 1] - ib[x - r] + ia[x - r]);
-					a[x] = (yb - ya) * (2 * r + 1);
-				}
-				if (x == W)
-					break;
-			}
+		/* the columns whose window lies inside the image, [lo, hi), read
+		 * x - r and x + r + 1 straight (a loop that vectorises); the edge
+		 * columns either side go through xa, xb: the same sums */
+		for (x = 0; x < lo; x++) {
+			s[x] = (int32_t)(ib[xb[x]] - ia[xb[x]] - ib[xa[x]] + ia[xa[x]]);
+			a[x] = (yb - ya) * (xb[x] - xa[x]);
+		}
+		for (; x < hi; x++) {
+			s[x] = (int32_t)(ib[x + r + 1] - ia[x + r + 1] - ib[x - r] + ia[x - r]);
+			a[x] = (yb - ya) * (2 * r + 1);
+		}
+		for (; x < W; x++) {
 			s[x] = (int32_t)(ib[xb[x]] - ia[xb[x]] - ib[xa[x]] + ia[xa[x]]);
 			a[x] = (yb - ya) * (xb[x] - xa[x]);
 		}
@@ -1026,6 +1029,7 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 	if (!wk)
 		return ANPR_ERR_NOMEM;
 	memset(wk->pslot, 0xff, sizeof(wk->pslot));
+	wk->ext = ext;
 	wk->w = W;
 	wk->h = H;
 	wk->sx = (int)((W * 256 + w / 2) / w);
@@ -1128,7 +1132,7 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 			}
 		}
 	}
-	if (ext)
+	if (wk->ext)
 		extend(wk, out, &n, max, (int)w);
 out_free:
 	free(wk->src);
