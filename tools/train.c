@@ -3,7 +3,8 @@
  *
  *   build/train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] [--batch N]
  *               [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS]
- *               [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--seed N] [--out FILE]
+ *               [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--din-m P]
+ *               [--seg rows|all] [--members K] [--seed N] [--out FILE]
  *
  * Reads DIR (default ../shared/data):
  *   gb-chars/  single-character tiles of real UK plates
@@ -554,8 +555,50 @@ static void filter3(uint8_t *p, int w, int h, int op, uint8_t *tmp)
 		}
 }
 
-/* --flag1 P: the probability that an augmented 1 gets a long flag. */
-static float flag1_p;
+/* --flag1 P: the probability that an augmented 1 gets a long flag;
+ * --din-m P: that an augmented M is redrawn as the DIN M (add_din_m). */
+static float flag1_p, din_m_p;
+
+/* Draw on p (w x h) a stroke t wide from (sx, sy) to (ex, ey) in the ink
+ * level, anti-aliased over a pixel; a pixel only moves towards the ink, so
+ * strokes overlap cleanly. inv: light ink on dark. */
+static void draw_stroke(uint8_t *p, int w, int h, float sx, float sy, float ex, float ey, float t, int ink,
+			int inv)
+{
+	float dx = ex - sx, dy = ey - sy, l2 = dx * dx + dy * dy;
+	float lx = sx < ex ? sx : ex, hx = sx < ex ? ex : sx, ly = sy < ey ? sy : ey, hy = sy < ey ? ey : sy;
+	int x, y, x0 = (int)(lx - t) < 0 ? 0 : (int)(lx - t), x1 = (int)(hx + t) + 1 > w ? w : (int)(hx + t) + 1;
+	int y0 = (int)(ly - t) < 0 ? 0 : (int)(ly - t), y1 = (int)(hy + t) + 1 > h ? h : (int)(hy + t) + 1;
+
+	for (y = y0; y < y1; y++)
+		for (x = x0; x < x1; x++) {
+			float px = (float)x + 0.5f - sx, py = (float)y + 0.5f - sy;
+			float u = l2 > 0 ? (px * dx + py * dy) / l2 : 0, qx, qy, a;
+			int v = p[y * w + x];
+
+			u = u < 0 ? 0 : u > 1 ? 1 : u;
+			qx = px - u * dx;
+			qy = py - u * dy;
+			a = t * 0.5f + 0.5f - sqrtf(qx * qx + qy * qy); /* coverage */
+			a = a < 0 ? 0 : a > 1 ? 1 : a;
+			if (a > 0 && (inv ? ink > v : ink < v))
+				p[y * w + x] = (uint8_t)((float)v + a * (float)(ink - v) + 0.5f);
+		}
+}
+
+/* The darkest and lightest pixel of box in p (w x h). */
+static void box_range(const uint8_t *p, int w, const struct anpr_box *box, int *mn, int *mx)
+{
+	int x, y;
+
+	*mn = 255;
+	*mx = 0;
+	for (y = box->y; y < box->y + box->h; y++)
+		for (x = box->x; x < box->x + box->w; x++) {
+			*mn = p[y * w + x] < *mn ? p[y * w + x] : *mn;
+			*mx = p[y * w + x] > *mx ? p[y * w + x] : *mx;
+		}
+}
 
 /* Draw on the 1 in box of p (w x h) the long flag of the Czech, Slovak and
  * German plate fonts (DIN 1451-like): a stroke as thick as the stem from the
@@ -564,14 +607,10 @@ static float flag1_p;
  * Brazilian 1s. The box grows to take the flag in. */
 static void add_flag(uint8_t *p, int w, int h, struct anpr_box *box, int inv)
 {
-	int x, y, mn = 255, mx = 0, thr, n = 0, x0, y0, x1, y1;
-	float sl = 0, sr = 0, t, len, ang, sx, sy, ex, ey, dx, dy, l2;
+	int x, y, mn, mx, thr, n = 0;
+	float sl = 0, sr = 0, t, len, ang, sx, sy, ex, ey;
 
-	for (y = box->y; y < box->y + box->h; y++)
-		for (x = box->x; x < box->x + box->w; x++) {
-			mn = p[y * w + x] < mn ? p[y * w + x] : mn;
-			mx = p[y * w + x] > mx ? p[y * w + x] : mx;
-		}
+	box_range(p, w, box, &mn, &mx);
 	if (mx - mn < 32)
 		return;
 	thr = (mn + mx) / 2;
@@ -604,36 +643,62 @@ static void add_flag(uint8_t *p, int w, int h, struct anpr_box *box, int inv)
 	ey = sy + len * sinf(ang);
 	if (ex < t * 0.5f) /* no room for it in the image (a single-character tile) */
 		return;
-	dx = ex - sx;
-	dy = ey - sy;
-	l2 = dx * dx + dy * dy;
-	if (l2 < 1)
+	if ((ex - sx) * (ex - sx) + (ey - sy) * (ey - sy) < 1)
 		return;
-	x0 = (int)(ex - t) < 0 ? 0 : (int)(ex - t);
-	x1 = (int)(sx + t) + 1 > w ? w : (int)(sx + t) + 1;
-	y0 = (int)(sy - t) < 0 ? 0 : (int)(sy - t);
-	y1 = (int)(ey + t) + 1 > h ? h : (int)(ey + t) + 1;
-	for (y = y0; y < y1; y++)
-		for (x = x0; x < x1; x++) {
-			float px = (float)x + 0.5f - sx, py = (float)y + 0.5f - sy, u = (px * dx + py * dy) / l2, qx, qy, d,
-			      a;
-			int ink = inv ? mx : mn, v = p[y * w + x];
-
-			u = u < 0 ? 0 : u > 1 ? 1 : u;
-			qx = px - u * dx;
-			qy = py - u * dy;
-			d = sqrtf(qx * qx + qy * qy);
-			a = t * 0.5f + 0.5f - d; /* coverage, anti-aliased over a pixel */
-			a = a < 0 ? 0 : a > 1 ? 1 : a;
-			if (a > 0 && (inv ? ink > v : ink < v))
-				p[y * w + x] = (uint8_t)((float)v + a * (float)(ink - v) + 0.5f);
-		}
+	draw_stroke(p, w, h, sx, sy, ex, ey, t, inv ? mx : mn, inv);
 	x = (int)(ex - t * 0.5f);
 	x = x < 0 ? 0 : x;
 	if (x < box->x) {
 		box->w = (uint16_t)(box->w + box->x - x);
 		box->x = (uint16_t)x;
 	}
+}
+
+/* Redraw the M in box of p (w x h) as the M of the Czech, Slovak and German
+ * plate fonts (DIN 1451 Engschrift-like), which no training set has: narrow
+ * (0.48-0.62 of the height), thin strokes (0.08-0.14 of the height), upright
+ * stems, the diagonals meeting at 0.45-0.75 of the height in the middle. The
+ * UK M's diagonals reach the baseline and its strokes are heavier; read
+ * small, the narrow M blurs into an H, W or Y. The box is painted with the
+ * background level (the mean of its pixels on the background side of the
+ * mid level) and the M drawn in the ink level; the box narrows to it. */
+static float add_din_m(uint8_t *p, int w, int h, struct anpr_box *box, int inv)
+{
+	int x, y, mn, mx, thr, n = 0, bg, nw;
+	long sum = 0;
+	float t, v, x0, x1, y0, y1, xc;
+
+	box_range(p, w, box, &mn, &mx);
+	if (mx - mn < 32 || box->h < 8)
+		return 0;
+	thr = (mn + mx) / 2;
+	for (y = box->y; y < box->y + box->h; y++)
+		for (x = box->x; x < box->x + box->w; x++)
+			if (inv ? p[y * w + x] <= thr : p[y * w + x] >= thr)
+				sum += p[y * w + x], n++;
+	if (!n)
+		return 0;
+	bg = (int)(sum / n);
+	nw = (int)((float)box->h * frand(0.48f, 0.62f) + 0.5f);
+	nw = nw > box->w ? box->w : nw < 4 ? 4 : nw;
+	t = (float)box->h * frand(0.08f, 0.14f);
+	t = t < 1 ? 1 : t;
+	v = frand(0.45f, 0.75f);
+	for (y = box->y; y < box->y + box->h; y++)
+		for (x = box->x; x < box->x + box->w; x++)
+			p[y * w + x] = (uint8_t)bg;
+	box->x = (uint16_t)(box->x + (box->w - nw) / 2);
+	box->w = (uint16_t)nw;
+	x0 = (float)box->x + t * 0.5f;
+	x1 = (float)(box->x + box->w) - t * 0.5f;
+	y0 = (float)box->y + t * 0.5f;
+	y1 = (float)(box->y + box->h) - t * 0.5f;
+	xc = ((float)box->x + (float)(box->x + box->w)) * 0.5f;
+	draw_stroke(p, w, h, x0, y0, x0, y1, t, inv ? mx : mn, inv);
+	draw_stroke(p, w, h, x1, y0, x1, y1, t, inv ? mx : mn, inv);
+	draw_stroke(p, w, h, x0, y0, xc, (float)box->y + (float)box->h * v, t, inv ? mx : mn, inv);
+	draw_stroke(p, w, h, x1, y0, xc, (float)box->y + (float)box->h * v, t, inv ? mx : mn, inv);
+	return t;
 }
 
 /* An augmented tile of sample sm. */
@@ -644,6 +709,7 @@ static void augment(const struct sample *sm, uint8_t *tile)
 	struct anpr_box box = sm->box;
 	int m = box.h * 3 / 10 + 2, rx, ry, rw, rh, x, y;
 	uint8_t *cur = a;
+	float din_t = 0;
 
 	rx = box.x - m < 0 ? 0 : box.x - m;
 	ry = box.y - m < 0 ? 0 : box.y - m;
@@ -656,10 +722,12 @@ static void augment(const struct sample *sm, uint8_t *tile)
 	warp(im, rx, ry, rw, rh, &box, a);
 	if (flag1_p > 0 && sm->label == anpr_char_class('1') && frand(0, 1) < flag1_p)
 		add_flag(a, rw, rh, &box, sm->inv);
+	if (din_m_p > 0 && sm->label == anpr_char_class('M') && frand(0, 1) < din_m_p)
+		din_t = add_din_m(a, rw, rh, &box, sm->inv);
 	if (frand(0, 1) < 0.45f) { /* a small, far or low-resolution character */
 		float f = frand(7, 20) / (float)box.h;
 
-		if (f < 0.9f) {
+		if (f < 0.9f && (din_t == 0 || din_t * f >= 1)) { /* a drawn M's strokes kept a pixel wide at least */
 			int nw, nh;
 
 			shrink(a, rw, rh, f, b, &nw, &nh);
@@ -1381,6 +1449,8 @@ int main(int argc, char **argv)
 			font_mix = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--flag1") && i + 1 < argc)
 			flag1_p = strtof(argv[++i], NULL);
+		else if (!strcmp(argv[i], "--din-m") && i + 1 < argc)
+			din_m_p = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--balance") && i + 1 < argc)
 			balance = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--font-skip") && i + 1 < argc)
@@ -1399,7 +1469,7 @@ int main(int argc, char **argv)
 			out = argv[++i];
 		else {
 			fprintf(stderr, "usage: train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] "
-					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--seg rows|all] [--members K] [--seed N] [--out FILE]\n");
+					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--din-m P] [--seg rows|all] [--members K] [--seed N] [--out FILE]\n");
 			return 1;
 		}
 	}
@@ -1468,6 +1538,8 @@ int main(int argc, char **argv)
 	report("held out", &q[0].c, NULL, 1, best_t);
 	if (flag1_p > 0)
 		snprintf(extra, sizeof(extra), " --flag1 %g", (double)flag1_p);
+	if (din_m_p > 0)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " --din-m %g", (double)din_m_p);
 	if (members > 1)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " --members %d", members);
 
