@@ -194,7 +194,7 @@ static int load_set(const char *data, int set, int *crops)
 			}
 			c = &crops_[ncrops];
 			c->nhyp = (seg_all ? anpr_segment : anpr_segment_rows)(img.pixels, img.width, img.height,
-									      img.width, c->hyp, ANPR_SEG_MAX_HYP);
+									      img.width, c->hyp, ANPR_SEG_ROW_HYP);
 			if (c->nhyp <= 0) {
 				anpr_image_free(&img);
 				continue;

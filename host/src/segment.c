@@ -585,6 +585,51 @@ static void keep(struct anpr_seg_hyp *out, int *n, int max, const struct anpr_se
 	(*n)++;
 }
 
+/* What anpr_segment returns: the best ANPR_SEG_ROW_HYP of the rows found and
+ * the rows extended or projected from them (extend), as one list by score,
+ * as before; then, up to ANPR_SEG_MAX_HYP, the best extended or projected
+ * rows that this list left out. The binarisations find one row many times
+ * over, its boxes a pixel or a few apart, and those near-duplicates often
+ * fill the 8 places: an extended row, EXT_COST or PROJ_COST below its
+ * source, was then never read (br MDD1515: eight versions of MDD151, the
+ * ninth the one with the last 5 projected). An extended row shares all its
+ * boxes but 1 to 3 with its source row, so reading it costs the reader
+ * little (classify_box's cache). The rows are collected up to SEG_CAP
+ * before the choice. */
+#define SEG_CAP 32
+
+/* The hypotheses returned (above), from the rows found (rows[0..nr), best
+ * first) and the rows extended or projected (der[0..nd), best first). A row
+ * and a derived one alike (same_hyp): the better, the row where they score
+ * the same, as keep() would have it. Returns the number written to out. */
+static int pick(const struct anpr_seg_hyp *rows, int nr, const struct anpr_seg_hyp *der, int nd,
+		struct anpr_seg_hyp *out, int max)
+{
+	const struct anpr_seg_hyp *all[2 * SEG_CAP];
+	char isder[2 * SEG_CAP];
+	int n = 0, i = 0, j = 0, k, sel;
+
+	while (i < nr || j < nd) { /* merged by score */
+		int d = i == nr || (j < nd && der[j].score > rows[i].score);
+		const struct anpr_seg_hyp *h = d ? &der[j++] : &rows[i++];
+
+		for (k = 0; k < n && (isder[k] == d || !same_hyp(all[k], h)); k++)
+			;
+		if (k == n) {
+			all[n] = h;
+			isder[n++] = (char)d;
+		}
+	}
+	sel = n < ANPR_SEG_ROW_HYP ? n : ANPR_SEG_ROW_HYP;
+	sel = sel < max ? sel : max;
+	for (k = 0; k < sel; k++)
+		out[k] = *all[k];
+	for (; k < n && sel < max; k++) /* the derived ones left out */
+		if (isder[k])
+			out[sel++] = *all[k];
+	return sel;
+}
+
 /* Pool the boxes of a single-row hypothesis (or one lone component: nchars
  * 1), each once (extend). */
 static void pool_add(struct work *wk, const struct anpr_seg_hyp *h)
@@ -728,15 +773,16 @@ static void project(const struct anpr_seg_hyp *h, int pitch, int wm, int cw_, st
 	}
 }
 
-/* Offer, for each single row of 3 to 7 boxes in out[0..*n), the row
- * extended by pooled boxes in its holes and at its ends (EXT_*), to at most
- * 8 boxes (the longest plates). */
-static void extend(const struct work *wk, struct anpr_seg_hyp *out, int *n, int max, int cw_)
+/* Offer into out[0..*n) (capacity max), for each single row of 3 to 7
+ * boxes in src[0..ns), the row extended by pooled boxes in its holes and at
+ * its ends (EXT_*), to at most 8 boxes (the longest plates), and projected
+ * (PROJ_*). */
+static void extend(const struct work *wk, const struct anpr_seg_hyp *src, int ns, struct anpr_seg_hyp *out, int *n,
+		   int max, int cw_)
 {
-	struct anpr_seg_hyp src[ANPR_SEG_MAX_HYP], h;
-	int ns = *n < ANPR_SEG_MAX_HYP ? *n : ANPR_SEG_MAX_HYP, k, i;
+	struct anpr_seg_hyp h;
+	int k, i;
 
-	memcpy(src, out, (size_t)ns * sizeof(*src));
 	for (k = 0; k < ns; k++) {
 		int steps[ANPR_SEG_MAX_CHARS], hs[ANPR_SEG_MAX_CHARS], ws[ANPR_SEG_MAX_CHARS], pitch, hm, wm, added = 0,
 		    pos, lone = 0;
@@ -1011,8 +1057,9 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 {
 	static const int offsets[NOFFSETS] = {3, 8, 14}; /* percent of the crop's contrast below the local mean */
 	struct work *wk;
+	struct anpr_seg_hyp *hy; /* the rows found, up to cap: out itself (rows only), or then the extended ones */
 	uint8_t *bin, *tmp;
-	int n = 0, pol, t, x, y, W, H, lo, hi, hist[256] = {0}, acc, r, dark_paper;
+	int n = 0, pol, t, x, y, W, H, lo, hi, hist[256] = {0}, acc, r, dark_paper, cap;
 	size_t npx;
 
 	if (!px || w < 4 || h < 4 || w > ANPR_SEG_MAX_SIDE || h > ANPR_SEG_MAX_SIDE || stride < w ||
@@ -1049,7 +1096,9 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 	wk->parent = malloc(npx * sizeof(int));
 	wk->runs = malloc((size_t)H * ((W + 1) / 2) * sizeof(struct run));
 	wk->pool = malloc(MAX_POOL * sizeof(struct pbox));
-	if (!wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->wsum2 || !wk->warea2 ||
+	cap = ext ? SEG_CAP : max < ANPR_SEG_ROW_HYP ? max : ANPR_SEG_ROW_HYP;
+	hy = ext ? malloc((size_t)cap * 2 * sizeof(*hy)) : out;
+	if (!hy || !wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->wsum2 || !wk->warea2 ||
 	    !wk->xa || !wk->xb || !wk->rfirst || !wk->colv || !wk->parent || !wk->runs || !wk->pool) {
 		n = ANPR_ERR_NOMEM;
 		goto out_free;
@@ -1094,7 +1143,7 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 
 			erase_lines(bin, W, H);
 			label(wk, bin, 0, H);
-			rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, band);
+			rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, hy, &n, cap, band);
 			if (band[0] >= 0) {
 				/* again with the ink outside the best row's band cleared:
 				 * characters joined above or below (to the plate's frame, a
@@ -1111,7 +1160,7 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 					memset(bin + (size_t)(yb + 1) * W, 0, (size_t)(H - 1 - yb) * W);
 					label(wk, bin, ya, yb + 1);
 				}
-				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, NULL);
+				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, hy, &n, cap, NULL);
 			}
 			if (t == SMALL_T) {
 				/* again with a window a quarter of the height across: the
@@ -1121,20 +1170,26 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 				binarise(bin, wk->src, wk->wsum2, wk->warea2, npx, off, pol);
 				erase_lines(bin, W, H);
 				label(wk, bin, 0, H);
-				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, NULL);
+				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, hy, &n, cap, NULL);
 			}
 			if (t == NOFFSETS - 1) {
 				/* at the highest threshold, opened too (eroded, then dilated,
 				 * 3x3 cross): characters joined by thin bridges come apart */
 				open_bin(bin, tmp, W, H);
 				label(wk, bin, 0, H);
-				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, out, &n, max, NULL);
+				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, hy, &n, cap, NULL);
 			}
 		}
 	}
-	if (wk->ext)
-		extend(wk, out, &n, max, (int)w);
+	if (ext) { /* each of the best rows extended (as many as are returned, at most ANPR_SEG_ROW_HYP) */
+		int nd = 0, ns = max < ANPR_SEG_ROW_HYP ? max : ANPR_SEG_ROW_HYP;
+
+		extend(wk, hy, n < ns ? n : ns, hy + cap, &nd, cap, (int)w);
+		n = pick(hy, n, hy + cap, nd, out, max);
+	}
 out_free:
+	if (ext)
+		free(hy);
 	free(wk->src);
 	free(bin);
 	free(tmp);

@@ -257,6 +257,45 @@ static void test_segment_end_projected(void)
 	CU_ASSERT(!some_hyp(h, n, &d, HYP_UPRIGHT | HYP_ONE_ROW));
 }
 
+/* More rows than ANPR_SEG_ROW_HYP outscore a row extended or projected from
+ * one of them: three lines of small print, each a row of 8 (and the top two
+ * a plate of two rows), above and below a row of six with a seventh
+ * character too faint to find. The row with a box projected over the
+ * seventh scores 150 below its row, under the best 8; it is offered after
+ * them all the same, and those 8 are the ones anpr_segment returns when
+ * asked for no more. The rows alone stop at ANPR_SEG_ROW_HYP. */
+static void test_segment_derived_kept(void)
+{
+	enum { TW = 240, TH = 100 };
+	static const int line_y[3] = {1, 20, 80};
+	static uint8_t px[TW * TH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP], best[ANPR_SEG_ROW_HYP];
+	struct drawn d;
+	int n, nb, i, l, x;
+
+	memset(px, 210, sizeof(px));
+	for (i = 0, x = 20; i < 7; i++, x += 28) {
+		glyph(px, TW, x, 40, 21, 36, 4, i < 6 ? 30 : 206);
+		d.box[i] = (struct anpr_box){(uint16_t)x, 40, 21, 36};
+	}
+	d.n = 7;
+	for (l = 0; l < 3; l++)
+		for (i = 0, x = 30; i < 8; i++, x += 15)
+			glyph(px, TW, x, line_y[l], 10, 17, 2, 30);
+	n = anpr_segment(px, TW, TH, TW, h, ANPR_SEG_MAX_HYP);
+	CU_ASSERT_FATAL(n > ANPR_SEG_ROW_HYP && n <= ANPR_SEG_MAX_HYP);
+	CU_ASSERT(!some_hyp(h, ANPR_SEG_ROW_HYP, &d, HYP_UPRIGHT | HYP_ONE_ROW));
+	CU_ASSERT(some_hyp(h + ANPR_SEG_ROW_HYP, n - ANPR_SEG_ROW_HYP, &d, HYP_UPRIGHT | HYP_ONE_ROW));
+	for (i = ANPR_SEG_ROW_HYP; i < n; i++) /* what follows the best 8: single rows, best first */
+		CU_ASSERT(h[i].rows == 1 && h[i].score <= h[i - 1].score);
+	nb = anpr_segment(px, TW, TH, TW, best, ANPR_SEG_ROW_HYP);
+	CU_ASSERT_EQUAL_FATAL(nb, ANPR_SEG_ROW_HYP);
+	CU_ASSERT(memcmp(best, h, sizeof(best)) == 0);
+	n = anpr_segment_rows(px, TW, TH, TW, h, ANPR_SEG_MAX_HYP);
+	CU_ASSERT_EQUAL(n, ANPR_SEG_ROW_HYP);
+	CU_ASSERT(!some_hyp(h, n, &d, HYP_UPRIGHT | HYP_ONE_ROW));
+}
+
 static void test_segment_one_row(void)
 {
 	segment_drawn(1, 7, 0);
@@ -922,6 +961,7 @@ int register_read_suite(void)
 		{"segment: a row extended by another binarisation's boxes", test_segment_extended},
 		{"segment: a row extended by a component in no row", test_segment_extended_lone},
 		{"segment: a box projected at a row's end over a character too faint to find", test_segment_end_projected},
+		{"segment: a projected row offered after the best 8 that outscore it", test_segment_derived_kept},
 		{"segment: light characters on a dark plate", test_segment_inverted},
 		{"segment: two rows, top row first", test_segment_two_rows},
 		{"segment: two rows a text height and more apart", test_segment_two_rows_apart},

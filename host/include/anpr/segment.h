@@ -19,7 +19,11 @@
 #include "anpr/records.h"
 
 #define ANPR_SEG_MAX_CHARS 16 /* characters in one hypothesis */
-#define ANPR_SEG_MAX_HYP 8    /* hypotheses from one call */
+/* Hypotheses from one call: the best ANPR_SEG_ROW_HYP by score (all that
+ * anpr_segment_rows returns) and, from anpr_segment, up to 2 more: rows
+ * extended or projected that those left out. */
+#define ANPR_SEG_ROW_HYP 8
+#define ANPR_SEG_MAX_HYP 10
 #define ANPR_SEG_MAX_SIDE 2048 /* larger crops are refused */
 
 struct anpr_seg_hyp {
@@ -33,7 +37,10 @@ struct anpr_seg_hyp {
 };
 
 /* Segment the w x h crop (row-major, stride bytes per row) into up to max
- * hypotheses (best first, distinct), trying dark-on-light and light-on-dark.
+ * hypotheses, trying dark-on-light and light-on-dark: the best
+ * ANPR_SEG_ROW_HYP (or max) by score, best first, distinct; then, while max
+ * allows, the best of the rows extended by other binarisations' boxes or
+ * projected a pitch beyond an end that those left out (best first).
  * Returns the number written (0 when nothing looks like characters), or
  * ANPR_ERR_ARG for a crop smaller than 4x4 or larger than ANPR_SEG_MAX_SIDE,
  * ANPR_ERR_NOMEM when working memory cannot be had. */
@@ -42,8 +49,9 @@ int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struc
 
 /* anpr_segment without the hypotheses that add boxes no binarisation's row
  * has (a row extended by boxes pooled from other rows, a box projected a
- * pitch beyond a row's end): only the rows found. The trainer labels its
- * samples from these (docs/reading.md section 3). The same errors. */
+ * pitch beyond a row's end): only the rows found, at most ANPR_SEG_ROW_HYP
+ * of them whatever max is. The trainer labels its samples from these
+ * (docs/reading.md section 3). The same errors. */
 int anpr_segment_rows(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out,
 		      int max);
 
