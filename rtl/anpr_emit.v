@@ -15,9 +15,11 @@
  *           gaps up to the text height); threshold = (mean + (min+max)/2)/2
  *   pass B  text box: dark pixels per row; polarity (dark majority = light
  *           characters); two rows when a nearly empty row splits the middle
- *   pass C  text box: foreground per column, per text row
+ *   output  header, then the crop's pixels, while pass C counts those of
+ *           the text box: foreground per column, per text row (the header
+ *           needs nothing of it)
  *   scans   character boxes per text row from the column counts
- *   output  header, crop pixels, character boxes
+ *   output  rows, character boxes
  *
  * Ports
  *   msg_*      frame messages from anpr_store, in stream order, with the
