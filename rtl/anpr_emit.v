@@ -896,6 +896,8 @@ module anpr_emit #(
 			seg_step;
 		end
 		E_CHDR: if (ob_push) begin
+			/* the text box flags start clear for each crop (a crop's walk
+			 * clears them too: row ry1 and column rx1 end inside it) */
 			c_row_reg <= 1'b0;
 			c_col_reg <= 1'b0;
 			bi_reg <= bi_reg + 1'b1;
