@@ -15,9 +15,11 @@
  *           gaps up to the text height); threshold = (mean + (min+max)/2)/2
  *   pass B  text box: dark pixels per row; polarity (dark majority = light
  *           characters); two rows when a nearly empty row splits the middle
- *   pass C  text box: foreground per column, per text row
+ *   output  header, then the crop's pixels, while pass C counts those of
+ *           the text box: foreground per column, per text row (the header
+ *           needs nothing of it)
  *   scans   character boxes per text row from the column counts
- *   output  header, crop pixels, character boxes
+ *   output  rows, character boxes
  *
  * Ports
  *   msg_*      frame messages from anpr_store, in stream order, with the
@@ -116,7 +118,6 @@ module anpr_emit #(
 			 E_PASSB = 5'd10,
 			 E_SPLIT_GO = 5'd11,
 			 E_SPLIT = 5'd12,   /* search the row between two text rows */
-			 E_PASSC = 5'd13,
 			 E_SEG1 = 5'd14,    /* character boxes, top (or only) row */
 			 E_SEG2 = 5'd15,    /* character boxes, bottom row */
 			 E_CHDR = 5'd16,    /* candidate header bytes */
@@ -263,13 +264,21 @@ module anpr_emit #(
 	wire [C_W-1:0] rc_b = ((d_c_reg == rx0_reg) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, dark};
 	wire        band2 = (split_reg != 0) && (d_r_reg > split_reg);
 	wire        fg = dark ^ inv_reg;
-	reg         fw_on_reg, fw_b2_reg;   /* pass C: the previous write, forwarded */
-	reg [C_W-1:0]  fw_c_reg, fw_v_reg;
-	wire [C_W-1:0] col_old = (fw_on_reg && fw_c_reg == d_c_reg && fw_b2_reg == band2) ? fw_v_reg :
-			      band2 ? col2_rd : colc_rd;
+	/* pass C reads a column's count a cycle before it writes it; in the
+	 * crop's raster order the same column comes back a row later (a crop
+	 * is at least 8 pixels wide), after that write: nothing to forward */
+	wire [C_W-1:0] col_old = band2 ? col2_rd : colc_rd;
 	wire        band_first = band2 ? (d_r_reg == split_reg + 1'b1) : (d_r_reg == ry0_reg);
 	wire [C_W-1:0] col_new = (band_first ? {C_W{1'b0}} : col_old) + {{C_W-1{1'b0}}, fg};
 	wire        c_skip = (split_reg != 0) && (d_r_reg == split_reg);
+	/* Pass C counts the text box only; it runs as the crop's pixels go out
+	 * (in raster order): a text row from ry0 to the end of ry1, a text
+	 * column from rx0 to rx1, told by two flags and equalities (fewer
+	 * cells than four magnitude compares) */
+	reg         c_row_reg, c_col_reg; /* the pixel before was in a text row / before rx1 in the box's columns */
+	wire        c_row = (d_r_reg == ry0_reg) || c_row_reg;
+	wire        c_col = (d_c_reg == rx0_reg) || c_col_reg;
+	wire        c_in = c_row && c_col;
 
 	/* ---- cluster scan step ---- */
 	wire        sc_at_end = (sc_i_reg == sc_n_reg);
@@ -464,9 +473,10 @@ module anpr_emit #(
 			rowc_we = 1'b1;
 			rowc_wd = rc_b;
 		end
-		E_PASSC: begin
+		E_CPIX: begin
+			/* pass C: the text box's pixels as the crop goes out */
 			colc_ra = wk_c_reg[CW_AW-1:0];
-			if (d_on_reg && !c_skip) begin
+			if (d_on_reg && c_in && !c_skip) begin
 				colc_we = !band2;
 				col2_we = band2;
 				colc_wd = col_new;
@@ -524,12 +534,10 @@ module anpr_emit #(
 		end
 		E_DIV: wk_start = (dv_i_reg == 5'd0);
 		E_SPLIT_GO: begin
-			wk_start = !(th >= 16);
 			sc_start = (th >= 16);
 			sc_kind = SC_SPLIT;
 		end
-		E_SPLIT: wk_start = sc_fin_reg;
-		E_PASSC: sc_start = d_on_reg && d_end_reg;
+		E_CPIX: sc_start = d_on_reg && d_end_reg;
 		E_SEG1: sc_start = sc_fin_reg && (split_reg != 0);
 		E_CHDR: begin
 			wk_start = ob_push && (bi_reg == ANPR_CAND_HDR_LEN - 1);
@@ -685,7 +693,6 @@ module anpr_emit #(
 		if (sc_prime_reg)
 			sc_prime_reg <= 1'b0;
 
-		fw_on_reg <= 1'b0;
 		m_rd_reg <= (state_reg == E_IDLE);
 
 		case (state_reg)
@@ -844,15 +851,16 @@ module anpr_emit #(
 		E_SPLIT_GO: begin
 			inv_reg <= {dark_reg, 1'b0} > tw * th;
 			split_reg <= {C_W{1'b0}};
+			bi_reg <= 9'd0;
 			if (th >= 16) begin
 				state_reg <= E_SPLIT;
 			end else begin
-				state_reg <= E_PASSC;
+				state_reg <= E_CHDR;
 			end
 		end
 		E_SPLIT: if (sc_fin_reg) begin
 			split_reg <= (sc_best_reg > {{SS_W-C_W+4{1'b0}}, tw[C_W-1:4]}) ? {C_W{1'b0}} : sc_lo_reg;
-			state_reg <= E_PASSC;
+			state_reg <= E_CHDR;
 		end else if (sc_step) begin
 			if ({{SS_W-C_W{1'b0}}, rfg} < sc_best_reg) begin
 				sc_best_reg <= {{SS_W-C_W{1'b0}}, rfg};
@@ -862,13 +870,9 @@ module anpr_emit #(
 			if (sc_at_end)
 				sc_fin_reg <= 1'b1;
 		end
-		E_PASSC: if (d_on_reg) begin
-			if (!c_skip) begin
-				fw_on_reg <= 1'b1;
-				fw_b2_reg <= band2;
-				fw_c_reg <= d_c_reg;
-				fw_v_reg <= col_new;
-			end
+		E_CPIX: if (d_on_reg) begin
+			c_row_reg <= c_row && !(d_r_reg == ry1_reg && d_c_reg == cwm1_reg);
+			c_col_reg <= c_col && d_c_reg != rx1_reg;
 			if (d_end_reg) begin
 				nch_reg <= 5'd0;
 				state_reg <= E_SEG1;
@@ -880,26 +884,26 @@ module anpr_emit #(
 				state_reg <= E_SEG2;
 			end else begin
 				bi_reg <= 9'd0;
-				state_reg <= E_CHDR;
+				state_reg <= E_CSEG;
 			end
 		end else if (sc_step) begin
 			seg_step;
 		end
 		E_SEG2: if (sc_fin_reg) begin
 			bi_reg <= 9'd0;
-			state_reg <= E_CHDR;
+			state_reg <= E_CSEG;
 		end else if (sc_step) begin
 			seg_step;
 		end
 		E_CHDR: if (ob_push) begin
+			/* the text box flags start clear for each crop (a crop's walk
+			 * clears them too: row ry1 and column rx1 end inside it) */
+			c_row_reg <= 1'b0;
+			c_col_reg <= 1'b0;
 			bi_reg <= bi_reg + 1'b1;
 			if (bi_reg == ANPR_CAND_HDR_LEN - 1) begin
 				state_reg <= E_CPIX;
 			end
-		end
-		E_CPIX: if (!wk_on_reg && !pix_pend_reg) begin
-			bi_reg <= 9'd0;
-			state_reg <= E_CSEG;
 		end
 		E_CSEG: if (ob_push) begin
 			bi_reg <= bi_reg + 1'b1;

@@ -249,8 +249,8 @@ module anpr_pipeline #(
 	localparam [12:0] CUT_BACK = RING_LINES - 3;
 	localparam [12:0] MY_TOP = ANPR_CROP_MARGIN_ABOVE;
 	wire [12:0] lk_top0 = ({1'b0, lk_y0, 2'b00} >= MY_TOP) ? {1'b0, lk_y0, 2'b00} - MY_TOP : 13'd0;
-	wire [12:0] lk_top = (lk_top0 + RING_LINES < {1'b0, lk_ylast} + 13'd3) ?
-			     {1'b0, lk_ylast} - CUT_BACK : lk_top0;
+	wire [13:0] lk_keep = {2'b00, lk_ylast} - {1'b0, CUT_BACK}; /* negative: nothing cut */
+	wire [12:0] lk_top = (!lk_keep[13] && lk_top0 < lk_keep[12:0]) ? lk_keep[12:0] : lk_top0;
 	wire        crops_pending = !cf_empty || (!store_idle && !copy_active);
 	/* A close that will never be copied needs no rows: taller than max_h
 	 * (anpr_store's filter). */
@@ -258,6 +258,12 @@ module anpr_pipeline #(
 	wire        lk_needs_rows = lk_h <= {1'b0, max_h_q};
 	reg  [12:0] crop_top_min_reg;
 	reg         crop_top_valid_reg; /* crop_top_min holds a close that needs rows */
+	/* The earliest crop top among the closes queued behind another since
+	 * the queue was last empty. When a close leaves the queue (dropped, or
+	 * its copy starts: copy_hazard guards it from then on), every close
+	 * still queued entered behind it, so crop_top_min takes this bound. */
+	reg  [12:0] behind_min_reg;
+	reg         behind_valid_reg;
 	/* The hold is computed a cycle ahead from registers (timing: the
 	 * hazards' state and compares do not reach the input's tready in the
 	 * same cycle). It holds no later than the hazards would, at most a
@@ -275,6 +281,9 @@ module anpr_pipeline #(
 	wire crop_hazard = crop_armed && (crop_top_min_reg + RING_LINES <= row);
 	wire copy_hazard = copy_active && ({1'b0, copy_row} + RING_LINES <= row);
 	wire crop_queued = lk_close_valid && lk_close_ready && lk_needs_rows;
+	wire        cf_pop = close_valid && close_ready;
+	wire        push_behind = crop_queued && !cf_empty;
+	wire [12:0] behind_next = (behind_valid_reg && behind_min_reg < lk_top) ? behind_min_reg : lk_top;
 	assign hold_back = hold_reg || (eol_reg && arm_reg);
 	assign be_idle_back = linker_idle && cf_empty && store_idle;
 	assign sts_idle = !front_busy && be_idle_back && back_idle;
@@ -287,12 +296,21 @@ module anpr_pipeline #(
 			rowend_open_reg <= 1'b0;
 		end
 		/* the earliest crop top among queued and uncopied closes */
-		if (lk_close_valid && lk_close_ready && lk_needs_rows) begin
+		if (cf_pop) begin
+			crop_top_min_reg <= push_behind ? behind_next : behind_min_reg;
+			crop_top_valid_reg <= behind_valid_reg || push_behind;
+		end else if (crop_queued) begin
 			crop_top_min_reg <= (crops_pending && crop_top_valid_reg && crop_top_min_reg < lk_top) ?
 					    crop_top_min_reg : lk_top;
 			crop_top_valid_reg <= 1'b1;
 		end else if (!crops_pending) begin
 			crop_top_valid_reg <= 1'b0;
+		end
+		if (push_behind) begin
+			behind_min_reg <= behind_next;
+			behind_valid_reg <= 1'b1;
+		end else if (cf_empty) begin
+			behind_valid_reg <= 1'b0;
 		end
 		hold_reg <= rowend_hazard || crop_hazard || copy_hazard || crop_queued;
 		eol_reg <= pix_eol;
@@ -317,6 +335,8 @@ module anpr_pipeline #(
 			rowend_open_reg <= 1'b0;
 			crop_top_min_reg <= 13'd0;
 			crop_top_valid_reg <= 1'b0;
+			behind_min_reg <= 13'd0;
+			behind_valid_reg <= 1'b0;
 			hold_reg <= 1'b0;
 			eol_reg <= 1'b0;
 			arm_reg <= 1'b0;

@@ -212,8 +212,10 @@ module anpr_store #(
 		    close_sum >= cfg_min_score;
 	wire [12:0] cx = (x >= MX) ? x - MX : 13'd0;
 	wire [12:0] cy0 = (y >= MY_TOP) ? y - MY_TOP : 13'd0;
-	wire ring_gone = cy0 + RING_LINES < {1'b0, close_ylast} + SLACK + 1;
-	wire [12:0] cy = ring_gone ? {1'b0, close_ylast} - CUT_BACK : cy0;
+	/* cy0 + RING_LINES < y_last + SLACK + 1, as cy0 < y_last - CUT_BACK (negative: no cut) */
+	wire [13:0] keep = {2'b00, close_ylast} - {1'b0, CUT_BACK};
+	wire ring_gone = !keep[13] && cy0 < keep[12:0];
+	wire [12:0] cy = ring_gone ? keep[12:0] : cy0;
 	/* x + w = (x1 + 1) * 8 and y + h = (y1 + 1) * 4: a constant added */
 	wire [12:0] cx1a = {{13-X_W{1'b0}}, x1_reg, 3'b000} + MX + 13'd7;
 	wire [12:0] cx1 = (cx1a < {1'b0, frame_width}) ? cx1a : {1'b0, frame_width} - 1'b1;

@@ -260,6 +260,49 @@ static void back_to_back(uint32_t seed)
 	free(px);
 }
 
+/* A rectangle of vertical stripes (two dark, two light columns): edges in
+ * every block it covers, a component of the rectangle's extent (grown by a
+ * block row above and below, where the Sobel sees its rows). */
+static void stripes(uint8_t *px, unsigned w, unsigned x0, unsigned y0, unsigned rw, unsigned rh)
+{
+	for (unsigned y = y0; y < y0 + rh; y++)
+		for (unsigned x = x0; x < x0 + rw; x++)
+			px[(size_t)y * w + x] = (x / 2) % 2 ? 230 : 20;
+}
+
+/* Closes queued behind one that waits for a slot, their crop tops above
+ * its own (docs/architecture.md section 5): frame A fills the 8 slots, and
+ * while they are sent, frame B closes a short component (top row 20), then
+ * a taller one (top 12), then one taller still (top cut to the ring, 10).
+ * The short one waits for a slot; when it leaves the queue the input
+ * must stay held for the rows the two behind it need (crop_top_min takes
+ * the bound of the closes queued behind another, not the new head's top).
+ * A hold released too early overwrites their top rows in the ring: the
+ * crops would differ from the model's. */
+static void queued_behind(uint32_t seed)
+{
+	const unsigned w = 640, h = 96;
+	uint8_t *a = malloc((size_t)w * h), *b = malloc((size_t)w * h);
+	struct anpr_model_cfg cfg;
+	struct scene_stream s = {0};
+
+	memset(a, 128, (size_t)w * h);
+	memset(b, 128, (size_t)w * h);
+	for (unsigned k = 0; k < 8; k++)
+		stripes(a, w, 16 + 152 * (k % 4), 12 + 40 * (k / 4), 64, 12);
+	stripes(b, w, 16, 28, 64, 8);   /* rows 24..39: top 20, closes first */
+	stripes(b, w, 128, 20, 64, 24); /* rows 16..47: top 12 */
+	stripes(b, w, 240, 12, 64, 36); /* rows 8..51: top 4, cut to 10 */
+	cfg_for(&cfg, w, h);
+	for (unsigned f = 0; f < 6; f++)
+		scene_frame(&s, f % 2 ? b : a, w, h, -1, -1, -1);
+	run_case("closes queued behind a slot wait", &cfg, &s, 0, 0, seed);
+	run_case("closes queued behind a slot wait, output stalls 90%", &cfg, &s, 0, 90, seed + 1);
+	free(s.v);
+	free(a);
+	free(b);
+}
+
 /* Every defined recovery, in one stream per damage, on a 128x64 frame. */
 static void damaged(uint32_t seed)
 {
@@ -445,6 +488,7 @@ int main(int argc, char **argv)
 	synthetic(quick, seed);
 	damaged(seed);
 	back_to_back(seed);
+	queued_behind(seed);
 	overflow();
 	out_of_range();
 	if (data)
