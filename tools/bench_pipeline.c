@@ -614,6 +614,160 @@ static int bench_sim(void)
 
 /* ---- 5. memory ---- */
 
+/* ---- 3b. a sensor that cannot be stalled, through a FIFO ----
+ * The sensor sends each frame's W x H pixels one a cycle (its pixel clock =
+ * the pipeline's), line after line, with htotal - W cycles of blanking after
+ * each line and (vtotal - H) * htotal after each frame, whatever tready
+ * says; a FIFO in front of the pipeline takes them, and the pipeline reads
+ * it while tready is high. The figure is the FIFO's greatest occupancy: the
+ * depth such a sensor needs. The records must still be the C model's. */
+struct sensor_timing {
+	const char *name;
+	unsigned htotal, vtotal;
+};
+
+static int bench_fifo_one(const struct sensor_timing *t, const uint8_t *model_bytes, size_t model_len)
+{
+	struct anpr_model_params par;
+	struct anpr_model_cfg cfg;
+	anpr_sim *sim;
+	const size_t cap = NPIX; /* a frame: the run stops if the FIFO would need more */
+	uint8_t *q = xmalloc(cap), *qf = xmalloc(cap); /* pixel, flags: 1 SOF, 2 EOL */
+	uint8_t *ob = xmalloc(model_len + 1);
+	size_t *frame_max = xmalloc((nframes + 1) * sizeof(*frame_max));
+	size_t head = 0, occ = 0, fi = 0, sofs = 0, got = 0, worst = 0, nbig = 0, off = 0, diff = 0;
+	uint64_t line = 0, col = 0, budget;
+	int overflow = 0, quiet = 0, idle = 0;
+
+	memset(frame_max, 0, (nframes + 1) * sizeof(*frame_max));
+	anpr_sim_params(&par);
+	anpr_model_cfg_default(&par, &cfg, W, H);
+	sim = anpr_sim_new(NULL);
+	if (!sim) {
+		fprintf(stderr, "bench_pipeline: simulator setup failed\n");
+		exit(2);
+	}
+	anpr_sim_configure(sim, &cfg);
+	budget = anpr_sim_cycles(sim) + (uint64_t)(nframes + 2) * t->htotal * t->vtotal + 10000000;
+	/* until the blank frame's SOF is taken (it ends the last frame), then
+	 * until the last records have left and the pipeline idles */
+	while (anpr_sim_cycles(sim) < budget && !(sofs > nframes && idle && quiet > 64)) {
+		struct anpr_sim_in in = {0, 0, 0, 0, 1};
+		struct anpr_sim_out out;
+		struct anpr_model_status st;
+
+		/* the sensor: a pixel this cycle inside a frame's active area; after
+		 * the last frame, only the blank frame's SOF pixel */
+		if (fi < nframes ? line < H && col < W : fi == nframes && line == 0 && col == 0) {
+			if (occ == cap) {
+				overflow = 1;
+				break;
+			}
+			q[(head + occ) % cap] = fi < nframes ? frames[fi].px[line * W + col] : 128;
+			qf[(head + occ) % cap] = (uint8_t)((line == 0 && col == 0) | (col == W - 1) << 1);
+			occ++;
+			if (occ > frame_max[fi])
+				frame_max[fi] = occ;
+		}
+		if (fi <= nframes && ++col == t->htotal) {
+			col = 0;
+			if (++line == t->vtotal) {
+				line = 0;
+				fi++;
+			}
+		}
+		/* the pipeline reads the FIFO */
+		if (occ) {
+			in.valid = 1;
+			in.data = q[head];
+			in.sof = qf[head] & 1;
+			in.eol = qf[head] >> 1;
+		}
+		anpr_sim_step(sim, &in, &out);
+		quiet++;
+		if (out.tvalid) {
+			if (got < model_len)
+				ob[got] = out.tdata;
+			got++;
+			quiet = 0;
+		}
+		if (out.taken) {
+			sofs += qf[head] & 1;
+			head = (head + 1) % cap;
+			occ--;
+		}
+		anpr_sim_status(sim, &st, &idle);
+	}
+	anpr_sim_free(sim);
+	/* against the model's records, each FRAME record's time field excepted */
+	while (off < model_len && off < got) {
+		struct anpr_record r;
+		size_t used;
+		const char *why;
+
+		if (anpr_rec_parse(model_bytes + off, model_len - off, &r, &used, &why) != ANPR_REC_OK)
+			break;
+		for (size_t j = 0; j < used && off + j < got; j++)
+			diff += ob[off + j] != model_bytes[off + j] &&
+				!(r.type == ANPR_REC_FRAME && j >= ANPR_FRAME_OFF_TIME && j < ANPR_FRAME_OFF_TIME + 4);
+		off += used;
+	}
+	for (size_t i = 0; i < nframes; i++) {
+		nbig += frame_max[i] > 1024;
+		if (frame_max[i] > frame_max[worst])
+			worst = i;
+	}
+	printf("3b %-22s %4u x %3u cycles, %5.2f fps at 15.94 MHz: FIFO max %6zu pixels (%s), %2zu of %zu frames "
+	       "over 1,024; records %s\n",
+	       t->name, t->htotal, t->vtotal, 15.94e6 / ((double)t->htotal * t->vtotal), frame_max[worst],
+	       overflow ? "OVERFLOW: over a frame" : frames[worst].name, nbig, nframes,
+	       sofs <= nframes ? "NOT ALL SENT" : diff || got < model_len ? "DIFFER" : "= the C model's");
+	free(q);
+	free(qf);
+	free(ob);
+	free(frame_max);
+	return overflow || sofs <= nframes || diff || got < model_len;
+}
+
+/* 3b over a few sensor timings: no blanking but a line's worth a frame, a
+ * little horizontal blanking, and the CEA-861 720p raster (1650 x 750). */
+static int bench_fifo(void)
+{
+	static const struct sensor_timing timings[] = {
+		{"line blank 0", W, H + 1},
+		{"line blank 16", W + 16, H + 8},
+		{"line blank 64", W + 64, H + 20},
+		{"CEA-861 720p raster", 1650, 750},
+	};
+	struct anpr_model_params par;
+	struct anpr_model_cfg cfg;
+	anpr_model *m;
+	const uint8_t *mb, *ml;
+	size_t mlen;
+	int rc = 0;
+
+	anpr_sim_params(&par);
+	anpr_model_cfg_default(&par, &cfg, W, H);
+	m = anpr_model_new(&par);
+	if (!m || anpr_model_configure(m, &cfg)) {
+		fprintf(stderr, "bench_pipeline: model setup failed\n");
+		exit(2);
+	}
+	for (size_t i = 0; i < nframes; i++)
+		anpr_model_push_frame(m, frames[i].px);
+	mlen = anpr_model_pending(m, &mb, &ml);
+	printf("\n== 3b. A sensor that cannot be stalled: the FIFO it needs in front (up5k build) ==\n");
+	printf("   the %zu frames of 3, each sent a pixel a cycle whatever tready says, with htotal - %u idle "
+	       "cycles after each line and vtotal - %u idle lines after each frame; the pipeline reads the "
+	       "FIFO while tready; output always ready\n",
+	       nframes, W, H);
+	for (size_t k = 0; k < sizeof(timings) / sizeof(timings[0]); k++)
+		rc |= bench_fifo_one(&timings[k], mb, mlen);
+	anpr_model_free(m);
+	cmdline("fifo");
+	return rc;
+}
+
 static unsigned clog2(unsigned v)
 {
 	unsigned n = 0;
@@ -739,13 +893,13 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[a], "--quick"))
 			quick = 1;
 		else {
-			fprintf(stderr, "usage: bench_pipeline [--data DIR] [--only model|sim|memory] "
+			fprintf(stderr, "usage: bench_pipeline [--data DIR] [--only model|sim|fifo|memory] "
 					"[--quick]\n");
 			return 2;
 		}
 	}
-	if (only && strcmp(only, "model") && strcmp(only, "sim") && strcmp(only, "memory")) {
-		fprintf(stderr, "bench_pipeline: --only takes model, sim or memory\n");
+	if (only && strcmp(only, "model") && strcmp(only, "sim") && strcmp(only, "fifo") && strcmp(only, "memory")) {
+		fprintf(stderr, "bench_pipeline: --only takes model, sim, fifo or memory\n");
 		return 2;
 	}
 	printf("bench_pipeline:");
@@ -758,6 +912,8 @@ int main(int argc, char **argv)
 		bench_model();
 	if (!only || !strcmp(only, "sim"))
 		rc |= bench_sim();
+	if (!only || !strcmp(only, "fifo"))
+		rc |= bench_fifo();
 	if (!only || !strcmp(only, "memory"))
 		bench_memory();
 	for (size_t i = 0; i < nframes; i++)
