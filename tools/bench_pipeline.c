@@ -297,6 +297,29 @@ struct fstat {
 	unsigned cands;
 };
 
+/* The C model with the Verilated build's parameters and the default
+ * configuration at W x H, fed every frame: its record stream in *mb (tlast
+ * flags in *ml, *mlen bytes), the reference of the RTL runs. Free the model
+ * when done with them. */
+static anpr_model *model_records(const uint8_t **mb, const uint8_t **ml, size_t *mlen)
+{
+	struct anpr_model_params par;
+	struct anpr_model_cfg cfg;
+	anpr_model *m;
+
+	anpr_sim_params(&par);
+	anpr_model_cfg_default(&par, &cfg, W, H);
+	m = anpr_model_new(&par);
+	if (!m || anpr_model_configure(m, &cfg)) {
+		fprintf(stderr, "bench_pipeline: model setup failed\n");
+		exit(2);
+	}
+	for (size_t i = 0; i < nframes; i++)
+		anpr_model_push_frame(m, frames[i].px);
+	*mlen = anpr_model_pending(m, mb, ml);
+	return m;
+}
+
 static int bench_sim(void)
 {
 	struct anpr_model_params par;
@@ -321,8 +344,7 @@ static int bench_sim(void)
 	anpr_sim_params(&par);
 	anpr_model_cfg_default(&par, &cfg, W, H);
 	sim = anpr_sim_new(NULL);
-	m = anpr_model_new(&par);
-	if (!sim || !m || anpr_model_configure(m, &cfg)) {
+	if (!sim) {
 		fprintf(stderr, "bench_pipeline: simulator setup failed\n");
 		exit(2);
 	}
@@ -416,9 +438,7 @@ static int bench_sim(void)
 	const uint8_t *mb, *ml;
 	size_t mlen;
 
-	for (size_t i = 0; i < nframes; i++)
-		anpr_model_push_frame(m, frames[i].px);
-	mlen = anpr_model_pending(m, &mb, &ml);
+	m = model_records(&mb, &ml, &mlen);
 
 	/* parse the RTL stream: frames in order; first and last byte of each record */
 	struct lat {
@@ -696,7 +716,8 @@ static int bench_fifo_one(const struct sensor_timing *t, const uint8_t *model_by
 			head = (head + 1) % cap;
 			occ--;
 		}
-		anpr_sim_status(sim, &st, &idle);
+		if (sofs > nframes) /* the input done: wait for the pipeline to idle */
+			anpr_sim_status(sim, &st, &idle);
 	}
 	anpr_sim_free(sim);
 	/* against the model's records, each FRAME record's time field excepted */
@@ -739,23 +760,11 @@ static int bench_fifo(void)
 		{"line blank 64", W + 64, H + 20},
 		{"CEA-861 720p raster", 1650, 750},
 	};
-	struct anpr_model_params par;
-	struct anpr_model_cfg cfg;
-	anpr_model *m;
 	const uint8_t *mb, *ml;
 	size_t mlen;
+	anpr_model *m = model_records(&mb, &ml, &mlen);
 	int rc = 0;
 
-	anpr_sim_params(&par);
-	anpr_model_cfg_default(&par, &cfg, W, H);
-	m = anpr_model_new(&par);
-	if (!m || anpr_model_configure(m, &cfg)) {
-		fprintf(stderr, "bench_pipeline: model setup failed\n");
-		exit(2);
-	}
-	for (size_t i = 0; i < nframes; i++)
-		anpr_model_push_frame(m, frames[i].px);
-	mlen = anpr_model_pending(m, &mb, &ml);
 	printf("\n== 3b. A sensor that cannot be stalled: the FIFO it needs in front (up5k build) ==\n");
 	printf("   the %zu frames of 3, each sent a pixel a cycle whatever tready says, with htotal - %u idle "
 	       "cycles after each line and vtotal - %u idle lines after each frame; the pipeline reads the "
