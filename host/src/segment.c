@@ -1051,9 +1051,116 @@ static int any_ink(const uint8_t *bin, size_t n)
 	return acc != 0;
 }
 
-/* anpr_segment (ext 1) and anpr_segment_rows (ext 0). */
 static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out, int max,
-		   int ext)
+		   int ext, int *dark);
+
+/* A hypothesis's row extent, crop pixels: x0 x1 y0 y1 (end exclusive) and
+ * the mean box height. */
+static void row_extent(const struct anpr_seg_hyp *h, int *e)
+{
+	int i, hs = 0;
+
+	e[0] = e[2] = 1 << 30;
+	e[1] = e[3] = 0;
+	for (i = 0; i < h->nchars; i++) {
+		const struct anpr_box *b = &h->chars[i];
+
+		e[0] = b->x < e[0] ? b->x : e[0];
+		e[1] = b->x + b->w > e[1] ? b->x + b->w : e[1];
+		e[2] = b->y < e[2] ? b->y : e[2];
+		e[3] = b->y + b->h > e[3] ? b->y + b->h : e[3];
+		hs += b->h;
+	}
+	e[4] = h->nchars ? hs / h->nchars : 0;
+}
+
+/* Offer single rows a over b as a two-row hypothesis into out[0..*nout)
+ * (capacity max) if they line up as rows_of's pairs do: b under a, the gap
+ * at most ROW_GAP10 tenths of a's height, overlapping by half the narrower
+ * across, heights within 1.7x; scored as rows_of scores its pairs (bonus:
+ * the polarity's, which both scores hold). */
+static void offer_pair(const struct anpr_seg_hyp *a, const struct anpr_seg_hyp *b, int bonus,
+		       struct anpr_seg_hyp *out, int *nout, int max)
+{
+	int ea[5], eb[5], ox, span, k;
+	struct anpr_seg_hyp h;
+
+	if (a->rows != 1 || b->rows != 1 || a->inverted != b->inverted || a->nchars + b->nchars > ANPR_SEG_MAX_CHARS)
+		return;
+	row_extent(a, ea);
+	row_extent(b, eb);
+	ox = (ea[1] < eb[1] ? ea[1] : eb[1]) - (ea[0] > eb[0] ? ea[0] : eb[0]);
+	span = ea[1] - ea[0] < eb[1] - eb[0] ? ea[1] - ea[0] : eb[1] - eb[0];
+	if (eb[2] < ea[3] || (eb[2] - ea[3]) * 10 > ea[4] * ROW_GAP10 || ox * 2 < span || ea[4] * 10 > eb[4] * 17 ||
+	    eb[4] * 10 > ea[4] * 17)
+		return;
+	h = *a;
+	h.rows = 2;
+	h.row2 = a->nchars;
+	h.nchars = a->nchars + b->nchars;
+	for (k = 0; k < b->nchars; k++)
+		h.chars[a->nchars + k] = b->chars[k];
+	h.score = a->score + b->score - bonus;
+	text_box(&h);
+	keep(out, nout, max, &h);
+}
+
+/* Two-row plates whose rows no one binarisation finds together: the rows
+ * of such a plate often differ in contrast, or a threshold that suits one
+ * joins the other's characters. Every two single rows of rows[0..n) (from
+ * any binarisations of one polarity) offered as a pair; then the strip
+ * above and the strip below the best single row of 3 or more, where either
+ * is at least SECOND_MIN tenths of its height, segmented on its own (its
+ * own working scale and local means: a row half a two-row crop's height
+ * is small against windows set by the whole) and each row found there
+ * offered with it. */
+#define SECOND_MIN 6
+#define SECOND_MAX_CHARS 5
+static void second_rows(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_seg_hyp *rows,
+			int n, int dark_paper, struct anpr_seg_hyp *out, int *nout, int max)
+{
+	struct anpr_seg_hyp sub[ANPR_SEG_ROW_HYP];
+	int i, j, best = -1, e[5], side, sub_dark = 0;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			if (i != j)
+				offer_pair(&rows[i], &rows[j], rows[i].inverted == dark_paper ? 200 : 0, out, nout, max);
+	for (i = 0; i < n && best < 0; i++)
+		if (rows[i].rows == 1 && rows[i].nchars >= 3)
+			best = i;
+	if (best < 0 || rows[best].nchars > SECOND_MAX_CHARS)
+		return;
+	row_extent(&rows[best], e);
+	for (side = 0; side < 2; side++) {
+		int y0 = side ? e[3] : 0, y1 = side ? (int)h : e[2], ns, k, c, reach = e[4] * (ROW_GAP10 + 17) / 10;
+
+		/* as far as a row that would pair can reach */
+		y0 = side ? y0 : y1 - reach > 0 ? y1 - reach : 0;
+		y1 = side ? (y0 + reach < (int)h ? y0 + reach : (int)h) : y1;
+		if ((y1 - y0) * 10 < e[4] * SECOND_MIN || y1 - y0 < 4)
+			continue;
+		ns = segment(px + (size_t)y0 * stride, w, (unsigned)(y1 - y0), stride, sub, ANPR_SEG_ROW_HYP, 0,
+			     &sub_dark);
+		for (k = 0; k < ns; k++) {
+			if (sub[k].rows != 1 || sub[k].inverted != rows[best].inverted)
+				continue;
+			for (c = 0; c < sub[k].nchars; c++)
+				sub[k].chars[c].y = (uint16_t)(sub[k].chars[c].y + y0);
+			text_box(&sub[k]);
+			/* the pair holds the crop's polarity bonus, not the strip's */
+			if (side)
+				offer_pair(&rows[best], &sub[k], sub[k].inverted == sub_dark ? 200 : 0, out, nout, max);
+			else
+				offer_pair(&sub[k], &rows[best], sub[k].inverted == sub_dark ? 200 : 0, out, nout, max);
+		}
+	}
+}
+
+/* anpr_segment (ext 1) and anpr_segment_rows (ext 0); *dark, if not NULL,
+ * is set to the polarity favoured (dark_paper below). */
+static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out, int max,
+		   int ext, int *dark)
 {
 	static const int offsets[NOFFSETS] = {3, 8, 14}; /* percent of the crop's contrast below the local mean */
 	struct work *wk;
@@ -1117,6 +1224,8 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 	for (acc = 0, x = 0; x < (lo + hi) / 2; x++)
 		acc += hist[x];
 	dark_paper = acc * 2 > (int)npx;
+	if (dark)
+		*dark = dark_paper;
 	r = H / 3; /* half the local-mean window */
 	/* the sum and area of each pixel's windows, from an integral image */
 	for (x = 0; x <= W; x++)
@@ -1184,6 +1293,10 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 	if (ext) { /* each of the best rows extended (as many as are returned, at most ANPR_SEG_ROW_HYP) */
 		int nd = 0, ns = max < ANPR_SEG_ROW_HYP ? max : ANPR_SEG_ROW_HYP;
 
+		/* the rows found, as found: second_rows adds to the list it reads */
+		memcpy(hy + cap, hy, (size_t)n * sizeof(*hy));
+		second_rows(px, w, h, stride, hy + cap, n, dark_paper, hy, &n, cap);
+
 		extend(wk, hy, n < ns ? n : ns, hy + cap, &nd, cap, (int)w);
 		n = pick(hy, n, hy + cap, nd, out, max);
 	}
@@ -1212,11 +1325,11 @@ out_free:
 int anpr_segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out,
 		 int max)
 {
-	return segment(px, w, h, stride, out, max, 1);
+	return segment(px, w, h, stride, out, max, 1, NULL);
 }
 
 int anpr_segment_rows(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out,
 		      int max)
 {
-	return segment(px, w, h, stride, out, max, 0);
+	return segment(px, w, h, stride, out, max, 0, NULL);
 }

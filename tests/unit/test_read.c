@@ -335,6 +335,30 @@ static void test_segment_two_rows_apart(void)
 	check_hyp(&h[0], &d);
 }
 
+/* A two-row plate whose rows differ in contrast (a faint top row over a
+ * dark bottom one): no one binarisation finds both rows, but some
+ * hypothesis has them both, top row first (segment.c second_rows). */
+static void test_segment_two_rows_contrast(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct drawn d;
+	int n, i, k, found = 0;
+
+	plate(px, 2, 7, 0, &d);
+	for (i = 0; i < 3; i++) /* the top row's rings redrawn 25 grey levels under the paper */
+		glyph(px, PW, d.box[i].x, d.box[i].y, d.box[i].w, d.box[i].h, 4, 185);
+	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	for (k = 0; k < n && !found; k++)
+		found = h[k].rows == 2 && h[k].row2 == 3 && some_hyp(&h[k], 1, &d, 0);
+	CU_ASSERT(found);
+	/* the rows alone (the trainer's cut) do not pair across binarisations */
+	n = anpr_segment_rows(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	for (k = 0, found = 0; k < n && !found; k++)
+		found = h[k].rows == 2 && some_hyp(&h[k], 1, &d, 0);
+	CU_ASSERT(!found);
+}
+
 /* A crop the size the FPGA sends for a far plate: enlarged, still found. */
 static void test_segment_small_crop(void)
 {
@@ -965,6 +989,7 @@ int register_read_suite(void)
 		{"segment: light characters on a dark plate", test_segment_inverted},
 		{"segment: two rows, top row first", test_segment_two_rows},
 		{"segment: two rows a text height and more apart", test_segment_two_rows_apart},
+		{"segment: two rows of different contrast", test_segment_two_rows_contrast},
 		{"segment: a 60x15 crop", test_segment_small_crop},
 		{"segment: blank, noise, bad arguments", test_segment_nothing},
 		{"tile: polarity, contrast, scale, loose box", test_tile_invariance},
