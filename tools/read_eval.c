@@ -396,7 +396,7 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 			count(&held, rows[i].text, read, now_ms() - t0);
 		if (verbose && (!read || strcmp(read, rows[i].text)))
 			printf("    %s: truth %s read %s%s\n", rows[i].file, rows[i].text, read ? read : "(nothing)",
-			       read && plates[best].rows != 2 ? " (one row)" : "");
+			       two && read && plates[best].rows != 2 ? " (one row)" : "");
 		if (why && !tiles && (!read || strcmp(read, rows[i].text)))
 			whys[crops ? why_crop(&opts, img.pixels, img.width, img.height, rows[i].text)
 				   : why_scene(&opts, &img, &rows[i])]++;

@@ -431,7 +431,11 @@ static void add_logits(const struct kernels *kn, const struct anpr_classifier *n
 		z[k] += (float)(m[k] + net->bout[k]) * net->sout[k];
 }
 
-static void run(const struct kernels *kn, const struct anpr_classifier *net, const uint8_t *tile, float *probs)
+/* The members' mean logits, softmax at net's temperature; after the first
+ * member, when it puts junk junk_margin or more above every character, the
+ * rest are not run (INFINITY: all are). */
+static void run(const struct kernels *kn, const struct anpr_classifier *net, const uint8_t *tile, float *probs,
+		float junk_margin)
 {
 	uint8_t tp[(ANPR_TILE_H + 2) * T_STRIDE];
 	const struct anpr_classifier *n;
@@ -444,8 +448,17 @@ static void run(const struct kernels *kn, const struct anpr_classifier *net, con
 			tp[(y + 1) * T_STRIDE + x + 1] = tile[y * ANPR_TILE_W + x] >> 1;
 	for (k = 0; k < ANPR_NCLASS; k++)
 		probs[k] = 0;
-	for (n = net; n; n = n->next, members++)
+	for (n = net; n; n = n->next) {
 		add_logits(kn, n, tp, probs);
+		if (!members++ && n->next && junk_margin < INFINITY) {
+			float top = probs[0];
+
+			for (k = 1; k < ANPR_CLASS_JUNK; k++)
+				top = probs[k] > top ? probs[k] : top;
+			if (probs[ANPR_CLASS_JUNK] - top >= junk_margin)
+				break;
+		}
+	}
 	for (k = 0; k < ANPR_NCLASS; k++) {
 		probs[k] = probs[k] / (float)members / net->temperature;
 		mx = probs[k] > mx ? probs[k] : mx;
@@ -460,12 +473,17 @@ static void run(const struct kernels *kn, const struct anpr_classifier *net, con
 
 void anpr_classify(const struct anpr_classifier *net, const uint8_t *tile, float *probs)
 {
-	run(pick_kernels(), net, tile, probs);
+	run(pick_kernels(), net, tile, probs, INFINITY);
+}
+
+void anpr_classify_junk_first(const struct anpr_classifier *net, const uint8_t *tile, float *probs)
+{
+	run(pick_kernels(), net, tile, probs, ANPR_JUNK_MARGIN);
 }
 
 void anpr_classify_portable(const struct anpr_classifier *net, const uint8_t *tile, float *probs)
 {
-	run(&kernels_c, net, tile, probs);
+	run(&kernels_c, net, tile, probs, INFINITY);
 }
 
 const char *anpr_classify_kernels(void)
@@ -490,7 +508,7 @@ int anpr_classify_with(const char *kernels, const struct anpr_classifier *net, c
 
 	for (i = 0; i < n; i++)
 		if (!strcmp(k[i]->name, kernels)) {
-			run(k[i], net, tile, probs);
+			run(k[i], net, tile, probs, INFINITY);
 			return ANPR_OK;
 		}
 	return ANPR_ERR_UNSUPPORTED;

@@ -144,8 +144,9 @@ static uint64_t tile_hash(const uint8_t *t)
 	return h;
 }
 
-/* The network's probabilities for tile into p (ANPR_NCLASS floats), from
- * the scope's cache when a tile of the same bytes was classified there. */
+/* The network's probabilities for tile into p (ANPR_NCLASS floats, junk
+ * first: anpr_classify_junk_first), from the scope's cache when a tile of
+ * the same bytes was classified there. */
 static void classify_tile(const struct anpr_classifier *net, const uint8_t *tile, float *p)
 {
 	struct tile_cache *c = tcache;
@@ -155,7 +156,7 @@ static void classify_tile(const struct anpr_classifier *net, const uint8_t *tile
 	tcounts.tiles++;
 	if (!c) {
 		tcounts.classified++;
-		anpr_classify(net, tile, p);
+		anpr_classify_junk_first(net, tile, p);
 		return;
 	}
 	h = tile_hash(tile);
@@ -168,7 +169,7 @@ static void classify_tile(const struct anpr_classifier *net, const uint8_t *tile
 		}
 	}
 	tcounts.classified++;
-	anpr_classify(net, tile, p);
+	anpr_classify_junk_first(net, tile, p);
 	if (c->n == TILE_MAX)
 		return;
 	c->slot[i] = (int16_t)c->n;

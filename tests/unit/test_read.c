@@ -641,6 +641,55 @@ static void test_classify_ensemble(void)
 	}
 }
 
+/* Junk first: a tile the first member calls junk by ANPR_JUNK_MARGIN gets
+ * the first member's probabilities alone (at the ensemble's temperature);
+ * any other, the whole ensemble's, bit for bit. A single network is
+ * anpr_classify either way. */
+static void test_classify_junk_first(void)
+{
+	struct anpr_classifier one = anpr_classifier_default;
+	uint8_t t[ANPR_TILE_IN];
+	float p[ANPR_NCLASS], q[ANPR_NCLASS];
+	int n, i, junk = 0, other = 0;
+	uint32_t r = 7;
+
+	CU_ASSERT_FATAL(anpr_classifier_default.next != NULL); /* the committed classifier is an ensemble */
+	one.next = NULL;
+	for (n = 0; n < 24; n++) {
+		float top = -1;
+
+		/* paper, noise, rings and bars of several sizes */
+		for (i = 0; i < ANPR_TILE_IN; i++) {
+			int x = i % ANPR_TILE_W, y = i / ANPR_TILE_W;
+
+			r = r * 1103515245u + 12345u;
+			t[i] = n == 0   ? 0
+			       : n < 8  ? (uint8_t)((r >> 24) & (n < 4 ? 0x3f : 0xff))
+			       : n < 16 ? (uint8_t)((x < 2 + n % 4 || x > 17 - n % 4 || y < 3 || y > 28) ? 255 : 0)
+					: (uint8_t)(abs(x - 10) < 1 + n % 4 ? 255 : 0);
+		}
+		anpr_classify(&one, t, q);
+		for (i = 0; i < ANPR_CLASS_JUNK; i++)
+			top = q[i] > top ? q[i] : top;
+		/* the first member's logit margin, from its probabilities */
+		if (logf(q[ANPR_CLASS_JUNK]) - logf(top) >= ANPR_JUNK_MARGIN / one.temperature + 1e-3f) {
+			anpr_classify_junk_first(&anpr_classifier_default, t, p);
+			CU_ASSERT(!memcmp(p, q, sizeof(p)));
+			junk++;
+		} else if (logf(q[ANPR_CLASS_JUNK]) - logf(top) < ANPR_JUNK_MARGIN / one.temperature - 1e-3f) {
+			anpr_classify(&anpr_classifier_default, t, q);
+			anpr_classify_junk_first(&anpr_classifier_default, t, p);
+			CU_ASSERT(!memcmp(p, q, sizeof(p)));
+			other++;
+		}
+		anpr_classify(&one, t, q);
+		anpr_classify_junk_first(&one, t, p);
+		CU_ASSERT(!memcmp(p, q, sizeof(p)));
+	}
+	CU_ASSERT(junk >= 1); /* both branches were taken */
+	CU_ASSERT(other >= 1);
+}
+
 /* What the network says about shapes whose identity is known: a ring is an
  * O, a 0 or a D; a plain upright bar a 1, an I or junk (a plate's border);
  * bare paper is junk. */
@@ -998,6 +1047,7 @@ int register_read_suite(void)
 		{"classify: vector and portable kernels agree", test_classify_kernels_agree},
 		{"classify: kernels agree on other network shapes", test_classify_kernels_agree_shapes},
 		{"classify: an ensemble averages its members' logits", test_classify_ensemble},
+		{"classify: junk first, the first member alone on its sure junk", test_classify_junk_first},
 		{"classify: rings, bars and paper", test_classify_shapes},
 		{"read: a blank crop is no plate", test_read_rejects_blank},
 		{"read: reports are self-consistent", test_read_consistent},

@@ -93,6 +93,16 @@ int anpr_tile_inverted(const uint8_t *px, unsigned w, unsigned h, size_t stride)
  * the CPU's vector instructions when it has them (x86: AVX-512 VNNI, AVX2). */
 void anpr_classify(const struct anpr_classifier *net, const uint8_t *tile, float *probs);
 
+/* Junk first: anpr_classify, except that where the first member of an
+ * ensemble puts the junk class ANPR_JUNK_MARGIN logits or more above every
+ * character's, the other members are not run and the probabilities are the
+ * first member's alone (at the ensemble's temperature). Most tiles of a
+ * frame are boxes of false candidates or of a plate's frame and bolts, which
+ * every member calls junk; the reader classifies with this (docs/reading.md
+ * section 1.3). The same as anpr_classify for a single network. */
+#define ANPR_JUNK_MARGIN 4.0f
+void anpr_classify_junk_first(const struct anpr_classifier *net, const uint8_t *tile, float *probs);
+
 /* The same in portable C only: the same probabilities, bit for bit (the
  * tests compare them), several times slower. */
 void anpr_classify_portable(const struct anpr_classifier *net, const uint8_t *tile, float *probs);
