@@ -23,12 +23,13 @@
  * uk-2row make them from the single-row crops that are read right: the
  * crop is cut between the two characters where letters and digits change
  * nearest the middle (ABC|1234, AB12|CDE), each part kept to the boxes of
- * its characters (a pixel more each way), and the second part set under
- * the first, both centred, with an eighth of the text's height of paper
- * grey (the text band's median) around each: as on a motorcycle or square
- * plate, without the frame, screws or small print of the crop. A crop whose one-row read is wrong, or
- * that has no such change, is left out (the two-row read then measures
- * the two-row path alone).
+ * its characters (a pixel more each way; what lies between the two groups,
+ * such as a separator, in neither), and the second part set under the
+ * first, both centred, with an eighth of the text's height of paper grey
+ * (the text band's median) around each: as on a motorcycle or square
+ * plate, without the frame, screws or small print of the crop. A crop
+ * whose one-row read is wrong, or that has no such change, is left out
+ * (the two-row read then measures the two-row path alone).
  *
  * --why sorts each miss into a bucket, printed with it and counted per set
  * (a scene's plate box from truth.csv is read as a crop, widened by a
@@ -254,11 +255,15 @@ static uint8_t *two_rows(const struct anpr_image *img, const struct anpr_plate_r
 	ty1 = ty1 < (int)img->height ? ty1 + 1 : ty1;
 	th = ty1 - ty0;
 	m = th / 8 + 1;
-	cut = (pr->chars[k - 1].box.x + pr->chars[k - 1].box.w + pr->chars[k].box.x) / 2;
+	/* the first part ends a pixel after its last character, the second
+	 * starts a pixel before its first: a separator between the groups (the
+	 * dot of a Brazilian plate) is in neither */
+	cut = pr->chars[k].box.x > 0 ? pr->chars[k].box.x - 1 : 0;
 	xl = pr->chars[0].box.x > 0 ? pr->chars[0].box.x - 1 : 0;
 	xr = pr->chars[n - 1].box.x + pr->chars[n - 1].box.w + 1;
 	xr = xr > (int)img->width ? (int)img->width : xr;
-	wl = cut - xl;
+	wl = pr->chars[k - 1].box.x + pr->chars[k - 1].box.w + 1 - xl;
+	wl = xl + wl > (int)img->width ? (int)img->width - xl : wl;
 	wr = xr - cut;
 	if (wl < 2 || wr < 2 || th < 4)
 		return NULL;
