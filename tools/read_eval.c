@@ -14,7 +14,9 @@
  *   uk-2row    uk-crops the same, read as uk-crops
  * and prints per set: exact-match accuracy (the plate's top-1 text equals
  * the truth), character accuracy (1 - edit distance / length, summed), found
- * rate (a plate was read at all), and ms per image; each also for the
+ * rate (a plate was read at all), and ms per image; for the plates read,
+ * their mean confidence against the exact share, the expected calibration
+ * error and the log loss (print_calib); each also for the
  * held-out fold alone (plates the classifier was not trained on: see
  * tools/train.c). In a scene the plate compared is the read plate whose box
  * overlaps the truth box most (the best plate if none does).
@@ -44,6 +46,7 @@
  *   choice   a hypothesis reads the truth, another one wins
  *   loc      (scenes) the truth box read as a crop gives the truth
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +62,46 @@ struct tally {
 	int n, exact, found, chars, chars_ok;
 	double ms;
 };
+
+/* How honest the plates' confidences are: for the plate compared with the
+ * truth, its confidence against whether it is exact, in ten bins of
+ * confidence. ECE (expected calibration error): the bins' |exact share -
+ * mean confidence|, weighted by their plates. */
+#define CAL_BINS 10
+struct calib {
+	int n[CAL_BINS], ok[CAL_BINS];
+	double conf[CAL_BINS], nll;
+};
+
+static void calib_add(struct calib *c, float conf, int ok)
+{
+	int b = (int)(conf * CAL_BINS);
+
+	b = b < 0 ? 0 : b >= CAL_BINS ? CAL_BINS - 1 : b;
+	c->n[b]++;
+	c->ok[b] += ok;
+	c->conf[b] += conf;
+	c->nll -= log(ok ? (conf > 1e-6f ? conf : 1e-6) : (conf < 1 - 1e-6f ? 1 - conf : 1e-6));
+}
+
+static void print_calib(const char *set, const char *what, const struct calib *c)
+{
+	int b, n = 0, ok = 0;
+	double conf = 0, ece = 0;
+
+	for (b = 0; b < CAL_BINS; b++) {
+		n += c->n[b];
+		ok += c->ok[b];
+		conf += c->conf[b];
+	}
+	if (!n)
+		return;
+	for (b = 0; b < CAL_BINS; b++)
+		if (c->n[b])
+			ece += fabs((double)c->ok[b] / c->n[b] - c->conf[b] / c->n[b]) * c->n[b] / n;
+	printf("  %-10s %-9s %4d plates  confidence %5.3f  exact %5.3f  ECE %5.3f  log loss %5.3f\n", set, what, n,
+	       conf / n, (double)ok / n, ece, c->nll / n);
+}
 
 static double now_ms(void)
 {
@@ -299,9 +342,12 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 {
 	struct truth_row *rows;
 	struct tally all = {0}, held = {0};
+	struct calib call, cheld;
 	int whys[NWHY] = {0};
 
 	seg_slots = 0;
+	memset(&call, 0, sizeof(call));
+	memset(&cheld, 0, sizeof(cheld));
 	struct anpr_read_opts opts = {ANPR_COUNTRY_GB, NULL};
 	int two = !strcmp(set, "br-2row") || !strcmp(set, "uk-2row"), made = 0, src_n = 0;
 	const char *src = !strcmp(set, "br-2row") ? "br-crops" : !strcmp(set, "uk-2row") ? "uk-crops" : set;
@@ -392,6 +438,11 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 			}
 			read = plates[best].text;
 		}
+		if (!tiles && np) {
+			calib_add(&call, plates[best].confidence, !strcmp(read, rows[i].text));
+			if (dataset_held_out(rows[i].text))
+				calib_add(&cheld, plates[best].confidence, !strcmp(read, rows[i].text));
+		}
 		count(&all, rows[i].text, read, now_ms() - t0);
 		if (tiles)
 			dataset_tile_key(rows[i].file, key, sizeof(key));
@@ -411,6 +462,8 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 		printf("  %-10s made of the %d of %d %s read right in one row\n", set, made, src_n, src);
 	print_tally(set, "all", &all);
 	print_tally(set, "held-out", &held);
+	print_calib(set, "conf all", &call);
+	print_calib(set, "conf held", &cheld);
 	if (why && !tiles) {
 		printf("  %-10s misses   ", set);
 		for (i = 0; i < NWHY; i++)

@@ -62,6 +62,24 @@
 #define ROW_H_LO 0.75
 #define ROW_H_HI 1.25
 #define ROW_BASE 0.25
+/* A plate's reported confidence is the posterior of its text over every
+ * text read in the crop (each at its best score over the hypotheses):
+ * exp(score / READ_TEMP) normalised. The scores are log-probabilities with
+ * the grammar's and the reader's priors and costs added; READ_TEMP is the
+ * temperature that makes them probabilities of being right, fitted on the
+ * development crops of the classifier's training folds (docs/reading.md
+ * section 1.5, "Confidence"). The least confidences below are on the
+ * classifier's product instead (confidence()). */
+#define READ_TEMP 0.35
+/* Under any, the texts the crop's hypotheses did not give also take a share:
+ * one more text of score READ_OUT_ANY. Without a grammar a plate the
+ * classifier reads poorly (a US plate, a damaged one) can have a short list
+ * whose best stands far above the rest; its own score is then low, and this
+ * level tells so. Fitted (log loss) on the same crops under any; under gb
+ * it gained nothing on the UK crops, and eu has no crops to fit it on. */
+#define READ_OUT_ANY 9.0
+#define MAX_TEXTS 128 /* distinct texts of a crop (11 hypotheses x 10 candidates at most) */
+
 /* Least confidence of a reading some format accepts, and of one none does. */
 #define MIN_CONF_GRAMMAR 0.02
 #define MIN_CONF_NONE 0.5
@@ -187,7 +205,59 @@ struct reader {
 	size_t stride;
 	struct cache_entry cache[CACHE_MAX];
 	int ncache;
+	/* every text read in the crop, with its best score (crop_posterior) */
+	char text[MAX_TEXTS][ANPR_MAX_TEXT + 1];
+	double tscore[MAX_TEXTS];
+	int ntext;
 };
+
+/* Note text read in the crop at score s (its best score is kept). */
+static void text_seen(struct reader *r, const char *t, double s)
+{
+	int i;
+
+	for (i = 0; i < r->ntext; i++)
+		if (!strcmp(r->text[i], t)) {
+			r->tscore[i] = s > r->tscore[i] ? s : r->tscore[i];
+			return;
+		}
+	if (r->ntext < MAX_TEXTS) {
+		strcpy(r->text[r->ntext], t);
+		r->tscore[r->ntext++] = s;
+	}
+}
+
+/* The posterior of text t among the crop's texts (READ_TEMP; under any,
+ * READ_OUT_ANY for the texts not read). */
+static float text_posterior(const struct reader *r, const char *t)
+{
+	double top = -INFINITY, z = 0, st = -INFINITY;
+	int i, any = r->opts->country == ANPR_COUNTRY_ANY;
+
+	for (i = 0; i < r->ntext; i++)
+		top = r->tscore[i] > top ? r->tscore[i] : top;
+	if (any && READ_OUT_ANY > top)
+		top = READ_OUT_ANY;
+	for (i = 0; i < r->ntext; i++) {
+		z += exp((r->tscore[i] - top) / READ_TEMP);
+		if (!strcmp(r->text[i], t))
+			st = r->tscore[i];
+	}
+	if (any)
+		z += exp((READ_OUT_ANY - top) / READ_TEMP);
+	return st == -INFINITY ? 0 : (float)(exp((st - top) / READ_TEMP) / z);
+}
+
+/* A reading's reported confidences: its text's and its candidates'
+ * posteriors (its characters keep the classifier's probabilities). */
+static void crop_posterior(const struct reader *r, struct anpr_plate_read *pr)
+{
+	int i;
+
+	pr->confidence = text_posterior(r, pr->text);
+	for (i = 0; i < pr->ncands; i++)
+		pr->cands[i].confidence = text_posterior(r, pr->cands[i].text);
+}
 
 /* Class probabilities of a box; hypotheses share boxes, so they are cached
  * by box for the crop (and by tile content for a scope: classify_tile). */
@@ -400,8 +470,10 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 			      (int)(sizeof(cands) / sizeof(cands[0])));
 	if (n <= 0)
 		return -INFINITY;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		sc[i] = anpr_read_score(r->opts->country, r->w, r->h, hyp, &cands[i]);
+		text_seen(r, cands[i].text, sc[i]);
+	}
 	for (i = 0; i < n; i++) { /* by score, best first */
 		for (j = i; j > 0 && sc[order[j - 1]] < sc[i]; j--)
 			order[j] = order[j - 1];
@@ -488,6 +560,7 @@ static double read_each(struct reader *r, const struct anpr_read_opts *opts, con
 	r->h = h;
 	r->stride = stride;
 	r->ncache = 0;
+	r->ntext = 0;
 	for (i = 0; i < n; i++) {
 		double s = read_hyp(r, &hyps[i], ox, oy, &cur);
 
@@ -499,6 +572,11 @@ static double read_each(struct reader *r, const struct anpr_read_opts *opts, con
 			*best = cur;
 		}
 	}
+	if (best_score > -INFINITY)
+		crop_posterior(r, best);
+	for (i = 0; all && i < n; i++)
+		if (all[i].score > -INFINITY)
+			crop_posterior(r, &all[i]);
 	return best_score;
 }
 

@@ -739,13 +739,16 @@ static void test_read_rejects_blank(void)
 }
 
 /* Whatever is read, the report is consistent: confidences are
- * probabilities, characters spell the text, boxes lie in the frame. */
+ * probabilities (the plate's is its first candidate's, and the candidates'
+ * distinct texts share at most 1: a posterior), characters spell the text,
+ * boxes lie in the frame. */
 static void test_read_consistent(void)
 {
 	static uint8_t px[PW * PH];
 	struct anpr_read_opts opts = {ANPR_COUNTRY_ANY, NULL};
 	struct anpr_plate_read out;
 	struct drawn d;
+	double sum;
 	int i;
 
 	plate(px, 1, 6, 0, &d);
@@ -757,10 +760,14 @@ static void test_read_consistent(void)
 	for (i = 0; i < out.nchars; i++) {
 		CU_ASSERT_EQUAL(out.chars[i].c, out.text[i]);
 		CU_ASSERT(out.chars[i].box.x >= 100 && out.chars[i].box.x + out.chars[i].box.w <= 100 + PW);
-		CU_ASSERT(out.chars[i].confidence >= out.confidence - 1e-6f);
+		CU_ASSERT(out.chars[i].confidence > 0 && out.chars[i].confidence <= 1);
 	}
-	for (i = 1; i < out.ncands; i++)
-		CU_ASSERT(out.cands[i].confidence <= 1);
+	CU_ASSERT_EQUAL(out.cands[0].confidence, out.confidence);
+	for (i = 0, sum = 0; i < out.ncands; i++) {
+		CU_ASSERT(out.cands[i].confidence >= 0 && out.cands[i].confidence <= 1);
+		sum += out.cands[i].confidence;
+	}
+	CU_ASSERT(sum <= 1 + 1e-5);
 }
 
 /* anpr_read_hyps reads each hypothesis alone; anpr_read_crop's reading is
@@ -784,8 +791,25 @@ static void test_read_hyps(void)
 	rc = anpr_read_crop(&opts, px, PW, PH, PW, 0, 0, NULL, &out);
 	CU_ASSERT_EQUAL(rc, best >= 0);
 	if (rc == 1 && best >= 0) {
+		char seen[ANPR_SEG_MAX_HYP * ANPR_READ_MAX_CANDS][ANPR_MAX_TEXT + 1];
+		double sum = 0;
+		int k, j, ns = 0;
+
 		CU_ASSERT_STRING_EQUAL(out.text, each[best].text);
 		CU_ASSERT_DOUBLE_EQUAL(out.score, each[best].score, 1e-9);
+		/* one posterior over the crop: the same confidence for the text
+		 * whichever hypothesis reads it, the distinct texts sharing at most 1 */
+		CU_ASSERT_EQUAL(out.confidence, each[best].confidence);
+		for (i = 0; i < n; i++)
+			for (k = 0; each[i].score > -INFINITY && k < each[i].ncands; k++) {
+				for (j = 0; j < ns && strcmp(seen[j], each[i].cands[k].text); j++)
+					;
+				if (j < ns)
+					continue;
+				strcpy(seen[ns++], each[i].cands[k].text);
+				sum += each[i].cands[k].confidence;
+			}
+		CU_ASSERT(ns >= 1 && sum <= 1 + 1e-5);
 	}
 	CU_ASSERT_EQUAL(anpr_read_hyps(NULL, px, PW, PH, PW, h, n, each), ANPR_ERR_ARG);
 }
