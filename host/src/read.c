@@ -75,10 +75,13 @@
  * one more text of score READ_OUT_ANY. Without a grammar a plate the
  * classifier reads poorly (a US plate, a damaged one) can have a short list
  * whose best stands far above the rest; its own score is then low, and this
- * level tells so. Fitted (log loss) on the same crops under any; under gb
- * it gained nothing on the UK crops, and eu has no crops to fit it on. */
+ * level tells so. Fitted (log loss) on the br-crops, the training folds and
+ * all alike; under gb it gained nothing on the UK crops, and eu has no
+ * crops to fit it on. */
 #define READ_OUT_ANY 9.0
-#define MAX_TEXTS 128 /* distinct texts of a crop (11 hypotheses x 10 candidates at most) */
+#define MAX_TEXTS 128 /* distinct texts of a crop: every candidate of every hypothesis fits */
+_Static_assert((ANPR_SEG_MAX_HYP + 1) * ANPR_READ_MAX_CANDS * 2 <= MAX_TEXTS,
+	       "anpr_read_crop's texts (its hypotheses and the FPGA's, each read_hyp's cands[]) fit text_seen's list");
 
 /* Least confidence of a reading some format accepts, and of one none does. */
 #define MIN_CONF_GRAMMAR 0.02
@@ -211,10 +214,13 @@ struct reader {
 	int ntext;
 };
 
-/* Note text read in the crop at score s (its best score is kept). */
+/* Note text read in the crop at score s (its best score is kept). When the
+ * list is full (only anpr_read_hyps with many hypotheses can fill it), the
+ * lowest-scoring text gives up its place to a higher one: it is the one
+ * that weighs least in every posterior. */
 static void text_seen(struct reader *r, const char *t, double s)
 {
-	int i;
+	int i, low = 0;
 
 	for (i = 0; i < r->ntext; i++)
 		if (!strcmp(r->text[i], t)) {
@@ -222,9 +228,15 @@ static void text_seen(struct reader *r, const char *t, double s)
 			return;
 		}
 	if (r->ntext < MAX_TEXTS) {
-		strcpy(r->text[r->ntext], t);
-		r->tscore[r->ntext++] = s;
+		low = r->ntext++;
+	} else {
+		for (i = 1; i < MAX_TEXTS; i++)
+			low = r->tscore[i] < r->tscore[low] ? i : low;
+		if (r->tscore[low] >= s)
+			return;
 	}
+	strcpy(r->text[low], t);
+	r->tscore[low] = s;
 }
 
 /* The posterior of text t among the crop's texts (READ_TEMP; under any,

@@ -78,7 +78,7 @@ struct work {
 static void src_at(int i, int n, int nwork, int *i0, int *a)
 {
 	/* source coordinate of the pixel centre, 8.8 */
-	int f = ((2 * i + 1) * n * 128) / nwork - 128;
+	int f = (int)(((int64_t)(2 * i + 1) * n * 128) / nwork) - 128;
 
 	if (f < 0)
 		f = 0;
@@ -266,6 +266,20 @@ static int char_like(const struct comp *c, int H)
 	if (c->area * 100 > w * h * 97 && w * 10 > h * 4)
 		return 0; /* a solid block; a solid bar is a 1 or an I */
 	return 1;
+}
+
+/* Could b (x bx0..bx1, height hb), under a (x ax0..ax1, height ha) with
+ * space rows between them, be the bottom row of a plate whose top row is a?
+ * The space at most ROW_GAP10 tenths of a's height, overlapping across by at
+ * least half the narrower (inclusive bounds), heights within 1.7x. rows_of
+ * counts the space one row more than there is (its bottom row's top minus
+ * the top row's last row): kept, since the trainer's rows are cut by it. */
+static int stacked(int ax0, int ax1, int ha, int bx0, int bx1, int hb, int space)
+{
+	int ox = (ax1 < bx1 ? ax1 : bx1) - (ax0 > bx0 ? ax0 : bx0);
+	int span = ax1 - ax0 < bx1 - bx0 ? ax1 - ax0 : bx1 - bx0;
+
+	return space * 10 <= ha * ROW_GAP10 && ox * 2 >= span && ha * 10 <= hb * 17 && hb * 10 <= ha * 17;
 }
 
 struct row {
@@ -892,14 +906,10 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 		}
 		for (j = 0; j < nrows; j++) {
 			const struct row *a = &rows[i], *b = &rows[j];
-			int ha = a->hsum / a->n, hb = b->hsum / b->n;
-			int ox = (a->x1 < b->x1 ? a->x1 : b->x1) - (a->x0 > b->x0 ? a->x0 : b->x0);
-			int span = (a->x1 - a->x0 < b->x1 - b->x0 ? a->x1 - a->x0 : b->x1 - b->x0);
 			int n2;
 
-			/* b is a bottom row under a: disjoint in y, overlapping in x */
-			if (j == i || b->y0 <= a->y1 || (b->y0 - a->y1) * 10 > ha * ROW_GAP10 || ox * 2 < span ||
-			    ha * 10 > hb * 17 || hb * 10 > ha * 17)
+			if (j == i || b->y0 <= a->y1 ||
+			    !stacked(a->x0, a->x1, a->hsum / a->n, b->x0, b->x1, b->hsum / b->n, b->y0 - a->y1))
 				continue;
 			n2 = row_boxes(wk, b, boxes + n, ANPR_SEG_MAX_CHARS - n, 0, NULL);
 			emit(wk, boxes, n + n2, n, 2, inverted, row_score(wk, a) + row_score(wk, b) + bonus, cw_,
@@ -1054,45 +1064,30 @@ static int any_ink(const uint8_t *bin, size_t n)
 static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out, int max,
 		   int ext, int *dark);
 
-/* A hypothesis's row extent, crop pixels: x0 x1 y0 y1 (end exclusive) and
- * the mean box height. */
-static void row_extent(const struct anpr_seg_hyp *h, int *e)
+/* The mean height of a hypothesis's boxes. */
+static int mean_h(const struct anpr_seg_hyp *h)
 {
 	int i, hs = 0;
 
-	e[0] = e[2] = 1 << 30;
-	e[1] = e[3] = 0;
-	for (i = 0; i < h->nchars; i++) {
-		const struct anpr_box *b = &h->chars[i];
-
-		e[0] = b->x < e[0] ? b->x : e[0];
-		e[1] = b->x + b->w > e[1] ? b->x + b->w : e[1];
-		e[2] = b->y < e[2] ? b->y : e[2];
-		e[3] = b->y + b->h > e[3] ? b->y + b->h : e[3];
-		hs += b->h;
-	}
-	e[4] = h->nchars ? hs / h->nchars : 0;
+	for (i = 0; i < h->nchars; i++)
+		hs += h->chars[i].h;
+	return h->nchars ? hs / h->nchars : 0;
 }
 
 /* Offer single rows a over b as a two-row hypothesis into out[0..*nout)
- * (capacity max) if they line up as rows_of's pairs do: b under a, the gap
- * at most ROW_GAP10 tenths of a's height, overlapping by half the narrower
- * across, heights within 1.7x; scored as rows_of scores its pairs (bonus:
- * the polarity's, which both scores hold). */
+ * (capacity max) if they line up as rows_of's pairs do (stacked, on their
+ * text boxes); scored as rows_of scores its pairs (bonus: the polarity's,
+ * which both scores hold). */
 static void offer_pair(const struct anpr_seg_hyp *a, const struct anpr_seg_hyp *b, int bonus,
 		       struct anpr_seg_hyp *out, int *nout, int max)
 {
-	int ea[5], eb[5], ox, span, k;
+	const struct anpr_box *ta = &a->text, *tb = &b->text;
 	struct anpr_seg_hyp h;
+	int k;
 
-	if (a->rows != 1 || b->rows != 1 || a->inverted != b->inverted || a->nchars + b->nchars > ANPR_SEG_MAX_CHARS)
-		return;
-	row_extent(a, ea);
-	row_extent(b, eb);
-	ox = (ea[1] < eb[1] ? ea[1] : eb[1]) - (ea[0] > eb[0] ? ea[0] : eb[0]);
-	span = ea[1] - ea[0] < eb[1] - eb[0] ? ea[1] - ea[0] : eb[1] - eb[0];
-	if (eb[2] < ea[3] || (eb[2] - ea[3]) * 10 > ea[4] * ROW_GAP10 || ox * 2 < span || ea[4] * 10 > eb[4] * 17 ||
-	    eb[4] * 10 > ea[4] * 17)
+	if (a->rows != 1 || b->rows != 1 || a->inverted != b->inverted || a->nchars + b->nchars > ANPR_SEG_MAX_CHARS ||
+	    tb->y < ta->y + ta->h ||
+	    !stacked(ta->x, ta->x + ta->w - 1, mean_h(a), tb->x, tb->x + tb->w - 1, mean_h(b), tb->y - (ta->y + ta->h)))
 		return;
 	h = *a;
 	h.rows = 2;
@@ -1108,37 +1103,48 @@ static void offer_pair(const struct anpr_seg_hyp *a, const struct anpr_seg_hyp *
 /* Two-row plates whose rows no one binarisation finds together: the rows
  * of such a plate often differ in contrast, or a threshold that suits one
  * joins the other's characters. Every two single rows of rows[0..n) (from
- * any binarisations of one polarity) offered as a pair; then the strip
- * above and the strip below the best single row of 3 or more, where either
- * is at least SECOND_MIN tenths of its height, segmented on its own (its
- * own working scale and local means: a row half a two-row crop's height
- * is small against windows set by the whole) and each row found there
- * offered with it. */
+ * any binarisations of one polarity; one binarisation's own pairs are
+ * already there) are offered as a pair. Then, in a crop at most
+ * SECOND_ASPECT times as wide as high (a two-row plate's, not a long strip
+ * of clutter), the strip above and the strip below the best single row of
+ * 3 to SECOND_MAX_CHARS characters, each as far as a row that could pair
+ * with it reaches, are segmented on their own (their own working scale and
+ * local means: a row half a two-row crop's height is small against windows
+ * sized by the whole) and each row found there offered with it; a strip
+ * under SECOND_MIN tenths of the row's height, or over SECOND_ASPECT * 2
+ * times as wide as high, is not. */
 #define SECOND_MIN 6
 #define SECOND_MAX_CHARS 5
+#define SECOND_ASPECT 4
 static void second_rows(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_seg_hyp *rows,
 			int n, int dark_paper, struct anpr_seg_hyp *out, int *nout, int max)
 {
 	struct anpr_seg_hyp sub[ANPR_SEG_ROW_HYP];
-	int i, j, best = -1, e[5], side, sub_dark = 0;
+	int i, j, best = -1, side, sub_dark = 0, hr;
+	const struct anpr_box *t;
 
 	for (i = 0; i < n; i++)
 		for (j = 0; j < n; j++)
 			if (i != j)
 				offer_pair(&rows[i], &rows[j], rows[i].inverted == dark_paper ? 200 : 0, out, nout, max);
+	if (w > SECOND_ASPECT * h)
+		return;
 	for (i = 0; i < n && best < 0; i++)
 		if (rows[i].rows == 1 && rows[i].nchars >= 3)
 			best = i;
 	if (best < 0 || rows[best].nchars > SECOND_MAX_CHARS)
 		return;
-	row_extent(&rows[best], e);
+	t = &rows[best].text;
+	hr = mean_h(&rows[best]);
 	for (side = 0; side < 2; side++) {
-		int y0 = side ? e[3] : 0, y1 = side ? (int)h : e[2], ns, k, c, reach = e[4] * (ROW_GAP10 + 17) / 10;
+		/* below: a gap of 1.5 row heights and a row 1.7 times as high; above,
+		 * the gap is 1.5 heights of that taller row */
+		int reach = side ? hr * (ROW_GAP10 + 17) / 10 : hr * (ROW_GAP10 * 17 / 10 + 17) / 10;
+		int y0 = side ? t->y + t->h : t->y - reach, y1 = side ? t->y + t->h + reach : t->y, ns, k, c;
 
-		/* as far as a row that would pair can reach */
-		y0 = side ? y0 : y1 - reach > 0 ? y1 - reach : 0;
-		y1 = side ? (y0 + reach < (int)h ? y0 + reach : (int)h) : y1;
-		if ((y1 - y0) * 10 < e[4] * SECOND_MIN || y1 - y0 < 4)
+		y0 = y0 < 0 ? 0 : y0;
+		y1 = y1 > (int)h ? (int)h : y1;
+		if ((y1 - y0) * 10 < hr * SECOND_MIN || y1 - y0 < 4 || (int)w > 2 * SECOND_ASPECT * (y1 - y0))
 			continue;
 		ns = segment(px + (size_t)y0 * stride, w, (unsigned)(y1 - y0), stride, sub, ANPR_SEG_ROW_HYP, 0,
 			     &sub_dark);

@@ -75,15 +75,21 @@ check "classify: char, confidence, top three" \
 
 if [ -d "$DATA/uk-crops" ] && [ -d "$DATA/gb-chars" ]; then
 	# exact reads of the UK crops, and the plate JSON shape on real reads
-	ok=0 n=0
+	# and how honest the confidences are: the plates' mean confidence (in
+	# ten-thousandths) against the share read exactly
+	ok=0 n=0 conf=0
 	while IFS=, read -r file text _; do
 		[ "$file" = file ] && continue
 		n=$((n + 1))
 		line=$("$ANPR" read --json --crop "$DATA/uk-crops/$file")
 		grep -q "\"plates\":\[{\"text\":\"$text\",\"confidence\":" <<<"$line" && ok=$((ok + 1))
+		c=$(sed -nE 's/^.*"plates":\[\{"text":"[0-9A-Z]*","confidence":([0-9.]+).*$/\1/p' <<<"$line")
+		conf=$((conf + $(awk -v c="${c:-0}" 'BEGIN { printf "%d", c * 10000 + 0.5 }')))
 	done < "$DATA/uk-crops/truth.csv"
-	echo "  uk-crops: $ok of $n read exactly"
+	echo "  uk-crops: $ok of $n read exactly, mean confidence $((conf / n / 100)) %"
 	check "read: at least 50% of uk-crops exact" test $((ok * 100)) -ge $((n * 50))
+	diff=$((conf / n - ok * 10000 / n))
+	check "read: uk-crops' mean confidence within 10 points of their exact share" test ${diff#-} -le 1000
 	line=$("$ANPR" read --json --crop "$DATA/uk-crops/uk_0160.png")
 	check "read: plate fields" grep -Eq '"plates":\[\{"text":"[0-9A-Z]+","confidence":[0-9.]+,"box":\[[0-9]+,[0-9]+,[0-9]+,[0-9]+\],"rows":[12],"format":"[a-z-]+","candidates":\[\{"text":"[0-9A-Z]+","confidence":[0-9.]+\}.*\],"chars":\[\{"c":"[0-9A-Z]","confidence":[0-9.]+,"box":\[' <<<"$line"
 	ok=$("$ANPR" classify --json $(ls "$DATA"/gb-chars/*.png | sed -n '1~10p') |

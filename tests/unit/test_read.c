@@ -797,8 +797,7 @@ static void test_read_hyps(void)
 
 		CU_ASSERT_STRING_EQUAL(out.text, each[best].text);
 		CU_ASSERT_DOUBLE_EQUAL(out.score, each[best].score, 1e-9);
-		/* one posterior over the crop: the same confidence for the text
-		 * whichever hypothesis reads it, the distinct texts sharing at most 1 */
+		/* one posterior over the crop: the distinct texts share at most 1 */
 		CU_ASSERT_EQUAL(out.confidence, each[best].confidence);
 		for (i = 0; i < n; i++)
 			for (k = 0; each[i].score > -INFINITY && k < each[i].ncands; k++) {
@@ -812,6 +811,35 @@ static void test_read_hyps(void)
 		CU_ASSERT(ns >= 1 && sum <= 1 + 1e-5);
 	}
 	CU_ASSERT_EQUAL(anpr_read_hyps(NULL, px, PW, PH, PW, h, n, each), ANPR_ERR_ARG);
+}
+
+/* A plate's confidence is its text's posterior over the crop: every
+ * hypothesis that reads the same text reports the same confidence, although
+ * each reads it from other boxes (whose classifier probabilities, and their
+ * product, differ). Here: a two-row plate whose faint top row several
+ * hypotheses skip, each reading the bottom row alone. */
+static void test_read_posterior(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_read_opts opts = {ANPR_COUNTRY_ANY, NULL};
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct anpr_plate_read each[ANPR_SEG_MAX_HYP];
+	struct drawn d;
+	int n, i, j, pairs = 0;
+
+	plate(px, 2, 7, 0, &d);
+	for (i = 0; i < 3; i++)
+		glyph(px, PW, d.box[i].x, d.box[i].y, d.box[i].w, d.box[i].h, 4, 185);
+	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	CU_ASSERT_FATAL(anpr_read_hyps(&opts, px, PW, PH, PW, h, n, each) == n);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (each[i].score > -INFINITY && each[j].score > -INFINITY && !strcmp(each[i].text, each[j].text)) {
+				pairs++;
+				CU_ASSERT_EQUAL(each[i].confidence, each[j].confidence);
+				CU_ASSERT(each[i].confidence > 0 && each[i].confidence <= 1);
+			}
+	CU_ASSERT(pairs >= 1); /* some text is read by two hypotheses: the check ran */
 }
 
 /* Within a scope (anpr_read_scope_begin: a frame's reads), two boxes whose
@@ -1076,6 +1104,7 @@ int register_read_suite(void)
 		{"read: a blank crop is no plate", test_read_rejects_blank},
 		{"read: reports are self-consistent", test_read_consistent},
 		{"read: each hypothesis alone, the best is the crop's", test_read_hyps},
+		{"read: one confidence per text, whichever hypothesis reads it", test_read_posterior},
 		{"read: boxes with the same tile share a classification in a scope", test_read_tile_cache},
 		CU_TEST_INFO_NULL,
 	};

@@ -9,8 +9,13 @@
  * confident; otherwise the candidate is rejected as not a plate.
  *
  * Confidences are probabilities: a character's is the calibrated classifier
- * probability of the class read; a plate's is the product over its slots
- * (the characters read, and the slots skipped as not characters).
+ * probability of the class read; a plate's (and each candidate text's) is
+ * the probability that the text is right, as the posterior of the text over
+ * every text the crop's hypotheses read, from their scores (fitted on the
+ * development crops: docs/reading.md section 1.5, "Confidence"). The
+ * rejection of a doubtful reading uses the classifier's product over the
+ * slots instead (the characters read, and the slots skipped as not
+ * characters).
  */
 #ifndef ANPR_READ_H
 #define ANPR_READ_H
@@ -82,7 +87,10 @@ double anpr_read_score(enum anpr_country country, unsigned w, unsigned h, const 
 /* Diagnostics: read each of the n segmentation hypotheses of a crop (as
  * anpr_read_crop does before choosing) into out[0..n); out[i].score is
  * -INFINITY when hypothesis i gave no acceptable reading (its text may
- * still be filled). Returns n or ANPR_ERR_ARG. */
+ * still be filled, its confidence then the classifier's product that
+ * rejected it); the others' confidences are the posteriors over all n
+ * hypotheses' texts, as anpr_read_crop reports them. Returns n or
+ * ANPR_ERR_ARG. */
 int anpr_read_hyps(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h, size_t stride,
 		   const struct anpr_seg_hyp *hyps, int n, struct anpr_plate_read *out);
 
