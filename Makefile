@@ -97,9 +97,9 @@ $(BUILD)/san/%.o: %.c | $(BUILD)/san
 
 -include $(shell find $(BUILD)/obj $(BUILD)/san -name '*.d' 2>/dev/null)
 
-# the classifier's dot products and the segmenter's per-pixel passes (the binarisation)
-# are the host's inner loops: vectorised (integer code: the same results at any -O)
-$(BUILD)/obj/host/src/classify.o $(BUILD)/obj/host/src/segment.o: CFLAGS += -O3
+# the classifier's dot products, the segmenter's per-pixel passes (the binarisation) and the C
+# model's edge pass are the host's inner loops: vectorised (integer code: the same results at any -O)
+$(BUILD)/obj/host/src/classify.o $(BUILD)/obj/host/src/segment.o $(BUILD)/obj/sim/model/anpr_model.o: CFLAGS += -O3
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 san = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
