@@ -16,7 +16,9 @@
  * the truth), character accuracy (1 - edit distance / length, summed), found
  * rate (a plate was read at all), and ms per image; for the plates read,
  * their mean confidence against the exact share, the expected calibration
- * error and the log loss (print_calib); each also for the
+ * error and the log loss (print_calib); in a scene, the plates read off the
+ * truth box a frame (other vehicles' plates, but mostly false candidates),
+ * all and those with confidence 0.5 or more; each also for the
  * held-out fold alone (plates the classifier was not trained on: see
  * tools/train.c). In a scene the plate compared is the read plate whose box
  * overlaps the truth box most (the best plate if none does).
@@ -343,6 +345,7 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 	struct truth_row *rows;
 	struct tally all = {0}, held = {0};
 	struct calib call, cheld;
+	int elsewhere = 0, elsewhere_sure = 0; /* a scene's plates off the truth box (all, and confidence >= 0.5) */
 	int whys[NWHY] = {0};
 
 	seg_slots = 0;
@@ -437,6 +440,15 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 				}
 			}
 			read = plates[best].text;
+			for (k = 0; rows[i].has_box && k < np; k++) {
+				struct anpr_box t = {(uint16_t)rows[i].x, (uint16_t)rows[i].y, (uint16_t)rows[i].w,
+						     (uint16_t)rows[i].h};
+
+				if (!anpr_box_overlap(&plates[k].box, &t)) {
+					elsewhere++;
+					elsewhere_sure += plates[k].confidence >= 0.5f;
+				}
+			}
 		}
 		if (!tiles && np) {
 			calib_add(&call, plates[best].confidence, !strcmp(read, rows[i].text));
@@ -464,6 +476,9 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 	print_tally(set, "held-out", &held);
 	print_calib(set, "conf all", &call);
 	print_calib(set, "conf held", &cheld);
+	if (!crops && !tiles && all.n)
+		printf("  %-10s elsewhere %4d images  plates off the truth box %5.2f a frame, with confidence >= 0.5 %5.2f\n",
+		       set, all.n, (double)elsewhere / all.n, (double)elsewhere_sure / all.n);
 	if (why && !tiles) {
 		printf("  %-10s misses   ", set);
 		for (i = 0; i < NWHY; i++)

@@ -71,14 +71,18 @@
  * section 1.5, "Confidence"). The least confidences below are on the
  * classifier's product instead (confidence()). */
 #define READ_TEMP 0.35
-/* Under any, the texts the crop's hypotheses did not give also take a share:
- * one more text of score READ_OUT_ANY. Without a grammar a plate the
- * classifier reads poorly (a US plate, a damaged one) can have a short list
- * whose best stands far above the rest; its own score is then low, and this
- * level tells so. Fitted (log loss) on the br-crops, the training folds and
- * all alike; under gb it gained nothing on the UK crops, and eu has no
- * crops to fit it on. */
+/* The texts the crop's hypotheses did not give also take a share: one more
+ * text of score READ_OUT_ANY under any, READ_OUT elsewhere. A crop read
+ * poorly can have a short list whose best stands far above the rest: a
+ * false candidate's two characters (A1, a cherished mark under gb), a plate
+ * the classifier never saw (a US one under any). Its own score is then low,
+ * and this level tells so. READ_OUT_ANY was fitted (log loss) on br-crops,
+ * the training folds and all alike. READ_OUT is the highest level that
+ * leaves the UK crops' log loss as it was (0.125, 0.128 at 6, 0.161 at 7):
+ * a right plate scores 7 to 11, the reads of a scene's false candidates 1
+ * to 5 (docs/reading.md section 1.5, "Confidence"). */
 #define READ_OUT_ANY 9.0
+#define READ_OUT 6.0
 #define MAX_TEXTS 128 /* distinct texts of a crop: every candidate of every hypothesis fits */
 _Static_assert((ANPR_SEG_MAX_HYP + 1) * ANPR_READ_MAX_CANDS * 2 <= MAX_TEXTS,
 	       "anpr_read_crop's texts (its hypotheses and the FPGA's, each read_hyp's cands[]) fit text_seen's list");
@@ -239,24 +243,21 @@ static void text_seen(struct reader *r, const char *t, double s)
 	r->tscore[low] = s;
 }
 
-/* The posterior of text t among the crop's texts (READ_TEMP; under any,
- * READ_OUT_ANY for the texts not read). */
+/* The posterior of text t among the crop's texts and the ones not read
+ * (READ_TEMP, READ_OUT_ANY, READ_OUT). */
 static float text_posterior(const struct reader *r, const char *t)
 {
-	double top = -INFINITY, z = 0, st = -INFINITY;
-	int i, any = r->opts->country == ANPR_COUNTRY_ANY;
+	double out = r->opts->country == ANPR_COUNTRY_ANY ? READ_OUT_ANY : READ_OUT, top = out, z, st = -INFINITY;
+	int i;
 
 	for (i = 0; i < r->ntext; i++)
 		top = r->tscore[i] > top ? r->tscore[i] : top;
-	if (any && READ_OUT_ANY > top)
-		top = READ_OUT_ANY;
+	z = exp((out - top) / READ_TEMP);
 	for (i = 0; i < r->ntext; i++) {
 		z += exp((r->tscore[i] - top) / READ_TEMP);
 		if (!strcmp(r->text[i], t))
 			st = r->tscore[i];
 	}
-	if (any)
-		z += exp((READ_OUT_ANY - top) / READ_TEMP);
 	return st == -INFINITY ? 0 : (float)(exp((st - top) / READ_TEMP) / z);
 }
 
