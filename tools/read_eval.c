@@ -345,7 +345,9 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 	struct truth_row *rows;
 	struct tally all = {0}, held = {0};
 	struct calib call, cheld;
-	int elsewhere = 0, elsewhere_sure = 0; /* a scene's plates off the truth box (all, and confidence >= 0.5) */
+	/* a scene's plates off the truth box (all, and confidence >= 0.5), over
+	 * the frames read that have a truth box */
+	int elsewhere = 0, elsewhere_sure = 0, scene_frames = 0;
 	int whys[NWHY] = {0};
 
 	seg_slots = 0;
@@ -426,6 +428,8 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 		} else if (anpr_read_frame(&opts, p, img.pixels, img.width, img.height, plates, ANPR_READ_MAX_PLATES,
 					   &np)) {
 			fprintf(stderr, "read_eval: %s: %s\n", path, anpr_pipe_errmsg(p));
+		} else if (rows[i].has_box) {
+			scene_frames++;
 		}
 		if (!tiles && np) {
 			best = 0;
@@ -476,9 +480,9 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 	print_tally(set, "held-out", &held);
 	print_calib(set, "conf all", &call);
 	print_calib(set, "conf held", &cheld);
-	if (!crops && !tiles && all.n)
+	if (scene_frames)
 		printf("  %-10s elsewhere %4d images  plates off the truth box %5.2f a frame, with confidence >= 0.5 %5.2f\n",
-		       set, all.n, (double)elsewhere / all.n, (double)elsewhere_sure / all.n);
+		       set, scene_frames, (double)elsewhere / scene_frames, (double)elsewhere_sure / scene_frames);
 	if (why && !tiles) {
 		printf("  %-10s misses   ", set);
 		for (i = 0; i < NWHY; i++)

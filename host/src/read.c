@@ -72,15 +72,17 @@
  * classifier's product instead (confidence()). */
 #define READ_TEMP 0.35
 /* The texts the crop's hypotheses did not give also take a share: one more
- * text of score READ_OUT_ANY under any, READ_OUT elsewhere. A crop read
- * poorly can have a short list whose best stands far above the rest: a
- * false candidate's two characters (A1, a cherished mark under gb), a plate
- * the classifier never saw (a US one under any). Its own score is then low,
- * and this level tells so. READ_OUT_ANY was fitted (log loss) on br-crops,
- * the training folds and all alike. READ_OUT is the highest level that
- * leaves the UK crops' log loss as it was (0.125, 0.128 at 6, 0.161 at 7):
- * a right plate scores 7 to 11, the reads of a scene's false candidates 1
- * to 5 (docs/reading.md section 1.5, "Confidence"). */
+ * text of score READ_OUT_ANY under any, READ_OUT under every other country
+ * (gb, eu, br). A crop read poorly can have a short list whose best stands
+ * far above the rest: a false candidate's two characters (A1, a cherished
+ * mark under gb), a plate the classifier never saw (a US one under any).
+ * Its own score is then low, and this level tells so. READ_OUT_ANY was
+ * fitted (log loss) on br-crops, the training folds and all alike. READ_OUT
+ * is the highest level that leaves the UK crops' log loss as it was (0.125,
+ * 0.128 at 6, 0.161 at 7): right plates score from 6.5 (their 5th
+ * percentile 6.5 to 9.1 by set), the reads of a scene's false candidates
+ * mostly 1 to 5 (p95 5.5 to 7.6) (docs/reading.md section 1.5,
+ * "Confidence"). */
 #define READ_OUT_ANY 9.0
 #define READ_OUT 6.0
 #define MAX_TEXTS 128 /* distinct texts of a crop: every candidate of every hypothesis fits */

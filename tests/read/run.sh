@@ -102,19 +102,30 @@ else
 fi
 if [ -d "$DATA/eu-scenes" ]; then
 	# a scene's false candidates are read, but not with confidence: the
-	# plates read away from the plate (in hundredths of a plate a frame)
-	frames=0 sure=0
+	# plates read away from the plate with confidence >= 0.5, a frame; and
+	# the plates themselves are read (so that reading nothing cannot pass)
+	frames=0 sure=0 right=0 failed=0
 	while IFS=, read -r file text x y w h; do
 		[ "$file" = file ] && continue
 		frames=$((frames + 1))
-		n=$("$ANPR" read --json --country eu "$DATA/eu-scenes/$file" |
-			grep -oE '"text":"[0-9A-Z]*","confidence":[0-9.]+,"box":\[[0-9]+,[0-9]+,[0-9]+,[0-9]+\],"rows"' |
-			sed -E 's/.*"confidence":([0-9.]+),"box":\[([0-9]+),([0-9]+),([0-9]+),([0-9]+)\].*/\1 \2 \3 \4 \5/' |
-			awk -v tx="$x" -v ty="$y" -v tw="$w" -v th="$h" \
-				'$1 >= 0.5 && ($2 >= tx + tw || tx >= $2 + $4 || $3 >= ty + th || ty >= $3 + $5) { n++ } END { print n + 0 }')
-		sure=$((sure + n))
+		h=${h%$'\r'}
+		if ! line=$("$ANPR" read --json --country eu "$DATA/eu-scenes/$file"); then
+			failed=$((failed + 1))
+			continue
+		fi
+		read -r off ok <<<"$(grep -oE '"text":"[0-9A-Z]*","confidence":[0-9.]+,"box":\[[0-9]+,[0-9]+,[0-9]+,[0-9]+\],"rows"' <<<"$line" |
+			sed -E 's/^"text":"([0-9A-Z]*)","confidence":([0-9.]+),"box":\[([0-9]+),([0-9]+),([0-9]+),([0-9]+)\].*/\1 \2 \3 \4 \5 \6/' |
+			awk -v t="$text" -v tx="$x" -v ty="$y" -v tw="$w" -v th="$h" '
+				{ off = $3 >= tx + tw || tx >= $3 + $5 || $4 >= ty + th || ty >= $4 + $6 }
+				off && $2 >= 0.5 { n++ }
+				!off && $1 == t { ok = 1 }
+				END { print n + 0, ok + 0 }')"
+		sure=$((sure + off))
+		right=$((right + ok))
 	done < "$DATA/eu-scenes/truth.csv"
-	echo "  eu-scenes: $sure plates read away from the plate with confidence >= 0.5 in $frames frames"
+	echo "  eu-scenes: $right of $frames read on the plate, $sure plates read away from it with confidence >= 0.5, $failed failed"
+	check "read: eu-scenes read, none failing, at least 70% right on the plate" \
+		test "$failed" -eq 0 -a $((right * 100)) -ge $((frames * 70))
 	check "read: eu-scenes' false candidates under 0.5 a frame with confidence >= 0.5" test $((sure * 2)) -lt "$frames"
 fi
 exit $fail
