@@ -320,10 +320,30 @@ static anpr_model *model_records(const uint8_t **mb, const uint8_t **ml, size_t 
 	return m;
 }
 
-static int bench_sim(void)
+/* A Verilated pipeline configured with the defaults at W x H (its
+ * parameters' max width into *max_width when not NULL); exits on failure. */
+static anpr_sim *sim_open(unsigned *max_width)
 {
 	struct anpr_model_params par;
 	struct anpr_model_cfg cfg;
+	anpr_sim *sim;
+
+	anpr_sim_params(&par);
+	anpr_model_cfg_default(&par, &cfg, W, H);
+	sim = anpr_sim_new(NULL);
+	if (!sim) {
+		fprintf(stderr, "bench_pipeline: simulator setup failed\n");
+		exit(2);
+	}
+	anpr_sim_configure(sim, &cfg);
+	if (max_width)
+		*max_width = par.max_width;
+	return sim;
+}
+
+static int bench_sim(void)
+{
+	unsigned max_width;
 	anpr_sim *sim;
 	anpr_model *m;
 	size_t nf = nframes + 1; /* one more frame, blank: its SOF ends the last one */
@@ -341,19 +361,12 @@ static int bench_sim(void)
 	memset(fs, 0, nf * sizeof(*fs));
 	for (size_t i = 0; i < nf; i++)
 		fs[i].eol = xmalloc(H * sizeof(uint64_t));
-	anpr_sim_params(&par);
-	anpr_model_cfg_default(&par, &cfg, W, H);
-	sim = anpr_sim_new(NULL);
-	if (!sim) {
-		fprintf(stderr, "bench_pipeline: simulator setup failed\n");
-		exit(2);
-	}
-	anpr_sim_configure(sim, &cfg);
+	sim = sim_open(&max_width);
 	budget = anpr_sim_cycles(sim) + 4 * (uint64_t)nf * NPIX + 10000000;
 
 	printf("\nRTL run: %zu frames of %ux%u (%zu synthetic, %zu real) back to back, then the SOF "
 	       "of a blank frame; input always valid, output always ready (up5k build, MAX_W %u)\n",
-	       nframes, W, H, nsyn, nreal, par.max_width);
+	       nframes, W, H, nsyn, nreal, max_width);
 	fflush(stdout);
 	t0 = now(CLOCK_MONOTONIC);
 	cpu0 = now(CLOCK_PROCESS_CPUTIME_ID);
@@ -648,8 +661,6 @@ struct sensor_timing {
 
 static int bench_fifo_one(const struct sensor_timing *t, const uint8_t *model_bytes, size_t model_len)
 {
-	struct anpr_model_params par;
-	struct anpr_model_cfg cfg;
 	anpr_sim *sim;
 	const size_t cap = NPIX; /* a frame: the run stops if the FIFO would need more */
 	uint8_t *q = xmalloc(cap), *qf = xmalloc(cap); /* pixel, flags: 1 SOF, 2 EOL */
@@ -660,14 +671,7 @@ static int bench_fifo_one(const struct sensor_timing *t, const uint8_t *model_by
 	int overflow = 0, quiet = 0, idle = 0;
 
 	memset(frame_max, 0, (nframes + 1) * sizeof(*frame_max));
-	anpr_sim_params(&par);
-	anpr_model_cfg_default(&par, &cfg, W, H);
-	sim = anpr_sim_new(NULL);
-	if (!sim) {
-		fprintf(stderr, "bench_pipeline: simulator setup failed\n");
-		exit(2);
-	}
-	anpr_sim_configure(sim, &cfg);
+	sim = sim_open(NULL);
 	budget = anpr_sim_cycles(sim) + (uint64_t)(nframes + 2) * t->htotal * t->vtotal + 10000000;
 	/* until the blank frame's SOF is taken (it ends the last frame), then
 	 * until the last records have left and the pipeline idles */
