@@ -245,33 +245,29 @@ static void text_seen(struct reader *r, const char *t, double s)
 	r->tscore[low] = s;
 }
 
-/* The posterior of text t among the crop's texts and the ones not read
- * (READ_TEMP, READ_OUT_ANY, READ_OUT). */
-static float text_posterior(const struct reader *r, const char *t)
+/* A reading's reported confidences: its text's and its candidates'
+ * posteriors among the crop's texts and the ones not read (READ_TEMP,
+ * READ_OUT_ANY, READ_OUT); its characters keep the classifier's
+ * probabilities. */
+static void crop_posterior(const struct reader *r, struct anpr_plate_read *pr)
 {
-	double out = r->opts->country == ANPR_COUNTRY_ANY ? READ_OUT_ANY : READ_OUT, top = out, z, st = -INFINITY;
-	int i;
+	double out = r->opts->country == ANPR_COUNTRY_ANY ? READ_OUT_ANY : READ_OUT, top = out, z;
+	int i, k;
 
 	for (i = 0; i < r->ntext; i++)
 		top = r->tscore[i] > top ? r->tscore[i] : top;
 	z = exp((out - top) / READ_TEMP);
-	for (i = 0; i < r->ntext; i++) {
+	for (i = 0; i < r->ntext; i++)
 		z += exp((r->tscore[i] - top) / READ_TEMP);
-		if (!strcmp(r->text[i], t))
-			st = r->tscore[i];
+	pr->confidence = 0;
+	for (k = 0; k < pr->ncands; k++) {
+		pr->cands[k].confidence = 0;
+		for (i = 0; i < r->ntext; i++)
+			if (!strcmp(r->text[i], pr->cands[k].text))
+				pr->cands[k].confidence = (float)(exp((r->tscore[i] - top) / READ_TEMP) / z);
+		if (!strcmp(pr->cands[k].text, pr->text))
+			pr->confidence = pr->cands[k].confidence;
 	}
-	return st == -INFINITY ? 0 : (float)(exp((st - top) / READ_TEMP) / z);
-}
-
-/* A reading's reported confidences: its text's and its candidates'
- * posteriors (its characters keep the classifier's probabilities). */
-static void crop_posterior(const struct reader *r, struct anpr_plate_read *pr)
-{
-	int i;
-
-	pr->confidence = text_posterior(r, pr->text);
-	for (i = 0; i < pr->ncands; i++)
-		pr->cands[i].confidence = text_posterior(r, pr->cands[i].text);
 }
 
 /* Class probabilities of a box; hypotheses share boxes, so they are cached
