@@ -382,7 +382,7 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 		struct anpr_plate_read plates[ANPR_READ_MAX_PLATES];
 		char key[64], got[2] = {0};
 		const char *read = NULL;
-		int np = 0, k, best = -1;
+		int np = 0, k, best = -1, held_out;
 		unsigned long bo = 0;
 		double t0;
 
@@ -454,18 +454,19 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 				}
 			}
 		}
-		if (!tiles && np) {
-			calib_add(&call, plates[best].confidence, !strcmp(read, rows[i].text));
-			if (dataset_held_out(rows[i].text))
-				calib_add(&cheld, plates[best].confidence, !strcmp(read, rows[i].text));
-		}
-		count(&all, rows[i].text, read, now_ms() - t0);
 		if (tiles)
 			dataset_tile_key(rows[i].file, key, sizeof(key));
 		else
 			snprintf(key, sizeof(key), "%s", rows[i].text);
-		if (dataset_held_out(key))
+		held_out = dataset_held_out(key);
+		count(&all, rows[i].text, read, now_ms() - t0);
+		if (held_out)
 			count(&held, rows[i].text, read, now_ms() - t0);
+		if (!tiles && np) {
+			calib_add(&call, plates[best].confidence, !strcmp(read, rows[i].text));
+			if (held_out)
+				calib_add(&cheld, plates[best].confidence, !strcmp(read, rows[i].text));
+		}
 		if (verbose && (!read || strcmp(read, rows[i].text)))
 			printf("    %s: truth %s read %s%s\n", rows[i].file, rows[i].text, read ? read : "(nothing)",
 			       two && read && plates[best].rows != 2 ? " (one row)" : "");
