@@ -4,7 +4,7 @@
  *   build/train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] [--batch N]
  *               [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS]
  *               [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--din-m P]
- *               [--seg rows|all] [--members K] [--seed N] [--out FILE]
+ *               [--row-end P] [--seg rows|all] [--members K] [--seed N] [--out FILE]
  *
  * Reads DIR (default ../shared/data):
  *   gb-chars/  single-character tiles of real UK plates
@@ -556,8 +556,10 @@ static void filter3(uint8_t *p, int w, int h, int op, uint8_t *tmp)
 }
 
 /* --flag1 P: the probability that an augmented 1 gets a long flag;
- * --din-m P: that an augmented M is redrawn as the DIN M (add_din_m). */
-static float flag1_p, din_m_p;
+ * --din-m P: that an augmented M is redrawn as the DIN M (add_din_m);
+ * --row-end P: that an augmented character loses its neighbours on one
+ * side (blank_side). */
+static float flag1_p, din_m_p, row_end_p;
 
 /* Draw on p (w x h) a stroke t wide from (sx, sy) to (ex, ey) in the ink
  * level, anti-aliased over a pixel; a pixel only moves towards the ink, so
@@ -701,6 +703,23 @@ static float add_din_m(uint8_t *p, int w, int h, struct anpr_box *box, int inv)
 	return t;
 }
 
+/* Paint p (w x h) left (side 0) or right (side 1) of box with the paper's
+ * level, from a pixel past the box's edge out: the character as it stands at
+ * the start or the end of a row, with nothing beside it. Without this, the
+ * only samples that show bare plate on one side of a stroke are the junk
+ * past each row's ends (add_edge_junk), and a thin 1 or I that starts or
+ * ends a row (the bottom row of a two-row plate: 1918) is read as junk. */
+static void blank_side(uint8_t *p, int w, int h, const struct anpr_box *box, int inv, int side)
+{
+	int mn, mx, x, y, paper, x0 = side ? box->x + box->w + 1 : 0, x1 = side ? w : box->x - 1;
+
+	box_range(p, w, box, &mn, &mx);
+	paper = inv ? mn : mx;
+	for (y = 0; y < h; y++)
+		for (x = x0 < 0 ? 0 : x0; x < x1; x++)
+			p[y * w + x] = (uint8_t)paper;
+}
+
 /* An augmented tile of sample sm. */
 static void augment(const struct sample *sm, uint8_t *tile)
 {
@@ -724,6 +743,8 @@ static void augment(const struct sample *sm, uint8_t *tile)
 		add_flag(a, rw, rh, &box, sm->inv);
 	if (din_m_p > 0 && sm->label == anpr_char_class('M') && frand(0, 1) < din_m_p)
 		din_t = add_din_m(a, rw, rh, &box, sm->inv);
+	if (row_end_p > 0 && sm->label != ANPR_CLASS_JUNK && frand(0, 1) < row_end_p)
+		blank_side(a, rw, rh, &box, sm->inv, frand(0, 1) < 0.5f);
 	if (frand(0, 1) < 0.45f) { /* a small, far or low-resolution character */
 		float f = frand(7, 20) / (float)box.h;
 
@@ -1451,6 +1472,8 @@ int main(int argc, char **argv)
 			flag1_p = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--din-m") && i + 1 < argc)
 			din_m_p = strtof(argv[++i], NULL);
+		else if (!strcmp(argv[i], "--row-end") && i + 1 < argc)
+			row_end_p = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--balance") && i + 1 < argc)
 			balance = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--font-skip") && i + 1 < argc)
@@ -1469,7 +1492,7 @@ int main(int argc, char **argv)
 			out = argv[++i];
 		else {
 			fprintf(stderr, "usage: train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] "
-					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--din-m P] [--seg rows|all] [--members K] [--seed N] [--out FILE]\n");
+					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--din-m P] [--row-end P] [--seg rows|all] [--members K] [--seed N] [--out FILE]\n");
 			return 1;
 		}
 	}
@@ -1540,6 +1563,8 @@ int main(int argc, char **argv)
 		snprintf(extra, sizeof(extra), " --flag1 %g", (double)flag1_p);
 	if (din_m_p > 0)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " --din-m %g", (double)din_m_p);
+	if (row_end_p > 0)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " --row-end %g", (double)row_end_p);
 	if (members > 1)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " --members %d", members);
 

@@ -454,6 +454,7 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 		       struct anpr_plate_read *out)
 {
 	float probs[ANPR_SEG_MAX_CHARS][ANPR_NCLASS], raw[ANPR_SEG_MAX_CHARS][ANPR_NCLASS];
+	float sure[ANPR_SEG_MAX_CHARS][ANPR_NCLASS];
 	struct anpr_text_cand cands[ANPR_READ_MAX_CANDS * 2];
 	int order[ANPR_READ_MAX_CANDS * 2], n, i, j, k, slot;
 	double best, sc[ANPR_READ_MAX_CANDS * 2];
@@ -474,9 +475,16 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 		}
 	}
 	/* under any, no format says whether a slot between 0 and O (1 and I)
-	 * is a letter or a digit: the reading's structure should (cand_score) */
-	if (r->opts->country == ANPR_COUNTRY_ANY)
+	 * is a letter or a digit: the reading's structure should (cand_score).
+	 * The least confidence a reading needs is then taken on the shared
+	 * probabilities too (sure): a 1 the structure reads as I (IKO8673) is
+	 * not rejected for the classifier's doubt about I alone, which let a
+	 * shorter reading that drops it win (KO8673). */
+	memcpy(sure, raw, sizeof(sure));
+	if (r->opts->country == ANPR_COUNTRY_ANY) {
 		anpr_grammar_share_lookalikes(&probs[0][0], hyp->nchars, LOOK_SHARE);
+		anpr_grammar_share_lookalikes(&sure[0][0], hyp->nchars, LOOK_SHARE);
+	}
 	n = anpr_grammar_read(r->opts->country, &probs[0][0], hyp->nchars, cands,
 			      (int)(sizeof(cands) / sizeof(cands[0])));
 	if (n <= 0)
@@ -493,7 +501,7 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 	/* the best-scoring text that is confident enough for its kind comes
 	 * first: a doubtful ungrammatical reading does not hide a sound one */
 	for (i = 0; i < n; i++) {
-		float conf = confidence(raw, probs, hyp->nchars, &cands[order[i]]);
+		float conf = confidence(sure, probs, hyp->nchars, &cands[order[i]]);
 
 		if (conf >= (cands[order[i]].grammatical ? MIN_CONF_GRAMMAR : MIN_CONF_NONE))
 			break;
@@ -505,7 +513,7 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 	order[0] = k;
 	best = sc[order[0]];
 	strcpy(out->text, cands[order[0]].text);
-	out->confidence = confidence(raw, probs, hyp->nchars, &cands[order[0]]);
+	out->confidence = confidence(sure, probs, hyp->nchars, &cands[order[0]]);
 	out->format = cands[order[0]].format;
 	out->rows = hyp->rows;
 	out->score = best;
@@ -513,7 +521,7 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 		struct anpr_text_alt *a = &out->cands[out->ncands++];
 
 		strcpy(a->text, cands[order[i]].text);
-		a->confidence = confidence(raw, probs, hyp->nchars, &cands[order[i]]);
+		a->confidence = confidence(sure, probs, hyp->nchars, &cands[order[i]]);
 	}
 	/* each character: its slot's box and the probability of its class */
 	for (slot = 0, k = 0; slot < hyp->nchars && k < ANPR_MAX_TEXT && out->text[k]; slot++) {
