@@ -12,6 +12,7 @@
  *   gb-chars   anpr classify
  *   br-2row    br-crops made into two-row plates (below), read as br-crops
  *   uk-2row    uk-crops the same, read as uk-crops
+ *   br-2row-small  br-2row with the top row at 0.6 of its height (below)
  * and prints per set: exact-match accuracy (the plate's top-1 text equals
  * the truth), character accuracy (1 - edit distance / length, summed), found
  * rate (a plate was read at all), and ms per image; for the plates read,
@@ -33,7 +34,10 @@
  * (the text band's median) around each: as on a motorcycle or square
  * plate, without the frame, screws or small print of the crop. A crop
  * whose one-row read is wrong, or that has no such change, is left out
- * (the two-row read then measures the two-row path alone).
+ * (the two-row read then measures the two-row path alone). br-2row-small
+ * shrinks the top row to 0.6 of its height and width (area average, on its
+ * baseline, centred), as on plates whose top row is a smaller code over the
+ * number: rows of unequal height (docs/reading.md section 5).
  *
  * --why sorts each miss into a bucket, printed with it and counted per set
  * (a scene's plate box from truth.csv is read as a crop, widened by a
@@ -280,9 +284,38 @@ static int cmp_u8(const void *a, const void *b)
 	return *(const uint8_t *)a - *(const uint8_t *)b;
 }
 
+/* Shrink the top row of a two-row plate (out, W wide: the wl x th block at
+ * (x0, y0)) to top10 tenths of its size, each pixel the mean of the block it
+ * covers, on the row's bottom and centred; the rest of the block paper. */
+static void shrink_top(uint8_t *out, int W, int x0, int y0, int wl, int th, int top10, uint8_t paper)
+{
+	int nw = wl * top10 / 10, nh = th * top10 / 10, x, y, a, b;
+	uint8_t *top = malloc((size_t)wl * (size_t)th);
+
+	if (!top || nw < 1 || nh < 1) {
+		free(top);
+		return;
+	}
+	for (y = 0; y < th; y++) {
+		memcpy(top + (size_t)y * wl, out + (size_t)(y0 + y) * W + x0, (size_t)wl);
+		memset(out + (size_t)(y0 + y) * W + x0, paper, (size_t)wl);
+	}
+	for (y = 0; y < nh; y++)
+		for (x = 0; x < nw; x++) {
+			int sx0 = x * wl / nw, sx1 = (x + 1) * wl / nw, sy0 = y * th / nh, sy1 = (y + 1) * th / nh, sum = 0,
+			    cnt = 0;
+
+			for (b = sy0; b < sy1; b++)
+				for (a = sx0; a < sx1; a++, cnt++)
+					sum += top[b * wl + a];
+			out[(size_t)(y0 + th - nh + y) * W + x0 + (wl - nw) / 2 + x] = (uint8_t)(sum / cnt);
+		}
+	free(top);
+}
+
 /* The two-row plate made of img read right as one row (pr): see the top.
  * Returns the malloc'd w x h pixels, or NULL when the crop is left out. */
-static uint8_t *two_rows(const struct anpr_image *img, const struct anpr_plate_read *pr, unsigned *ow,
+static uint8_t *two_rows(const struct anpr_image *img, const struct anpr_plate_read *pr, int top10, unsigned *ow,
 			 unsigned *oh)
 {
 	int k = split_at(pr->text), n = pr->nchars, ty0 = 1 << 30, ty1 = 0, i, m, cut, xl, xr, wl, wr, W, H, y,
@@ -335,6 +368,8 @@ static uint8_t *two_rows(const struct anpr_image *img, const struct anpr_plate_r
 		memcpy(out + (size_t)(y - ty0 + th + 3 * m) * (size_t)W + (W - wr) / 2,
 		       img->pixels + (size_t)y * img->width + cut, (size_t)wr);
 	}
+	if (top10 < 10)
+		shrink_top(out, W, (W - wl) / 2, m, wl, th, top10, paper);
 	*ow = (unsigned)W;
 	*oh = (unsigned)H;
 	return out;
@@ -354,8 +389,9 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 	memset(&call, 0, sizeof(call));
 	memset(&cheld, 0, sizeof(cheld));
 	struct anpr_read_opts opts = {ANPR_COUNTRY_GB, NULL};
-	int two = !strcmp(set, "br-2row") || !strcmp(set, "uk-2row"), made = 0, src_n = 0;
-	const char *src = !strcmp(set, "br-2row") ? "br-crops" : !strcmp(set, "uk-2row") ? "uk-crops" : set;
+	int small = !strcmp(set, "br-2row-small"), made = 0, src_n = 0;
+	int two = small || !strcmp(set, "br-2row") || !strcmp(set, "uk-2row");
+	const char *src = !strcmp(set, "br-2row") || small ? "br-crops" : !strcmp(set, "uk-2row") ? "uk-crops" : set;
 	int crops = !strcmp(src, "uk-crops") || !strcmp(src, "br-crops"), tiles = !strcmp(src, "gb-chars");
 	char dir[4096], path[4400], err[512];
 	anpr_pipe *p = NULL;
@@ -411,7 +447,7 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 
 				src_n++;
 				if (np && !strcmp(plates[0].text, rows[i].text))
-					px = two_rows(&img, &plates[0], &w2, &h2);
+					px = two_rows(&img, &plates[0], small ? 6 : 10, &w2, &h2);
 				if (!px) {
 					anpr_image_free(&img);
 					continue;
@@ -498,10 +534,10 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 int main(int argc, char **argv)
 {
 	static const char *const all_sets[] = {"uk-crops", "br-crops", "eu-scenes", "us-scenes", "gb-chars", "uk-2row",
-					       "br-2row"};
+					       "br-2row", "br-2row-small"};
 	const char *data = "../shared/data", *backend = "model";
 	int verbose = 0, why = 0, i, status = 0, nsets = 0;
-	const char *sets[8];
+	const char *sets[16];
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--data") && i + 1 < argc)
@@ -512,7 +548,7 @@ int main(int argc, char **argv)
 			verbose = 1;
 		else if (!strcmp(argv[i], "--why"))
 			verbose = why = 1;
-		else if (argv[i][0] != '-' && nsets < 8)
+		else if (argv[i][0] != '-' && nsets < 16)
 			sets[nsets++] = argv[i];
 		else {
 			fprintf(stderr, "usage: read_eval [--data DIR] [--backend B] [--verbose] [--why] [SET...]\n");

@@ -26,6 +26,9 @@
  * (square plates leave a quarter of it or so; a top row of smaller
  * characters, a crop cut loose around the plate, more). */
 #define ROW_GAP10 15
+#ifndef PAIR_RATIO10
+#define PAIR_RATIO10 20
+#endif
 
 struct comp {
 	int x0, y0, x1, y1; /* inclusive bounds, working pixels */
@@ -274,12 +277,12 @@ static int char_like(const struct comp *c, int H)
  * least half the narrower (inclusive bounds), heights within 1.7x. rows_of
  * counts the space one row more than there is (its bottom row's top minus
  * the top row's last row): kept, since the trainer's rows are cut by it. */
-static int stacked(int ax0, int ax1, int ha, int bx0, int bx1, int hb, int space)
+static int stacked(int ax0, int ax1, int ha, int bx0, int bx1, int hb, int space, int ratio10)
 {
 	int ox = (ax1 < bx1 ? ax1 : bx1) - (ax0 > bx0 ? ax0 : bx0);
 	int span = ax1 - ax0 < bx1 - bx0 ? ax1 - ax0 : bx1 - bx0;
 
-	return space * 10 <= ha * ROW_GAP10 && ox * 2 >= span && ha * 10 <= hb * 17 && hb * 10 <= ha * 17;
+	return space * 10 <= ha * ROW_GAP10 && ox * 2 >= span && ha * 10 <= hb * ratio10 && hb * 10 <= ha * ratio10;
 }
 
 struct row {
@@ -909,7 +912,7 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 			int n2;
 
 			if (j == i || b->y0 <= a->y1 ||
-			    !stacked(a->x0, a->x1, a->hsum / a->n, b->x0, b->x1, b->hsum / b->n, b->y0 - a->y1))
+			    !stacked(a->x0, a->x1, a->hsum / a->n, b->x0, b->x1, b->hsum / b->n, b->y0 - a->y1, 17))
 				continue;
 			n2 = row_boxes(wk, b, boxes + n, ANPR_SEG_MAX_CHARS - n, 0, NULL);
 			emit(wk, boxes, n + n2, n, 2, inverted, row_score(wk, a) + row_score(wk, b) + bonus, cw_,
@@ -1087,7 +1090,8 @@ static void offer_pair(const struct anpr_seg_hyp *a, const struct anpr_seg_hyp *
 
 	if (a->rows != 1 || b->rows != 1 || a->inverted != b->inverted || a->nchars + b->nchars > ANPR_SEG_MAX_CHARS ||
 	    tb->y < ta->y + ta->h ||
-	    !stacked(ta->x, ta->x + ta->w - 1, mean_h(a), tb->x, tb->x + tb->w - 1, mean_h(b), tb->y - (ta->y + ta->h)))
+	    !stacked(ta->x, ta->x + ta->w - 1, mean_h(a), tb->x, tb->x + tb->w - 1, mean_h(b), tb->y - (ta->y + ta->h),
+		     PAIR_RATIO10))
 		return;
 	h = *a;
 	h.rows = 2;
@@ -1137,9 +1141,10 @@ static void second_rows(const uint8_t *px, unsigned w, unsigned h, size_t stride
 	t = &rows[best].text;
 	hr = mean_h(&rows[best]);
 	for (side = 0; side < 2; side++) {
-		/* below: a gap of 1.5 row heights and a row 1.7 times as high; above,
-		 * the gap is 1.5 heights of that taller row */
-		int reach = side ? hr * (ROW_GAP10 + 17) / 10 : hr * (ROW_GAP10 * 17 / 10 + 17) / 10;
+		/* below: a gap of 1.5 row heights and a row PAIR_RATIO10 tenths as
+		 * high; above, the gap is 1.5 heights of that taller row */
+		int reach = side ? hr * (ROW_GAP10 + PAIR_RATIO10) / 10
+				 : hr * (ROW_GAP10 * PAIR_RATIO10 / 10 + PAIR_RATIO10) / 10;
 		int y0 = side ? t->y + t->h : t->y - reach, y1 = side ? t->y + t->h + reach : t->y, ns, k, c;
 
 		y0 = y0 < 0 ? 0 : y0;

@@ -359,6 +359,33 @@ static void test_segment_two_rows_contrast(void)
 	CU_ASSERT(!found);
 }
 
+/* A two-row plate whose top row is much smaller than its bottom row (a
+ * region or series code over the number, 14 against 26 pixels: 1.86 times):
+ * some hypothesis has both rows, top row first (segment.c second_rows,
+ * PAIR_RATIO10). */
+static void test_segment_two_rows_small_top(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct drawn d;
+	int n, i, r, x, k, found = 0;
+
+	memset(px, 210, PW * PH);
+	d.n = 0;
+	for (r = 0; r < 2; r++) {
+		int gh = r ? 26 : 14, gw = r ? 16 : 9, y = r ? 26 : 5, step = r ? 22 : 13;
+
+		for (i = 0, x = r ? 76 : 101; i < (r ? 4 : 3); i++, x += step) {
+			glyph(px, PW, x, y, gw, gh, r ? 4 : 2, 30);
+			d.box[d.n++] = (struct anpr_box){(uint16_t)x, (uint16_t)y, (uint16_t)gw, (uint16_t)gh};
+		}
+	}
+	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	for (k = 0; k < n && !found; k++)
+		found = h[k].rows == 2 && h[k].row2 == 3 && some_hyp(&h[k], 1, &d, 0);
+	CU_ASSERT(found);
+}
+
 /* A crop the size the FPGA sends for a far plate: enlarged, still found. */
 static void test_segment_small_crop(void)
 {
@@ -1091,6 +1118,7 @@ int register_read_suite(void)
 		{"segment: two rows, top row first", test_segment_two_rows},
 		{"segment: two rows a text height and more apart", test_segment_two_rows_apart},
 		{"segment: two rows of different contrast", test_segment_two_rows_contrast},
+		{"segment: a small top row over a large bottom one", test_segment_two_rows_small_top},
 		{"segment: a 60x15 crop", test_segment_small_crop},
 		{"segment: blank, noise, bad arguments", test_segment_nothing},
 		{"tile: polarity, contrast, scale, loose box", test_tile_invariance},
