@@ -422,6 +422,15 @@ static double geom_cost(enum anpr_country country, unsigned w, unsigned h, const
 		    (cand->text[k0 + jm] >= 'A') == (cand->text[k0 + jm + 1] >= 'A'))
 			cost += GAP_COST;
 	}
+	/* and a UK plate of two rows breaks between its groups (AB12 over CDE,
+	 * 148 over OAS): letters or digits on both sides of the break cost as a
+	 * space inside a group does */
+	if (country == ANPR_COUNTRY_GB && hyp->rows == 2) {
+		int top = __builtin_popcount(used & ((1u << hyp->row2) - 1)), n = (int)strlen(cand->text);
+
+		if (top > 0 && top < n && (cand->text[top - 1] >= 'A') == (cand->text[top] >= 'A'))
+			cost += GAP_COST;
+	}
 	return cost;
 }
 

@@ -1098,6 +1098,22 @@ static void test_read_score_gap(void)
 	a = text_cand("PV769", 0x3d, "none");
 	b = text_cand("PV769", 0x3e, "none");
 	CU_ASSERT(anpr_read_score(ANPR_COUNTRY_GB, PW, PH, &h, &a) + 1 < anpr_read_score(ANPR_COUNTRY_GB, PW, PH, &h, &b));
+	/* two rows break between the groups: 148 over OAS, not 148 over 0AS */
+	row_hyp(&h, 6);
+	h.rows = 2;
+	h.row2 = 3;
+	for (i = 3; i < 6; i++) {
+		h.chars[i].x = h.chars[i - 3].x;
+		h.chars[i].y = 60;
+	}
+	a = text_cand("148OAS", 0x3f, "gb-dateless");
+	b = text_cand("1480AS", 0x3f, "gb-dateless");
+	CU_ASSERT(anpr_read_score(ANPR_COUNTRY_GB, PW, 2 * PH, &h, &a) >
+		  anpr_read_score(ANPR_COUNTRY_GB, PW, 2 * PH, &h, &b) + 1);
+	a.format = b.format = "none";
+	a.grammatical = b.grammatical = 0;
+	CU_ASSERT_DOUBLE_EQUAL(anpr_read_score(ANPR_COUNTRY_EU, PW, 2 * PH, &h, &a),
+			       anpr_read_score(ANPR_COUNTRY_EU, PW, 2 * PH, &h, &b), 1e-9);
 }
 
 int register_read_suite(void)
@@ -1106,7 +1122,7 @@ int register_read_suite(void)
 		{"segment: one row of characters, in order", test_segment_one_row},
 		{"read score: plate structure under any, skipped character-like boxes", test_read_score},
 		{"read score: a rare series (German E, H) counts against a reading", test_read_rare_series},
-		{"read score: under gb, a space between letters and digits", test_read_score_gap},
+		{"read score: under gb, a space or a row break between letters and digits", test_read_score_gap},
 		{"segment: characters joined by thin bridges", test_segment_bridged},
 		{"segment: a washed-out plate above a dark surround", test_segment_washed_out},
 		{"segment: a character joined to the plate's frame", test_segment_joined_to_frame},
