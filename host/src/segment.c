@@ -26,6 +26,9 @@
  * (square plates leave a quarter of it or so; a top row of smaller
  * characters, a crop cut loose around the plate, more). */
 #define ROW_GAP10 15
+/* second_rows: the most two rows it pairs may differ in height, in tenths
+ * (a smaller code or series over the number; lines of small print over a
+ * plate's row, twice as small and less, stay apart). */
 #ifndef PAIR_RATIO10
 #define PAIR_RATIO10 20
 #endif
@@ -274,7 +277,8 @@ static int char_like(const struct comp *c, int H)
 /* Could b (x bx0..bx1, height hb), under a (x ax0..ax1, height ha) with
  * space rows between them, be the bottom row of a plate whose top row is a?
  * The space at most ROW_GAP10 tenths of a's height, overlapping across by at
- * least half the narrower (inclusive bounds), heights within 1.7x. rows_of
+ * least half the narrower (inclusive bounds), heights within ratio10 tenths
+ * of each other (rows_of: 1.7x; second_rows: PAIR_RATIO10, 2x). rows_of
  * counts the space one row more than there is (its bottom row's top minus
  * the top row's last row): kept, since the trainer's rows are cut by it. */
 static int stacked(int ax0, int ax1, int ha, int bx0, int bx1, int hb, int space, int ratio10)
