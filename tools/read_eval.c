@@ -13,6 +13,8 @@
  *   br-2row    br-crops made into two-row plates (below), read as br-crops
  *   uk-2row    uk-crops the same, read as uk-crops
  *   br-2row-small  br-2row with the top row at 0.6 of its height (below)
+ *   uk-shift, br-shift  the crops resampled half a pixel right and down
+ *   uk-x2, br-x2        the crops resampled to twice their size (bilinear)
  * and prints per set: exact-match accuracy (the plate's top-1 text equals
  * the truth), character accuracy (1 - edit distance / length, summed), found
  * rate (a plate was read at all), and ms per image; for the plates read,
@@ -38,6 +40,13 @@
  * shrinks the top row to 0.6 of its height and width (area average, on its
  * baseline, centred), as on plates whose top row is a smaller code over the
  * number: rows of unequal height (docs/reading.md section 5).
+ *
+ * The classifier is trained on the crops (all but the held-out fold), so
+ * their own figures are in-sample. uk-shift and br-shift read each crop
+ * resampled (bilinear) half a pixel right and down, the same size: no
+ * information lost, only the exact pixels the network saw; uk-x2 and br-x2
+ * read it at twice its size. How far these fall below the crops' own
+ * figures says how much of those is the network having seen the pixels.
  *
  * --why sorts each miss into a bucket, printed with it and counted per set
  * (a scene's plate box from truth.csv is read as a crop, widened by a
@@ -375,6 +384,70 @@ static uint8_t *two_rows(const struct anpr_image *img, const struct anpr_plate_r
 	return out;
 }
 
+/* The sets made from others in memory: from which, and how (see the top). */
+struct derived {
+	const char *name, *src;
+	int two;     /* two rows made of the one-row crops read right (two_rows) */
+	int top10;   /* the top row's size, tenths (two rows) */
+	int scale10; /* resampled to this size, tenths (resample) */
+	float shift; /* and this many pixels right and down */
+};
+
+static const struct derived derived[] = {
+	{"uk-2row", "uk-crops", 1, 10, 10, 0},	   {"br-2row", "br-crops", 1, 10, 10, 0},
+	{"br-2row-small", "br-crops", 1, 6, 10, 0}, {"uk-shift", "uk-crops", 0, 10, 10, 0.5f},
+	{"br-shift", "br-crops", 0, 10, 10, 0.5f},  {"uk-x2", "uk-crops", 0, 10, 20, 0},
+	{"br-x2", "br-crops", 0, 10, 20, 0},
+};
+
+static const struct derived *derived_set(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(derived) / sizeof(derived[0]); i++)
+		if (!strcmp(derived[i].name, name))
+			return &derived[i];
+	return NULL;
+}
+
+/* Resample img to scale10 tenths of its size, each pixel bilinear at its
+ * centre moved shift pixels right and down (clamped at the edges). Returns
+ * 0, or -1 (img untouched) out of memory. */
+static int resample(struct anpr_image *img, int scale10, float shift)
+{
+	unsigned W = img->width * (unsigned)scale10 / 10, H = img->height * (unsigned)scale10 / 10, x, y;
+	uint8_t *out = malloc((size_t)W * H);
+
+	if (!out)
+		return -1;
+	for (y = 0; y < H; y++)
+		for (x = 0; x < W; x++) {
+			float fx = ((float)x + 0.5f) * 10 / (float)scale10 - 0.5f + shift;
+			float fy = ((float)y + 0.5f) * 10 / (float)scale10 - 0.5f + shift;
+			int x0, y0, x1, y1;
+			float ax, ay, v;
+
+			fx = fx < 0 ? 0 : fx > (float)(img->width - 1) ? (float)(img->width - 1) : fx;
+			fy = fy < 0 ? 0 : fy > (float)(img->height - 1) ? (float)(img->height - 1) : fy;
+			x0 = (int)fx;
+			y0 = (int)fy;
+			x1 = x0 + 1 < (int)img->width ? x0 + 1 : x0;
+			y1 = y0 + 1 < (int)img->height ? y0 + 1 : y0;
+			ax = fx - (float)x0;
+			ay = fy - (float)y0;
+			v = ((float)img->pixels[(size_t)y0 * img->width + x0] * (1 - ax) +
+			     (float)img->pixels[(size_t)y0 * img->width + x1] * ax) * (1 - ay) +
+			    ((float)img->pixels[(size_t)y1 * img->width + x0] * (1 - ax) +
+			     (float)img->pixels[(size_t)y1 * img->width + x1] * ax) * ay;
+			out[(size_t)y * W + x] = (uint8_t)(v + 0.5f);
+		}
+	anpr_image_free(img);
+	img->pixels = out;
+	img->width = W;
+	img->height = H;
+	return 0;
+}
+
 static int eval_set(const char *data, const char *set, const char *backend, int verbose, int why)
 {
 	struct truth_row *rows;
@@ -389,9 +462,9 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 	memset(&call, 0, sizeof(call));
 	memset(&cheld, 0, sizeof(cheld));
 	struct anpr_read_opts opts = {ANPR_COUNTRY_GB, NULL};
-	int small = !strcmp(set, "br-2row-small"), made = 0, src_n = 0;
-	int two = small || !strcmp(set, "br-2row") || !strcmp(set, "uk-2row");
-	const char *src = !strcmp(set, "br-2row") || small ? "br-crops" : !strcmp(set, "uk-2row") ? "uk-crops" : set;
+	const struct derived *dv = derived_set(set);
+	int made = 0, src_n = 0, two = dv && dv->two;
+	const char *src = dv ? dv->src : set;
 	int crops = !strcmp(src, "uk-crops") || !strcmp(src, "br-crops"), tiles = !strcmp(src, "gb-chars");
 	char dir[4096], path[4400], err[512];
 	anpr_pipe *p = NULL;
@@ -440,6 +513,11 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 			got[0] = anpr_class_char(best);
 			read = got;
 		} else if (crops) {
+			if (dv && !dv->two && resample(&img, dv->scale10, dv->shift)) {
+				fprintf(stderr, "read_eval: out of memory\n");
+				anpr_image_free(&img);
+				continue;
+			}
 			np = anpr_read_crop(&opts, img.pixels, img.width, img.height, img.width, 0, 0, NULL, plates) == 1;
 			if (two) {
 				uint8_t *px = NULL;
@@ -447,7 +525,7 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 
 				src_n++;
 				if (np && !strcmp(plates[0].text, rows[i].text))
-					px = two_rows(&img, &plates[0], small ? 6 : 10, &w2, &h2);
+					px = two_rows(&img, &plates[0], dv->top10, &w2, &h2);
 				if (!px) {
 					anpr_image_free(&img);
 					continue;
@@ -534,7 +612,7 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 int main(int argc, char **argv)
 {
 	static const char *const all_sets[] = {"uk-crops", "br-crops", "eu-scenes", "us-scenes", "gb-chars", "uk-2row",
-					       "br-2row", "br-2row-small"};
+					       "br-2row", "br-2row-small", "uk-shift", "br-shift", "uk-x2", "br-x2"};
 	const char *data = "../shared/data", *backend = "model";
 	int verbose = 0, why = 0, i, status = 0, nsets = 0;
 	const char *sets[16];
