@@ -114,7 +114,7 @@ static void print_calib(const char *set, const char *what, const struct calib *c
 	for (b = 0; b < CAL_BINS; b++)
 		if (c->n[b])
 			ece += fabs((double)c->ok[b] / c->n[b] - c->conf[b] / c->n[b]) * c->n[b] / n;
-	printf("  %-10s %-9s %4d plates  confidence %5.3f  exact %5.3f  ECE %5.3f  log loss %5.3f\n", set, what, n,
+	printf("  %-13s %-9s %4d plates  confidence %5.3f  exact %5.3f  ECE %5.3f  log loss %5.3f\n", set, what, n,
 	       conf / n, (double)ok / n, ece, c->nll / n);
 }
 
@@ -163,7 +163,7 @@ static void print_tally(const char *set, const char *what, const struct tally *t
 {
 	if (!t->n)
 		return;
-	printf("  %-10s %-9s %4d images  exact %6.2f%%  chars %6.2f%%  found %6.2f%%  %7.2f ms/image\n", set, what,
+	printf("  %-13s %-9s %4d images  exact %6.2f%%  chars %6.2f%%  found %6.2f%%  %7.2f ms/image\n", set, what,
 	       t->n, 100.0 * t->exact / t->n, t->chars ? 100.0 * t->chars_ok / t->chars : 0.0,
 	       100.0 * t->found / t->n, t->ms / t->n);
 }
@@ -590,16 +590,16 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 		anpr_image_free(&img);
 	}
 	if (two)
-		printf("  %-10s made of the %d of %d %s read right in one row\n", set, made, src_n, src);
+		printf("  %-13s made of the %d of %d %s read right in one row\n", set, made, src_n, src);
 	print_tally(set, "all", &all);
 	print_tally(set, "held-out", &held);
 	print_calib(set, "conf all", &call);
 	print_calib(set, "conf held", &cheld);
 	if (scene_frames)
-		printf("  %-10s elsewhere %4d images  plates off the truth box %5.2f a frame, with confidence >= 0.5 %5.2f\n",
+		printf("  %-13s elsewhere %4d images  plates off the truth box %5.2f a frame, with confidence >= 0.5 %5.2f\n",
 		       set, scene_frames, (double)elsewhere / scene_frames, (double)elsewhere_sure / scene_frames);
 	if (why && !tiles) {
-		printf("  %-10s misses   ", set);
+		printf("  %-13s misses   ", set);
 		for (i = 0; i < NWHY; i++)
 			printf(" %s %d", why_name[i], whys[i]);
 		printf(" (seg-slots %d)\n", seg_slots);
