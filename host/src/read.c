@@ -441,8 +441,9 @@ double anpr_read_score(enum anpr_country country, unsigned w, unsigned h, const 
 }
 
 /* The probability that a reading is right: its characters as the classifier
- * gave them, and each slot it skips not a character (at least JUNK_FLOOR,
- * as in the reading itself). */
+ * gave them (under any, after the look-alikes' sharing: read_hyp's sure),
+ * and each slot it skips not a character (at least JUNK_FLOOR, as in the
+ * reading itself). */
 static float confidence(const float (*raw)[ANPR_NCLASS], const float (*floored)[ANPR_NCLASS], int n,
 			const struct anpr_text_cand *c)
 {
