@@ -144,3 +144,24 @@ double dataset_align(const struct anpr_classifier *net, const uint8_t *px, unsig
 		}
 	return f[n][L];
 }
+
+void dataset_shrink(const uint8_t *in, int w, int h, float f, uint8_t *out, int *ow, int *oh)
+{
+	int W = (int)((float)w * f + 0.5f), H = (int)((float)h * f + 0.5f), x, y;
+
+	W = W < 2 ? 2 : W;
+	H = H < 2 ? 2 : H;
+	for (y = 0; y < H; y++)
+		for (x = 0; x < W; x++) {
+			int x0 = x * w / W, x1 = (x + 1) * w / W, y0 = y * h / H, y1 = (y + 1) * h / H, i, j, s = 0, n = 0;
+
+			x1 = x1 > x0 ? x1 : x0 + 1;
+			y1 = y1 > y0 ? y1 : y0 + 1;
+			for (j = y0; j < y1; j++)
+				for (i = x0; i < x1; i++)
+					s += in[j * w + i], n++;
+			out[y * W + x] = (uint8_t)((s + n / 2) / n);
+		}
+	*ow = W;
+	*oh = H;
+}

@@ -39,4 +39,9 @@ void dataset_tile_key(const char *file, char *key, int keylen);
 double dataset_align(const struct anpr_classifier *net, const uint8_t *px, unsigned w, unsigned h,
 		     const struct anpr_seg_hyp *hyp, const char *text, int *slot_of, float *minp);
 
+/* Area-average downscale of in (w x h) by f < 1 into out: each pixel the
+ * rounded mean of the block of in it covers, the size (*ow x *oh, at least
+ * 2 x 2) rounded. The trainer's small characters, read_eval's small rows. */
+void dataset_shrink(const uint8_t *in, int w, int h, float f, uint8_t *out, int *ow, int *oh);
+
 #endif

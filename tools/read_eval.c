@@ -294,32 +294,25 @@ static int cmp_u8(const void *a, const void *b)
 }
 
 /* Shrink the top row of a two-row plate (out, W wide: the wl x th block at
- * (x0, y0)) to top10 tenths of its size, each pixel the mean of the block it
- * covers, on the row's bottom and centred; the rest of the block paper. */
+ * (x0, y0)) to top10 tenths of its size (dataset_shrink: area average), on
+ * the row's bottom and centred; the rest of the block paper. */
 static void shrink_top(uint8_t *out, int W, int x0, int y0, int wl, int th, int top10, uint8_t paper)
 {
-	int nw = wl * top10 / 10, nh = th * top10 / 10, x, y, a, b;
-	uint8_t *top = malloc((size_t)wl * (size_t)th);
+	uint8_t *top = malloc((size_t)wl * (size_t)th), *small = malloc((size_t)wl * (size_t)th);
+	int nw, nh, y;
 
-	if (!top || nw < 1 || nh < 1) {
-		free(top);
-		return;
-	}
-	for (y = 0; y < th; y++) {
-		memcpy(top + (size_t)y * wl, out + (size_t)(y0 + y) * W + x0, (size_t)wl);
-		memset(out + (size_t)(y0 + y) * W + x0, paper, (size_t)wl);
-	}
-	for (y = 0; y < nh; y++)
-		for (x = 0; x < nw; x++) {
-			int sx0 = x * wl / nw, sx1 = (x + 1) * wl / nw, sy0 = y * th / nh, sy1 = (y + 1) * th / nh, sum = 0,
-			    cnt = 0;
-
-			for (b = sy0; b < sy1; b++)
-				for (a = sx0; a < sx1; a++, cnt++)
-					sum += top[b * wl + a];
-			out[(size_t)(y0 + th - nh + y) * W + x0 + (wl - nw) / 2 + x] = (uint8_t)(sum / cnt);
+	if (top && small) {
+		for (y = 0; y < th; y++) {
+			memcpy(top + (size_t)y * wl, out + (size_t)(y0 + y) * W + x0, (size_t)wl);
+			memset(out + (size_t)(y0 + y) * W + x0, paper, (size_t)wl);
 		}
+		dataset_shrink(top, wl, th, (float)top10 / 10, small, &nw, &nh);
+		for (y = 0; y < nh && y < th; y++)
+			memcpy(out + (size_t)(y0 + th - nh + y) * W + x0 + (wl - nw) / 2, small + (size_t)y * nw,
+			       (size_t)(nw < wl ? nw : wl));
+	}
 	free(top);
+	free(small);
 }
 
 /* The two-row plate made of img read right as one row (pr): see the top.

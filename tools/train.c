@@ -508,27 +508,6 @@ static void warp(const struct anpr_image *im, int rx, int ry, int rw, int rh, st
 	}
 }
 
-/* Area-average downscale of in (w x h) by f < 1 into out; returns new size. */
-static void shrink(const uint8_t *in, int w, int h, float f, uint8_t *out, int *ow, int *oh)
-{
-	int W = (int)((float)w * f + 0.5f), H = (int)((float)h * f + 0.5f), x, y;
-
-	W = W < 2 ? 2 : W;
-	H = H < 2 ? 2 : H;
-	for (y = 0; y < H; y++)
-		for (x = 0; x < W; x++) {
-			int x0 = x * w / W, x1 = (x + 1) * w / W, y0 = y * h / H, y1 = (y + 1) * h / H, i, j, s = 0, n = 0;
-
-			x1 = x1 > x0 ? x1 : x0 + 1;
-			y1 = y1 > y0 ? y1 : y0 + 1;
-			for (j = y0; j < y1; j++)
-				for (i = x0; i < x1; i++)
-					s += in[j * w + i], n++;
-			out[y * W + x] = (uint8_t)((s + n / 2) / n);
-		}
-	*ow = W;
-	*oh = H;
-}
 
 /* 3 x 3 filter: 0 box blur, 1 min (dark strokes thicken), 2 max. */
 static void filter3(uint8_t *p, int w, int h, int op, uint8_t *tmp)
@@ -751,7 +730,7 @@ static void augment(const struct sample *sm, uint8_t *tile)
 		if (f < 0.9f && (din_t == 0 || din_t * f >= 1)) { /* a drawn M's strokes kept a pixel wide at least */
 			int nw, nh;
 
-			shrink(a, rw, rh, f, b, &nw, &nh);
+			dataset_shrink(a, rw, rh, f, b, &nw, &nh);
 			box.x = (uint16_t)((float)box.x * (float)nw / (float)rw);
 			box.y = (uint16_t)((float)box.y * (float)nh / (float)rh);
 			box.w = (uint16_t)((float)box.w * (float)nw / (float)rw + 0.5f);
