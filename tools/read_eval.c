@@ -539,27 +539,25 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 			scene_frames++;
 		}
 		if (!tiles && np) {
+			struct anpr_box t = {(uint16_t)rows[i].x, (uint16_t)rows[i].y, (uint16_t)rows[i].w,
+					     (uint16_t)rows[i].h};
+
+			/* the plate overlapping the truth box most is compared; the
+			 * ones off it are counted */
 			best = 0;
 			for (k = 0; rows[i].has_box && k < np; k++) {
-				struct anpr_box t = {(uint16_t)rows[i].x, (uint16_t)rows[i].y, (uint16_t)rows[i].w,
-						     (uint16_t)rows[i].h};
 				unsigned long o = anpr_box_overlap(&plates[k].box, &t);
 
 				if (o > bo) {
 					bo = o;
 					best = k;
 				}
-			}
-			read = plates[best].text;
-			for (k = 0; rows[i].has_box && k < np; k++) {
-				struct anpr_box t = {(uint16_t)rows[i].x, (uint16_t)rows[i].y, (uint16_t)rows[i].w,
-						     (uint16_t)rows[i].h};
-
-				if (!anpr_box_overlap(&plates[k].box, &t)) {
+				if (!o) {
 					elsewhere++;
 					elsewhere_sure += plates[k].confidence >= 0.5f;
 				}
 			}
+			read = plates[best].text;
 		}
 		if (tiles)
 			dataset_tile_key(rows[i].file, key, sizeof(key));
