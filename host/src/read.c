@@ -464,7 +464,8 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 		       struct anpr_plate_read *out)
 {
 	float probs[ANPR_SEG_MAX_CHARS][ANPR_NCLASS], raw[ANPR_SEG_MAX_CHARS][ANPR_NCLASS];
-	float sure[ANPR_SEG_MAX_CHARS][ANPR_NCLASS];
+	float shared[ANPR_SEG_MAX_CHARS][ANPR_NCLASS];
+	const float(*sure)[ANPR_NCLASS] = raw;
 	struct anpr_text_cand cands[ANPR_READ_MAX_CANDS * 2];
 	int order[ANPR_READ_MAX_CANDS * 2], n, i, j, k, slot;
 	double best, sc[ANPR_READ_MAX_CANDS * 2];
@@ -490,10 +491,11 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 	 * probabilities too (sure): a 1 the structure reads as I (IKO8673) is
 	 * not rejected for the classifier's doubt about I alone, which let a
 	 * shorter reading that drops it win (KO8673). */
-	memcpy(sure, raw, sizeof(sure));
 	if (r->opts->country == ANPR_COUNTRY_ANY) {
 		anpr_grammar_share_lookalikes(&probs[0][0], hyp->nchars, LOOK_SHARE);
-		anpr_grammar_share_lookalikes(&sure[0][0], hyp->nchars, LOOK_SHARE);
+		memcpy(shared, raw, (size_t)hyp->nchars * sizeof(shared[0]));
+		anpr_grammar_share_lookalikes(&shared[0][0], hyp->nchars, LOOK_SHARE);
+		sure = (const float(*)[ANPR_NCLASS])shared;
 	}
 	n = anpr_grammar_read(r->opts->country, &probs[0][0], hyp->nchars, cands,
 			      (int)(sizeof(cands) / sizeof(cands[0])));
