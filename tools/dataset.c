@@ -165,3 +165,21 @@ void dataset_shrink(const uint8_t *in, int w, int h, float f, uint8_t *out, int 
 	*ow = W;
 	*oh = H;
 }
+
+uint8_t dataset_bilinear(const uint8_t *px, unsigned w, unsigned h, float x, float y)
+{
+	int xi, yi, xj, yj;
+	float fx, fy, p;
+
+	x = x < 0 ? 0 : x > (float)w - 1 ? (float)w - 1 : x;
+	y = y < 0 ? 0 : y > (float)h - 1 ? (float)h - 1 : y;
+	xi = (int)x;
+	yi = (int)y;
+	xj = xi + 1 < (int)w ? xi + 1 : xi;
+	yj = yi + 1 < (int)h ? yi + 1 : yi;
+	fx = x - (float)xi;
+	fy = y - (float)yi;
+	p = (px[yi * w + xi] * (1 - fx) + px[yi * w + xj] * fx) * (1 - fy) +
+	    (px[yj * w + xi] * (1 - fx) + px[yj * w + xj] * fx) * fy;
+	return (uint8_t)(p + 0.5f);
+}

@@ -44,4 +44,9 @@ double dataset_align(const struct anpr_classifier *net, const uint8_t *px, unsig
  * 2 x 2) rounded. The trainer's small characters, read_eval's small rows. */
 void dataset_shrink(const uint8_t *in, int w, int h, float f, uint8_t *out, int *ow, int *oh);
 
+/* The w x h image px sampled at (x, y), pixel centres at integers,
+ * bilinear, clamped to the image, rounded: the trainer's warp, read_eval's
+ * resampled crops. */
+uint8_t dataset_bilinear(const uint8_t *px, unsigned w, unsigned h, float x, float y);
+
 #endif

@@ -417,22 +417,8 @@ static int resample(struct anpr_image *img, int scale10, float shift)
 		for (x = 0; x < W; x++) {
 			float fx = ((float)x + 0.5f) * 10 / (float)scale10 - 0.5f + shift;
 			float fy = ((float)y + 0.5f) * 10 / (float)scale10 - 0.5f + shift;
-			int x0, y0, x1, y1;
-			float ax, ay, v;
 
-			fx = fx < 0 ? 0 : fx > (float)(img->width - 1) ? (float)(img->width - 1) : fx;
-			fy = fy < 0 ? 0 : fy > (float)(img->height - 1) ? (float)(img->height - 1) : fy;
-			x0 = (int)fx;
-			y0 = (int)fy;
-			x1 = x0 + 1 < (int)img->width ? x0 + 1 : x0;
-			y1 = y0 + 1 < (int)img->height ? y0 + 1 : y0;
-			ax = fx - (float)x0;
-			ay = fy - (float)y0;
-			v = ((float)img->pixels[(size_t)y0 * img->width + x0] * (1 - ax) +
-			     (float)img->pixels[(size_t)y0 * img->width + x1] * ax) * (1 - ay) +
-			    ((float)img->pixels[(size_t)y1 * img->width + x0] * (1 - ax) +
-			     (float)img->pixels[(size_t)y1 * img->width + x1] * ax) * ay;
-			out[(size_t)y * W + x] = (uint8_t)(v + 0.5f);
+			out[(size_t)y * W + x] = dataset_bilinear(img->pixels, img->width, img->height, fx, fy);
 		}
 	anpr_image_free(img);
 	img->pixels = out;

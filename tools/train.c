@@ -458,21 +458,8 @@ static void warp(const struct anpr_image *im, int rx, int ry, int rw, int rh, st
 		for (x = 0; x < rw; x++) {
 			float u = (float)x + 0.5f - cx - tx, v = (float)y + 0.5f - cy - ty;
 			float su = ia * u + ib * v + cx - 0.5f + (float)rx, sv = ic * u + id * v + cy - 0.5f + (float)ry;
-			int xi, yi, xj, yj;
-			float fx, fy, p;
 
-			su = su < 0 ? 0 : su > (float)im->width - 1 ? (float)im->width - 1 : su;
-			sv = sv < 0 ? 0 : sv > (float)im->height - 1 ? (float)im->height - 1 : sv;
-			xi = (int)su;
-			yi = (int)sv;
-			xj = xi + 1 < (int)im->width ? xi + 1 : xi;
-			yj = yi + 1 < (int)im->height ? yi + 1 : yi;
-			fx = su - (float)xi;
-			fy = sv - (float)yi;
-			p = (im->pixels[yi * im->width + xi] * (1 - fx) + im->pixels[yi * im->width + xj] * fx) *
-				    (1 - fy) +
-			    (im->pixels[yj * im->width + xi] * (1 - fx) + im->pixels[yj * im->width + xj] * fx) * fy;
-			out[y * rw + x] = (uint8_t)(p + 0.5f);
+			out[y * rw + x] = dataset_bilinear(im->pixels, im->width, im->height, su, sv);
 		}
 	bx[0] = bx[2] = (float)(box->x - rx);
 	bx[1] = bx[3] = (float)(box->x - rx + box->w);
@@ -507,7 +494,6 @@ static void warp(const struct anpr_image *im, int rx, int ry, int rw, int rh, st
 		box->h = (uint16_t)(y1 - y0);
 	}
 }
-
 
 /* 3 x 3 filter: 0 box blur, 1 min (dark strokes thicken), 2 max. */
 static void filter3(uint8_t *p, int w, int h, int op, uint8_t *tmp)
