@@ -992,20 +992,37 @@ static void softmax(const float *out, float *p)
 		p[k] /= sum;
 }
 
-/* The gradient of the cross-entropy of a (after forward) against label,
- * added to n->grad; returns the loss. */
-static float backward(struct net *n, const struct act *a, int label, float weight)
+/* --teachers: the chain of teacher networks whose probabilities (at
+ * --distill-temp) make, with weight --distill, the soft part of each
+ * student's target; NULL: the label alone */
+static const struct anpr_classifier *teacher;
+static float distill_a = 0.5f;
+
+/* The gradient of the cross-entropy of a (after forward) against the
+ * target, added to n->grad; returns the loss. The target is the label, or,
+ * with soft (the teacher's probabilities), (1 - distill_a) of the label and
+ * distill_a of soft. */
+static float backward(struct net *n, const struct act *a, int label, float weight, const float *soft)
 {
 	static float da1[MAX_C * A1PLANE], d1[MAX_C * P1H * P1W];
-	float p[ANPR_NCLASS], dh[MAX_H], da2[MAX_C * NPOS2];
+	float p[ANPR_NCLASS], dh[MAX_H], da2[MAX_C * NPOS2], soft_loss = 0;
 	int nw1 = 9 * n->c1, nw2 = nw1 * n->c2, nw3 = n->nf * n->nh, c, y, x;
 	float *gw1 = n->grad, *gw2 = gw1 + nw1, *gw3 = gw2 + nw2, *gw4 = gw3 + nw3, *gb1 = n->grad + n->nw,
 	      *gb2 = gb1 + n->c1, *gb3 = gb2 + n->c2, *gb4 = gb3 + n->nh;
 
 	softmax(a->out, p);
-	p[label] -= 1;
-	for (c = 0; c < ANPR_NCLASS; c++)
-		p[c] *= weight;
+	if (soft) {
+		for (c = 0; c < ANPR_NCLASS; c++) {
+			float t = (1 - distill_a) * (c == label) + distill_a * soft[c];
+
+			soft_loss -= t * logf(p[c] + 1e-12f);
+			p[c] = (p[c] - t) * weight;
+		}
+	} else {
+		p[label] -= 1;
+		for (c = 0; c < ANPR_NCLASS; c++)
+			p[c] *= weight;
+	}
 	memset(dh, 0, sizeof(dh));
 	dense_back(a->h, n->nh, n->w4, ANPR_NCLASS, p, gw4, gb4, dh);
 	for (x = 0; x < n->nh; x++)
@@ -1019,6 +1036,8 @@ static float backward(struct net *n, const struct act *a, int label, float weigh
 			for (x = 0; x < P1W; x++)
 				d1[(c * P1H + y) * P1W + x] = da1[c * A1PLANE + (y + 1) * (P1W + 2) + x + 1];
 	conv3_back(a->x, 1, TH, TW, n->w1, n->c1, d1, a->i1, gw1, gb1, NULL);
+	if (soft)
+		return soft_loss * weight;
 	return -logf(p[label] / weight + 1 + 1e-12f) * weight;
 }
 
@@ -1368,7 +1387,14 @@ static void train_round(struct net *net, int epochs, float lr0, float p_aug, int
 			else
 				clean_tile(sm, tile);
 			forward(net, tile, &a);
-			loss += backward(net, &a, sm->label, wt[sm->label]);
+			if (teacher) {
+				float soft[ANPR_NCLASS];
+
+				anpr_classify(teacher, tile, soft);
+				loss += backward(net, &a, sm->label, wt[sm->label], soft);
+			} else {
+				loss += backward(net, &a, sm->label, wt[sm->label], NULL);
+			}
 			seen++;
 			if (seen % nb == 0 || i == ntrain - 1)
 				update(net, lr, seen % nb ? seen % nb : nb);
@@ -1394,11 +1420,13 @@ int main(int argc, char **argv)
 	int epochs = 30, c1 = 8, c2 = 32, nh = 64, nb = 1, font_copies = 0, rep = 1, i;
 	float base_lr = 0.002f, p_aug = 0.6f, avg = 0.5f, font_mix = 1, balance = 0;
 	unsigned long seed = 1;
-	int crops[NSETS] = {0}, keep, round, rounds = 2, members = 1, m;
+	int crops[NSETS] = {0}, keep, round, rounds = 2, members = 1, teachers = 0, m;
 	struct net net;
-	struct qnet q[MAX_MEMBERS];
+	struct qnet q[MAX_MEMBERS], tq[MAX_MEMBERS];
+	struct anpr_classifier thead;
+	float distill_temp = 1;
 	float best_t = 1;
-	char extra[64] = "";
+	char extra[160] = "";
 	double best_nll = 1e30;
 	FILE *f;
 
@@ -1423,6 +1451,12 @@ int main(int argc, char **argv)
 			seg_all = !strcmp(argv[++i], "all");
 		else if (!strcmp(argv[i], "--members") && i + 1 < argc)
 			members = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--teachers") && i + 1 < argc)
+			teachers = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--distill") && i + 1 < argc)
+			distill_a = strtof(argv[++i], NULL);
+		else if (!strcmp(argv[i], "--distill-temp") && i + 1 < argc)
+			distill_temp = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 			seed = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--lr") && i + 1 < argc)
@@ -1457,12 +1491,16 @@ int main(int argc, char **argv)
 			out = argv[++i];
 		else {
 			fprintf(stderr, "usage: train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] "
-					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--din-m P] [--row-end P] [--seg rows|all] [--members K] [--seed N] [--out FILE]\n");
+					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--din-m P] [--row-end P] [--seg rows|all] [--members K] [--teachers T] [--distill A] [--distill-temp X] [--seed N] [--out FILE]\n");
 			return 1;
 		}
 	}
 	if (members < 1 || members > MAX_MEMBERS) {
 		fprintf(stderr, "train: --members 1..%d\n", MAX_MEMBERS);
+		return 1;
+	}
+	if (teachers < 0 || teachers > MAX_MEMBERS || !(distill_a >= 0 && distill_a <= 1) || !(distill_temp > 0)) {
+		fprintf(stderr, "train: --teachers 0..%d, --distill 0..1, --distill-temp > 0\n", MAX_MEMBERS);
 		return 1;
 	}
 	if (epochs < 1 || rounds < 1 || nb < 1 || c1 < 8 || c1 > MAX_C || c1 % 8 || c2 < 8 || c2 > MAX_C || c2 % 8 ||
@@ -1484,28 +1522,44 @@ int main(int argc, char **argv)
 		printf("fonts: %d synthetic samples\n", load_fonts(font_copies, font_skip));
 	keep = nsamples;
 	memset(q, 0, sizeof(q));
-	for (m = 0; m < members; m++) {
-		/* member m is the network a one-member run with --seed seed + m
+	memset(tq, 0, sizeof(tq));
+	/* with --teachers T, T networks are trained first, exactly as the
+	 * members of --members T would be; then each member is trained with
+	 * their chain's probabilities in its target (train_round) */
+	for (m = 0; m < teachers + members; m++) {
+		int k = m < teachers ? m : m - teachers, total = m < teachers ? teachers : members;
+		struct qnet *qm = m < teachers ? &tq[k] : &q[k];
+
+		if (m == teachers && teachers) {
+			for (i = 0; i + 1 < teachers; i++)
+				tq[i].c.next = &tq[i + 1].c;
+			thead = tq[0].c;
+			thead.temperature = distill_temp;
+			teacher = &thead;
+			report("held out (teachers)", teacher, NULL, 1, 1);
+		}
+		/* member k is the network a one-member run with --seed seed + k
 		 * trains: the generator starts afresh (loading draws nothing) */
-		rng_state = RNG_INIT ^ (seed + (unsigned long)m) * 0x2545f4914f6cdd1dull;
-		if (members > 1)
-			printf("member %d of %d: seed %lu\n", m + 1, members, seed + (unsigned long)m);
+		rng_state = RNG_INIT ^ (seed + (unsigned long)k) * 0x2545f4914f6cdd1dull;
+		if (total > 1 || m < teachers)
+			printf("%s %d of %d: seed %lu\n", m < teachers ? "teacher" : "member", k + 1, total,
+			       seed + (unsigned long)k);
 		net_init(&net, c1, c2, nh);
 		for (round = 0; round < rounds; round++) {
 			/* round 0 labels crops whose segmentation has one slot per
 			 * character; later rounds align the text to the slots with
 			 * the network of the round before */
-			int used = align_crops(round ? &q[m].c : NULL, -2.5, keep);
+			int used = align_crops(round ? &qm->c : NULL, -2.5, keep);
 
 			printf("round %d: %d of %d crops aligned\n", round, used, ncrops);
 			train_round(&net, epochs, base_lr, p_aug, nb,
 				    round == rounds - 1 ? epochs - (int)((float)epochs * avg + 0.5f) : epochs, font_mix,
 				    balance, rep_chars, rep);
 			report("held out (float)", NULL, &net, 1, 1);
-			quantise(&net, &q[m]);
+			quantise(&net, qm);
 		}
-		if (members > 1)
-			report("held out (this member)", &q[m].c, NULL, 1, 1);
+		if (total > 1)
+			report("held out (this network)", &qm->c, NULL, 1, 1);
 		net_free(&net);
 	}
 	for (m = 0; m + 1 < members; m++)
@@ -1532,6 +1586,9 @@ int main(int argc, char **argv)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " --row-end %g", (double)row_end_p);
 	if (members > 1)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " --members %d", members);
+	if (teachers)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " --teachers %d --distill %g --distill-temp %g",
+			 teachers, (double)distill_a, (double)distill_temp);
 
 	f = fopen(out, "w");
 	if (!f) {
