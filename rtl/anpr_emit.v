@@ -238,6 +238,7 @@ module anpr_emit #(
 	reg        sc_open_reg, sc_found_reg;
 	reg [C_W-1:0] sc_start_reg, sc_last_reg, sc_lo_reg, sc_hi_reg, sc_peak_reg;
 	reg [SS_W-1:0] sc_sum_reg, sc_best_reg;
+	reg [C_W:0]    sc_c_reg;
 	wire       sc_step = !sc_prime_reg && !sc_fin_reg;
 
 	/* ---- divider ---- */
@@ -258,8 +259,6 @@ module anpr_emit #(
 	wire [7:0]  adiff = (v > h2_reg) ? v - h2_reg : h2_reg - v;
 	wire        abit = (d_c_reg >= 2) && (adiff >= m_thr_reg);
 	wire [C_W-1:0] rc_a = ((d_c_reg == 0) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, abit};
-	/* the row maximum including the row ending now */
-	wire [C_W-1:0] rmax_last = (d_c_reg == cwm1_reg && rc_a > rmax_reg) ? rc_a : rmax_reg;
 	wire        dark = v < thr_reg;
 	wire [C_W-1:0] rc_b = ((d_c_reg == rx0_reg) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, dark};
 	wire        band2 = (split_reg != 0) && (d_r_reg > split_reg);
@@ -289,9 +288,12 @@ module anpr_emit #(
 			   {C_W{1'b0}} : sc_v_raw;
 	wire        sc_q = !sc_at_end && sc_v >= sc_thr_reg;
 	/* the gap since the last qualifying index exceeds sc_gap (a qualifying
-	 * index: the gap before it, itself excluded) */
-	wire        sc_close = sc_open_reg && (sc_at_end ||
-			       sc_i_reg - sc_last_reg > sc_gap_reg + {{C_W-1{1'b0}}, sc_q});
+	 * index: the gap before it, itself excluded): i - last > gap + q, as
+	 * the countdown sc_c = gap + 1 - (i - last), loaded with sc_gap at a
+	 * qualifying index (timing: sc_q selects between two flags of it) */
+	wire        sc_c_neg = sc_c_reg[C_W];
+	wire        sc_c_zero = (sc_c_reg == {C_W+1{1'b0}});
+	wire        sc_close = sc_open_reg && (sc_at_end || sc_c_neg || (!sc_q && sc_c_zero));
 	wire        sc_better = sc_close && sc_sum_reg > sc_best_reg;
 	/* split search */
 	wire [C_W-1:0] rfg = inv_reg ? tw - rowc_rd : rowc_rd;
@@ -360,7 +362,7 @@ module anpr_emit #(
 
 	/* bits that shifts and fixed layouts leave out */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, colc_wd[C_W-1:CC_W], meta_cw[11:C_W], meta_ch[11:C_W], thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7]};
+	wire unused = &{1'b0, colc_wd[C_W-1:CC_W], meta_cw[11:C_W], meta_ch[11:C_W], thr_sum[0], rmax_reg[1:0], th5[3:0], sb[8:7]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
 	/* the record's byte bi (4 to 11) is byte bi % 2 of the message's word
@@ -569,7 +571,7 @@ module anpr_emit #(
 			/* rmax of the last row is not in rmax_reg yet */
 			sc_i0 = {C_W{1'b0}};
 			sc_n0 = ch_reg;
-			sc_thr0 = {2'b00, rmax_last[C_W-1:2]} + 1'b1;
+			/* sc_thr: loaded in the priming cycle, from rmax_reg */
 			sc_gap0 = {{C_W-2{1'b0}}, 2'd2};
 		end
 		SC_COLS: begin
@@ -606,6 +608,9 @@ module anpr_emit #(
 					sc_sum_reg <= sc_sum_reg + {{SS_W-C_W{1'b0}}, sc_v};
 				end
 				sc_last_reg <= sc_i_reg;
+				sc_c_reg <= {1'b0, sc_gap_reg};
+			end else begin
+				sc_c_reg <= sc_c_reg - 1'b1;
 			end
 			sc_i_reg <= sc_i_reg + 1'b1;
 			if (sc_at_end)
@@ -689,9 +694,14 @@ module anpr_emit #(
 			wk_seq_reg <= 1'b0;
 		end
 
-		/* scans: the priming cycle only reads */
-		if (sc_prime_reg)
+		/* scans: the priming cycle only reads; the row scan's threshold
+		 * is loaded then, when rmax_reg holds the last row too (timing:
+		 * not from pass A's last pixel) */
+		if (sc_prime_reg) begin
 			sc_prime_reg <= 1'b0;
+			if (state_reg == E_ROWS)
+				sc_thr_reg <= {2'b00, rmax_reg[C_W-1:2]} + 1'b1;
+		end
 
 		m_rd_reg <= (state_reg == E_IDLE);
 
