@@ -62,30 +62,33 @@ module anpr_blocks #(
 	reg  [5:0] rowsum_reg;
 
 	/* The pixel stage (timing): e_valid and e_bit come from anpr_sobel a
-	 * cycle after their pixel was accepted; the pixel's gradient position
-	 * (e_col, e_row = x - 1, y - 1), its line end and the frame's last
-	 * gradient row are registered here when it is taken. The last gradient
-	 * column (W - 2) is the pixel that ends its line. */
-	reg [X_W-1:0] e_col;
-	reg [Y_W-1:0] e_row;
-	reg           eol_reg, lastrow_reg;
+	 * cycle after their pixel was accepted; what the blocks need of the
+	 * pixel's gradient position (e_col, e_row = x - 1, y - 1: its block,
+	 * the flags below) and its line end are registered here when it is
+	 * taken. The last gradient column (W - 2) is the pixel that ends its
+	 * line. */
+	reg [X_W-4:0] bx_reg; /* the block column, e_col / 8 */
+	reg [Y_W-3:0] by_reg; /* the block row, e_row / 4 */
+	reg           eol_reg, first_col, first_row, last_row, col7_reg;
 	always @(posedge clk)
 		if (take) begin
-			e_col <= pix_x - 1'b1;
-			e_row <= pix_y - 1'b1;
+			bx_reg <= pix_x[X_W-1:3] - {{BX_W-1{1'b0}}, pix_x[2:0] == 3'd0};
+			by_reg <= pix_y[Y_W-1:2] - {{Y_W-3{1'b0}}, pix_y[1:0] == 2'd0};
 			eol_reg <= pix_eol;
-			lastrow_reg <= (pix_y == frame_height - 1'b1);
+			/* e_col == 1; e_row mod 4 == 0 or e_row == 1; e_row mod 4 == 3
+			 * or the frame's last gradient row; e_col mod 8 == 7 */
+			first_col <= (pix_x == 2);
+			first_row <= (pix_y[1:0] == 2'd1) || (pix_y == 2);
+			last_row <= (pix_y[1:0] == 2'd0) || (pix_y == frame_height - 1'b1);
+			col7_reg <= (pix_x[2:0] == 3'd0);
 		end
-	wire first_col = (e_col == 1);
-	wire first_row = (e_row[1:0] == 2'd0) || (e_row == 1);
-	wire last_row = (e_row[1:0] == 2'd3) || lastrow_reg;
-	wire block_end = e_valid && ((e_col[2:0] == 3'd7) || eol_reg);
+	wire block_end = e_valid && (col7_reg || eol_reg);
 	/* The edge bit is the pixel path's last signal (timing): the sums and
 	 * tests below are formed without it and it selects between them. */
 	wire [5:0] row_total = (first_col ? 6'd0 : rowsum_reg) + {5'd0, e_bit};
 	wire [5:0] count0 = (first_row ? 6'd0 : acc_rd) + (first_col ? 6'd0 : rowsum_reg);
 	wire [5:0] count = count0 + {5'd0, e_bit};
-	wire [BX_W-1:0] bx = e_col[X_W-1:3];
+	wire [BX_W-1:0] bx = bx_reg;
 
 	/* The block of the pixel taken (x - 1's), read as it is taken, for
 	 * its decision a cycle later: at x = 8k + 1 .. 8k + 7 that is block
@@ -134,7 +137,7 @@ module anpr_blocks #(
 
 	assign rowend = row_done;
 	assign run_b = row_done && open_n && long_n;
-	assign run_by = e_row[Y_W-1:2];
+	assign run_by = by_reg;
 
 	always @(posedge clk)
 		if (e_valid && last_row) begin

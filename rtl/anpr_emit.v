@@ -258,7 +258,10 @@ module anpr_emit #(
 	wire [7:0]  v = slot_rdata;
 	wire [7:0]  adiff = (v > h2_reg) ? v - h2_reg : h2_reg - v;
 	wire        abit = (d_c_reg >= 2) && (adiff >= m_thr_reg);
-	wire [C_W-1:0] rc_a = ((d_c_reg == 0) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, abit};
+	wire [C_W-1:0] rc_a0 = (d_c_reg == 0) ? {C_W{1'b0}} : rc_reg;
+	wire [C_W-1:0] rc_a = rc_a0 + {{C_W-1{1'b0}}, abit};
+	/* rc_a > rmax_reg, formed without the edge bit, which selects (timing) */
+	wire        rc_a_gt = abit ? (rc_a0 >= rmax_reg) : (rc_a0 > rmax_reg);
 	wire        dark = v < thr_reg;
 	wire [C_W-1:0] rc_b = ((d_c_reg == rx0_reg) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, dark};
 	wire        band2 = (split_reg != 0) && (d_r_reg > split_reg);
@@ -798,7 +801,7 @@ module anpr_emit #(
 			rc_reg <= rc_a;
 			if (d_c_reg == cwm1_reg)
 				dv_d_reg <= dv_d_reg + {{SS_W-C_W{1'b0}}, cw_reg};
-			if (d_c_reg == cwm1_reg && rc_a > rmax_reg)
+			if (d_c_reg == cwm1_reg && rc_a_gt)
 				rmax_reg <= rc_a;
 			if (d_end_reg) begin
 				ry0_reg <= {C_W{1'b0}};

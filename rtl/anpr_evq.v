@@ -77,38 +77,35 @@ module anpr_evq #(
 	/* START or run_a goes in the cycle it is raised (nothing pends then:
 	 * the front end was not held), else the lowest pending index */
 	wire       byp = in[0] || in[1];
-	wire [5:0] first = byp ? {4'd0, !in[0], in[0]} : pend_reg & (~pend_reg + 1'b1);
-	reg  [2:0] first_i, first_type;
+	/* the lowest pending index (none pends with START or run_a) */
+	wire [5:0] first = pend_reg & (~pend_reg + 1'b1);
+	reg  [2:0] first_i;
 	integer i;
 	always @* begin
 		first_i = 3'd0;
 		for (i = 5; i >= 0; i = i - 1)
 			if (first[i])
 				first_i = i[2:0];
-		case (first_i)
-		3'd0: first_type = EV_START;
-		3'd1, 3'd2: first_type = EV_RUN;
-		3'd3: first_type = EV_ROWEND;
-		3'd4: first_type = EV_FEND;
-		default: first_type = EV_ABORT;
-		endcase
 	end
 
 	wire q_ready;
-	wire push = (byp || |pend_reg) && q_ready;
 	wire [Q_AW+1:0] q_count;
 
 	/* The queue keeps the payload bits an event can use (a run's: PL_W);
 	 * the rest of the 48 are zero. */
 	localparam PL_W = 16 + 2 * (X_W - 3) + (Y_W - 2);
-	wire [47:0]     first_pl = (first_i == 3'd0) ? pl_start :
-				   (first_i == 3'd1 || first_i == 3'd2) ? pl_run :
-				   (first_i == 3'd3) ? pl_rowend : pl_end;
+	/* run_a, the run detector's last result, selects last (timing): it
+	 * never comes with START or a pending event */
+	wire [47:0]     held_pl = ev_start ? pl_start : (first_i == 3'd2) ? pl_run :
+				  (first_i == 3'd3) ? pl_rowend : pl_end;
+	wire [47:0]     first_pl = run_a ? pl_run : held_pl;
+	wire [2:0]      held_type = ev_start ? EV_START : (first_i == 3'd2) ? EV_RUN :
+				    (first_i == 3'd3) ? EV_ROWEND : (first_i == 3'd4) ? EV_FEND : EV_ABORT;
 	wire [PL_W-1:0] q_pl;
 
 	anpr_fifo #(.DATA_W(3 + PL_W), .ADDR_W(Q_AW)) q (
 		.clk(clk), .rst(rst),
-		.s_data({first_type, first_pl[PL_W-1:0]}), .s_valid(byp || |pend_reg), .s_ready(q_ready),
+		.s_data({run_a ? EV_RUN : held_type, first_pl[PL_W-1:0]}), .s_valid(byp || |pend_reg), .s_ready(q_ready),
 		.m_data({m_ev[50:48], q_pl}), .m_valid(m_ev_valid), .m_ready(m_ev_ready),
 		.count(q_count)
 	);
@@ -133,7 +130,7 @@ module anpr_evq #(
 	assign q_empty = (q_count == 0);
 
 	always @(posedge clk) begin
-		pend_reg <= (pend_reg & ~(push && !byp ? first : 6'd0)) | {in[5:2], 2'b00};
+		pend_reg <= (pend_reg & ~(q_ready ? first : 6'd0)) | {in[5:2], 2'b00};
 		room_reg <= (q_count <= (1 << Q_AW) - 3);
 		if (rst) begin
 			pend_reg <= 6'd0;
