@@ -286,9 +286,10 @@ module anpr_emit #(
 	wire        sc_at_end = (sc_i_reg == sc_n_reg);
 	wire [C_W-1:0] sc_v_raw = (state_reg == E_ROWS || state_reg == E_SPLIT) ? rowc_rd :
 			       (state_reg == E_SEG2) ? col2_rd : colc_rd;
-	/* the first and last column hold no count (pass A does not write them) */
-	wire [C_W-1:0] sc_v = (state_reg == E_COLS && (sc_i_reg == 0 || sc_i_reg == cwm1_reg)) ?
-			   {C_W{1'b0}} : sc_v_raw;
+	/* the first and last column hold no count (pass A does not write them)
+	 * (sc_ends_reg: sc_i is 0 or cwm1, a register, timing) */
+	reg            sc_ends_reg;
+	wire [C_W-1:0] sc_v = (state_reg == E_COLS && sc_ends_reg) ? {C_W{1'b0}} : sc_v_raw;
 	wire        sc_q = !sc_at_end && sc_v >= sc_thr_reg;
 	/* the gap since the last qualifying index exceeds sc_gap (a qualifying
 	 * index: the gap before it, itself excluded): i - last > gap + q, as
@@ -321,8 +322,17 @@ module anpr_emit #(
 	reg  [7:0]  fix_byte;
 	wire [8:0]  sb = bi_reg - 9'd2;       /* byte within the character boxes */
 	wire [3:0]  sj = sb[6:3];             /* character */
-	wire [C_W-1:0] chy = chb_rd ? split_reg + 1'b1 : ry0_reg;
-	wire [C_W-1:0] chh = chb_rd ? ry1_reg - split_reg : (split_reg != 0) ? split_reg - ry0_reg : th;
+	wire [C_W-1:0] chy_d = chb_rd ? split_reg + 1'b1 : ry0_reg;
+	wire [C_W-1:0] chh_d = chb_rd ? ry1_reg - split_reg : (split_reg != 0) ? split_reg - ry0_reg : th;
+	/* a cycle behind (timing): a character's y, width and height go out
+	 * from its third byte on, at least two cycles after its box is read
+	 * (chr_ready) */
+	reg  [C_W-1:0] chy, chh, chw;
+	always @(posedge clk) begin
+		chy <= chy_d;
+		chh <= chh_d;
+		chw <= chw_rd;
+	end
 	/* the box bytes wait a cycle when the RAM still holds the previous character */
 	wire        chr_ready = (bi_reg < 9'd2) || (chr_ra_reg == sj);
 
@@ -344,7 +354,7 @@ module anpr_emit #(
 			case (fld[1:0])
 			2'd0: begin fld_base = cx_reg; fld_off = chx_rd; end
 			2'd1: begin fld_base = cy_reg; fld_off = chy; end
-			2'd2: fld_off = chw_rd;
+			2'd2: fld_off = chw;
 			default: fld_off = chh;
 			endcase
 		end else begin
@@ -932,7 +942,12 @@ module anpr_emit #(
 		default: state_reg <= E_IDLE;
 		endcase
 
+		/* sc_i's next value is 0 or cwm1: a column scan starts at 0; a
+		 * step moves on by one (the other scans do not read the flag) */
+		if (sc_step)
+			sc_ends_reg <= (sc_i_reg + 1'b1 == cwm1_reg);
 		if (sc_start) begin
+			sc_ends_reg <= 1'b1;
 			sc_prime_reg <= 1'b1;
 			sc_fin_reg <= 1'b0;
 			sc_i_reg <= sc_i0;
