@@ -256,10 +256,15 @@ module anpr_emit #(
 
 	/* ---- data-stage values of the passes ---- */
 	wire [7:0]  v = slot_rdata;
-	wire [7:0]  adiff = (v > h2_reg) ? v - h2_reg : h2_reg - v;
-	wire        abit = (d_c_reg >= 2) && (adiff >= m_thr_reg);
+	/* |v - h2| >= m_thr as either difference >= m_thr (timing: no
+	 * compare and select before the threshold's compare) */
+	wire [8:0]  adp = {1'b0, v} - {1'b0, h2_reg};
+	wire [8:0]  adn = {1'b0, h2_reg} - {1'b0, v};
+	wire        abit = (d_c_reg >= 2) && ((!adp[8] && adp[7:0] >= m_thr_reg) ||
+					  (!adn[8] && adn[7:0] >= m_thr_reg));
 	wire [C_W-1:0] rc_a0 = (d_c_reg == 0) ? {C_W{1'b0}} : rc_reg;
-	wire [C_W-1:0] rc_a = rc_a0 + {{C_W-1{1'b0}}, abit};
+	wire [C_W-1:0] rc_a1 = rc_a0 + 1'b1;
+	wire [C_W-1:0] rc_a = abit ? rc_a1 : rc_a0;
 	/* rc_a > rmax_reg, formed without the edge bit, which selects (timing) */
 	wire        rc_a_gt = abit ? (rc_a0 >= rmax_reg) : (rc_a0 > rmax_reg);
 	wire        dark = v < thr_reg;
