@@ -371,8 +371,8 @@ synth-bridge: | $(BUILD)
 # is close to the board clock, and a small change elsewhere can move one
 # seed's Fmax under it.
 NEXTPNR_SEEDS ?= $(if $(NEXTPNR_SEED),$(NEXTPNR_SEED),1 2 3 4 5 6)
-# the board clock nextpnr must meet (rtl/board/anpr_icebreaker.v's PLL: 15.94 MHz); a miss fails the build
-BOARD_MHZ ?= 16
+# the board clock nextpnr must meet (rtl/board/anpr_icebreaker.v's PLL: 19.875 MHz); a miss fails the build
+BOARD_MHZ ?= 20
 BOARD_RTL := $(filter %.v,$(RTL)) rtl/board/anpr_icebreaker.v
 bitstream: $(BUILD)/anpr_icebreaker.bin
 

@@ -21,8 +21,9 @@
  * not visited.
  *
  * Ports
- *   e_*      edge decisions from anpr_sobel
- *   pix_eol  the accepted pixel completes its line
+ *   e_*      edge decisions from anpr_sobel, a cycle after their pixel
+ *   pix_*    the accepted pixel (take): position, eol = it completes its
+ *            line; the runs and row ends of a pixel come a cycle after it
  *   run_*    run events: blocks x0..x1 of block row by, edge sum; run_a
  *            carries its run (run_a_x0, run_a_x1, run_a_sum), run_b's is in
  *            those same registers from the next cycle on (the front end is
@@ -37,12 +38,9 @@ module anpr_blocks #(
 	input  wire             take,
 	input  wire             e_valid,
 	input  wire             e_bit,
-	input  wire [X_W-1:0]   e_col,
-	input  wire [Y_W-1:0]   e_row,
 	input  wire [X_W-1:0]   pix_x,
-	input  wire             pix_valid,
+	input  wire [Y_W-1:0]   pix_y,
 	input  wire             pix_eol,
-	input  wire [Y_W-1:0]   frame_width,
 	input  wire [Y_W-1:0]   frame_height,
 	input  wire [5:0]       cfg_block_thr,
 	input  wire [1:0]       cfg_run_gap,
@@ -63,40 +61,43 @@ module anpr_blocks #(
 	wire [5:0] acc_rd;
 	reg  [5:0] rowsum_reg;
 
-	wire first_col = (e_col == 1);
-	wire first_row = (e_row[1:0] == 2'd0) || (e_row == 1);
-	wire [Y_W-1:0] two = {{Y_W-2{1'b0}}, 2'd2};
-	/* The frame's last gradient row and last gradient column, from the
-	 * pixel taken before (timing: the compares with the frame size are off
-	 * the pixel path). An edge decision's pixel (x >= 2) follows the
-	 * pixel before it in its line, so that pixel's row is its row and its
-	 * e_col is one less. */
-	reg lastrow_reg, endcol_reg;
+	/* The pixel stage (timing): e_valid and e_bit come from anpr_sobel a
+	 * cycle after their pixel was accepted; what the blocks need of the
+	 * pixel's gradient position (e_col, e_row = x - 1, y - 1: its block,
+	 * the flags below) and its line end are registered here when it is
+	 * taken. The last gradient column (W - 2) is the pixel that ends its
+	 * line. */
+	reg [X_W-4:0] bx_reg; /* the block column, e_col / 8 */
+	reg [Y_W-3:0] by_reg; /* the block row, e_row / 4 */
+	reg           eol_reg, first_col, first_row, last_row, col7_reg;
 	always @(posedge clk)
 		if (take) begin
-			lastrow_reg <= (e_row == frame_height - two);
-			endcol_reg <= ({{Y_W-X_W{1'b0}}, e_col} == frame_width - {{Y_W-2{1'b0}}, 2'd3});
+			bx_reg <= pix_x[X_W-1:3] - {{BX_W-1{1'b0}}, pix_x[2:0] == 3'd0};
+			by_reg <= pix_y[Y_W-1:2] - {{Y_W-3{1'b0}}, pix_y[1:0] == 2'd0};
+			eol_reg <= pix_eol;
+			/* e_col == 1; e_row mod 4 == 0 or e_row == 1; e_row mod 4 == 3
+			 * or the frame's last gradient row; e_col mod 8 == 7 */
+			first_col <= (pix_x == 2);
+			first_row <= (pix_y[1:0] == 2'd1) || (pix_y == 2);
+			last_row <= (pix_y[1:0] == 2'd0) || (pix_y == frame_height - 1'b1);
+			col7_reg <= (pix_x[2:0] == 3'd0);
 		end
-	wire last_row = (e_row[1:0] == 2'd3) || lastrow_reg;
-	wire block_end = e_valid && ((e_col[2:0] == 3'd7) || endcol_reg);
+	wire block_end = e_valid && (col7_reg || eol_reg);
 	/* The edge bit is the pixel path's last signal (timing): the sums and
 	 * tests below are formed without it and it selects between them. */
 	wire [5:0] row_total = (first_col ? 6'd0 : rowsum_reg) + {5'd0, e_bit};
 	wire [5:0] count0 = (first_row ? 6'd0 : acc_rd) + (first_col ? 6'd0 : rowsum_reg);
 	wire [5:0] count = count0 + {5'd0, e_bit};
-	wire [BX_W-1:0] bx = e_col[X_W-1:3];
+	wire [BX_W-1:0] bx = bx_reg;
 
-	/* only the block of the next column is read ahead */
-	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, pix_x[2:0]};
-	/* verilator lint_on UNUSEDSIGNAL */
-
-	/* Read ahead: the block of the next column, or block 0 after a line. */
-	wire [BX_W-1:0] ahead = (pix_valid && !pix_eol) ? pix_x[X_W-1:3] : {BX_W{1'b0}};
-
+	/* The block of the pixel taken (x - 1's), read as it is taken, for
+	 * its decision a cycle later: at x = 8k + 1 .. 8k + 7 that is block
+	 * x / 8; at x = 8k it is block k - 1, read by the pixel before (x - 1),
+	 * which the register still holds. A block's count is written by its
+	 * last column's decision, a cycle before the next block's first read. */
 	anpr_ram_sdp #(.DATA_W(6), .ADDR_W(BX_W), .DEPTH(NBX)) acc (
 		.clk(clk), .we(block_end && !last_row), .waddr(bx), .wdata(count),
-		.re(take), .raddr(ahead), .rdata(acc_rd)
+		.re(take && pix_x[2:0] != 3'd0), .raddr(pix_x[X_W-1:3]), .rdata(acc_rd)
 	);
 
 	always @(posedge clk)
@@ -132,11 +133,11 @@ module anpr_blocks #(
 	wire [BX_W-1:0] last_n = hot ? bx : last_reg;
 	wire [15:0]     sum_n = restart ? {10'd0, count} : extend ? sum_reg + {10'd0, count} : sum_reg;
 	wire            long_n = restart ? long_one : hot ? long_ext : long_enough;
-	wire            row_done = e_valid && last_row && pix_eol;
+	wire            row_done = e_valid && last_row && eol_reg;
 
 	assign rowend = row_done;
 	assign run_b = row_done && open_n && long_n;
-	assign run_by = e_row[Y_W-1:2];
+	assign run_by = by_reg;
 
 	always @(posedge clk)
 		if (e_valid && last_row) begin

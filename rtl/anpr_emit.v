@@ -238,6 +238,7 @@ module anpr_emit #(
 	reg        sc_open_reg, sc_found_reg;
 	reg [C_W-1:0] sc_start_reg, sc_last_reg, sc_lo_reg, sc_hi_reg, sc_peak_reg;
 	reg [SS_W-1:0] sc_sum_reg, sc_best_reg;
+	reg [C_W:0]    sc_c_reg;
 	wire       sc_step = !sc_prime_reg && !sc_fin_reg;
 
 	/* ---- divider ---- */
@@ -255,11 +256,17 @@ module anpr_emit #(
 
 	/* ---- data-stage values of the passes ---- */
 	wire [7:0]  v = slot_rdata;
-	wire [7:0]  adiff = (v > h2_reg) ? v - h2_reg : h2_reg - v;
-	wire        abit = (d_c_reg >= 2) && (adiff >= m_thr_reg);
-	wire [C_W-1:0] rc_a = ((d_c_reg == 0) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, abit};
-	/* the row maximum including the row ending now */
-	wire [C_W-1:0] rmax_last = (d_c_reg == cwm1_reg && rc_a > rmax_reg) ? rc_a : rmax_reg;
+	/* |v - h2| >= m_thr as either difference >= m_thr (timing: no
+	 * compare and select before the threshold's compare) */
+	wire [8:0]  adp = {1'b0, v} - {1'b0, h2_reg};
+	wire [8:0]  adn = {1'b0, h2_reg} - {1'b0, v};
+	wire        abit = (d_c_reg >= 2) && ((!adp[8] && adp[7:0] >= m_thr_reg) ||
+					  (!adn[8] && adn[7:0] >= m_thr_reg));
+	wire [C_W-1:0] rc_a0 = (d_c_reg == 0) ? {C_W{1'b0}} : rc_reg;
+	wire [C_W-1:0] rc_a1 = rc_a0 + 1'b1;
+	wire [C_W-1:0] rc_a = abit ? rc_a1 : rc_a0;
+	/* rc_a > rmax_reg, formed without the edge bit, which selects (timing) */
+	wire        rc_a_gt = abit ? (rc_a0 >= rmax_reg) : (rc_a0 > rmax_reg);
 	wire        dark = v < thr_reg;
 	wire [C_W-1:0] rc_b = ((d_c_reg == rx0_reg) ? {C_W{1'b0}} : rc_reg) + {{C_W-1{1'b0}}, dark};
 	wire        band2 = (split_reg != 0) && (d_r_reg > split_reg);
@@ -284,14 +291,18 @@ module anpr_emit #(
 	wire        sc_at_end = (sc_i_reg == sc_n_reg);
 	wire [C_W-1:0] sc_v_raw = (state_reg == E_ROWS || state_reg == E_SPLIT) ? rowc_rd :
 			       (state_reg == E_SEG2) ? col2_rd : colc_rd;
-	/* the first and last column hold no count (pass A does not write them) */
-	wire [C_W-1:0] sc_v = (state_reg == E_COLS && (sc_i_reg == 0 || sc_i_reg == cwm1_reg)) ?
-			   {C_W{1'b0}} : sc_v_raw;
+	/* the first and last column hold no count (pass A does not write them)
+	 * (sc_ends_reg: sc_i is 0 or cwm1, a register, timing) */
+	reg            sc_ends_reg;
+	wire [C_W-1:0] sc_v = (state_reg == E_COLS && sc_ends_reg) ? {C_W{1'b0}} : sc_v_raw;
 	wire        sc_q = !sc_at_end && sc_v >= sc_thr_reg;
 	/* the gap since the last qualifying index exceeds sc_gap (a qualifying
-	 * index: the gap before it, itself excluded) */
-	wire        sc_close = sc_open_reg && (sc_at_end ||
-			       sc_i_reg - sc_last_reg > sc_gap_reg + {{C_W-1{1'b0}}, sc_q});
+	 * index: the gap before it, itself excluded): i - last > gap + q, as
+	 * the countdown sc_c = gap + 1 - (i - last), loaded with sc_gap at a
+	 * qualifying index (timing: sc_q selects between two flags of it) */
+	wire        sc_c_neg = sc_c_reg[C_W];
+	wire        sc_c_zero = (sc_c_reg == {C_W+1{1'b0}});
+	wire        sc_close = sc_open_reg && (sc_at_end || sc_c_neg || (!sc_q && sc_c_zero));
 	wire        sc_better = sc_close && sc_sum_reg > sc_best_reg;
 	/* split search */
 	wire [C_W-1:0] rfg = inv_reg ? tw - rowc_rd : rowc_rd;
@@ -316,8 +327,17 @@ module anpr_emit #(
 	reg  [7:0]  fix_byte;
 	wire [8:0]  sb = bi_reg - 9'd2;       /* byte within the character boxes */
 	wire [3:0]  sj = sb[6:3];             /* character */
-	wire [C_W-1:0] chy = chb_rd ? split_reg + 1'b1 : ry0_reg;
-	wire [C_W-1:0] chh = chb_rd ? ry1_reg - split_reg : (split_reg != 0) ? split_reg - ry0_reg : th;
+	wire [C_W-1:0] chy_d = chb_rd ? split_reg + 1'b1 : ry0_reg;
+	wire [C_W-1:0] chh_d = chb_rd ? ry1_reg - split_reg : (split_reg != 0) ? split_reg - ry0_reg : th;
+	/* a cycle behind (timing): a character's y, width and height go out
+	 * from its third byte on, at least two cycles after its box is read
+	 * (chr_ready) */
+	reg  [C_W-1:0] chy, chh, chw;
+	always @(posedge clk) begin
+		chy <= chy_d;
+		chh <= chh_d;
+		chw <= chw_rd;
+	end
 	/* the box bytes wait a cycle when the RAM still holds the previous character */
 	wire        chr_ready = (bi_reg < 9'd2) || (chr_ra_reg == sj);
 
@@ -339,7 +359,7 @@ module anpr_emit #(
 			case (fld[1:0])
 			2'd0: begin fld_base = cx_reg; fld_off = chx_rd; end
 			2'd1: begin fld_base = cy_reg; fld_off = chy; end
-			2'd2: fld_off = chw_rd;
+			2'd2: fld_off = chw;
 			default: fld_off = chh;
 			endcase
 		end else begin
@@ -360,7 +380,7 @@ module anpr_emit #(
 
 	/* bits that shifts and fixed layouts leave out */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, colc_wd[C_W-1:CC_W], meta_cw[11:C_W], meta_ch[11:C_W], thr_sum[0], rmax_last[1:0], th5[3:0], sb[8:7]};
+	wire unused = &{1'b0, colc_wd[C_W-1:CC_W], meta_cw[11:C_W], meta_ch[11:C_W], thr_sum[0], rmax_reg[1:0], th5[3:0], sb[8:7]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
 	/* the record's byte bi (4 to 11) is byte bi % 2 of the message's word
@@ -569,7 +589,7 @@ module anpr_emit #(
 			/* rmax of the last row is not in rmax_reg yet */
 			sc_i0 = {C_W{1'b0}};
 			sc_n0 = ch_reg;
-			sc_thr0 = {2'b00, rmax_last[C_W-1:2]} + 1'b1;
+			/* sc_thr: loaded in the priming cycle, from rmax_reg */
 			sc_gap0 = {{C_W-2{1'b0}}, 2'd2};
 		end
 		SC_COLS: begin
@@ -606,6 +626,9 @@ module anpr_emit #(
 					sc_sum_reg <= sc_sum_reg + {{SS_W-C_W{1'b0}}, sc_v};
 				end
 				sc_last_reg <= sc_i_reg;
+				sc_c_reg <= {1'b0, sc_gap_reg};
+			end else begin
+				sc_c_reg <= sc_c_reg - 1'b1;
 			end
 			sc_i_reg <= sc_i_reg + 1'b1;
 			if (sc_at_end)
@@ -689,9 +712,14 @@ module anpr_emit #(
 			wk_seq_reg <= 1'b0;
 		end
 
-		/* scans: the priming cycle only reads */
-		if (sc_prime_reg)
+		/* scans: the priming cycle only reads; the row scan's threshold
+		 * is loaded then, when rmax_reg holds the last row too (timing:
+		 * not from pass A's last pixel) */
+		if (sc_prime_reg) begin
 			sc_prime_reg <= 1'b0;
+			if (state_reg == E_ROWS)
+				sc_thr_reg <= {2'b00, rmax_reg[C_W-1:2]} + 1'b1;
+		end
 
 		m_rd_reg <= (state_reg == E_IDLE);
 
@@ -788,7 +816,7 @@ module anpr_emit #(
 			rc_reg <= rc_a;
 			if (d_c_reg == cwm1_reg)
 				dv_d_reg <= dv_d_reg + {{SS_W-C_W{1'b0}}, cw_reg};
-			if (d_c_reg == cwm1_reg && rc_a > rmax_reg)
+			if (d_c_reg == cwm1_reg && rc_a_gt)
 				rmax_reg <= rc_a;
 			if (d_end_reg) begin
 				ry0_reg <= {C_W{1'b0}};
@@ -919,7 +947,12 @@ module anpr_emit #(
 		default: state_reg <= E_IDLE;
 		endcase
 
+		/* sc_i's next value is 0 or cwm1: a column scan starts at 0; a
+		 * step moves on by one (the other scans do not read the flag) */
+		if (sc_step)
+			sc_ends_reg <= (sc_i_reg + 1'b1 == cwm1_reg);
 		if (sc_start) begin
+			sc_ends_reg <= 1'b1;
 			sc_prime_reg <= 1'b1;
 			sc_fin_reg <= 1'b0;
 			sc_i_reg <= sc_i0;

@@ -130,7 +130,7 @@ module anpr_pipeline #(
 	/* ---- front end: framer, edges, runs, event queue ---- */
 	wire               frame_start, pix_eol, ring_we, rowend, front_busy;
 	wire [7:0]         pix_data, edge_thr_q;
-	wire [Y_W-1:0]     pix_y, pix_row, frame_width, frame_height;
+	wire [Y_W-1:0]     pix_row, frame_width, frame_height;
 	wire [RING_AW-1:0] ring_waddr;
 	wire               hold_back, be_idle_back;
 	wire               ev_valid, ev_ready;
@@ -147,7 +147,7 @@ module anpr_pipeline #(
 		.cfg_width(cfg_width), .cfg_height(cfg_height), .cfg_edge_thr(cfg_edge_thr),
 		.cfg_edge_k(cfg_edge_k), .cfg_edge_bias(cfg_edge_bias), .cfg_block_thr(cfg_block_thr),
 		.cfg_run_gap(cfg_run_gap), .cfg_min_run(cfg_min_run),
-		.frame_start(frame_start), .pix_data(pix_data), .pix_y(pix_y), .pix_row(pix_row), .pix_eol(pix_eol),
+		.frame_start(frame_start), .pix_data(pix_data), .pix_row(pix_row), .pix_eol(pix_eol),
 		.ring_we(ring_we), .ring_waddr(ring_waddr), .frame_width(frame_width),
 		.frame_height(frame_height), .frame_edge_thr(edge_thr_q), .rowend(rowend),
 		.busy(front_busy),
@@ -276,7 +276,7 @@ module anpr_pipeline #(
 	 * waits a cycle if any hazard is armed. */
 	reg         hold_reg, eol_reg, arm_reg;
 	wire [12:0] row = {1'b0, pix_row};
-	wire rowend_hazard = rowend_open_reg && (row >= {1'b0, rowend_y_reg} + 13'd3);
+	wire rowend_hazard = rowend_open_reg && (row >= {1'b0, rowend_y_reg} + 13'd2);
 	wire crop_armed = crops_pending && crop_top_valid_reg;
 	wire crop_hazard = crop_armed && (crop_top_min_reg + RING_LINES <= row);
 	wire copy_hazard = copy_active && ({1'b0, copy_row} + RING_LINES <= row);
@@ -290,7 +290,7 @@ module anpr_pipeline #(
 
 	always @(posedge clk) begin
 		if (rowend) begin
-			rowend_y_reg <= pix_y;
+			rowend_y_reg <= pix_row; /* a cycle after its line's last pixel: one row on */
 			rowend_open_reg <= 1'b1;
 		end else if (rowend_done) begin
 			rowend_open_reg <= 1'b0;

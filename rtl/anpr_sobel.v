@@ -8,7 +8,7 @@
  * ahead (the address of the next pixel is read when a pixel is accepted), so
  * when pixel (x, y) arrives, column x of both rows is already in the
  * buffers' output registers and the gradient of pixel (x-1, y-1) is decided
- * in the same cycle:
+ * in the same cycle, and registered (e_*, the pixel stage):
  *
  *   l = a[x-2] + 2 b[x-2] + c[x-2],  r = a[x] + 2 b[x] + c[x]
  *   e = |l - r| / 4
@@ -23,7 +23,9 @@
  *   pix_*    accepted pixels from anpr_framer
  *   take     any pixel accepted (also discarded ones: the read-ahead
  *            address returns to column 0 after anything but a mid-line pixel)
- *   e_*      the decision for pixel (e_col, e_row), valid with e_valid
+ *   e_*      the decision for pixel (x-1, y-1) of the pixel (x, y)
+ *            accepted in the cycle before, valid with e_valid: a register
+ *            stage (timing), anpr_blocks keeps the pixel's position
  */
 module anpr_sobel #(
 	parameter X_W = 11,
@@ -41,9 +43,7 @@ module anpr_sobel #(
 	input  wire [7:0]     cfg_edge_k,
 	input  wire [7:0]     cfg_edge_bias,
 	output wire           e_valid,
-	output wire           e_bit,
-	output wire [X_W-1:0] e_col,
-	output wire [Y_W-1:0] e_row
+	output wire           e_bit
 );
 
 	wire [7:0] row1, row2; /* rows y-1 and y-2 at column pix_x */
@@ -77,10 +77,14 @@ module anpr_sobel #(
 	wire [19:0] lhs = {1'b0, e, 11'b0};
 	wire [19:0] rhs = cfg_edge_k * bright;
 
-	assign e_valid = pix_valid && pix_x >= 2 && pix_y >= 2;
-	assign e_bit = (e >= cfg_edge_thr) && (lhs >= rhs);
-	assign e_col = pix_x - 1'b1;
-	assign e_row = pix_y - 1'b1;
+	/* the decision a cycle after its pixel (timing: the pixel stage) */
+	reg e_valid_reg, e_bit_reg;
+	always @(posedge clk) begin
+		e_valid_reg <= pix_valid && pix_x >= 2 && pix_y >= 2;
+		e_bit_reg <= (e >= cfg_edge_thr) && (lhs >= rhs);
+	end
+	assign e_valid = e_valid_reg;
+	assign e_bit = e_bit_reg;
 
 endmodule
 `resetall

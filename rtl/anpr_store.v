@@ -200,13 +200,16 @@ module anpr_store #(
 			ctl_payload[47:33]};
 	/* verilator lint_on UNUSEDSIGNAL */
 
-	/* ---- S_EVAL: geometry and filter, from the latched component ---- */
+	/* ---- S_EVAL: geometry and filter, from the latched component; the
+	 * filter from the close queue's head, registered while the store is
+	 * idle (pass_reg: timing), so S_EVAL reads it ---- */
 	wire [12:0] x = {{13-X_W{1'b0}}, x0_reg, 3'b000};
-	wire [12:0] w = {{13-X_W{1'b0}}, x1_reg - x0_reg + 1'b1, 3'b000};
+	wire [12:0] w = {{13-X_W{1'b0}}, close_x1 - close_x0 + 1'b1, 3'b000};
 	wire [12:0] y = {{13-Y_W{1'b0}}, close_y0, 2'b00};
 	wire [12:0] h = {{13-Y_W{1'b0}}, close_y1 - close_y0 + 1'b1, 2'b00};
 	wire [20:0] amin = cfg_min_aspect4 * h;
 	wire [20:0] amax = cfg_max_aspect * h;
+	reg  pass_reg;
 	wire pass = w >= {1'b0, cfg_min_w} && w <= {1'b0, cfg_max_w} && h >= {1'b0, cfg_min_h} &&
 		    h <= {1'b0, cfg_max_h} && {6'd0, w, 2'b00} >= amin && {8'd0, w} <= amax &&
 		    close_sum >= cfg_min_score;
@@ -318,7 +321,7 @@ module anpr_store #(
 	wire close_start = (state_reg == S_IDLE) && close_valid && !ctl_valid;
 	/* the close leaves the queue when it is dropped (the filter, or a
 	 * weaker duplicate or rank) or when its copy starts (md_we) */
-	wire close_drop = (state_reg == S_EVAL && !pass) ||
+	wire close_drop = (state_reg == S_EVAL && !pass_reg) ||
 			  (state_reg == S_DECIDE && (dup_reg || ncand >= cfg_max_cands) &&
 			   close_sum <= pick_score_reg);
 	assign close_ready = close_drop || md_we;
@@ -423,6 +426,7 @@ module anpr_store #(
 
 	always @(posedge clk) begin
 		mi_reg <= mi;
+		pass_reg <= pass;
 		mi_e_reg <= !scanning;
 		case (state_reg)
 		S_IDLE: if (ctl_take) begin
@@ -444,7 +448,7 @@ module anpr_store #(
 		S_EVAL: begin
 			if (found != 16'hffff)
 				found <= found + 1'b1;
-			state_reg <= pass ? S_FIT : S_IDLE;
+			state_reg <= pass_reg ? S_FIT : S_IDLE;
 		end
 		S_FIT: begin
 			/* a crop larger than a slot keeps its middle: one block off

@@ -6,14 +6,14 @@
  * Lattice iCE40UP5K-SG48, 12 MHz oscillator on pin 35. Pins, the PLL, the
  * power-on reset and the pipeline; no other logic.
  *
- * Clock: the 12 MHz oscillator through the PLL (SB_PLL40_PAD) to 15.94 MHz
- * (icepll's nearest to 16 MHz, the PLL's lowest output), the fastest clock
- * the design meets timing at: nextpnr's Fmax 16.17 to 16.51 MHz over seeds
- * 1-3 (docs/PERFORMANCE.md section 8.3). One pixel per clock at most:
- * 1280x720 at 17 fps (930,000 cycles a frame with the input holds), 640x480
- * at 50 fps. 25 fps at 1280x720 needs 23.04 Mpixel/s, about 24 MHz with the
- * holds, and 30 MHz the design's goal: the register stages of section 8.4
- * are not done yet. The same clock leaves on
+ * Clock: the 12 MHz oscillator through the PLL (SB_PLL40_PAD) to 19.875 MHz
+ * (icepll's nearest to 20 MHz; 15.94 MHz before branch tim13), under the
+ * design's Fmax: nextpnr's 20.71 to 21.83 MHz over seeds 1-3
+ * (docs/PERFORMANCE.md section 8.3). One pixel per clock at most:
+ * 1280x720 at 21.5 fps (924,000 cycles a frame with the input holds),
+ * 640x480 at 64 fps. 25 fps at 1280x720 needs 23.04 Mpixel/s, about 23.2 MHz
+ * with the holds, and 30 MHz the design's goal: section 8.4's paths are
+ * left. The same clock leaves on
  * clk_out (a DDR output register, so the pin carries the clock itself) for
  * the devices on both streams, which are synchronous to it.
  *
@@ -60,13 +60,14 @@ module anpr_icebreaker (
 
 	wire clk, pll_lock;
 
-	/* 12 MHz x 85 / 64 = 15.94 MHz (icepll -i 12 -o 16: DIVF 84, DIVQ 6;
-	 * 30 MHz, once timing allows: DIVF 79, DIVQ 5) */
+	/* 12 MHz x 53 / 32 = 19.875 MHz (icepll -i 12 -o 20: DIVF 52, DIVQ 5;
+	 * since tim13, was 15.94 MHz: DIVF 84, DIVQ 6; 30 MHz, once timing
+	 * allows: DIVF 79, DIVQ 5) */
 	SB_PLL40_PAD #(
 		.FEEDBACK_PATH("SIMPLE"),
 		.DIVR(4'b0000),
-		.DIVF(7'b1010100),
-		.DIVQ(3'b110),
+		.DIVF(7'b0110100),
+		.DIVQ(3'b101),
 		.FILTER_RANGE(3'b001)
 	) pll (
 		.PACKAGEPIN(clk_12m), .PLLOUTGLOBAL(clk), .LOCK(pll_lock),

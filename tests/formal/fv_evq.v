@@ -2,8 +2,10 @@
 `default_nettype none
 /*
  * fv_evq - handshake properties of anpr_evq at its ports (make formal).
- * Environment (assumed): events arrive only while the queue is not busy
- * (busy holds the front end). Asserted: the event output keeps the stream
+ * Environment (assumed): events arrive only in the cycle after the queue
+ * was not busy (busy holds the front end; the pixel stage raises a
+ * pixel's events a cycle after it was taken), and not in the cycle after
+ * an event that pends. Asserted: the event output keeps the stream
  * contract, and it never offers more events than were raised.
  */
 module fv_evq #(
@@ -51,7 +53,10 @@ module fv_evq #(
 	wire [5:0] in = {ev_abort, ev_fend, rowend, run_b, run_a, ev_start};
 	/* events raised and events taken since reset */
 	reg [5:0] f_in, f_out;
+	reg       f_busy_q, f_pend_q;
 	always @(posedge clk) begin
+		f_busy_q <= busy;
+		f_pend_q <= |in[5:2];
 		f_in <= f_in + in[0] + in[1] + in[2] + in[3] + in[4] + in[5];
 		f_out <= f_out + (m_ev_valid && m_ev_ready);
 		if (rst) begin
@@ -62,7 +67,9 @@ module fv_evq #(
 	always @(*) begin
 		if (!f_past_valid)
 			assume(rst);
-		if (busy)
+		/* an event comes a cycle after its pixel was taken (not busy then),
+		 * and none in the cycle after one that pends (anpr_front) */
+		if (f_past_valid && (f_busy_q || f_pend_q))
 			assume(in == 6'd0);
 		/* START's pixel is in row 0, which has no runs */
 		assume(!(in[0] && in[1]));

@@ -4,8 +4,9 @@
  * fv_pixel - anpr_sobel and anpr_blocks (no handshake of their own: they
  * act on pixels the framer accepted) at their ports (make formal). Assumed:
  * the framer's contract, pix_valid only with take. Asserted: an edge
- * decision and every event (run_a, run_b, rowend) only on an accepted
- * pixel, so that the event queue's busy, which holds take, stops them.
+ * decision and every event (run_a, run_b, rowend) only in the cycle after
+ * an accepted pixel (the pixel stage), so that the event queue's busy,
+ * which holds take, stops them a cycle later.
  */
 module fv_pixel #(
 	parameter X_W = 5,
@@ -29,8 +30,6 @@ module fv_pixel #(
 	input wire [3:0]     cfg_min_run
 );
 	wire           e_valid, e_bit, run_a, run_b, rowend;
-	wire [X_W-1:0] e_col;
-	wire [Y_W-1:0] e_row;
 	wire [X_W-4:0] run_a_x0, run_a_x1;
 	wire [15:0]    run_a_sum;
 	wire [Y_W-3:0] run_by;
@@ -39,31 +38,35 @@ module fv_pixel #(
 		.clk(clk), .take(take), .pix_valid(pix_valid), .pix_data(pix_data), .pix_x(pix_x),
 		.pix_y(pix_y), .pix_eol(pix_eol),
 		.cfg_edge_thr(cfg_edge_thr), .cfg_edge_k(cfg_edge_k), .cfg_edge_bias(cfg_edge_bias),
-		.e_valid(e_valid), .e_bit(e_bit), .e_col(e_col), .e_row(e_row)
+		.e_valid(e_valid), .e_bit(e_bit)
 	);
 	anpr_blocks #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) blocks (
-		.clk(clk), .take(take), .e_valid(e_valid), .e_bit(e_bit), .e_col(e_col), .e_row(e_row),
-		.pix_x(pix_x), .pix_valid(pix_valid), .pix_eol(pix_eol),
-		.frame_width(frame_width), .frame_height(frame_height),
+		.clk(clk), .take(take), .e_valid(e_valid), .e_bit(e_bit),
+		.pix_x(pix_x), .pix_y(pix_y), .pix_eol(pix_eol), .frame_height(frame_height),
 		.cfg_block_thr(cfg_block_thr), .cfg_run_gap(cfg_run_gap), .cfg_min_run(cfg_min_run),
 		.run_a(run_a), .run_a_x0(run_a_x0), .run_a_x1(run_a_x1), .run_a_sum(run_a_sum),
 		.run_b(run_b), .rowend(rowend), .run_by(run_by)
 	);
 
+	reg f_past_valid = 1'b0, f_valid_q = 1'b0;
+	always @(posedge clk) begin
+		f_past_valid <= 1'b1;
+		f_valid_q <= pix_valid;
+	end
 	always @(*) begin
 		if (pix_valid)
 			assume(take);
-		if (e_valid)
-			assert(take && pix_valid);
-		if (run_a || run_b || rowend)
-			assert(take && e_valid);
+		if (f_past_valid && e_valid)
+			assert(f_valid_q);
+		if (f_past_valid && (run_a || run_b || rowend))
+			assert(e_valid);
 	end
 	always @(posedge clk) begin
 		cover(run_a);
 		cover(rowend);
 	end
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire unused = &{1'b0, run_a_x0, run_a_x1, run_a_sum, run_by};
+	wire unused = &{1'b0, run_a_x0, run_a_x1, run_a_sum, run_by, frame_width};
 	/* verilator lint_on UNUSEDSIGNAL */
 endmodule
 `resetall
