@@ -38,6 +38,7 @@
 #define NPIX ((size_t)W * H)
 #define SYN_PLATES 6
 #define CYC_1080P 2073600.0 /* 1920 x 1080 pixels at one pixel per clock */
+#define BOARD_HZ 19.875e6     /* the iCEBreaker build's clock (rtl/board/anpr_icebreaker.v's PLL) */
 
 static const char *data_dir;
 static int quick;
@@ -742,9 +743,9 @@ static int bench_fifo_one(const struct sensor_timing *t, const uint8_t *model_by
 		if (frame_max[i] > frame_max[worst])
 			worst = i;
 	}
-	printf("3b %-22s %4u x %3u cycles, %5.2f fps at 15.94 MHz: FIFO max %6zu pixels (%s), %2zu of %zu frames "
+	printf("3b %-22s %4u x %3u cycles, %5.2f fps at 19.875 MHz: FIFO max %6zu pixels (%s), %2zu of %zu frames "
 	       "over 1,024; records %s\n",
-	       t->name, t->htotal, t->vtotal, 15.94e6 / ((double)t->htotal * t->vtotal), frame_max[worst],
+	       t->name, t->htotal, t->vtotal, BOARD_HZ / ((double)t->htotal * t->vtotal), frame_max[worst],
 	       overflow ? "OVERFLOW: over a frame" : frames[worst].name, nbig, nframes,
 	       sofs <= nframes ? "NOT ALL SENT" : diff || got < model_len ? "DIFFER" : "= the C model's");
 	free(q);

@@ -43,7 +43,7 @@ module anpr_usb_bridge #(
 	parameter CROP_MAX_H = 48,
 	parameter SLOT_BYTES = 8192,
 	parameter NSLOTS = 8,
-	parameter TIMEOUT_CYCLES = 1594000, /* ANPR_USB_CMD_TIMEOUT_MS at 15.94 MHz */
+	parameter TIMEOUT_CYCLES = 1987500, /* ANPR_USB_CMD_TIMEOUT_MS at the board clock, 19.875 MHz */
 	parameter REVISION = 1
 ) (
 	input  wire        clk,

@@ -17,7 +17,7 @@ module anpr_usb_top #(
 	parameter CROP_MAX_H = 48,
 	parameter SLOT_BYTES = 8192,
 	parameter NSLOTS = 8,
-	parameter TIMEOUT_CYCLES = 1594000,
+	parameter TIMEOUT_CYCLES = 1987500, /* 100 ms at the board clock, 19.875 MHz */
 	parameter REVISION = 1
 ) (
 	input  wire       clk,

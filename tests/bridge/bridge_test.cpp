@@ -3,7 +3,7 @@
 // on the same command byte streams (make bridge-test, docs/usb.md section 5).
 //
 // The FT232H side is emulated cycle by cycle on its own 60 MHz clock (the
-// pipeline's at 15.94 MHz, the board's; other rates with --more): host bytes offered on RXF#
+// pipeline's at 15.94 MHz, the board's before branch tim13; other rates with --more): host bytes offered on RXF#
 // and taken on RD#, device bytes taken on WR# while TXE# is low, both with
 // random stalls, and the FT245 bus rules checked every cycle (RD# only with
 // OE# low since the cycle before, never both sides driving the bus, WR#
