@@ -743,9 +743,10 @@ static int bench_fifo_one(const struct sensor_timing *t, const uint8_t *model_by
 		if (frame_max[i] > frame_max[worst])
 			worst = i;
 	}
-	printf("3b %-22s %4u x %3u cycles, %5.2f fps at 19.875 MHz: FIFO max %6zu pixels (%s), %2zu of %zu frames "
+	printf("3b %-22s %4u x %3u cycles, %5.2f fps at %.3f MHz: FIFO max %6zu pixels (%s), %2zu of %zu frames "
 	       "over 1,024; records %s\n",
-	       t->name, t->htotal, t->vtotal, BOARD_HZ / ((double)t->htotal * t->vtotal), frame_max[worst],
+	       t->name, t->htotal, t->vtotal, BOARD_HZ / ((double)t->htotal * t->vtotal), BOARD_HZ / 1e6,
+	       frame_max[worst],
 	       overflow ? "OVERFLOW: over a frame" : frames[worst].name, nbig, nframes,
 	       sofs <= nframes ? "NOT ALL SENT" : diff || got < model_len ? "DIFFER" : "= the C model's");
 	free(q);

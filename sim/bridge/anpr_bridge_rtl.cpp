@@ -25,6 +25,8 @@ struct anpr_bridge {
 	anpr_usb_rtl r;
 	size_t out_off = 0;
 
+	// the pipeline at 15.94 MHz, the board clock before branch tim13, as bridge_test's
+	// default (the board runs at 19.875 MHz since)
 	anpr_bridge() : r(1, 0, 0, 15.94) {}
 };
 
