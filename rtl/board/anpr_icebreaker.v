@@ -11,7 +11,7 @@
  * design's Fmax: nextpnr's 20.71 to 21.83 MHz over seeds 1-3
  * (docs/PERFORMANCE.md section 8.3). One pixel per clock at most:
  * 1280x720 at 21.5 fps (924,000 cycles a frame with the input holds),
- * 640x480 at 64 fps. 25 fps at 1280x720 needs 23.04 Mpixel/s, about 23.2 MHz
+ * 640x480 at 64 fps. 25 fps at 1280x720 needs 23.04 Mpixel/s, about 23.1 MHz
  * with the holds, and 30 MHz the design's goal: section 8.4's paths are
  * left. The same clock leaves on
  * clk_out (a DDR output register, so the pin carries the clock itself) for
