@@ -1420,7 +1420,7 @@ int main(int argc, char **argv)
 	int epochs = 30, c1 = 8, c2 = 32, nh = 64, nb = 1, font_copies = 0, rep = 1, i;
 	float base_lr = 0.002f, p_aug = 0.6f, avg = 0.5f, font_mix = 1, balance = 0;
 	unsigned long seed = 1;
-	int crops[NSETS] = {0}, keep, round, rounds = 2, members = 1, teachers = 0, m;
+	int crops[NSETS] = {0}, keep, round, rounds = 2, members = 1, teachers = 0, distill_set = 0, m;
 	struct net net;
 	struct qnet q[MAX_MEMBERS], tq[MAX_MEMBERS];
 	struct anpr_classifier thead;
@@ -1453,10 +1453,13 @@ int main(int argc, char **argv)
 			members = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--teachers") && i + 1 < argc)
 			teachers = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--distill") && i + 1 < argc)
+		else if (!strcmp(argv[i], "--distill") && i + 1 < argc) {
 			distill_a = strtof(argv[++i], NULL);
-		else if (!strcmp(argv[i], "--distill-temp") && i + 1 < argc)
+			distill_set = 1;
+		} else if (!strcmp(argv[i], "--distill-temp") && i + 1 < argc) {
 			distill_temp = strtof(argv[++i], NULL);
+			distill_set = 1;
+		}
 		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 			seed = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--lr") && i + 1 < argc)
@@ -1499,8 +1502,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "train: --members 1..%d\n", MAX_MEMBERS);
 		return 1;
 	}
-	if (teachers < 0 || teachers > MAX_MEMBERS || !(distill_a >= 0 && distill_a <= 1) || !(distill_temp > 0)) {
-		fprintf(stderr, "train: --teachers 0..%d, --distill 0..1, --distill-temp > 0\n", MAX_MEMBERS);
+	if (teachers < 0 || teachers > MAX_MEMBERS || !(distill_a >= 0 && distill_a <= 1) ||
+	    !(distill_temp > 0 && distill_temp < 100)) {
+		fprintf(stderr, "train: --teachers 0..%d, --distill 0..1, --distill-temp above 0 and below 100\n",
+			MAX_MEMBERS);
+		return 1;
+	}
+	if (distill_set && !teachers) {
+		fprintf(stderr, "train: --distill and --distill-temp need --teachers T (T >= 1)\n");
 		return 1;
 	}
 	if (epochs < 1 || rounds < 1 || nb < 1 || c1 < 8 || c1 > MAX_C || c1 % 8 || c2 < 8 || c2 > MAX_C || c2 % 8 ||
