@@ -93,7 +93,11 @@ module anpr_front #(
 	 * line end raises a row end (and maybe a run) in the stage, which the
 	 * queue holds pending from the cycle after; none may follow it before
 	 * (busy). After a frame's end or an abort the framer takes no valid
-	 * pixel, and be_idle waits for the stage. */
+	 * pixel, and be_idle waits for the stage. A pixel the framer discards
+	 * after a frame's end still reloads anpr_blocks' block row (by_reg),
+	 * which a run waiting in the queue may carry: it is row H, in the last
+	 * row's block row unless H mod 4 = 1, and then the last line's end
+	 * held the input (pend_soon_reg) until that run was queued. */
 	reg            pend_soon_reg;
 
 	wire               pix_valid;
