@@ -1005,23 +1005,18 @@ static float distill_a = 0.5f;
 static float backward(struct net *n, const struct act *a, int label, float weight, const float *soft)
 {
 	static float da1[MAX_C * A1PLANE], d1[MAX_C * P1H * P1W];
-	float p[ANPR_NCLASS], dh[MAX_H], da2[MAX_C * NPOS2], soft_loss = 0;
+	float p[ANPR_NCLASS], dh[MAX_H], da2[MAX_C * NPOS2], loss = 0;
 	int nw1 = 9 * n->c1, nw2 = nw1 * n->c2, nw3 = n->nf * n->nh, c, y, x;
 	float *gw1 = n->grad, *gw2 = gw1 + nw1, *gw3 = gw2 + nw2, *gw4 = gw3 + nw3, *gb1 = n->grad + n->nw,
 	      *gb2 = gb1 + n->c1, *gb3 = gb2 + n->c2, *gb4 = gb3 + n->nh;
 
 	softmax(a->out, p);
-	if (soft) {
-		for (c = 0; c < ANPR_NCLASS; c++) {
-			float t = (1 - distill_a) * (c == label) + distill_a * soft[c];
+	for (c = 0; c < ANPR_NCLASS; c++) {
+		float t = soft ? (1 - distill_a) * (float)(c == label) + distill_a * soft[c] : (float)(c == label);
 
-			soft_loss -= t * logf(p[c] + 1e-12f);
-			p[c] = (p[c] - t) * weight;
-		}
-	} else {
-		p[label] -= 1;
-		for (c = 0; c < ANPR_NCLASS; c++)
-			p[c] *= weight;
+		if (t > 0)
+			loss -= t * logf(p[c] + 1e-12f);
+		p[c] = (p[c] - t) * weight;
 	}
 	memset(dh, 0, sizeof(dh));
 	dense_back(a->h, n->nh, n->w4, ANPR_NCLASS, p, gw4, gb4, dh);
@@ -1036,9 +1031,7 @@ static float backward(struct net *n, const struct act *a, int label, float weigh
 			for (x = 0; x < P1W; x++)
 				d1[(c * P1H + y) * P1W + x] = da1[c * A1PLANE + (y + 1) * (P1W + 2) + x + 1];
 	conv3_back(a->x, 1, TH, TW, n->w1, n->c1, d1, a->i1, gw1, gb1, NULL);
-	if (soft)
-		return soft_loss * weight;
-	return -logf(p[label] / weight + 1 + 1e-12f) * weight;
+	return loss * weight;
 }
 
 /* SGD with momentum on the gradient accumulated over a batch of nb samples
@@ -1328,6 +1321,7 @@ static void train_round(struct net *net, int epochs, float lr0, float p_aug, int
 {
 	static struct act a;
 	uint8_t tile[ANPR_TILE_IN];
+	float soft[ANPR_NCLASS]; /* the teachers' probabilities of the tile */
 	int *order = xcalloc((size_t)nsamples * (size_t)(rep > 1 ? rep : 1), sizeof(int)), ntrain = 0, i, e, navg = 0,
 	    nc = 0, nchar = 0, nrep = 0;
 	int count[ANPR_NCLASS] = {0};
@@ -1387,14 +1381,9 @@ static void train_round(struct net *net, int epochs, float lr0, float p_aug, int
 			else
 				clean_tile(sm, tile);
 			forward(net, tile, &a);
-			if (teacher) {
-				float soft[ANPR_NCLASS];
-
+			if (teacher)
 				anpr_classify(teacher, tile, soft);
-				loss += backward(net, &a, sm->label, wt[sm->label], soft);
-			} else {
-				loss += backward(net, &a, sm->label, wt[sm->label], NULL);
-			}
+			loss += backward(net, &a, sm->label, wt[sm->label], teacher ? soft : NULL);
 			seen++;
 			if (seen % nb == 0 || i == ntrain - 1)
 				update(net, lr, seen % nb ? seen % nb : nb);
@@ -1411,6 +1400,15 @@ static void train_round(struct net *net, int epochs, float lr0, float p_aug, int
 		net->par[i] = (float)(avg[i] / navg);
 	free(avg);
 	free(order);
+}
+
+/* The n networks of q as one ensemble: each refers to the next. */
+static void chain(struct qnet *q, int n)
+{
+	int m;
+
+	for (m = 0; m + 1 < n; m++)
+		q[m].c.next = &q[m + 1].c;
 }
 
 int main(int argc, char **argv)
@@ -1540,8 +1538,7 @@ int main(int argc, char **argv)
 		struct qnet *qm = m < teachers ? &tq[k] : &q[k];
 
 		if (m == teachers && teachers) {
-			for (i = 0; i + 1 < teachers; i++)
-				tq[i].c.next = &tq[i + 1].c;
+			chain(tq, teachers);
 			thead = tq[0].c;
 			thead.temperature = distill_temp;
 			teacher = &thead;
@@ -1571,8 +1568,7 @@ int main(int argc, char **argv)
 			report("held out (this network)", &qm->c, NULL, 1, 1);
 		net_free(&net);
 	}
-	for (m = 0; m + 1 < members; m++)
-		q[m].c.next = &q[m + 1].c;
+	chain(q, members);
 	for (i = 0; i <= 60; i++) { /* calibrate: the temperature of least held-out NLL */
 		struct acc a[NSETS + 1];
 		double nll;

@@ -26,12 +26,12 @@
  * (square plates leave a quarter of it or so; a top row of smaller
  * characters, a crop cut loose around the plate, more). */
 #define ROW_GAP10 15
-/* second_rows: the most two rows it pairs may differ in height, in tenths
- * (a smaller code or series over the number; lines of small print over a
+/* The most two rows of a plate may differ in height, in tenths: rows_of's
+ * (the trainer's cut, ROW_RATIO10) and second_rows' (PAIR_RATIO10: a
+ * smaller code or series over the number; lines of small print over a
  * plate's row, twice as small and less, stay apart). */
-#ifndef PAIR_RATIO10
+#define ROW_RATIO10 17
 #define PAIR_RATIO10 20
-#endif
 
 struct comp {
 	int x0, y0, x1, y1; /* inclusive bounds, working pixels */
@@ -278,7 +278,7 @@ static int char_like(const struct comp *c, int H)
  * space rows between them, be the bottom row of a plate whose top row is a?
  * The space at most ROW_GAP10 tenths of a's height, overlapping across by at
  * least half the narrower (inclusive bounds), heights within ratio10 tenths
- * of each other (rows_of: 1.7x; second_rows: PAIR_RATIO10, 2x). rows_of
+ * of each other (rows_of: ROW_RATIO10, 1.7x; second_rows: PAIR_RATIO10, 2x). rows_of
  * counts the space one row more than there is (its bottom row's top minus
  * the top row's last row): kept, since the trainer's rows are cut by it. */
 static int stacked(int ax0, int ax1, int ha, int bx0, int bx1, int hb, int space, int ratio10)
@@ -916,7 +916,7 @@ static void rows_of(struct work *wk, int inverted, int bonus, unsigned cw_, unsi
 			int n2;
 
 			if (j == i || b->y0 <= a->y1 ||
-			    !stacked(a->x0, a->x1, a->hsum / a->n, b->x0, b->x1, b->hsum / b->n, b->y0 - a->y1, 17))
+			    !stacked(a->x0, a->x1, a->hsum / a->n, b->x0, b->x1, b->hsum / b->n, b->y0 - a->y1, ROW_RATIO10))
 				continue;
 			n2 = row_boxes(wk, b, boxes + n, ANPR_SEG_MAX_CHARS - n, 0, NULL);
 			emit(wk, boxes, n + n2, n, 2, inverted, row_score(wk, a) + row_score(wk, b) + bonus, cw_,
