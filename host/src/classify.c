@@ -85,8 +85,79 @@ static inline void hrow(const uint8_t *src, const struct htap *hx, int ns, int32
 	}
 }
 
-int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_box *box,
-		   int inverted, uint8_t *tile)
+#ifdef __SSE2__
+#include <emmintrin.h>
+#define HAVE_WINDOWS 1
+
+/* The same sums as hrow's where each column's taps fall within 4 pixels:
+ * column x is src[c0[x] + 0..3] times wd[4x + 0..3] (the weights of the
+ * pixels its taps read, summed), 4 columns a vector through SSE2's
+ * pmaddwd. A character up to 3 times the tile's size fits (sub-samples
+ * at most one pixel apart, each reading two neighbours); the callers
+ * keep c0[x] + 4 within the row. */
+static inline void hrow4(const uint8_t *src, const int *c0, const int16_t *wd, int32_t *out)
+{
+	const __m128i z = _mm_setzero_si128();
+	int x;
+
+	for (x = 0; x < ANPR_TILE_W; x += 4) {
+		int32_t p[4];
+		__m128i a, b;
+		__m128 ev, od;
+
+		memcpy(&p[0], src + c0[x], 4);
+		memcpy(&p[1], src + c0[x + 1], 4);
+		memcpy(&p[2], src + c0[x + 2], 4);
+		memcpy(&p[3], src + c0[x + 3], 4);
+		a = _mm_unpacklo_epi8(_mm_unpacklo_epi32(_mm_cvtsi32_si128(p[0]), _mm_cvtsi32_si128(p[1])), z);
+		b = _mm_unpacklo_epi8(_mm_unpacklo_epi32(_mm_cvtsi32_si128(p[2]), _mm_cvtsi32_si128(p[3])), z);
+		a = _mm_madd_epi16(a, _mm_loadu_si128((const __m128i *)(wd + 4 * x)));
+		b = _mm_madd_epi16(b, _mm_loadu_si128((const __m128i *)(wd + 4 * x + 8)));
+		/* a = column x's two half sums, then x+1's; b the same for x+2, x+3 */
+		ev = _mm_shuffle_ps(_mm_castsi128_ps(a), _mm_castsi128_ps(b), _MM_SHUFFLE(2, 0, 2, 0));
+		od = _mm_shuffle_ps(_mm_castsi128_ps(a), _mm_castsi128_ps(b), _MM_SHUFFLE(3, 1, 3, 1));
+		_mm_storeu_si128((__m128i *)(out + x), _mm_add_epi32(_mm_castps_si128(ev), _mm_castps_si128(od)));
+	}
+}
+
+/* hrow4's windows for the taps hx (ns a column) of a row of size pixels:
+ * 0 when a column's taps span more than 4 pixels or the row is shorter. */
+static int windows(const struct htap *hx, int ns, int size, int *c0, int16_t *wd)
+{
+	int x, s;
+
+	if (size < 4)
+		return 0;
+	memset(wd, 0, sizeof(int16_t) * 4 * ANPR_TILE_W);
+	for (x = 0; x < ANPR_TILE_W; x++) {
+		int lo = size, hi = -1;
+
+		for (s = 0; s < ns; s++) {
+			const struct htap *t = &hx[x * ns + s];
+
+			if (t->w0 | t->w1) { /* a tap outside the image has weights 0 */
+				lo = t->i < lo ? t->i : lo;
+				hi = t->j > hi ? t->j : hi;
+			}
+		}
+		if (hi - lo >= 4)
+			return 0;
+		c0[x] = hi < 0 ? 0 : lo > size - 4 ? size - 4 : lo;
+		for (s = 0; s < ns; s++) {
+			const struct htap *t = &hx[x * ns + s];
+
+			if (t->w0 | t->w1) {
+				wd[4 * x + t->i - c0[x]] += (int16_t)t->w0;
+				wd[4 * x + t->j - c0[x]] += (int16_t)t->w1;
+			}
+		}
+	}
+	return 1;
+}
+#endif
+
+static int char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_box *box,
+		     int inverted, int simd, uint8_t *tile)
 {
 	int x0, y0, x1, y1, x, y, lo = 255, hi = 0, bx0, by0, bx1, by1, ns, range, nrows = 0, k;
 	int rows[2 * ANPR_TILE_H * MAX_SUB], ri[ANPR_TILE_H * MAX_SUB], rj[ANPR_TILE_H * MAX_SUB], nx[ANPR_TILE_W];
@@ -95,6 +166,10 @@ int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, con
 	struct tap tx[ANPR_TILE_W * MAX_SUB], ty[ANPR_TILE_H * MAX_SUB];
 	struct htap hx[ANPR_TILE_W * MAX_SUB];
 	int64_t mul;
+#ifdef HAVE_WINDOWS
+	int c0[ANPR_TILE_W];
+	int16_t wd[4 * ANPR_TILE_W];
+#endif
 
 	if (!px || !box || !tile || w == 0 || h == 0)
 		return ANPR_ERR_ARG;
@@ -192,6 +267,14 @@ int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, con
 		hx[k].w0 = out ? 0 : 256 - tx[k].a;
 		hx[k].w1 = out ? 0 : tx[k].a;
 	}
+#ifdef HAVE_WINDOWS
+	if (simd && windows(hx, ns, (int)w, c0, wd))
+		for (k = 0; k < nrows; k++)
+			hrow4(px + (size_t)rows[k] * stride, c0, wd, hs[k]);
+	else
+#else
+	(void)simd;
+#endif
 	for (k = 0; k < nrows; k++) {
 		const uint8_t *src = px + (size_t)rows[k] * stride;
 
@@ -235,21 +318,38 @@ int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, con
 	return ANPR_OK;
 }
 
+int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_box *box,
+		   int inverted, uint8_t *tile)
+{
+	return char_tile(px, w, h, stride, box, inverted, 1, tile);
+}
+
+int anpr_char_tile_portable(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_box *box,
+			    int inverted, uint8_t *tile)
+{
+	return char_tile(px, w, h, stride, box, inverted, 0, tile);
+}
+
 int anpr_tile_inverted(const uint8_t *px, unsigned w, unsigned h, size_t stride)
 {
 	unsigned long border = 0, all = 0, nb = 0;
 	unsigned x, y;
 
-	for (y = 0; y < h; y++)
-		for (x = 0; x < w; x++) {
-			unsigned v = px[(size_t)y * stride + x];
+	for (y = 0; y < h; y++) {
+		const uint8_t *row = px + (size_t)y * stride;
+		unsigned long sum = 0;
 
-			all += v;
-			if (x == 0 || y == 0 || x == w - 1 || y == h - 1) {
-				border += v;
-				nb++;
-			}
+		for (x = 0; x < w; x++)
+			sum += row[x];
+		all += sum;
+		if (y == 0 || y == h - 1) { /* a whole row of border */
+			border += sum;
+			nb += w;
+		} else { /* its two ends, one pixel when w is 1 */
+			border += row[0] + (w > 1 ? row[w - 1] : 0u);
+			nb += w > 1 ? 2 : 1;
 		}
+	}
 	/* the paper is what the border shows: darker than average = dark plate */
 	return border * w * h < all * nb;
 }
@@ -284,6 +384,7 @@ int anpr_char_tile_image(const uint8_t *px, unsigned w, unsigned h, size_t strid
 #define A_STRIDE (P1W + 2)           /* padded pooled conv1, in pixels */
 #define MAX_C 64
 #define MAX_HID 256
+#define MAX_GROUPS (P2H * P2W * MAX_C / 4) /* of a dense layer's inputs */
 #define NOUT_PAD 40
 
 /* The kernels, in portable C and (x86, GCC or Clang) AVX2; both give the

@@ -492,6 +492,72 @@ static void test_tile_aspect(void)
 	CU_ASSERT_EQUAL(anpr_char_tile(a, 60, 60, 60, &box, 0, t), ANPR_ERR_ARG);
 }
 
+/* The x86 build's rows sampled four columns a vector (SSE2) give the
+ * portable C's tile, bit for bit: characters enlarged and reduced (1 to 3
+ * sub-samples a pixel, and beyond 3 times the tile's size, where the
+ * taps no longer fit the vector's window), boxes against the image's
+ * right edge, images 1 to 3 pixels wide, glyphs on noise, both polarities. */
+static void test_tile_portable_agrees(void)
+{
+	static uint8_t img[160 * 400];
+	uint8_t t[ANPR_TILE_IN], q[ANPR_TILE_IN];
+	uint32_t r = 2026;
+	int n, i, same = 0;
+
+	for (n = 0; n < 240; n++) {
+		int w = n % 8 == 7 ? 1 + n % 3 : 6 + (n * 37) % 150, h = 3 + (n * 53) % 395;
+		struct anpr_box box;
+
+		for (i = 0; i < w * h; i++) {
+			r = r * 1103515245u + 12345u;
+			img[i] = (uint8_t)(n % 4 ? 100 + (r >> 28) : r >> 24);
+		}
+		box.x = (uint16_t)(n % 5 ? (n * 7) % w : 0);
+		box.y = (uint16_t)((n * 11) % h);
+		box.w = (uint16_t)(n % 2 ? w - box.x : 1 + (n * 13) % (w - box.x)); /* odd n: to the right edge */
+		box.h = (uint16_t)(1 + (n * 17) % (h - box.y));
+		if (n % 4 && box.w > 2 && box.h > 2)
+			glyph(img, w, box.x + 1, box.y + 1, box.w - 2, box.h - 2, 1 + n % 5, (uint8_t)(n & 1 ? 240 : 10));
+		CU_ASSERT_EQUAL(anpr_char_tile(img, (unsigned)w, (unsigned)h, (size_t)w, &box, n & 1, t), ANPR_OK);
+		CU_ASSERT_EQUAL(anpr_char_tile_portable(img, (unsigned)w, (unsigned)h, (size_t)w, &box, n & 1, q), ANPR_OK);
+		same += !memcmp(t, q, sizeof(t));
+	}
+	CU_ASSERT_EQUAL(same, 240);
+}
+
+/* A character image's polarity is judged by its border, each border pixel
+ * counted once: images 1 pixel wide or high included. */
+static void test_tile_inverted_border(void)
+{
+	static uint8_t img[9 * 7];
+	int w, h, x, y;
+
+	for (h = 1; h <= 7; h++)
+		for (w = 1; w <= 9; w++) {
+			unsigned long border = 0, all = 0, nb = 0;
+
+			for (y = 0; y < h; y++)
+				for (x = 0; x < w; x++) {
+					uint8_t v = (uint8_t)((x * 41 + y * 29 + w * h) % 256);
+
+					img[y * w + x] = v;
+					all += v;
+					if (x == 0 || y == 0 || x == w - 1 || y == h - 1) {
+						border += v;
+						nb++;
+					}
+				}
+			CU_ASSERT_EQUAL(anpr_tile_inverted(img, (unsigned)w, (unsigned)h, (size_t)w),
+					border * (unsigned long)(w * h) < all * nb);
+		}
+	memset(img, 200, sizeof(img)); /* light paper, dark middle: not inverted; the other way round: inverted */
+	img[1 * 9 + 4] = img[2 * 9 + 4] = img[3 * 9 + 4] = 0;
+	CU_ASSERT_EQUAL(anpr_tile_inverted(img, 9, 5, 9), 0);
+	memset(img, 20, sizeof(img));
+	img[1 * 9 + 4] = img[2 * 9 + 4] = img[3 * 9 + 4] = 250;
+	CU_ASSERT_EQUAL(anpr_tile_inverted(img, 9, 5, 9), 1);
+}
+
 static void test_classify_distribution(void)
 {
 	uint8_t t[ANPR_TILE_IN];
@@ -1251,6 +1317,8 @@ int register_read_suite(void)
 		{"segment: blank, noise, bad arguments", test_segment_nothing},
 		{"tile: polarity, contrast, scale, loose box", test_tile_invariance},
 		{"tile: aspect kept, bad boxes refused", test_tile_aspect},
+		{"tile: vector and portable row sampling agree", test_tile_portable_agrees},
+		{"tile: polarity from the border, each pixel once", test_tile_inverted_border},
 		{"classify: a deterministic distribution", test_classify_distribution},
 		{"classify: vector and portable kernels agree", test_classify_kernels_agree},
 		{"classify: kernels agree on other network shapes", test_classify_kernels_agree_shapes},

@@ -80,6 +80,11 @@ extern const struct anpr_classifier anpr_classifier_default;
 int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_box *box,
 		   int inverted, uint8_t *tile);
 
+/* The same in portable C only (the x86 build samples the rows with SSE2):
+ * the same tile, bit for bit (the tests compare them). */
+int anpr_char_tile_portable(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_box *box,
+			    int inverted, uint8_t *tile);
+
 /* Normalise a whole image holding one character (a tile such as the
  * gb-chars set's): polarity from its border, then as anpr_char_tile. */
 int anpr_char_tile_image(const uint8_t *px, unsigned w, unsigned h, size_t stride, uint8_t *tile);
