@@ -165,7 +165,7 @@ int main(int argc, char **argv)
 	printf("bench_read: read of the generated 1280x720 scene (model backend): %.2f ms per frame (target <= 15 ms)\n",
 	       median5(t_frame));
 	free(scene);
-	if (data) { /* each frame read 3 times, in turn: its median (a time the host took elsewhere on one read does not count) */
+	if (data) { /* each frame read 3 times, in turn: its median (the host's pause in one read does not count) */
 		struct truth_row *rows;
 		static struct anpr_image frames[128];
 		double total = 0, worst = 0, t[128][3];
