@@ -41,10 +41,11 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median5(double *v)
+/* The median of the n (odd) times of v, which it sorts. */
+static double median(double *v, int n)
 {
-	qsort(v, 5, sizeof(double), cmp_double);
-	return v[2];
+	qsort(v, (size_t)n, sizeof(double), cmp_double);
+	return v[n / 2];
 }
 
 #define NCHARS 64
@@ -126,7 +127,7 @@ int main(int argc, char **argv)
 		printf("bench_read: one character (%s tiles, %d network%s of %d hidden units, %s kernels): tile + "
 		       "classify %.2f us, classify %.2f us (target <= 20 us)\n",
 		       data ? "gb-chars" : "generated", members, members > 1 ? "s" : "", anpr_classifier_default.nhid,
-		       anpr_classify_kernels(), median5(t_full), median5(t_cls));
+		       anpr_classify_kernels(), median(t_full, 5), median(t_cls, 5));
 	}
 	{ /* every kernel set this CPU runs, side by side */
 		const char *names[4];
@@ -143,7 +144,7 @@ int main(int argc, char **argv)
 				}
 				t_cls[r] = (now_us() - t0) / 2000;
 			}
-			t_k[j] = median5(t_cls);
+			t_k[j] = median(t_cls, 5);
 		}
 		printf("bench_read: classify by kernel set:");
 		for (j = 0; j < nk; j++)
@@ -163,7 +164,7 @@ int main(int argc, char **argv)
 		t_frame[r] = (now_us() - t0) / 1e3;
 	}
 	printf("bench_read: read of the generated 1280x720 scene (model backend): %.2f ms per frame (target <= 15 ms)\n",
-	       median5(t_frame));
+	       median(t_frame, 5));
 	free(scene);
 	if (data) { /* each frame read 3 times, in turn: its median (the host's pause in one read does not count) */
 		struct truth_row *rows;
@@ -192,8 +193,7 @@ int main(int argc, char **argv)
 				t[i][r] = (now_us() - t0) / 1e3;
 			}
 		for (i = 0; i < nframes; i++) {
-			double a = t[i][0], b = t[i][1], c = t[i][2],
-			       ms = a > b ? (b > c ? b : a > c ? c : a) : (a > c ? a : b > c ? c : b);
+			double ms = median(t[i], 3);
 
 			total += ms;
 			worst = ms > worst ? ms : worst;
