@@ -448,14 +448,20 @@ fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist $(BUILD)/f
 	@for t in records image hotlist usbwire segment; do \
 		mkdir -p $(BUILD)/corpus/$$t; \
 		echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
-		./$(BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
-			$(BUILD)/corpus/$$t $$( [ -d tests/fuzz/corpus/$$t ] && echo tests/fuzz/corpus/$$t ) \
-			2>&1 | grep -E "^(Done|stat::number_of_executed_units)|ERROR|SUMMARY" || exit 1; \
+		out=$$(./$(BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
+			$(BUILD)/corpus/$$t $$( [ -d tests/fuzz/corpus/$$t ] && echo tests/fuzz/corpus/$$t ) 2>&1); \
+		st=$$?; \
+		echo "$$out" | grep -E "^(Done|#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units)|ERROR|SUMMARY"; \
+		[ $$st -eq 0 ] || { echo "$$out" | tail -60; echo "fuzz: fuzz_$$t found a failure (crash-*, leak-* or timeout-* here)"; exit 1; }; \
 	done
 
-fuzz-regress: $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire
-	./$(BUILD)/fuzz_hotlist -runs=0 tests/fuzz/corpus/hotlist 2>&1 | tail -1
-	./$(BUILD)/fuzz_usbwire -runs=0 tests/fuzz/corpus/usbwire 2>&1 | tail -1
+# a seed that crashes fails the target (the fuzzer's status, not a pipe's)
+fuzz-regress: $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire $(BUILD)/fuzz_image
+	@for t in hotlist image usbwire; do \
+		out=$$(./$(BUILD)/fuzz_$$t -runs=0 tests/fuzz/corpus/$$t 2>&1) || \
+			{ echo "$$out" | tail -40; echo "fuzz-regress: fuzz_$$t failed on its seeds"; exit 1; }; \
+		echo "fuzz_$$t: $$(echo "$$out" | tail -1) (tests/fuzz/corpus/$$t)"; \
+	done
 
 test: deps protocol-check unit lint formal sim-test bridge-test read-test hotlist-test usb-test usb-rtl-test fuzz-regress run
 
