@@ -2,6 +2,9 @@
  * classify.c - character tiles and the classifier network (anpr/classify.h).
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "anpr/anpr.h"
@@ -398,6 +401,9 @@ int anpr_char_tile_image(const uint8_t *px, unsigned w, unsigned h, size_t strid
  *   its 3 neighbours (pstride, rstride, both on): at each, the kernel's 3
  *   rows (seg bytes each, rstride apart) times w; it goes to
  *   out + y orow + x nout.
+ * conv_wino: as conv for a layer of cin input channels, from the weights
+ *   wino_transform made of its own (below, "Winograd"); NULL in a set
+ *   whose conv is as fast.
  * nout is a multiple of 8. */
 struct conv_geom {
 	const uint8_t *in;
@@ -411,6 +417,7 @@ struct kernels {
 	void (*dense)(const struct anpr_qlayer *l, const int8_t *w, int nout, int ng, const uint8_t *in, int32_t *acc,
 		      uint8_t *out);
 	void (*conv)(const struct anpr_qlayer *l, int nout, const struct conv_geom *g);
+	void (*conv_wino)(const struct anpr_qlayer *l, const int16_t *u, int nout, int cin, const struct conv_geom *g);
 };
 
 static void requant_c(const struct anpr_qlayer *l, int n, const int32_t *acc, uint8_t *out)
@@ -474,6 +481,7 @@ static void conv_c(const struct anpr_qlayer *l, int nout, const struct conv_geom
 /* AVX2: vpmaddubsw (pairs into 16 bits), vpmaddwd by 1 (into 32), add */
 #define KSUF avx2
 #define KTARGET "avx2"
+#define KWINO 1
 #define DOT(a, b, w) _mm256_add_epi32((a), _mm256_madd_epi16(_mm256_maddubs_epi16((b), (w)), _mm256_set1_epi16(1)))
 #include "classify_x86.h"
 
@@ -484,10 +492,10 @@ static void conv_c(const struct anpr_qlayer *l, int nout, const struct conv_geom
 #include "classify_x86.h"
 #endif
 
-static const struct kernels kernels_c = {"portable", dense_c, conv_c};
+static const struct kernels kernels_c = {"portable", dense_c, conv_c, NULL};
 #ifdef HAVE_X86_KERNELS
-static const struct kernels kernels_avx2 = {"avx2", dense_avx2, conv_avx2};
-static const struct kernels kernels_vnni = {"vnni", dense_vnni, conv_vnni};
+static const struct kernels kernels_avx2 = {"avx2", dense_avx2, conv_avx2, conv_wino_avx2};
+static const struct kernels kernels_vnni = {"vnni", dense_vnni, conv_vnni, NULL};
 #endif
 
 /* The kernel sets this CPU can run, fastest first; the last is portable C. */
@@ -514,18 +522,138 @@ static const struct kernels *pick_kernels(void)
 	return k[0];
 }
 
+/* ---- Winograd ----
+ *
+ * Where a multiply-add of bytes takes three instructions (AVX2), conv2 is
+ * computed by Winograd's F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for
+ * Convolutional Neural Networks", 2016): the 2x2 outputs a pooled output
+ * takes the max of, from its 4x4 input patch d, as
+ *   Y = A^T [(G g G^T) . (B^T d B)] A
+ * with 16 products per input and output channel instead of 36. With G'
+ * = 2G, all integers, U = G' g G'^T is 4 G g G^T: Y comes out 4 times the
+ * direct sums exactly (no rounding anywhere: the identity holds over the
+ * integers), and their max over 4 is the direct max, bit for bit. Bounds:
+ * d in 0..127 gives |B^T d B| <= 508, g in -127..127 gives |U| <= 1143,
+ * so both fit int16 for vpmaddwd, and |Y| <= 9 x 64 x 508 x 1143 < 2^31.
+ *
+ * U is made once per layer and kept (wino_weights): a few networks'
+ * (WINO_MAX; the trainer, which makes many, falls back to the direct
+ * kernel past them), keyed by the weights' address and checked against a
+ * copy of their contents at every use, so a network whose weights change
+ * in place is never read with another's. */
+#define WINO_MAX 16
+
+struct wino {
+	const int8_t *w; /* the layer's weights */
+	int c1, c2;      /* its input and output channels */
+	int8_t *copy;    /* what they held when transformed */
+	int16_t *u;      /* U: [16 points][c1 / 2 channel pairs][c2][2] */
+};
+
+static struct wino wino_tab[WINO_MAX];
+static atomic_int wino_n; /* entries published (each whole before the count says so) */
+static pthread_mutex_t wino_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* U = G' g G'^T for each output and input channel of conv2 (weights w, the
+ * layout described above), laid out as conv_wino reads it: point xi = 4a +
+ * b, channel pair cp, output o, the pair's channel e at ((xi (c1 / 2) + cp)
+ * c2 + o) 2 + e. */
+static void wino_transform(const int8_t *w, int c1, int c2, int16_t *u)
+{
+	int o, ch, a, k;
+
+	for (o = 0; o < c2; o++)
+		for (ch = 0; ch < c1; ch++) {
+			int g[3][3], t[4][3];
+
+			for (a = 0; a < 9; a++) {
+				int in = a * c1 + ch; /* (ky, kx, channel) */
+
+				g[a / 3][a % 3] = w[((size_t)(in / 4) * c2 + o) * 4 + in % 4];
+			}
+			for (k = 0; k < 3; k++) { /* G' = [2 0 0; 1 1 1; 1 -1 1; 0 0 2] */
+				t[0][k] = 2 * g[0][k];
+				t[1][k] = g[0][k] + g[1][k] + g[2][k];
+				t[2][k] = g[0][k] - g[1][k] + g[2][k];
+				t[3][k] = 2 * g[2][k];
+			}
+			for (a = 0; a < 4; a++) {
+				int row[4] = {2 * t[a][0], t[a][0] + t[a][1] + t[a][2], t[a][0] - t[a][1] + t[a][2],
+					      2 * t[a][2]};
+
+				for (k = 0; k < 4; k++)
+					u[(((size_t)(4 * a + k) * (c1 / 2) + ch / 2) * c2 + o) * 2 + (ch & 1)] =
+						(int16_t)row[k];
+			}
+		}
+}
+
+/* The entry of the first n that holds net's conv2, or NULL. */
+static const int16_t *wino_find(const struct anpr_classifier *net, int n)
+{
+	size_t nw = (size_t)9 * net->c1 * net->c2;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (wino_tab[i].w == net->conv2.w && wino_tab[i].c1 == net->c1 && wino_tab[i].c2 == net->c2 &&
+		    !memcmp(wino_tab[i].copy, net->conv2.w, nw))
+			return wino_tab[i].u;
+	return NULL;
+}
+
+/* U of net's conv2, made on first use; NULL where there is none (the
+ * table full, no memory): the direct kernel then. */
+static const int16_t *wino_weights(const struct anpr_classifier *net)
+{
+	size_t nw = (size_t)9 * net->c1 * net->c2;
+	const int16_t *u = wino_find(net, atomic_load_explicit(&wino_n, memory_order_acquire));
+	int n;
+
+	if (u || net->c1 % 2 || net->c1 > MAX_C)
+		return u;
+	pthread_mutex_lock(&wino_mu);
+	n = atomic_load_explicit(&wino_n, memory_order_relaxed);
+	u = wino_find(net, n); /* made by another thread meanwhile */
+	if (!u && n < WINO_MAX) {
+		struct wino *e = &wino_tab[n];
+
+		e->copy = malloc(nw);
+		e->u = malloc(sizeof(int16_t) * 16 * nw / 9);
+		if (e->copy && e->u) {
+			memcpy(e->copy, net->conv2.w, nw);
+			wino_transform(e->copy, net->c1, net->c2, e->u);
+			e->w = net->conv2.w;
+			e->c1 = net->c1;
+			e->c2 = net->c2;
+			u = e->u;
+			atomic_store_explicit(&wino_n, n + 1, memory_order_release);
+		} else {
+			free(e->copy);
+			free(e->u);
+			e->copy = NULL;
+			e->u = NULL;
+		}
+	}
+	pthread_mutex_unlock(&wino_mu);
+	return u;
+}
+
 /* Adds the logits of net (before the temperature) on the padded tile tp to z. */
 static void add_logits(const struct kernels *kn, const struct anpr_classifier *net, const uint8_t *tp, float *z)
 {
 	uint8_t a1[(P1H + 2) * A_STRIDE * MAX_C], a2[P2H * P2W * MAX_C], hid[MAX_HID];
 	int32_t m[MAX_HID > NOUT_PAD ? MAX_HID : NOUT_PAD];
 	int c1 = net->c1, c2 = net->c2, nh = net->nhid, k;
+	const int16_t *u;
 	struct conv_geom g1 = {tp, T_STRIDE, (size_t)A_STRIDE * c1, 1, 4, P1H, P1W, a1 + (size_t)(A_STRIDE + 1) * c1},
 			 g2 = {a1, (size_t)A_STRIDE * c1, (size_t)P2W * c2, c1, 3 * c1, P2H, P2W, a2};
 
 	memset(a1, 0, (size_t)(P1H + 2) * A_STRIDE * c1);
 	kn->conv(&net->conv1, c1, &g1);
-	kn->conv(&net->conv2, c2, &g2);
+	if (kn->conv_wino && (u = wino_weights(net)))
+		kn->conv_wino(&net->conv2, u, c2, c1, &g2);
+	else
+		kn->conv(&net->conv2, c2, &g2);
 	kn->dense(&net->dense, net->dense.w, nh, P2H * P2W * c2 / 4, a2, m, hid);
 	kn->dense(NULL, net->wout, NOUT_PAD, nh / 4, hid, m, NULL);
 	for (k = 0; k < ANPR_NCLASS; k++)

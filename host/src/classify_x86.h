@@ -5,7 +5,8 @@
  *   KTARGET         the target attribute ("avx2", "avx2,avx512vnni,avx512vl")
  *   DOT(a, b, w)    a + for each 32-bit lane, the sum of the four products
  *                   of b's unsigned bytes and w's signed bytes
- * defined, and undefines them after. Every product is an activation (0..127)
+ * defined, and KWINO too where KN(conv_wino) is wanted (a set whose DOT is
+ * three instructions: AVX2), and undefines them after. Every product is an activation (0..127)
  * times a weight (|w| <= 127), so AVX2's vpmaddubsw never saturates and the
  * sums equal VNNI's vpdpbusd, and the portable C's: the same bits on every
  * path (tests/unit: test_classify_kernels_agree).
@@ -161,6 +162,130 @@ __attribute__((target(KTARGET))) static void KN(conv)(const struct anpr_qlayer *
 			}
 		}
 }
+
+#ifdef KWINO
+/* One block of 8 outputs of M = U . V at one of the 16 points (xi): the
+ * sum over the channel pairs of vpmaddwd (two int16 products a lane). */
+#define WPAIR(acc, cp, blk)                                                                                           \
+	(acc) = _mm256_add_epi32((acc), _mm256_madd_epi16(b[cp], _mm256_loadu_si256((const __m256i *)(uu +          \
+											      ((size_t)(cp) * nout + o + 8 * (blk)) * 2))))
+
+/* conv as KN(conv), by Winograd's F(2x2, 3x3) on the 2x2 outputs each
+ * pooled output takes the max of (classify.c, "Winograd"): u holds the
+ * transformed weights (wino_transform's layout), cin the input channels
+ * (g->seg / 3, even), at most MAX_C. */
+__attribute__((target(KTARGET), always_inline)) static inline void KN(wino_body)(const struct anpr_qlayer *l,
+										    const int16_t *u, int nout,
+										    int cin,
+										    const struct conv_geom *g)
+{
+	int16_t v[16 * MAX_C] __attribute__((aligned(32)));
+	int32_t m[16 * MAX_C] __attribute__((aligned(32)));
+	int ncp = cin / 2, y, x, r, c, cb, xi, cp, o;
+
+	for (y = 0; y < g->ph; y++)
+		for (x = 0; x < g->pw; x++) {
+			const uint8_t *at = g->in + (size_t)(2 * y) * g->rstride + (size_t)(2 * x) * g->pstride;
+
+			/* V = B^T d B of the 4x4 input patch, 8 channels a vector */
+			for (cb = 0; cb < cin; cb += 8) {
+				__m128i d[4][4];
+
+				for (r = 0; r < 4; r++)
+					for (c = 0; c < 4; c++)
+						d[r][c] = _mm_cvtepu8_epi16(_mm_loadl_epi64(
+							(const __m128i *)(at + r * g->rstride + (size_t)c * g->pstride + cb)));
+				for (c = 0; c < 4; c++) {
+					__m128i t0 = _mm_sub_epi16(d[0][c], d[2][c]), t1 = _mm_add_epi16(d[1][c], d[2][c]),
+						t2 = _mm_sub_epi16(d[2][c], d[1][c]), t3 = _mm_sub_epi16(d[1][c], d[3][c]);
+
+					d[0][c] = t0;
+					d[1][c] = t1;
+					d[2][c] = t2;
+					d[3][c] = t3;
+				}
+				for (r = 0; r < 4; r++) {
+					int16_t *row = v + 4 * r * cin + cb;
+
+					_mm_store_si128((__m128i *)row, _mm_sub_epi16(d[r][0], d[r][2]));
+					_mm_store_si128((__m128i *)(row + cin), _mm_add_epi16(d[r][1], d[r][2]));
+					_mm_store_si128((__m128i *)(row + 2 * cin), _mm_sub_epi16(d[r][2], d[r][1]));
+					_mm_store_si128((__m128i *)(row + 3 * cin), _mm_sub_epi16(d[r][1], d[r][3]));
+				}
+			}
+			/* M = U . V at each point, over the channels: the two
+			 * channels of a pair broadcast once for 4 blocks of 8
+			 * outputs where there are 4 */
+			for (xi = 0; xi < 16; xi++) {
+				const int16_t *uu = u + (size_t)xi * ncp * nout * 2;
+				__m256i b[MAX_C / 2];
+
+				for (cp = 0; cp < ncp; cp++) {
+					int32_t pair;
+
+					memcpy(&pair, v + xi * cin + 2 * cp, 4);
+					b[cp] = _mm256_set1_epi32(pair);
+				}
+				for (o = 0; o + 32 <= nout; o += 32) {
+					__m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+
+					for (cp = 0; cp < ncp; cp++) {
+						WPAIR(a0, cp, 0);
+						WPAIR(a1, cp, 1);
+						WPAIR(a2, cp, 2);
+						WPAIR(a3, cp, 3);
+					}
+					_mm256_store_si256((__m256i *)(m + xi * nout + o), a0);
+					_mm256_store_si256((__m256i *)(m + xi * nout + o + 8), a1);
+					_mm256_store_si256((__m256i *)(m + xi * nout + o + 16), a2);
+					_mm256_store_si256((__m256i *)(m + xi * nout + o + 24), a3);
+				}
+				for (; o < nout; o += 8) {
+					__m256i a0 = _mm256_setzero_si256();
+
+					for (cp = 0; cp < ncp; cp++)
+						WPAIR(a0, cp, 0);
+					_mm256_store_si256((__m256i *)(m + xi * nout + o), a0);
+				}
+			}
+			/* Y = A^T M A: the 2x2 outputs, each 4 times its sum; the
+			 * max of the four, divided by 4 (exact) */
+			for (o = 0; o < nout; o += 8) {
+				__m256i z0[4], z1[4], best;
+
+				for (r = 0; r < 4; r++) {
+					const int32_t *mr = m + 4 * r * nout + o;
+					__m256i m0 = _mm256_load_si256((const __m256i *)mr),
+						m1 = _mm256_load_si256((const __m256i *)(mr + nout)),
+						m2 = _mm256_load_si256((const __m256i *)(mr + 2 * nout)),
+						m3 = _mm256_load_si256((const __m256i *)(mr + 3 * nout));
+
+					z0[r] = _mm256_add_epi32(_mm256_add_epi32(m0, m1), m2);
+					z1[r] = _mm256_sub_epi32(_mm256_sub_epi32(m1, m2), m3);
+				}
+				best = _mm256_max_epi32(
+					_mm256_max_epi32(_mm256_add_epi32(_mm256_add_epi32(z0[0], z0[1]), z0[2]),
+							 _mm256_add_epi32(_mm256_add_epi32(z1[0], z1[1]), z1[2])),
+					_mm256_max_epi32(_mm256_sub_epi32(_mm256_sub_epi32(z0[1], z0[2]), z0[3]),
+							 _mm256_sub_epi32(_mm256_sub_epi32(z1[1], z1[2]), z1[3])));
+				KN(requant8)(l, o, _mm256_srai_epi32(best, 2), g->out + y * g->orow + (size_t)x * nout);
+			}
+		}
+}
+
+/* The body inlined with the shape of the compiled-in networks' conv2 as
+ * constants, so that its loops unroll; with any other, as it comes. */
+__attribute__((target(KTARGET))) static void KN(conv_wino)(const struct anpr_qlayer *l, const int16_t *u, int nout,
+							     int cin, const struct conv_geom *g)
+{
+	if (cin == 8 && nout == 32)
+		KN(wino_body)(l, u, 32, 8, g);
+	else
+		KN(wino_body)(l, u, nout, cin, g);
+}
+#undef WPAIR
+#undef KWINO
+#endif
 
 #undef KGROUP
 #undef KFN

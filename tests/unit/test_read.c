@@ -629,17 +629,20 @@ static void test_classify_kernels_agree(void)
 /* The same on networks of other shapes the trainer can write (c1, c2, nhid
  * multiples of 8: an odd multiple takes the kernels' 8-output tails), with
  * random weights, biases and multipliers: every kernel set the CPU runs
- * gives the portable C's probabilities, bit for bit. */
+ * gives the portable C's probabilities, bit for bit. The last shape is at
+ * the extremes of AVX2's Winograd conv2 (classify.c): 64 input channels,
+ * its weights all 127 or all -127 by output (the largest transformed
+ * weights), on tiles of 0 and 255 that drive conv1 to 0 and 127. */
 static void test_classify_kernels_agree_shapes(void)
 {
-	static const int shapes[][3] = {{8, 24, 64}, {16, 40, 72}, {24, 8, 8}};
+	static const int shapes[][3] = {{8, 24, 64}, {16, 40, 72}, {24, 8, 8}, {64, 16, 8}};
 	const int npos = (ANPR_TILE_H / 4) * (ANPR_TILE_W / 4), nout_pad = 40;
 	uint32_t r = 777;
 	const char *names[4];
 	int nk = anpr_classify_kernel_list(names, 4), sh, i, j, n;
 
-	for (sh = 0; sh < 3; sh++) {
-		int c1 = shapes[sh][0], c2 = shapes[sh][1], nh = shapes[sh][2];
+	for (sh = 0; sh < 4; sh++) {
+		int c1 = shapes[sh][0], c2 = shapes[sh][1], nh = shapes[sh][2], extreme = sh == 3;
 		size_t nw1 = (size_t)12 * c1, nw2 = (size_t)9 * c1 * c2, nwd = (size_t)npos * c2 * nh,
 		       nwo = (size_t)nh * nout_pad;
 		int8_t *w = malloc(nw1 + nw2 + nwd + nwo);
@@ -654,6 +657,10 @@ static void test_classify_kernels_agree_shapes(void)
 			r = r * 1103515245u + 12345u;
 			w[i] = (int8_t)((int)(r >> 16) % 255 - 127);
 		}
+		for (i = 0; extreme && i < (int)nw1; i++) /* conv1 all positive: ink drives it to 127 */
+			w[i] = (int8_t)(w[i] < 0 ? -w[i] : w[i]);
+		for (i = 0; extreme && i < (int)nw2; i++) /* by output: group, output, 4 bytes */
+			w[nw1 + (size_t)i] = (int8_t)(i / 4 % c2 % 2 ? -127 : 127);
 		for (i = 0; i < c1 + c2 + nh; i++) { /* biases, then multipliers */
 			r = r * 1103515245u + 12345u;
 			bm[i] = (int32_t)(r >> 20) - 2048;
@@ -678,7 +685,7 @@ static void test_classify_kernels_agree_shapes(void)
 		for (n = 0; n < 6; n++) {
 			for (i = 0; i < ANPR_TILE_IN; i++) {
 				r = r * 1103515245u + 12345u;
-				t[i] = n == 5 ? 255 : (uint8_t)(r >> 24);
+				t[i] = n == 5 ? 255 : extreme ? (uint8_t)(r >> 31 ? 255 : 0) : (uint8_t)(r >> 24);
 			}
 			anpr_classify_portable(&net, t, q);
 			for (j = 0; j < nk; j++) {
