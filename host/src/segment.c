@@ -9,11 +9,16 @@
  *   -> split blobs two or three characters wide, absorb broken pieces
  *   -> pair a second row above or below when one lines up.
  * Every chain of at least two characters becomes a hypothesis; the best
- * distinct ones are returned. All arithmetic is integer, so a crop gives
+ * distinct ones are returned. All arithmetic is integer (window_means divides
+ * in float, exactly: its quotients are the integer ones), so a crop gives
  * the same hypotheses on every machine.
  */
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "anpr/anpr.h"
 #include "anpr/segment.h"
@@ -61,9 +66,11 @@ struct work {
 	uint8_t *src;      /* working gray as resampled */
 	uint32_t *integ;   /* (w + 1) x (h + 1) integral image of src */
 	int32_t *wsum;     /* per pixel: the sum of src over its local-mean window */
-	int32_t *warea;    /* and the window's area */
-	int32_t *wsum2;    /* the same over the small window (SMALL_WIN) */
-	int32_t *warea2;
+	int32_t *warea;    /* and the window's area (window_sums; then window_means) */
+	uint8_t *wfloor;   /* per pixel: its window's mean, rounded down */
+	uint8_t *wceil;    /* and up */
+	uint8_t *wfloor2;  /* the same over the small window (SMALL_WIN) */
+	uint8_t *wceil2;
 	int *xa, *xb;      /* window_sums: each column's window, left and right end (resample, before: each
 			    * column's source pixel and weight) */
 	int *parent;       /* union-find over provisional labels */
@@ -1037,20 +1044,52 @@ static void window_sums(struct work *wk, int r, int32_t *sum, int32_t *area)
 	}
 }
 
-/* Ink: a pixel darker than its window's mean by more than off, i.e.
- * (g + off) * area < sum; in the light-on-dark polarity (pol) g is 255 - src
- * and the sum 255 * area - sum, i.e. sum < (src - off) * area. */
-static void binarise(uint8_t *bin, const uint8_t *src, const int32_t *sum, const int32_t *area, size_t npx,
-		     int off, int pol)
+/* Each pixel's window mean sum / area, rounded down (lo) and up (hi), 0..255:
+ * binarise's thresholds. The quotients in float are exact once truncated:
+ * sum + area < 2^24 and area <= (2 (WORK_MAX_H / 3) + 1)^2, so a quotient
+ * short of an integer by 1 / area or more never rounds up to it (checked
+ * for every area to 7,225 and every sum within 2 of a multiple of it). */
+static void window_means(const int32_t *sum, const int32_t *area, size_t npx, uint8_t *lo, uint8_t *hi)
 {
 	size_t i;
 
-	if (pol)
-		for (i = 0; i < npx; i++)
-			bin[i] = sum[i] < (src[i] - off) * area[i];
-	else
-		for (i = 0; i < npx; i++)
-			bin[i] = (src[i] + off) * area[i] < sum[i];
+	for (i = 0; i < npx; i++) {
+		float s = (float)sum[i], a = (float)area[i];
+
+		lo[i] = (uint8_t)(int)(s / a);
+		hi[i] = (uint8_t)(int)((s + a - 1) / a);
+	}
+}
+
+/* Ink: a pixel darker than its window's mean by more than off, i.e.
+ * (g + off) * area < sum, i.e. g + off < the mean rounded up (hi); in the
+ * light-on-dark polarity (pol) g is 255 - src and the sum 255 * area - sum,
+ * i.e. sum < (src - off) * area, i.e. the mean rounded down (lo) < src - off.
+ * In bytes (window_means), the sums saturated at 255 (past it, neither
+ * test holds either way), 16 pixels a vector where there is SSE2. */
+static void binarise(uint8_t *bin, const uint8_t *src, const uint8_t *lo, const uint8_t *hi, size_t npx, int off,
+		     int pol)
+{
+	size_t i = 0;
+
+#ifdef __SSE2__
+	const __m128i o = _mm_set1_epi8((char)off), one = _mm_set1_epi8(1);
+
+	for (; i + 16 <= npx; i += 16) {
+		__m128i g = _mm_loadu_si128((const __m128i *)(src + i)), t, not_ink;
+
+		if (pol) { /* not ink: src <= lo + off */
+			t = _mm_adds_epu8(_mm_loadu_si128((const __m128i *)(lo + i)), o);
+			not_ink = _mm_cmpeq_epi8(_mm_min_epu8(g, t), g);
+		} else { /* not ink: hi <= src + off */
+			t = _mm_loadu_si128((const __m128i *)(hi + i));
+			not_ink = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_adds_epu8(g, o)), t);
+		}
+		_mm_storeu_si128((__m128i *)(bin + i), _mm_andnot_si128(not_ink, one));
+	}
+#endif
+	for (; i < npx; i++)
+		bin[i] = pol ? src[i] > lo[i] + off : src[i] + off < hi[i];
 }
 
 /* Is any of the n bytes of bin (0 or 1) ink? Eight at a time. */
@@ -1209,8 +1248,10 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 	wk->integ = malloc((size_t)(W + 1) * (H + 1) * sizeof(uint32_t));
 	wk->wsum = malloc(npx * sizeof(int32_t));
 	wk->warea = malloc(npx * sizeof(int32_t));
-	wk->wsum2 = malloc(npx * sizeof(int32_t));
-	wk->warea2 = malloc(npx * sizeof(int32_t));
+	wk->wfloor = malloc(npx);
+	wk->wceil = malloc(npx);
+	wk->wfloor2 = malloc(npx);
+	wk->wceil2 = malloc(npx);
 	wk->xa = malloc((size_t)W * sizeof(int));
 	wk->xb = malloc((size_t)W * sizeof(int));
 	wk->rfirst = malloc((size_t)(H + 1) * sizeof(int));
@@ -1220,7 +1261,8 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 	wk->pool = malloc(MAX_POOL * sizeof(struct pbox));
 	cap = ext ? SEG_CAP : max < ANPR_SEG_ROW_HYP ? max : ANPR_SEG_ROW_HYP;
 	hy = ext ? malloc((size_t)cap * 2 * sizeof(*hy)) : out;
-	if (!hy || !wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->wsum2 || !wk->warea2 ||
+	if (!hy || !wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->wfloor || !wk->wceil ||
+	    !wk->wfloor2 || !wk->wceil2 ||
 	    !wk->xa || !wk->xb || !wk->rfirst || !wk->colv || !wk->parent || !wk->runs || !wk->pool) {
 		n = ANPR_ERR_NOMEM;
 		goto out_free;
@@ -1255,14 +1297,16 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 		}
 	}
 	window_sums(wk, r, wk->wsum, wk->warea);
-	window_sums(wk, H / SMALL_WIN + 1, wk->wsum2, wk->warea2);
+	window_means(wk->wsum, wk->warea, npx, wk->wfloor, wk->wceil);
+	window_sums(wk, H / SMALL_WIN + 1, wk->wsum, wk->warea);
+	window_means(wk->wsum, wk->warea, npx, wk->wfloor2, wk->wceil2);
 	for (pol = 0; pol < 2; pol++) {
 		for (t = 0; t < NOFFSETS; t++) {
 			int off = offsets[t] * (hi - lo) / 100;
 
 			if (off < 2)
 				off = 2;
-			binarise(bin, wk->src, wk->wsum, wk->warea, npx, off, pol);
+			binarise(bin, wk->src, wk->wfloor, wk->wceil, npx, off, pol);
 			int band[2] = {-1, -1};
 
 			erase_lines(bin, W, H);
@@ -1291,7 +1335,7 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 				 * strokes of a washed-out plate near a dark surround (the car
 				 * below it, the frame), whose pull on the large window's mean
 				 * leaves them as paper */
-				binarise(bin, wk->src, wk->wsum2, wk->warea2, npx, off, pol);
+				binarise(bin, wk->src, wk->wfloor2, wk->wceil2, npx, off, pol);
 				erase_lines(bin, W, H);
 				label(wk, bin, 0, H);
 				rows_of(wk, pol, pol == dark_paper ? 200 : 0, w, h, hy, &n, cap, NULL);
@@ -1324,8 +1368,10 @@ out_free:
 	free(wk->integ);
 	free(wk->wsum);
 	free(wk->warea);
-	free(wk->wsum2);
-	free(wk->warea2);
+	free(wk->wfloor);
+	free(wk->wceil);
+	free(wk->wfloor2);
+	free(wk->wceil2);
 	free(wk->xa);
 	free(wk->xb);
 	free(wk->rfirst);
