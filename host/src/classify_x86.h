@@ -6,10 +6,11 @@
  *   DOT(a, b, w)    a + for each 32-bit lane, the sum of the four products
  *                   of b's unsigned bytes and w's signed bytes
  * defined, and KWINO too where KN(conv_wino) is wanted (a set whose DOT is
- * three instructions: AVX2), and undefines them after. Every product is an activation (0..127)
- * times a weight (|w| <= 127), so AVX2's vpmaddubsw never saturates and the
- * sums equal VNNI's vpdpbusd, and the portable C's: the same bits on every
- * path (tests/unit: test_classify_kernels_agree).
+ * three instructions: AVX2), and undefines them after. Every product is an
+ * activation (0..127) times a weight (|w| <= 127), so AVX2's vpmaddubsw
+ * never saturates and the sums equal VNNI's vpdpbusd, and the portable
+ * C's: the same bits on every path (tests/unit:
+ * test_classify_kernels_agree).
  */
 #define KCAT2(a, b) a##_##b
 #define KCAT(a, b) KCAT2(a, b)

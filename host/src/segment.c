@@ -65,13 +65,11 @@ struct work {
 	int sx, sy;        /* working = crop * s / 256 (8.8 fixed point) */
 	uint8_t *src;      /* working gray as resampled */
 	uint32_t *integ;   /* (w + 1) x (h + 1) integral image of src */
-	int32_t *wsum;     /* per pixel: the sum of src over its local-mean window */
-	int32_t *warea;    /* and the window's area (window_sums; then window_means) */
-	uint8_t *wfloor;   /* per pixel: its window's mean, rounded down */
+	uint8_t *wfloor;   /* per pixel: the mean of src over its local-mean window, rounded down */
 	uint8_t *wceil;    /* and up */
 	uint8_t *wfloor2;  /* the same over the small window (SMALL_WIN) */
 	uint8_t *wceil2;
-	int *xa, *xb;      /* window_sums: each column's window, left and right end (resample, before: each
+	int *xa, *xb;      /* window_means: each column's window, left and right end (resample, before: each
 			    * column's source pixel and weight) */
 	int *parent;       /* union-find over provisional labels */
 	struct run *runs;  /* runs of ink, at most (w + 1) / 2 a row, in raster order */
@@ -87,7 +85,7 @@ struct work {
 
 /* Bilinear resample of the crop into the working image (8.8 fixed point).
  * Each column's source pixel and weight are worked out once, into wk->xa
- * and wk->xb (window_sums has them next). */
+ * and wk->xb (window_means has them next). */
 static void src_at(int i, int n, int nwork, int *i0, int *a)
 {
 	/* source coordinate of the pixel centre, 8.8 */
@@ -1010,12 +1008,25 @@ static void erase_lines(uint8_t *bin, int W, int H)
 #define SMALL_WIN 8
 #define SMALL_T 1
 
-/* For each working pixel, the sum of src over the square window of half-side
- * r around it (clipped to the image), and the window's area, from the
- * integral image. */
-static void window_sums(struct work *wk, int r, int32_t *sum, int32_t *area)
+/* A window's mean sum / area, rounded down (*lo) and up (*hi), 0..255. The
+ * quotients in float are exact once truncated: sum + area < 2^24 and area
+ * <= (2 (WORK_MAX_H / 3) + 1)^2, so a quotient short of an integer by
+ * 1 / area or more never rounds up to it (checked for every area to 7,225
+ * and every sum within 2 of a multiple of it). */
+static inline void mean_of(uint32_t sum, int area, uint8_t *lo, uint8_t *hi)
 {
-	int W = wk->w, H = wk->h, x, y, *xa = wk->xa, *xb = wk->xb, lo = r < W ? r : W, hi = W - r > lo ? W - r : lo;
+	float s = (float)sum, a = (float)area;
+
+	*lo = (uint8_t)(int)(s / a);
+	*hi = (uint8_t)(int)((s + a - 1) / a);
+}
+
+/* For each working pixel, the mean of src over the square window of
+ * half-side r around it (clipped to the image), rounded down (lo) and up
+ * (hi): binarise's thresholds; the sums from the integral image. */
+static void window_means(struct work *wk, int r, uint8_t *lo, uint8_t *hi)
+{
+	int W = wk->w, H = wk->h, x, y, *xa = wk->xa, *xb = wk->xb, x0 = r < W ? r : W, x1 = W - r > x0 ? W - r : x0;
 
 	for (x = 0; x < W; x++) {
 		xa[x] = x - r < 0 ? 0 : x - r;
@@ -1024,40 +1035,18 @@ static void window_sums(struct work *wk, int r, int32_t *sum, int32_t *area)
 	for (y = 0; y < H; y++) {
 		int ya = y - r < 0 ? 0 : y - r, yb = y + r + 1 > H ? H : y + r + 1;
 		const uint32_t *ia = wk->integ + (size_t)ya * (W + 1), *ib = wk->integ + (size_t)yb * (W + 1);
-		int32_t *s = sum + (size_t)y * W, *a = area + (size_t)y * W;
+		uint8_t *l = lo + (size_t)y * W, *h = hi + (size_t)y * W;
 
-		/* the columns whose window lies inside the image, [lo, hi), read
+		/* the columns whose window lies inside the image, [x0, x1), read
 		 * x - r and x + r + 1 straight (a loop that vectorises); the edge
 		 * columns either side go through xa, xb: the same sums */
-		for (x = 0; x < lo; x++) {
-			s[x] = (int32_t)(ib[xb[x]] - ia[xb[x]] - ib[xa[x]] + ia[xa[x]]);
-			a[x] = (yb - ya) * (xb[x] - xa[x]);
-		}
-		for (; x < hi; x++) {
-			s[x] = (int32_t)(ib[x + r + 1] - ia[x + r + 1] - ib[x - r] + ia[x - r]);
-			a[x] = (yb - ya) * (2 * r + 1);
-		}
-		for (; x < W; x++) {
-			s[x] = (int32_t)(ib[xb[x]] - ia[xb[x]] - ib[xa[x]] + ia[xa[x]]);
-			a[x] = (yb - ya) * (xb[x] - xa[x]);
-		}
-	}
-}
-
-/* Each pixel's window mean sum / area, rounded down (lo) and up (hi), 0..255:
- * binarise's thresholds. The quotients in float are exact once truncated:
- * sum + area < 2^24 and area <= (2 (WORK_MAX_H / 3) + 1)^2, so a quotient
- * short of an integer by 1 / area or more never rounds up to it (checked
- * for every area to 7,225 and every sum within 2 of a multiple of it). */
-static void window_means(const int32_t *sum, const int32_t *area, size_t npx, uint8_t *lo, uint8_t *hi)
-{
-	size_t i;
-
-	for (i = 0; i < npx; i++) {
-		float s = (float)sum[i], a = (float)area[i];
-
-		lo[i] = (uint8_t)(int)(s / a);
-		hi[i] = (uint8_t)(int)((s + a - 1) / a);
+		for (x = 0; x < x0; x++)
+			mean_of(ib[xb[x]] - ia[xb[x]] - ib[xa[x]] + ia[xa[x]], (yb - ya) * (xb[x] - xa[x]), l + x, h + x);
+		for (; x < x1; x++)
+			mean_of(ib[x + r + 1] - ia[x + r + 1] - ib[x - r] + ia[x - r], (yb - ya) * (2 * r + 1), l + x,
+				h + x);
+		for (; x < W; x++)
+			mean_of(ib[xb[x]] - ia[xb[x]] - ib[xa[x]] + ia[xa[x]], (yb - ya) * (xb[x] - xa[x]), l + x, h + x);
 	}
 }
 
@@ -1246,8 +1235,6 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 	bin = malloc(npx);
 	tmp = malloc(npx);
 	wk->integ = malloc((size_t)(W + 1) * (H + 1) * sizeof(uint32_t));
-	wk->wsum = malloc(npx * sizeof(int32_t));
-	wk->warea = malloc(npx * sizeof(int32_t));
 	wk->wfloor = malloc(npx);
 	wk->wceil = malloc(npx);
 	wk->wfloor2 = malloc(npx);
@@ -1261,7 +1248,7 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 	wk->pool = malloc(MAX_POOL * sizeof(struct pbox));
 	cap = ext ? SEG_CAP : max < ANPR_SEG_ROW_HYP ? max : ANPR_SEG_ROW_HYP;
 	hy = ext ? malloc((size_t)cap * 2 * sizeof(*hy)) : out;
-	if (!hy || !wk->src || !bin || !tmp || !wk->integ || !wk->wsum || !wk->warea || !wk->wfloor || !wk->wceil ||
+	if (!hy || !wk->src || !bin || !tmp || !wk->integ || !wk->wfloor || !wk->wceil ||
 	    !wk->wfloor2 || !wk->wceil2 ||
 	    !wk->xa || !wk->xb || !wk->rfirst || !wk->colv || !wk->parent || !wk->runs || !wk->pool) {
 		n = ANPR_ERR_NOMEM;
@@ -1284,7 +1271,7 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 	if (dark)
 		*dark = dark_paper;
 	r = H / 3; /* half the local-mean window */
-	/* the sum and area of each pixel's windows, from an integral image */
+	/* each pixel's window means (window_means), from an integral image */
 	for (x = 0; x <= W; x++)
 		wk->integ[x] = 0;
 	for (y = 1; y <= H; y++) {
@@ -1296,10 +1283,8 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 			wk->integ[(size_t)y * (W + 1) + x] = wk->integ[(size_t)(y - 1) * (W + 1) + x] + rs;
 		}
 	}
-	window_sums(wk, r, wk->wsum, wk->warea);
-	window_means(wk->wsum, wk->warea, npx, wk->wfloor, wk->wceil);
-	window_sums(wk, H / SMALL_WIN + 1, wk->wsum, wk->warea);
-	window_means(wk->wsum, wk->warea, npx, wk->wfloor2, wk->wceil2);
+	window_means(wk, r, wk->wfloor, wk->wceil);
+	window_means(wk, H / SMALL_WIN + 1, wk->wfloor2, wk->wceil2);
 	for (pol = 0; pol < 2; pol++) {
 		for (t = 0; t < NOFFSETS; t++) {
 			int off = offsets[t] * (hi - lo) / 100;
@@ -1366,8 +1351,6 @@ out_free:
 	free(bin);
 	free(tmp);
 	free(wk->integ);
-	free(wk->wsum);
-	free(wk->warea);
 	free(wk->wfloor);
 	free(wk->wceil);
 	free(wk->wfloor2);
