@@ -413,7 +413,7 @@ eval: $(BUILD)/locate_eval $(BUILD)/read_eval
 	fi
 
 # the anpr read / classify command-line contract; real images join in when $(DATA) exists
-read-test: $(BUILD)/anpr $(BUILD)/mkscene
+read-test: $(BUILD)/anpr $(BUILD)/mkscene $(BUILD)/read_eval
 	tests/read/run.sh $(BUILD) $(DATA)
 
 # hotlists and alerts through the anpr tool, on a generated frame

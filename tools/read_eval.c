@@ -13,6 +13,9 @@
  *   br-2row    br-crops made into two-row plates (below), read as br-crops
  *   uk-2row    uk-crops the same, read as uk-crops
  *   br-2row-small  br-2row with the top row at 0.6 of its height (below)
+ *   uk-2row-frame, br-2row-frame, br-2row-small-frame  the same three in a
+ *              frame: a line of the characters' ink round the plate
+ *              (frame_plate), as on most real two-row plates
  *   uk-shift, br-shift  the crops resampled half a pixel right and down
  *   uk-x2, br-x2        the crops resampled to twice their size (bilinear)
  * and prints per set: exact-match accuracy (the plate's top-1 text equals
@@ -317,13 +320,38 @@ static void shrink_top(uint8_t *out, int W, int x0, int y0, int wl, int th, int 
 
 /* The two-row plate made of img read right as one row (pr): see the top.
  * Returns the malloc'd w x h pixels, or NULL when the crop is left out. */
-static uint8_t *two_rows(const struct anpr_image *img, const struct anpr_plate_read *pr, int top10, unsigned *ow,
-			 unsigned *oh)
+/* Draw a frame round the w x h plate out: a line of ink th / 12 + 1 thick,
+ * one pixel of paper outside it and m of paper inside it, the plate
+ * enlarged to hold them. Returns the new malloc'd pixels (out freed), or
+ * NULL. */
+static uint8_t *frame_plate(uint8_t *out, int *w, int *h, int th, uint8_t paper, uint8_t ink)
 {
-	int k = split_at(pr->text), n = pr->nchars, ty0 = 1 << 30, ty1 = 0, i, m, cut, xl, xr, wl, wr, W, H, y,
+	int t = th / 12 + 1, e = 1 + t, W = *w + 2 * e, H = *h + 2 * e, x, y;
+	uint8_t *o = malloc((size_t)W * (size_t)H);
+
+	if (o) {
+		memset(o, paper, (size_t)W * (size_t)H);
+		for (y = 0; y < *h; y++)
+			memcpy(o + (size_t)(y + e) * W + e, out + (size_t)y * *w, (size_t)*w);
+		for (y = 1; y < H - 1; y++)
+			for (x = 1; x < W - 1; x++)
+				if (y <= t || y >= H - 1 - t || x <= t || x >= W - 1 - t)
+					o[(size_t)y * W + x] = ink;
+		*w = W;
+		*h = H;
+	}
+	free(out);
+	return o;
+}
+
+static uint8_t *two_rows(const struct anpr_image *img, const struct anpr_plate_read *pr, int top10, int frame,
+			 unsigned *ow, unsigned *oh)
+{
+	int k = split_at(pr->text), n = pr->nchars, ty0 = 1 << 30, ty1 = 0, i, m, cut, xl, xr, wl, wr, W, H, x, y,
 	    th;
-	uint8_t *out, *band, paper;
+	uint8_t *out, *band, paper, ink;
 	size_t nb;
+	unsigned long inked = 0, ninked = 0;
 
 	if (k < 1 || n != (int)strlen(pr->text))
 		return NULL;
@@ -362,6 +390,14 @@ static uint8_t *two_rows(const struct anpr_image *img, const struct anpr_plate_r
 		       (size_t)(xr - xl));
 	qsort(band, nb, 1, cmp_u8);
 	paper = band[nb / 2];
+	/* the frame's ink: the band's 5th percentile from the paper's side
+	 * opposite to the characters' mean */
+	for (i = 0; i < n; i++)
+		for (y = pr->chars[i].box.y; y < pr->chars[i].box.y + pr->chars[i].box.h && y < (int)img->height; y++)
+			for (x = pr->chars[i].box.x; x < pr->chars[i].box.x + pr->chars[i].box.w && x < (int)img->width;
+			     x++, ninked++)
+				inked += img->pixels[(size_t)y * img->width + x];
+	ink = inked < paper * ninked ? band[nb / 20] : band[nb - 1 - nb / 20];
 	free(band);
 	memset(out, paper, (size_t)W * (size_t)H);
 	for (y = ty0; y < ty1; y++) {
@@ -372,6 +408,8 @@ static uint8_t *two_rows(const struct anpr_image *img, const struct anpr_plate_r
 	}
 	if (top10 < 10)
 		shrink_top(out, W, (W - wl) / 2, m, wl, th, top10, paper);
+	if (frame && !(out = frame_plate(out, &W, &H, th, paper, ink)))
+		return NULL;
 	*ow = (unsigned)W;
 	*oh = (unsigned)H;
 	return out;
@@ -382,15 +420,22 @@ struct derived {
 	const char *name, *src;
 	int two;     /* two rows made of the one-row crops read right (two_rows) */
 	int top10;   /* the top row's size, tenths (two rows) */
+	int frame;   /* and a frame drawn round them (frame_plate) */
 	int scale10; /* resampled to this size, tenths (resample) */
 	float shift; /* and this many pixels right and down */
 };
 
 static const struct derived derived[] = {
-	{"uk-2row", "uk-crops", 1, 10, 10, 0},	   {"br-2row", "br-crops", 1, 10, 10, 0},
-	{"br-2row-small", "br-crops", 1, 6, 10, 0}, {"uk-shift", "uk-crops", 0, 10, 10, 0.5f},
-	{"br-shift", "br-crops", 0, 10, 10, 0.5f},  {"uk-x2", "uk-crops", 0, 10, 20, 0},
-	{"br-x2", "br-crops", 0, 10, 20, 0},
+	{"uk-2row", "uk-crops", 1, 10, 0, 10, 0},
+	{"br-2row", "br-crops", 1, 10, 0, 10, 0},
+	{"br-2row-small", "br-crops", 1, 6, 0, 10, 0},
+	{"uk-2row-frame", "uk-crops", 1, 10, 1, 10, 0},
+	{"br-2row-frame", "br-crops", 1, 10, 1, 10, 0},
+	{"br-2row-small-frame", "br-crops", 1, 6, 1, 10, 0},
+	{"uk-shift", "uk-crops", 0, 10, 0, 10, 0.5f},
+	{"br-shift", "br-crops", 0, 10, 0, 10, 0.5f},
+	{"uk-x2", "uk-crops", 0, 10, 0, 20, 0},
+	{"br-x2", "br-crops", 0, 10, 0, 20, 0},
 };
 
 static const struct derived *derived_set(const char *name)
@@ -504,7 +549,7 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 
 				src_n++;
 				if (np && !strcmp(plates[0].text, rows[i].text))
-					px = two_rows(&img, &plates[0], dv->top10, &w2, &h2);
+					px = two_rows(&img, &plates[0], dv->top10, dv->frame, &w2, &h2);
 				if (!px) {
 					anpr_image_free(&img);
 					continue;
@@ -588,8 +633,10 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 
 int main(int argc, char **argv)
 {
-	static const char *const all_sets[] = {"uk-crops", "br-crops", "eu-scenes", "us-scenes", "gb-chars", "uk-2row",
-					       "br-2row", "br-2row-small", "uk-shift", "br-shift", "uk-x2", "br-x2"};
+	static const char *const all_sets[] = {"uk-crops",	    "br-crops",	     "eu-scenes",     "us-scenes",
+					       "gb-chars",	    "uk-2row",	     "br-2row",	      "br-2row-small",
+					       "uk-2row-frame", "br-2row-frame", "br-2row-small-frame", "uk-shift",
+					       "br-shift",	    "uk-x2",	     "br-x2"};
 	const char *data = "../shared/data", *backend = "model";
 	int verbose = 0, why = 0, i, status = 0, nsets = 0;
 	const char *sets[16];

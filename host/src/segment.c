@@ -1148,13 +1148,49 @@ static void offer_pair(const struct anpr_seg_hyp *a, const struct anpr_seg_hyp *
  * local means: a row half a two-row crop's height is small against windows
  * sized by the whole) and each row found there offered with it; a strip
  * under SECOND_MIN tenths of the row's height, or over SECOND_ASPECT * 2
- * times as wide as high, is not. */
+ * times as wide as high, is not. A row of more characters than that whose
+ * ends are the sides of the plate's frame (frame_bar: two narrow bars
+ * around a row of 3 to 5, as a framed two-row plate gives) is taken without
+ * them (trim_bars), for the strips and the pairs alike. */
 #define SECOND_MIN 6
 #define SECOND_MAX_CHARS 5
 #define SECOND_ASPECT 4
+/* Is box b of a row, whose median character is mw wide and mh high, a piece
+ * of the plate's frame: a bar under half as wide as a character that is
+ * taller than the row or lies at the crop's side (w wide)? */
+static int frame_bar(const struct anpr_box *b, int mw, int mh, unsigned w)
+{
+	return b->w * 2 < mw && (b->h * 20 > mh * 23 || b->x <= 2 || b->x + b->w + 2 >= (int)w);
+}
+
+/* row less the frame bars at its ends (frame_bar), kept to 3 boxes or more */
+static void trim_bars(struct anpr_seg_hyp *row, unsigned w)
+{
+	int ws[ANPR_SEG_MAX_CHARS], hs[ANPR_SEG_MAX_CHARS], i, mw, mh, a = 0, b = row->nchars;
+
+	for (i = 0; i < row->nchars; i++) {
+		ws[i] = row->chars[i].w;
+		hs[i] = row->chars[i].h;
+	}
+	qsort(ws, (size_t)row->nchars, sizeof(int), cmp_int);
+	qsort(hs, (size_t)row->nchars, sizeof(int), cmp_int);
+	mw = ws[row->nchars / 2];
+	mh = hs[row->nchars / 2];
+	while (b - a > 3 && frame_bar(&row->chars[a], mw, mh, w))
+		a++;
+	while (b - a > 3 && frame_bar(&row->chars[b - 1], mw, mh, w))
+		b--;
+	if (a == 0 && b == row->nchars)
+		return;
+	memmove(row->chars, row->chars + a, (size_t)(b - a) * sizeof(row->chars[0]));
+	row->nchars = row->row2 = b - a;
+	text_box(row);
+}
+
 static void second_rows(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_seg_hyp *rows,
 			int n, int dark_paper, struct anpr_seg_hyp *out, int *nout, int max)
 {
+	struct anpr_seg_hyp core;
 	struct anpr_seg_hyp sub[ANPR_SEG_ROW_HYP];
 	int i, j, best = -1, side, sub_dark = 0, hr;
 	const struct anpr_box *t;
@@ -1168,10 +1204,15 @@ static void second_rows(const uint8_t *px, unsigned w, unsigned h, size_t stride
 	for (i = 0; i < n && best < 0; i++)
 		if (rows[i].rows == 1 && rows[i].nchars >= 3)
 			best = i;
-	if (best < 0 || rows[best].nchars > SECOND_MAX_CHARS)
+	if (best < 0)
 		return;
-	t = &rows[best].text;
-	hr = mean_h(&rows[best]);
+	core = rows[best];
+	if (core.nchars > SECOND_MAX_CHARS)
+		trim_bars(&core, w);
+	if (core.nchars > SECOND_MAX_CHARS)
+		return;
+	t = &core.text;
+	hr = mean_h(&core);
 	for (side = 0; side < 2; side++) {
 		/* below: a gap of 1.5 row heights and a row PAIR_RATIO10 tenths as
 		 * high; above, the gap is 1.5 heights of that taller row */
@@ -1193,9 +1234,9 @@ static void second_rows(const uint8_t *px, unsigned w, unsigned h, size_t stride
 			text_box(&sub[k]);
 			/* the pair holds the crop's polarity bonus, not the strip's */
 			if (side)
-				offer_pair(&rows[best], &sub[k], sub[k].inverted == sub_dark ? 200 : 0, out, nout, max);
+				offer_pair(&core, &sub[k], sub[k].inverted == sub_dark ? 200 : 0, out, nout, max);
 			else
-				offer_pair(&sub[k], &rows[best], sub[k].inverted == sub_dark ? 200 : 0, out, nout, max);
+				offer_pair(&sub[k], &core, sub[k].inverted == sub_dark ? 200 : 0, out, nout, max);
 		}
 	}
 }

@@ -363,27 +363,59 @@ static void test_segment_two_rows_contrast(void)
  * region or series code over the number, 14 against 26 pixels: 1.86 times):
  * some hypothesis has both rows, top row first (segment.c second_rows,
  * PAIR_RATIO10). */
+/* Three glyphs 9 x 14 at (tx, ty), 13 apart, over four 16 x 26 at (bx, by),
+ * 22 apart, into px (stride bytes a row) and d. */
+static void small_top_rows(uint8_t *px, int stride, int tx, int ty, int bx, int by, struct drawn *d)
+{
+	int i, r, x;
+
+	d->n = 0;
+	for (r = 0; r < 2; r++) {
+		int gh = r ? 26 : 14, gw = r ? 16 : 9, y = r ? by : ty, step = r ? 22 : 13;
+
+		for (i = 0, x = r ? bx : tx; i < (r ? 4 : 3); i++, x += step) {
+			glyph(px, stride, x, y, gw, gh, r ? 4 : 2, 30);
+			d->box[d->n++] = (struct anpr_box){(uint16_t)x, (uint16_t)y, (uint16_t)gw, (uint16_t)gh};
+		}
+	}
+}
+
 static void test_segment_two_rows_small_top(void)
 {
 	static uint8_t px[PW * PH];
 	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
 	struct drawn d;
-	int n, i, r, x, k, found = 0;
+	int n, k, found = 0;
 
 	memset(px, 210, PW * PH);
-	d.n = 0;
-	for (r = 0; r < 2; r++) {
-		int gh = r ? 26 : 14, gw = r ? 16 : 9, y = r ? 26 : 5, step = r ? 22 : 13;
-
-		for (i = 0, x = r ? 76 : 101; i < (r ? 4 : 3); i++, x += step) {
-			glyph(px, PW, x, y, gw, gh, r ? 4 : 2, 30);
-			d.box[d.n++] = (struct anpr_box){(uint16_t)x, (uint16_t)y, (uint16_t)gw, (uint16_t)gh};
-		}
-	}
+	small_top_rows(px, PW, 101, 5, 76, 26, &d);
 	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
 	for (k = 0; k < n && !found; k++)
 		found = h[k].rows == 2 && h[k].row2 == 3 && some_hyp(&h[k], 1, &d, 0);
 	CU_ASSERT(found);
+}
+
+/* The same in the plate's frame, a ring round both rows. The bottom row is
+ * found with the frame's sides as a box at each end, 6 boxes; taken
+ * without them, it has the strip above it searched for the top row
+ * (segment.c trim_bars), and the best hypothesis is the two rows alone,
+ * not the rows with the frame's pieces. */
+static void test_segment_two_rows_framed(void)
+{
+	enum { TW = 120, TH = 70 };
+	static uint8_t px[TW * TH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct drawn d;
+	int n;
+
+	memset(px, 210, sizeof(px));
+	glyph(px, TW, 2, 2, TW - 4, TH - 4, 3, 30);
+	small_top_rows(px, TW, 42, 11, 17, 32, &d);
+	n = anpr_segment(px, TW, TH, TW, h, ANPR_SEG_MAX_HYP);
+	CU_ASSERT_FATAL(n >= 1);
+	CU_ASSERT_EQUAL(h[0].rows, 2);
+	CU_ASSERT_EQUAL(h[0].row2, 3);
+	check_hyp(&h[0], &d);
 }
 
 /* A crop the size the FPGA sends for a far plate: enlarged, still found. */
@@ -1320,6 +1352,7 @@ int register_read_suite(void)
 		{"segment: two rows a text height and more apart", test_segment_two_rows_apart},
 		{"segment: two rows of different contrast", test_segment_two_rows_contrast},
 		{"segment: a small top row over a large bottom one", test_segment_two_rows_small_top},
+		{"segment: a framed plate of two rows, a small top row", test_segment_two_rows_framed},
 		{"segment: a 60x15 crop", test_segment_small_crop},
 		{"segment: blank, noise, bad arguments", test_segment_nothing},
 		{"tile: polarity, contrast, scale, loose box", test_tile_invariance},
