@@ -318,12 +318,10 @@ static void shrink_top(uint8_t *out, int W, int x0, int y0, int wl, int th, int 
 	free(small);
 }
 
-/* The two-row plate made of img read right as one row (pr): see the top.
- * Returns the malloc'd w x h pixels, or NULL when the crop is left out. */
-/* Draw a frame round the w x h plate out: a line of ink th / 12 + 1 thick,
- * one pixel of paper outside it and m of paper inside it, the plate
- * enlarged to hold them. Returns the new malloc'd pixels (out freed), or
- * NULL. */
+/* Draw a frame round the *w x *h plate out: a line of ink th / 12 + 1
+ * thick with one pixel of paper outside it, the plate (its own margin of
+ * paper inside the line) enlarged to hold them. Returns the new malloc'd
+ * pixels (out freed), or NULL. */
 static uint8_t *frame_plate(uint8_t *out, int *w, int *h, int th, uint8_t paper, uint8_t ink)
 {
 	int t = th / 12 + 1, e = 1 + t, W = *w + 2 * e, H = *h + 2 * e, x, y;
@@ -344,6 +342,9 @@ static uint8_t *frame_plate(uint8_t *out, int *w, int *h, int th, uint8_t paper,
 	return o;
 }
 
+/* The two-row plate made of img read right as one row (pr): see the top;
+ * framed (frame_plate) if frame. Returns the malloc'd w x h pixels, or NULL
+ * when the crop is left out. */
 static uint8_t *two_rows(const struct anpr_image *img, const struct anpr_plate_read *pr, int top10, int frame,
 			 unsigned *ow, unsigned *oh)
 {
@@ -633,13 +634,12 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 
 int main(int argc, char **argv)
 {
-	static const char *const all_sets[] = {"uk-crops",	    "br-crops",	     "eu-scenes",     "us-scenes",
-					       "gb-chars",	    "uk-2row",	     "br-2row",	      "br-2row-small",
-					       "uk-2row-frame", "br-2row-frame", "br-2row-small-frame", "uk-shift",
-					       "br-shift",	    "uk-x2",	     "br-x2"};
+	/* without SET: these, then every derived set in its table's order */
+	static const char *const base_sets[] = {"uk-crops", "br-crops", "eu-scenes", "us-scenes", "gb-chars"};
+	enum { NBASE = sizeof(base_sets) / sizeof(base_sets[0]), NDERIVED = sizeof(derived) / sizeof(derived[0]) };
 	const char *data = "../shared/data", *backend = "model";
 	int verbose = 0, why = 0, i, status = 0, nsets = 0;
-	const char *sets[16];
+	const char *sets[NBASE + NDERIVED > 16 ? NBASE + NDERIVED : 16];
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--data") && i + 1 < argc)
@@ -650,16 +650,19 @@ int main(int argc, char **argv)
 			verbose = 1;
 		else if (!strcmp(argv[i], "--why"))
 			verbose = why = 1;
-		else if (argv[i][0] != '-' && nsets < 16)
+		else if (argv[i][0] != '-' && nsets < (int)(sizeof(sets) / sizeof(sets[0])))
 			sets[nsets++] = argv[i];
 		else {
 			fprintf(stderr, "usage: read_eval [--data DIR] [--backend B] [--verbose] [--why] [SET...]\n");
 			return 2;
 		}
 	}
-	if (!nsets)
-		for (i = 0; i < (int)(sizeof(all_sets) / sizeof(all_sets[0])); i++)
-			sets[nsets++] = all_sets[i];
+	if (!nsets) {
+		for (i = 0; i < NBASE; i++)
+			sets[nsets++] = base_sets[i];
+		for (i = 0; i < NDERIVED; i++)
+			sets[nsets++] = derived[i].name;
+	}
 	printf("reading accuracy on %s (backend %s)\n", data, backend);
 	for (i = 0; i < nsets; i++)
 		status |= eval_set(data, sets[i], backend, verbose, why);

@@ -689,6 +689,21 @@ static int cmp_int(const void *a, const void *b)
 	return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
 }
 
+/* The median width and height of h's boxes. */
+static void median_size(const struct anpr_seg_hyp *h, int *wm, int *hm)
+{
+	int ws[ANPR_SEG_MAX_CHARS], hs[ANPR_SEG_MAX_CHARS], i;
+
+	for (i = 0; i < h->nchars; i++) {
+		ws[i] = h->chars[i].w;
+		hs[i] = h->chars[i].h;
+	}
+	qsort(ws, (size_t)h->nchars, sizeof(int), cmp_int);
+	qsort(hs, (size_t)h->nchars, sizeof(int), cmp_int);
+	*wm = ws[h->nchars / 2];
+	*hm = hs[h->nchars / 2];
+}
+
 /* Extension of a row by pooled boxes (EXT_*): a character the row's own
  * binarisation lost (too faint, broken, joined to the frame) is often a box
  * of the same polarity in another binarisation's rows. A pooled box extends
@@ -810,23 +825,15 @@ static void extend(const struct work *wk, const struct anpr_seg_hyp *src, int ns
 	int k, i;
 
 	for (k = 0; k < ns; k++) {
-		int steps[ANPR_SEG_MAX_CHARS], hs[ANPR_SEG_MAX_CHARS], ws[ANPR_SEG_MAX_CHARS], pitch, hm, wm, added = 0,
-		    pos, lone = 0;
+		int steps[ANPR_SEG_MAX_CHARS], pitch, hm, wm, added = 0, pos, lone = 0;
 
 		if (src[k].rows != 1 || src[k].nchars < 3 || src[k].nchars > 7)
 			continue;
 		h = src[k];
-		for (i = 0; i < h.nchars; i++) {
-			hs[i] = h.chars[i].h;
-			ws[i] = h.chars[i].w;
-			if (i)
-				steps[i - 1] = 2 * h.chars[i].x + h.chars[i].w - 2 * h.chars[i - 1].x - h.chars[i - 1].w;
-		}
-		qsort(hs, (size_t)h.nchars, sizeof(int), cmp_int);
+		for (i = 1; i < h.nchars; i++)
+			steps[i - 1] = 2 * h.chars[i].x + h.chars[i].w - 2 * h.chars[i - 1].x - h.chars[i - 1].w;
 		qsort(steps, (size_t)h.nchars - 1, sizeof(int), cmp_int);
-		qsort(ws, (size_t)h.nchars, sizeof(int), cmp_int);
-		hm = hs[h.nchars / 2];
-		wm = ws[h.nchars / 2];
+		median_size(&h, &wm, &hm);
 		pitch = steps[(h.nchars - 2) / 2]; /* the lower median: holes make steps longer */
 		if (pitch <= 0)
 			continue;
@@ -1166,16 +1173,9 @@ static int frame_bar(const struct anpr_box *b, int mw, int mh, unsigned w)
 /* row less the frame bars at its ends (frame_bar), kept to 3 boxes or more */
 static void trim_bars(struct anpr_seg_hyp *row, unsigned w)
 {
-	int ws[ANPR_SEG_MAX_CHARS], hs[ANPR_SEG_MAX_CHARS], i, mw, mh, a = 0, b = row->nchars;
+	int mw, mh, a = 0, b = row->nchars;
 
-	for (i = 0; i < row->nchars; i++) {
-		ws[i] = row->chars[i].w;
-		hs[i] = row->chars[i].h;
-	}
-	qsort(ws, (size_t)row->nchars, sizeof(int), cmp_int);
-	qsort(hs, (size_t)row->nchars, sizeof(int), cmp_int);
-	mw = ws[row->nchars / 2];
-	mh = hs[row->nchars / 2];
+	median_size(row, &mw, &mh);
 	while (b - a > 3 && frame_bar(&row->chars[a], mw, mh, w))
 		a++;
 	while (b - a > 3 && frame_bar(&row->chars[b - 1], mw, mh, w))
