@@ -18,6 +18,11 @@
  *              (frame_plate), as on most real two-row plates
  *   uk-shift, br-shift  the crops resampled half a pixel right and down
  *   uk-x2, br-x2        the crops resampled to twice their size (bilinear)
+ *   br-2row-2top, br-2row-2top-frame  br-2row and br-2row-frame with two
+ *              characters in the top row (as Italian, Polish, Swiss
+ *              square plates: a short code over the number)
+ *   uk-tilt, br-tilt, br-2row-tilt  uk-crops, br-crops and br-2row turned
+ *              5 degrees, one image clockwise, the next anticlockwise (tilt)
  * and prints per set: exact-match accuracy (the plate's top-1 text equals
  * the truth), character accuracy (1 - edit distance / length, summed), found
  * rate (a plate was read at all), and ms per image; for the plates read,
@@ -346,15 +351,15 @@ static uint8_t *frame_plate(uint8_t *out, int *w, int *h, int th, uint8_t paper,
  * framed (frame_plate) if frame. Returns the malloc'd w x h pixels, or NULL
  * when the crop is left out. */
 static uint8_t *two_rows(const struct anpr_image *img, const struct anpr_plate_read *pr, int top10, int frame,
-			 unsigned *ow, unsigned *oh)
+			 int ntop, unsigned *ow, unsigned *oh)
 {
-	int k = split_at(pr->text), n = pr->nchars, ty0 = 1 << 30, ty1 = 0, i, m, cut, xl, xr, wl, wr, W, H, x, y,
+	int k = ntop ? ntop : split_at(pr->text), n = pr->nchars, ty0 = 1 << 30, ty1 = 0, i, m, cut, xl, xr, wl, wr, W, H, x, y,
 	    th;
 	uint8_t *out, *band, paper, ink;
 	size_t nb;
 	unsigned long inked = 0, ninked = 0;
 
-	if (k < 1 || n != (int)strlen(pr->text))
+	if (k < 1 || k >= n || n != (int)strlen(pr->text))
 		return NULL;
 	for (i = 0; i < n; i++) {
 		ty0 = pr->chars[i].box.y < ty0 ? pr->chars[i].box.y : ty0;
@@ -424,19 +429,26 @@ struct derived {
 	int frame;   /* and a frame drawn round them (frame_plate) */
 	int scale10; /* resampled to this size, tenths (resample) */
 	float shift; /* and this many pixels right and down */
+	int ntop;    /* the top row's characters (two rows; 0: split_at) */
+	int tilt10;  /* turned this many tenths of a degree (tilt) */
 };
 
 static const struct derived derived[] = {
-	{"uk-2row", "uk-crops", 1, 10, 0, 10, 0},
-	{"br-2row", "br-crops", 1, 10, 0, 10, 0},
-	{"br-2row-small", "br-crops", 1, 6, 0, 10, 0},
-	{"uk-2row-frame", "uk-crops", 1, 10, 1, 10, 0},
-	{"br-2row-frame", "br-crops", 1, 10, 1, 10, 0},
-	{"br-2row-small-frame", "br-crops", 1, 6, 1, 10, 0},
-	{"uk-shift", "uk-crops", 0, 10, 0, 10, 0.5f},
-	{"br-shift", "br-crops", 0, 10, 0, 10, 0.5f},
-	{"uk-x2", "uk-crops", 0, 10, 0, 20, 0},
-	{"br-x2", "br-crops", 0, 10, 0, 20, 0},
+	{"uk-2row", "uk-crops", 1, 10, 0, 10, 0, 0, 0},
+	{"br-2row", "br-crops", 1, 10, 0, 10, 0, 0, 0},
+	{"br-2row-small", "br-crops", 1, 6, 0, 10, 0, 0, 0},
+	{"uk-2row-frame", "uk-crops", 1, 10, 1, 10, 0, 0, 0},
+	{"br-2row-frame", "br-crops", 1, 10, 1, 10, 0, 0, 0},
+	{"br-2row-small-frame", "br-crops", 1, 6, 1, 10, 0, 0, 0},
+	{"uk-shift", "uk-crops", 0, 10, 0, 10, 0.5f, 0, 0},
+	{"br-shift", "br-crops", 0, 10, 0, 10, 0.5f, 0, 0},
+	{"uk-x2", "uk-crops", 0, 10, 0, 20, 0, 0, 0},
+	{"br-x2", "br-crops", 0, 10, 0, 20, 0, 0, 0},
+	{"br-2row-2top", "br-crops", 1, 10, 0, 10, 0, 2, 0},
+	{"br-2row-2top-frame", "br-crops", 1, 10, 1, 10, 0, 2, 0},
+	{"uk-tilt", "uk-crops", 0, 10, 0, 10, 0, 0, 50},
+	{"br-tilt", "br-crops", 0, 10, 0, 10, 0, 0, 50},
+	{"br-2row-tilt", "br-crops", 1, 10, 0, 10, 0, 0, 50},
 };
 
 static const struct derived *derived_set(const char *name)
@@ -465,6 +477,44 @@ static int resample(struct anpr_image *img, int scale10, float shift)
 			float fy = ((float)y + 0.5f) * 10 / (float)scale10 - 0.5f + shift;
 
 			out[(size_t)y * W + x] = dataset_bilinear(img->pixels, img->width, img->height, fx, fy);
+		}
+	anpr_image_free(img);
+	img->pixels = out;
+	img->width = W;
+	img->height = H;
+	return 0;
+}
+
+/* Turn img by deg degrees (clockwise if positive) about its centre onto a
+ * canvas that holds it all, each pixel bilinear (dataset_bilinear), the
+ * image's median grey (its paper, mostly) outside it. Returns 0, or -1 (img
+ * untouched) out of memory. */
+static int tilt(struct anpr_image *img, float deg)
+{
+	float a = deg * 3.14159265f / 180, c = cosf(a), s = sinf(a);
+	unsigned w = img->width, h = img->height, x, y;
+	unsigned W = (unsigned)((float)w * fabsf(c) + (float)h * fabsf(s) + 0.5f);
+	unsigned H = (unsigned)((float)w * fabsf(s) + (float)h * fabsf(c) + 0.5f);
+	size_t n = (size_t)w * h;
+	uint8_t *out = malloc((size_t)W * H), *sorted = malloc(n), paper;
+
+	if (!out || !sorted) {
+		free(out);
+		free(sorted);
+		return -1;
+	}
+	memcpy(sorted, img->pixels, n);
+	qsort(sorted, n, 1, cmp_u8);
+	paper = sorted[n / 2];
+	free(sorted);
+	for (y = 0; y < H; y++)
+		for (x = 0; x < W; x++) {
+			float dx = (float)x + 0.5f - (float)W / 2, dy = (float)y + 0.5f - (float)H / 2;
+			float sx = c * dx + s * dy + (float)w / 2 - 0.5f, sy = -s * dx + c * dy + (float)h / 2 - 0.5f;
+
+			out[(size_t)y * W + x] = sx < -0.5f || sy < -0.5f || sx > (float)w - 0.5f || sy > (float)h - 0.5f
+							 ? paper
+							 : dataset_bilinear(img->pixels, w, h, sx, sy);
 		}
 	anpr_image_free(img);
 	img->pixels = out;
@@ -543,6 +593,11 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 				anpr_image_free(&img);
 				continue;
 			}
+			if (dv && !dv->two && dv->tilt10 && tilt(&img, (float)(i % 2 ? -dv->tilt10 : dv->tilt10) / 10)) {
+				fprintf(stderr, "read_eval: out of memory\n");
+				anpr_image_free(&img);
+				continue;
+			}
 			np = anpr_read_crop(&opts, img.pixels, img.width, img.height, img.width, 0, 0, NULL, plates) == 1;
 			if (two) {
 				uint8_t *px = NULL;
@@ -550,7 +605,7 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 
 				src_n++;
 				if (np && !strcmp(plates[0].text, rows[i].text))
-					px = two_rows(&img, &plates[0], dv->top10, dv->frame, &w2, &h2);
+					px = two_rows(&img, &plates[0], dv->top10, dv->frame, dv->ntop, &w2, &h2);
 				if (!px) {
 					anpr_image_free(&img);
 					continue;
@@ -560,6 +615,11 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 				img.pixels = px;
 				img.width = w2;
 				img.height = h2;
+				if (dv->tilt10 && tilt(&img, (float)(i % 2 ? -dv->tilt10 : dv->tilt10) / 10)) {
+					fprintf(stderr, "read_eval: out of memory\n");
+					anpr_image_free(&img);
+					continue;
+				}
 				t0 = now_ms();
 				np = anpr_read_crop(&opts, img.pixels, img.width, img.height, img.width, 0, 0, NULL,
 						    plates) == 1;

@@ -1,6 +1,7 @@
 /*
  * read.c - from crops and frames to registrations (anpr/read.h).
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -575,7 +576,8 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 
 /* Read each of the n hypotheses of a crop; the best into *best (its score
  * returned, -INFINITY if none was read), each into all[i] when all is not
- * NULL (score in all[i].score). */
+ * NULL (score in all[i].score). Their confidences are posteriors over the
+ * texts seen in the crop since r->ntext was last set to 0. */
 static double read_each(struct reader *r, const struct anpr_read_opts *opts, const uint8_t *px, unsigned w,
 			unsigned h, size_t stride, unsigned ox, unsigned oy, const struct anpr_seg_hyp *hyps, int n,
 			struct anpr_plate_read *best, struct anpr_plate_read *all)
@@ -591,7 +593,6 @@ static double read_each(struct reader *r, const struct anpr_read_opts *opts, con
 	r->h = h;
 	r->stride = stride;
 	r->ncache = 0;
-	r->ntext = 0;
 	for (i = 0; i < n; i++) {
 		double s = read_hyp(r, &hyps[i], ox, oy, &cur);
 
@@ -619,8 +620,162 @@ int anpr_read_hyps(const struct anpr_read_opts *opts, const uint8_t *px, unsigne
 
 	if (!opts || !px || !hyps || !out || n < 0)
 		return ANPR_ERR_ARG;
+	r.ntext = 0;
 	read_each(&r, opts, px, w, h, stride, 0, 0, hyps, n, &best, out);
 	return n;
+}
+
+/* A crop whose reading's rows lean is read once more turned level
+ * (anpr_read_level), and the better reading kept: a character cut square
+ * from a leaning row is itself turned, and cut with pieces of its
+ * neighbours. Read so: a reading of LEVEL_CHARS characters or more whose
+ * rows lean by a slope of LEVEL_MIN to LEVEL_MAX (2 to 20 degrees); kept if
+ * it scores LEVEL_MARGIN more than the reading of the crop as it is (a
+ * second resampling blurs: a doubtful gain is not taken). */
+#ifndef LEVEL_MIN
+#define LEVEL_MIN 0.035
+#endif
+#ifndef LEVEL_MAX
+#define LEVEL_MAX 0.36
+#endif
+#ifndef LEVEL_CHARS
+#define LEVEL_CHARS 4
+#endif
+#ifndef LEVEL_MARGIN
+#define LEVEL_MARGIN 0.5
+#endif
+#ifndef LEVEL_DROP
+#define LEVEL_DROP 3
+#endif
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int anpr_read_lean(const struct anpr_plate_read *pr, double *slope)
+{
+	double sl[ANPR_MAX_TEXT * (ANPR_MAX_TEXT - 1) / 2];
+	int i, j, k, start = 0, n = 0;
+
+	if (!pr || !slope || pr->nchars < 0 || pr->nchars > ANPR_MAX_TEXT)
+		return 0;
+	for (i = 1; i <= pr->nchars; i++) {
+		if (i < pr->nchars && pr->chars[i].box.x > pr->chars[i - 1].box.x)
+			continue;
+		/* a row is chars[start, i) */
+		for (j = start; j < i; j++)
+			for (k = j + 1; k < i; k++) {
+				const struct anpr_box *a = &pr->chars[j].box, *b = &pr->chars[k].box;
+				double dx = (b->x + b->w / 2.0) - (a->x + a->w / 2.0);
+
+				if (dx > 0)
+					sl[n++] = ((b->y + b->h / 2.0) - (a->y + a->h / 2.0)) / dx;
+			}
+		start = i;
+	}
+	if (n < 3)
+		return 0;
+	qsort(sl, (size_t)n, sizeof(sl[0]), cmp_double);
+	*slope = n % 2 ? sl[n / 2] : (sl[n / 2 - 1] + sl[n / 2]) / 2;
+	return 1;
+}
+
+/* Where the level crop's point (x, y) lies in the w x h crop whose rows
+ * lean by the slope whose angle has cosine c and sine s: turned about the
+ * crop's centre. */
+static void unlevel(double c, double s, unsigned w, unsigned h, double x, double y, double *sx, double *sy)
+{
+	double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
+
+	*sx = cx + c * (x - cx) - s * (y - cy);
+	*sy = cy + s * (x - cx) + c * (y - cy);
+}
+
+int anpr_read_level(const uint8_t *px, unsigned w, unsigned h, size_t stride, double slope, uint8_t *out)
+{
+	double c = 1 / sqrt(1 + slope * slope), s = slope * c;
+	unsigned x, y;
+
+	if (!px || !out || w == 0 || h == 0 || stride < w || !isfinite(slope))
+		return ANPR_ERR_ARG;
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			const uint8_t *r0, *r1;
+			double fx, fy;
+			int x0, y0, x1, ax, ay;
+
+			unlevel(c, s, w, h, x, y, &fx, &fy);
+			fx = fx < 0 ? 0 : fx > w - 1 ? w - 1 : fx;
+			fy = fy < 0 ? 0 : fy > h - 1 ? h - 1 : fy;
+			x0 = (int)fx;
+			y0 = (int)fy;
+			x1 = x0 + 1 < (int)w ? x0 + 1 : x0;
+			r0 = px + (size_t)y0 * stride;
+			r1 = y0 + 1 < (int)h ? r0 + stride : r0;
+			ax = (int)((fx - x0) * 256 + 0.5);
+			ay = (int)((fy - y0) * 256 + 0.5);
+			out[(size_t)y * w + x] = (uint8_t)(((r0[x0] * (256 - ax) + r0[x1] * ax) * (256 - ay) +
+							    (r1[x0] * (256 - ax) + r1[x1] * ax) * ay + 32768) >>
+							   16);
+		}
+	return ANPR_OK;
+}
+
+/* Read the crop again turned level if *best leans (LEVEL_*); keep the
+ * better reading in *best, its boxes put back in the crop (each box's
+ * centre turned back, its size kept, inside the crop), its confidence the
+ * posterior over the texts of both readings. */
+static void read_level(struct reader *r, const struct anpr_read_opts *opts, const uint8_t *px, unsigned w,
+		       unsigned h, size_t stride, unsigned ox, unsigned oy, struct anpr_plate_read *best,
+		       double *best_score)
+{
+	struct anpr_seg_hyp hyps[ANPR_SEG_MAX_HYP];
+	struct anpr_plate_read lv;
+	double slope, c, s, score;
+	uint8_t *turned;
+	int n, i;
+
+	int x0 = INT_MAX, x1 = 0;
+
+	for (i = 0; i < best->nchars; i++) {
+		x0 = best->chars[i].box.x < x0 ? best->chars[i].box.x : x0;
+		x1 = best->chars[i].box.x + best->chars[i].box.w > x1 ? best->chars[i].box.x + best->chars[i].box.w : x1;
+	}
+	if (best->nchars < LEVEL_CHARS || !anpr_read_lean(best, &slope) || fabs(slope) < LEVEL_MIN ||
+	    fabs(slope) > LEVEL_MAX || fabs(slope) * (x1 - x0) < LEVEL_DROP)
+		return;
+	if (!(turned = malloc((size_t)w * h)))
+		return;
+	anpr_read_level(px, w, h, stride, slope, turned);
+	n = anpr_segment(turned, w, h, w, hyps, ANPR_SEG_MAX_HYP);
+	/* the texts of both readings make the posterior (crop_posterior): the
+	 * one kept is as sure as the other lets it be */
+	score = n > 0 ? read_each(r, opts, turned, w, h, w, 0, 0, hyps, n, &lv, NULL) : -INFINITY;
+	free(turned);
+	if (score <= *best_score + LEVEL_MARGIN) {
+		crop_posterior(r, best);
+		return;
+	}
+	c = 1 / sqrt(1 + slope * slope);
+	s = slope * c;
+	for (i = 0; i < lv.nchars; i++) {
+		struct anpr_box *b = &lv.chars[i].box;
+		double fx, fy;
+		int x, y;
+
+		unlevel(c, s, w, h, b->x + b->w / 2.0, b->y + b->h / 2.0, &fx, &fy);
+		x = (int)lround(fx - b->w / 2.0);
+		y = (int)lround(fy - b->h / 2.0);
+		x = x < 0 ? 0 : x + b->w > (int)w ? (int)w - b->w : x;
+		y = y < 0 ? 0 : y + b->h > (int)h ? (int)h - b->h : y;
+		b->x = (uint16_t)(x + (int)ox);
+		b->y = (uint16_t)(y + (int)oy);
+	}
+	*best = lv;
+	*best_score = score;
 }
 
 int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h, size_t stride,
@@ -653,9 +808,11 @@ int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigne
 				f->row2 = i;
 		}
 	}
+	r.ntext = 0;
 	best_score = read_each(&r, opts, px, w, h, stride, ox, oy, hyps, n, &best, NULL);
 	if (best_score == -INFINITY)
 		return 0;
+	read_level(&r, opts, px, w, h, stride, ox, oy, &best, &best_score);
 	if (hint) {
 		best.box = hint->box;
 	} else {

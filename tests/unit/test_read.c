@@ -1333,6 +1333,96 @@ static void test_read_score_gap(void)
 			       anpr_read_score(ANPR_COUNTRY_EU, PW, 2 * PH, &h, &b), 1e-9);
 }
 
+/* A reading whose n boxes are w x h, pitch apart, their centres on a line
+ * of the given slope through (x0 + w / 2, y0 + h / 2). */
+static void sloped_read(struct anpr_plate_read *pr, int n, int x0, int y0, double slope)
+{
+	int i;
+
+	memset(pr, 0, sizeof(*pr));
+	pr->nchars = n;
+	for (i = 0; i < n; i++) {
+		pr->chars[i].c = 'A';
+		pr->chars[i].box = (struct anpr_box){(uint16_t)(x0 + 30 * i), (uint16_t)lround(y0 + slope * 30 * i), 20,
+						     36};
+	}
+}
+
+/* The lean of a reading's rows: the slope its boxes' centres follow, one
+ * box off the line (a character cut with a piece of the frame) not moving
+ * it; over two rows, each row's own; none from too few pairs. */
+static void test_read_lean(void)
+{
+	struct anpr_plate_read pr, bottom;
+	double slope = 99;
+	int i;
+
+	sloped_read(&pr, 7, 10, 40, 0.1);
+	CU_ASSERT_FATAL(anpr_read_lean(&pr, &slope));
+	CU_ASSERT_DOUBLE_EQUAL(slope, 0.1, 0.01);
+	pr.chars[2].box.y = (uint16_t)(pr.chars[2].box.y - 12);
+	pr.chars[2].box.h = (uint16_t)(pr.chars[2].box.h + 12);
+	CU_ASSERT_FATAL(anpr_read_lean(&pr, &slope));
+	CU_ASSERT_DOUBLE_EQUAL(slope, 0.1, 0.01);
+	sloped_read(&pr, 7, 10, 40, -0.2);
+	CU_ASSERT_FATAL(anpr_read_lean(&pr, &slope));
+	CU_ASSERT_DOUBLE_EQUAL(slope, -0.2, 0.01);
+	/* two rows, 3 over 4: the step from the top row's end back to the
+	 * bottom row's start is no pair */
+	sloped_read(&pr, 3, 40, 10, 0.1);
+	sloped_read(&bottom, 4, 25, 60, 0.1);
+	for (i = 0; i < 4; i++)
+		pr.chars[3 + i] = bottom.chars[i];
+	pr.nchars = 7;
+	CU_ASSERT_FATAL(anpr_read_lean(&pr, &slope));
+	CU_ASSERT_DOUBLE_EQUAL(slope, 0.1, 0.01);
+	/* 2 characters give one pair; 3 in two rows of 2 and 1 none */
+	slope = 99;
+	sloped_read(&pr, 2, 10, 40, 0.1);
+	CU_ASSERT_FALSE(anpr_read_lean(&pr, &slope));
+	CU_ASSERT_EQUAL(slope, 99);
+	pr.nchars = 0;
+	CU_ASSERT_FALSE(anpr_read_lean(&pr, &slope));
+	CU_ASSERT_FALSE(anpr_read_lean(NULL, &slope));
+}
+
+/* A plate turned (anpr_read_level with the opposite slope) segments into
+ * boxes that lean; anpr_read_lean of them gives the slope, and the crop
+ * turned level by it segments into the drawn boxes again. */
+static void test_read_level(void)
+{
+	static uint8_t px[PW * PH], turned[PW * PH], back[PW * PH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct anpr_plate_read pr;
+	struct drawn d;
+	double slope = 0;
+	int n, i;
+
+	plate(px, 1, 6, 0, &d);
+	CU_ASSERT_EQUAL_FATAL(anpr_read_level(px, PW, PH, PW, -0.08, turned), ANPR_OK);
+	n = anpr_segment(turned, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	CU_ASSERT_FATAL(n >= 1);
+	CU_ASSERT_EQUAL_FATAL(h[0].nchars, 6);
+	memset(&pr, 0, sizeof(pr));
+	pr.nchars = h[0].nchars;
+	for (i = 0; i < pr.nchars; i++)
+		pr.chars[i].box = h[0].chars[i];
+	CU_ASSERT_FATAL(anpr_read_lean(&pr, &slope));
+	CU_ASSERT_DOUBLE_EQUAL(slope, 0.08, 0.02);
+	/* the drawn row's centre drops 0.08 a pixel: the end boxes' tops are
+	 * well apart before and within a pixel or two after */
+	CU_ASSERT(h[0].chars[5].y > h[0].chars[0].y + 8);
+	CU_ASSERT_EQUAL_FATAL(anpr_read_level(turned, PW, PH, PW, slope, back), ANPR_OK);
+	n = anpr_segment(back, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
+	CU_ASSERT_FATAL(n >= 1);
+	CU_ASSERT_EQUAL_FATAL(h[0].nchars, d.n);
+	for (i = 0; i < d.n; i++)
+		CU_ASSERT(near(&h[0].chars[i], &d.box[i], 3));
+	CU_ASSERT_EQUAL(anpr_read_level(px, PW, PH, PW - 1, 0.1, back), ANPR_ERR_ARG);
+	CU_ASSERT_EQUAL(anpr_read_level(px, PW, PH, PW, NAN, back), ANPR_ERR_ARG);
+	CU_ASSERT_EQUAL(anpr_read_level(NULL, PW, PH, PW, 0.1, back), ANPR_ERR_ARG);
+}
+
 int register_read_suite(void)
 {
 	static CU_TestInfo tests[] = {
@@ -1340,6 +1430,8 @@ int register_read_suite(void)
 		{"read score: plate structure under any, skipped character-like boxes", test_read_score},
 		{"read score: a rare series (German E, H) counts against a reading", test_read_rare_series},
 		{"read score: under gb, a space or a row break between letters and digits", test_read_score_gap},
+		{"read: the lean of a reading's rows", test_read_lean},
+		{"read: a leaning plate turned level segments as drawn", test_read_level},
 		{"segment: characters joined by thin bridges", test_segment_bridged},
 		{"segment: a washed-out plate above a dark surround", test_segment_washed_out},
 		{"segment: a character joined to the plate's frame", test_segment_joined_to_frame},

@@ -74,6 +74,20 @@ struct anpr_read_opts {
 int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h, size_t stride,
 		   unsigned ox, unsigned oy, const struct anpr_rec_cand *hint, struct anpr_plate_read *out);
 
+/* The slope (pixels down per pixel right) of the rows of a reading, pr's
+ * characters in order (a row ends where a box's x goes back): the median,
+ * over each pair of characters in one row, of the slope between their
+ * boxes' centres. Returns 1, or 0 if there are fewer than 3 such pairs
+ * (*slope untouched). anpr_read_crop reads a crop whose first reading leans
+ * once more turned level (docs/reading.md section 1.4). */
+int anpr_read_lean(const struct anpr_plate_read *pr, double *slope);
+
+/* Turn the w x h crop px (stride bytes per row) about its centre so that
+ * rows leaning by slope come level, into out (w x h, w bytes per row): each
+ * pixel bilinear at its place in the crop, the nearest edge pixel past the
+ * crop's edges. Returns ANPR_OK or ANPR_ERR_ARG. */
+int anpr_read_level(const uint8_t *px, unsigned w, unsigned h, size_t stride, double slope, uint8_t *out);
+
 /* Diagnostics and tests: the score by which the reader ranks text cand (from
  * anpr_grammar_read on hyp's slots, cand->used naming the slots read) of a
  * hypothesis of a w x h crop under country: its logp and log_prior (a rare
