@@ -16,7 +16,7 @@
 #   make bridge-test  the USB bridge RTL (rtl/usb) against the bridge's C model (tests/bridge)
 #   make usb-rtl-test the usb backend against the emulated FT232H with the bridge RTL behind it
 #   make synth-bridge Yosys synth_ice40 area of the USB bridge alone
-#   make fuzz       libFuzzer on the record, image, hotlist and USB wire parsers and the segmenter (FUZZ_SECONDS each)
+#   make fuzz       libFuzzer on the record, image, hotlist and USB wire parsers, the segmenter and the crop reader (FUZZ_SECONDS each)
 #   make eval       reading accuracy and localisation recall on ../shared/data
 #   make train      retrain the character classifier (rewrites its weights)
 #   make clean
@@ -440,12 +440,16 @@ $(BUILD)/fuzz_hotlist: tests/fuzz/fuzz_hotlist.c host/src/hotlist.c | $(BUILD)
 	$(FUZZ_CC) $^ -o $@
 $(BUILD)/fuzz_segment: tests/fuzz/fuzz_segment.c host/src/segment.c | $(BUILD)
 	$(FUZZ_CC) $^ -o $@
+$(BUILD)/fuzz_read: tests/fuzz/fuzz_read.c host/src/read.c host/src/segment.c host/src/classify.c \
+		host/src/classifier_weights.c host/src/grammar.c | $(BUILD)
+	$(FUZZ_CC) $^ -lm -o $@
 
 $(BUILD)/fuzz_usbwire: tests/fuzz/fuzz_usbwire.c host/src/usbwire.c sim/bridge/anpr_bridge.c $(MODEL_SRC) | $(BUILD)
 	$(FUZZ_CC) -Isim/bridge $^ -o $@
 
-fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire $(BUILD)/fuzz_segment
-	@for t in records image hotlist usbwire segment; do \
+fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire $(BUILD)/fuzz_segment \
+		$(BUILD)/fuzz_read
+	@for t in records image hotlist usbwire segment read; do \
 		mkdir -p $(BUILD)/corpus/$$t; \
 		echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 		out=$$(./$(BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
@@ -456,8 +460,8 @@ fuzz: $(BUILD)/fuzz_records $(BUILD)/fuzz_image $(BUILD)/fuzz_hotlist $(BUILD)/f
 	done
 
 # a seed that crashes fails the target (the fuzzer's status, not a pipe's)
-fuzz-regress: $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire $(BUILD)/fuzz_image
-	@for t in hotlist image usbwire; do \
+fuzz-regress: $(BUILD)/fuzz_hotlist $(BUILD)/fuzz_usbwire $(BUILD)/fuzz_image $(BUILD)/fuzz_read
+	@for t in hotlist image usbwire read; do \
 		out=$$(./$(BUILD)/fuzz_$$t -runs=0 tests/fuzz/corpus/$$t 2>&1) || \
 			{ echo "$$out" | tail -40; echo "fuzz-regress: fuzz_$$t failed on its seeds"; exit 1; }; \
 		echo "fuzz_$$t: $$(echo "$$out" | tail -1) (tests/fuzz/corpus/$$t)"; \
