@@ -438,11 +438,11 @@ $(BUILD)/fuzz_image: tests/fuzz/fuzz_image.c host/src/image.c | $(BUILD)
 	$(FUZZ_CC) $^ $(PNG_LIBS) -o $@
 $(BUILD)/fuzz_hotlist: tests/fuzz/fuzz_hotlist.c host/src/hotlist.c | $(BUILD)
 	$(FUZZ_CC) $^ -o $@
-$(BUILD)/fuzz_segment: tests/fuzz/fuzz_segment.c host/src/segment.c | $(BUILD)
-	$(FUZZ_CC) $^ -o $@
+$(BUILD)/fuzz_segment: tests/fuzz/fuzz_segment.c host/src/segment.c tests/fuzz/fuzz_crop.h | $(BUILD)
+	$(FUZZ_CC) $(filter %.c,$^) -o $@
 $(BUILD)/fuzz_read: tests/fuzz/fuzz_read.c host/src/read.c host/src/segment.c host/src/classify.c \
-		host/src/classifier_weights.c host/src/grammar.c | $(BUILD)
-	$(FUZZ_CC) $^ -lm -o $@
+		host/src/classifier_weights.c host/src/grammar.c tests/fuzz/fuzz_crop.h | $(BUILD)
+	$(FUZZ_CC) $(filter %.c,$^) -lm -o $@
 
 $(BUILD)/fuzz_usbwire: tests/fuzz/fuzz_usbwire.c host/src/usbwire.c sim/bridge/anpr_bridge.c $(MODEL_SRC) | $(BUILD)
 	$(FUZZ_CC) -Isim/bridge $^ -o $@

@@ -22,6 +22,7 @@
 
 #include "anpr/anpr.h"
 #include "anpr/read.h"
+#include "fuzz_crop.h"
 
 #define CHECK(cond)                                                                               \
 	do {                                                                                      \
@@ -38,26 +39,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const enum anpr_country countries[] = {ANPR_COUNTRY_GB, ANPR_COUNTRY_EU, ANPR_COUNTRY_ANY};
 	struct anpr_read_opts opts = {ANPR_COUNTRY_GB, NULL};
 	struct anpr_plate_read pr;
-	unsigned w, h, slack, x, y;
+	unsigned w, h;
 	uint8_t *px;
-	size_t stride, i = 0;
+	size_t stride;
 	int rc, k;
 
-	if (size < 5)
+	if (!(px = fuzz_crop(data, size, 1, &w, &h, &stride)))
 		return 0;
-	w = 4 + data[0];
-	h = 4 + data[1] % 128;
-	slack = data[2] % 8;
 	opts.country = countries[data[3] % 3];
-	data += 4;
-	size -= 4;
-	stride = w + slack;
-	px = malloc(stride * h);
-	if (!px)
-		return 0;
-	for (y = 0; y < h; y++)
-		for (x = 0; x < stride; x++, i = i + 1 < size ? i + 1 : 0)
-			px[(size_t)y * stride + x] = data[i];
 	rc = anpr_read_crop(&opts, px, w, h, stride, OX, OY, NULL, &pr);
 	CHECK(rc == 0 || rc == 1 || rc == ANPR_ERR_NOMEM);
 	if (rc == 1) {

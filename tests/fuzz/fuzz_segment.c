@@ -18,6 +18,7 @@
 
 #include "anpr/anpr.h"
 #include "anpr/segment.h"
+#include "fuzz_crop.h"
 
 #define CHECK(cond)                                                                               \
 	do {                                                                                      \
@@ -30,25 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct anpr_seg_hyp hyps[ANPR_SEG_MAX_HYP];
-	unsigned w, h, slack, x, y;
+	unsigned w, h;
 	uint8_t *px;
-	size_t stride, i = 0;
+	size_t stride;
 	int n;
 
-	if (size < 4)
+	if (!(px = fuzz_crop(data, size, 0, &w, &h, &stride)))
 		return 0;
-	w = 4 + data[0];
-	h = 4 + data[1] % 128;
-	slack = data[2] % 8;
-	data += 3;
-	size -= 3;
-	stride = w + slack;
-	px = malloc(stride * h);
-	if (!px)
-		return 0;
-	for (y = 0; y < h; y++)
-		for (x = 0; x < stride; x++, i = i + 1 < size ? i + 1 : 0)
-			px[(size_t)y * stride + x] = data[i];
 	n = anpr_segment(px, w, h, stride, hyps, ANPR_SEG_MAX_HYP);
 	CHECK(n >= 0 || n == ANPR_ERR_NOMEM); /* a 4..259 x 4..131 crop is never refused */
 	CHECK(n <= ANPR_SEG_MAX_HYP);
