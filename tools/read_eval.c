@@ -348,13 +348,14 @@ static uint8_t *frame_plate(uint8_t *out, int *w, int *h, int th, uint8_t paper,
 }
 
 /* The two-row plate made of img read right as one row (pr): see the top;
- * framed (frame_plate) if frame. Returns the malloc'd w x h pixels, or NULL
+ * its top row the first ntop characters (0: split_at); framed
+ * (frame_plate) if frame. Returns the malloc'd w x h pixels, or NULL
  * when the crop is left out. */
 static uint8_t *two_rows(const struct anpr_image *img, const struct anpr_plate_read *pr, int top10, int frame,
 			 int ntop, unsigned *ow, unsigned *oh)
 {
-	int k = ntop ? ntop : split_at(pr->text), n = pr->nchars, ty0 = 1 << 30, ty1 = 0, i, m, cut, xl, xr, wl, wr, W, H, x, y,
-	    th;
+	int k = ntop ? ntop : split_at(pr->text), n = pr->nchars, ty0 = 1 << 30, ty1 = 0, i, m, cut, xl, xr, wl, wr, W,
+	    H, x, y, th;
 	uint8_t *out, *band, paper, ink;
 	size_t nb;
 	unsigned long inked = 0, ninked = 0;

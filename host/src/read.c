@@ -736,13 +736,13 @@ static void read_level(struct reader *r, const struct anpr_read_opts *opts, cons
 	struct anpr_plate_read lv;
 	double slope, c, s, score;
 	uint8_t *turned;
-	int n, i;
-
-	int x0 = INT_MAX, x1 = 0;
+	int n, i, x0 = INT_MAX, x1 = 0; /* the characters' extent across */
 
 	for (i = 0; i < best->nchars; i++) {
-		x0 = best->chars[i].box.x < x0 ? best->chars[i].box.x : x0;
-		x1 = best->chars[i].box.x + best->chars[i].box.w > x1 ? best->chars[i].box.x + best->chars[i].box.w : x1;
+		const struct anpr_box *b = &best->chars[i].box;
+
+		x0 = b->x < x0 ? b->x : x0;
+		x1 = b->x + b->w > x1 ? b->x + b->w : x1;
 	}
 	if (best->nchars < LEVEL_CHARS || !anpr_read_lean(best, &slope) || fabs(slope) < LEVEL_MIN ||
 	    fabs(slope) > LEVEL_MAX || fabs(slope) * (x1 - x0) < LEVEL_DROP)
