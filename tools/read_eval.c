@@ -486,19 +486,25 @@ static int resample(struct anpr_image *img, int scale10, float shift)
 	return 0;
 }
 
-/* Turn img by deg degrees (clockwise if positive) about its centre onto a
- * canvas that holds it all, each pixel bilinear (dataset_bilinear), the
- * image's median grey (its paper, mostly) outside it. Returns 0, or -1 (img
+/* Turn img as set dv does (tilt10; image i clockwise if even, else
+ * anticlockwise; nothing if dv turns none) about its centre onto a canvas
+ * that holds it all, each pixel bilinear (dataset_bilinear), the image's
+ * median grey (its paper, mostly) outside it. Returns 0, or -1 (img
  * untouched) out of memory. */
-static int tilt(struct anpr_image *img, float deg)
+static int tilt(struct anpr_image *img, const struct derived *dv, int i)
 {
-	float a = deg * 3.14159265f / 180, c = cosf(a), s = sinf(a);
+	float deg = (float)(i % 2 ? -dv->tilt10 : dv->tilt10) / 10, a = deg * 3.14159265f / 180, c = cosf(a),
+	      s = sinf(a);
 	unsigned w = img->width, h = img->height, x, y;
 	unsigned W = (unsigned)((float)w * fabsf(c) + (float)h * fabsf(s) + 0.5f);
 	unsigned H = (unsigned)((float)w * fabsf(s) + (float)h * fabsf(c) + 0.5f);
 	size_t n = (size_t)w * h;
-	uint8_t *out = malloc((size_t)W * H), *sorted = malloc(n), paper;
+	uint8_t *out, *sorted, paper;
 
+	if (!dv->tilt10)
+		return 0;
+	out = malloc((size_t)W * H);
+	sorted = malloc(n);
 	if (!out || !sorted) {
 		free(out);
 		free(sorted);
@@ -589,12 +595,7 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 			got[0] = anpr_class_char(best);
 			read = got;
 		} else if (crops) {
-			if (dv && !dv->two && resample(&img, dv->scale10, dv->shift)) {
-				fprintf(stderr, "read_eval: out of memory\n");
-				anpr_image_free(&img);
-				continue;
-			}
-			if (dv && !dv->two && dv->tilt10 && tilt(&img, (float)(i % 2 ? -dv->tilt10 : dv->tilt10) / 10)) {
+			if (dv && !dv->two && (resample(&img, dv->scale10, dv->shift) || tilt(&img, dv, i))) {
 				fprintf(stderr, "read_eval: out of memory\n");
 				anpr_image_free(&img);
 				continue;
@@ -616,7 +617,7 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 				img.pixels = px;
 				img.width = w2;
 				img.height = h2;
-				if (dv->tilt10 && tilt(&img, (float)(i % 2 ? -dv->tilt10 : dv->tilt10) / 10)) {
+				if (tilt(&img, dv, i)) {
 					fprintf(stderr, "read_eval: out of memory\n");
 					anpr_image_free(&img);
 					continue;

@@ -683,6 +683,13 @@ int anpr_read_lean(const struct anpr_plate_read *pr, double *slope)
 	return 1;
 }
 
+/* The cosine and sine of the angle of a slope. */
+static void angle_of(double slope, double *c, double *s)
+{
+	*c = 1 / sqrt(1 + slope * slope);
+	*s = slope * *c;
+}
+
 /* Where the level crop's point (x, y) lies in the w x h crop whose rows
  * lean by the slope whose angle has cosine c and sine s: turned about the
  * crop's centre. */
@@ -696,11 +703,12 @@ static void unlevel(double c, double s, unsigned w, unsigned h, double x, double
 
 int anpr_read_level(const uint8_t *px, unsigned w, unsigned h, size_t stride, double slope, uint8_t *out)
 {
-	double c = 1 / sqrt(1 + slope * slope), s = slope * c;
+	double c, s;
 	unsigned x, y;
 
 	if (!px || !out || w == 0 || h == 0 || stride < w || !isfinite(slope))
 		return ANPR_ERR_ARG;
+	angle_of(slope, &c, &s);
 	for (y = 0; y < h; y++)
 		for (x = 0; x < w; x++) {
 			const uint8_t *r0, *r1;
@@ -759,8 +767,7 @@ static void read_level(struct reader *r, const struct anpr_read_opts *opts, cons
 		crop_posterior(r, best);
 		return;
 	}
-	c = 1 / sqrt(1 + slope * slope);
-	s = slope * c;
+	angle_of(slope, &c, &s);
 	for (i = 0; i < lv.nchars; i++) {
 		struct anpr_box *b = &lv.chars[i].box;
 		double fx, fy;
