@@ -23,6 +23,12 @@
  *              square plates: a short code over the number)
  *   uk-tilt, br-tilt, br-2row-tilt  uk-crops, br-crops and br-2row turned
  *              5 degrees, one image clockwise, the next anticlockwise (tilt)
+ *   eu-crops   each eu-scenes plate's truth box, a tenth of its size wider
+ *              each way (truth_crop), read as a crop: anpr read --crop
+ *              --country eu on a plate cut loose from its scene
+ *   eu-2row, eu-2row-frame  eu-crops made into two-row plates as br-2row
+ *              and br-2row-frame are (the plates of the EU font, not the UK
+ *              one: a district code over the number), read as eu-crops
  * and prints per set: exact-match accuracy (the plate's top-1 text equals
  * the truth), character accuracy (1 - edit distance / length, summed), found
  * rate (a plate was read at all), and ms per image; for the plates read,
@@ -256,11 +262,13 @@ static int why_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsign
 }
 
 /* --why for a scene: the truth box, widened by a tenth, read as a crop. */
-static int why_scene(const struct anpr_read_opts *opts, const struct anpr_image *img, const struct truth_row *t)
+/* The scene's plate as a crop: its truth box widened by a tenth of its size
+ * each way (within the image). Returns the malloc'd *w x *h pixels, or NULL
+ * (too small, or out of memory). */
+static uint8_t *truth_crop(const struct anpr_image *img, const struct truth_row *t, unsigned *w, unsigned *h)
 {
 	int mx = t->w / 10, my = t->h / 10, x0 = t->x - mx, y0 = t->y - my, x1 = t->x + t->w + mx,
-	    y1 = t->y + t->h + my, y, why;
-	struct anpr_plate_read pr;
+	    y1 = t->y + t->h + my, y;
 	uint8_t *crop;
 
 	x0 = x0 < 0 ? 0 : x0;
@@ -268,17 +276,29 @@ static int why_scene(const struct anpr_read_opts *opts, const struct anpr_image 
 	x1 = x1 > (int)img->width ? (int)img->width : x1;
 	y1 = y1 > (int)img->height ? (int)img->height : y1;
 	if (x1 - x0 < 4 || y1 - y0 < 4 || !(crop = malloc((size_t)(x1 - x0) * (size_t)(y1 - y0))))
-		return WHY_SEG;
+		return NULL;
 	for (y = y0; y < y1; y++)
 		memcpy(crop + (size_t)(y - y0) * (size_t)(x1 - x0), img->pixels + (size_t)y * img->width + x0,
 		       (size_t)(x1 - x0));
-	if (anpr_read_crop(opts, crop, (unsigned)(x1 - x0), (unsigned)(y1 - y0), (size_t)(x1 - x0), 0, 0, NULL,
-			   &pr) == 1 &&
-	    !strcmp(pr.text, t->text)) {
+	*w = (unsigned)(x1 - x0);
+	*h = (unsigned)(y1 - y0);
+	return crop;
+}
+
+static int why_scene(const struct anpr_read_opts *opts, const struct anpr_image *img, const struct truth_row *t)
+{
+	struct anpr_plate_read pr;
+	unsigned w, h;
+	uint8_t *crop = truth_crop(img, t, &w, &h);
+	int why;
+
+	if (!crop)
+		return WHY_SEG;
+	if (anpr_read_crop(opts, crop, w, h, w, 0, 0, NULL, &pr) == 1 && !strcmp(pr.text, t->text)) {
 		printf("      loc: the truth box read as a crop gives the truth\n");
 		why = WHY_LOC;
 	} else {
-		why = why_crop(opts, crop, (unsigned)(x1 - x0), (unsigned)(y1 - y0), t->text);
+		why = why_crop(opts, crop, w, h, t->text);
 	}
 	free(crop);
 	return why;
@@ -450,6 +470,9 @@ static const struct derived derived[] = {
 	{"uk-tilt", "uk-crops", 0, 10, 0, 10, 0, 0, 50},
 	{"br-tilt", "br-crops", 0, 10, 0, 10, 0, 0, 50},
 	{"br-2row-tilt", "br-crops", 1, 10, 0, 10, 0, 0, 50},
+	{"eu-crops", "eu-scenes", 0, 10, 0, 10, 0, 0, 0},
+	{"eu-2row", "eu-scenes", 1, 10, 0, 10, 0, 0, 0},
+	{"eu-2row-frame", "eu-scenes", 1, 10, 1, 10, 0, 0, 0},
 };
 
 static const struct derived *derived_set(const char *name)
@@ -547,7 +570,10 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 	const struct derived *dv = derived_set(set);
 	int made = 0, src_n = 0, two = dv && dv->two;
 	const char *src = dv ? dv->src : set;
-	int crops = !strcmp(src, "uk-crops") || !strcmp(src, "br-crops"), tiles = !strcmp(src, "gb-chars");
+	/* sets made from eu-scenes read the plates' truth boxes as crops */
+	int scene_crops = dv && !strcmp(src, "eu-scenes");
+	int crops = !strcmp(src, "uk-crops") || !strcmp(src, "br-crops") || scene_crops,
+	    tiles = !strcmp(src, "gb-chars");
 	char dir[4096], path[4400], err[512];
 	anpr_pipe *p = NULL;
 	int n, i, rc;
@@ -556,7 +582,7 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 	n = dataset_load(dir, &rows);
 	if (n < 0)
 		return 1;
-	if (!strcmp(set, "eu-scenes"))
+	if (!strcmp(src, "eu-scenes"))
 		opts.country = ANPR_COUNTRY_EU;
 	else if (!strcmp(src, "br-crops") || !strcmp(set, "us-scenes"))
 		opts.country = ANPR_COUNTRY_ANY;
@@ -581,6 +607,19 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 		if (anpr_image_load(path, &img, err, sizeof(err))) {
 			fprintf(stderr, "read_eval: %s\n", err);
 			continue;
+		}
+		if (scene_crops) {
+			unsigned cw, ch;
+			uint8_t *crop = rows[i].has_box ? truth_crop(&img, &rows[i], &cw, &ch) : NULL;
+
+			anpr_image_free(&img);
+			if (!crop) {
+				fprintf(stderr, "read_eval: %s: no plate box to crop\n", path);
+				continue;
+			}
+			img.pixels = crop;
+			img.width = cw;
+			img.height = ch;
 		}
 		t0 = now_ms();
 		if (tiles) {

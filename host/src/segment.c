@@ -1243,6 +1243,24 @@ static void second_rows(const uint8_t *px, unsigned w, unsigned h, size_t stride
 
 /* anpr_segment (ext 1) and anpr_segment_rows (ext 0); *dark, if not NULL,
  * is set to the polarity favoured (dark_paper below). */
+/* Is the plate in wk's working image light ink on dark paper? A plate is
+ * mostly paper, so the polarity whose ink is the minority of it is favoured
+ * (rings of ink also enclose rows of paper). mid: the grey between ink and
+ * paper. With centre, the pixels counted are the crop's middle half each
+ * way: the plate rather than what a crop cut loose takes in around it (a
+ * dark car, the shadow of a recess), which can outweigh the paper in the
+ * whole crop; without, the whole crop (anpr_segment_rows, the trainer's cut:
+ * the committed weights were trained on the hypotheses it ranks so). */
+static int dark_plate(const struct work *wk, int mid, int centre)
+{
+	int x0 = centre ? wk->w / 4 : 0, y0 = centre ? wk->h / 4 : 0, x1 = wk->w - x0, y1 = wk->h - y0, dark = 0, x, y;
+
+	for (y = y0; y < y1; y++)
+		for (x = x0; x < x1; x++)
+			dark += wk->src[y * wk->w + x] < mid;
+	return dark * 2 > (x1 - x0) * (y1 - y0);
+}
+
 static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out, int max,
 		   int ext, int *dark)
 {
@@ -1304,11 +1322,7 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 		;
 	for (hi = 255, acc = 0; hi > 0 && (acc += hist[hi]) * 20 < (int)npx; hi--)
 		;
-	/* a plate is mostly paper: the polarity whose ink is the minority of
-	 * the crop is favoured (rings of ink also enclose rows of paper) */
-	for (acc = 0, x = 0; x < (lo + hi) / 2; x++)
-		acc += hist[x];
-	dark_paper = acc * 2 > (int)npx;
+	dark_paper = dark_plate(wk, (lo + hi) / 2, ext);
 	if (dark)
 		*dark = dark_paper;
 	r = H / 3; /* half the local-mean window */

@@ -418,6 +418,32 @@ static void test_segment_two_rows_framed(void)
 	check_hyp(&h[0], &d);
 }
 
+/* A plate in a crop cut loose around it, whose dark surroundings (the car)
+ * outweigh the plate's paper and carry a row of light lettering above it (a
+ * badge, a dealer's name): the plate's polarity, dark on light, is the one
+ * favoured, so its row comes first. */
+static void test_segment_dark_surround(void)
+{
+	enum { TW = 200, TH = 100 };
+	static uint8_t px[TW * TH];
+	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
+	struct drawn d = {0};
+	int x, y, n;
+
+	memset(px, 40, sizeof(px));
+	for (y = 36; y < 76; y++)
+		memset(px + y * TW + 40, 210, 120);
+	for (x = 54; d.n < 5; x += 20, d.n++) {
+		glyph(px, TW, x, 44, 14, 24, 3, 30);
+		d.box[d.n] = (struct anpr_box){(uint16_t)x, 44, 14, 24};
+		glyph(px, TW, x, 8, 9, 16, 3, 200);
+	}
+	n = anpr_segment(px, TW, TH, TW, h, ANPR_SEG_MAX_HYP);
+	CU_ASSERT_FATAL(n >= 1);
+	CU_ASSERT_EQUAL(h[0].inverted, 0);
+	CU_ASSERT(some_hyp(h, n, &d, HYP_UPRIGHT | HYP_ONE_ROW));
+}
+
 /* A crop the size the FPGA sends for a far plate: enlarged, still found. */
 static void test_segment_small_crop(void)
 {
@@ -1446,6 +1472,7 @@ int register_read_suite(void)
 		{"segment: a small top row over a large bottom one", test_segment_two_rows_small_top},
 		{"segment: a framed plate of two rows, a small top row", test_segment_two_rows_framed},
 		{"segment: a 60x15 crop", test_segment_small_crop},
+		{"segment: a plate in dark surroundings reads dark on light", test_segment_dark_surround},
 		{"segment: blank, noise, bad arguments", test_segment_nothing},
 		{"tile: polarity, contrast, scale, loose box", test_tile_invariance},
 		{"tile: aspect kept, bad boxes refused", test_tile_aspect},
