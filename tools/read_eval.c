@@ -261,7 +261,6 @@ static int why_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsign
 	return why;
 }
 
-/* --why for a scene: the truth box, widened by a tenth, read as a crop. */
 /* The scene's plate as a crop: its truth box widened by a tenth of its size
  * each way (within the image). Returns the malloc'd *w x *h pixels, or NULL
  * (too small, or out of memory). */
@@ -285,6 +284,7 @@ static uint8_t *truth_crop(const struct anpr_image *img, const struct truth_row 
 	return crop;
 }
 
+/* --why for a scene: the truth box, widened by a tenth, read as a crop. */
 static int why_scene(const struct anpr_read_opts *opts, const struct anpr_image *img, const struct truth_row *t)
 {
 	struct anpr_plate_read pr;

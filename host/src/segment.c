@@ -1241,8 +1241,6 @@ static void second_rows(const uint8_t *px, unsigned w, unsigned h, size_t stride
 	}
 }
 
-/* anpr_segment (ext 1) and anpr_segment_rows (ext 0); *dark, if not NULL,
- * is set to the polarity favoured (dark_paper below). */
 /* Is the plate in wk's working image light ink on dark paper? A plate is
  * mostly paper, so the polarity whose ink is the minority of it is favoured
  * (rings of ink also enclose rows of paper). mid: the grey between ink and
@@ -1261,6 +1259,8 @@ static int dark_plate(const struct work *wk, int mid, int centre)
 	return dark * 2 > (x1 - x0) * (y1 - y0);
 }
 
+/* anpr_segment (ext 1) and anpr_segment_rows (ext 0); *dark, if not NULL,
+ * is set to the polarity favoured (dark_paper below). */
 static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, struct anpr_seg_hyp *out, int max,
 		   int ext, int *dark)
 {
