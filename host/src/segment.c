@@ -1247,12 +1247,18 @@ static void second_rows(const uint8_t *px, unsigned w, unsigned h, size_t stride
  * paper. With centre, the pixels counted are the crop's middle half each
  * way: the plate rather than what a crop cut loose takes in around it (a
  * dark car, the shadow of a recess), which can outweigh the paper in the
- * whole crop; without, the whole crop (anpr_segment_rows, the trainer's cut:
- * the committed weights were trained on the hypotheses it ranks so). */
-static int dark_plate(const struct work *wk, int mid, int centre)
+ * whole crop; without, the whole crop, from its histogram hist
+ * (anpr_segment_rows, the trainer's cut: the committed weights were trained
+ * on the hypotheses it ranks so). */
+static int dark_plate(const struct work *wk, const int *hist, int mid, int centre)
 {
-	int x0 = centre ? wk->w / 4 : 0, y0 = centre ? wk->h / 4 : 0, x1 = wk->w - x0, y1 = wk->h - y0, dark = 0, x, y;
+	int x0 = wk->w / 4, y0 = wk->h / 4, x1 = wk->w - x0, y1 = wk->h - y0, dark = 0, x, y;
 
+	if (!centre) {
+		for (x = 0; x < mid; x++)
+			dark += hist[x];
+		return dark * 2 > wk->w * wk->h;
+	}
 	for (y = y0; y < y1; y++)
 		for (x = x0; x < x1; x++)
 			dark += wk->src[y * wk->w + x] < mid;
@@ -1322,7 +1328,7 @@ static int segment(const uint8_t *px, unsigned w, unsigned h, size_t stride, str
 		;
 	for (hi = 255, acc = 0; hi > 0 && (acc += hist[hi]) * 20 < (int)npx; hi--)
 		;
-	dark_paper = dark_plate(wk, (lo + hi) / 2, ext);
+	dark_paper = dark_plate(wk, hist, (lo + hi) / 2, ext);
 	if (dark)
 		*dark = dark_paper;
 	r = H / 3; /* half the local-mean window */
