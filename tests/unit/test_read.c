@@ -312,14 +312,26 @@ static void test_segment_two_rows(void)
 	segment_drawn(2, 7, 0);
 }
 
+/* Segment the w x h plate px: the best hypothesis is the drawn characters
+ * d in two rows, the top one of top characters. */
+static void best_two_rows(const uint8_t *px, int w, int h, int top, const struct drawn *d)
+{
+	struct anpr_seg_hyp hy[ANPR_SEG_MAX_HYP];
+	int n = anpr_segment(px, (unsigned)w, (unsigned)h, (size_t)w, hy, ANPR_SEG_MAX_HYP);
+
+	CU_ASSERT_FATAL(n >= 1);
+	CU_ASSERT_EQUAL(hy[0].rows, 2);
+	CU_ASSERT_EQUAL(hy[0].row2, top);
+	check_hyp(&hy[0], d);
+}
+
 /* Two rows further apart (the space between them 1.25 text heights) are
  * still one plate of two rows. */
 static void test_segment_two_rows_apart(void)
 {
 	static uint8_t px[PW * PH];
-	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
 	struct drawn d;
-	int n, i, r, x;
+	int i, r, x;
 
 	memset(px, 210, PW * PH);
 	d.n = 0;
@@ -328,11 +340,7 @@ static void test_segment_two_rows_apart(void)
 			glyph(px, PW, x, r ? 40 : 4, 10, 16, 3, 30);
 			d.box[d.n++] = (struct anpr_box){(uint16_t)x, (uint16_t)(r ? 40 : 4), 10, 16};
 		}
-	n = anpr_segment(px, PW, PH, PW, h, ANPR_SEG_MAX_HYP);
-	CU_ASSERT_FATAL(n >= 1);
-	CU_ASSERT_EQUAL(h[0].rows, 2);
-	CU_ASSERT_EQUAL(h[0].row2, 3);
-	check_hyp(&h[0], &d);
+	best_two_rows(px, PW, PH, 3, &d);
 }
 
 /* A two-row plate whose rows differ in contrast (a faint top row over a
@@ -404,18 +412,12 @@ static void test_segment_two_rows_framed(void)
 {
 	enum { TW = 120, TH = 70 };
 	static uint8_t px[TW * TH];
-	struct anpr_seg_hyp h[ANPR_SEG_MAX_HYP];
 	struct drawn d;
-	int n;
 
 	memset(px, 210, sizeof(px));
 	glyph(px, TW, 2, 2, TW - 4, TH - 4, 3, 30);
 	small_top_rows(px, TW, 42, 11, 17, 32, &d);
-	n = anpr_segment(px, TW, TH, TW, h, ANPR_SEG_MAX_HYP);
-	CU_ASSERT_FATAL(n >= 1);
-	CU_ASSERT_EQUAL(h[0].rows, 2);
-	CU_ASSERT_EQUAL(h[0].row2, 3);
-	check_hyp(&h[0], &d);
+	best_two_rows(px, TW, TH, 3, &d);
 }
 
 /* A plate in a crop cut loose around it, whose dark surroundings (the car)
