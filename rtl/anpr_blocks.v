@@ -11,7 +11,9 @@
  * line). On the last gradient row of a block row (g mod 4 = 3, or g = H-2)
  * the block's final count goes to the run detector instead:
  *
- *   a block is hot when count >= cfg_block_thr; hot blocks at most
+ *   a block is hot when count >= cfg_block_thr and its first pixel
+ *   (8 bx, 4 by) lies in the detection region [cfg_roi_x0, cfg_roi_x1) x
+ *   [cfg_roi_y0, cfg_roi_y1); hot blocks at most
  *   cfg_run_gap cool blocks apart form a run; a run of at least
  *   cfg_min_run blocks (first to last hot block) is sent as an event.
  *
@@ -45,6 +47,10 @@ module anpr_blocks #(
 	input  wire [5:0]       cfg_block_thr,
 	input  wire [1:0]       cfg_run_gap,
 	input  wire [3:0]       cfg_min_run,
+	input  wire [11:0]      cfg_roi_x0,
+	input  wire [11:0]      cfg_roi_y0,
+	input  wire [11:0]      cfg_roi_x1,
+	input  wire [11:0]      cfg_roi_y1,
 
 	output wire             run_a,
 	output wire [X_W-4:0]   run_a_x0,
@@ -70,10 +76,17 @@ module anpr_blocks #(
 	reg [X_W-4:0] bx_reg; /* the block column, e_col / 8 */
 	reg [Y_W-3:0] by_reg; /* the block row, e_row / 4 */
 	reg           eol_reg, first_col, first_row, last_row, col7_reg;
+	reg           roi_reg;  /* the block's first pixel is in the detection region */
+	wire [BX_W-1:0]  bx_take = pix_x[X_W-1:3] - {{BX_W-1{1'b0}}, pix_x[2:0] == 3'd0};
+	wire [Y_W-3:0]   by_take = pix_y[Y_W-1:2] - {{Y_W-3{1'b0}}, pix_y[1:0] == 2'd0};
+	wire [12:0]      roi_bx = {{13-X_W{1'b0}}, bx_take, 3'd0};
+	wire [12:0]      roi_by = {{13-Y_W{1'b0}}, by_take, 2'd0};
 	always @(posedge clk)
 		if (take) begin
-			bx_reg <= pix_x[X_W-1:3] - {{BX_W-1{1'b0}}, pix_x[2:0] == 3'd0};
-			by_reg <= pix_y[Y_W-1:2] - {{Y_W-3{1'b0}}, pix_y[1:0] == 2'd0};
+			bx_reg <= bx_take;
+			by_reg <= by_take;
+			roi_reg <= roi_bx >= {1'b0, cfg_roi_x0} && roi_bx < {1'b0, cfg_roi_x1} &&
+				   roi_by >= {1'b0, cfg_roi_y0} && roi_by < {1'b0, cfg_roi_y1};
 			eol_reg <= pix_eol;
 			/* e_col == 1; e_row mod 4 == 0 or e_row == 1; e_row mod 4 == 3
 			 * or the frame's last gradient row; e_col mod 8 == 7 */
@@ -111,7 +124,7 @@ module anpr_blocks #(
 
 	wire final_blk = block_end && last_row;
 	/* count >= thr as count0 >= thr, or count0 + 1 >= thr with an edge */
-	wire hot = final_blk && (e_bit ? ({1'b0, count0} + 7'd1 >= {1'b0, cfg_block_thr}) :
+	wire hot = final_blk && roi_reg && (e_bit ? ({1'b0, count0} + 7'd1 >= {1'b0, cfg_block_thr}) :
 				 (count0 >= cfg_block_thr));
 	wire open_now = open_reg && !first_col;     /* a new line starts closed */
 	wire near = open_now && ({1'b0, bx} - {1'b0, last_reg} <= {{BX_W-1{1'b0}}, cfg_run_gap} + {{BX_W{1'b0}}, 1'b1});

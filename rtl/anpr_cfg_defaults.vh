@@ -18,3 +18,7 @@ localparam [7:0]  D_MIN_ASPECT4 = ANPR_CFG_DEF_MIN_ASPECT4;
 localparam [7:0]  D_MAX_ASPECT = ANPR_CFG_DEF_MAX_ASPECT;
 localparam [15:0] D_MIN_SCORE = ANPR_CFG_DEF_MIN_SCORE;
 localparam [3:0]  D_MAX_CANDS = ANPR_CFG_DEF_MAX_CANDS;
+localparam [11:0] D_ROI_X0 = ANPR_CFG_DEF_ROI_X0;
+localparam [11:0] D_ROI_Y0 = ANPR_CFG_DEF_ROI_Y0;
+localparam [11:0] D_ROI_X1 = ANPR_CFG_DEF_ROI_X1;
+localparam [11:0] D_ROI_Y1 = ANPR_CFG_DEF_ROI_Y1;

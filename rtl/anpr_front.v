@@ -54,6 +54,10 @@ module anpr_front #(
 	input  wire [5:0]         cfg_block_thr,
 	input  wire [1:0]         cfg_run_gap,
 	input  wire [3:0]         cfg_min_run,
+	input  wire [11:0]        cfg_roi_x0,
+	input  wire [11:0]        cfg_roi_y0,
+	input  wire [11:0]        cfg_roi_x1,
+	input  wire [11:0]        cfg_roi_y1,
 
 	/* the accepted pixel, for the row ring and the back end's hazards */
 	output wire               frame_start,
@@ -78,6 +82,7 @@ module anpr_front #(
 	reg [5:0]  block_thr_q;
 	reg [1:0]  run_gap_q;
 	reg [3:0]  min_run_q;
+	reg [11:0] roi_x0_q, roi_y0_q, roi_x1_q, roi_y1_q;
 	reg [31:0] cycles_reg; /* the event time: cycles since reset, a cycle behind */
 
 	/* The pixel stage (timing): the edge decision (anpr_sobel) and with it
@@ -145,6 +150,7 @@ module anpr_front #(
 		.clk(clk), .take(take), .e_valid(e_valid), .e_bit(e_bit),
 		.pix_x(pix_x), .pix_y(pix_y), .pix_eol(pix_eol), .frame_height(frame_height),
 		.cfg_block_thr(block_thr_q), .cfg_run_gap(run_gap_q), .cfg_min_run(min_run_q),
+		.cfg_roi_x0(roi_x0_q), .cfg_roi_y0(roi_y0_q), .cfg_roi_x1(roi_x1_q), .cfg_roi_y1(roi_y1_q),
 		.run_a(run_a), .run_a_x0(run_a_x0), .run_a_x1(run_a_x1), .run_a_sum(run_a_sum),
 		.run_b(run_b), .rowend(rowend), .run_by(run_by)
 	);
@@ -179,6 +185,10 @@ module anpr_front #(
 			block_thr_q <= cfg_block_thr;
 			run_gap_q <= cfg_run_gap;
 			min_run_q <= cfg_min_run;
+			roi_x0_q <= cfg_roi_x0;
+			roi_y0_q <= cfg_roi_y0;
+			roi_x1_q <= cfg_roi_x1;
+			roi_y1_q <= cfg_roi_y1;
 		end
 		if (rst) begin
 			cycles_reg <= 32'hffffffff; /* a cycle behind: read by the pixel stage */

@@ -33,6 +33,7 @@
  *   cfg_width, cfg_height   frame size
  *   cfg_edge_thr/k/bias     edge decision (anpr_sobel)
  *   cfg_block_thr, cfg_run_gap, cfg_min_run   runs (anpr_blocks)
+ *   cfg_roi_x0/y0/x1/y1     detection region: blocks counted (anpr_blocks)
  *   cfg_link_tol            stacking linker tolerance (anpr_linker)
  *   cfg_min_w .. cfg_max_cands   candidate filter and store (anpr_store)
  *   sts_*                   counters since reset
@@ -76,6 +77,10 @@ module anpr_pipeline #(
 	input  wire [7:0]  cfg_max_aspect,
 	input  wire [15:0] cfg_min_score,
 	input  wire [3:0]  cfg_max_cands,
+	input  wire [11:0] cfg_roi_x0,
+	input  wire [11:0] cfg_roi_y0,
+	input  wire [11:0] cfg_roi_x1,
+	input  wire [11:0] cfg_roi_y1,
 
 	output wire [31:0] sts_frames,
 	output wire [31:0] sts_frames_ok,
@@ -147,6 +152,7 @@ module anpr_pipeline #(
 		.cfg_width(cfg_width), .cfg_height(cfg_height), .cfg_edge_thr(cfg_edge_thr),
 		.cfg_edge_k(cfg_edge_k), .cfg_edge_bias(cfg_edge_bias), .cfg_block_thr(cfg_block_thr),
 		.cfg_run_gap(cfg_run_gap), .cfg_min_run(cfg_min_run),
+		.cfg_roi_x0(cfg_roi_x0), .cfg_roi_y0(cfg_roi_y0), .cfg_roi_x1(cfg_roi_x1), .cfg_roi_y1(cfg_roi_y1),
 		.frame_start(frame_start), .pix_data(pix_data), .pix_row(pix_row), .pix_eol(pix_eol),
 		.ring_we(ring_we), .ring_waddr(ring_waddr), .frame_width(frame_width),
 		.frame_height(frame_height), .frame_edge_thr(edge_thr_q), .rowend(rowend),

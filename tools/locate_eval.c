@@ -38,7 +38,7 @@ static void apply(struct anpr_model_cfg *c, const struct setting *s, int n)
 	for (int i = 0; i < n; i++) {
 #define F(f) if (!strcmp(s[i].name, #f)) c->f = s[i].value;
 		F(edge_thr) F(edge_k) F(edge_bias) F(block_thr) F(run_gap) F(min_run) F(link_tol) F(min_w) F(max_w) F(min_h) F(max_h)
-		F(min_aspect4) F(max_aspect) F(min_score) F(max_cands)
+		F(min_aspect4) F(max_aspect) F(min_score) F(max_cands) F(roi_x0) F(roi_y0) F(roi_x1) F(roi_y1)
 #undef F
 	}
 }

@@ -10,6 +10,7 @@
 
 #include "anpr/anpr.h"
 #include "anpr/image.h"
+#include "anpr_model.h"
 #include "transport.h"
 
 struct anpr_pipe {
@@ -22,6 +23,7 @@ struct anpr_pipe {
 	uint8_t *crops; /* the crops of a binned frame, cut from the frame as given */
 	size_t crops_cap;
 	unsigned scale; /* the last frame's anpr_frame_result.scale */
+	unsigned roi[4]; /* anpr_pipe_set_region: x0, y0, x1, y1 of frames as given; x1 0: none */
 	char err[256];
 };
 
@@ -146,12 +148,29 @@ static int unbin(anpr_pipe *p, struct anpr_frame_result *r, const uint8_t *pixel
 	return ANPR_OK;
 }
 
+int anpr_pipe_set_region(anpr_pipe *p, unsigned x, unsigned y, unsigned w, unsigned h)
+{
+	if (!w || !h) {
+		memset(p->roi, 0, sizeof(p->roi));
+		return ANPR_OK;
+	}
+	if (x >= ANPR_IMAGE_MAX_SIDE || y >= ANPR_IMAGE_MAX_SIDE || w > ANPR_IMAGE_MAX_SIDE - x ||
+	    h > ANPR_IMAGE_MAX_SIDE - y)
+		return fail(p, ANPR_ERR_ARG, "region %u,%u %ux%u reaches beyond %u a side", x, y, w, h,
+			    (unsigned)ANPR_IMAGE_MAX_SIDE);
+	p->roi[0] = x, p->roi[1] = y, p->roi[2] = x + w, p->roi[3] = y + h;
+	return ANPR_OK;
+}
+
 int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned height,
 		  struct anpr_frame_result *res)
 {
 	struct anpr_frame_result r;
 	size_t off = 0, cand_off[16];
-	unsigned max_w = p->ops->max_width(p->state), k;
+	const struct anpr_model_params *par = p->ops->params(p->state);
+	unsigned max_w = par->max_width, k;
+	struct anpr_model_cfg cfg;
+	const char *field = NULL;
 	const uint8_t *given = pixels;
 	unsigned given_w = width, given_h = height;
 	int rc, have_frame = 0;
@@ -179,7 +198,21 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 	if (width < 16 || height < 8 || width > max_w || height > ANPR_MAX_LINES)
 		return fail(p, ANPR_ERR_ARG, "frame %ux%u does not fit this build (16..%u wide, 8..%u high)",
 			    given_w, given_h, max_w, ANPR_MAX_LINES);
-	rc = p->ops->send_frame(p->state, pixels, width, height);
+	anpr_model_cfg_default(par, &cfg, width, height);
+	if (p->roi[2]) { /* the region, binned as the frame was; its blocks are those it touches */
+		cfg.roi_x0 = p->roi[0] / k < 4094 ? p->roi[0] / k : 4094;
+		cfg.roi_y0 = p->roi[1] / k < 4094 ? p->roi[1] / k : 4094;
+		cfg.roi_x1 = (p->roi[2] + k - 1) / k < 4095 ? (p->roi[2] + k - 1) / k : 4095;
+		cfg.roi_y1 = (p->roi[3] + k - 1) / k < 4095 ? (p->roi[3] + k - 1) / k : 4095;
+		if (cfg.roi_x1 <= cfg.roi_x0)
+			cfg.roi_x1 = cfg.roi_x0 + 1;
+		if (cfg.roi_y1 <= cfg.roi_y0)
+			cfg.roi_y1 = cfg.roi_y0 + 1;
+	}
+	if (anpr_model_cfg_check(par, &cfg, &field))
+		return fail(p, ANPR_ERR_ARG, "frame %ux%u: register %s out of range for this build", given_w,
+			    given_h, field);
+	rc = p->ops->send_frame(p->state, pixels, &cfg);
 	if (rc)
 		return p->ops->errmsg ? fail(p, rc, "%s", p->ops->errmsg(p->state))
 				      : fail(p, rc, "%s: could not send the frame", p->ops->name);

@@ -7,15 +7,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct anpr_model_params;
+struct anpr_model_cfg;
+
 struct anpr_transport_ops {
 	const char *name;
 	/* Open with the text after "name:" (or NULL). Returns anpr_error. */
 	int (*open)(void **state, const char *args, char *err, size_t errlen);
-	/* Largest frame width this backend takes. */
-	unsigned (*max_width)(void *state);
-	/* Queue one well-formed frame (SOF on the first pixel, tlast on the
-	 * last of each line), with the default registers for its size. */
-	int (*send_frame)(void *state, const uint8_t *px, unsigned w, unsigned h);
+	/* The build's sizes (the frame width it takes, its crop sizes), for
+	 * the registers' defaults and ranges (anpr_model_cfg_default). */
+	const struct anpr_model_params *(*params)(void *state);
+	/* Queue one well-formed cfg->width x cfg->height frame (SOF on the
+	 * first pixel, tlast on the last of each line) with the registers
+	 * cfg, which anpr_model_cfg_check has passed for params(). */
+	int (*send_frame)(void *state, const uint8_t *px, const struct anpr_model_cfg *cfg);
 	/* Up to cap record bytes produced so far; runs the backend as needed.
 	 * Returns the count (0: nothing more will come for what was sent) or a
 	 * negative anpr_error. */

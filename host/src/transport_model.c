@@ -35,21 +35,19 @@ static int model_open(void **state, const char *args, char *err, size_t errlen)
 	return ANPR_OK;
 }
 
-static unsigned model_max_width(void *state)
+static const struct anpr_model_params *model_params(void *state)
 {
-	return ((struct model_state *)state)->par.max_width;
+	return &((struct model_state *)state)->par;
 }
 
-static int model_send_frame(void *state, const uint8_t *px, unsigned w, unsigned h)
+static int model_send_frame(void *state, const uint8_t *px, const struct anpr_model_cfg *cfg)
 {
 	struct model_state *s = state;
-	struct anpr_model_cfg cfg;
 
-	anpr_model_cfg_default(&s->par, &cfg, w, h);
-	if (anpr_model_configure(s->m, &cfg))
+	if (anpr_model_configure(s->m, cfg))
 		return ANPR_ERR_ARG;
 	anpr_model_push_frame(s->m, px);
-	s->pixels += (uint64_t)w * h;
+	s->pixels += (uint64_t)cfg->width * cfg->height;
 	return ANPR_OK;
 }
 
@@ -89,6 +87,6 @@ static void model_close(void *state)
 }
 
 const struct anpr_transport_ops anpr_transport_model = {
-	"model", model_open, model_max_width, model_send_frame, model_recv, model_cycles, model_close, NULL,
+	"model", model_open, model_params, model_send_frame, model_recv, model_cycles, model_close, NULL,
 	model_discard,
 };

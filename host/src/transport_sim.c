@@ -40,22 +40,20 @@ static int sim_open(void **state, const char *args, char *err, size_t errlen)
 	return ANPR_OK;
 }
 
-static unsigned sim_max_width(void *state)
+static const struct anpr_model_params *sim_params(void *state)
 {
-	return ((struct sim_state *)state)->par.max_width;
+	return &((struct sim_state *)state)->par;
 }
 
-static int sim_send_frame(void *state, const uint8_t *px, unsigned w, unsigned h)
+static int sim_send_frame(void *state, const uint8_t *px, const struct anpr_model_cfg *cfg)
 {
 	struct sim_state *s = state;
-	struct anpr_model_cfg cfg;
 
-	anpr_model_cfg_default(&s->par, &cfg, w, h);
-	anpr_sim_configure(s->sim, &cfg);
+	anpr_sim_configure(s->sim, cfg);
 	s->px = px;
-	s->n = (size_t)w * h;
+	s->n = (size_t)cfg->width * cfg->height;
 	s->i = 0;
-	s->w = w;
+	s->w = cfg->width;
 	s->quiet = 0;
 	return ANPR_OK;
 }
@@ -116,5 +114,5 @@ static void sim_close(void *state)
 }
 
 const struct anpr_transport_ops anpr_transport_sim = {
-	"sim", sim_open, sim_max_width, sim_send_frame, sim_recv, sim_cycles, sim_close, NULL, sim_discard,
+	"sim", sim_open, sim_params, sim_send_frame, sim_recv, sim_cycles, sim_close, NULL, sim_discard,
 };

@@ -519,15 +519,15 @@ out:
 	return rc;
 }
 
-static unsigned usb_max_width(void *state)
+static const struct anpr_model_params *usb_params(void *state)
 {
-	return ((struct usb_state *)state)->par.max_width;
+	return &((struct usb_state *)state)->par;
 }
 
-static int usb_send_frame(void *state, const uint8_t *px, unsigned w, unsigned h)
+static int usb_send_frame(void *state, const uint8_t *px, const struct anpr_model_cfg *cfg)
 {
 	struct usb_state *s = state;
-	struct anpr_model_cfg cfg;
+	unsigned w = cfg->width, h = cfg->height;
 	size_t n = 0, npx = (size_t)w * h;
 	int rc;
 
@@ -536,13 +536,12 @@ static int usb_send_frame(void *state, const uint8_t *px, unsigned w, unsigned h
 	if ((rc = drain_acks(s, "usb: finishing the previous frame")))
 		return rc;
 	s->rec_off = s->rec_len = 0; /* records of an earlier frame the caller did not read */
-	anpr_model_cfg_default(&s->par, &cfg, w, h);
 	if (grow(&s->cmd, &s->cmd_cap, ANPR_USB_REG_NCFG * 16 + npx + 16))
 		return fail(s, ANPR_ERR_NOMEM, "out of memory");
 	/* the registers that changed (width and height travel with FRAME) */
 	for (unsigned i = 2; i < ANPR_USB_REG_NCFG; i++) {
 		size_t off = anpr_usb_cfg_regs[i].offset;
-		unsigned v = *(const unsigned *)((const char *)&cfg + off);
+		unsigned v = *(const unsigned *)((const char *)cfg + off);
 		uint8_t p[6];
 
 		if (s->have_written && v == *(const unsigned *)((const char *)&s->written + off))
@@ -564,7 +563,7 @@ static int usb_send_frame(void *state, const uint8_t *px, unsigned w, unsigned h
 	rc = bulk_out(s, s->cmd, n, "usb: sending the frame");
 	if (rc)
 		return rc;
-	s->written = cfg;
+	s->written = *cfg;
 	s->have_written = 1;
 	s->pixels += npx;
 	s->rec_budget = frame_budget(s);
@@ -627,5 +626,5 @@ static void usb_close(void *state)
 }
 
 const struct anpr_transport_ops anpr_transport_usb = {
-	"usb", usb_open, usb_max_width, usb_send_frame, usb_recv, usb_cycles, usb_close, usb_errmsg, usb_discard,
+	"usb", usb_open, usb_params, usb_send_frame, usb_recv, usb_cycles, usb_close, usb_errmsg, usb_discard,
 };

@@ -15,7 +15,8 @@ const struct anpr_usb_cfg_reg anpr_usb_cfg_regs[ANPR_USB_REG_NCFG] = {
 	CFG(width, 12),   CFG(height, 12),     CFG(edge_thr, 8),   CFG(edge_k, 8),    CFG(edge_bias, 8),
 	CFG(block_thr, 6), CFG(run_gap, 2),    CFG(min_run, 4),    CFG(link_tol, 3),  CFG(min_w, 12),
 	CFG(max_w, 12),   CFG(min_h, 12),      CFG(max_h, 12),     CFG(min_aspect4, 8), CFG(max_aspect, 8),
-	CFG(min_score, 16), CFG(max_cands, 4),
+	CFG(min_score, 16), CFG(max_cands, 4),   CFG(roi_x0, 12),    CFG(roi_y0, 12),   CFG(roi_x1, 12),
+	CFG(roi_y1, 12),
 };
 
 uint8_t anpr_usb_crc8(const uint8_t *p, size_t n)

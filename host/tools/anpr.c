@@ -118,8 +118,9 @@ static void file_error(const char *name, const char *why, int json)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: anpr locate [--backend model|sim|usb[:ARGS]] [--json] (--demo | FILE...)\n"
+		"usage: anpr locate [--backend model|sim|usb[:ARGS]] [--region X,Y,W,H] [--json] (--demo | FILE...)\n"
 		"       anpr read [--backend model|sim|usb[:ARGS]] [--country gb|eu|any|br] [--crop] [--json]\n"
+		"                 [--region X,Y,W,H]\n"
 		"                 [--hotlist [NAME=]FILE]... [--strict] [--fuzzy N] [--indel] [--lookalike CLASSES]\n"
 		"                 [--hotlist-watch SECONDS] [--camera NAME] [--alert-listen unix:PATH|tcp:HOST:PORT]\n"
 		"                 [--alert-holdoff SECONDS] (FILE... | --files-from LIST|-)\n"
@@ -261,6 +262,34 @@ static int parse_num(const char *opt, const char *arg, double lo, double hi, dou
 	return 0;
 }
 
+/* --region X,Y,W,H: the detection region, pixels of the frames as given
+ * (anpr_pipe_set_region). Returns 0, or -1 after a message. */
+static int parse_region(const char *arg, unsigned r[4])
+{
+	unsigned long v[4];
+	const char *s = arg;
+	char *end;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		if (!isdigit((unsigned char)*s))
+			break;
+		errno = 0;
+		v[k] = strtoul(s, &end, 10);
+		if (errno || v[k] > ANPR_IMAGE_MAX_SIDE || *end != (k < 3 ? ',' : '\0'))
+			break;
+		s = end + 1;
+	}
+	if (k < 4 || !v[2] || !v[3] || v[0] + v[2] > ANPR_IMAGE_MAX_SIDE || v[1] + v[3] > ANPR_IMAGE_MAX_SIDE) {
+		fprintf(stderr, "anpr: --region %s: expected X,Y,W,H: pixels, W and H at least 1, inside %u x %u\n",
+			arg, (unsigned)ANPR_IMAGE_MAX_SIDE, (unsigned)ANPR_IMAGE_MAX_SIDE);
+		return -1;
+	}
+	for (k = 0; k < 4; k++)
+		r[k] = (unsigned)v[k];
+	return 0;
+}
+
 static int read_cmd(int argc, char **argv)
 {
 	const char *backend = "model", *files_from = NULL, *listen = NULL;
@@ -272,6 +301,7 @@ static int read_cmd(int argc, char **argv)
 	struct anpr_hot_source src[ANPR_HOT_MAX_LISTS];
 	struct anpr_hot_opts hopts;
 	int json = 0, crop = 0, status = 0, a, i, rc, nsrc = 0;
+	unsigned region[4] = {0, 0, 0, 0};
 	double watch = 1, v;
 	anpr_pipe *p = NULL;
 	FILE *list = NULL;
@@ -326,12 +356,19 @@ static int read_cmd(int argc, char **argv)
 				return 2;
 		} else if (!strcmp(opt, "--files-from")) {
 			files_from = arg;
+		} else if (!strcmp(opt, "--region")) {
+			if (parse_region(arg, region))
+				return 2;
 		} else {
 			return usage();
 		}
 	}
 	if ((a == argc) == !files_from || (listen && !nsrc))
 		return usage();
+	if (crop && region[2]) {
+		fprintf(stderr, "anpr: --region applies to frames, not to --crop images\n");
+		return 2;
+	}
 	if (nsrc) {
 		struct anpr_hot_stats st;
 
@@ -374,6 +411,7 @@ static int read_cmd(int argc, char **argv)
 			status = 1;
 			goto out;
 		}
+		anpr_pipe_set_region(p, region[0], region[1], region[2], region[3]); /* checked by parse_region */
 	}
 	i = a;
 	while ((file = next_file(list, line, sizeof(line), argv, &i, argc))) {
@@ -667,6 +705,7 @@ static int locate(int argc, char **argv)
 {
 	const char *backend = "model";
 	int json = 0, demo = 0, status = 0, a;
+	unsigned region[4] = {0, 0, 0, 0};
 	anpr_pipe *p;
 	char err[512];
 	int rc;
@@ -678,7 +717,10 @@ static int locate(int argc, char **argv)
 			json = 1;
 		else if (!strcmp(argv[a], "--demo"))
 			demo = 1;
-		else
+		else if (!strcmp(argv[a], "--region") && a + 1 < argc) {
+			if (parse_region(argv[++a], region))
+				return 2;
+		} else
 			return usage();
 	}
 	if (!demo && a == argc)
@@ -688,6 +730,7 @@ static int locate(int argc, char **argv)
 		fprintf(stderr, "anpr: %s (%s)\n", err, anpr_strerror(rc));
 		return 1;
 	}
+	anpr_pipe_set_region(p, region[0], region[1], region[2], region[3]);
 	for (int i = demo ? argc - 1 : a; i < argc; i++) {
 		struct anpr_image img;
 		struct anpr_frame_result r;

@@ -114,6 +114,7 @@ module anpr_icebreaker (
 		.cfg_min_run(D_MIN_RUN), .cfg_link_tol(D_LINK_TOL), .cfg_min_w(D_MIN_W), .cfg_max_w(12'd240),
 		.cfg_min_h(D_MIN_H), .cfg_max_h(12'd44), .cfg_min_aspect4(D_MIN_ASPECT4),
 		.cfg_max_aspect(D_MAX_ASPECT), .cfg_min_score(D_MIN_SCORE), .cfg_max_cands(D_MAX_CANDS),
+		.cfg_roi_x0(D_ROI_X0), .cfg_roi_y0(D_ROI_Y0), .cfg_roi_x1(D_ROI_X1), .cfg_roi_y1(D_ROI_Y1),
 		.sts_frames(), .sts_frames_ok(), .sts_frames_bad(), .sts_discarded(),
 		.sts_candidates(), .sts_dropped(), .sts_runs_lost(), .sts_idle(sts_idle)
 	);

@@ -88,6 +88,10 @@ module anpr_usb_bridge #(
 	output reg  [7:0]  cfg_max_aspect,
 	output reg  [15:0] cfg_min_score,
 	output reg  [3:0]  cfg_max_cands,
+	output reg  [11:0] cfg_roi_x0,
+	output reg  [11:0] cfg_roi_y0,
+	output reg  [11:0] cfg_roi_x1,
+	output reg  [11:0] cfg_roi_y1,
 
 	input  wire [31:0] sts_frames,
 	input  wire [31:0] sts_frames_ok,
@@ -276,6 +280,7 @@ module anpr_usb_bridge #(
 	reg [2:0]  sh_link_tol;
 	reg [15:0] sh_min_score;
 	reg [3:0]  sh_max_cands;
+	reg [11:0] sh_roi_x0, sh_roi_y0, sh_roi_x1, sh_roi_y1;
 
 	always @(*) begin
 		cfg_bad_addr = 8'h00;
@@ -297,6 +302,10 @@ module anpr_usb_bridge #(
 			cfg_bad_addr = 8'h44; /* the model's "aspect": reported as min_aspect4's neighbour 0x44 */
 		else if (sh_max_cands == 4'd0 || sh_max_cands > NSLOTS)
 			cfg_bad_addr = 8'h50;
+		else if (sh_roi_x0 >= sh_roi_x1)
+			cfg_bad_addr = 8'h54;
+		else if (sh_roi_y0 >= sh_roi_y1)
+			cfg_bad_addr = 8'h58;
 	end
 
 	/* register reads: READ's and WRITE's address */
@@ -329,6 +338,10 @@ module anpr_usb_bridge #(
 		16'h48: rd_val = {24'd0, sh_max_aspect};
 		16'h4C: rd_val = {16'd0, sh_min_score};
 		16'h50: rd_val = {28'd0, sh_max_cands};
+		16'h54: rd_val = {20'd0, sh_roi_x0};
+		16'h58: rd_val = {20'd0, sh_roi_y0};
+		16'h5C: rd_val = {20'd0, sh_roi_x1};
+		16'h60: rd_val = {20'd0, sh_roi_y1};
 		default: begin
 			wr_cfg = 1'b0;
 			case (addr)
@@ -521,6 +534,10 @@ module anpr_usb_bridge #(
 				cfg_max_aspect <= sh_max_aspect;
 				cfg_min_score <= sh_min_score;
 				cfg_max_cands <= sh_max_cands;
+				cfg_roi_x0 <= sh_roi_x0;
+				cfg_roi_y0 <= sh_roi_y0;
+				cfg_roi_x1 <= sh_roi_x1;
+				cfg_roi_y1 <= sh_roi_y1;
 				hold_reg <= 1'b1;
 				col_reg <= 16'd0;
 				first_reg <= 1'b1;
@@ -585,7 +602,11 @@ module anpr_usb_bridge #(
 							8'h44: sh_min_aspect4 <= wval[7:0];
 							8'h48: sh_max_aspect <= wval[7:0];
 							8'h4C: sh_min_score <= wval[15:0];
-							default: sh_max_cands <= wval[3:0];
+							8'h50: sh_max_cands <= wval[3:0];
+							8'h54: sh_roi_x0 <= wval[11:0];
+							8'h58: sh_roi_y0 <= wval[11:0];
+							8'h5C: sh_roi_x1 <= wval[11:0];
+							default: sh_roi_y1 <= wval[11:0];
 							endcase
 						end else if (rd_ok) begin
 							post_err(E_RO, addr);
@@ -654,6 +675,10 @@ module anpr_usb_bridge #(
 			{sh_max_aspect, cfg_max_aspect} <= {D_MAX_ASPECT, D_MAX_ASPECT};
 			{sh_min_score, cfg_min_score} <= {D_MIN_SCORE, D_MIN_SCORE};
 			{sh_max_cands, cfg_max_cands} <= {D_MAX_CANDS, D_MAX_CANDS};
+			{sh_roi_x0, cfg_roi_x0} <= {D_ROI_X0, D_ROI_X0};
+			{sh_roi_y0, cfg_roi_y0} <= {D_ROI_Y0, D_ROI_Y0};
+			{sh_roi_x1, cfg_roi_x1} <= {D_ROI_X1, D_ROI_X1};
+			{sh_roi_y1, cfg_roi_y1} <= {D_ROI_Y1, D_ROI_Y1};
 		end
 	end
 

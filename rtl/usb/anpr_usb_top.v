@@ -41,6 +41,7 @@ module anpr_usb_top #(
 	wire [7:0]  v_tdata, r_tdata;
 	wire        v_tvalid, v_tready, v_tuser, v_tlast, r_tvalid, r_tready, r_tlast;
 	wire [11:0] cfg_width, cfg_height, cfg_min_w, cfg_max_w, cfg_min_h, cfg_max_h;
+	wire [11:0] cfg_roi_x0, cfg_roi_y0, cfg_roi_x1, cfg_roi_y1;
 	wire [7:0]  cfg_edge_thr, cfg_edge_k, cfg_edge_bias, cfg_min_aspect4, cfg_max_aspect;
 	wire [5:0]  cfg_block_thr;
 	wire [1:0]  cfg_run_gap;
@@ -73,6 +74,7 @@ module anpr_usb_top #(
 		.cfg_min_run(cfg_min_run), .cfg_link_tol(cfg_link_tol), .cfg_min_w(cfg_min_w), .cfg_max_w(cfg_max_w),
 		.cfg_min_h(cfg_min_h), .cfg_max_h(cfg_max_h), .cfg_min_aspect4(cfg_min_aspect4),
 		.cfg_max_aspect(cfg_max_aspect), .cfg_min_score(cfg_min_score), .cfg_max_cands(cfg_max_cands),
+		.cfg_roi_x0(cfg_roi_x0), .cfg_roi_y0(cfg_roi_y0), .cfg_roi_x1(cfg_roi_x1), .cfg_roi_y1(cfg_roi_y1),
 		.sts_frames(sts_frames), .sts_frames_ok(sts_frames_ok), .sts_frames_bad(sts_frames_bad),
 		.sts_discarded(sts_discarded), .sts_candidates(sts_candidates), .sts_dropped(sts_dropped),
 		.sts_runs_lost(sts_runs_lost), .sts_idle(sts_idle),
@@ -98,6 +100,7 @@ module anpr_usb_top #(
 		.cfg_min_run(cfg_min_run), .cfg_link_tol(cfg_link_tol), .cfg_min_w(cfg_min_w), .cfg_max_w(cfg_max_w),
 		.cfg_min_h(cfg_min_h), .cfg_max_h(cfg_max_h), .cfg_min_aspect4(cfg_min_aspect4),
 		.cfg_max_aspect(cfg_max_aspect), .cfg_min_score(cfg_min_score), .cfg_max_cands(cfg_max_cands),
+		.cfg_roi_x0(cfg_roi_x0), .cfg_roi_y0(cfg_roi_y0), .cfg_roi_x1(cfg_roi_x1), .cfg_roi_y1(cfg_roi_y1),
 		.sts_frames(sts_frames), .sts_frames_ok(sts_frames_ok), .sts_frames_bad(sts_frames_bad),
 		.sts_discarded(sts_discarded), .sts_candidates(sts_candidates), .sts_dropped(sts_dropped),
 		.sts_runs_lost(sts_runs_lost), .sts_idle(sts_idle)

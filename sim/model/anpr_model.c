@@ -134,6 +134,10 @@ void anpr_model_cfg_default(const struct anpr_model_params *p, struct anpr_model
 	cfg->max_aspect = ANPR_CFG_DEF_MAX_ASPECT;
 	cfg->min_score = ANPR_CFG_DEF_MIN_SCORE;
 	cfg->max_cands = ANPR_CFG_DEF_MAX_CANDS;
+	cfg->roi_x0 = ANPR_CFG_DEF_ROI_X0;
+	cfg->roi_y0 = ANPR_CFG_DEF_ROI_Y0;
+	cfg->roi_x1 = ANPR_CFG_DEF_ROI_X1;
+	cfg->roi_y1 = ANPR_CFG_DEF_ROI_Y1;
 }
 
 int anpr_model_cfg_check(const struct anpr_model_params *p, const struct anpr_model_cfg *c,
@@ -169,6 +173,10 @@ int anpr_model_cfg_check(const struct anpr_model_params *p, const struct anpr_mo
 		bad = "min_score";
 	else if (c->max_cands < 1 || c->max_cands > p->store_slots)
 		bad = "max_cands";
+	else if (c->roi_x0 >= c->roi_x1 || c->roi_x1 > 4095)
+		bad = c->roi_x1 > 4095 ? "roi_x1" : "roi_x0";
+	else if (c->roi_y0 >= c->roi_y1 || c->roi_y1 > 4095)
+		bad = c->roi_y1 > 4095 ? "roi_y1" : "roi_y0";
 	if (bad && field)
 		*field = bad;
 	return bad ? -1 : 0;
@@ -788,12 +796,16 @@ static void block_row(anpr_model *m, unsigned by, unsigned y_last)
 	unsigned nbx = (m->cfg.width + ANPR_BLOCK_W - 1) / ANPR_BLOCK_W;
 	unsigned bx, x0 = 0, last = 0, sum = 0;
 	int open = 0, s;
+	/* the detection region: blocks bx_lo .. bx_hi - 1 of block rows inside it */
+	int row_in = by * ANPR_BLOCK_H >= m->cfg.roi_y0 && by * ANPR_BLOCK_H < m->cfg.roi_y1;
+	unsigned bx_lo = (m->cfg.roi_x0 + ANPR_BLOCK_W - 1) / ANPR_BLOCK_W;
+	unsigned bx_hi = row_in ? (m->cfg.roi_x1 + ANPR_BLOCK_W - 1) / ANPR_BLOCK_W : 0;
 
 	for (bx = 0; bx < nbx; bx++) {
 		unsigned v = m->acc[bx];
 
 		m->acc[bx] = 0;
-		if (v < m->cfg.block_thr)
+		if (v < m->cfg.block_thr || bx < bx_lo || bx >= bx_hi)
 			continue;
 		if (open && bx - last <= m->cfg.run_gap + 1) {
 			last = bx;

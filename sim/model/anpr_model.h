@@ -15,8 +15,8 @@
  *   1. 3x3 Sobel horizontal gradient e = |Gx|/4; edge when e >= cfg.edge_thr
  *      and e >= cfg.edge_k/256 * (local mean + cfg.edge_bias)
  *   2. edge counts per ANPR_BLOCK_W x ANPR_BLOCK_H block
- *   3. per block row: runs of blocks with count >= cfg.block_thr, gaps of up
- *      to cfg.run_gap cool blocks closed
+ *   3. per block row: runs of blocks with count >= cfg.block_thr (inside the
+ *      region cfg.roi_*), gaps of up to cfg.run_gap cool blocks closed
  *   4. runs linked across block rows into components (ANPR_SLOTS slots)
  *   5. a component that stops growing is closed, filtered by size, aspect
  *      and score, and (up to cfg.max_cands per frame) its crop is read from
@@ -69,6 +69,11 @@ struct anpr_model_cfg {
 	unsigned max_aspect;  /* accept w <= max_aspect*h */
 	unsigned min_score;   /* edge pixels in the component */
 	unsigned max_cands;   /* candidate records per frame, 1..store_slots */
+	/* Detection region: a block's edges count only if its first pixel
+	 * (8 bx, 4 by) lies in [roi_x0, roi_x1) x [roi_y0, roi_y1); the rest of
+	 * the frame yields no candidates (its pixels still reach the crops).
+	 * 0..4095, x0 < x1, y0 < y1. */
+	unsigned roi_x0, roi_y0, roi_x1, roi_y1;
 };
 
 /* Status: the sts_* registers; totals since reset. */

@@ -144,6 +144,10 @@ extern "C" void anpr_sim_configure(anpr_sim *s, const struct anpr_model_cfg *c)
 	t->cfg_max_aspect = c->max_aspect;
 	t->cfg_min_score = c->min_score;
 	t->cfg_max_cands = c->max_cands;
+	t->cfg_roi_x0 = c->roi_x0;
+	t->cfg_roi_y0 = c->roi_y0;
+	t->cfg_roi_x1 = c->roi_x1;
+	t->cfg_roi_y1 = c->roi_y1;
 }
 
 extern "C" void anpr_sim_step(anpr_sim *s, const struct anpr_sim_in *in, struct anpr_sim_out *out)

@@ -339,7 +339,7 @@ int main(int argc, char **argv)
 		stream s;
 
 		s.send(ANPR_USB_OP_SYNC, {});
-		for (unsigned a = 0; a <= 0x50; a += 4)
+		for (unsigned a = 0; a <= 0x60; a += 4)
 			s.send(ANPR_USB_OP_READ, rd(a));
 		for (unsigned a = 0x80; a <= 0x9C; a += 4)
 			s.send(ANPR_USB_OP_READ, rd(a));
@@ -352,7 +352,7 @@ int main(int argc, char **argv)
 		s.send(ANPR_USB_OP_WRITE, wr(0x00, 1)); // RO
 		s.send(ANPR_USB_OP_WRITE, wr(0x0C, 1)); // RO
 		s.send(ANPR_USB_OP_WRITE, wr(0x84, 1)); // RO
-		s.send(ANPR_USB_OP_READ, rd(0x54));     // ADDR
+		s.send(ANPR_USB_OP_READ, rd(0x64));     // ADDR
 		s.send(ANPR_USB_OP_READ, rd(0x11));     // unaligned: ADDR
 		s.send(ANPR_USB_OP_READ, rd(0xFFFC));
 		s.send(ANPR_USB_OP_WRITE, wr(0xA0, 1)); // ADDR
@@ -376,6 +376,17 @@ int main(int argc, char **argv)
 		s.send(ANPR_USB_OP_WRITE, wr(0x50, 2)); // max_cands 2 for the next frame
 		s.send(ANPR_USB_OP_FRAME, frame_payload(640, 480, 4, 13));
 		s.send(ANPR_USB_OP_READ, rd(0x90));
+		s.send(ANPR_USB_OP_WRITE, wr(0x50, 8));
+		s.send(ANPR_USB_OP_WRITE, wr(0x54, 200)); // detection region: x 200 .. 519, y 100 .. 399
+		s.send(ANPR_USB_OP_WRITE, wr(0x58, 100));
+		s.send(ANPR_USB_OP_WRITE, wr(0x5C, 520));
+		s.send(ANPR_USB_OP_WRITE, wr(0x60, 400));
+		s.send(ANPR_USB_OP_FRAME, frame_payload(640, 480, 4, 13));
+		s.send(ANPR_USB_OP_READ, rd(0x90));
+		s.send(ANPR_USB_OP_WRITE, wr(0x54, 0));
+		s.send(ANPR_USB_OP_WRITE, wr(0x58, 0));
+		s.send(ANPR_USB_OP_WRITE, wr(0x5C, 4095));
+		s.send(ANPR_USB_OP_WRITE, wr(0x60, 4095));
 		if (!quick) {
 			configure(s, 1280, 720);
 			s.send(ANPR_USB_OP_FRAME, frame_payload(1280, 720, 4, 14));
@@ -419,6 +430,11 @@ int main(int argc, char **argv)
 		s.send(ANPR_USB_OP_WRITE, wr(0x3C, 100)); // min_h > max_h
 		s.send(ANPR_USB_OP_FRAME, frame_payload(320, 240, 1, 7)); // ERR CFG 0x40
 		s.send(ANPR_USB_OP_WRITE, wr(0x3C, 8));
+		s.send(ANPR_USB_OP_WRITE, wr(0x58, 300)); // roi_y0 300 >= roi_y1 300
+		s.send(ANPR_USB_OP_WRITE, wr(0x60, 300));
+		s.send(ANPR_USB_OP_FRAME, frame_payload(320, 240, 1, 7)); // ERR CFG 0x58
+		s.send(ANPR_USB_OP_WRITE, wr(0x58, 0));
+		s.send(ANPR_USB_OP_WRITE, wr(0x60, 4095));
 		c = s.cmd(ANPR_USB_OP_FRAME, frame_payload(640, 480, 3, 8));
 		c[c.size() / 2] ^= 0x10; // a pixel damaged: ERR CRC, then the frame's records
 		s.raw(c);

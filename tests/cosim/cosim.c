@@ -237,6 +237,39 @@ static void synthetic(int quick, uint32_t seed)
 	}
 }
 
+/* The detection region (cfg_roi_*): regions on and off the block grid,
+ * one cutting through plates, one row band, one a single block. Each must
+ * change what is found (its candidate count is printed beside the whole
+ * frame's). */
+static void region(uint32_t seed)
+{
+	const unsigned w = 480, h = 240;
+	static const unsigned roi[][4] = {
+		{37, 22, 291, 150}, {0, 0, 240, 4095}, {240, 0, 4095, 4095}, {0, 100, 4095, 140}, {64, 64, 72, 68},
+	};
+	uint8_t *px = malloc((size_t)w * h);
+	struct anpr_model_cfg cfg;
+	struct scene_stream s = {0};
+	char name[96];
+
+	for (unsigned f = 0; f < 3; f++) {
+		scene_make(px, w, h, 8, seed * 13 + f);
+		scene_frame(&s, px, w, h, -1, -1, -1);
+	}
+	cfg_for(&cfg, w, h);
+	cfg.min_w = 16;
+	cfg.min_score = 20;
+	run_case("region: whole frame (defaults), 3 frames", &cfg, &s, 0, 0, seed);
+	for (unsigned k = 0; k < sizeof(roi) / sizeof(roi[0]); k++) {
+		cfg.roi_x0 = roi[k][0], cfg.roi_y0 = roi[k][1], cfg.roi_x1 = roi[k][2], cfg.roi_y1 = roi[k][3];
+		snprintf(name, sizeof(name), "region [%u,%u)x[%u,%u), 3 frames", roi[k][0], roi[k][2], roi[k][1],
+			 roi[k][3]);
+		run_case(name, &cfg, &s, k % 2 ? 20 : 0, k % 2 ? 0 : 40, seed + k);
+	}
+	free(s.v);
+	free(px);
+}
+
 /* Many frames back to back with many plates: one frame's records leave
  * while the next streams in, slots are reused across frame tags, and the
  * store waits for the emitter (slow output makes that common). */
@@ -488,6 +521,7 @@ int main(int argc, char **argv)
 	synthetic(quick, seed);
 	damaged(seed);
 	back_to_back(seed);
+	region(seed);
 	queued_behind(seed);
 	overflow();
 	out_of_range();

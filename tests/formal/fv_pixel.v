@@ -27,7 +27,11 @@ module fv_pixel #(
 	input wire [7:0]     cfg_edge_bias,
 	input wire [5:0]     cfg_block_thr,
 	input wire [1:0]     cfg_run_gap,
-	input wire [3:0]     cfg_min_run
+	input wire [3:0]     cfg_min_run,
+	input wire [11:0]    cfg_roi_x0,
+	input wire [11:0]    cfg_roi_y0,
+	input wire [11:0]    cfg_roi_x1,
+	input wire [11:0]    cfg_roi_y1
 );
 	wire           e_valid, e_bit, run_a, run_b, rowend;
 	wire [X_W-4:0] run_a_x0, run_a_x1;
@@ -44,6 +48,7 @@ module fv_pixel #(
 		.clk(clk), .take(take), .e_valid(e_valid), .e_bit(e_bit),
 		.pix_x(pix_x), .pix_y(pix_y), .pix_eol(pix_eol), .frame_height(frame_height),
 		.cfg_block_thr(cfg_block_thr), .cfg_run_gap(cfg_run_gap), .cfg_min_run(cfg_min_run),
+		.cfg_roi_x0(cfg_roi_x0), .cfg_roi_y0(cfg_roi_y0), .cfg_roi_x1(cfg_roi_x1), .cfg_roi_y1(cfg_roi_y1),
 		.run_a(run_a), .run_a_x0(run_a_x0), .run_a_x1(run_a_x1), .run_a_sum(run_a_sum),
 		.run_b(run_b), .rowend(rowend), .run_by(run_by)
 	);

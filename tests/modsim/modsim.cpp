@@ -248,6 +248,10 @@ int run_front(Case &c, uint64_t *cycles)
 	top.cfg_block_thr = c.cfg.block_thr;
 	top.cfg_run_gap = c.cfg.run_gap;
 	top.cfg_min_run = c.cfg.min_run;
+	top.cfg_roi_x0 = c.cfg.roi_x0;
+	top.cfg_roi_y0 = c.cfg.roi_y0;
+	top.cfg_roi_x1 = c.cfg.roi_x1;
+	top.cfg_roi_y1 = c.cfg.roi_y1;
 	top.s_axis_video_tvalid = 0;
 	top.m_ev_ready = 0;
 	reset(ctx, &top);
@@ -567,6 +571,21 @@ void generated(bool quick, uint32_t seed)
 			scene_frame(&s, px.data(), w, h, -1, -1, -1);
 		}
 		run_case("12 frames, stall 80%", cfg, &s, 10, 80, seed, false);
+		free(s.v);
+	}
+	{
+		// a detection region off the block grid (anpr_blocks' cfg_roi_*)
+		const unsigned w = 320, h = 200;
+		std::vector<uint8_t> px((size_t)w * h);
+		scene_stream s = {nullptr, 0, 0};
+
+		cfg_for(&cfg, w, h);
+		cfg.roi_x0 = 45, cfg.roi_y0 = 13, cfg.roi_x1 = 270, cfg.roi_y1 = 170;
+		for (unsigned f = 0; f < 3; f++) {
+			scene_make(px.data(), w, h, 6, seed * 17 + f);
+			scene_frame(&s, px.data(), w, h, -1, -1, -1);
+		}
+		run_case("region [45,270)x[13,170), idle+stall", cfg, &s, 30, 50, seed, false);
 		free(s.v);
 	}
 	{

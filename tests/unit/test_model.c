@@ -390,6 +390,85 @@ static void test_stage_trace(void)
 	anpr_model_free(b);
 }
 
+/* The closed components of one frame of two bar plates (x 16..95 and
+ * 176..255, rows 17..38 of a flat 320 x 64 frame) under a detection region
+ * [x0, x1) x [y0, y1); *cands gets the candidates emitted. */
+static unsigned region_closes(unsigned x0, unsigned y0, unsigned x1, unsigned y1, struct trace_log *log,
+			      unsigned *cands)
+{
+	enum { RW = 320, RH = 64 };
+	static uint8_t px[RW * RH];
+	struct anpr_model_params p;
+	struct anpr_model_cfg c;
+	const struct anpr_model_trace tr = {log_event, log_close, log};
+	anpr_model *m;
+	struct stream s;
+
+	memset(log, 0, sizeof(*log));
+	fill_flat(px, RW, RH);
+	for (unsigned y = 17; y < 39; y++)
+		for (unsigned x = 0; x < 80; x++)
+			px[y * RW + 16 + x] = px[y * RW + 176 + x] = (x / 2) % 2 ? 230 : 20;
+	anpr_model_params_default(&p);
+	m = anpr_model_new(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	anpr_model_cfg_default(&p, &c, RW, RH);
+	c.roi_x0 = x0, c.roi_y0 = y0, c.roi_x1 = x1, c.roi_y1 = y1;
+	CU_ASSERT_EQUAL_FATAL(anpr_model_configure(m, &c), 0);
+	anpr_model_set_trace(m, &tr);
+	anpr_model_push_frame(m, px);
+	parse_pending(m, &s);
+	*cands = count_cands(&s, 0, s.n);
+	anpr_model_free(m);
+	return log->nclose;
+}
+
+/* The detection region (cfg_roi_*): blocks whose first pixel (8 bx, 4 by)
+ * lies outside it yield no runs, so no component and no candidate there;
+ * inside, everything is as without it. Both linkers close each plate. */
+static void test_detection_region(void)
+{
+	static struct trace_log all, log;
+	unsigned n, cands;
+
+	/* the defaults take the whole frame: both plates, blocks 2..11 and 22..31 */
+	n = region_closes(0, 0, 4095, 4095, &all, &cands);
+	CU_ASSERT_EQUAL_FATAL(n, 4);
+	CU_ASSERT_EQUAL(cands, 2);
+	CU_ASSERT(all.closes[0].x0 == 2 && all.closes[0].x1 == 11);
+	CU_ASSERT(all.closes[1].x0 == 22 && all.closes[1].x1 == 31);
+
+	/* the left half: only the left plate, as it was; the right half */
+	n = region_closes(0, 0, 160, 4095, &log, &cands);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(cands, 1);
+	for (unsigned i = 0; i < n; i++)
+		CU_ASSERT(!memcmp(&log.closes[i], &all.closes[0], sizeof(log.closes[0])));
+	n = region_closes(160, 0, 4095, 4095, &log, &cands);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(cands, 1);
+	for (unsigned i = 0; i < n; i++)
+		CU_ASSERT(!memcmp(&log.closes[i], &all.closes[1], sizeof(log.closes[0])));
+
+	/* block precision: x0 16 keeps block 2 (pixels 16..23), 17 drops it;
+	 * x1 88 keeps block 10 (80..87) and drops 11 (88 is not below 88) */
+	n = region_closes(16, 0, 88, 4095, &log, &cands);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT(log.closes[0].x0 == 2 && log.closes[0].x1 == 10);
+	n = region_closes(17, 0, 89, 4095, &log, &cands);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT(log.closes[0].x0 == 3 && log.closes[0].x1 == 11);
+
+	/* rows: a region below the plates finds nothing */
+	n = region_closes(0, 48, 4095, 4095, &log, &cands);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(cands, 0);
+	/* one ending at row 28 keeps block rows 4..6 (rows 16..27) of 4..9 */
+	n = region_closes(0, 0, 4095, 28, &log, &cands);
+	CU_ASSERT_EQUAL_FATAL(n, 4);
+	CU_ASSERT(log.closes[0].y0 == 4 && log.closes[0].y1 == 6);
+}
+
 /* consume takes bytes from the front and keeps the rest in order. */
 static void test_consume_partial(void)
 {
@@ -750,10 +829,19 @@ static void test_cfg_check(void)
 	/* max_cands is bounded by the build's store, not by the field width */
 	c = d, c.max_cands = p.store_slots + 1;
 	expect_reject(c, "max_cands");
+	/* the detection region: not empty, inside the 12-bit registers */
+	c = d, c.roi_x0 = c.roi_x1 = 100;
+	expect_reject(c, "roi_x0");
+	c = d, c.roi_x1 = 4096;
+	expect_reject(c, "roi_x1");
+	c = d, c.roi_y0 = 200, c.roi_y1 = 199;
+	expect_reject(c, "roi_y0");
+	c = d, c.roi_y1 = 4096;
+	expect_reject(c, "roi_y1");
 
 	/* the edges of the ranges are accepted */
 	c = d, c.width = 16, c.height = 8, c.block_thr = 32, c.run_gap = 3, c.min_run = 15;
-	c.link_tol = 7, c.max_cands = p.store_slots;
+	c.link_tol = 7, c.max_cands = p.store_slots, c.roi_x0 = 4094, c.roi_y0 = 4094;
 	CU_ASSERT_EQUAL(anpr_model_cfg_check(&p, &c, NULL), 0);
 	c = d, c.width = p.max_width, c.height = 4095;
 	CU_ASSERT_EQUAL(anpr_model_cfg_check(&p, &c, NULL), 0);
@@ -772,10 +860,11 @@ static void test_board_constants(void)
 	struct anpr_model_cfg d;
 	const char *port[] = {"width", "height", "edge_thr", "edge_k", "edge_bias", "block_thr", "run_gap",
 			      "min_run", "link_tol", "min_w", "max_w", "min_h", "max_h", "min_aspect4",
-			      "max_aspect", "min_score", "max_cands"};
+			      "max_aspect", "min_score", "max_cands", "roi_x0", "roi_y0", "roi_x1", "roi_y1"};
 	const unsigned *field[] = {&d.width, &d.height, &d.edge_thr, &d.edge_k, &d.edge_bias, &d.block_thr,
 				   &d.run_gap, &d.min_run, &d.link_tol, &d.min_w, &d.max_w, &d.min_h,
-				   &d.max_h, &d.min_aspect4, &d.max_aspect, &d.min_score, &d.max_cands};
+				   &d.max_h, &d.min_aspect4, &d.max_aspect, &d.min_score, &d.max_cands,
+				   &d.roi_x0, &d.roi_y0, &d.roi_x1, &d.roi_y1};
 	static const struct {
 		const char *name;
 		unsigned value;
@@ -785,7 +874,8 @@ static void test_board_constants(void)
 		DEF(ANPR_CFG_DEF_BLOCK_THR), DEF(ANPR_CFG_DEF_RUN_GAP), DEF(ANPR_CFG_DEF_MIN_RUN),
 		DEF(ANPR_CFG_DEF_LINK_TOL), DEF(ANPR_CFG_DEF_MIN_W), DEF(ANPR_CFG_DEF_MIN_H),
 		DEF(ANPR_CFG_DEF_MIN_ASPECT4), DEF(ANPR_CFG_DEF_MAX_ASPECT), DEF(ANPR_CFG_DEF_MIN_SCORE),
-		DEF(ANPR_CFG_DEF_MAX_CANDS),
+		DEF(ANPR_CFG_DEF_MAX_CANDS), DEF(ANPR_CFG_DEF_ROI_X0), DEF(ANPR_CFG_DEF_ROI_Y0),
+		DEF(ANPR_CFG_DEF_ROI_X1), DEF(ANPR_CFG_DEF_ROI_Y1),
 #undef DEF
 	};
 	char text[24576], key[40];
@@ -933,6 +1023,7 @@ int register_model_suite(void)
 		{"overrun after the last line", test_overrun_after_last_line},
 		{"overrun and short line in one trailer", test_overrun_and_short_line},
 		{"component table full", test_table_full},
+		{"detection region: no candidates outside it", test_detection_region},
 		{"cfg_check names the bad field", test_cfg_check},
 		{"configuration takes effect at SOF", test_cfg_takes_effect_at_sof},
 		{"the board top's constants are the defaults", test_board_constants},

@@ -81,11 +81,18 @@ static int same_records(const uint8_t *a, const uint8_t *b, size_t n)
 
 /* One frame through a transport: its record bytes, FRAME to END. Returns the
  * count, or a negative anpr_error. */
-static long frame_records(const struct anpr_transport_ops *ops, void *st, const uint8_t *px, unsigned w,
-			  unsigned h, uint8_t *out, size_t cap)
+static long frame_records_roi(const struct anpr_transport_ops *ops, void *st, const uint8_t *px, unsigned w,
+			      unsigned h, const unsigned *roi, uint8_t *out, size_t cap)
 {
 	size_t len = 0, off = 0;
-	int rc = ops->send_frame(st, px, w, h);
+	struct anpr_model_cfg cfg;
+	int rc;
+
+	/* the registers the pipe writes: the defaults, and a detection region */
+	anpr_model_cfg_default(ops->params(st), &cfg, w, h);
+	if (roi)
+		cfg.roi_x0 = roi[0], cfg.roi_y0 = roi[1], cfg.roi_x1 = roi[2], cfg.roi_y1 = roi[3];
+	rc = ops->send_frame(st, px, &cfg);
 
 	if (rc)
 		return rc;
@@ -120,25 +127,37 @@ static uint8_t *scene(unsigned w, unsigned h, uint32_t seed)
 	return px;
 }
 
-/* frames 1..n of seeds through usb and model: the same bytes */
+static long frame_records(const struct anpr_transport_ops *ops, void *st, const uint8_t *px, unsigned w,
+			  unsigned h, uint8_t *out, size_t cap)
+{
+	return frame_records_roi(ops, st, px, w, h, NULL, out, cap);
+}
+
+/* frames 1..n of seeds through usb and model: the same bytes; frame 5 with
+ * a detection region (its registers written over the wire), frame 6 back to
+ * the whole frame */
 static void test_records(void)
 {
+	static const unsigned left[4] = {0, 0, 640, 4095};
 	static const struct {
 		unsigned w, h;
 		uint32_t seed;
-	} frames[] = {{W, H, 2026}, {W, H, 7}, {640, 480, 11}, {W, H, 99}};
+		const unsigned *roi;
+	} frames[] = {{W, H, 2026, NULL}, {W, H, 7, NULL}, {640, 480, 11, NULL}, {W, H, 99, NULL},
+		      {W, H, 2026, left},  {W, H, 2026, NULL}};
 	ft232h_emu *e = ft232h_emu_new(1);
 	void *u = NULL, *m = NULL;
 	char err[320] = "";
 	int rc = anpr_transport_usb.open(&u, NULL, err, sizeof(err));
+	long whole = 0;
 	size_t cap = 1 << 20;
 	uint8_t *a = malloc(cap), *b = malloc(cap);
 
 	CHECK(rc == ANPR_OK, "open usb: %s", err);
 	CHECK(anpr_transport_model.open(&m, NULL, err, sizeof(err)) == ANPR_OK, "open model: %s", err);
 	if (rc == ANPR_OK) {
-		CHECK(anpr_transport_usb.max_width(u) == 1280, "max width %u from the board's build registers",
-		      anpr_transport_usb.max_width(u));
+		CHECK(anpr_transport_usb.params(u)->max_width == 1280, "max width %u from the board's build registers",
+		      anpr_transport_usb.params(u)->max_width);
 		CHECK(ft232h_emu_saw_request(e, 0x0B, 0x40FF), "SET_BITMODE 0x40 (synchronous FIFO) sent");
 		CHECK(ft232h_emu_saw_request(e, 0x09, 2), "latency timer set to 2 ms");
 		CHECK(ft232h_emu_saw_request(e, 0x00, 1) && ft232h_emu_saw_request(e, 0x00, 2), "both purges");
@@ -147,9 +166,11 @@ static void test_records(void)
 			long o0, i0, o1, i1, nu, nm;
 
 			ft232h_emu_wire(e, &o0, &i0);
-			nu = frame_records(&anpr_transport_usb, u, px, frames[i].w, frames[i].h, a, cap);
+			nu = frame_records_roi(&anpr_transport_usb, u, px, frames[i].w, frames[i].h, frames[i].roi, a,
+					       cap);
 			ft232h_emu_wire(e, &o1, &i1);
-			nm = frame_records(&anpr_transport_model, m, px, frames[i].w, frames[i].h, b, cap);
+			nm = frame_records_roi(&anpr_transport_model, m, px, frames[i].w, frames[i].h, frames[i].roi,
+					       b, cap);
 			printf("frame %zu, %ux%u: %u pixels, %ld bytes out; %ld record bytes, %ld bytes in (packets "
 			       "with status bytes)\n", i + 1, frames[i].w, frames[i].h, frames[i].w * frames[i].h,
 			       o1 - o0, nu, i1 - i0);
@@ -158,6 +179,11 @@ static void test_records(void)
 			CHECK(nu == nm && nm > 12 * 2 && same_records(a, b, (size_t)nm),
 			      "frame %zu (%ux%u): usb %ld record bytes, model %ld, %s", i + 1, frames[i].w,
 			      frames[i].h, nu, nm, nu == nm ? "contents differ" : "lengths differ");
+			if (i == 0)
+				whole = nu;
+			if (frames[i].roi) /* the same scene as frame 1: fewer candidates */
+				CHECK(nu > 0 && nu < whole, "frame %zu with a region: %ld record bytes, %ld without",
+				      i + 1, nu, whole);
 			free(px);
 		}
 		anpr_transport_usb.close(u);
@@ -185,7 +211,10 @@ static void test_stale(void)
 
 	CHECK(rc == ANPR_OK, "open usb: %s", err);
 	if (rc == ANPR_OK) {
-		CHECK(anpr_transport_usb.send_frame(u, px, W, H) == ANPR_OK, "send: %s", anpr_transport_usb.errmsg(u));
+		struct anpr_model_cfg cfg;
+
+		anpr_model_cfg_default(anpr_transport_usb.params(u), &cfg, W, H);
+		CHECK(anpr_transport_usb.send_frame(u, px, &cfg) == ANPR_OK, "send: %s", anpr_transport_usb.errmsg(u));
 		anpr_transport_usb.close(u);
 	}
 	rc = anpr_transport_usb.open(&u, NULL, err, sizeof(err));

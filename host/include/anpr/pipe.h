@@ -47,11 +47,22 @@ struct anpr_frame_result {
  * into err (errlen bytes). */
 int anpr_pipe_open(anpr_pipe **out, const char *backend, char *err, size_t errlen);
 
+/* The detection region of the frames that follow (the registers cfg_roi_*,
+ * docs/registers.md): only edges inside [x, x + w) x [y, y + h) of a frame
+ * as given can make candidates, to the pipeline's 8 x 4 pixel blocks (a
+ * block counts when its top-left pixel is inside; a binned frame's region is
+ * binned with it, outwards). Fixed structure in a fixed camera's view
+ * (gates, signs, a road's edge) then takes no candidate slot. w or h 0: the
+ * whole frame, the default. Returns ANPR_OK, or ANPR_ERR_ARG (the region
+ * unchanged) if it reaches beyond ANPR_IMAGE_MAX_SIDE. */
+int anpr_pipe_set_region(anpr_pipe *p, unsigned x, unsigned y, unsigned w, unsigned h);
+
 /* Run one width x height frame (row-major 8-bit pixels) and wait for its
  * records. A frame larger than the build is binned first (anpr_image_bin,
  * res->scale); one larger than ANPR_IMAGE_MAX_SIDE a side, or that binned
  * to fit would be under 16 x 8, is refused (ANPR_ERR_ARG). The pipeline is
- * configured with the register defaults for the frame size it is sent. A
+ * configured with the register defaults for the frame size it is sent and
+ * the region of anpr_pipe_set_region. A
  * candidate whose crop is not inside that frame is a protocol error.
  * Returns ANPR_OK and fills *res; ANPR_ERR_FRAME if the pipeline
  * dropped the frame (res->end says why); another anpr_error on failure, with

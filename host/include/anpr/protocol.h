@@ -98,6 +98,12 @@
 #define ANPR_CFG_DEF_MAX_ASPECT 12
 #define ANPR_CFG_DEF_MIN_SCORE 150 /* 60 until session 7: docs/registers.md note 4 */
 #define ANPR_CFG_DEF_MAX_CANDS 8
+/* The detection region (cfg_roi_*): edges count only in blocks that start
+ * inside [x0, x1) x [y0, y1); the defaults take the whole of any frame. */
+#define ANPR_CFG_DEF_ROI_X0 0
+#define ANPR_CFG_DEF_ROI_Y0 0
+#define ANPR_CFG_DEF_ROI_X1 4095
+#define ANPR_CFG_DEF_ROI_Y1 4095
 /* GENERATE END */
 
 #endif /* ANPR_PROTOCOL_H */

@@ -56,8 +56,8 @@
 #define ANPR_USB_REG_BUILD0 0x04 /* RING_LINES << 16 | MAX_W */
 #define ANPR_USB_REG_BUILD1 0x08 /* CROP_MAX_H << 16 | CROP_MAX_W */
 #define ANPR_USB_REG_BUILD2 0x0C /* NSLOTS << 16 | log2(SLOT_BYTES) */
-#define ANPR_USB_REG_CFG0 0x10   /* cfg_width .. cfg_max_cands: 17 registers, 4 apart */
-#define ANPR_USB_REG_NCFG 17
+#define ANPR_USB_REG_CFG0 0x10   /* cfg_width .. cfg_roi_y1: 21 registers, 4 apart */
+#define ANPR_USB_REG_NCFG 21
 #define ANPR_USB_REG_STS0 0x80 /* sts_frames .. sts_idle: 8 registers */
 #define ANPR_USB_REG_NSTS 8
 #define ANPR_USB_ID_MAGIC 0x414E /* "AN", bits 31..16 of the ID register */
