@@ -54,6 +54,23 @@ check "locate: a 2560x1440 frame is binned 2x2 (scale 2), not refused" \
 check "locate: its boxes are the 1280x720 scene's, doubled" \
 	test "$(boxes <<<"$two")" = "$(boxes <<<"$one" | awk -F, '{print 2*$1","2*$2","2*$3","2*$4}')"
 check "locate: the scene's own frame is not binned" test "$(grep -c '"scale"' <<<"$one")" -eq 0
+# a detection region: only the left half of the scene makes candidates; on
+# the frame binned 2x2 the region is binned with it
+left=$("$ANPR" locate --json --region 0,0,640,720 "$T/scene1.pgm")
+check "locate --region: fewer candidates than the whole frame, but some" \
+	test "$(boxes <<<"$left" | wc -l)" -gt 0 -a "$(boxes <<<"$left" | wc -l)" -lt "$(boxes <<<"$one" | wc -l)"
+check "locate --region: every candidate box starts inside the region" \
+	test -z "$(grep -oE '"box":\[[0-9]+' <<<"$left" | tr -d '"box:[' | awk '$1 >= 640')"
+check "locate --region on the binned frame: the region binned, the same boxes doubled" \
+	test "$(boxes <<<"$("$ANPR" locate --json --region 0,0,1280,1440 "$T/scene2.pgm")")" = \
+	"$(boxes <<<"$left" | awk -F, '{print 2*$1","2*$2","2*$3","2*$4}')"
+for bad in 0,0,0,10 1,2,3 -1,0,10,10 8000,0,500,10 1,2,3,4,5 1,x,3,4; do
+	msg=$("$ANPR" locate --region "$bad" "$T/scene1.pgm" 2>&1 >/dev/null)
+	check "locate --region $bad: a usage error (2) naming the option" \
+		test $? -eq 2 -a -n "$(grep -F -- "--region $bad" <<<"$msg")"
+done
+"$ANPR" read --crop --region 0,0,10,10 "$T/blank.pgm" 2>/dev/null
+check "read --crop --region: a usage error (2)" test $? -eq 2
 # (whether the generated glyphs read as some plate is the classifier's business: the plates may be [])
 out=$("$ANPR" read --json "$T/scene2.pgm")
 rc=$?
