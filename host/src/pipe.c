@@ -10,6 +10,7 @@
 
 #include "anpr/anpr.h"
 #include "anpr/image.h"
+#include "anpr/usbwire.h"
 #include "anpr_model.h"
 #include "transport.h"
 
@@ -24,6 +25,8 @@ struct anpr_pipe {
 	size_t crops_cap;
 	unsigned scale; /* the last frame's anpr_frame_result.scale */
 	unsigned roi[4]; /* anpr_pipe_set_region: x0, y0, x1, y1 of frames as given; x1 0: none */
+	unsigned reg[ANPR_USB_REG_NCFG]; /* anpr_pipe_set_registers: values in place of the defaults */
+	uint32_t reg_set;                /* bit i: reg[i] (anpr_usb_cfg_regs[i]) is set */
 	char err[256];
 };
 
@@ -162,6 +165,64 @@ int anpr_pipe_set_region(anpr_pipe *p, unsigned x, unsigned y, unsigned w, unsig
 	return ANPR_OK;
 }
 
+/* The registers of a frame: the defaults for its size, the registers set,
+ * the region (binned by k as the frame was). */
+static void frame_cfg(const anpr_pipe *p, const unsigned *reg, uint32_t reg_set,
+		      const struct anpr_model_params *par, unsigned width, unsigned height, unsigned k,
+		      struct anpr_model_cfg *cfg)
+{
+	anpr_model_cfg_default(par, cfg, width, height);
+	for (unsigned i = 0; i < ANPR_USB_REG_NCFG; i++)
+		if (reg_set >> i & 1)
+			*(unsigned *)((char *)cfg + anpr_usb_cfg_regs[i].offset) = reg[i];
+	if (p->roi[2]) { /* the region, binned as the frame was; its blocks are those it touches */
+		cfg->roi_x0 = p->roi[0] / k < 4094 ? p->roi[0] / k : 4094;
+		cfg->roi_y0 = p->roi[1] / k < 4094 ? p->roi[1] / k : 4094;
+		cfg->roi_x1 = (p->roi[2] + k - 1) / k < 4095 ? (p->roi[2] + k - 1) / k : 4095;
+		cfg->roi_y1 = (p->roi[3] + k - 1) / k < 4095 ? (p->roi[3] + k - 1) / k : 4095;
+		if (cfg->roi_x1 <= cfg->roi_x0)
+			cfg->roi_x1 = cfg->roi_x0 + 1;
+		if (cfg->roi_y1 <= cfg->roi_y0)
+			cfg->roi_y1 = cfg->roi_y0 + 1;
+	}
+}
+
+int anpr_pipe_set_registers(anpr_pipe *p, const struct anpr_pipe_reg *regs, int n)
+{
+	const struct anpr_model_params *par = p->ops->params(p->state);
+	unsigned reg[ANPR_USB_REG_NCFG];
+	uint32_t set = 0;
+	struct anpr_model_cfg cfg;
+	const char *field = NULL;
+	unsigned i;
+
+	memcpy(reg, p->reg, sizeof(reg));
+	for (int k = 0; k < n; k++) {
+		for (i = 0; i < ANPR_USB_REG_NCFG && strcmp(regs[k].name, anpr_usb_cfg_regs[i].name); i++)
+			;
+		if (i >= ANPR_USB_REG_NCFG)
+			return fail(p, ANPR_ERR_ARG, "%s: no such register (docs/registers.md section 1)",
+				    regs[k].name);
+		if (i < 2)
+			return fail(p, ANPR_ERR_ARG, "%s: set by each frame's size", regs[k].name);
+		if (!strncmp(regs[k].name, "roi_", 4))
+			return fail(p, ANPR_ERR_ARG, "%s: the detection region is set as a whole (--region, "
+					"anpr_pipe_set_region)", regs[k].name);
+		if (regs[k].value >> anpr_usb_cfg_regs[i].bits)
+			return fail(p, ANPR_ERR_ARG, "%s %u: wider than the register's %u bits", regs[k].name,
+				    regs[k].value, anpr_usb_cfg_regs[i].bits);
+		reg[i] = regs[k].value;
+		set |= (uint32_t)1 << i;
+	}
+	/* the whole set against the build, on a frame of its widest lines */
+	frame_cfg(p, reg, p->reg_set | set, par, par->max_width, 720, 1, &cfg);
+	if (anpr_model_cfg_check(par, &cfg, &field))
+		return fail(p, ANPR_ERR_ARG, "register %s out of range for this build (docs/registers.md)", field);
+	memcpy(p->reg, reg, sizeof(reg));
+	p->reg_set |= set;
+	return ANPR_OK;
+}
+
 int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned height,
 		  struct anpr_frame_result *res)
 {
@@ -198,17 +259,7 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 	if (width < 16 || height < 8 || width > max_w || height > ANPR_MAX_LINES)
 		return fail(p, ANPR_ERR_ARG, "frame %ux%u does not fit this build (16..%u wide, 8..%u high)",
 			    given_w, given_h, max_w, ANPR_MAX_LINES);
-	anpr_model_cfg_default(par, &cfg, width, height);
-	if (p->roi[2]) { /* the region, binned as the frame was; its blocks are those it touches */
-		cfg.roi_x0 = p->roi[0] / k < 4094 ? p->roi[0] / k : 4094;
-		cfg.roi_y0 = p->roi[1] / k < 4094 ? p->roi[1] / k : 4094;
-		cfg.roi_x1 = (p->roi[2] + k - 1) / k < 4095 ? (p->roi[2] + k - 1) / k : 4095;
-		cfg.roi_y1 = (p->roi[3] + k - 1) / k < 4095 ? (p->roi[3] + k - 1) / k : 4095;
-		if (cfg.roi_x1 <= cfg.roi_x0)
-			cfg.roi_x1 = cfg.roi_x0 + 1;
-		if (cfg.roi_y1 <= cfg.roi_y0)
-			cfg.roi_y1 = cfg.roi_y0 + 1;
-	}
+	frame_cfg(p, p->reg, p->reg_set, par, width, height, k, &cfg);
 	if (anpr_model_cfg_check(par, &cfg, &field))
 		return fail(p, ANPR_ERR_ARG, "frame %ux%u: register %s out of range for this build", given_w,
 			    given_h, field);

@@ -118,9 +118,10 @@ static void file_error(const char *name, const char *why, int json)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: anpr locate [--backend model|sim|usb[:ARGS]] [--region X,Y,W,H] [--json] (--demo | FILE...)\n"
+		"usage: anpr locate [--backend model|sim|usb[:ARGS]] [--region X,Y,W,H] [--set REG=VALUE]... [--json]\n"
+		"                   (--demo | FILE...)\n"
 		"       anpr read [--backend model|sim|usb[:ARGS]] [--country gb|eu|any|br] [--crop] [--json]\n"
-		"                 [--region X,Y,W,H]\n"
+		"                 [--region X,Y,W,H] [--set REG=VALUE]...\n"
 		"                 [--hotlist [NAME=]FILE]... [--strict] [--fuzzy N] [--indel] [--lookalike CLASSES]\n"
 		"                 [--hotlist-watch SECONDS] [--camera NAME] [--alert-listen unix:PATH|tcp:HOST:PORT]\n"
 		"                 [--alert-holdoff SECONDS] (FILE... | --files-from LIST|-)\n"
@@ -290,6 +291,42 @@ static int parse_region(const char *arg, unsigned r[4])
 	return 0;
 }
 
+#define MAX_SET 32
+
+/* --set NAME=VALUE: a register in place of its default (anpr_pipe_set_registers
+ * checks the name and the value). The name is cut off in arg itself (argv is
+ * the program's to change). Returns 0, or -1 after a message. */
+static int parse_set(char *arg, struct anpr_pipe_reg *regs, int *n)
+{
+	char *eq = strchr(arg, '='), *end = NULL;
+	unsigned long v = 0;
+
+	errno = 0;
+	if (eq && isdigit((unsigned char)eq[1]))
+		v = strtoul(eq + 1, &end, 0);
+	if (!eq || eq == arg || !end || errno || *end || v > 0xffffffffUL || *n == MAX_SET) {
+		fprintf(stderr, "anpr: --set %s: expected NAME=VALUE, a register of docs/registers.md and a "
+				"number (at most %d)\n", arg, MAX_SET);
+		return -1;
+	}
+	*eq = '\0';
+	regs[*n].name = arg;
+	regs[(*n)++].value = (unsigned)v;
+	return 0;
+}
+
+/* The --set and --region options onto an open pipe. Returns 0, or 2 (bad
+ * usage) after a message. */
+static int configure_pipe(anpr_pipe *p, const struct anpr_pipe_reg *regs, int n, const unsigned region[4])
+{
+	if (n && anpr_pipe_set_registers(p, regs, n)) {
+		fprintf(stderr, "anpr: --set: %s\n", anpr_pipe_errmsg(p));
+		return 2;
+	}
+	anpr_pipe_set_region(p, region[0], region[1], region[2], region[3]); /* checked by parse_region */
+	return 0;
+}
+
 static int read_cmd(int argc, char **argv)
 {
 	const char *backend = "model", *files_from = NULL, *listen = NULL;
@@ -300,8 +337,9 @@ static int read_cmd(int argc, char **argv)
 	anpr_hotlive *live = NULL;
 	struct anpr_hot_source src[ANPR_HOT_MAX_LISTS];
 	struct anpr_hot_opts hopts;
-	int json = 0, crop = 0, status = 0, a, i, rc, nsrc = 0;
+	int json = 0, crop = 0, status = 0, a, i, rc, nsrc = 0, nset = 0;
 	unsigned region[4] = {0, 0, 0, 0};
+	struct anpr_pipe_reg sets[MAX_SET];
 	double watch = 1, v;
 	anpr_pipe *p = NULL;
 	FILE *list = NULL;
@@ -359,14 +397,17 @@ static int read_cmd(int argc, char **argv)
 		} else if (!strcmp(opt, "--region")) {
 			if (parse_region(arg, region))
 				return 2;
+		} else if (!strcmp(opt, "--set")) {
+			if (parse_set(argv[a], sets, &nset))
+				return 2;
 		} else {
 			return usage();
 		}
 	}
 	if ((a == argc) == !files_from || (listen && !nsrc))
 		return usage();
-	if (crop && region[2]) {
-		fprintf(stderr, "anpr: --region applies to frames, not to --crop images\n");
+	if (crop && (region[2] || nset)) {
+		fprintf(stderr, "anpr: --region and --set apply to frames, not to --crop images\n");
 		return 2;
 	}
 	if (nsrc) {
@@ -411,7 +452,8 @@ static int read_cmd(int argc, char **argv)
 			status = 1;
 			goto out;
 		}
-		anpr_pipe_set_region(p, region[0], region[1], region[2], region[3]); /* checked by parse_region */
+		if ((status = configure_pipe(p, sets, nset, region)))
+			goto out;
 	}
 	i = a;
 	while ((file = next_file(list, line, sizeof(line), argv, &i, argc))) {
@@ -706,6 +748,8 @@ static int locate(int argc, char **argv)
 	const char *backend = "model";
 	int json = 0, demo = 0, status = 0, a;
 	unsigned region[4] = {0, 0, 0, 0};
+	struct anpr_pipe_reg sets[MAX_SET];
+	int nset = 0;
 	anpr_pipe *p;
 	char err[512];
 	int rc;
@@ -720,6 +764,9 @@ static int locate(int argc, char **argv)
 		else if (!strcmp(argv[a], "--region") && a + 1 < argc) {
 			if (parse_region(argv[++a], region))
 				return 2;
+		} else if (!strcmp(argv[a], "--set") && a + 1 < argc) {
+			if (parse_set(argv[++a], sets, &nset))
+				return 2;
 		} else
 			return usage();
 	}
@@ -730,7 +777,10 @@ static int locate(int argc, char **argv)
 		fprintf(stderr, "anpr: %s (%s)\n", err, anpr_strerror(rc));
 		return 1;
 	}
-	anpr_pipe_set_region(p, region[0], region[1], region[2], region[3]);
+	if ((status = configure_pipe(p, sets, nset, region))) {
+		anpr_pipe_close(p);
+		return status;
+	}
 	for (int i = demo ? argc - 1 : a; i < argc; i++) {
 		struct anpr_image img;
 		struct anpr_frame_result r;

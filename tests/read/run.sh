@@ -71,6 +71,28 @@ for bad in 0,0,0,10 1,2,3 -1,0,10,10 8000,0,500,10 1,2,3,4,5 1,x,3,4; do
 done
 "$ANPR" read --crop --region 0,0,10,10 "$T/blank.pgm" 2>/dev/null
 check "read --crop --region: a usage error (2)" test $? -eq 2
+# registers in place of their defaults (--set): the model and the RTL obey them alike
+ncand() { grep -oE '"score"' | wc -l; }
+few=$("$ANPR" locate --json --set max_cands=2 "$T/scene1.pgm")
+check "locate --set max_cands=2: two candidates, of more" \
+	test "$(ncand <<<"$few")" -eq 2 -a "$(ncand <<<"$one")" -gt 2
+check "locate --set min_score=65535: none" \
+	test "$("$ANPR" locate --json --set min_score=65535 "$T/scene1.pgm" | ncand)" -eq 0
+rtl=$("$ANPR" locate --json --backend sim --set edge_thr=40 --set max_cands=3 --region 0,100,1100,600 \
+	"$T/scene1.pgm" | sed 's/"ms":[0-9.]*//')
+check "locate --set --region: the sim backend (the RTL) gives the model's records, 3 candidates" \
+	test "$rtl" = "$("$ANPR" locate --json --set edge_thr=40 --set max_cands=3 --region 0,100,1100,600 \
+		"$T/scene1.pgm" | sed 's/"ms":[0-9.]*//')" -a "$(ncand <<<"$rtl")" -eq 3
+"$ANPR" locate --set max_w=100 --set min_w=100 "$T/scene1.pgm" >/dev/null
+check "locate --set: registers checked together (min_w and max_w moved at once)" test $? -eq 0
+for bad in "min_w=300:max_w" "max_cands=9:max_cands" "edge_thr=256:8 bits" "nosuch=1:nosuch" "width=640:width" \
+	   "roi_x0=8:roi_x0" "edge_thr:edge_thr" "edge_thr=x:edge_thr=x" "=3:=3"; do
+	msg=$("$ANPR" locate --set "${bad%%:*}" "$T/scene1.pgm" 2>&1 >/dev/null)
+	check "locate --set ${bad%%:*}: a usage error (2) naming ${bad#*:}" \
+		test $? -eq 2 -a -n "$(grep -F -- "${bad#*:}" <<<"$msg")"
+done
+"$ANPR" read --crop --set edge_thr=20 "$T/blank.pgm" 2>/dev/null
+check "read --crop --set: a usage error (2)" test $? -eq 2
 # (whether the generated glyphs read as some plate is the classifier's business: the plates may be [])
 out=$("$ANPR" read --json "$T/scene2.pgm")
 rc=$?

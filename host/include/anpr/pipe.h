@@ -57,12 +57,30 @@ int anpr_pipe_open(anpr_pipe **out, const char *backend, char *err, size_t errle
  * unchanged) if it reaches beyond ANPR_IMAGE_MAX_SIDE. */
 int anpr_pipe_set_region(anpr_pipe *p, unsigned x, unsigned y, unsigned w, unsigned h);
 
+/* A configuration register (docs/registers.md section 1) by its name, "cfg_"
+ * left off: "edge_thr", "min_score", "max_cands", ... */
+struct anpr_pipe_reg {
+	const char *name;
+	unsigned value;
+};
+
+/* Set registers for the frames that follow, in place of their defaults
+ * (e.g. min_score lower for a site of small plates). All n at once: the
+ * result is checked as a whole against the build (anpr_model_cfg_check on
+ * a frame of the build's width), so that min_w and max_w, say, may move
+ * together. width and height are each frame's, the region is
+ * anpr_pipe_set_region's: they cannot be set here. Returns ANPR_OK, or
+ * ANPR_ERR_ARG with nothing changed and anpr_pipe_errmsg naming the
+ * register (unknown, wider than its bits, or out of range). */
+int anpr_pipe_set_registers(anpr_pipe *p, const struct anpr_pipe_reg *regs, int n);
+
 /* Run one width x height frame (row-major 8-bit pixels) and wait for its
  * records. A frame larger than the build is binned first (anpr_image_bin,
  * res->scale); one larger than ANPR_IMAGE_MAX_SIDE a side, or that binned
  * to fit would be under 16 x 8, is refused (ANPR_ERR_ARG). The pipeline is
- * configured with the register defaults for the frame size it is sent and
- * the region of anpr_pipe_set_region. A
+ * configured with the register defaults for the frame size it is sent, the
+ * registers of anpr_pipe_set_registers and the region of
+ * anpr_pipe_set_region. A
  * candidate whose crop is not inside that frame is a protocol error.
  * Returns ANPR_OK and fills *res; ANPR_ERR_FRAME if the pipeline
  * dropped the frame (res->end says why); another anpr_error on failure, with
