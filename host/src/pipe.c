@@ -175,7 +175,7 @@ static void frame_cfg(const anpr_pipe *p, const unsigned *reg, uint32_t reg_set,
 	for (unsigned i = 0; i < ANPR_USB_REG_NCFG; i++)
 		if (reg_set >> i & 1)
 			*(unsigned *)((char *)cfg + anpr_usb_cfg_regs[i].offset) = reg[i];
-	if (p->roi[2]) { /* the region, binned as the frame was; its blocks are those it touches */
+	if (p->roi[2]) { /* the region, binned as the frame was, outwards */
 		cfg->roi_x0 = p->roi[0] / k < 4094 ? p->roi[0] / k : 4094;
 		cfg->roi_y0 = p->roi[1] / k < 4094 ? p->roi[1] / k : 4094;
 		cfg->roi_x1 = (p->roi[2] + k - 1) / k < 4095 ? (p->roi[2] + k - 1) / k : 4095;
@@ -185,6 +185,15 @@ static void frame_cfg(const anpr_pipe *p, const unsigned *reg, uint32_t reg_set,
 		if (cfg->roi_y1 <= cfg->roi_y0)
 			cfg->roi_y1 = cfg->roi_y0 + 1;
 	}
+}
+
+/* anpr_model_cfg_check's field as the registers that set it */
+static const char *reg_names(const char *field)
+{
+	return !strcmp(field, "aspect") ? "min_aspect4/max_aspect"
+	       : !strcmp(field, "max_w") ? "min_w/max_w"
+	       : !strcmp(field, "max_h") ? "min_h/max_h"
+					 : field;
 }
 
 int anpr_pipe_set_registers(anpr_pipe *p, const struct anpr_pipe_reg *regs, int n)
@@ -217,7 +226,8 @@ int anpr_pipe_set_registers(anpr_pipe *p, const struct anpr_pipe_reg *regs, int 
 	/* the whole set against the build, on a frame of its widest lines */
 	frame_cfg(p, reg, p->reg_set | set, par, par->max_width, 720, 1, &cfg);
 	if (anpr_model_cfg_check(par, &cfg, &field))
-		return fail(p, ANPR_ERR_ARG, "register %s out of range for this build (docs/registers.md)", field);
+		return fail(p, ANPR_ERR_ARG, "register %s out of range for this build (docs/registers.md)",
+			    reg_names(field));
 	memcpy(p->reg, reg, sizeof(reg));
 	p->reg_set |= set;
 	return ANPR_OK;
@@ -243,6 +253,10 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 	if (width > ANPR_IMAGE_MAX_SIDE || height > ANPR_IMAGE_MAX_SIDE)
 		return fail(p, ANPR_ERR_ARG, "frame %ux%u is larger than %u a side", width, height,
 			    (unsigned)ANPR_IMAGE_MAX_SIDE);
+	/* a region meant for another camera's frames would find nothing, silently */
+	if (p->roi[2] && (p->roi[0] >= width || p->roi[1] >= height))
+		return fail(p, ANPR_ERR_ARG, "the region %u,%u %ux%u lies outside the %ux%u frame", p->roi[0],
+			    p->roi[1], p->roi[2] - p->roi[0], p->roi[3] - p->roi[1], width, height);
 	k = anpr_image_bin_factor(width, height, max_w, ANPR_MAX_LINES);
 	if (k > 1 && width / k >= 16 && height / k >= 8) {
 		if (reserve(&p->bin, &p->bin_cap, (size_t)(width / k) * (height / k)))
@@ -262,7 +276,7 @@ int anpr_pipe_run(anpr_pipe *p, const uint8_t *pixels, unsigned width, unsigned 
 	frame_cfg(p, p->reg, p->reg_set, par, width, height, k, &cfg);
 	if (anpr_model_cfg_check(par, &cfg, &field))
 		return fail(p, ANPR_ERR_ARG, "frame %ux%u: register %s out of range for this build", given_w,
-			    given_h, field);
+			    given_h, reg_names(field));
 	rc = p->ops->send_frame(p->state, pixels, &cfg);
 	if (rc)
 		return p->ops->errmsg ? fail(p, rc, "%s", p->ops->errmsg(p->state))

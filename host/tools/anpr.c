@@ -118,10 +118,10 @@ static void file_error(const char *name, const char *why, int json)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: anpr locate [--backend model|sim|usb[:ARGS]] [--region X,Y,W,H] [--set REG=VALUE]... [--json]\n"
+		"usage: anpr locate [--backend model|sim|usb[:ARGS]] [--region X,Y,W,H] [--set NAME=VALUE]... [--json]\n"
 		"                   (--demo | FILE...)\n"
 		"       anpr read [--backend model|sim|usb[:ARGS]] [--country gb|eu|any|br] [--crop] [--json]\n"
-		"                 [--region X,Y,W,H] [--set REG=VALUE]...\n"
+		"                 [--region X,Y,W,H] [--set NAME=VALUE]...\n"
 		"                 [--hotlist [NAME=]FILE]... [--strict] [--fuzzy N] [--indel] [--lookalike CLASSES]\n"
 		"                 [--hotlist-watch SECONDS] [--camera NAME] [--alert-listen unix:PATH|tcp:HOST:PORT]\n"
 		"                 [--alert-holdoff SECONDS] (FILE... | --files-from LIST|-)\n"
@@ -302,8 +302,12 @@ static int parse_set(char *arg, struct anpr_pipe_reg *regs, int *n)
 	unsigned long v = 0;
 
 	errno = 0;
-	if (eq && isdigit((unsigned char)eq[1]))
-		v = strtoul(eq + 1, &end, 0);
+	if (eq && eq[1] == '0' && (eq[2] == 'x' || eq[2] == 'X')) { /* hex after 0x; never octal */
+		if (isxdigit((unsigned char)eq[3]))
+			v = strtoul(eq + 3, &end, 16);
+	} else if (eq && isdigit((unsigned char)eq[1])) {
+		v = strtoul(eq + 1, &end, 10);
+	}
 	if (!eq || eq == arg || !end || errno || *end || v > 0xffffffffUL || *n == MAX_SET) {
 		fprintf(stderr, "anpr: --set %s: expected NAME=VALUE, a register of docs/registers.md and a "
 				"number (at most %d)\n", arg, MAX_SET);

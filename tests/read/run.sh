@@ -71,6 +71,10 @@ for bad in 0,0,0,10 1,2,3 -1,0,10,10 8000,0,500,10 1,2,3,4,5 1,x,3,4; do
 done
 "$ANPR" read --crop --region 0,0,10,10 "$T/blank.pgm" 2>/dev/null
 check "read --crop --region: a usage error (2)" test $? -eq 2
+out=$("$ANPR" read --json --region 1280,0,100,100 "$T/scene1.pgm" "$T/scene2.pgm")
+check "read --region outside a frame (another camera's): an error line for it (1), the larger frame read" \
+	test $? -eq 1 -a -n "$(grep -F '"error":"the region 1280,0 100x100 lies outside the 1280x720 frame"' <<<"$out")" \
+	-a -n "$(grep -F '"width":2560,"height":1440,"scale":2,"plates":[' <<<"$out")"
 # registers in place of their defaults (--set): the model and the RTL obey them alike
 ncand() { grep -oE '"score"' | wc -l; }
 few=$("$ANPR" locate --json --set max_cands=2 "$T/scene1.pgm")
@@ -83,10 +87,14 @@ rtl=$("$ANPR" locate --json --backend sim --set edge_thr=40 --set max_cands=3 --
 check "locate --set --region: the sim backend (the RTL) gives the model's records, 3 candidates" \
 	test "$rtl" = "$("$ANPR" locate --json --set edge_thr=40 --set max_cands=3 --region 0,100,1100,600 \
 		"$T/scene1.pgm" | sed 's/"ms":[0-9.]*//')" -a "$(ncand <<<"$rtl")" -eq 3
-"$ANPR" locate --set max_w=100 --set min_w=100 "$T/scene1.pgm" >/dev/null
-check "locate --set: registers checked together (min_w and max_w moved at once)" test $? -eq 0
-for bad in "min_w=300:max_w" "max_cands=9:max_cands" "edge_thr=256:8 bits" "nosuch=1:nosuch" "width=640:width" \
-	   "roi_x0=8:roi_x0" "edge_thr:edge_thr" "edge_thr=x:edge_thr=x" "=3:=3"; do
+"$ANPR" locate --set max_w=20 --set min_w=16 "$T/scene1.pgm" >/dev/null
+check "locate --set: registers checked together (max_w 20 with min_w 16; alone it is below min_w)" test $? -eq 0
+"$ANPR" locate --set max_cands=010 "$T/scene1.pgm" >/dev/null 2>&1
+check "locate --set: a leading 0 is decimal (max_cands 010 is 10, over the 8 slots: 2), 0x hex (0x2: two)" \
+	test $? -eq 2 -a "$("$ANPR" locate --json --set max_cands=0x2 "$T/scene1.pgm" | ncand)" -eq 2
+for bad in "max_w=20:min_w/max_w" "min_w=300:min_w/max_w" "max_aspect=0:max_aspect" "max_cands=9:max_cands" \
+	   "edge_thr=256:8 bits" "nosuch=1:nosuch" "width=640:width" "roi_x0=8:roi_x0" "edge_thr:edge_thr" \
+	   "edge_thr=x:edge_thr=x" "=3:=3" "edge_thr=0x:edge_thr=0x"; do
 	msg=$("$ANPR" locate --set "${bad%%:*}" "$T/scene1.pgm" 2>&1 >/dev/null)
 	check "locate --set ${bad%%:*}: a usage error (2) naming ${bad#*:}" \
 		test $? -eq 2 -a -n "$(grep -F -- "${bad#*:}" <<<"$msg")"

@@ -54,7 +54,9 @@ int anpr_pipe_open(anpr_pipe **out, const char *backend, char *err, size_t errle
  * binned with it, outwards). Fixed structure in a fixed camera's view
  * (gates, signs, a road's edge) then takes no candidate slot. w or h 0: the
  * whole frame, the default. Returns ANPR_OK, or ANPR_ERR_ARG (the region
- * unchanged) if it reaches beyond ANPR_IMAGE_MAX_SIDE. */
+ * unchanged) if it reaches beyond ANPR_IMAGE_MAX_SIDE. A frame the region
+ * starts outside of (X >= its width or Y >= its height) is refused by
+ * anpr_pipe_run (ANPR_ERR_ARG): a region meant for another camera. */
 int anpr_pipe_set_region(anpr_pipe *p, unsigned x, unsigned y, unsigned w, unsigned h);
 
 /* A configuration register (docs/registers.md section 1) by its name, "cfg_"
@@ -71,7 +73,9 @@ struct anpr_pipe_reg {
  * together. width and height are each frame's, the region is
  * anpr_pipe_set_region's: they cannot be set here. Returns ANPR_OK, or
  * ANPR_ERR_ARG with nothing changed and anpr_pipe_errmsg naming the
- * register (unknown, wider than its bits, or out of range). */
+ * register (unknown, wider than its bits, or out of range). Calls add up: a
+ * register keeps its value until set again (its default is in
+ * docs/registers.md). */
 int anpr_pipe_set_registers(anpr_pipe *p, const struct anpr_pipe_reg *regs, int n);
 
 /* Run one width x height frame (row-major 8-bit pixels) and wait for its
