@@ -104,7 +104,7 @@ $(BUILD)/obj/host/src/classify.o $(BUILD)/obj/host/src/segment.o $(BUILD)/obj/si
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 san = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
 
-$(BUILD)/locate_eval: $(call obj,tools/locate_eval.c $(MODEL_SRC) $(LIB_SRC))
+$(BUILD)/locate_eval: $(call obj,tools/locate_eval.c $(MODEL_SRC) $(LIB_SRC) host/src/usbwire.c)
 	$(CC) $^ $(PNG_LIBS) -o $@
 
 $(BUILD)/overlay: $(call obj,tools/overlay.c $(MODEL_SRC) $(LIB_SRC))

@@ -18,6 +18,7 @@
 #include "anpr/image.h"
 #include "anpr/pipe.h" /* ANPR_MAX_LINES */
 #include "anpr/records.h"
+#include "anpr/usbwire.h" /* anpr_usb_cfg_regs: the registers by name */
 #include "anpr_model.h"
 
 static double iou(const struct anpr_box *a, int bx, int by, int bw, int bh)
@@ -29,18 +30,14 @@ static double iou(const struct anpr_box *a, int bx, int by, int bw, int bh)
 }
 
 struct setting {
-	const char *name;
+	unsigned reg; /* index into anpr_usb_cfg_regs */
 	unsigned value;
 };
 
 static void apply(struct anpr_model_cfg *c, const struct setting *s, int n)
 {
-	for (int i = 0; i < n; i++) {
-#define F(f) if (!strcmp(s[i].name, #f)) c->f = s[i].value;
-		F(edge_thr) F(edge_k) F(edge_bias) F(block_thr) F(run_gap) F(min_run) F(link_tol) F(min_w) F(max_w) F(min_h) F(max_h)
-		F(min_aspect4) F(max_aspect) F(min_score) F(max_cands) F(roi_x0) F(roi_y0) F(roi_x1) F(roi_y1)
-#undef F
-	}
+	for (int i = 0; i < n; i++)
+		*(unsigned *)((char *)c + anpr_usb_cfg_regs[s[i].reg].offset) = s[i].value;
 }
 
 int main(int argc, char **argv)
@@ -64,13 +61,20 @@ int main(int argc, char **argv)
 			list = 1;
 		} else if (!strcmp(argv[a], "--set") && a + 1 < argc) {
 			char *eq = strchr(argv[++a], '=');
+			unsigned r = 2; /* width and height are each frame's */
 
 			if (!eq || nset == 32) {
 				fprintf(stderr, "locate_eval: --set needs name=value\n");
 				return 2;
 			}
 			*eq = 0;
-			set[nset].name = argv[a];
+			while (r < ANPR_USB_REG_NCFG && strcmp(argv[a], anpr_usb_cfg_regs[r].name))
+				r++;
+			if (r == ANPR_USB_REG_NCFG) {
+				fprintf(stderr, "locate_eval: --set %s: no such register (docs/registers.md)\n", argv[a]);
+				return 2;
+			}
+			set[nset].reg = r;
 			set[nset++].value = (unsigned)strtoul(eq + 1, NULL, 0);
 		} else {
 			break;
