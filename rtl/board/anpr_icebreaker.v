@@ -8,7 +8,7 @@
  *
  * Clock: the 12 MHz oscillator through the PLL (SB_PLL40_PAD) to 19.875 MHz
  * (icepll's nearest to 20 MHz; 15.94 MHz before branch tim13), under the
- * design's Fmax: nextpnr's 20.71 to 21.83 MHz over seeds 1-3
+ * design's Fmax: nextpnr's 21.15 to 22.82 MHz over seeds 1-9 (session 21)
  * (docs/PERFORMANCE.md section 8.3). One pixel per clock at most:
  * 1280x720 at 21.5 fps (924,000 cycles a frame with the input holds),
  * 640x480 at 64 fps. 25 fps at 1280x720 needs 23.04 Mpixel/s, about 23.1 MHz
