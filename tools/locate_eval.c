@@ -37,7 +37,7 @@ struct setting {
 static void apply(struct anpr_model_cfg *c, const struct setting *s, int n)
 {
 	for (int i = 0; i < n; i++)
-		*(unsigned *)((char *)c + anpr_usb_cfg_regs[s[i].reg].offset) = s[i].value;
+		*anpr_usb_cfg_field(c, s[i].reg) = s[i].value;
 }
 
 int main(int argc, char **argv)

@@ -174,7 +174,7 @@ static void frame_cfg(const anpr_pipe *p, const unsigned *reg, uint32_t reg_set,
 	anpr_model_cfg_default(par, cfg, width, height);
 	for (unsigned i = 0; i < ANPR_USB_REG_NCFG; i++)
 		if (reg_set >> i & 1)
-			*(unsigned *)((char *)cfg + anpr_usb_cfg_regs[i].offset) = reg[i];
+			*anpr_usb_cfg_field(cfg, i) = reg[i];
 	if (p->roi[2]) { /* the region, binned as the frame was, outwards */
 		cfg->roi_x0 = p->roi[0] / k < 4094 ? p->roi[0] / k : 4094;
 		cfg->roi_y0 = p->roi[1] / k < 4094 ? p->roi[1] / k : 4094;

@@ -540,11 +540,10 @@ static int usb_send_frame(void *state, const uint8_t *px, const struct anpr_mode
 		return fail(s, ANPR_ERR_NOMEM, "out of memory");
 	/* the registers that changed (width and height travel with FRAME) */
 	for (unsigned i = 2; i < ANPR_USB_REG_NCFG; i++) {
-		size_t off = anpr_usb_cfg_regs[i].offset;
-		unsigned v = *(const unsigned *)((const char *)cfg + off);
+		unsigned v = anpr_usb_cfg_value(cfg, i);
 		uint8_t p[6];
 
-		if (s->have_written && v == *(const unsigned *)((const char *)&s->written + off))
+		if (s->have_written && v == anpr_usb_cfg_value(&s->written, i))
 			continue;
 		anpr_usb_put16(p, (uint16_t)(ANPR_USB_REG_CFG0 + 4 * i));
 		anpr_usb_put32(p + 2, v);

@@ -191,7 +191,7 @@ static int reg_read(anpr_bridge *b, unsigned addr, uint32_t *v)
 	case 0x9C: *v = 1; return 0; /* untimed: every record is out when a READ is answered */
 	}
 	if (addr >= ANPR_USB_REG_CFG0 && addr < ANPR_USB_REG_CFG0 + 4 * ANPR_USB_REG_NCFG && !(addr & 3)) {
-		*v = *(unsigned *)((char *)&b->shadow + anpr_usb_cfg_regs[(addr - ANPR_USB_REG_CFG0) / 4].offset);
+		*v = anpr_usb_cfg_value(&b->shadow, (addr - ANPR_USB_REG_CFG0) / 4);
 		return 0;
 	}
 	return -1;
@@ -220,10 +220,10 @@ static void execute(anpr_bridge *b)
 		return;
 	case ANPR_USB_OP_WRITE:
 		if (addr >= ANPR_USB_REG_CFG0 && addr < ANPR_USB_REG_CFG0 + 4 * ANPR_USB_REG_NCFG && !(addr & 3)) {
-			const struct anpr_usb_cfg_reg *r = &anpr_usb_cfg_regs[(addr - ANPR_USB_REG_CFG0) / 4];
+			unsigned i = (addr - ANPR_USB_REG_CFG0) / 4;
 
-			*(unsigned *)((char *)&b->shadow + r->offset) =
-				anpr_usb_get32(b->pay + 2) & ((1u << r->bits) - 1);
+			*anpr_usb_cfg_field(&b->shadow, i) =
+				anpr_usb_get32(b->pay + 2) & ((1u << anpr_usb_cfg_regs[i].bits) - 1);
 			out_put(b, ANPR_USB_MSG_ACK, b->h.seq, NULL, 0);
 		} else if (!reg_read(b, addr, &v)) {
 			reply_err(b, ANPR_USB_E_RO, (uint16_t)addr);

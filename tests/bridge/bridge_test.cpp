@@ -99,7 +99,7 @@ void configure(stream &s, unsigned w, unsigned h)
 	anpr_model_cfg_default(&par, &cfg, w, h);
 	for (unsigned i = 0; i < ANPR_USB_REG_NCFG; i++)
 		s.send(ANPR_USB_OP_WRITE,
-		       wr(ANPR_USB_REG_CFG0 + 4 * i, *(const unsigned *)((const char *)&cfg + anpr_usb_cfg_regs[i].offset)));
+		       wr(ANPR_USB_REG_CFG0 + 4 * i, anpr_usb_cfg_value(&cfg, i)));
 }
 
 // ---- the model ----

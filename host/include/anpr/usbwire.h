@@ -74,6 +74,19 @@ struct anpr_usb_cfg_reg {
 };
 extern const struct anpr_usb_cfg_reg anpr_usb_cfg_regs[ANPR_USB_REG_NCFG];
 
+struct anpr_model_cfg;
+
+/* The field of cfg that register i (anpr_usb_cfg_regs[i]) sets. */
+static inline unsigned *anpr_usb_cfg_field(struct anpr_model_cfg *cfg, unsigned i)
+{
+	return (unsigned *)((char *)cfg + anpr_usb_cfg_regs[i].offset);
+}
+
+static inline unsigned anpr_usb_cfg_value(const struct anpr_model_cfg *cfg, unsigned i)
+{
+	return *(const unsigned *)((const char *)cfg + anpr_usb_cfg_regs[i].offset);
+}
+
 struct anpr_usb_hdr {
 	uint8_t magic, op, seq;
 	uint32_t len;
