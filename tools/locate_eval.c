@@ -61,20 +61,19 @@ int main(int argc, char **argv)
 			list = 1;
 		} else if (!strcmp(argv[a], "--set") && a + 1 < argc) {
 			char *eq = strchr(argv[++a], '=');
-			unsigned r = 2; /* width and height are each frame's */
+			int r;
 
 			if (!eq || nset == 32) {
 				fprintf(stderr, "locate_eval: --set needs name=value\n");
 				return 2;
 			}
 			*eq = 0;
-			while (r < ANPR_USB_REG_NCFG && strcmp(argv[a], anpr_usb_cfg_regs[r].name))
-				r++;
-			if (r == ANPR_USB_REG_NCFG) {
+			r = anpr_usb_cfg_find(argv[a]);
+			if (r < 2) { /* width and height are each frame's */
 				fprintf(stderr, "locate_eval: --set %s: no such register (docs/registers.md)\n", argv[a]);
 				return 2;
 			}
-			set[nset].reg = r;
+			set[nset].reg = (unsigned)r;
 			set[nset++].value = (unsigned)strtoul(eq + 1, NULL, 0);
 		} else {
 			break;

@@ -207,11 +207,12 @@ int anpr_pipe_set_registers(anpr_pipe *p, const struct anpr_pipe_reg *regs, int 
 
 	memcpy(reg, p->reg, sizeof(reg));
 	for (int k = 0; k < n; k++) {
-		for (i = 0; i < ANPR_USB_REG_NCFG && strcmp(regs[k].name, anpr_usb_cfg_regs[i].name); i++)
-			;
-		if (i >= ANPR_USB_REG_NCFG)
+		int found = anpr_usb_cfg_find(regs[k].name);
+
+		if (found < 0)
 			return fail(p, ANPR_ERR_ARG, "%s: no such register (docs/registers.md section 1)",
 				    regs[k].name);
+		i = (unsigned)found;
 		if (i < 2)
 			return fail(p, ANPR_ERR_ARG, "%s: set by each frame's size", regs[k].name);
 		if (!strncmp(regs[k].name, "roi_", 4))

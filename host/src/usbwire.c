@@ -19,6 +19,14 @@ const struct anpr_usb_cfg_reg anpr_usb_cfg_regs[ANPR_USB_REG_NCFG] = {
 	CFG(roi_y1, 12),
 };
 
+int anpr_usb_cfg_find(const char *name)
+{
+	for (int i = 0; i < ANPR_USB_REG_NCFG; i++)
+		if (!strcmp(anpr_usb_cfg_regs[i].name, name))
+			return i;
+	return -1;
+}
+
 uint8_t anpr_usb_crc8(const uint8_t *p, size_t n)
 {
 	uint8_t c = 0;

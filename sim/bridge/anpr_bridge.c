@@ -274,12 +274,10 @@ static void frame_begin(anpr_bridge *b)
 	cfg.width = w;
 	cfg.height = h;
 	if (anpr_model_cfg_check(&b->par, &cfg, &field)) {
-		unsigned i = 0;
+		int i = anpr_usb_cfg_find(field);
 
-		while (i < ANPR_USB_REG_NCFG && strcmp(anpr_usb_cfg_regs[i].name, field))
-			i++; /* "aspect" is none of them: reported as min_aspect4 */
-		if (i == ANPR_USB_REG_NCFG)
-			i = 13;
+		if (i < 0)
+			i = 13; /* "aspect" is none of them: reported as min_aspect4 */
 		reply_err(b, ANPR_USB_E_CFG, (uint16_t)(ANPR_USB_REG_CFG0 + 4 * i));
 		skip(b, (uint64_t)b->h.len - 4 + ANPR_USB_CRC_LEN);
 		return;

@@ -74,6 +74,9 @@ struct anpr_usb_cfg_reg {
 };
 extern const struct anpr_usb_cfg_reg anpr_usb_cfg_regs[ANPR_USB_REG_NCFG];
 
+/* The index in anpr_usb_cfg_regs of the register named name, or -1. */
+int anpr_usb_cfg_find(const char *name);
+
 struct anpr_model_cfg;
 
 /* The field of cfg that register i (anpr_usb_cfg_regs[i]) sets. */
