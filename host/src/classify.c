@@ -10,6 +10,11 @@
 #include "anpr/anpr.h"
 #include "anpr/classify.h"
 
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_X86_KERNELS 1
+#endif
+
 char anpr_class_char(int k)
 {
 	if (k >= 0 && k < 10)
@@ -45,12 +50,15 @@ struct tap {
 
 static void taps(struct tap *t, int n, int ns, float off, float scale, int lo, int size)
 {
+	float frac[MAX_SUB];
 	int k, s;
 
+	for (s = 0; s < ns; s++)
+		frac[s] = (0.5f + (float)s) / (float)ns;
 	for (k = 0; k < n; k++) {
 		for (s = 0; s < ns; s++) {
 			struct tap *p = &t[k * ns + s];
-			float to = (float)k + (0.5f + (float)s) / (float)ns, x = (float)lo + (to - off) / scale - 0.5f;
+			float to = (float)k + frac[s], x = (float)lo + (to - off) / scale - 0.5f;
 
 			if (x < -0.5f || x > (float)size - 0.5f) {
 				p->i = p->j = -1;
@@ -159,6 +167,166 @@ static int windows(const struct htap *hx, int ns, int size, int *c0, int16_t *wd
 }
 #endif
 
+/* The least and the greatest pixel of the box [x0, x1) x [y0, y1), into
+ * *lo and *hi. With simd, SSE2 takes 16 pixels a step, and a row's last,
+ * partial step again from its end (a pixel seen twice changes neither); a
+ * row of 8 to 15 pixels, 8 from each end. */
+static void box_range(const uint8_t *px, size_t stride, int x0, int y0, int x1, int y1, int simd, int *lo, int *hi)
+{
+	int l = 255, g = 0, x, y;
+#ifdef __SSE2__
+	__m128i vl = _mm_set1_epi8(-1), vg = _mm_setzero_si128(), v;
+	uint8_t a[16], b[16];
+	int i;
+
+	if (simd && x1 - x0 >= 8) {
+		for (y = y0; y < y1; y++) {
+			const uint8_t *row = px + (size_t)y * stride;
+
+			if (x1 - x0 < 16) { /* 8 pixels from each end, overlapping */
+				v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(row + x0)),
+						       _mm_loadl_epi64((const __m128i *)(row + x1 - 8)));
+				vl = _mm_min_epu8(vl, v);
+				vg = _mm_max_epu8(vg, v);
+				continue;
+			}
+			for (x = x0; x + 16 < x1; x += 16) {
+				v = _mm_loadu_si128((const __m128i *)(row + x));
+				vl = _mm_min_epu8(vl, v);
+				vg = _mm_max_epu8(vg, v);
+			}
+			v = _mm_loadu_si128((const __m128i *)(row + x1 - 16));
+			vl = _mm_min_epu8(vl, v);
+			vg = _mm_max_epu8(vg, v);
+		}
+		_mm_storeu_si128((__m128i *)a, vl);
+		_mm_storeu_si128((__m128i *)b, vg);
+		for (i = 0; i < 16; i++) {
+			l = a[i] < l ? a[i] : l;
+			g = b[i] > g ? b[i] : g;
+		}
+		*lo = l;
+		*hi = g;
+		return;
+	}
+#endif
+	for (y = y0; y < y1; y++)
+		for (x = x0; x < x1; x++) {
+			int v = px[(size_t)y * stride + x];
+
+			l = v < l ? v : l;
+			g = v > g ? v : g;
+		}
+	*lo = l;
+	*hi = g;
+}
+
+/* The tile's rows from the source rows sampled at its columns (hs; tile
+ * row y mixes rows ri[y ns + s] and rj[y ns + s] by its taps ty), scaled
+ * to ink: (hi - v) / range, or (v - lo) / range when inverted, times 255,
+ * over the sub-samples that fall in the image (those in the margin count
+ * as paper), in 32-bit fixed point (mul). */
+static void tile_rows(const int32_t (*hs)[ANPR_TILE_W], const int *ri, const int *rj, const struct tap *ty, int ns,
+		      const int *nx, int lo, int hi, int inverted, uint32_t mul, uint8_t *tile)
+{
+	int x, y;
+
+	for (y = 0; y < ANPR_TILE_H; y++) {
+		int32_t acc[ANPR_TILE_W] = {0};
+		int ny = 0, s;
+
+		for (s = 0; s < ns; s++) {
+			const struct tap *t = &ty[y * ns + s];
+			const int32_t *h0, *h1;
+
+			if (t->i < 0)
+				continue;
+			h0 = hs[ri[y * ns + s]];
+			h1 = hs[rj[y * ns + s]];
+			ny++;
+			for (x = 0; x < ANPR_TILE_W; x++)
+				acc[x] += h0[x] * (256 - t->a) + h1[x] * t->a;
+		}
+		/* acc, n x lo and n x hi are at most 3 x 3 x 256 x 256 x 255
+		 * (150 M), mul at most 255 << 12: d fits 32 bits, d x mul 64
+		 * (one unsigned 32 x 32 multiply a pixel) */
+		for (x = 0; x < ANPR_TILE_W; x++) {
+			int32_t n = ny * nx[x] * 65536, d = inverted ? acc[x] - lo * n : hi * n - acc[x];
+			uint64_t q = ((uint64_t)(uint32_t)(d <= 0 ? 0 : d) * mul + ((uint64_t)1 << 31)) >> 32;
+
+			tile[y * ANPR_TILE_W + x] = (uint8_t)(q > 255 ? 255 : q);
+		}
+	}
+}
+
+#ifdef HAVE_X86_KERNELS
+/* tile_rows' arithmetic for 8 columns (one 256-bit vector): the rounded
+ * high half of each d x mul, as the scalar code's 64-bit product. */
+__attribute__((target("avx2"))) static inline __m256i ink8(__m256i acc, __m256i n, __m256i ref, int inverted,
+							  __m256i mul)
+{
+	const __m256i rnd = _mm256_set1_epi64x(1ll << 31), odd = _mm256_set1_epi64x((long long)0xffffffff00000000ull);
+	__m256i r = _mm256_mullo_epi32(n, ref), d = inverted ? _mm256_sub_epi32(acc, r) : _mm256_sub_epi32(r, acc), e, o;
+
+	d = _mm256_max_epi32(d, _mm256_setzero_si256());
+	e = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epu32(d, mul), rnd), 32);
+	o = _mm256_and_si256(_mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(d, 32), mul), rnd), odd);
+	return _mm256_or_si256(e, o);
+}
+
+/* tile_rows on AVX2: columns 0-7, 8-15 and 16-19 (with 4 lanes of zeros)
+ * a vector each; the same integer sums, products and rounding, so the same
+ * tile bit for bit (tests/unit: test_tile_portable_agrees). */
+__attribute__((target("avx2"))) static void tile_rows_avx2(const int32_t (*hs)[ANPR_TILE_W], const int *ri,
+							   const int *rj, const struct tap *ty, int ns, const int *nx,
+							   int lo, int hi, int inverted, uint32_t mul, uint8_t *tile)
+{
+#define LOAD20(p, k) (k < 2 ? _mm256_loadu_si256((const __m256i *)((p) + 8 * k)) \
+			    : _mm256_inserti128_si256(_mm256_setzero_si256(), _mm_loadu_si128((const __m128i *)((p) + 16)), 0))
+	const __m256i m = _mm256_set1_epi32((int)mul);
+	const int ref = inverted ? lo : hi;
+	__m256i n[3];
+	int y, k;
+
+	for (k = 0; k < 3; k++)
+		n[k] = _mm256_slli_epi32(LOAD20(nx, k), 16);
+	for (y = 0; y < ANPR_TILE_H; y++) {
+		__m256i a[3] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()}, q[3], vy;
+		__m128i b0, b1;
+		int ny = 0, s;
+		int32_t last;
+
+		for (s = 0; s < ns; s++) {
+			const struct tap *t = &ty[y * ns + s];
+			const int32_t *h0, *h1;
+			__m256i w0, w1;
+
+			if (t->i < 0)
+				continue;
+			h0 = hs[ri[y * ns + s]];
+			h1 = hs[rj[y * ns + s]];
+			ny++;
+			w0 = _mm256_set1_epi32(256 - t->a);
+			w1 = _mm256_set1_epi32(t->a);
+			for (k = 0; k < 3; k++)
+				a[k] = _mm256_add_epi32(a[k], _mm256_add_epi32(_mm256_mullo_epi32(LOAD20(h0, k), w0),
+									       _mm256_mullo_epi32(LOAD20(h1, k), w1)));
+		}
+		vy = _mm256_set1_epi32(ny * ref); /* n x ref = ny nx 65536 ref, ny ref at most 765 */
+		for (k = 0; k < 3; k++)
+			q[k] = ink8(a[k], n[k], vy, inverted, m);
+		/* to bytes, saturating: q > 255 is 255 (q < 2^19: the int16 step saturates too) */
+		b0 = _mm_packs_epi32(_mm256_castsi256_si128(q[0]), _mm256_extracti128_si256(q[0], 1));
+		b1 = _mm_packs_epi32(_mm256_castsi256_si128(q[1]), _mm256_extracti128_si256(q[1], 1));
+		_mm_storeu_si128((__m128i *)(tile + y * ANPR_TILE_W), _mm_packus_epi16(b0, b1));
+		b0 = _mm_packs_epi32(_mm256_castsi256_si128(q[2]), _mm256_castsi256_si128(q[2]));
+		last = _mm_cvtsi128_si32(_mm_packus_epi16(b0, b0));
+		memcpy(tile + y * ANPR_TILE_W + 16, &last, 4);
+	}
+#undef LOAD20
+}
+#endif
+
 static int char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_box *box,
 		     int inverted, int simd, uint8_t *tile)
 {
@@ -182,13 +350,7 @@ static int char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, c
 	y1 = box->y + box->h > (int)h ? (int)h : box->y + box->h;
 	if (x1 <= x0 || y1 <= y0)
 		return ANPR_ERR_ARG;
-	for (y = y0; y < y1; y++)
-		for (x = x0; x < x1; x++) {
-			int v = px[(size_t)y * stride + x];
-
-			lo = v < lo ? v : lo;
-			hi = v > hi ? v : hi;
-		}
+	box_range(px, stride, x0, y0, x1, y1, simd, &lo, &hi);
 	range = hi - lo < 16 ? 16 : hi - lo;
 	/* ink's bounding box: trim rows and columns with no pixel past the
 	 * middle grey from the outside in */
@@ -288,36 +450,18 @@ static int char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, c
 		else
 			hrow(src, hx, 3, hs[k]);
 	}
-	/* ink = (hi - v) / range (or v - lo), times 255 over ns x ns sub-samples
-	 * (those in the margin count as paper), in 32-bit fixed point */
+	/* ink = (hi - v) / range (or v - lo), times 255 over ns x ns sub-samples,
+	 * in 32-bit fixed point */
 	mul = (int64_t)((((uint64_t)255 << 32) + (uint64_t)(ns * ns * 65536 * range) / 2) /
 			(uint64_t)(ns * ns * 65536 * range));
-	for (y = 0; y < ANPR_TILE_H; y++) {
-		int32_t acc[ANPR_TILE_W] = {0};
-		int ny = 0, s;
-
-		for (s = 0; s < ns; s++) {
-			const struct tap *t = &ty[y * ns + s];
-			const int32_t *h0, *h1;
-
-			if (t->i < 0)
-				continue;
-			h0 = hs[ri[y * ns + s]];
-			h1 = hs[rj[y * ns + s]];
-			ny++;
-			for (x = 0; x < ANPR_TILE_W; x++)
-				acc[x] += h0[x] * (256 - t->a) + h1[x] * t->a;
-		}
-		/* acc, n x lo and n x hi are at most 3 x 3 x 256 x 256 x 255
-		 * (150 M), mul at most 255 << 12: d fits 32 bits, d x mul 64
-		 * (one unsigned 32 x 32 multiply a pixel) */
-		for (x = 0; x < ANPR_TILE_W; x++) {
-			int32_t n = ny * nx[x] * 65536, d = inverted ? acc[x] - lo * n : hi * n - acc[x];
-			uint64_t q = ((uint64_t)(uint32_t)(d <= 0 ? 0 : d) * (uint32_t)mul + ((uint64_t)1 << 31)) >> 32;
-
-			tile[y * ANPR_TILE_W + x] = (uint8_t)(q > 255 ? 255 : q);
-		}
+#ifdef HAVE_X86_KERNELS
+	if (simd && __builtin_cpu_supports("avx2")) {
+		tile_rows_avx2((const int32_t(*)[ANPR_TILE_W])hs, ri, rj, ty, ns, nx, lo, hi, inverted, (uint32_t)mul,
+			       tile);
+		return ANPR_OK;
 	}
+#endif
+	tile_rows((const int32_t(*)[ANPR_TILE_W])hs, ri, rj, ty, ns, nx, lo, hi, inverted, (uint32_t)mul, tile);
 	return ANPR_OK;
 }
 
@@ -342,7 +486,25 @@ int anpr_tile_inverted(const uint8_t *px, unsigned w, unsigned h, size_t stride)
 		const uint8_t *row = px + (size_t)y * stride;
 		unsigned long sum = 0;
 
-		for (x = 0; x < w; x++)
+		x = 0;
+#ifdef __SSE2__
+		if (w >= 16) { /* 16 pixels a step, summed in two 64-bit halves */
+			__m128i v = _mm_setzero_si128();
+			uint64_t part[2];
+
+			for (; x + 16 <= w; x += 16)
+				v = _mm_add_epi64(v, _mm_sad_epu8(_mm_loadu_si128((const __m128i *)(row + x)),
+								  _mm_setzero_si128()));
+			if (x + 8 <= w) {
+				v = _mm_add_epi64(v, _mm_sad_epu8(_mm_loadl_epi64((const __m128i *)(row + x)),
+								  _mm_setzero_si128()));
+				x += 8;
+			}
+			_mm_storeu_si128((__m128i *)part, v);
+			sum = (unsigned long)(part[0] + part[1]);
+		}
+#endif
+		for (; x < w; x++)
 			sum += row[x];
 		all += sum;
 		if (y == 0 || y == h - 1) { /* a whole row of border */
@@ -474,10 +636,7 @@ static void conv_c(const struct anpr_qlayer *l, int nout, const struct conv_geom
 		}
 }
 
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define HAVE_X86_KERNELS 1
-
+#ifdef HAVE_X86_KERNELS
 /* AVX2: vpmaddubsw (pairs into 16 bits), vpmaddwd by 1 (into 32), add */
 #define KSUF avx2
 #define KTARGET "avx2"

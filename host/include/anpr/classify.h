@@ -80,8 +80,9 @@ extern const struct anpr_classifier anpr_classifier_default;
 int anpr_char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_box *box,
 		   int inverted, uint8_t *tile);
 
-/* The same in portable C only (the x86 build samples the rows with SSE2):
- * the same tile, bit for bit (the tests compare them). */
+/* The same in portable C only (the x86 build finds the box's range and
+ * samples the rows with SSE2, and mixes and scales the rows with AVX2 where
+ * the CPU has it): the same tile, bit for bit (the tests compare them). */
 int anpr_char_tile_portable(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_box *box,
 			    int inverted, uint8_t *tile);
 
