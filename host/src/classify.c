@@ -281,8 +281,9 @@ __attribute__((target("avx2"))) static void tile_rows_avx2(const int32_t (*hs)[A
 							   const int *rj, const struct tap *ty, int ns, const int *nx,
 							   int lo, int hi, int inverted, uint32_t mul, uint8_t *tile)
 {
-#define LOAD20(p, k) (k < 2 ? _mm256_loadu_si256((const __m256i *)((p) + 8 * k)) \
-			    : _mm256_inserti128_si256(_mm256_setzero_si256(), _mm_loadu_si128((const __m128i *)((p) + 16)), 0))
+	/* columns 8k to 8k + 7 of a row of 20; the last 4 with 4 zeros */
+#define LOAD20(p, k) ((k) < 2 ? _mm256_loadu_si256((const __m256i *)((p) + 8 * (k))) \
+			      : _mm256_inserti128_si256(_mm256_setzero_si256(), _mm_loadu_si128((const __m128i *)((p) + 16)), 0))
 	const __m256i m = _mm256_set1_epi32((int)mul);
 	const int ref = inverted ? lo : hi;
 	__m256i n[3];
