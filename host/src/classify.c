@@ -331,7 +331,7 @@ __attribute__((target("avx2"))) static void tile_rows_avx2(const int32_t (*hs)[A
 static int char_tile(const uint8_t *px, unsigned w, unsigned h, size_t stride, const struct anpr_box *box,
 		     int inverted, int simd, uint8_t *tile)
 {
-	int x0, y0, x1, y1, x, y, lo = 255, hi = 0, bx0, by0, bx1, by1, ns, range, nrows = 0, k;
+	int x0, y0, x1, y1, x, y, lo, hi, bx0, by0, bx1, by1, ns, range, nrows = 0, k;
 	int rows[2 * ANPR_TILE_H * MAX_SUB], ri[ANPR_TILE_H * MAX_SUB], rj[ANPR_TILE_H * MAX_SUB], nx[ANPR_TILE_W];
 	int32_t hs[2 * ANPR_TILE_H * MAX_SUB][ANPR_TILE_W];
 	float scale, ow, oh, ox, oy;

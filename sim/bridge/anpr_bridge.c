@@ -276,8 +276,8 @@ static void frame_begin(anpr_bridge *b)
 	if (anpr_model_cfg_check(&b->par, &cfg, &field)) {
 		int i = anpr_usb_cfg_find(field);
 
-		if (i < 0)
-			i = 13; /* "aspect" is none of them: reported as min_aspect4 */
+		if (i < 0) /* "aspect" is none of them: reported as min_aspect4 */
+			i = anpr_usb_cfg_find("min_aspect4");
 		reply_err(b, ANPR_USB_E_CFG, (uint16_t)(ANPR_USB_REG_CFG0 + 4 * i));
 		skip(b, (uint64_t)b->h.len - 4 + ANPR_USB_CRC_LEN);
 		return;
