@@ -574,13 +574,37 @@ static double read_hyp(struct reader *r, const struct anpr_seg_hyp *hyp, unsigne
 	return best;
 }
 
+/* Whether any of the first n hypotheses has ANPR_READ_SCREEN_CHARS boxes or
+ * more that the classifier calls a character rather than junk (their
+ * probabilities stay in the crop's cache for the reading that follows). */
+static int looks_like_text(struct reader *r, const struct anpr_seg_hyp *hyps, int n)
+{
+	int i, k, c, best, chars;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0, chars = 0; k < hyps[i].nchars && chars < ANPR_READ_SCREEN_CHARS; k++) {
+			float tmp[ANPR_NCLASS];
+			const float *p = classify_box(r, &hyps[i].chars[k], hyps[i].inverted, tmp);
+
+			for (c = 1, best = 0; c < ANPR_NCLASS; c++)
+				best = p[c] > p[best] ? c : best;
+			chars += best != ANPR_CLASS_JUNK;
+		}
+		if (chars >= ANPR_READ_SCREEN_CHARS)
+			return 1;
+	}
+	return 0;
+}
+
 /* Read each of the n hypotheses of a crop; the best into *best (its score
  * returned, -INFINITY if none was read), each into all[i] when all is not
  * NULL (score in all[i].score). Their confidences are posteriors over the
- * texts seen in the crop since r->ntext was last set to 0. */
+ * texts seen in the crop since r->ntext was last set to 0. With screen > 0
+ * the crop is first screened: unless one of its first screen hypotheses
+ * looks like text (looks_like_text), none is read. */
 static double read_each(struct reader *r, const struct anpr_read_opts *opts, const uint8_t *px, unsigned w,
 			unsigned h, size_t stride, unsigned ox, unsigned oy, const struct anpr_seg_hyp *hyps, int n,
-			struct anpr_plate_read *best, struct anpr_plate_read *all)
+			int screen, struct anpr_plate_read *best, struct anpr_plate_read *all)
 {
 	struct anpr_plate_read cur;
 	double best_score = -INFINITY;
@@ -593,6 +617,8 @@ static double read_each(struct reader *r, const struct anpr_read_opts *opts, con
 	r->h = h;
 	r->stride = stride;
 	r->ncache = 0;
+	if (screen > 0 && !looks_like_text(r, hyps, screen < n ? screen : n))
+		return -INFINITY;
 	for (i = 0; i < n; i++) {
 		double s = read_hyp(r, &hyps[i], ox, oy, &cur);
 
@@ -621,7 +647,7 @@ int anpr_read_hyps(const struct anpr_read_opts *opts, const uint8_t *px, unsigne
 	if (!opts || !px || !hyps || !out || n < 0)
 		return ANPR_ERR_ARG;
 	r.ntext = 0;
-	read_each(&r, opts, px, w, h, stride, 0, 0, hyps, n, &best, out);
+	read_each(&r, opts, px, w, h, stride, 0, 0, hyps, n, 0, &best, out);
 	return n;
 }
 
@@ -761,7 +787,7 @@ static void read_level(struct reader *r, const struct anpr_read_opts *opts, cons
 	n = anpr_segment(turned, w, h, w, hyps, ANPR_SEG_MAX_HYP);
 	/* the texts of both readings make the posterior (crop_posterior): the
 	 * one kept is as sure as the other lets it be */
-	score = n > 0 ? read_each(r, opts, turned, w, h, w, 0, 0, hyps, n, &lv, NULL) : -INFINITY;
+	score = n > 0 ? read_each(r, opts, turned, w, h, w, 0, 0, hyps, n, 0, &lv, NULL) : -INFINITY;
 	free(turned);
 	if (score <= *best_score + LEVEL_MARGIN) {
 		crop_posterior(r, best);
@@ -816,7 +842,9 @@ int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigne
 		}
 	}
 	r.ntext = 0;
-	best_score = read_each(&r, opts, px, w, h, stride, ox, oy, hyps, n, &best, NULL);
+	/* a pipeline's candidate may be no plate at all: screened (read.h) */
+	best_score =
+		read_each(&r, opts, px, w, h, stride, ox, oy, hyps, n, hint ? ANPR_READ_SCREEN_HYPS : 0, &best, NULL);
 	if (best_score == -INFINITY)
 		return 0;
 	read_level(&r, opts, px, w, h, stride, ox, oy, &best, &best_score);

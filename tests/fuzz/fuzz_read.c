@@ -7,7 +7,9 @@
  *   make build/fuzz_read
  *
  * Input as fuzz_segment's: byte 0 picks the width (4..259), byte 1 the
- * height (4..131), byte 2 the stride's slack and byte 3 the country; the rest
+ * height (4..131), byte 2 the stride's slack and byte 3 the country (mod 3)
+ * and whether the crop comes as a pipeline's candidate (the next bit: a
+ * hint with no character boxes, so the crop is screened first); the rest
  * are the pixels, repeated to fill the crop. Besides memory errors and
  * undefined behaviour, a broken promise of read.h aborts: 0 or 1 returned
  * (never an argument error for such a crop); a plate read has a text of
@@ -39,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const enum anpr_country countries[] = {ANPR_COUNTRY_GB, ANPR_COUNTRY_EU, ANPR_COUNTRY_ANY};
 	struct anpr_read_opts opts = {ANPR_COUNTRY_GB, NULL};
 	struct anpr_plate_read pr;
+	struct anpr_rec_cand hint;
 	unsigned w, h;
 	uint8_t *px;
 	size_t stride;
@@ -47,7 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(px = fuzz_crop(data, size, 1, &w, &h, &stride)))
 		return 0;
 	opts.country = countries[data[3] % 3];
-	rc = anpr_read_crop(&opts, px, w, h, stride, OX, OY, NULL, &pr);
+	memset(&hint, 0, sizeof(hint));
+	hint.box = hint.crop = (struct anpr_box){OX, OY, (uint16_t)w, (uint16_t)h};
+	rc = anpr_read_crop(&opts, px, w, h, stride, OX, OY, data[3] / 3 % 2 ? &hint : NULL, &pr);
 	CHECK(rc == 0 || rc == 1 || rc == ANPR_ERR_NOMEM);
 	if (rc == 1) {
 		CHECK(pr.rows == 1 || pr.rows == 2);

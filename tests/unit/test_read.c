@@ -1189,6 +1189,74 @@ static void test_read_tile_cache(void)
 	}
 }
 
+/* The characters the classifier sees in the best hypothesis of the first
+ * ANPR_READ_SCREEN_HYPS that has most (the screen's measure, read.h). */
+static int screen_chars(const uint8_t *px)
+{
+	struct anpr_seg_hyp hyps[ANPR_SEG_MAX_HYP];
+	int n = anpr_segment(px, PW, PH, PW, hyps, ANPR_SEG_MAX_HYP), i, k, c, best, most = 0;
+
+	for (i = 0; i < n && i < ANPR_READ_SCREEN_HYPS; i++) {
+		int chars = 0;
+
+		for (k = 0; k < hyps[i].nchars; k++) {
+			uint8_t tile[ANPR_TILE_IN];
+			float p[ANPR_NCLASS];
+
+			if (anpr_char_tile(px, PW, PH, PW, &hyps[i].chars[k], hyps[i].inverted, tile))
+				continue;
+			anpr_classify_junk_first(&anpr_classifier_default, tile, p);
+			for (c = 1, best = 0; c < ANPR_NCLASS; c++)
+				best = p[c] > p[best] ? c : best;
+			chars += best != ANPR_CLASS_JUNK;
+		}
+		most = chars > most ? chars : most;
+	}
+	return most;
+}
+
+/* A pipeline's candidate (a hint) whose first hypotheses show fewer than
+ * ANPR_READ_SCREEN_CHARS characters is rejected unread: fewer tiles than
+ * reading the same crop without a hint, which reads every hypothesis. One
+ * that shows characters is read exactly as without a hint. */
+static void test_read_screen(void)
+{
+	static uint8_t px[PW * PH];
+	struct anpr_read_opts opts = {ANPR_COUNTRY_ANY, NULL};
+	struct anpr_rec_cand hint;
+	struct anpr_plate_read with, without;
+	struct anpr_read_counts c0, c1, c2;
+	int i;
+
+	memset(&hint, 0, sizeof(hint)); /* no character boxes: no hypothesis of its own */
+	hint.crop = (struct anpr_box){0, 0, PW, PH};
+	/* six bars the height of characters: a grille, a fence */
+	memset(px, 210, sizeof(px));
+	for (i = 0; i < 6; i++)
+		glyph(px, PW, 40 + 28 * i, 12, 3, 36, 3, 30);
+	CU_ASSERT_FATAL(screen_chars(px) < ANPR_READ_SCREEN_CHARS); /* the fixture is junk to this classifier */
+	anpr_read_counts(&c0);
+	CU_ASSERT_EQUAL(anpr_read_crop(&opts, px, PW, PH, PW, 0, 0, NULL, &without), 0);
+	anpr_read_counts(&c1);
+	CU_ASSERT_EQUAL(anpr_read_crop(&opts, px, PW, PH, PW, 0, 0, &hint, &with), 0);
+	anpr_read_counts(&c2);
+	CU_ASSERT(c2.tiles - c1.tiles > 0);                    /* screened: its first hypotheses classified */
+	CU_ASSERT(c2.tiles - c1.tiles < c1.tiles - c0.tiles); /* and no more */
+
+	/* six rings: characters (0 or O) */
+	plate(px, 1, 6, 0, &(struct drawn){0});
+	CU_ASSERT_FATAL(screen_chars(px) >= ANPR_READ_SCREEN_CHARS);
+	anpr_read_counts(&c0);
+	CU_ASSERT_EQUAL_FATAL(anpr_read_crop(&opts, px, PW, PH, PW, 0, 0, NULL, &without), 1);
+	anpr_read_counts(&c1);
+	CU_ASSERT_EQUAL_FATAL(anpr_read_crop(&opts, px, PW, PH, PW, 0, 0, &hint, &with), 1);
+	anpr_read_counts(&c2);
+	CU_ASSERT_EQUAL(c2.tiles - c1.tiles, c1.tiles - c0.tiles);
+	CU_ASSERT_STRING_EQUAL(with.text, without.text);
+	CU_ASSERT_EQUAL(with.score, without.score);
+	CU_ASSERT_EQUAL(with.confidence, without.confidence);
+}
+
 /* A row of n boxes 20 x 36, 25 apart, well inside a 240 x 60 crop. */
 static void row_hyp(struct anpr_seg_hyp *h, int n)
 {
@@ -1492,6 +1560,7 @@ int register_read_suite(void)
 		{"read: one confidence per text, whichever hypothesis reads it", test_read_posterior},
 		{"read: under any, a 1 read I between letters is not refused for I's doubt", test_read_lookalike_confidence},
 		{"read: boxes with the same tile share a classification in a scope", test_read_tile_cache},
+		{"read: a pipeline's candidate without characters is rejected unread", test_read_screen},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_SuiteInfo suites[] = {

@@ -63,11 +63,19 @@ struct anpr_read_opts {
 	const struct anpr_classifier *net; /* NULL: the compiled-in one */
 };
 
+/* A pipeline's candidate is screened before it is read: unless one of the
+ * segmenter's first ANPR_READ_SCREEN_HYPS hypotheses (best first) has
+ * ANPR_READ_SCREEN_CHARS boxes or more that the classifier calls
+ * characters rather than junk, it is rejected unread (most of a frame's
+ * candidates are no plate, and reading them was most of a frame's time). */
+#define ANPR_READ_SCREEN_HYPS 5
+#define ANPR_READ_SCREEN_CHARS 2
+
 /* Read the plate in a w x h crop (stride bytes per row) whose top-left
  * corner is (ox, oy) in the frame. hint, if not NULL, is the pipeline's
  * candidate record for the crop (its character boxes become one more
- * hypothesis; its plate box becomes out->box). Without a hint the plate box
- * is the whole crop.
+ * hypothesis; its plate box becomes out->box; the crop is screened first,
+ * as above). Without a hint the plate box is the whole crop.
  * Returns 1 and fills *out when a plate was read, 0 when the crop was
  * rejected as not a plate (*out untouched), ANPR_ERR_ARG for a bad crop,
  * ANPR_ERR_NOMEM. */
