@@ -7,9 +7,10 @@
  *   make build/fuzz_read
  *
  * Input as fuzz_segment's: byte 0 picks the width (4..259), byte 1 the
- * height (4..131), byte 2 the stride's slack and byte 3 the country (mod 3)
- * and whether the crop comes as a pipeline's candidate (the next bit: a
- * hint with no character boxes, so the crop is screened first); the rest
+ * height (4..131), byte 2 the stride's slack and byte 3 the country (its
+ * value mod 3) and whether the crop comes as a pipeline's candidate ((its
+ * value / 3) mod 2: a hint with no character boxes, so the crop is
+ * screened first); the rest
  * are the pixels, repeated to fill the crop. Besides memory errors and
  * undefined behaviour, a broken promise of read.h aborts: 0 or 1 returned
  * (never an argument error for such a crop); a plate read has a text of

@@ -1189,8 +1189,9 @@ static void test_read_tile_cache(void)
 	}
 }
 
-/* The characters the classifier sees in the best hypothesis of the first
- * ANPR_READ_SCREEN_HYPS that has most (the screen's measure, read.h). */
+/* The most boxes the classifier calls characters in any one of the
+ * segmenter's first ANPR_READ_SCREEN_HYPS hypotheses: what the screen
+ * (read.h) counts, to check that a fixture is what the test takes it for. */
 static int screen_chars(const uint8_t *px)
 {
 	struct anpr_seg_hyp hyps[ANPR_SEG_MAX_HYP];
