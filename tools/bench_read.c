@@ -13,9 +13,9 @@
  *    of that size (each read 3 times in turn, its median: the mean and
  *    the worst frame; and each frame's best of its 3).
  * One thread, one core. The median is the figure; the best is the run
- * the machine disturbed least (a shared virtual machine's speed varies by
- * tens of percent from one second to the next): what the code costs, not
- * what a busy machine makes of it.
+ * the machine disturbed least: a pause in one run does not count in it,
+ * but a slow phase of a shared virtual machine that lasts the whole bench
+ * does (docs/PERFORMANCE.md section 6, "Session 25").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,12 +134,11 @@ int main(int argc, char **argv)
 	}
 	{
 		const struct anpr_classifier *m = &anpr_classifier_default;
+		double bf = best(t_full, 5), bc = best(t_cls, 5);
 		int members = 0;
 
 		for (; m; m = m->next)
 			members++;
-		double bf = best(t_full, 5), bc = best(t_cls, 5);
-
 		printf("bench_read: one character (%s tiles, %d network%s of %d hidden units, %s kernels): tile + "
 		       "classify %.2f us, classify %.2f us (target <= 20 us); best of 5: %.2f us, %.2f us\n",
 		       data ? "gb-chars" : "generated", members, members > 1 ? "s" : "", anpr_classifier_default.nhid,
