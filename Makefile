@@ -58,8 +58,10 @@ USB_RTL   := $(wildcard rtl/usb/*.v)
 # Build presets: the RTL parameters and the C model's struct anpr_model_params.
 #   up5k   iCE40 UP5K at up to 1280 wide (the board build)
 #   large  up to 2048 wide, for parts with more memory (1080p)
+#   large2 large at two pixels a clock (a 16-bit video input: 1080p at 30 fps from 31 MHz)
 P_up5k  := MAX_W=1280 RING_LINES=48 CROP_MAX_W=256 CROP_MAX_H=48 SLOT_BYTES=8192 NSLOTS=8
 P_large := MAX_W=2048 RING_LINES=96 CROP_MAX_W=320 CROP_MAX_H=96 SLOT_BYTES=32768 NSLOTS=8
+P_large2 := $(P_large) PPC=2
 
 VL_INC   := /usr/share/verilator/include
 VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --top-module anpr_pipeline -Irtl \
@@ -212,6 +214,7 @@ define verilator_pgo
 endef
 $(eval $(call verilator_build,up5k,up5k,))
 $(eval $(call verilator_build,large,large,))
+$(eval $(call verilator_build,large2,large2,))
 $(eval $(call verilator_build,trace,up5k,--trace-fst --trace-structs))
 
 # one image through the RTL with an FST or VCD waveform (lab runs)
@@ -270,23 +273,27 @@ module-test: $(BUILD)/tb_fifo $(BUILD)/tb_obuf
 
 # ---- the stream modules alone against the C model's stage trace ----
 # (tests/modsim: one Verilated library per unit, one up5k binary)
-# $(1) top module, $(2) its top file, $(3) its parameters (names from P_up5k)
+# $(1) unit name (its Verilated class V$(1)), $(2) top module, $(3) its top file, $(4) its parameters
+# (names from P_up5k), $(5) more -G settings
 MS_DIR := $(BUILD)/ms
 define modsim_unit
-$(MS_DIR)/$(1)/V$(1)__ALL.a: $(RTL) $(2) | $(BUILD)
+$(MS_DIR)/$(1)/V$(1)__ALL.a: $(RTL) $(3) | $(BUILD)
 	@mkdir -p $(MS_DIR)
-	verilator --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Irtl --top-module $(1) \
-		--Mdir $(MS_DIR)/$(1) $(foreach p,$(filter $(addsuffix =%,$(3)),$(P_up5k)),-G$(p)) $(2) \
-		--MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" --build -j 2 > $(MS_DIR)/$(1).log 2>&1 || \
+	verilator --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Irtl --top-module $(2) \
+		--prefix V$(1) --Mdir $(MS_DIR)/$(1) $(foreach p,$(filter $(addsuffix =%,$(4)),$(P_up5k)),-G$(p)) $(5) \
+		$(3) --MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1" --build -j 2 > $(MS_DIR)/$(1).log 2>&1 || \
 		{ cat $(MS_DIR)/$(1).log; exit 1; }
 MS_LIBS += $(MS_DIR)/$(1)/V$(1)__ALL.a
+MS_UNITS += $(1)
 endef
-$(eval $(call modsim_unit,anpr_front,rtl/anpr_front.v,MAX_W RING_LINES))
-$(eval $(call modsim_unit,anpr_linker,rtl/anpr_linker.v,))
-$(eval $(call modsim_unit,anpr_back,rtl/anpr_back.v,MAX_W RING_LINES CROP_MAX_W CROP_MAX_H SLOT_BYTES NSLOTS))
+$(eval $(call modsim_unit,anpr_front,anpr_front,rtl/anpr_front.v,MAX_W RING_LINES,))
+# the front end at two pixels a clock
+$(eval $(call modsim_unit,anpr_front2,anpr_front,rtl/anpr_front.v,MAX_W RING_LINES,-GPPC=2))
+$(eval $(call modsim_unit,anpr_linker,anpr_linker,rtl/anpr_linker.v,))
+$(eval $(call modsim_unit,anpr_back,anpr_back,rtl/anpr_back.v,MAX_W RING_LINES CROP_MAX_W CROP_MAX_H SLOT_BYTES NSLOTS))
 
 $(MS_DIR)/modsim.o: tests/modsim/modsim.cpp sim/model/anpr_model.h sim/scenes.h sim/datadir.h host/include/anpr/image.h host/include/anpr/protocol.h $(MS_LIBS)
-	$(VL_CXX) -isystem $(VL_INC) -Wall -Wextra -Werror $(foreach u,anpr_front anpr_linker anpr_back,-isystem $(MS_DIR)/$(u)) $(INC) -Isim \
+	$(VL_CXX) -isystem $(VL_INC) -Wall -Wextra -Werror $(foreach u,$(MS_UNITS),-isystem $(MS_DIR)/$(u)) $(INC) -Isim \
 		$(foreach p,$(P_up5k),-DMODSIM_$(p)) -c $< -o $@
 
 $(MS_DIR)/verilated.o: $(MS_LIBS)
@@ -326,20 +333,24 @@ bridge-test: $(BUILD)/bridge_test
 	./$(BUILD)/bridge_test --more 1
 
 # RTL vs C model, per module (modsim) and whole. Real images join in when $(DATA) exists.
-sim-test: module-test $(BUILD)/modsim $(BUILD)/cosim_up5k $(BUILD)/cosim_large
+sim-test: module-test $(BUILD)/modsim $(BUILD)/cosim_up5k $(BUILD)/cosim_large $(BUILD)/cosim_large2
 	./$(BUILD)/modsim $(if $(wildcard $(DATA)/eu-scenes),--data $(DATA),)
 	./$(BUILD)/cosim_up5k $(if $(wildcard $(DATA)/eu-scenes),--data $(DATA),)
 	./$(BUILD)/cosim_large --quick $(if $(wildcard $(DATA)/eu-scenes),--data $(DATA),)
+	./$(BUILD)/cosim_large2 $(if $(wildcard $(DATA)/eu-scenes),--data $(DATA),)
 	@[ -d $(DATA)/eu-scenes ] || echo "sim-test: $(DATA) not found: real-image co-simulation skipped"
 
 lint:
 	@for f in rtl/anpr_*.v; do \
 		verilator --lint-only -Wall -Irtl $$f || exit 1; \
 	done
+	@for f in rtl/anpr_framer.v rtl/anpr_sobel.v rtl/anpr_blocks.v rtl/anpr_front.v rtl/anpr_pipeline.v; do \
+		verilator --lint-only -Wall -Irtl -GPPC=2 $$f || exit 1; \
+	done
 	@for f in $(USB_RTL); do \
 		verilator --lint-only -Wall -Irtl -Irtl/usb $$f || exit 1; \
 	done
-	@echo "lint: verilator --lint-only -Wall clean on $$(ls rtl/anpr_*.v | wc -l) modules and the USB bridge's $(words $(USB_RTL)) (rtl/usb)"
+	@echo "lint: verilator --lint-only -Wall clean on $$(ls rtl/anpr_*.v | wc -l) modules (those with PPC at 1 and 2) and the USB bridge's $(words $(USB_RTL)) (rtl/usb)"
 	@iverilog -g2005 -Irtl -o /dev/null rtl/anpr_*.v $(USB_RTL) && echo "lint: Icarus (-g2005) accepts the RTL"
 	@yosys -q -p "read_verilog -Irtl $(filter %.v,$(RTL)) $(USB_RTL); hierarchy -top anpr_usb_top; proc" && \
 		echo "lint: Yosys elaborates the USB bridge with the pipeline (rtl/usb/anpr_usb_top.v)"

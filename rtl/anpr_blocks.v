@@ -22,8 +22,14 @@
  * after column W-2 hold no gradient and so cannot change a run: they are
  * not visited.
  *
+ * At PPC = 2 a beat's two decisions (columns x-1 and x, x even) count
+ * together; where x-1 ends a block (x = 8k) the second starts the next
+ * one. The framer keeps the line a multiple of 4 pixels, so a line's last
+ * beat (x = W-2, not 8k) never also ends the block before: a block ends
+ * at most once a beat, as at one pixel a clock.
+ *
  * Ports
- *   e_*      edge decisions from anpr_sobel, a cycle after their pixel
+ *   e_*      edge decisions from anpr_sobel, a cycle after their beat
  *   pix_*    the accepted pixel (take): position, eol = it completes its
  *            line; the runs and row ends of a pixel come a cycle after it
  *   run_*    run events: blocks x0..x1 of block row by, edge sum; run_a
@@ -32,6 +38,7 @@
  *            held until anpr_evq has queued it)
  */
 module anpr_blocks #(
+	parameter PPC = 1,
 	parameter X_W = 11,
 	parameter Y_W = 12,
 	parameter MAX_W = 1280
@@ -39,7 +46,7 @@ module anpr_blocks #(
 	input  wire             clk,
 	input  wire             take,
 	input  wire             e_valid,
-	input  wire             e_bit,
+	input  wire [PPC-1:0]   e_bit,
 	input  wire [X_W-1:0]   pix_x,
 	input  wire [Y_W-1:0]   pix_y,
 	input  wire             pix_eol,
@@ -96,11 +103,31 @@ module anpr_blocks #(
 			col7_reg <= (pix_x[2:0] == 3'd0);
 		end
 	wire block_end = e_valid && (col7_reg || eol_reg);
-	/* The edge bit is the pixel path's last signal (timing): the sums and
-	 * tests below are formed without it and it selects between them. */
-	wire [5:0] row_total = (first_col ? 6'd0 : rowsum_reg) + {5'd0, e_bit};
 	wire [5:0] count0 = (first_row ? 6'd0 : acc_rd) + (first_col ? 6'd0 : rowsum_reg);
-	wire [5:0] count = count0 + {5'd0, e_bit};
+	wire [5:0] count;        /* the count of the block that ends */
+	wire [5:0] rowsum_next;  /* this gradient row's count so far in the block that goes on */
+	wire       hot_count;    /* count >= cfg_block_thr */
+	generate
+		if (PPC == 1) begin : g_one
+			/* The edge bit is the pixel path's last signal (timing): the
+			 * sums and tests are formed without it and it selects between
+			 * them. */
+			wire [5:0] row_total = (first_col ? 6'd0 : rowsum_reg) + {5'd0, e_bit};
+			assign count = count0 + {5'd0, e_bit};
+			assign rowsum_next = block_end ? 6'd0 : row_total;
+			/* count >= thr as count0 >= thr, or count0 + 1 >= thr with an edge */
+			assign hot_count = e_bit ? ({1'b0, count0} + 7'd1 >= {1'b0, cfg_block_thr}) :
+					   (count0 >= cfg_block_thr);
+		end else begin : g_two
+			/* e_bit[0] is column x-1, which may end a block (x = 8k);
+			 * e_bit[1] column x, in the same block but at x = 8k */
+			wire [5:0] two = {5'd0, e_bit[0]} + {5'd0, e_bit[1]};
+			assign count = count0 + (eol_reg ? two : {5'd0, e_bit[0]});
+			assign rowsum_next = eol_reg ? 6'd0 : col7_reg ? {5'd0, e_bit[1]} :
+					     (first_col ? 6'd0 : rowsum_reg) + two;
+			assign hot_count = count >= cfg_block_thr;
+		end
+	endgenerate
 	wire [BX_W-1:0] bx = bx_reg;
 
 	/* The block of the pixel taken (x - 1's), read as it is taken, for
@@ -115,7 +142,7 @@ module anpr_blocks #(
 
 	always @(posedge clk)
 		if (e_valid)
-			rowsum_reg <= block_end ? 6'd0 : row_total;
+			rowsum_reg <= rowsum_next;
 
 	/* ---- runs along the last gradient row of a block row ---- */
 	reg              open_reg;
@@ -123,9 +150,7 @@ module anpr_blocks #(
 	reg [15:0]       sum_reg;
 
 	wire final_blk = block_end && last_row;
-	/* count >= thr as count0 >= thr, or count0 + 1 >= thr with an edge */
-	wire hot = final_blk && roi_reg && (e_bit ? ({1'b0, count0} + 7'd1 >= {1'b0, cfg_block_thr}) :
-				 (count0 >= cfg_block_thr));
+	wire hot = final_blk && roi_reg && hot_count;
 	wire open_now = open_reg && !first_col;     /* a new line starts closed */
 	wire near = open_now && ({1'b0, bx} - {1'b0, last_reg} <= {{BX_W-1{1'b0}}, cfg_run_gap} + {{BX_W{1'b0}}, 1'b1});
 	wire extend = hot && near;

@@ -5,7 +5,11 @@
  * anpr_framer - checks the video stream against the configured frame size
  * and numbers its pixels.
  *
- * It accepts one pixel per clock unless held. A pixel with tuser[0] starts a
+ * It accepts one beat of PPC pixels per clock unless held (PPC = 2: the
+ * beat's first pixel in tdata[7:0], its second in [15:8]; a line is then
+ * cfg_width rounded down to a multiple of 4 pixels, so that a beat never
+ * holds the end of one 8-pixel block and the whole of the next, and a
+ * line of the ring starts a 4-byte word). A pixel with tuser[0] starts a
  * frame; the frame is complete after cfg_height lines of exactly cfg_width
  * pixels, each ending with tlast. Any deviation drops the frame (its
  * trailer says why) and the framer discards input until the next start of
@@ -19,6 +23,7 @@
  * needs (anpr_store's messages).
  *
  * Parameters
+ *   PPC         pixels a beat: 1 or 2
  *   X_W, Y_W    pixel coordinate widths
  *   RING_AW     row ring address width; RING_LINES rows of MAX_W pixels
  *
@@ -27,8 +32,8 @@
  *   hold            downstream cannot take a pixel this cycle
  *   be_idle         back end has finished everything queued
  *   cfg_width/height  frame size, sampled at each start of frame
- *   pix_*           an accepted pixel of a frame: valid, value, position,
- *                   eol = this pixel completes its line
+ *   pix_*           an accepted beat of a frame: valid, its pixels, the
+ *                   position of its first, eol = it completes its line
  *   row             the row register: the next pixel's row, or one less
  *                   when the pixel taken now ends a line (0 at a start
  *                   of frame); a register, for the back end's hold
@@ -37,6 +42,7 @@
  *   sts_*           status counters since reset
  */
 module anpr_framer #(
+	parameter PPC = 1,
 	parameter X_W = 11,
 	parameter Y_W = 12,
 	parameter MAX_W = 1280,
@@ -46,7 +52,7 @@ module anpr_framer #(
 	input  wire               clk,
 	input  wire               rst,
 
-	input  wire [7:0]         s_axis_video_tdata,
+	input  wire [8*PPC-1:0]   s_axis_video_tdata,
 	input  wire               s_axis_video_tvalid,
 	output wire               s_axis_video_tready,
 	input  wire               s_axis_video_tuser,
@@ -59,7 +65,7 @@ module anpr_framer #(
 
 	output wire               frame_start,  /* SOF accepted: latch configuration */
 	output wire               pix_valid,
-	output wire [7:0]         pix_data,
+	output wire [8*PPC-1:0]   pix_data,
 	output wire [X_W-1:0]     pix_x,
 	output wire [Y_W-1:0]     pix_y,
 	output wire [Y_W-1:0]     row,          /* the row of the line in progress (y_reg) */
@@ -89,6 +95,7 @@ module anpr_framer #(
 			 ST_FRAME = 2'd1,   /* receiving lines */
 			 ST_DISCARD = 2'd2; /* dropped after an error */
 	localparam [RING_AW-1:0] RING_END = RING_LINES * MAX_W;
+	localparam [X_W-1:0] PPC_X = PPC[X_W-1:0];
 
 	reg [1:0]         state_reg;
 	reg [X_W-1:0]     x_reg;
@@ -107,10 +114,13 @@ module anpr_framer #(
 	wire            in_frame = take && (sof || state_reg == ST_FRAME);
 	wire [X_W-1:0]  x = sof ? {X_W{1'b0}} : x_reg;
 	wire [Y_W-1:0]  y = sof ? {Y_W{1'b0}} : y_reg;
-	wire [Y_W-1:0]  w = sof ? cfg_width : w_reg;
+	/* at 2 pixels a beat the width is taken as a multiple of 4 */
+	wire [Y_W-1:0]  cfg_w = (PPC == 2) ? {cfg_width[Y_W-1:2], 2'b00} : cfg_width;
+	wire [Y_W-1:0]  w = sof ? cfg_w : w_reg;
 	wire [Y_W-1:0]  h = sof ? cfg_height : h_reg;
 	wire [RING_AW-1:0] base = sof ? {RING_AW{1'b0}} : base_reg;
-	wire            last_col = ({{Y_W-X_W{1'b0}}, x} == w - 1'b1);
+	localparam [Y_W-1:0] PPC_Y = PPC[Y_W-1:0];
+	wire            last_col = ({{Y_W-X_W{1'b0}}, x} == w - PPC_Y);
 	wire            short_line = in_frame && s_axis_video_tlast && !last_col;
 	wire            long_line = in_frame && !s_axis_video_tlast && last_col;
 	wire            line_done = in_frame && s_axis_video_tlast && last_col;
@@ -139,7 +149,7 @@ module anpr_framer #(
 
 	always @(posedge clk) begin
 		if (frame_start) begin
-			w_reg <= cfg_width;
+			w_reg <= cfg_w;
 			h_reg <= cfg_height;
 			overrun_reg <= 1'b0;
 			sts_frames <= sts_frames + 1;
@@ -149,13 +159,13 @@ module anpr_framer #(
 			sts_frames_bad <= sts_frames_bad + 1;
 		end
 		if (take && !in_frame) begin
-			sts_discarded <= sts_discarded + 1;
+			sts_discarded <= sts_discarded + PPC; /* pixels */
 			if (state_reg == ST_IDLE)
 				overrun_reg <= 1'b1;
 		end
 		if (in_frame) begin
 			state_reg <= ST_FRAME;
-			x_reg <= x + 1'b1;
+			x_reg <= x + PPC_X;
 			y_reg <= y;
 			base_reg <= base;
 			if (short_line || long_line) begin

@@ -24,6 +24,7 @@
  * instantiates it; tests/modsim tests it alone against the C model.
  */
 module anpr_front #(
+	parameter PPC = 1,       /* pixels a beat of the video input: 1 or 2 */
 	parameter MAX_W = 1280,
 	parameter RING_LINES = 48,
 	parameter X_W = $clog2(MAX_W),
@@ -33,7 +34,7 @@ module anpr_front #(
 	input  wire               clk,
 	input  wire               rst,
 
-	input  wire [7:0]         s_axis_video_tdata,
+	input  wire [8*PPC-1:0]   s_axis_video_tdata,
 	input  wire               s_axis_video_tvalid,
 	output wire               s_axis_video_tready,
 	input  wire               s_axis_video_tuser,
@@ -61,7 +62,7 @@ module anpr_front #(
 
 	/* the accepted pixel, for the row ring and the back end's hazards */
 	output wire               frame_start,
-	output wire [7:0]         pix_data,
+	output wire [8*PPC-1:0]   pix_data,
 	output wire [Y_W-1:0]     pix_row,     /* the framer's row register (anpr_framer's row) */
 	output wire               pix_eol,
 	output wire               ring_we,
@@ -114,7 +115,7 @@ module anpr_front #(
 	wire               evq_busy, evq_empty;
 	wire               take = s_axis_video_tvalid && s_axis_video_tready;
 
-	anpr_framer #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W), .RING_LINES(RING_LINES),
+	anpr_framer #(.PPC(PPC), .X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W), .RING_LINES(RING_LINES),
 		      .RING_AW(RING_AW)) framer (
 		.clk(clk), .rst(rst),
 		.s_axis_video_tdata(s_axis_video_tdata), .s_axis_video_tvalid(s_axis_video_tvalid),
@@ -132,9 +133,10 @@ module anpr_front #(
 		.sts_discarded(sts_discarded)
 	);
 
-	wire           e_valid, e_bit;
+	wire           e_valid;
+	wire [PPC-1:0] e_bit;
 
-	anpr_sobel #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) sobel (
+	anpr_sobel #(.PPC(PPC), .X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) sobel (
 		.clk(clk), .take(take), .pix_valid(pix_valid), .pix_data(pix_data), .pix_x(pix_x),
 		.pix_y(pix_y), .pix_eol(pix_eol),
 		.cfg_edge_thr(edge_thr_q), .cfg_edge_k(edge_k_q), .cfg_edge_bias(edge_bias_q),
@@ -146,7 +148,7 @@ module anpr_front #(
 	wire [15:0]    run_a_sum;
 	wire [Y_W-3:0] run_by;
 
-	anpr_blocks #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) blocks (
+	anpr_blocks #(.PPC(PPC), .X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) blocks (
 		.clk(clk), .take(take), .e_valid(e_valid), .e_bit(e_bit),
 		.pix_x(pix_x), .pix_y(pix_y), .pix_eol(pix_eol), .frame_height(frame_height),
 		.cfg_block_thr(block_thr_q), .cfg_run_gap(run_gap_q), .cfg_min_run(min_run_q),

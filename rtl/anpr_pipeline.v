@@ -13,7 +13,8 @@
  *            -> anpr_linker -> close queue -> anpr_back (anpr_store -> anpr_emit)
  *            -> records out
  *
- * The pixel path takes one pixel per clock. It holds its input (tready low)
+ * The pixel path takes one beat of PPC pixels per clock (PPC = 2: the
+ * row ring takes four pixels a word). It holds its input (tready low)
  * only when its bounded memories require it: for a cycle after a pixel that
  * raised events; when the row ring would overwrite rows of a crop still
  * being copied; three lines after a block row whose closes the back end
@@ -23,6 +24,7 @@
  * byte, except the frame header's cycle timestamp.
  *
  * Parameters (the build's sizes; the C model's struct anpr_model_params)
+ *   PPC         pixels a beat of the video input, 1 or 2 (tdata 8 or 16 bits)
  *   MAX_W       longest line, pixels
  *   RING_LINES  rows of raw pixels kept for crops
  *   CROP_MAX_W, CROP_MAX_H  largest crop
@@ -39,6 +41,7 @@
  *   sts_*                   counters since reset
  */
 module anpr_pipeline #(
+	parameter PPC = 1,
 	parameter MAX_W = 1280,
 	parameter RING_LINES = 48,
 	parameter CROP_MAX_W = 256,
@@ -49,7 +52,7 @@ module anpr_pipeline #(
 	input  wire        clk,
 	input  wire        rst,
 
-	input  wire [7:0]  s_axis_video_tdata,
+	input  wire [8*PPC-1:0] s_axis_video_tdata,
 	input  wire        s_axis_video_tvalid,
 	output wire        s_axis_video_tready,
 	input  wire        s_axis_video_tuser,
@@ -115,8 +118,12 @@ module anpr_pipeline #(
 			$display("RING_LINES out of range 16..128 (anpr_store's ring row arithmetic) (instance %m)");
 			$finish;
 		end
-		if (MAX_W < 16 || MAX_W > 2048 || MAX_W % 2 != 0) begin
-			$display("MAX_W must be even and in 16..2048: the ring packs two pixels a word (instance %m)");
+		if (MAX_W < 16 || MAX_W > 2048 || MAX_W % (2 * PPC) != 0) begin
+			$display("MAX_W must be in 16..2048 and a multiple of 2 PPC: the ring packs 2 PPC pixels a word (instance %m)");
+			$finish;
+		end
+		if (PPC != 1 && PPC != 2) begin
+			$display("PPC must be 1 or 2 (instance %m)");
 			$finish;
 		end
 	end
@@ -134,14 +141,15 @@ module anpr_pipeline #(
 
 	/* ---- front end: framer, edges, runs, event queue ---- */
 	wire               frame_start, pix_eol, ring_we, rowend, front_busy;
-	wire [7:0]         pix_data, edge_thr_q;
+	wire [8*PPC-1:0]   pix_data;
+	wire [7:0]         edge_thr_q;
 	wire [Y_W-1:0]     pix_row, frame_width, frame_height;
 	wire [RING_AW-1:0] ring_waddr;
 	wire               hold_back, be_idle_back;
 	wire               ev_valid, ev_ready;
 	wire [50:0]        ev;
 
-	anpr_front #(.MAX_W(MAX_W), .RING_LINES(RING_LINES), .X_W(X_W), .Y_W(Y_W),
+	anpr_front #(.PPC(PPC), .MAX_W(MAX_W), .RING_LINES(RING_LINES), .X_W(X_W), .Y_W(Y_W),
 		     .RING_AW(RING_AW)) front (
 		.clk(clk), .rst(rst),
 		.s_axis_video_tdata(s_axis_video_tdata), .s_axis_video_tvalid(s_axis_video_tvalid),
@@ -209,13 +217,14 @@ module anpr_pipeline #(
 	assign {close_ylast, close_sum, close_y1, close_y0, close_x1, close_x0} = cf_out;
 
 	/* ---- row ring: two pixels a word of single-port RAM (SPRAM on the
-	 * UP5K); the store's reads wait for the framer's writes ---- */
+	 * UP5K), four at two pixels a clock; the store's reads wait for the
+	 * framer's writes ---- */
 	wire               ring_re, ring_gnt;
 	wire [RING_AW-1:0] ring_raddr;
 	wire               ring_rseq;
 	wire [7:0]         ring_rdata;
 
-	anpr_ram_sp8 #(.ADDR_W(RING_AW), .DEPTH(RING_LINES * MAX_W)) ring (
+	anpr_ram_sp8 #(.ADDR_W(RING_AW), .DEPTH(RING_LINES * MAX_W), .IN_B(PPC)) ring (
 		.clk(clk), .rst(rst), .we(ring_we), .waddr(ring_waddr), .wdata(pix_data), .wlast(pix_eol),
 		.re(ring_re), .raddr(ring_raddr), .rseq(ring_rseq), .gnt(ring_gnt), .rdata(ring_rdata)
 	);

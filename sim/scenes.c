@@ -38,6 +38,28 @@ void scene_frame(struct scene_stream *s, const uint8_t *px, unsigned w, unsigned
 	}
 }
 
+void scene_pair_up(struct scene_stream *s)
+{
+	struct scene_stream o = {0};
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct scene_item *it = &s->v[i];
+
+		if (o.n % 2 && it->sof)
+			scene_put(&o, o.v[o.n - 1].px, 0, 0);
+		if (o.n % 2 == 0 && it->eol) {
+			scene_put(&o, it->px, it->sof, 0);
+			scene_put(&o, it->px, 0, 1);
+		} else {
+			scene_put(&o, it->px, it->sof, it->eol);
+		}
+	}
+	if (o.n % 2)
+		scene_put(&o, o.v[o.n - 1].px, 0, 0);
+	free(s->v);
+	*s = o;
+}
+
 uint32_t scene_rand(uint32_t *s)
 {
 	uint32_t x = *s ? *s : 0x9e3779b9u;

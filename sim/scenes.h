@@ -35,4 +35,13 @@ void scene_put(struct scene_stream *s, uint8_t px, int sof, int eol);
 void scene_frame(struct scene_stream *s, const uint8_t *px, unsigned w, unsigned h, long drop_at,
 		 int short_line, int long_line);
 
+/* The stream as beats of two pixels (a pipeline at two pixels a clock),
+ * so that the model, fed the pixels, and the RTL, fed pairs (2k, 2k+1),
+ * see the same stream: a SOF that would be a beat's second pixel gets a
+ * pad before it (a copy of the pixel before, unmarked), an EOL that would
+ * be a beat's first pixel moves to a pad after it (the line a pixel
+ * longer), and an odd stream ends with a pad. A damaged stream stays
+ * damaged the same way: a short line is still short, a long one long. */
+void scene_pair_up(struct scene_stream *s);
+
 #endif

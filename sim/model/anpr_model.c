@@ -93,14 +93,17 @@ int anpr_model_params_preset(struct anpr_model_params *p, const char *name)
 		p->crop_max_h = 48;
 		p->slot_bytes = 8192;
 		p->store_slots = 8;
-	} else if (!strcmp(name, "large")) {
-		/* up to 2048 wide, for parts with more memory (1080p). */
+		p->ppc = 1;
+	} else if (!strcmp(name, "large") || !strcmp(name, "large2")) {
+		/* up to 2048 wide, for parts with more memory (1080p); large2
+		 * takes two pixels a clock */
 		p->max_width = 2048;
 		p->ring_lines = 96;
 		p->crop_max_w = 320;
 		p->crop_max_h = 96;
 		p->slot_bytes = 32768;
 		p->store_slots = 8;
+		p->ppc = name[5] ? 2 : 1;
 	} else {
 		return -1;
 	}
@@ -145,7 +148,7 @@ int anpr_model_cfg_check(const struct anpr_model_params *p, const struct anpr_mo
 {
 	const char *bad = NULL;
 
-	if (c->width < 16 || c->width > p->max_width)
+	if (c->width < 16 || c->width > p->max_width || (p->ppc == 2 && c->width % 4))
 		bad = "width";
 	else if (c->height < 8 || c->height > 4095)
 		bad = "height";
@@ -190,7 +193,7 @@ anpr_model *anpr_model_new(const struct anpr_model_params *p)
 	if (p->ring_lines < 8 || p->max_width < 16 || p->crop_max_h > p->ring_lines ||
 	    p->slot_bytes < 32 * p->crop_max_h ||
 	    p->crop_max_h + ANPR_RING_SLACK < p->ring_lines ||
-	    p->store_slots < 1 || p->store_slots > ANPR_MAX_SLOTS)
+	    p->store_slots < 1 || p->store_slots > ANPR_MAX_SLOTS || p->ppc > 2)
 		return NULL;
 	m = calloc(1, sizeof(*m));
 	if (!m)

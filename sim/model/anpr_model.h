@@ -51,6 +51,9 @@ struct anpr_model_params {
 	unsigned slot_bytes;  /* memory of one candidate store slot; larger crops are dropped */
 	unsigned store_slots; /* candidate store slots: the most cfg.max_cands can be; the
 			       * RTL takes a power of two up to 8 */
+	unsigned ppc;         /* the RTL's pixels a clock (PPC), 1 or 2; 0 reads as 1. The
+			       * records do not depend on it; at 2 the width must be a
+			       * multiple of 4 */
 };
 
 /* Run-time configuration: the cfg_* registers (docs/registers.md). */
@@ -90,7 +93,8 @@ struct anpr_model_status {
 typedef struct anpr_model anpr_model;
 
 /* Fill *p with the sizes of a named build: "up5k" (the iCE40 UP5K board
- * build, frames up to 1280 wide) or "large" (up to 2048 wide, more memory).
+ * build, frames up to 1280 wide), "large" (up to 2048 wide, more memory) or
+ * "large2" (large at two pixels a clock).
  * Returns 0, or -1 for an unknown name (*p untouched). */
 int anpr_model_params_preset(struct anpr_model_params *p, const char *name);
 

@@ -11,6 +11,10 @@
 #include "verilated_fst_c.h"
 #endif
 
+#ifndef ANPR_SIM_PPC
+#define ANPR_SIM_PPC 1 /* the Makefile passes the preset's PPC where it has one */
+#endif
+
 struct anpr_sim {
 	VerilatedContext ctx;
 	Vanpr_pipeline *top;
@@ -121,6 +125,7 @@ extern "C" void anpr_sim_params(struct anpr_model_params *p)
 	p->crop_max_h = ANPR_SIM_CROP_MAX_H;
 	p->slot_bytes = ANPR_SIM_SLOT_BYTES;
 	p->store_slots = ANPR_SIM_NSLOTS;
+	p->ppc = ANPR_SIM_PPC;
 }
 
 extern "C" void anpr_sim_configure(anpr_sim *s, const struct anpr_model_cfg *c)

@@ -23,7 +23,10 @@ typedef struct anpr_sim anpr_sim;
 /* Inputs of one cycle. */
 struct anpr_sim_in {
 	int valid;    /* s_axis_video_tvalid */
-	uint8_t data; /* tdata */
+	uint16_t data; /* tdata: a pixel; of a build at two pixels a clock
+			* (anpr_sim_params: ppc 2), a beat: its first pixel in
+			* bits 7:0, the second in 15:8 (sof: the first is a
+			* frame's first, eol: the second ends its line) */
 	int sof;      /* tuser[0] */
 	int eol;      /* tlast */
 	int ready;    /* m_axis_rec_tready */
@@ -44,7 +47,8 @@ struct anpr_sim_out {
 anpr_sim *anpr_sim_new(const char *trace);
 void anpr_sim_free(anpr_sim *s);
 
-/* The build-time sizes of this simulator, as model parameters. */
+/* The build-time sizes of this simulator, as model parameters (ppc: its
+ * pixels a clock). */
 void anpr_sim_params(struct anpr_model_params *p);
 
 /* Drive the cfg_* register inputs (sampled by the RTL at start of frame). */

@@ -10,7 +10,9 @@
  * counters. It also checks the AXI rules on the output (tvalid and the
  * payload hold until taken) and that the RTL never hangs (a cycle budget).
  * With --data, every PNG in DIR's folders runs as a frame too (one line per
- * folder; --verbose: per image).
+ * folder; --verbose: per image). A build at two pixels a clock (large2)
+ * takes each stream as beats of two pixels (scene_pair_up), and its frames a
+ * multiple of 4 wide.
  * Exit status 0 when every case matches.
  */
 #include <stdio.h>
@@ -28,16 +30,32 @@ static int failures;
 static int quiet_ok;      /* run_case prints only failures */
 static size_t last_bytes; /* the model's record bytes in the last run_case */
 static int verbose_images; /* --verbose: a line per image */
+static unsigned g_ppc = 1; /* the build's pixels a clock */
+
+/* The input of one cycle: beat i of s (a pixel, or a pair at 2 a clock). */
+static void beat(const struct scene_stream *s, size_t i, struct anpr_sim_in *in)
+{
+	const struct scene_item *v = &s->v[i * g_ppc];
+
+	in->valid = 1;
+	in->data = v[0].px;
+	in->sof = v[0].sof;
+	in->eol = v[g_ppc - 1].eol;
+	if (g_ppc == 2)
+		in->data |= (uint16_t)(v[1].px << 8);
+}
 
 /* Run one stream through both; 0 when they agree. */
-static int run_case(const char *name, const struct anpr_model_cfg *cfg, const struct scene_stream *s,
+static int run_case(const char *name, const struct anpr_model_cfg *cfg, const struct scene_stream *s0,
 		    unsigned idle_pct, unsigned stall_pct, uint32_t seed)
 {
+	struct scene_stream paired = {0};
+	const struct scene_stream *s = s0;
 	struct anpr_model_params par;
 	anpr_model *m;
 	anpr_sim *sim;
 	const uint8_t *mb, *ml;
-	size_t mlen, i = 0, got = 0, cap = 1 << 16;
+	size_t mlen, i = 0, got = 0, cap = 1 << 16, beats;
 	uint8_t *ob = malloc(cap), *ol = malloc(cap);
 	uint64_t budget, cyc = 0;
 	uint32_t r = seed;
@@ -45,6 +63,13 @@ static int run_case(const char *name, const struct anpr_model_cfg *cfg, const st
 	struct anpr_sim_out prev = {0, 0, 0, 0};
 	struct anpr_model_status ms, ss;
 
+	if (g_ppc == 2) {
+		for (size_t k = 0; k < s0->n; k++)
+			scene_put(&paired, s0->v[k].px, s0->v[k].sof, s0->v[k].eol);
+		scene_pair_up(&paired);
+		s = &paired;
+	}
+	beats = s->n / g_ppc;
 	anpr_sim_params(&par);
 	m = anpr_model_new(&par);
 	sim = anpr_sim_new(NULL);
@@ -64,12 +89,8 @@ static int run_case(const char *name, const struct anpr_model_cfg *cfg, const st
 		struct anpr_sim_in in = {0, 0, 0, 0, 0};
 		struct anpr_sim_out out;
 
-		if (i < s->n && (scene_rand(&r) % 100) >= idle_pct) {
-			in.valid = 1;
-			in.data = s->v[i].px;
-			in.sof = s->v[i].sof;
-			in.eol = s->v[i].eol;
-		}
+		if (i < beats && (scene_rand(&r) % 100) >= idle_pct)
+			beat(s, i, &in);
 		in.ready = (scene_rand(&r) % 100) >= stall_pct;
 		anpr_sim_step(sim, &in, &out);
 		cyc++;
@@ -96,12 +117,12 @@ static int run_case(const char *name, const struct anpr_model_cfg *cfg, const st
 			quiet++;
 		}
 		anpr_sim_status(sim, &ss, &idle);
-		if (i == s->n && idle && quiet > 64)
+		if (i == beats && idle && quiet > 64)
 			break;
 	}
 	if (ok && cyc >= budget) {
-		fprintf(stderr, "%s: RTL hung: %zu of %zu pixels taken, %zu of %zu bytes out after %llu cycles\n",
-			name, i, s->n, got, mlen, (unsigned long long)cyc);
+		fprintf(stderr, "%s: RTL hung: %zu of %zu beats taken, %zu of %zu bytes out after %llu cycles\n",
+			name, i, beats, got, mlen, (unsigned long long)cyc);
 		ok = 0;
 	}
 	if (ok) {
@@ -187,6 +208,7 @@ static int run_case(const char *name, const struct anpr_model_cfg *cfg, const st
 	anpr_model_free(m);
 	free(ob);
 	free(ol);
+	free(paired.v);
 	return ok ? 0 : -1;
 }
 
@@ -218,7 +240,7 @@ static void synthetic(int quick, uint32_t seed)
 	char name[128];
 
 	for (unsigned k = 0; k < nsizes; k++) {
-		unsigned w = sizes[k][0], h = sizes[k][1];
+		unsigned w = g_ppc == 2 ? sizes[k][0] & ~3u : sizes[k][0], h = sizes[k][1];
 		uint8_t *px = malloc((size_t)w * h);
 		struct scene_stream s = {0};
 		struct anpr_model_cfg cfg;
@@ -463,21 +485,24 @@ static void out_of_range(void)
 			scene_frame(&s, px, w, h, -1, -1, -1);
 		}
 		scene_frame(&s, px, w, h, 1, -1, -1); /* a last SOF ends the 4th frame */
-		while (cyc++ < 50 * (uint64_t)s.n + 2000000 && !(i == s.n && idle && quiet > 64)) {
-			struct anpr_sim_in in = {i < s.n, i < s.n ? s.v[i].px : 0, i < s.n && s.v[i].sof,
-						 i < s.n && s.v[i].eol, 1};
+		if (g_ppc == 2)
+			scene_pair_up(&s);
+		while (cyc++ < 50 * (uint64_t)s.n + 2000000 && !(i == s.n / g_ppc && idle && quiet > 64)) {
+			struct anpr_sim_in in = {0, 0, 0, 0, 1};
 			struct anpr_sim_out out;
 			struct anpr_model_status st;
 
+			if (i < s.n / g_ppc)
+				beat(&s, i, &in);
 			anpr_sim_step(sim, &in, &out);
 			i += out.taken;
 			quiet = out.tvalid ? 0 : quiet + 1;
 			anpr_sim_status(sim, &st, &idle);
 			ends = st.frames_ok + st.frames_bad;
 		}
-		if (i != s.n || !idle || ends < 4) {
-			printf("%-44s FAIL  locked up: %zu of %zu pixels taken, idle %d, %u frames ended\n",
-			       cases[k].name, i, s.n, idle, ends);
+		if (i != s.n / g_ppc || !idle || ends < 4) {
+			printf("%-44s FAIL  locked up: %zu of %zu beats taken, idle %d, %u frames ended\n",
+			       cases[k].name, i, s.n / g_ppc, idle, ends);
 			failures++;
 		} else {
 			printf("%-44s ok    no lock-up: %u frames ended, %llu cycles\n", cases[k].name, ends,
@@ -497,8 +522,20 @@ static void real_image(void *ctx, const char *path, const struct anpr_image *img
 	struct scene_stream s = {0};
 
 	(void)ctx;
-	cfg_for(&cfg, img->width, img->height);
-	scene_frame(&s, img->pixels, img->width, img->height, -1, -1, -1);
+	if (g_ppc == 2 && img->width % 4) {
+		/* a frame a multiple of 4 wide: the image less its last columns */
+		unsigned w4 = img->width & ~3u;
+
+		if (w4 < 16)
+			return;
+		cfg_for(&cfg, w4, img->height);
+		for (unsigned y = 0; y < img->height; y++)
+			for (unsigned x = 0; x < w4; x++)
+				scene_put(&s, img->pixels[(size_t)y * img->width + x], !x && !y, x == w4 - 1);
+	} else {
+		cfg_for(&cfg, img->width, img->height);
+		scene_frame(&s, img->pixels, img->width, img->height, -1, -1, -1);
+	}
 	if (img->width * img->height > 200000 || verbose_images)
 		run_case(path, &cfg, &s, n % 3 ? 10 : 0, n % 2 ? 30 : 0, (uint32_t)n + 1);
 	else
@@ -525,6 +562,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "usage: cosim [--quick] [--verbose] [--data DIR] [--seed N]\n");
 			return 2;
 		}
+	}
+	{
+		struct anpr_model_params par;
+
+		anpr_sim_params(&par);
+		g_ppc = par.ppc == 2 ? 2 : 1;
+		if (g_ppc == 2)
+			printf("a build at two pixels a clock: streams as beats of two pixels\n");
 	}
 	synthetic(quick, seed);
 	damaged(seed);

@@ -6,9 +6,11 @@
  * the framer's contract, pix_valid only with take. Asserted: an edge
  * decision and every event (run_a, run_b, rowend) only in the cycle after
  * an accepted pixel (the pixel stage), so that the event queue's busy,
- * which holds take, stops them a cycle later.
+ * which holds take, stops them a cycle later. PPC: pixels a beat (1 or 2;
+ * at 2 the beat's first pixel is at an even x, as the framer counts).
  */
 module fv_pixel #(
+	parameter PPC = 1,
 	parameter X_W = 5,
 	parameter Y_W = 12,
 	parameter MAX_W = 32
@@ -16,7 +18,7 @@ module fv_pixel #(
 	input wire           clk,
 	input wire           take,
 	input wire           pix_valid,
-	input wire [7:0]     pix_data,
+	input wire [8*PPC-1:0] pix_data,
 	input wire [X_W-1:0] pix_x,
 	input wire [Y_W-1:0] pix_y,
 	input wire           pix_eol,
@@ -33,18 +35,19 @@ module fv_pixel #(
 	input wire [11:0]    cfg_roi_x1,
 	input wire [11:0]    cfg_roi_y1
 );
-	wire           e_valid, e_bit, run_a, run_b, rowend;
+	wire           e_valid, run_a, run_b, rowend;
+	wire [PPC-1:0] e_bit;
 	wire [X_W-4:0] run_a_x0, run_a_x1;
 	wire [15:0]    run_a_sum;
 	wire [Y_W-3:0] run_by;
 
-	anpr_sobel #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) sobel (
+	anpr_sobel #(.PPC(PPC), .X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) sobel (
 		.clk(clk), .take(take), .pix_valid(pix_valid), .pix_data(pix_data), .pix_x(pix_x),
 		.pix_y(pix_y), .pix_eol(pix_eol),
 		.cfg_edge_thr(cfg_edge_thr), .cfg_edge_k(cfg_edge_k), .cfg_edge_bias(cfg_edge_bias),
 		.e_valid(e_valid), .e_bit(e_bit)
 	);
-	anpr_blocks #(.X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) blocks (
+	anpr_blocks #(.PPC(PPC), .X_W(X_W), .Y_W(Y_W), .MAX_W(MAX_W)) blocks (
 		.clk(clk), .take(take), .e_valid(e_valid), .e_bit(e_bit),
 		.pix_x(pix_x), .pix_y(pix_y), .pix_eol(pix_eol), .frame_height(frame_height),
 		.cfg_block_thr(cfg_block_thr), .cfg_run_gap(cfg_run_gap), .cfg_min_run(cfg_min_run),
@@ -61,6 +64,8 @@ module fv_pixel #(
 	always @(*) begin
 		if (pix_valid)
 			assume(take);
+		if (PPC == 2)
+			assume(!pix_x[0]);
 		if (f_past_valid && e_valid)
 			assert(f_valid_q);
 		if (f_past_valid && (run_a || run_b || rowend))

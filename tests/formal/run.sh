@@ -39,6 +39,7 @@ F=tests/formal
 # small instances: the properties do not depend on the sizes
 check fifo anpr_fifo 12 "-set DATA_W 4 -set ADDR_W 2" "" rtl/anpr_ram_sdp.v rtl/anpr_fifo.v
 check framer anpr_framer 12 "" "" rtl/anpr_framer.v
+check framer2 anpr_framer 12 "-set PPC 2" "" rtl/anpr_framer.v
 check obuf anpr_obuf 12 "" "" rtl/anpr_obuf.v
 check evq fv_evq 12 "" "" rtl/anpr_ram_sdp.v rtl/anpr_fifo.v rtl/anpr_evq.v $F/fv_stream.v $F/fv_evq.v
 check linker fv_linker 12 "" "" $F/free/anpr_ram_sdp.v rtl/anpr_linker.v $F/fv_stream.v $F/fv_linker.v
@@ -49,6 +50,7 @@ check store fv_store 20 "" "" $F/free/anpr_ram_sdp.v $F/free/anpr_spram.v rtl/an
 check emit fv_emit 12 "" "rtl/anpr_obuf.v" $F/free/anpr_ram_sdp.v $F/free/anpr_ram_sdp2.v rtl/anpr_emit.v \
 	$F/fv_stream.v $F/fv_emit.v
 check pixel fv_pixel 12 "" "" $F/free/anpr_ram_sdp.v rtl/anpr_sobel.v rtl/anpr_blocks.v $F/fv_pixel.v
+check pixel2 fv_pixel 12 "-set PPC 2" "" $F/free/anpr_ram_sdp.v rtl/anpr_sobel.v rtl/anpr_blocks.v $F/fv_pixel.v
 # bitstreams/cmpconst.v, the board build's techmap of comparisons with a
 # constant side, against Yosys's own comparison cells: every comparison of
 # fv_cmpconst.v mapped, and the same function (a SAT proof, all inputs)

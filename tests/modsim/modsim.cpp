@@ -6,7 +6,9 @@
 // Three units, each Verilated alone with its neighbours replaced by this
 // bench (docs/architecture.md section 6):
 //   front   anpr_framer, anpr_sobel, anpr_blocks, anpr_evq (rtl/anpr_front.v):
-//           pixels in (AXI4-Stream video), events out (m_ev_*)
+//           pixels in (AXI4-Stream video), events out (m_ev_*); also built at
+//           two pixels a clock (front2, PPC = 2), which takes the stream as
+//           beats (scene_pair_up) where the frame is a multiple of 4 wide
 //   linker  anpr_linker: events in (s_ev_*), closed components (close_*) and
 //           frame control (ctl_*) out
 //   back    anpr_store and anpr_emit (rtl/anpr_back.v; they share
@@ -34,6 +36,7 @@ extern "C" {
 
 #include "Vanpr_back.h"
 #include "Vanpr_front.h"
+#include "Vanpr_front2.h"
 #include "Vanpr_linker.h"
 #include "verilated.h"
 
@@ -226,11 +229,13 @@ int fail(const Case &c, const char *unit, const char *fmt, ...)
 // Cycles allowed: enough for every word with stalls, so that a hang fails.
 uint64_t budget(const Case &c) { return 60 * (uint64_t)c.s->n + 400 * (uint64_t)c.out.size() + 2000000; }
 
-// ---- front: pixels in, events out ----
-int run_front(Case &c, uint64_t *cycles)
+// ---- front: pixels in, events out; T is Vanpr_front (a pixel a beat) or
+// Vanpr_front2 (two) ----
+template <class T> int run_front(Case &c, uint64_t *cycles, unsigned ppc)
 {
 	VerilatedContext ctx;
-	Vanpr_front top(&ctx);
+	T top(&ctx);
+	const char *unit = ppc == 2 ? "front2" : "front";
 	const std::vector<anpr_model_event> &ev = c.tr.ev;
 	const scene_stream *s = c.s;
 	uint32_t r = c.seed * 2654435761u + 1;
@@ -256,19 +261,21 @@ int run_front(Case &c, uint64_t *cycles)
 	top.m_ev_ready = 0;
 	reset(ctx, &top);
 	for (; cyc < lim; cyc++) {
-		in.offer(s->n, c.idle_pct, &r);
+		in.offer(s->n / ppc, c.idle_pct, &r);
 		top.s_axis_video_tvalid = in.offered;
 		if (in.offered) {
-			top.s_axis_video_tdata = s->v[in.next].px;
-			top.s_axis_video_tuser = s->v[in.next].sof;
-			top.s_axis_video_tlast = s->v[in.next].eol;
+			const scene_item *v = &s->v[in.next * ppc];
+
+			top.s_axis_video_tdata = ppc == 2 ? (uint16_t)(v[0].px | v[1].px << 8) : v[0].px;
+			top.s_axis_video_tuser = v[0].sof;
+			top.s_axis_video_tlast = v[ppc - 1].eol;
 		}
 		top.m_ev_ready = !chance(&r, c.stall_pct);
 		top.hold_in = chance(&r, 5);
 		top.be_idle_in = !chance(&r, 30);
 		cycle_low(ctx, &top);
 		if (held && (!top.m_ev_valid || top.m_ev != prev))
-			return fail(c, "front", "event %zu changed while stalled", k);
+			return fail(c, unit, "event %zu changed while stalled", k);
 		held = top.m_ev_valid && !top.m_ev_ready;
 		prev = top.m_ev;
 		if (top.s_axis_video_tvalid && top.s_axis_video_tready)
@@ -278,26 +285,26 @@ int run_front(Case &c, uint64_t *cycles)
 			const uint64_t mask = (top.m_ev >> 48) == ANPR_EV_START ? ~0xffffffffull : ~0ull;
 
 			if (k == ev.size())
-				return fail(c, "front", "event %zu: rtl %013llx, the model has %zu", k,
+				return fail(c, unit, "event %zu: rtl %013llx, the model has %zu", k,
 					    (unsigned long long)top.m_ev, ev.size());
 			if ((top.m_ev & mask) != (ev_word(ev[k]) & mask))
-				return fail(c, "front", "event %zu: rtl %013llx model %013llx", k,
+				return fail(c, unit, "event %zu: rtl %013llx model %013llx", k,
 					    (unsigned long long)top.m_ev, (unsigned long long)ev_word(ev[k]));
 			k++;
 			quiet = 0;
 		}
 		cycle_high(ctx, &top);
 		quiet = top.busy ? 0 : quiet + 1;
-		if (in.next == s->n && quiet > 64)
+		if (in.next == s->n / ppc && quiet > 64)
 			break;
 	}
 	*cycles += cyc;
 	if (cyc >= lim || k != ev.size())
-		return fail(c, "front", "%zu of %zu pixels taken, %zu of %zu events out after %llu cycles",
-			    in.next, s->n, k, ev.size(), (unsigned long long)cyc);
+		return fail(c, unit, "%zu of %zu beats taken, %zu of %zu events out after %llu cycles",
+			    in.next, s->n / ppc, k, ev.size(), (unsigned long long)cyc);
 	if (top.sts_frames != c.st.frames || top.sts_frames_ok != c.st.frames_ok ||
 	    top.sts_frames_bad != c.st.frames_bad || top.sts_discarded != c.st.discarded)
-		return fail(c, "front", "status: frames %u/%u ok %u/%u bad %u/%u discarded %u/%u (rtl/model)",
+		return fail(c, unit, "status: frames %u/%u ok %u/%u bad %u/%u discarded %u/%u (rtl/model)",
 			    top.sts_frames, c.st.frames, top.sts_frames_ok, c.st.frames_ok, top.sts_frames_bad,
 			    c.st.frames_bad, top.sts_discarded, c.st.discarded);
 	return 0;
@@ -506,7 +513,7 @@ void run_case(const char *name, const anpr_model_cfg &cfg, const scene_stream *s
 	      unsigned stall_pct, uint32_t seed, bool quiet)
 {
 	Case c;
-	uint64_t cf = 0, cl = 0, cb = 0;
+	uint64_t cf = 0, cl = 0, cb = 0, cf2 = 0;
 	int rc;
 
 	c.name = name;
@@ -516,14 +523,33 @@ void run_case(const char *name, const anpr_model_cfg &cfg, const scene_stream *s
 	c.stall_pct = stall_pct;
 	c.seed = seed;
 	model_run(c);
-	rc = run_front(c, &cf) | run_linker(c, &cl) | run_back(c, &cb);
+	rc = run_front<Vanpr_front>(c, &cf, 1) | run_linker(c, &cl) | run_back(c, &cb);
+	if (cfg.width % 4 == 0) {
+		// the front end at two pixels a clock, on the stream as beats
+		Case c2;
+		scene_stream s2 = {nullptr, 0, 0};
+
+		for (size_t k = 0; k < s->n; k++)
+			scene_put(&s2, s->v[k].px, s->v[k].sof, s->v[k].eol);
+		scene_pair_up(&s2);
+		c2.name = c.name;
+		c2.cfg = cfg;
+		c2.s = &s2;
+		c2.idle_pct = idle_pct;
+		c2.stall_pct = stall_pct;
+		c2.seed = seed;
+		model_run(c2);
+		rc |= run_front<Vanpr_front2>(c2, &cf2, 2);
+		free(s2.v);
+	}
 	if (rc)
 		g_failures++;
 	if (rc || !quiet)
 		printf("%-44s %s  %zu events, %zu closes, %zu bytes; cycles front %llu linker %llu back %llu "
-		       "(idle %u%%, stall %u%%)\n",
+		       "front2 %llu (idle %u%%, stall %u%%)\n",
 		       name, rc ? "FAIL" : "ok  ", c.tr.ev.size(), c.tr.cl.size(), c.out.size(),
-		       (unsigned long long)cf, (unsigned long long)cl, (unsigned long long)cb, idle_pct, stall_pct);
+		       (unsigned long long)cf, (unsigned long long)cl, (unsigned long long)cb,
+		       (unsigned long long)cf2, idle_pct, stall_pct);
 	fflush(stdout);
 }
 

@@ -845,6 +845,37 @@ static void test_cfg_check(void)
 	CU_ASSERT_EQUAL(anpr_model_cfg_check(&p, &c, NULL), 0);
 	c = d, c.width = p.max_width, c.height = 4095;
 	CU_ASSERT_EQUAL(anpr_model_cfg_check(&p, &c, NULL), 0);
+	/* odd widths are fine at a pixel a clock */
+	c = d, c.width = 1279;
+	CU_ASSERT_EQUAL(anpr_model_cfg_check(&p, &c, NULL), 0);
+}
+
+/* A build at two pixels a clock (large2) takes a frame a multiple of 4
+ * wide, and is otherwise the large build. */
+static void test_cfg_check_two_a_clock(void)
+{
+	struct anpr_model_params p, l;
+	struct anpr_model_cfg c;
+	const char *got = NULL;
+
+	CU_ASSERT_FATAL(anpr_model_params_preset(&p, "large2") == 0);
+	CU_ASSERT_FATAL(anpr_model_params_preset(&l, "large") == 0);
+	CU_ASSERT_EQUAL(p.ppc, 2);
+	CU_ASSERT_EQUAL(l.ppc, 1);
+	CU_ASSERT_EQUAL(p.max_width, l.max_width);
+	CU_ASSERT_EQUAL(p.ring_lines, l.ring_lines);
+	CU_ASSERT_EQUAL(p.slot_bytes, l.slot_bytes);
+	anpr_model_cfg_default(&p, &c, 1920, 1080);
+	CU_ASSERT_EQUAL(anpr_model_cfg_check(&p, &c, NULL), 0);
+	for (unsigned w = 1917; w < 1920; w++) {
+		c.width = w;
+		CU_ASSERT_EQUAL(anpr_model_cfg_check(&p, &c, &got), -1);
+		CU_ASSERT_STRING_EQUAL(got ? got : "", "width");
+		CU_ASSERT_EQUAL(anpr_model_cfg_check(&l, &c, NULL), 0);
+	}
+	/* a pixel rate the RTL has no build for */
+	p.ppc = 3;
+	CU_ASSERT_PTR_NULL(anpr_model_new(&p));
 }
 
 /* The board top (rtl/board/anpr_icebreaker.v) ties every cfg_* port to a
@@ -1025,6 +1056,7 @@ int register_model_suite(void)
 		{"component table full", test_table_full},
 		{"detection region: no candidates outside it", test_detection_region},
 		{"cfg_check names the bad field", test_cfg_check},
+		{"two pixels a clock: the width a multiple of 4", test_cfg_check_two_a_clock},
 		{"configuration takes effect at SOF", test_cfg_takes_effect_at_sof},
 		{"the board top's constants are the defaults", test_board_constants},
 		{"status counters", test_status_counters},
