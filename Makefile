@@ -256,11 +256,20 @@ train: $(BUILD)/train
 # speed, cycles per frame, latency, memory (docs/PERFORMANCE.md)
 $(BUILD)/bench_pipeline: $(call obj,tools/bench_pipeline.c sim/scenes.c $(MODEL_SRC) $(LIB_SRC)) $(VL_OBJ_up5k)
 	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) -lpthread -o $@
+# the same figures 2-4 for the large build at one and two pixels a clock (large, large2)
+define bench_large
+$(BUILD)/bench_pipeline_$(1): $(call obj,tools/bench_pipeline.c sim/scenes.c $(MODEL_SRC) $(LIB_SRC)) $$(VL_OBJ_$(1))
+	$(CXX) $$^ $(BUILD)/vl_$(1)/verilated_threads.o $(PNG_LIBS) -lpthread -o $$@
+endef
+$(eval $(call bench_large,large))
+$(eval $(call bench_large,large2))
 
-bench: $(BUILD)/bench_pipeline $(BUILD)/locate_eval $(BUILD)/bench_read $(BUILD)/bench_hotlist
+bench: $(BUILD)/bench_pipeline $(BUILD)/bench_pipeline_large $(BUILD)/bench_pipeline_large2 $(BUILD)/locate_eval $(BUILD)/bench_read $(BUILD)/bench_hotlist
 	./$(BUILD)/bench_hotlist
 	./$(BUILD)/bench_read $(if $(wildcard $(DATA)/us-scenes),--data $(DATA),)
 	./$(BUILD)/bench_pipeline $(if $(wildcard $(DATA)/us-scenes),--data $(DATA),)
+	./$(BUILD)/bench_pipeline_large $(if $(wildcard $(DATA)/us-scenes),--data $(DATA),)
+	./$(BUILD)/bench_pipeline_large2 $(if $(wildcard $(DATA)/us-scenes),--data $(DATA),)
 	@[ -d $(DATA)/eu-scenes ] && ./$(BUILD)/locate_eval --preset up5k $(DATA)/eu-scenes $(DATA)/us-scenes || true
 	@[ -d $(DATA)/eu-scenes ] && ./$(BUILD)/locate_eval --preset large $(DATA)/eu-scenes $(DATA)/us-scenes || true
 

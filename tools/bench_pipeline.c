@@ -8,10 +8,12 @@
  *   1. C model speed at 1280x720 (anpr_model_push_frame, one thread): a
  *      synthetic scene, and every 1280x720 PNG in DIR/us-scenes (pre-loaded;
  *      only the model is timed).
- *   2. Verilator speed of the whole pipeline (the up5k build this program
- *      is linked with): simulated cycles per second of wall clock, streaming
- *      1280x720 frames back to back, input always valid, output always ready.
- *   3. Cycles per frame against W*H, from the same run: SOF accepted to the
+ *   2. Verilator speed of the whole pipeline (the build this program is
+ *      linked with: up5k, or large and large2 as build/bench_pipeline_large
+ *      and build/bench_pipeline_large2):
+ *      simulated cycles per second of wall clock, streaming 1280x720 frames
+ *      back to back, input always valid, output always ready.
+ *   3. Cycles per frame against W*H / PPC, from the same run: SOF accepted to the
  *      next SOF accepted; SOF to the last pixel accepted (input time); last
  *      pixel to the END record's last byte (emission tail).
  *   4. Latency from a candidate's plate box bottom row (its tlast accepted)
@@ -19,6 +21,8 @@
  *   5. On-chip memory bits per build preset, from the build parameters.
  * The RTL record stream of the run in 2-4 is also compared with the C
  * model's, byte for byte (the frame header's timestamp excepted).
+ * The large and large2 (two pixels a clock) builds run 2-4 only (--only
+ * sim, their default); the other figures are the up5k build's.
  * Exit status 0, or 1 if the RTL and the model disagree or the run hangs.
  */
 #include <dirent.h>
@@ -42,6 +46,9 @@
 
 static const char *data_dir;
 static int quick;
+/* the Verilated build linked in: its pixels a clock, name and program */
+static unsigned g_ppc = 1;
+static const char *g_build = "up5k", *g_prog = "./build/bench_pipeline";
 
 /* ---- helpers ---- */
 
@@ -104,7 +111,7 @@ static void capture(struct captured *r, const struct anpr_sim_out *out, uint64_t
 
 static void cmdline(const char *only)
 {
-	printf("  reproduce: ./build/bench_pipeline%s%s%s --only %s\n", data_dir ? " --data " : "",
+	printf("  reproduce: %s%s%s%s --only %s\n", g_prog, data_dir ? " --data " : "",
 	       data_dir ? data_dir : "", quick ? " --quick" : "", only);
 }
 
@@ -287,7 +294,7 @@ static void bench_model(void)
 	free(real);
 }
 
-/* ---- 2-4. the RTL (Verilator, up5k build) ---- */
+/* ---- 2-4. the RTL (Verilator, the build linked in) ---- */
 
 struct fstat {
 	uint64_t sof, last, end_last; /* cycles: SOF accepted, last pixel accepted, END's last byte */
@@ -366,8 +373,9 @@ static int bench_sim(void)
 	budget = anpr_sim_cycles(sim) + 4 * (uint64_t)nf * NPIX + 10000000;
 
 	printf("\nRTL run: %zu frames of %ux%u (%zu synthetic, %zu real) back to back, then the SOF "
-	       "of a blank frame; input always valid, output always ready (up5k build, MAX_W %u)\n",
-	       nframes, W, H, nsyn, nreal, max_width);
+	       "of a blank frame; input always valid, output always ready (%s build, MAX_W %u, %u pixel%s "
+	       "a clock)\n",
+	       nframes, W, H, nsyn, nreal, g_build, max_width, g_ppc, g_ppc > 1 ? "s" : "");
 	fflush(stdout);
 	t0 = now(CLOCK_MONOTONIC);
 	cpu0 = now(CLOCK_PROCESS_CPUTIME_ID);
@@ -385,8 +393,10 @@ static int bench_sim(void)
 		}
 		in.valid = 1;
 		in.data = px[pi];
+		if (g_ppc == 2)
+			in.data |= (uint16_t)(px[pi + 1] << 8);
 		in.sof = pi == 0;
-		in.eol = (pi % W) == W - 1;
+		in.eol = (pi % W) == W - g_ppc;
 		in.ready = 1;
 		anpr_sim_step(sim, &in, &out);
 		if (out.tvalid) /* ready is always 1: the byte moves */
@@ -434,7 +444,7 @@ static int bench_sim(void)
 		prev_eol = in.eol;
 		if (in.eol)
 			fs[fi].eol[pi / W] = c;
-		if (++pi == NPIX) {
+		if ((pi += g_ppc) == NPIX) {
 			fs[fi].last = c;
 			pi = 0;
 			fi++;
@@ -536,7 +546,7 @@ static int bench_sim(void)
 			  "; frame timestamps = the SOF cycles seen here");
 
 	/* ---- 2 ---- */
-	printf("\n== 2. Verilator speed, whole pipeline (up5k build), %ux%u frames streamed ==\n", W, H);
+	printf("\n== 2. Verilator speed, whole pipeline (%s build), %ux%u frames streamed ==\n", g_build, W, H);
 	printf("2  %llu cycles in %.2f s wall (process CPU %.2f s): %.3f M cycles/s; "
 	       "%.3f s of wall clock per 1920x1080-equivalent frame (2,073,600 cycles)\n",
 	       (unsigned long long)cycles, t1 - t0, cpu1 - cpu0, rate / 1e6, CYC_1080P / rate);
@@ -547,8 +557,10 @@ static int bench_sim(void)
 	cmdline("sim");
 
 	/* ---- 3 ---- */
-	printf("\n== 3. Cycles per %ux%u frame (W*H = %zu), back to back, output always ready ==\n", W,
-	       H, NPIX);
+	const size_t ncyc = NPIX / g_ppc; /* W*H / PPC: a frame's cycles when never held */
+
+	printf("\n== 3. Cycles per %ux%u frame (W*H / PPC = %zu, %u pixel%s a clock), back to back, output "
+	       "always ready ==\n", W, H, ncyc, g_ppc, g_ppc > 1 ? "s" : "");
 	printf("   %-40s %9s %9s %7s %7s %7s %7s %8s %8s %5s %8s %8s\n", "frame", "period",
 	       "input", "holds", "stalls", "(EOL)", "(long)", "tail", "gap", "cands", "crop px",
 	       "overhead");
@@ -561,7 +573,7 @@ static int bench_sim(void)
 		 * emission overlaps it); a frame whose END was not seen has no tail */
 		uint64_t tail = fs[i].end_last > fs[i].last ? fs[i].end_last - fs[i].last : 0;
 		uint64_t gap = fs[i + 1].sof - fs[i].last - 1;
-		double ov = (double)period / NPIX - 1;
+		double ov = (double)period / ncyc - 1;
 
 		printf("   %-40s %9llu %9llu %7llu %7llu %7llu %7llu %8llu %8llu %5u %8llu %7.2f%%\n",
 		       frames[i].name, (unsigned long long)period, (unsigned long long)input,
@@ -579,21 +591,21 @@ static int bench_sim(void)
 			ov_max = ov;
 		ov_sum += ov;
 		per_sum += (double)period;
-		if ((double)input / NPIX - 1 > in_max)
-			in_max = (double)input / NPIX - 1;
+		if ((double)input / ncyc - 1 > in_max)
+			in_max = (double)input / ncyc - 1;
 	}
 	printf("   columns: period = SOF accepted to next SOF accepted; input = SOF to last pixel "
-	       "accepted, inclusive (W*H when never held); holds = times the input was held "
+	       "accepted, inclusive (W*H/PPC when never held); holds = times the input was held "
 	       "mid-frame, stalls = cycles it was (EOL: of which after a line's last pixel; long: of "
 	       "which in holds of 4 cycles or more); tail = last pixel to the END "
 	       "record's last byte; gap = cycles the next SOF waited; crop px = pixels of the emitted crops\n");
-	printf("3  mean period %.0f cycles = W*H x %.4f: overhead mean %.2f%%, max %.2f%%; input "
-	       "time alone: max %.2f%% over W*H\n",
-	       per_sum / nframes, per_sum / nframes / NPIX, 100 * ov_sum / nframes, 100 * ov_max,
+	printf("3  mean period %.0f cycles = W*H/PPC x %.4f: overhead mean %.2f%%, max %.2f%%; input "
+	       "time alone: max %.2f%% over W*H/PPC\n",
+	       per_sum / nframes, per_sum / nframes / ncyc, 100 * ov_sum / nframes, 100 * ov_max,
 	       100 * in_max);
-	printf("   mean cycles over W*H per frame: %.0f = %.0f input holds + %.0f waiting for the "
+	printf("   mean cycles over W*H/PPC per frame: %.0f = %.0f input holds + %.0f waiting for the "
 	       "next SOF (the emission tail is %.0f cycles, %.2f per crop pixel emitted)\n",
-	       per_sum / nframes - NPIX, st_sum / nframes, gap_sum / nframes, tail_sum / nframes,
+	       per_sum / nframes - ncyc, st_sum / nframes, gap_sum / nframes, tail_sum / nframes,
 	       crop_sum > 0 ? tail_sum / crop_sum : 0);
 	printf("   target overhead <= 1%%: mean %s, max %s\n", ov_sum / nframes <= 0.01 ? "PASS" : "FAIL",
 	       ov_max <= 0.01 ? "PASS" : "FAIL");
@@ -916,6 +928,23 @@ int main(int argc, char **argv)
 	if (only && strcmp(only, "model") && strcmp(only, "sim") && strcmp(only, "fifo") && strcmp(only, "memory")) {
 		fprintf(stderr, "bench_pipeline: --only takes model, sim, fifo or memory\n");
 		return 2;
+	}
+	{
+		struct anpr_model_params par;
+
+		anpr_sim_params(&par);
+		if (par.ppc == 2 || par.max_width != 1280) {
+			g_ppc = par.ppc == 2 ? 2 : 1;
+			g_build = g_ppc == 2 ? "large2" : "large";
+			g_prog = g_ppc == 2 ? "./build/bench_pipeline_large2" : "./build/bench_pipeline_large";
+			if (!only)
+				only = "sim";
+			if (strcmp(only, "sim")) {
+				fprintf(stderr, "bench_pipeline: the %s build runs --only sim; the other figures "
+						"are ./build/bench_pipeline's\n", g_build);
+				return 2;
+			}
+		}
 	}
 	printf("bench_pipeline:");
 	for (int a = 1; a < argc; a++)
