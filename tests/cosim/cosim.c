@@ -462,6 +462,8 @@ static void out_of_range(void)
 		{"cfg_max_cands 15 > NSLOTS", 1280, 1280, 15},
 		{"cfg_max_cands 0", 320, 320, 0},
 		{"cfg_width above MAX_W", 1400, 1400, 8},
+		/* at two pixels a clock the framer takes 320: every line is long */
+		{"cfg_width 322, not a multiple of 4", 322, 322, 8},
 	};
 
 	anpr_sim_params(&par);
