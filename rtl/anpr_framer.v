@@ -215,6 +215,12 @@ module anpr_framer #(
 				assert(s_axis_video_tvalid && sof && !hold);
 			if (s_axis_video_tvalid && sof && !be_idle)
 				assert(!s_axis_video_tready);
+			/* at two pixels a beat: beats at even x, a line's last at
+			 * x mod 4 = 2 (anpr_blocks relies on it) */
+			if (PPC == 2 && pix_valid)
+				assert(!pix_x[0]);
+			if (PPC == 2 && pix_eol)
+				assert(pix_x[1:0] == 2'd2);
 			assert(!(ev_fend && ev_abort));
 		end
 	always @(posedge clk)

@@ -69,6 +69,12 @@ module anpr_ram_sp8 #(
 	localparam LB = IN_B;          /* log2 of the bytes a word (2 or 4) */
 	localparam WA_W = ADDR_W - LB; /* word address width */
 
+	initial
+		if ((IN_B != 1 && IN_B != 2) || (IN_B == 2 && WDATA_LATE != 0) || DEPTH % (2 * IN_B) != 0) begin
+			$display("anpr_ram_sp8: IN_B 1 or 2, WDATA_LATE with IN_B 1 only, DEPTH a multiple of the word (instance %m)");
+			$finish;
+		end
+
 	/* the byte written last cycle (its data: wdata now with WDATA_LATE) */
 	reg              in_v_reg, in_last_reg;
 	reg [ADDR_W-1:0] in_a_reg;

@@ -40,8 +40,10 @@ void scene_frame(struct scene_stream *s, const uint8_t *px, unsigned w, unsigned
  * see the same stream: a SOF that would be a beat's second pixel gets a
  * pad before it (a copy of the pixel before, unmarked), an EOL that would
  * be a beat's first pixel moves to a pad after it (the line a pixel
- * longer), and an odd stream ends with a pad. A damaged stream stays
- * damaged the same way: a short line is still short, a long one long. */
+ * longer), and an odd stream ends with a pad. The pixels the model sees
+ * are those of the beats; a line damaged by one pixel may become whole
+ * (W-1 pixels padded to W), a line half as long or 3 pixels longer stays
+ * short or long. */
 void scene_pair_up(struct scene_stream *s);
 
 #endif
