@@ -38,26 +38,34 @@ void scene_frame(struct scene_stream *s, const uint8_t *px, unsigned w, unsigned
 	}
 }
 
-void scene_pair_up(struct scene_stream *s)
+void scene_pair_up(const struct scene_stream *in, struct scene_stream *o)
 {
-	struct scene_stream o = {0};
+	size_t start = o->n;
 
-	for (size_t i = 0; i < s->n; i++) {
-		const struct scene_item *it = &s->v[i];
+	for (size_t i = 0; i < in->n; i++) {
+		const struct scene_item *it = &in->v[i];
 
-		if (o.n % 2 && it->sof)
-			scene_put(&o, o.v[o.n - 1].px, 0, 0);
-		if (o.n % 2 == 0 && it->eol) {
-			scene_put(&o, it->px, it->sof, 0);
-			scene_put(&o, it->px, 0, 1);
+		if ((o->n - start) % 2 && it->sof)
+			scene_put(o, o->v[o->n - 1].px, 0, 0);
+		if ((o->n - start) % 2 == 0 && it->eol) {
+			scene_put(o, it->px, it->sof, 0);
+			scene_put(o, it->px, 0, 1);
 		} else {
-			scene_put(&o, it->px, it->sof, it->eol);
+			scene_put(o, it->px, it->sof, it->eol);
 		}
 	}
-	if (o.n % 2)
-		scene_put(&o, o.v[o.n - 1].px, 0, 0);
-	free(s->v);
-	*s = o;
+	if ((o->n - start) % 2)
+		scene_put(o, o->v[o->n - 1].px, 0, 0);
+}
+
+struct scene_beat scene_beat_at(const struct scene_stream *s, size_t i, unsigned ppc)
+{
+	const struct scene_item *v = &s->v[i * ppc];
+	struct scene_beat b = {v[0].px, v[0].sof, v[ppc - 1].eol};
+
+	if (ppc == 2)
+		b.data |= (uint16_t)(v[1].px << 8);
+	return b;
 }
 
 uint32_t scene_rand(uint32_t *s)

@@ -43,7 +43,16 @@ void scene_frame(struct scene_stream *s, const uint8_t *px, unsigned w, unsigned
  * longer), and an odd stream ends with a pad. The pixels the model sees
  * are those of the beats; a line damaged by one pixel may become whole
  * (W-1 pixels padded to W), a line half as long or 3 pixels longer stays
- * short or long. */
-void scene_pair_up(struct scene_stream *s);
+ * short or long. Appends to *out (empty, or a stream to add to). */
+void scene_pair_up(const struct scene_stream *in, struct scene_stream *out);
+
+/* Beat i of a stream sent ppc (1 or 2) pixels a beat (paired by
+ * scene_pair_up when 2): tdata (the first pixel in bits 7:0), tuser[0]
+ * (the first pixel's SOF), tlast (the last pixel's EOL). */
+struct scene_beat {
+	uint16_t data;
+	int sof, eol;
+};
+struct scene_beat scene_beat_at(const struct scene_stream *s, size_t i, unsigned ppc);
 
 #endif

@@ -35,14 +35,12 @@ static unsigned g_ppc = 1; /* the build's pixels a clock */
 /* The input of one cycle: beat i of s (a pixel, or a pair at 2 a clock). */
 static void beat(const struct scene_stream *s, size_t i, struct anpr_sim_in *in)
 {
-	const struct scene_item *v = &s->v[i * g_ppc];
+	struct scene_beat b = scene_beat_at(s, i, g_ppc);
 
 	in->valid = 1;
-	in->data = v[0].px;
-	in->sof = v[0].sof;
-	in->eol = v[g_ppc - 1].eol;
-	if (g_ppc == 2)
-		in->data |= (uint16_t)(v[1].px << 8);
+	in->data = b.data;
+	in->sof = b.sof;
+	in->eol = b.eol;
 }
 
 /* Run one stream through both; 0 when they agree. */
@@ -64,9 +62,7 @@ static int run_case(const char *name, const struct anpr_model_cfg *cfg, const st
 	struct anpr_model_status ms, ss;
 
 	if (g_ppc == 2) {
-		for (size_t k = 0; k < s0->n; k++)
-			scene_put(&paired, s0->v[k].px, s0->v[k].sof, s0->v[k].eol);
-		scene_pair_up(&paired);
+		scene_pair_up(s0, &paired);
 		s = &paired;
 	}
 	beats = s->n / g_ppc;
@@ -489,8 +485,13 @@ static void out_of_range(void)
 			scene_frame(&s, px, w, h, -1, -1, -1);
 		}
 		scene_frame(&s, px, w, h, 1, -1, -1); /* a last SOF ends the 4th frame */
-		if (g_ppc == 2)
-			scene_pair_up(&s);
+		if (g_ppc == 2) {
+			struct scene_stream paired = {0};
+
+			scene_pair_up(&s, &paired);
+			free(s.v);
+			s = paired;
+		}
 		while (cyc++ < 50 * (uint64_t)s.n + 2000000 && !(i == s.n / g_ppc && idle && quiet > 64)) {
 			struct anpr_sim_in in = {0, 0, 0, 0, 1};
 			struct anpr_sim_out out;

@@ -264,11 +264,11 @@ template <class T> int run_front(Case &c, uint64_t *cycles, unsigned ppc)
 		in.offer(s->n / ppc, c.idle_pct, &r);
 		top.s_axis_video_tvalid = in.offered;
 		if (in.offered) {
-			const scene_item *v = &s->v[in.next * ppc];
+			const scene_beat b = scene_beat_at(s, in.next, ppc);
 
-			top.s_axis_video_tdata = ppc == 2 ? (uint16_t)(v[0].px | v[1].px << 8) : v[0].px;
-			top.s_axis_video_tuser = v[0].sof;
-			top.s_axis_video_tlast = v[ppc - 1].eol;
+			top.s_axis_video_tdata = b.data;
+			top.s_axis_video_tuser = b.sof;
+			top.s_axis_video_tlast = b.eol;
 		}
 		top.m_ev_ready = !chance(&r, c.stall_pct);
 		top.hold_in = chance(&r, 5);
@@ -529,9 +529,7 @@ void run_case(const char *name, const anpr_model_cfg &cfg, const scene_stream *s
 		Case c2;
 		scene_stream s2 = {nullptr, 0, 0};
 
-		for (size_t k = 0; k < s->n; k++)
-			scene_put(&s2, s->v[k].px, s->v[k].sof, s->v[k].eol);
-		scene_pair_up(&s2);
+		scene_pair_up(s, &s2);
 		c2.name = c.name;
 		c2.cfg = cfg;
 		c2.s = &s2;
