@@ -3,7 +3,7 @@
 #
 #   make deps       Debian packages the rest needs (apt-get; CI runs as root)
 #   make            tools and simulators
-#   make run        the pipeline on its embedded default (no hardware)
+#   make run        the pipeline and the reader on their embedded default (no hardware)
 #   make test       unit tests, protocol drift, lint, formal, co-simulation, the usb backend
 #   make lint       verilator --lint-only -Wall on every RTL module (rtl/, rtl/usb/)
 #   make sim-test   co-simulation only (RTL vs C model), both builds
@@ -17,7 +17,7 @@
 #   make usb-rtl-test the usb backend against the emulated FT232H with the bridge RTL behind it
 #   make synth-bridge Yosys synth_ice40 area of the USB bridge alone
 #   make fuzz       libFuzzer on the record, image, hotlist and USB wire parsers, the segmenter and the crop reader (FUZZ_SECONDS each)
-#   make eval       reading accuracy and localisation recall on ../shared/data
+#   make eval       drawn plates read; reading accuracy and localisation recall on ../shared/data
 #   make train      retrain the character classifier (rewrites its weights)
 #   make clean
 
@@ -50,7 +50,7 @@ READ_SRC  := host/src/segment.c host/src/classify.c host/src/classifier_weights.
 HOT_SRC   := host/src/hotlist.c host/src/hotlive.c host/src/alert.c host/src/json.c
 LIB_SRC   := host/src/image.c host/src/records.c $(READ_SRC) $(HOT_SRC)
 HOST_SRC  := $(LIB_SRC) host/src/pipe.c host/src/transport_model.c host/src/transport_sim.c \
-             host/src/transport_usb.c host/src/usbwire.c host/src/read_frame.c sim/scenes.c $(MODEL_SRC)
+             host/src/transport_usb.c host/src/usbwire.c host/src/read_frame.c sim/scenes.c sim/plates.c $(MODEL_SRC)
 RTL       := $(wildcard rtl/*.v) rtl/anpr_protocol.vh
 # the USB bridge (docs/usb.md): one module per file, top anpr_usb_top (bridge + pipeline)
 USB_RTL   := $(wildcard rtl/usb/*.v)
@@ -125,7 +125,7 @@ protocol-check: $(BUILD)/gen_protocol_vh
 
 # ---- unit tests (CUnit, sanitized) ----
 UNIT_SRC := $(wildcard tests/unit/*.c)
-$(BUILD)/unit_tests: $(call san,$(UNIT_SRC) $(MODEL_SRC) $(LIB_SRC))
+$(BUILD)/unit_tests: $(call san,$(UNIT_SRC) $(MODEL_SRC) $(LIB_SRC) sim/scenes.c sim/plates.c)
 	$(CC) $(SAN) $^ $(PNG_LIBS) -lcunit -o $@
 
 unit: $(BUILD)/unit_tests
@@ -227,12 +227,17 @@ $(BUILD)/anpr: $(call obj,host/tools/anpr.c $(HOST_SRC)) $(VL_OBJ_up5k)
 	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) $(USB_LIBS) -lpthread -o $@
 
 # the main job on its embedded default: a generated 1280x720 scene through
-# the C model and the RTL, records compared
+# the C model and the RTL, records compared; then a gantry frame of drawn UK
+# plates localised by the RTL, read, checked against a hotlist, alerts raised
 run: $(BUILD)/anpr
 	./$(BUILD)/anpr demo
 
 # reading accuracy over $(DATA) (make eval)
 $(BUILD)/read_eval: $(call obj,tools/read_eval.c tools/dataset.c $(HOST_SRC)) $(VL_OBJ_up5k)
+	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) $(USB_LIBS) -lpthread -o $@
+
+# reading drawn UK plates (sim/plates.c), no data needed (make eval)
+$(BUILD)/drawn_eval: $(call obj,tools/drawn_eval.c $(HOST_SRC)) $(VL_OBJ_up5k)
 	$(CXX) $^ $(BUILD)/vl_up5k/verilated_threads.o $(PNG_LIBS) $(USB_LIBS) -lpthread -o $@
 
 # speed of reading: one character, a whole 1280x720 frame (make bench)
@@ -424,8 +429,9 @@ $(BUILD)/anpr_icebreaker.bin: $(BUILD)/anpr_icebreaker.asc
 	icepack $< $@
 	@ls -l $@
 
-eval: $(BUILD)/locate_eval $(BUILD)/read_eval
-	@if [ ! -d $(DATA)/eu-scenes ]; then echo "eval: $(DATA) not found: nothing to measure"; else \
+eval: $(BUILD)/locate_eval $(BUILD)/read_eval $(BUILD)/drawn_eval
+	./$(BUILD)/drawn_eval
+	@if [ ! -d $(DATA)/eu-scenes ]; then echo "eval: $(DATA) not found: no real images to measure"; else \
 		set -e; \
 		./$(BUILD)/read_eval --data $(DATA); \
 		./$(BUILD)/locate_eval --preset up5k $(DATA)/eu-scenes $(DATA)/us-scenes; \
@@ -437,7 +443,7 @@ read-test: $(BUILD)/anpr $(BUILD)/mkscene $(BUILD)/read_eval
 	tests/read/run.sh $(BUILD) $(DATA)
 
 # hotlists and alerts through the anpr tool, on a generated frame
-$(BUILD)/mkscene: $(call obj,tests/hotlist/mkscene.c sim/scenes.c)
+$(BUILD)/mkscene: $(call obj,tests/hotlist/mkscene.c sim/scenes.c sim/plates.c)
 	$(CC) $^ -o $@
 
 hotlist-test: $(BUILD)/anpr $(BUILD)/mkscene

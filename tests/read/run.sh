@@ -116,6 +116,21 @@ out=$("$ANPR" read --json "$T/flat.pgm")
 rc=$?
 check "read: a frame too flat to bin to fit is refused (1), saying so" \
 	test $rc -eq 1 -a -n "$(grep -F 'frame 8192x40 does not fit this build (16..1280 wide, 8..4095 high), nor binned 7x7 (1170x5)' <<<"$out")"
+# drawn UK plates (sim/plates.c, the plate typeface's proportions): a gantry frame of six, read
+# through the C model and through the RTL; and one plate as a crop, in text mode
+VRMS=("KM65 TXV" "RK19 WMN" "LS07 GHJ" "FX51 ROS" "BD51 SMR" "YR99 JEP")
+"$BUILD/mkscene" --vrms "$T/gantry.pgm" 3 "${VRMS[@]}"
+m=$("$ANPR" read --json "$T/gantry.pgm" | sed 's/"ms":[0-9.]*//')
+s=$("$ANPR" read --json --backend sim "$T/gantry.pgm" | sed 's/"ms":[0-9.]*//')
+for v in "${VRMS[@]}"; do
+	check "read: the gantry frame's plate ${v/ /} read as drawn (model backend)" grep -q "{\"text\":\"${v/ /}\"" <<<"$m"
+done
+check "read: the gantry frame, the same plates through the RTL (sim backend)" test -n "$m" -a "$m" = "$s"
+"$BUILD/mkscene" --plate "$T/plate.pgm" 20 "BD51 SMR"
+check "read --crop: a drawn plate, text mode" \
+	grep -q '^[^ ]*plate.pgm: BD51SMR  confidence ' <<<"$("$ANPR" read --crop "$T/plate.pgm")"
+"$BUILD/mkscene" --vrms "$T/x.pgm" 1 "KM65 txv" 2>/dev/null
+check "mkscene --vrms: a text the font does not draw is a usage error (2)" test $? -eq 2
 out=$("$ANPR" classify --json "$T/blank.pgm")
 check "classify: char, confidence, top three" \
 	grep -Eq '^\{"file":"[^"]*","char":"[0-9A-Z]","confidence":[0-9.]+,"top":\[\["[0-9A-Z]",[0-9.]+\],\["[0-9A-Z]",[0-9.]+\],\["[0-9A-Z]",[0-9.]+\]\]\}$' <<<"$out"

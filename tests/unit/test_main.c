@@ -30,6 +30,7 @@ int main(void)
 		register_read_suite,
 		register_hotlist_suite,
 		register_alert_suite,
+		register_plates_suite,
 	};
 	unsigned failures, tests_failed, suites_failed;
 	size_t i;

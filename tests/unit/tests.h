@@ -14,6 +14,7 @@ int register_grammar_suite(void);
 int register_read_suite(void);
 int register_hotlist_suite(void);
 int register_alert_suite(void);
+int register_plates_suite(void);
 
 /* The tests' random numbers: xorshift64 from a seed the test sets, so a
  * failure reproduces. */
