@@ -4,7 +4,6 @@
 #include "plates.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 /* Millimetres: the character cell, the stroke, the plate's layout. */
 #define CELL_W 50.0
@@ -174,100 +173,112 @@ static int inked(double x, double y, const struct seg *sg, int n)
 	return 0;
 }
 
-/* A row's width in mm (0 for an empty one), or -1 for a character
- * without a glyph or too many. */
-static double row_width(const char *s, size_t len)
-{
-	double wmm = 0;
-	int n = 0, gap = 0;
+/* A plate's text laid out: each character's cell (top left, mm from the
+ * plate's), the rows centred on the widest. */
+struct layout {
+	int nrows, nc;
+	double wmm; /* the widest row's width */
+	double x[2 * MAX_ROW], y[2 * MAX_ROW];
+	char c[2 * MAX_ROW];
+};
 
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == ' ') {
-			gap = n > 0;
-			continue;
+/* Returns 0, or -1 for a character without a glyph, an empty row, more
+ * than MAX_ROW characters in a row or more than 2 rows. */
+static int lay_out(const char *text, struct layout *L)
+{
+	double rw[2] = {0, 0};
+	int first[2] = {0, 0};
+
+	L->nrows = 1;
+	L->nc = 0;
+	L->wmm = 0;
+	for (int r = 0; r < 2; r++) {
+		int n = 0, gap = 0;
+
+		first[r] = L->nc;
+		for (; *text && *text != '/'; text++) {
+			if (*text == ' ') {
+				gap = n > 0;
+				continue;
+			}
+			if (!glyph(*text) || n == MAX_ROW)
+				return -1;
+			rw[r] += (n ? ADVANCE - CELL_W : 0) + (gap ? GROUP_GAP : 0);
+			L->x[L->nc] = rw[r];
+			L->y[L->nc] = TOP + r * (CELL_H + ROW_GAP);
+			L->c[L->nc++] = *text;
+			rw[r] += CELL_W;
+			n++;
+			gap = 0;
 		}
-		if (!glyph(s[i]) || ++n > MAX_ROW)
+		if (!n)
 			return -1;
-		wmm += (n > 1 ? ADVANCE - CELL_W : 0) + (gap ? GROUP_GAP : 0) + CELL_W;
-		gap = 0;
+		if (rw[r] > L->wmm)
+			L->wmm = rw[r];
+		if (!*text)
+			break;
+		text++; /* the '/' */
+		L->nrows = 2;
+		if (r == 1)
+			return -1; /* a third row */
 	}
-	return wmm;
+	for (int k = 0; k < L->nc; k++) {
+		int r = k >= first[1] && L->nrows == 2;
+
+		L->x[k] += SIDE + (L->wmm - rw[r]) / 2;
+	}
+	return 0;
 }
 
-/* The rows of text: their starts and lengths and the widest's width in
- * mm. Returns the number of rows (1 or 2), or -1. */
-static int layout(const char *text, const char *row[2], size_t len[2], double *wmm)
+/* The laid-out plate's size in pixels at s pixels a mm. */
+static void dims(const struct layout *L, double s, unsigned *pw, unsigned *ph)
 {
-	const char *slash = strchr(text, '/');
-	int nrows = slash ? 2 : 1;
-
-	row[0] = text;
-	len[0] = slash ? (size_t)(slash - text) : strlen(text);
-	row[1] = slash ? slash + 1 : NULL;
-	len[1] = slash ? strlen(slash + 1) : 0;
-	*wmm = 0;
-	for (int r = 0; r < nrows; r++) {
-		double rw = row_width(row[r], len[r]);
-
-		if (rw <= 0 || memchr(row[r], '/', len[r]))
-			return -1;
-		if (rw > *wmm)
-			*wmm = rw;
-	}
-	return nrows;
+	*pw = (unsigned)((L->wmm + 2 * SIDE) * s + 0.5);
+	*ph = (unsigned)((L->nrows * CELL_H + (L->nrows - 1) * ROW_GAP + 2 * TOP) * s + 0.5);
 }
 
 int plate_size(const char *text, double char_h, unsigned *pw, unsigned *ph)
 {
-	const char *row[2];
-	size_t len[2];
-	double wmm, s = char_h / CELL_H;
-	int nrows = layout(text, row, len, &wmm);
+	struct layout L;
 
-	if (nrows < 0 || !(char_h >= 8 && char_h <= 200))
+	if (lay_out(text, &L) || !(char_h >= 8 && char_h <= 200))
 		return -1;
-	*pw = (unsigned)((wmm + 2 * SIDE) * s + 0.5);
-	*ph = (unsigned)((nrows * CELL_H + (nrows - 1) * ROW_GAP + 2 * TOP) * s + 0.5);
+	dims(&L, char_h / CELL_H, pw, ph);
 	return 0;
+}
+
+void plate_vrm(const char *text, char *out, size_t size)
+{
+	size_t k = 0;
+
+	for (; *text && k + 1 < size; text++)
+		if (*text != ' ' && *text != '/')
+			out[k++] = *text;
+	if (size)
+		out[k] = 0;
 }
 
 int plate_draw(uint8_t *px, unsigned w, unsigned h, size_t stride, int x, int y, const char *text, double char_h,
 	       int paper, int ink)
 {
 	struct cell {
-		double x, y; /* the cell's top left, mm from the plate's */
 		int n;
 		struct seg sg[MAX_SEG];
 	} *cells;
-	const char *row[2];
-	size_t len[2];
+	struct layout L;
 	unsigned pw, ph;
-	double wmm, s = char_h / CELL_H;
-	int nrows = layout(text, row, len, &wmm), nc = 0;
+	double s = char_h / CELL_H;
+	int nc;
 
-	if (plate_size(text, char_h, &pw, &ph) || !(cells = malloc(2 * MAX_ROW * sizeof(*cells))))
+	if (lay_out(text, &L) || !(char_h >= 8 && char_h <= 200) || !(cells = malloc((size_t)L.nc * sizeof(*cells))))
 		return -1;
-	for (int r = 0; r < nrows; r++) {
-		double cx = SIDE + (wmm - row_width(row[r], len[r])) / 2;
-		int gap = 0, first = 1;
-
-		for (size_t i = 0; i < len[r]; i++) {
-			struct cell *c = &cells[nc];
-
-			if (row[r][i] == ' ') {
-				gap = !first;
-				continue;
-			}
-			cx += (first ? 0 : ADVANCE) + (gap ? GROUP_GAP : 0);
-			first = gap = 0;
-			c->x = cx;
-			c->y = TOP + r * (CELL_H + ROW_GAP);
-			c->n = glyph_segs(row[r][i], c->sg);
-			if (c->n < 0) {
-				free(cells);
-				return -1;
-			}
-			nc++;
+	dims(&L, s, &pw, &ph);
+	nc = L.nc;
+	for (int k = 0; k < nc; k++) {
+		cells[k].n = glyph_segs(L.c[k], cells[k].sg);
+		if (cells[k].n < 0) {
+			free(cells);
+			return -1;
 		}
 	}
 	for (unsigned py = 0; py < ph; py++) {
@@ -283,7 +294,7 @@ int plate_draw(uint8_t *px, unsigned w, unsigned h, size_t stride, int x, int y,
 					double mx = (qx + (sx + 0.5) / SUB) / s, my = (py + (sy + 0.5) / SUB) / s;
 
 					for (int k = 0; k < nc; k++) {
-						double gx = mx - cells[k].x, gy = my - cells[k].y;
+						double gx = mx - L.x[k], gy = my - L.y[k];
 
 						if (gx > -HALF_STROKE && gx < CELL_W + HALF_STROKE && gy > -HALF_STROKE &&
 						    gy < CELL_H + HALF_STROKE && inked(gx, gy, cells[k].sg, cells[k].n)) {

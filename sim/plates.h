@@ -23,6 +23,10 @@
  * row, more than 2 rows, or char_h outside 8..200. */
 int plate_size(const char *text, double char_h, unsigned *pw, unsigned *ph);
 
+/* The registration a plate of text shows: text without its spaces and
+ * row breaks ("KM65 TXV" -> "KM65TXV"), cut to size - 1 characters. */
+void plate_vrm(const char *text, char *out, size_t size);
+
 /* Draw the plate with its top left corner at (x, y) (clipped to the w x h
  * frame px, rows stride bytes apart): the background paper, the
  * characters ink. Returns 0, or -1 as plate_size. */

@@ -46,15 +46,6 @@ static void vrm(uint32_t *r, char out[9])
 	out[8] = 0;
 }
 
-/* text without its spaces */
-static void squeeze(const char *in, char *out)
-{
-	for (; *in; in++)
-		if (*in != ' ')
-			*out++ = *in;
-	*out = 0;
-}
-
 int main(int argc, char **argv)
 {
 	static struct anpr_plate_read pl[ANPR_READ_MAX_PLATES];
@@ -89,7 +80,7 @@ int main(int argc, char **argv)
 		uint8_t *px;
 
 		vrm(&r, text);
-		squeeze(text, want);
+		plate_vrm(text, want, sizeof(want));
 		if (plate_size(text, heights[k], &w, &h) || !(px = malloc((size_t)w * h)))
 			return 1;
 		plate_draw(px, w, h, w, 0, 0, text, heights[k], 215, 25);
@@ -118,7 +109,7 @@ int main(int argc, char **argv)
 
 		for (int i = 0; i < 6; i++) {
 			vrm(&r, text[i]);
-			squeeze(text[i], want[i]);
+			plate_vrm(text[i], want[i], sizeof(want[i]));
 			t[i] = text[i];
 		}
 		if (scene_with_plates(frame, 1280, 720, t, 6, seed + (uint32_t)f) ||

@@ -51,6 +51,19 @@ static void test_plate_size(void)
 	CU_ASSERT_EQUAL(plate_size("AB12/CDE", 79, &w, &h), 0);
 	CU_ASSERT_EQUAL(w, 4 * 50 + 3 * 11 + 28);
 	CU_ASSERT_EQUAL(h, 2 * 79 + 19 + 32);
+	/* rows of unequal width: the wider one's */
+	CU_ASSERT_EQUAL(plate_size("A1/BCD", 79, &w, &h), 0);
+	CU_ASSERT_EQUAL(w, 3 * 50 + 2 * 11 + 28);
+}
+
+static void test_plate_vrm(void)
+{
+	char v[8];
+
+	plate_vrm(" AB12/ CDE", v, sizeof(v));
+	CU_ASSERT_STRING_EQUAL(v, "AB12CDE");
+	plate_vrm("AB12 CDE", v, 5);
+	CU_ASSERT_STRING_EQUAL(v, "AB12");
 }
 
 static void test_plate_draw(void)
@@ -95,13 +108,10 @@ static void test_plate_read(void)
 			unsigned w, h;
 			uint8_t *px = draw(vrms[i], heights[k], &w, &h);
 			char want[16];
-			int n, j = 0;
+			int n;
 
 			CU_ASSERT_PTR_NOT_NULL_FATAL(px);
-			for (const char *c = vrms[i]; *c; c++)
-				if (*c != ' ')
-					want[j++] = *c;
-			want[j] = 0;
+			plate_vrm(vrms[i], want, sizeof(want));
 			n = anpr_read_crop(&o, px, w, h, w, 0, 0, NULL, pl);
 			CU_ASSERT_EQUAL(n, 1);
 			if (n == 1) {
@@ -156,6 +166,7 @@ int register_plates_suite(void)
 {
 	static CU_TestInfo tests[] = {
 		{"plates: size of one and two rows, group gaps, refused texts", test_plate_size},
+		{"plates: the registration a plate's text shows", test_plate_vrm},
 		{"plates: drawn deterministically within the paper and ink levels, clipped", test_plate_draw},
 		{"plates: every GB character read back at 14 to 44 pixels", test_plate_read},
 		{"plates: a two-row plate read top row first", test_plate_read_two_rows},
