@@ -822,7 +822,7 @@ static int locate(int argc, char **argv)
 
 /* The demo's gantry frame: the plates drawn, and the hotlist it checks
  * them against (an exact entry, a look-alike one, one not in the frame). */
-static const char *const demo_vrms[] = {"KM65 TXV", "RK19 WMN", "LS07 GHJ", "FX51 ROS", "BD51 SMR", "YR99 JEP"};
+static const char *const demo_vrms[] = {"KM65 TXV", "RK19/WMN", "LS07 GHJ", "FX51 ROS", "BD51 SMR", "YR99 JEP"};
 #define DEMO_NVRM (sizeof(demo_vrms) / sizeof(demo_vrms[0]))
 static const char demo_hotlist[] = "vrm,category,priority,action,source,valid_until,note\n"
 				   "KM65TXV,stolen,1,stop and check,demo,,\n"
@@ -870,8 +870,9 @@ static int demo_read(anpr_pipe *p)
 		fprintf(stderr, "anpr: demo: the frame or the hotlist could not be set up\n");
 		goto out;
 	}
-	printf("\nthe main job: a 1280x720 gantry frame with %zu UK plates, localised by the RTL (sim backend), read,\n"
-	       "checked against a hotlist of 3 (KM65TXV exact, FX5IROS a look-alike of FX51ROS, AB12CDE absent)\n",
+	printf("\nthe main job: a 1280x720 gantry frame with %zu UK plates (RK19 over WMN: a motorcycle's, two rows),\n"
+	       "localised by the RTL (sim backend), read, checked against a hotlist of 3 (KM65TXV exact,\n"
+	       "FX5IROS a look-alike of FX51ROS, AB12CDE absent)\n",
 	       DEMO_NVRM);
 	anpr_alerter_init(&al, "demo", mem);
 	t0 = now_ms();

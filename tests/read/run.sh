@@ -126,6 +126,21 @@ for v in "${VRMS[@]}"; do
 	check "read: the gantry frame's plate ${v/ /} read as drawn (model backend)" grep -q "{\"text\":\"${v/ /}\"" <<<"$m"
 done
 check "read: the gantry frame, the same plates through the RTL (sim backend)" test -n "$m" -a "$m" = "$s"
+# two-row plates (a motorcycle's, a square rear plate's): the FPGA finds
+# their rows as candidates of their own, or keeps only one of them; each
+# plate must still be read whole, in two rows, as one plate
+"$BUILD/mkscene" --vrms "$T/rows2.pgm" 5 "AB12/CDE" "MA06/RRV" "W606/KCB"
+for set in "" "--set max_cands=1"; do
+	out=$("$ANPR" read --json $set "$T/rows2.pgm")
+	[ -n "$set" ] && vs=(MA06RRV) || vs=(AB12CDE MA06RRV W606KCB)
+	for v in "${vs[@]}"; do
+		check "read${set:+ $set}: the two-row plate $v read whole, in two rows" \
+			grep -q "{\"text\":\"$v\",\"confidence\":[0-9.]*,\"box\":\[[0-9,]*\],\"rows\":2," <<<"$out"
+	done
+	check "read${set:+ $set}: no row read as a plate of its own" \
+		test "$(grep -o '"text":"[A-Z0-9]*","confidence":[0-9.]*,"box"' <<<"$out" |
+			awk -F'[":,]+' '$5 >= 0.5' | wc -l)" -eq ${#vs[@]}
+done
 "$BUILD/mkscene" --plate "$T/plate.pgm" 20 "BD51 SMR"
 check "read --crop: a drawn plate, text mode" \
 	grep -q '^[^ ]*plate.pgm: BD51SMR  confidence ' <<<"$("$ANPR" read --crop "$T/plate.pgm")"
