@@ -86,36 +86,47 @@ static struct anpr_rec_cand reader_crop(const struct anpr_rec_cand *c)
 	return s;
 }
 
+/* Read the plate box of hint (a candidate, its box in frame pixels)
+ * widened by mx columns each side and my rows above and below, straight
+ * from the frame (clipped to it), into *pr; the FPGA's character boxes join
+ * in when they all lie inside. 1 if it read as a plate. */
+static int read_widened(const struct anpr_read_opts *opts, const struct anpr_rec_cand *hint, int mx, int my,
+			const uint8_t *px, unsigned w, unsigned h, struct anpr_plate_read *pr)
+{
+	struct anpr_rec_cand u = *hint;
+	const struct anpr_box *b = &hint->box;
+	int x0 = b->x > mx ? b->x - mx : 0, y0 = b->y > my ? b->y - my : 0,
+	    x1 = b->x + b->w + mx < (int)w ? b->x + b->w + mx : (int)w,
+	    y1 = b->y + b->h + my < (int)h ? b->y + b->h + my : (int)h, i;
+
+	if (!px || x1 - x0 < 4 || y1 - y0 < 4 || x1 - x0 > ANPR_SEG_MAX_SIDE || y1 - y0 > ANPR_SEG_MAX_SIDE)
+		return 0;
+	u.crop = (struct anpr_box){(uint16_t)x0, (uint16_t)y0, (uint16_t)(x1 - x0), (uint16_t)(y1 - y0)};
+	for (i = 0; i < u.nchars; i++)
+		if (u.chars[i].x < x0 || u.chars[i].y < y0 || u.chars[i].x + u.chars[i].w > x1 ||
+		    u.chars[i].y + u.chars[i].h > y1)
+			u.nchars = 0;
+	return anpr_read_crop(opts, px + (size_t)y0 * w + x0, (unsigned)(x1 - x0), (unsigned)(y1 - y0), w,
+			      (unsigned)x0, (unsigned)y0, &u, pr) == 1;
+}
+
 /* Read one candidate: its crop as sent (less the rows reader_crop leaves
- * out) and, when that read as a plate of at
- * least WIDEN_MIN_CHARS characters, the plate box widened by a margin
- * straight from the frame (a crop cut tight to the characters leaves the
- * segmenter no paper around them); the better reading wins. A crop rejected
- * as not a plate is not read again: over eu-scenes and us-scenes its widened
- * read gave only scraps of 2 characters, never the truth. */
+ * out) and, when that read as a plate of at least WIDEN_MIN_CHARS
+ * characters, its plate box widened by 1/WIDEN_X of its width and 1/WIDEN_Y
+ * of its height (read_widened: a crop cut tight to the characters leaves
+ * the segmenter no paper around them); the better reading wins. A crop
+ * rejected as not a plate is not read again: over eu-scenes and us-scenes
+ * its widened read gave only scraps of 2 characters, never the truth. */
 static int read_cand(const struct anpr_read_opts *opts, const struct anpr_rec_cand *c, const uint8_t *px,
 		     unsigned w, unsigned h, struct anpr_plate_read *pr)
 {
-	struct anpr_rec_cand wide = *c, rd = reader_crop(c);
+	struct anpr_rec_cand rd = reader_crop(c);
 	struct anpr_plate_read alt;
 	int rc = anpr_read_crop(opts, rd.pixels, rd.crop.w, rd.crop.h, rd.crop.w, rd.crop.x, rd.crop.y, &rd, pr);
-	int mx = c->box.w / WIDEN_X + 1, my = c->box.h / WIDEN_Y + 1, x0, y0, x1, y1, i;
 
-	if (rc != 1 || !px || pr->nchars < WIDEN_MIN_CHARS)
+	if (rc != 1 || pr->nchars < WIDEN_MIN_CHARS)
 		return rc; /* not a plate, or a scrap (most of a frame's false candidates) */
-	x0 = c->box.x > mx ? c->box.x - mx : 0;
-	y0 = c->box.y > my ? c->box.y - my : 0;
-	x1 = c->box.x + c->box.w + mx < (int)w ? c->box.x + c->box.w + mx : (int)w;
-	y1 = c->box.y + c->box.h + my < (int)h ? c->box.y + c->box.h + my : (int)h;
-	if (x1 - x0 < 4 || y1 - y0 < 4 || x1 - x0 > ANPR_SEG_MAX_SIDE || y1 - y0 > ANPR_SEG_MAX_SIDE)
-		return rc;
-	wide.crop = (struct anpr_box){(uint16_t)x0, (uint16_t)y0, (uint16_t)(x1 - x0), (uint16_t)(y1 - y0)};
-	for (i = 0; i < c->nchars; i++) /* the FPGA's boxes, if they lie inside */
-		if (c->chars[i].x < x0 || c->chars[i].y < y0 || c->chars[i].x + c->chars[i].w > x1 ||
-		    c->chars[i].y + c->chars[i].h > y1)
-			wide.nchars = 0;
-	if (anpr_read_crop(opts, px + (size_t)y0 * w + x0, (unsigned)(x1 - x0), (unsigned)(y1 - y0), w,
-			   (unsigned)x0, (unsigned)y0, &wide, &alt) == 1 &&
+	if (read_widened(opts, c, c->box.w / WIDEN_X + 1, c->box.h / WIDEN_Y + 1, px, w, h, &alt) &&
 	    alt.score > pr->score)
 		*pr = alt;
 	return rc;
@@ -134,30 +145,20 @@ static int stacked(const struct anpr_box *a, const struct anpr_box *b)
 
 /* Read the plate box spanning a and b (a above b) straight from the frame,
  * widened as read_cand widens a one-row plate (the margin above and below
- * that of one row); 1 if it read as a plate of two rows, its box the two
- * candidates' boxes together. */
+ * that of one row: 1/(2 WIDEN_Y) of the two rows' height); 1 if it read as
+ * a plate of two rows, its box the two candidates' boxes together. */
 static int read_stack(const struct anpr_read_opts *opts, const struct anpr_rec_cand *a,
 		      const struct anpr_rec_cand *b, const uint8_t *px, unsigned w, unsigned h,
 		      struct anpr_plate_read *pr)
 {
 	struct anpr_rec_cand u = *a;
-	int bx0 = a->box.x < b->box.x ? a->box.x : b->box.x,
-	    bx1 = a->box.x + a->box.w > b->box.x + b->box.w ? a->box.x + a->box.w : b->box.x + b->box.w,
-	    by1 = b->box.y + b->box.h > a->box.y + a->box.h ? b->box.y + b->box.h : a->box.y + a->box.h,
-	    mx = (bx1 - bx0) / WIDEN_X + 1, my = (by1 - a->box.y) / (2 * WIDEN_Y) + 1, x0, y0, x1, y1, i;
+	int x0 = a->box.x < b->box.x ? a->box.x : b->box.x,
+	    x1 = a->box.x + a->box.w > b->box.x + b->box.w ? a->box.x + a->box.w : b->box.x + b->box.w,
+	    y1 = b->box.y + b->box.h > a->box.y + a->box.h ? b->box.y + b->box.h : a->box.y + a->box.h, i;
 
-	x0 = bx0 > mx ? bx0 - mx : 0;
-	y0 = a->box.y > my ? a->box.y - my : 0;
-	x1 = bx1 + mx < (int)w ? bx1 + mx : (int)w;
-	y1 = by1 + my < (int)h ? by1 + my : (int)h;
-	if (!px || x1 - x0 < 4 || y1 - y0 < 4 || x1 - x0 > ANPR_SEG_MAX_SIDE || y1 - y0 > ANPR_SEG_MAX_SIDE)
-		return 0;
-	u.box = (struct anpr_box){(uint16_t)bx0, a->box.y, (uint16_t)(bx1 - bx0), (uint16_t)(by1 - a->box.y)};
-	u.crop = (struct anpr_box){(uint16_t)x0, (uint16_t)y0, (uint16_t)(x1 - x0), (uint16_t)(y1 - y0)};
+	u.box = (struct anpr_box){(uint16_t)x0, a->box.y, (uint16_t)(x1 - x0), (uint16_t)(y1 - a->box.y)};
 	u.nchars = 0; /* the FPGA's boxes are each row's alone */
-	if (anpr_read_crop(opts, px + (size_t)y0 * w + x0, (unsigned)(x1 - x0), (unsigned)(y1 - y0), w, (unsigned)x0,
-			   (unsigned)y0, &u, pr) != 1 ||
-	    pr->rows != 2)
+	if (!read_widened(opts, &u, u.box.w / WIDEN_X + 1, u.box.h / (2 * WIDEN_Y) + 1, px, w, h, pr) || pr->rows != 2)
 		return 0;
 	/* the top row ends where the next box lies left of the last: no plate
 	 * has a row of one character (a badge over a plate read as one) */
