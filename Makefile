@@ -125,8 +125,12 @@ protocol-check: $(BUILD)/gen_protocol_vh
 
 # ---- unit tests (CUnit, sanitized) ----
 UNIT_SRC := $(wildcard tests/unit/*.c)
-$(BUILD)/unit_tests: $(call san,$(UNIT_SRC) $(MODEL_SRC) $(LIB_SRC) sim/scenes.c sim/plates.c)
-	$(CC) $(SAN) $^ $(PNG_LIBS) -lcunit -o $@
+# the frame reader and the pipe too (model backend; usb links, sim is the stub test_usb uses)
+UNIT_PIPE := host/src/pipe.c host/src/transport_model.c host/src/transport_usb.c host/src/usbwire.c \
+             host/src/read_frame.c
+$(BUILD)/unit_tests: $(call san,$(UNIT_SRC) $(MODEL_SRC) $(LIB_SRC) $(UNIT_PIPE) sim/scenes.c sim/plates.c) \
+                     $(BUILD)/san/tests/usb/sim_stub.o
+	$(CC) $(SAN) $^ $(PNG_LIBS) $(USB_LIBS) -lcunit -o $@
 
 unit: $(BUILD)/unit_tests
 	./$(BUILD)/unit_tests

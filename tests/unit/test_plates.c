@@ -2,13 +2,16 @@
  * test_plates.c - the drawn UK plates (sim/plates.c) and the reader on
  * them: the one place without image files where the characters the
  * reader classifies are real ones, so a reader that stops reading the
- * plate typeface fails here and not only in `make eval`.
+ * plate typeface fails here and not only in `make eval`. Also a frame's
+ * two-row plates, through the C model's pipeline and the frame reader.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
 
+#include "anpr/anpr.h"
+#include "anpr/pipe.h"
 #include "anpr/read.h"
 #include "plates.h"
 #include "tests.h"
@@ -162,6 +165,55 @@ static void test_scene_with_plates(void)
 	free(b);
 }
 
+/* n plates of the frame read as the registrations want[0..nw) in two
+ * rows, and none of confidence 0.5 or more besides them. */
+static void check_two_rows(const struct anpr_plate_read *pl, int n, const char *const *want, int nw)
+{
+	int sure = 0;
+
+	for (int i = 0; i < nw; i++) {
+		int j;
+
+		for (j = 0; j < n && strcmp(pl[j].text, want[i]); j++)
+			;
+		CU_ASSERT(j < n);
+		if (j < n)
+			CU_ASSERT_EQUAL(pl[j].rows, 2);
+	}
+	for (int j = 0; j < n; j++)
+		sure += pl[j].confidence >= 0.5f;
+	CU_ASSERT_EQUAL(sure, nw);
+}
+
+/* Two-row plates in a frame, through the C model's pipeline: the FPGA finds
+ * each row as a candidate of its own (or, with one candidate kept, a top
+ * row alone); the frame reader reads each plate whole, in two rows, and no
+ * row as a plate of its own (read_frame.c: read_stack, read_row). Read
+ * row by row they gave AB12 and MA06CCA, both at 0.98. */
+static void test_frame_two_rows(void)
+{
+	static const char *const t[] = {"AB12/CDE", "MA06/RRV", "W606/KCB"};
+	static const char *const want[] = {"AB12CDE", "MA06RRV", "W606KCB"};
+	static struct anpr_plate_read pl[ANPR_READ_MAX_PLATES];
+	struct anpr_read_opts o = {ANPR_COUNTRY_GB, NULL};
+	struct anpr_pipe_reg one = {"max_cands", 1};
+	uint8_t *px = malloc(1280 * 720);
+	anpr_pipe *p;
+	char err[256];
+	int n = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(px);
+	CU_ASSERT_FATAL(!scene_with_plates(px, 1280, 720, t, 3, 5));
+	CU_ASSERT_FATAL(!anpr_pipe_open(&p, "model", err, sizeof(err)));
+	CU_ASSERT_EQUAL(anpr_read_frame(&o, p, px, 1280, 720, pl, ANPR_READ_MAX_PLATES, &n), ANPR_OK);
+	check_two_rows(pl, n, want, 3);
+	CU_ASSERT_EQUAL(anpr_pipe_set_registers(p, &one, 1), ANPR_OK);
+	CU_ASSERT_EQUAL(anpr_read_frame(&o, p, px, 1280, 720, pl, ANPR_READ_MAX_PLATES, &n), ANPR_OK);
+	check_two_rows(pl, n, want + 1, 1); /* MA06, its top row, ranks first */
+	anpr_pipe_close(p);
+	free(px);
+}
+
 int register_plates_suite(void)
 {
 	static CU_TestInfo tests[] = {
@@ -171,6 +223,7 @@ int register_plates_suite(void)
 		{"plates: every GB character read back at 14 to 44 pixels", test_plate_read},
 		{"plates: a two-row plate read top row first", test_plate_read_two_rows},
 		{"plates: a frame of plates, placed by its seed", test_scene_with_plates},
+		{"plates: a frame's two-row plates read whole (model backend)", test_frame_two_rows},
 		CU_TEST_INFO_NULL,
 	};
 	static CU_SuiteInfo suites[] = {
