@@ -5,7 +5,18 @@
  */
 #include "scenes.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+
+int scene_write_pgm(const char *path, const uint8_t *px, unsigned w, unsigned h)
+{
+	FILE *f = fopen(path, "wb");
+	int ok = f && fprintf(f, "P5\n%u %u\n255\n", w, h) > 0 && fwrite(px, 1, (size_t)w * h, f) == (size_t)w * h;
+
+	if (f && fclose(f))
+		ok = 0;
+	return ok ? 0 : -1;
+}
 
 void scene_put(struct scene_stream *s, uint8_t px, int sof, int eol)
 {

@@ -16,6 +16,11 @@ void scene_make(uint8_t *px, unsigned w, unsigned h, unsigned nplates, uint32_t 
 /* xorshift32 */
 uint32_t scene_rand(uint32_t *state);
 
+/* Write px (w*h, rows packed) to path as a binary PGM: 0, or -1 with errno
+ * set when it could not be opened, written in full or closed (the caller
+ * names path). */
+int scene_write_pgm(const char *path, const uint8_t *px, unsigned w, unsigned h);
+
 /* A pixel stream as a camera sends it: each pixel with its marks. */
 struct scene_item {
 	uint8_t px, sof, eol; /* tdata, tuser[0], tlast */

@@ -28,6 +28,7 @@
 #include "anpr/pipe.h"
 #include "anpr/read.h"
 #include "plates.h"
+#include "scenes.h"
 
 #define NH 7
 
@@ -102,12 +103,10 @@ static int read_frames(const struct anpr_read_opts *o, anpr_pipe *p, uint32_t *r
 		}
 		if (missed && dump) {
 			char path[4096];
-			FILE *fp;
 
 			snprintf(path, sizeof(path), "%s/frame%d-%d.pgm", dump, sep == '/' ? 2 : 1, f);
-			if (!(fp = fopen(path, "wb")) || fprintf(fp, "P5\n1280 720\n255\n") < 0 ||
-			    fwrite(frame, 1, 1280 * 720, fp) != 1280 * 720 || fclose(fp)) {
-				fprintf(stderr, "drawn_eval: %s: cannot write\n", path);
+			if (scene_write_pgm(path, frame, 1280, 720)) {
+				perror(path);
 				return 1;
 			}
 		}

@@ -22,15 +22,7 @@
 
 static int write_pgm(const char *path, const uint8_t *px, unsigned w, unsigned h)
 {
-	FILE *f = fopen(path, "wb");
-
-	if (!f || fprintf(f, "P5\n%u %u\n255\n", w, h) < 0 || fwrite(px, 1, (size_t)w * h, f) != (size_t)w * h) {
-		perror(path);
-		if (f)
-			fclose(f);
-		return 1;
-	}
-	if (fclose(f)) {
+	if (scene_write_pgm(path, px, w, h)) {
 		perror(path);
 		return 1;
 	}

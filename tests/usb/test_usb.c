@@ -303,7 +303,6 @@ static void test_tool(const char *build)
 	ft232h_emu *e = ft232h_emu_new(1);
 	char path[] = "/tmp/anpr_usb_XXXXXX", file[64], cmd[512];
 	uint8_t *px = scene(W, H, 2026);
-	FILE *f;
 	char *a, *b;
 
 	if (!mkdtemp(path)) {
@@ -311,10 +310,7 @@ static void test_tool(const char *build)
 		return;
 	}
 	snprintf(file, sizeof(file), "%s/scene.pgm", path);
-	f = fopen(file, "wb");
-	fprintf(f, "P5\n%u %u\n255\n", W, H);
-	fwrite(px, 1, (size_t)W * H, f);
-	fclose(f);
+	CHECK(!scene_write_pgm(file, px, W, H), "%s: cannot write", file);
 	snprintf(cmd, sizeof(cmd), "%s/anpr read --backend usb --json %s %s", build, file, file);
 	a = run(cmd);
 	snprintf(cmd, sizeof(cmd), "%s/anpr read --backend model --json %s %s", build, file, file);
