@@ -23,6 +23,9 @@
  *              square plates: a short code over the number)
  *   uk-tilt, br-tilt, br-2row-tilt  uk-crops, br-crops and br-2row turned
  *              5 degrees, one image clockwise, the next anticlockwise (tilt)
+ *   uk-slant, br-slant  uk-crops and br-crops slanted as italics by 0.2
+ *              (11 degrees), one image's tops to the right, the next's to
+ *              the left (slant): docs/reading.md, "Slanted characters"
  *   eu-crops   each eu-scenes plate's truth box, a tenth of its size wider
  *              each way (truth_crop), read as a crop: anpr read --crop
  *              --country eu on a plate cut loose from its scene
@@ -452,27 +455,30 @@ struct derived {
 	float shift; /* and this many pixels right and down */
 	int ntop;    /* the top row's characters (two rows; 0: split_at) */
 	int tilt10;  /* turned this many tenths of a degree (tilt) */
+	int slant100; /* slanted: x moved this many hundredths of y (slant) */
 };
 
 static const struct derived derived[] = {
-	{"uk-2row", "uk-crops", 1, 10, 0, 10, 0, 0, 0},
-	{"br-2row", "br-crops", 1, 10, 0, 10, 0, 0, 0},
-	{"br-2row-small", "br-crops", 1, 6, 0, 10, 0, 0, 0},
-	{"uk-2row-frame", "uk-crops", 1, 10, 1, 10, 0, 0, 0},
-	{"br-2row-frame", "br-crops", 1, 10, 1, 10, 0, 0, 0},
-	{"br-2row-small-frame", "br-crops", 1, 6, 1, 10, 0, 0, 0},
-	{"uk-shift", "uk-crops", 0, 10, 0, 10, 0.5f, 0, 0},
-	{"br-shift", "br-crops", 0, 10, 0, 10, 0.5f, 0, 0},
-	{"uk-x2", "uk-crops", 0, 10, 0, 20, 0, 0, 0},
-	{"br-x2", "br-crops", 0, 10, 0, 20, 0, 0, 0},
-	{"br-2row-2top", "br-crops", 1, 10, 0, 10, 0, 2, 0},
-	{"br-2row-2top-frame", "br-crops", 1, 10, 1, 10, 0, 2, 0},
-	{"uk-tilt", "uk-crops", 0, 10, 0, 10, 0, 0, 50},
-	{"br-tilt", "br-crops", 0, 10, 0, 10, 0, 0, 50},
-	{"br-2row-tilt", "br-crops", 1, 10, 0, 10, 0, 0, 50},
-	{"eu-crops", "eu-scenes", 0, 10, 0, 10, 0, 0, 0},
-	{"eu-2row", "eu-scenes", 1, 10, 0, 10, 0, 0, 0},
-	{"eu-2row-frame", "eu-scenes", 1, 10, 1, 10, 0, 0, 0},
+	{"uk-2row", "uk-crops", 1, 10, 0, 10, 0, 0, 0, 0},
+	{"br-2row", "br-crops", 1, 10, 0, 10, 0, 0, 0, 0},
+	{"br-2row-small", "br-crops", 1, 6, 0, 10, 0, 0, 0, 0},
+	{"uk-2row-frame", "uk-crops", 1, 10, 1, 10, 0, 0, 0, 0},
+	{"br-2row-frame", "br-crops", 1, 10, 1, 10, 0, 0, 0, 0},
+	{"br-2row-small-frame", "br-crops", 1, 6, 1, 10, 0, 0, 0, 0},
+	{"uk-shift", "uk-crops", 0, 10, 0, 10, 0.5f, 0, 0, 0},
+	{"br-shift", "br-crops", 0, 10, 0, 10, 0.5f, 0, 0, 0},
+	{"uk-x2", "uk-crops", 0, 10, 0, 20, 0, 0, 0, 0},
+	{"br-x2", "br-crops", 0, 10, 0, 20, 0, 0, 0, 0},
+	{"br-2row-2top", "br-crops", 1, 10, 0, 10, 0, 2, 0, 0},
+	{"br-2row-2top-frame", "br-crops", 1, 10, 1, 10, 0, 2, 0, 0},
+	{"uk-tilt", "uk-crops", 0, 10, 0, 10, 0, 0, 50, 0},
+	{"br-tilt", "br-crops", 0, 10, 0, 10, 0, 0, 50, 0},
+	{"br-2row-tilt", "br-crops", 1, 10, 0, 10, 0, 0, 50, 0},
+	{"uk-slant", "uk-crops", 0, 10, 0, 10, 0, 0, 0, 20},
+	{"br-slant", "br-crops", 0, 10, 0, 10, 0, 0, 0, 20},
+	{"eu-crops", "eu-scenes", 0, 10, 0, 10, 0, 0, 0, 0},
+	{"eu-2row", "eu-scenes", 1, 10, 0, 10, 0, 0, 0, 0},
+	{"eu-2row-frame", "eu-scenes", 1, 10, 1, 10, 0, 0, 0, 0},
 };
 
 static const struct derived *derived_set(const char *name)
@@ -509,6 +515,27 @@ static int resample(struct anpr_image *img, int scale10, float shift)
 	return 0;
 }
 
+/* A W x H canvas for a warp of img into *out (malloc'd), and img's median
+ * grey (its paper, mostly), for outside it, into *paper. Returns 0, or -1
+ * out of memory. */
+static int canvas(const struct anpr_image *img, unsigned W, unsigned H, uint8_t **out, uint8_t *paper)
+{
+	size_t n = (size_t)img->width * img->height;
+	uint8_t *sorted = malloc(n);
+
+	*out = malloc((size_t)W * H);
+	if (!*out || !sorted) {
+		free(*out);
+		free(sorted);
+		return -1;
+	}
+	memcpy(sorted, img->pixels, n);
+	qsort(sorted, n, 1, cmp_u8);
+	*paper = sorted[n / 2];
+	free(sorted);
+	return 0;
+}
+
 /* Turn img as set dv does (tilt10; image i clockwise if even, else
  * anticlockwise; nothing if dv turns none) about its centre onto a canvas
  * that holds it all, each pixel bilinear (dataset_bilinear), the image's
@@ -521,22 +548,12 @@ static int tilt(struct anpr_image *img, const struct derived *dv, int i)
 	unsigned w = img->width, h = img->height, x, y;
 	unsigned W = (unsigned)((float)w * fabsf(c) + (float)h * fabsf(s) + 0.5f);
 	unsigned H = (unsigned)((float)w * fabsf(s) + (float)h * fabsf(c) + 0.5f);
-	size_t n = (size_t)w * h;
-	uint8_t *out, *sorted, paper;
+	uint8_t *out, paper;
 
 	if (!dv->tilt10)
 		return 0;
-	out = malloc((size_t)W * H);
-	sorted = malloc(n);
-	if (!out || !sorted) {
-		free(out);
-		free(sorted);
+	if (canvas(img, W, H, &out, &paper))
 		return -1;
-	}
-	memcpy(sorted, img->pixels, n);
-	qsort(sorted, n, 1, cmp_u8);
-	paper = sorted[n / 2];
-	free(sorted);
 	for (y = 0; y < H; y++)
 		for (x = 0; x < W; x++) {
 			float dx = (float)x + 0.5f - (float)W / 2, dy = (float)y + 0.5f - (float)H / 2;
@@ -550,6 +567,35 @@ static int tilt(struct anpr_image *img, const struct derived *dv, int i)
 	img->pixels = out;
 	img->width = W;
 	img->height = H;
+	return 0;
+}
+
+/* Slant img as set dv does (slant100: the tops moved right, as italics, if
+ * i is even, else left) onto a canvas that holds it all, bilinear, the
+ * median grey outside. Returns 0, or -1 (img untouched) out of memory. */
+static int slant(struct anpr_image *img, const struct derived *dv, int i)
+{
+	float k = (float)(i % 2 ? -dv->slant100 : dv->slant100) / 100;
+	unsigned w = img->width, h = img->height, x, y;
+	unsigned W = w + (unsigned)(fabsf(k) * (float)h + 0.5f);
+	uint8_t *out, paper;
+
+	if (!dv->slant100)
+		return 0;
+	if (canvas(img, W, h, &out, &paper))
+		return -1;
+	for (y = 0; y < h; y++)
+		for (x = 0; x < W; x++) {
+			float dy = (float)h / 2 - ((float)y + 0.5f);
+			float sx = (float)x + 0.5f - (float)W / 2 - k * dy + (float)w / 2 - 0.5f, sy = (float)y;
+
+			out[(size_t)y * W + x] = sx < -0.5f || sx > (float)w - 0.5f
+							 ? paper
+							 : dataset_bilinear(img->pixels, w, h, sx, sy);
+		}
+	anpr_image_free(img);
+	img->pixels = out;
+	img->width = W;
 	return 0;
 }
 
@@ -634,7 +680,7 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 			got[0] = anpr_class_char(best);
 			read = got;
 		} else if (crops) {
-			if (dv && !dv->two && (resample(&img, dv->scale10, dv->shift) || tilt(&img, dv, i))) {
+			if (dv && !dv->two && (resample(&img, dv->scale10, dv->shift) || tilt(&img, dv, i) || slant(&img, dv, i))) {
 				fprintf(stderr, "read_eval: out of memory\n");
 				anpr_image_free(&img);
 				continue;

@@ -758,19 +758,246 @@ int anpr_read_level(const uint8_t *px, unsigned w, unsigned h, size_t stride, do
 	return ANPR_OK;
 }
 
+/* Read img, the crop remade (turned level, sheared upright: w x h, w bytes
+ * a row; freed here), as any crop: its reading into *out, its score
+ * returned (-INFINITY if it reads nothing). Its texts join the crop's
+ * others in the posterior (crop_posterior): the reading kept is as sure as
+ * the other lets it be. */
+static double read_remade(struct reader *r, const struct anpr_read_opts *opts, uint8_t *img, unsigned w, unsigned h,
+			  struct anpr_plate_read *out)
+{
+	struct anpr_seg_hyp hyps[ANPR_SEG_MAX_HYP];
+	int n = anpr_segment(img, w, h, w, hyps, ANPR_SEG_MAX_HYP);
+	double score = n > 0 ? read_each(r, opts, img, w, h, w, 0, 0, hyps, n, 0, out, NULL) : -INFINITY;
+
+	free(img);
+	return score;
+}
+
+/* Characters that slant (an italic face, a plate seen askew) are cut
+ * square by the segmenter and classified as they lean, which the network
+ * reads worse the more they do (docs/reading.md, "Slanted characters"). A
+ * reading of SLANT_CHARS characters or more whose strokes slant by SLANT_MIN
+ * to SLANT_MAX is read once more sheared upright (anpr_read_upright), and
+ * that reading kept if it scores SLANT_MARGIN more, as a level one is. */
+#ifndef SLANT_MIN
+#define SLANT_MIN 0.10
+#endif
+#ifndef SLANT_MAX
+#define SLANT_MAX 0.45
+#endif
+#ifndef SLANT_CHARS
+#define SLANT_CHARS 4
+#endif
+#ifndef SLANT_MARGIN
+#define SLANT_MARGIN 0.0
+#endif
+#define SLANT_STEP 0.01   /* the shears anpr_read_slant tries: -0.5 to 0.5 */
+#define SLANT_STEPS 50
+#define SLANT_COARSE 4    /* steps between the shears tried first */
+#define SLANT_MIN_EDGES 24 /* edge pixels at least */
+#define SLANT_MAX_POINTS 8192
+#define SLANT_MAX_COLS 8192
+
+/* An edge pixel anpr_read_slant weighs: where, and its |Gx|. */
+struct edge_pt {
+	int16_t x, y;
+	int32_t g;
+};
+
+/* Into pt (up to SLANT_MAX_POINTS), the pixels of the band pr's boxes span
+ * (frame pixels; the crop's top left at (ox, oy)) in the w x h crop px
+ * whose 3 x 3 Sobel edge is nearer vertical than 45 degrees and at least an
+ * eighth of the strongest the band's contrast gives; returns how many. */
+static int slant_edges(const uint8_t *px, unsigned w, unsigned h, size_t stride, unsigned ox, unsigned oy,
+		       const struct anpr_plate_read *pr, struct edge_pt *pt)
+{
+	int x0 = INT_MAX, y0 = INT_MAX, x1 = INT_MIN, y1 = INT_MIN, lo = 255, hi = 0, x, y, i, thr, n = 0;
+
+	for (i = 0; i < pr->nchars; i++) {
+		const struct anpr_box *b = &pr->chars[i].box;
+		int bx = (int)b->x - (int)ox, by = (int)b->y - (int)oy;
+
+		x0 = bx < x0 ? bx : x0;
+		y0 = by < y0 ? by : y0;
+		x1 = bx + b->w > x1 ? bx + b->w : x1;
+		y1 = by + b->h > y1 ? by + b->h : y1;
+	}
+	x0 = x0 < 1 ? 1 : x0;
+	y0 = y0 < 1 ? 1 : y0;
+	x1 = x1 > (int)w - 1 ? (int)w - 1 : x1;
+	y1 = y1 > (int)h - 1 ? (int)h - 1 : y1;
+	if (x1 - x0 < 2 || y1 - y0 < 4)
+		return 0;
+	for (y = y0; y < y1; y++)
+		for (x = x0; x < x1; x++) {
+			int v = px[(size_t)y * stride + (size_t)x];
+
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+		}
+	if ((thr = (hi - lo) / 2) < 8) /* a step of hi - lo gives 4 x (hi - lo) */
+		return 0;
+	for (y = y0; y < y1; y++) {
+		const uint8_t *r0 = px + (size_t)(y - 1) * stride, *r1 = r0 + stride, *r2 = r1 + stride;
+
+		for (x = x0; x < x1 && n < SLANT_MAX_POINTS; x++) {
+			int gx = (r0[x + 1] - r0[x - 1]) + 2 * (r1[x + 1] - r1[x - 1]) + (r2[x + 1] - r2[x - 1]);
+			int gy = (r2[x - 1] - r0[x - 1]) + 2 * (r2[x] - r0[x]) + (r2[x + 1] - r0[x + 1]);
+			int ax = gx < 0 ? -gx : gx, ay = gy < 0 ? -gy : gy;
+
+			if (ax >= thr && ay <= ax) {
+				pt[n].x = (int16_t)x;
+				pt[n].y = (int16_t)y;
+				pt[n].g = ax;
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
+/* How tightly shearing by sl (about row yc of h) gathers the n edge pixels
+ * pt into columns: the sum of squares of the columns' edge weights. */
+static double slant_spread(const struct edge_pt *pt, int n, double sl, double yc, unsigned h)
+{
+	static _Thread_local int64_t col[SLANT_MAX_COLS];
+	static _Thread_local int off[SLANT_MAX_COLS];
+	int pad = (int)(fabs(sl) * h / 2) + 2, ncol = 0, i, c, y;
+	double v = 0;
+
+	for (y = 0; y < (int)h; y++)
+		off[y] = pad + (int)floor(0.5 - sl * (yc - y));
+	for (i = 0; i < n; i++) {
+		c = pt[i].x + off[pt[i].y];
+		ncol = c + 1 > ncol ? c + 1 : ncol;
+	}
+	memset(col, 0, sizeof(col[0]) * (size_t)ncol);
+	for (i = 0; i < n; i++)
+		col[pt[i].x + off[pt[i].y]] += pt[i].g;
+	for (c = 0; c < ncol; c++)
+		v += (double)col[c] * (double)col[c];
+	return v;
+}
+
+int anpr_read_slant(const uint8_t *px, unsigned w, unsigned h, size_t stride, unsigned ox, unsigned oy,
+		    const struct anpr_plate_read *pr, double *slant)
+{
+	static _Thread_local struct edge_pt pt[SLANT_MAX_POINTS];
+	double best = -1, yc = (h - 1) / 2.0;
+	int k, k0, n, kbest = 0;
+
+	if (!px || !pr || !slant || pr->nchars < 1 || pr->nchars > ANPR_MAX_TEXT || stride < w || w < 3 || h < 3 ||
+	    w + h > SLANT_MAX_COLS - 8)
+		return 0;
+	if ((n = slant_edges(px, w, h, stride, ox, oy, pr, pt)) < SLANT_MIN_EDGES)
+		return 0;
+	/* the shear that gathers the vertical edges into the fewest columns:
+	 * every SLANT_COARSE-th step, then each step either side of the best */
+	for (k = -SLANT_STEPS; k <= SLANT_STEPS; k += SLANT_COARSE) {
+		double v = slant_spread(pt, n, k * SLANT_STEP, yc, h);
+
+		if (v > best) {
+			best = v;
+			kbest = k;
+		}
+	}
+	for (k0 = kbest, k = k0 - SLANT_COARSE + 1; k < k0 + SLANT_COARSE; k++) {
+		double v;
+
+		if (k != k0 && k >= -SLANT_STEPS && k <= SLANT_STEPS &&
+		    (v = slant_spread(pt, n, k * SLANT_STEP, yc, h)) > best) {
+			best = v;
+			kbest = k;
+		}
+	}
+	*slant = kbest * SLANT_STEP;
+	return 1;
+}
+
+unsigned anpr_read_upright_pad(unsigned h, double slant)
+{
+	return isfinite(slant) ? (unsigned)ceil(fabs(slant) * h / 2) : 0;
+}
+
+int anpr_read_upright(const uint8_t *px, unsigned w, unsigned h, size_t stride, double slant, uint8_t *out)
+{
+	unsigned pad = anpr_read_upright_pad(h, slant), W = w + 2 * pad, x, y;
+	double yc = (h - 1) / 2.0;
+
+	if (!px || !out || w == 0 || h == 0 || stride < w || !isfinite(slant) || fabs(slant) > 1)
+		return ANPR_ERR_ARG;
+	for (y = 0; y < h; y++) {
+		const uint8_t *row = px + (size_t)y * stride;
+		double off = slant * (yc - y) - pad;
+
+		for (x = 0; x < W; x++) {
+			double fx = x + off;
+			int x0, x1, a;
+
+			fx = fx < 0 ? 0 : fx > w - 1 ? w - 1 : fx;
+			x0 = (int)fx;
+			x1 = x0 + 1 < (int)w ? x0 + 1 : x0;
+			a = (int)((fx - x0) * 256 + 0.5);
+			out[(size_t)y * W + x] = (uint8_t)((row[x0] * (256 - a) + row[x1] * a + 128) >> 8);
+		}
+	}
+	return ANPR_OK;
+}
+
+/* Read the crop again sheared upright if *best's characters slant
+ * (SLANT_*); keep the better reading in *best, its boxes put back in the
+ * crop (each box's centre sheared back, its size kept, inside the crop),
+ * its confidence the posterior over the texts of the readings. */
+static void read_upright(struct reader *r, const struct anpr_read_opts *opts, const uint8_t *px, unsigned w,
+			 unsigned h, size_t stride, unsigned ox, unsigned oy, struct anpr_plate_read *best,
+			 double *best_score)
+{
+	struct anpr_plate_read up;
+	double slant, score, yc = (h - 1) / 2.0;
+	unsigned pad, W;
+	uint8_t *sheared;
+	int i;
+
+	if (best->nchars < SLANT_CHARS || !anpr_read_slant(px, w, h, stride, ox, oy, best, &slant) ||
+	    fabs(slant) < SLANT_MIN || fabs(slant) > SLANT_MAX)
+		return;
+	pad = anpr_read_upright_pad(h, slant);
+	W = w + 2 * pad;
+	if (W > 4096 || !(sheared = malloc((size_t)W * h)))
+		return;
+	anpr_read_upright(px, w, h, stride, slant, sheared);
+	if ((score = read_remade(r, opts, sheared, W, h, &up)) <= *best_score + SLANT_MARGIN) {
+		crop_posterior(r, best);
+		return;
+	}
+	for (i = 0; i < up.nchars; i++) {
+		struct anpr_box *b = &up.chars[i].box;
+		double cy = b->y + b->h / 2.0, fx = b->x + b->w / 2.0 - pad + slant * (yc - cy);
+		int x = (int)lround(fx - b->w / 2.0);
+
+		if (b->w > w)
+			b->w = (uint16_t)w;
+		x = x < 0 ? 0 : x + b->w > (int)w ? (int)w - b->w : x;
+		b->x = (uint16_t)(x + (int)ox);
+		b->y = (uint16_t)(b->y + oy);
+	}
+	*best = up;
+	*best_score = score;
+}
+
 /* Read the crop again turned level if *best leans (LEVEL_*); keep the
  * better reading in *best, its boxes put back in the crop (each box's
  * centre turned back, its size kept, inside the crop), its confidence the
  * posterior over the texts of both readings. */
-static void read_level(struct reader *r, const struct anpr_read_opts *opts, const uint8_t *px, unsigned w,
-		       unsigned h, size_t stride, unsigned ox, unsigned oy, struct anpr_plate_read *best,
-		       double *best_score)
+static int read_level(struct reader *r, const struct anpr_read_opts *opts, const uint8_t *px, unsigned w,
+		      unsigned h, size_t stride, unsigned ox, unsigned oy, struct anpr_plate_read *best,
+		      double *best_score)
 {
-	struct anpr_seg_hyp hyps[ANPR_SEG_MAX_HYP];
 	struct anpr_plate_read lv;
 	double slope, c, s, score;
 	uint8_t *turned;
-	int n, i, x0 = INT_MAX, x1 = 0; /* the characters' extent across */
+	int i, x0 = INT_MAX, x1 = 0; /* the characters' extent across */
 
 	for (i = 0; i < best->nchars; i++) {
 		const struct anpr_box *b = &best->chars[i].box;
@@ -780,18 +1007,13 @@ static void read_level(struct reader *r, const struct anpr_read_opts *opts, cons
 	}
 	if (best->nchars < LEVEL_CHARS || !anpr_read_lean(best, &slope) || fabs(slope) < LEVEL_MIN ||
 	    fabs(slope) > LEVEL_MAX || fabs(slope) * (x1 - x0) < LEVEL_DROP)
-		return;
+		return 0;
 	if (!(turned = malloc((size_t)w * h)))
-		return;
+		return 0;
 	anpr_read_level(px, w, h, stride, slope, turned);
-	n = anpr_segment(turned, w, h, w, hyps, ANPR_SEG_MAX_HYP);
-	/* the texts of both readings make the posterior (crop_posterior): the
-	 * one kept is as sure as the other lets it be */
-	score = n > 0 ? read_each(r, opts, turned, w, h, w, 0, 0, hyps, n, 0, &lv, NULL) : -INFINITY;
-	free(turned);
-	if (score <= *best_score + LEVEL_MARGIN) {
+	if ((score = read_remade(r, opts, turned, w, h, &lv)) <= *best_score + LEVEL_MARGIN) {
 		crop_posterior(r, best);
-		return;
+		return 0;
 	}
 	angle_of(slope, &c, &s);
 	for (i = 0; i < lv.nchars; i++) {
@@ -809,6 +1031,7 @@ static void read_level(struct reader *r, const struct anpr_read_opts *opts, cons
 	}
 	*best = lv;
 	*best_score = score;
+	return 1;
 }
 
 int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigned w, unsigned h, size_t stride,
@@ -847,7 +1070,8 @@ int anpr_read_crop(const struct anpr_read_opts *opts, const uint8_t *px, unsigne
 		read_each(&r, opts, px, w, h, stride, ox, oy, hyps, n, hint ? ANPR_READ_SCREEN_HYPS : 0, &best, NULL);
 	if (best_score == -INFINITY)
 		return 0;
-	read_level(&r, opts, px, w, h, stride, ox, oy, &best, &best_score);
+	if (!read_level(&r, opts, px, w, h, stride, ox, oy, &best, &best_score))
+		read_upright(&r, opts, px, w, h, stride, ox, oy, &best, &best_score);
 	if (hint) {
 		best.box = hint->box;
 	} else {

@@ -5,6 +5,7 @@
  * plate typeface fails here and not only in `make eval`. Also a frame's
  * two-row plates, through the C model's pipeline and the frame reader.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,6 +146,69 @@ static void test_plate_read_two_rows(void)
 	free(px);
 }
 
+/* Characters slanted as italics are (an italic face, a plate seen askew):
+ * anpr_read_slant measures the slant, and the crop reads as drawn (it is
+ * read again sheared upright); an upright plate measures upright. */
+static void test_plate_read_slanted(void)
+{
+	static const char *const vrms[] = {"AB12 CDE", "WX51 YZA", "BD48 KMN", "FG63 HJK"};
+	static const double slants[] = {0.25, -0.25, 0.3, -0.15};
+	struct anpr_read_opts o = {ANPR_COUNTRY_GB, NULL};
+	struct anpr_plate_read pl[ANPR_READ_MAX_PLATES];
+	double m = 99;
+	unsigned w, h;
+	uint8_t *px;
+
+	for (size_t i = 0; i < sizeof(vrms) / sizeof(vrms[0]); i++) {
+		double k = slants[i];
+		unsigned pad, W;
+		uint8_t *sl;
+		char want[16];
+		int n;
+
+		px = draw(vrms[i], 24, &w, &h);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(px);
+		plate_vrm(vrms[i], want, sizeof(want));
+		/* sheared by -k, upright strokes slant by k */
+		pad = anpr_read_upright_pad(h, -k);
+		W = w + 2 * pad;
+		sl = malloc((size_t)W * h);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(sl);
+		CU_ASSERT_EQUAL_FATAL(anpr_read_upright(px, w, h, w, -k, sl), ANPR_OK);
+		n = anpr_read_crop(&o, sl, W, h, W, 0, 0, NULL, pl);
+		CU_ASSERT_EQUAL(n, 1);
+		if (n == 1) {
+			CU_ASSERT_STRING_EQUAL(pl[0].text, want);
+			CU_ASSERT(anpr_read_slant(sl, W, h, W, 0, 0, &pl[0], &m));
+			CU_ASSERT_DOUBLE_EQUAL(m, k, 0.05); /* WX51YZA: -0.21, few upright strokes */
+			for (int c = 0; c < pl[0].nchars; c++)
+				CU_ASSERT(pl[0].chars[c].box.x + pl[0].chars[c].box.w <= W);
+		}
+		free(sl);
+		free(px);
+	}
+	px = draw("AB12 CDE", 24, &w, &h);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(px);
+	CU_ASSERT_EQUAL_FATAL(anpr_read_crop(&o, px, w, h, w, 0, 0, NULL, pl), 1);
+	CU_ASSERT(anpr_read_slant(px, w, h, w, 0, 0, &pl[0], &m));
+	CU_ASSERT_DOUBLE_EQUAL(m, 0, 0.02);
+	/* the boxes as frame pixels: the crop's corner at (100, 50) */
+	for (int c = 0; c < pl[0].nchars; c++) {
+		pl[0].chars[c].box.x = (uint16_t)(pl[0].chars[c].box.x + 100);
+		pl[0].chars[c].box.y = (uint16_t)(pl[0].chars[c].box.y + 50);
+	}
+	m = 99;
+	CU_ASSERT(anpr_read_slant(px, w, h, w, 100, 50, &pl[0], &m));
+	CU_ASSERT_DOUBLE_EQUAL(m, 0, 0.02);
+	CU_ASSERT_FALSE(anpr_read_slant(NULL, w, h, w, 0, 0, &pl[0], &m));
+	pl[0].nchars = 0;
+	CU_ASSERT_FALSE(anpr_read_slant(px, w, h, w, 0, 0, &pl[0], &m));
+	CU_ASSERT_EQUAL(anpr_read_upright(px, w, h, w, NAN, px), ANPR_ERR_ARG);
+	CU_ASSERT_EQUAL(anpr_read_upright(px, w, h, w - 1, 0.1, px), ANPR_ERR_ARG);
+	CU_ASSERT_EQUAL(anpr_read_upright_pad(h, 0), 0);
+	free(px);
+}
+
 /* A frame of plates: each in its own cell, all refused together. */
 static void test_scene_with_plates(void)
 {
@@ -222,6 +286,7 @@ int register_plates_suite(void)
 		{"plates: drawn deterministically within the paper and ink levels, clipped", test_plate_draw},
 		{"plates: every GB character read back at 14 to 44 pixels", test_plate_read},
 		{"plates: a two-row plate read top row first", test_plate_read_two_rows},
+		{"plates: slanted characters measured and read upright", test_plate_read_slanted},
 		{"plates: a frame of plates, placed by its seed", test_scene_with_plates},
 		{"plates: a frame's two-row plates read whole (model backend)", test_frame_two_rows},
 		CU_TEST_INFO_NULL,

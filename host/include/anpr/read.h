@@ -96,6 +96,27 @@ int anpr_read_lean(const struct anpr_plate_read *pr, double *slope);
  * crop's edges. Returns ANPR_OK or ANPR_ERR_ARG. */
 int anpr_read_level(const uint8_t *px, unsigned w, unsigned h, size_t stride, double slope, uint8_t *out);
 
+/* The slant of the characters of a reading, pr's boxes (frame pixels: the
+ * crop's top left is frame pixel (ox, oy)) in the w x h crop px (stride
+ * bytes per row): pixels right per pixel up of their upright strokes, so
+ * positive for italics, -0.5 to 0.5 in steps of 0.01. The shear that
+ * gathers into the fewest columns the band's edge pixels (3 x 3 Sobel,
+ * nearer vertical than 45 degrees, weighted by |Gx|). Returns 1, or 0 with
+ * *slant untouched when the band holds too few of them. anpr_read_crop
+ * reads a crop whose first reading slants once more upright
+ * (docs/reading.md section 1.5, "Slanted characters"). */
+int anpr_read_slant(const uint8_t *px, unsigned w, unsigned h, size_t stride, unsigned ox, unsigned oy,
+		    const struct anpr_plate_read *pr, double *slant);
+
+/* Shear the w x h crop px (stride bytes per row) so that strokes slanting
+ * by slant (as anpr_read_slant) come upright, into out: (w + 2 x pad) x h,
+ * w + 2 x pad bytes per row, pad = anpr_read_upright_pad(h, slant), so that
+ * nothing of the crop is lost; each pixel linear along its row at its place
+ * in the crop, the nearest edge pixel past the crop's ends. Returns ANPR_OK
+ * or ANPR_ERR_ARG. */
+unsigned anpr_read_upright_pad(unsigned h, double slant);
+int anpr_read_upright(const uint8_t *px, unsigned w, unsigned h, size_t stride, double slant, uint8_t *out);
+
 /* Diagnostics and tests: the score by which the reader ranks text cand (from
  * anpr_grammar_read on hyp's slots, cand->used naming the slots read) of a
  * hypothesis of a w x h crop under country: its logp and log_prior (a rare
