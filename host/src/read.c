@@ -758,6 +758,23 @@ int anpr_read_level(const uint8_t *px, unsigned w, unsigned h, size_t stride, do
 	return ANPR_OK;
 }
 
+/* Put box b of a remade crop's reading back in the w x h crop (frame
+ * pixels: its top left at (ox, oy)): its size kept (within the crop's), its
+ * centre at (cx, cy) of the crop, moved inside the crop if it sticks out. */
+static void put_back(struct anpr_box *b, double cx, double cy, unsigned w, unsigned h, unsigned ox, unsigned oy)
+{
+	int x, y;
+
+	b->w = b->w > w ? (uint16_t)w : b->w;
+	b->h = b->h > h ? (uint16_t)h : b->h;
+	x = (int)lround(cx - b->w / 2.0);
+	y = (int)lround(cy - b->h / 2.0);
+	x = x < 0 ? 0 : x + b->w > (int)w ? (int)w - b->w : x;
+	y = y < 0 ? 0 : y + b->h > (int)h ? (int)h - b->h : y;
+	b->x = (uint16_t)(x + (int)ox);
+	b->y = (uint16_t)(y + (int)oy);
+}
+
 /* Read img, the crop remade (turned level, sheared upright: w x h, w bytes
  * a row; freed here), as any crop: its reading into *out, its score
  * returned (-INFINITY if it reads nothing). Its texts join the crop's
@@ -973,14 +990,9 @@ static void read_upright(struct reader *r, const struct anpr_read_opts *opts, co
 	}
 	for (i = 0; i < up.nchars; i++) {
 		struct anpr_box *b = &up.chars[i].box;
-		double cy = b->y + b->h / 2.0, fx = b->x + b->w / 2.0 - pad + slant * (yc - cy);
-		int x = (int)lround(fx - b->w / 2.0);
+		double cy = b->y + b->h / 2.0;
 
-		if (b->w > w)
-			b->w = (uint16_t)w;
-		x = x < 0 ? 0 : x + b->w > (int)w ? (int)w - b->w : x;
-		b->x = (uint16_t)(x + (int)ox);
-		b->y = (uint16_t)(b->y + oy);
+		put_back(b, b->x + b->w / 2.0 - pad + slant * (yc - cy), cy, w, h, ox, oy);
 	}
 	*best = up;
 	*best_score = score;
@@ -1019,15 +1031,9 @@ static int read_level(struct reader *r, const struct anpr_read_opts *opts, const
 	for (i = 0; i < lv.nchars; i++) {
 		struct anpr_box *b = &lv.chars[i].box;
 		double fx, fy;
-		int x, y;
 
 		unlevel(c, s, w, h, b->x + b->w / 2.0, b->y + b->h / 2.0, &fx, &fy);
-		x = (int)lround(fx - b->w / 2.0);
-		y = (int)lround(fy - b->h / 2.0);
-		x = x < 0 ? 0 : x + b->w > (int)w ? (int)w - b->w : x;
-		y = y < 0 ? 0 : y + b->h > (int)h ? (int)h - b->h : y;
-		b->x = (uint16_t)(x + (int)ox);
-		b->y = (uint16_t)(y + (int)oy);
+		put_back(b, fx, fy, w, h, ox, oy);
 	}
 	*best = lv;
 	*best_score = score;
