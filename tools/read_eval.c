@@ -18,6 +18,10 @@
  *              (frame_plate), as on most real two-row plates
  *   uk-shift, br-shift  the crops resampled half a pixel right and down
  *   uk-x2, br-x2        the crops resampled to twice their size (bilinear)
+ *   uk-half, br-half, br-third  the crops at half and a third of their
+ *              size (each pixel the mean of the area it covers): plates
+ *              further away, characters 7 to 20 pixels high
+ *   gb-chars-half, gb-chars-third  the character tiles so, classified
  *   br-2row-2top, br-2row-2top-frame  br-2row and br-2row-frame with two
  *              characters in the top row (as Italian, Polish, Swiss
  *              square plates: a short code over the number)
@@ -469,6 +473,11 @@ static const struct derived derived[] = {
 	{"br-shift", "br-crops", 0, 10, 0, 10, 0.5f, 0, 0, 0},
 	{"uk-x2", "uk-crops", 0, 10, 0, 20, 0, 0, 0, 0},
 	{"br-x2", "br-crops", 0, 10, 0, 20, 0, 0, 0, 0},
+	{"uk-half", "uk-crops", 0, 10, 0, 5, 0, 0, 0, 0},
+	{"br-half", "br-crops", 0, 10, 0, 5, 0, 0, 0, 0},
+	{"br-third", "br-crops", 0, 10, 0, 3, 0, 0, 0, 0},
+	{"gb-chars-half", "gb-chars", 0, 10, 0, 5, 0, 0, 0, 0},
+	{"gb-chars-third", "gb-chars", 0, 10, 0, 3, 0, 0, 0, 0},
 	{"br-2row-2top", "br-crops", 1, 10, 0, 10, 0, 2, 0, 0},
 	{"br-2row-2top-frame", "br-crops", 1, 10, 1, 10, 0, 2, 0, 0},
 	{"uk-tilt", "uk-crops", 0, 10, 0, 10, 0, 0, 50, 0},
@@ -492,16 +501,24 @@ static const struct derived *derived_set(const char *name)
 }
 
 /* Resample img to scale10 tenths of its size, each pixel bilinear at its
- * centre moved shift pixels right and down (clamped at the edges). Returns
- * 0, or -1 (img untouched) out of memory. */
+ * centre moved shift pixels right and down (clamped at the edges); smaller
+ * (scale10 < 10, no shift), each pixel the mean of the area it covers, as
+ * a lens and sensor further away see it (dataset_shrink, as the trainer's
+ * small characters). Returns 0, or -1 (img untouched) out of memory. */
 static int resample(struct anpr_image *img, int scale10, float shift)
 {
 	unsigned W = img->width * (unsigned)scale10 / 10, H = img->height * (unsigned)scale10 / 10, x, y;
-	uint8_t *out = malloc((size_t)W * H);
+	uint8_t *out = malloc((size_t)(W + 2) * (H + 2));
+	int sw, sh;
 
 	if (!out)
 		return -1;
-	for (y = 0; y < H; y++)
+	if (scale10 < 10 && shift == 0) {
+		dataset_shrink(img->pixels, (int)img->width, (int)img->height, (float)scale10 / 10, out, &sw, &sh);
+		W = (unsigned)sw;
+		H = (unsigned)sh;
+	}
+	for (y = 0; y < H && !(scale10 < 10 && shift == 0); y++)
 		for (x = 0; x < W; x++) {
 			float fx = ((float)x + 0.5f) * 10 / (float)scale10 - 0.5f + shift;
 			float fy = ((float)y + 0.5f) * 10 / (float)scale10 - 0.5f + shift;
@@ -671,6 +688,12 @@ static int eval_set(const char *data, const char *set, const char *backend, int 
 		if (tiles) {
 			uint8_t tile[ANPR_TILE_IN];
 			float pr[ANPR_NCLASS];
+
+			if (dv && resample(&img, dv->scale10, dv->shift)) {
+				fprintf(stderr, "read_eval: out of memory\n");
+				anpr_image_free(&img);
+				continue;
+			}
 
 			anpr_char_tile_image(img.pixels, img.width, img.height, img.width, tile);
 			anpr_classify(&anpr_classifier_default, tile, pr);

@@ -4,7 +4,8 @@
  *   build/train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] [--batch N]
  *               [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS]
  *               [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--din-m P]
- *               [--row-end P] [--seg rows|all] [--members K] [--seed N] [--out FILE]
+ *               [--row-end P] [--small P] [--small-h A:B] [--seg rows|all] [--members K]
+ *               [--seed N] [--out FILE]
  *
  * Reads DIR (default ../shared/data):
  *   gb-chars/  single-character tiles of real UK plates
@@ -525,6 +526,9 @@ static void filter3(uint8_t *p, int w, int h, int op, uint8_t *tmp)
  * --row-end P: that an augmented character loses its neighbours on one
  * side (blank_side). */
 static float flag1_p, din_m_p, row_end_p;
+/* --small P, --small-h A:B: the share of augmented characters shrunk, and
+ * the character heights they are shrunk to (pixels) */
+static float small_p = 0.45f, small_lo = 7, small_hi = 20;
 
 /* Draw on p (w x h) a stroke t wide from (sx, sy) to (ex, ey) in the ink
  * level, anti-aliased over a pixel; a pixel only moves towards the ink, so
@@ -710,8 +714,8 @@ static void augment(const struct sample *sm, uint8_t *tile)
 		din_t = add_din_m(a, rw, rh, &box, sm->inv);
 	if (row_end_p > 0 && sm->label != ANPR_CLASS_JUNK && frand(0, 1) < row_end_p)
 		blank_side(a, rw, rh, &box, sm->inv, frand(0, 1) < 0.5f);
-	if (frand(0, 1) < 0.45f) { /* a small, far or low-resolution character */
-		float f = frand(7, 20) / (float)box.h;
+	if (frand(0, 1) < small_p) { /* a small, far or low-resolution character */
+		float f = frand(small_lo, small_hi) / (float)box.h;
 
 		if (f < 0.9f && (din_t == 0 || din_t * f >= 1)) { /* a drawn M's strokes kept a pixel wide at least */
 			int nw, nh;
@@ -1474,6 +1478,14 @@ int main(int argc, char **argv)
 			din_m_p = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--row-end") && i + 1 < argc)
 			row_end_p = strtof(argv[++i], NULL);
+		else if (!strcmp(argv[i], "--small") && i + 1 < argc)
+			small_p = strtof(argv[++i], NULL);
+		else if (!strcmp(argv[i], "--small-h") && i + 1 < argc) {
+			if (sscanf(argv[++i], "%f:%f", &small_lo, &small_hi) != 2 || small_lo < 2 || small_hi < small_lo) {
+				fprintf(stderr, "train: --small-h %s: want A:B, 2 <= A <= B (pixels)\n", argv[i]);
+				return 1;
+			}
+		}
 		else if (!strcmp(argv[i], "--balance") && i + 1 < argc)
 			balance = strtof(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--font-skip") && i + 1 < argc)
@@ -1492,7 +1504,7 @@ int main(int argc, char **argv)
 			out = argv[++i];
 		else {
 			fprintf(stderr, "usage: train [--data DIR] [--epochs N] [--rounds N] [--c1 N] [--c2 N] [--hidden N] "
-					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--din-m P] [--row-end P] [--seg rows|all] [--members K] [--teachers T] [--distill A] [--distill-temp X] [--seed N] [--out FILE]\n");
+					"[--batch N] [--lr X] [--augment P] [--average F] [--fonts N] [--font-skip CHARS] [--font-mix P] [--balance A] [--uk-repeat CHARS:N] [--flag1 P] [--din-m P] [--row-end P] [--small P] [--small-h A:B] [--seg rows|all] [--members K] [--teachers T] [--distill A] [--distill-temp X] [--seed N] [--out FILE]\n");
 			return 1;
 		}
 	}
@@ -1589,6 +1601,9 @@ int main(int argc, char **argv)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " --din-m %g", (double)din_m_p);
 	if (row_end_p > 0)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " --row-end %g", (double)row_end_p);
+	if (small_p != 0.45f || small_lo != 7 || small_hi != 20)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " --small %g --small-h %g:%g", (double)small_p,
+			 (double)small_lo, (double)small_hi);
 	if (members > 1)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " --members %d", members);
 	if (teachers)
