@@ -517,14 +517,15 @@ static int resample(struct anpr_image *img, int scale10, float shift)
 		dataset_shrink(img->pixels, (int)img->width, (int)img->height, (float)scale10 / 10, out, &sw, &sh);
 		W = (unsigned)sw;
 		H = (unsigned)sh;
-	}
-	for (y = 0; y < H && !(scale10 < 10 && shift == 0); y++)
-		for (x = 0; x < W; x++) {
-			float fx = ((float)x + 0.5f) * 10 / (float)scale10 - 0.5f + shift;
-			float fy = ((float)y + 0.5f) * 10 / (float)scale10 - 0.5f + shift;
+	} else {
+		for (y = 0; y < H; y++)
+			for (x = 0; x < W; x++) {
+				float fx = ((float)x + 0.5f) * 10 / (float)scale10 - 0.5f + shift;
+				float fy = ((float)y + 0.5f) * 10 / (float)scale10 - 0.5f + shift;
 
-			out[(size_t)y * W + x] = dataset_bilinear(img->pixels, img->width, img->height, fx, fy);
-		}
+				out[(size_t)y * W + x] = dataset_bilinear(img->pixels, img->width, img->height, fx, fy);
+			}
+	}
 	anpr_image_free(img);
 	img->pixels = out;
 	img->width = W;
