@@ -727,6 +727,28 @@ static void unlevel(double c, double s, unsigned w, unsigned h, double x, double
 	*sy = cy + s * (x - cx) + c * (y - cy);
 }
 
+/* The w x h crop's grey at (fx, fy), bilinear in 1/256ths, the point moved
+ * inside the crop first: how a crop turned level or sheared upright is
+ * sampled. */
+static uint8_t sample(const uint8_t *px, unsigned w, unsigned h, size_t stride, double fx, double fy)
+{
+	const uint8_t *r0, *r1;
+	int x0, y0, x1, ax, ay;
+
+	fx = fx < 0 ? 0 : fx > w - 1 ? w - 1 : fx;
+	fy = fy < 0 ? 0 : fy > h - 1 ? h - 1 : fy;
+	x0 = (int)fx;
+	y0 = (int)fy;
+	x1 = x0 + 1 < (int)w ? x0 + 1 : x0;
+	r0 = px + (size_t)y0 * stride;
+	r1 = y0 + 1 < (int)h ? r0 + stride : r0;
+	ax = (int)((fx - x0) * 256 + 0.5);
+	ay = (int)((fy - y0) * 256 + 0.5);
+	return (uint8_t)(((r0[x0] * (256 - ax) + r0[x1] * ax) * (256 - ay) + (r1[x0] * (256 - ax) + r1[x1] * ax) * ay +
+			  32768) >>
+			 16);
+}
+
 int anpr_read_level(const uint8_t *px, unsigned w, unsigned h, size_t stride, double slope, uint8_t *out)
 {
 	double c, s;
@@ -737,23 +759,10 @@ int anpr_read_level(const uint8_t *px, unsigned w, unsigned h, size_t stride, do
 	angle_of(slope, &c, &s);
 	for (y = 0; y < h; y++)
 		for (x = 0; x < w; x++) {
-			const uint8_t *r0, *r1;
 			double fx, fy;
-			int x0, y0, x1, ax, ay;
 
 			unlevel(c, s, w, h, x, y, &fx, &fy);
-			fx = fx < 0 ? 0 : fx > w - 1 ? w - 1 : fx;
-			fy = fy < 0 ? 0 : fy > h - 1 ? h - 1 : fy;
-			x0 = (int)fx;
-			y0 = (int)fy;
-			x1 = x0 + 1 < (int)w ? x0 + 1 : x0;
-			r0 = px + (size_t)y0 * stride;
-			r1 = y0 + 1 < (int)h ? r0 + stride : r0;
-			ax = (int)((fx - x0) * 256 + 0.5);
-			ay = (int)((fy - y0) * 256 + 0.5);
-			out[(size_t)y * w + x] = (uint8_t)(((r0[x0] * (256 - ax) + r0[x1] * ax) * (256 - ay) +
-							    (r1[x0] * (256 - ax) + r1[x1] * ax) * ay + 32768) >>
-							   16);
+			out[(size_t)y * w + x] = sample(px, w, h, stride, fx, fy);
 		}
 	return ANPR_OK;
 }
@@ -945,19 +954,10 @@ int anpr_read_upright(const uint8_t *px, unsigned w, unsigned h, size_t stride, 
 	if (!px || !out || w == 0 || h == 0 || stride < w || !isfinite(slant) || fabs(slant) > 1)
 		return ANPR_ERR_ARG;
 	for (y = 0; y < h; y++) {
-		const uint8_t *row = px + (size_t)y * stride;
 		double off = slant * (yc - y) - pad;
 
-		for (x = 0; x < W; x++) {
-			double fx = x + off;
-			int x0, x1, a;
-
-			fx = fx < 0 ? 0 : fx > w - 1 ? w - 1 : fx;
-			x0 = (int)fx;
-			x1 = x0 + 1 < (int)w ? x0 + 1 : x0;
-			a = (int)((fx - x0) * 256 + 0.5);
-			out[(size_t)y * W + x] = (uint8_t)((row[x0] * (256 - a) + row[x1] * a + 128) >> 8);
-		}
+		for (x = 0; x < W; x++)
+			out[(size_t)y * W + x] = sample(px, w, h, stride, x + off, y);
 	}
 	return ANPR_OK;
 }
